@@ -1,0 +1,40 @@
+# chancery - the two entry points of the README, and a few helpers.
+#
+#   make demo    install what is missing, build, run the Focus 2004 sample
+#   make test    install what is missing, build (-Werror), run every test,
+#                then build with ASan+UBSan and run every test again
+#
+# Builds go to build/ (normal) and build-asan/ (sanitizers).
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build build-asan demo test test-fast test-asan clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHANCERY_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCHANCERY_WERROR=ON -DCHANCERY_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+
+demo: build
+	@scripts/demo build/chancery
+
+test-fast: build
+	@cd build && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+test: test-fast test-asan
+
+clean:
+	rm -rf build build-asan

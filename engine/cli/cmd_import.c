@@ -1,0 +1,129 @@
+/*
+ * cmd_import.c - `chancery import states|treaties|participation FILE`:
+ * validate a CSV/TSV table and merge it into the registry as one commit.
+ * Every problem is printed as FILE:LINE:COLUMN: what; on any problem
+ * nothing is committed (exit 3).
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define IMPORT_MAX_FILE (64u << 20)
+
+static void print_problem(const char *line, void *payload)
+{
+	int *n = payload;
+
+	(*n)++;
+	fprintf(stderr, "%s\n", line);
+}
+
+static int read_all(char **out, size_t *size, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (!f)
+		return cli_error(EXIT_INVALID, "cannot read '%s'", path);
+	for (;;) {
+		size_t got;
+
+		if (cap - n < 65536) {
+			char *p;
+
+			cap = cap ? cap * 2 : 131072;
+			if (cap > IMPORT_MAX_FILE + 65536u) {
+				free(buf);
+				if (f != stdin)
+					fclose(f);
+				return cli_error(EXIT_INVALID,
+					"'%s': larger than %u bytes", path,
+					IMPORT_MAX_FILE);
+			}
+			if (!(p = realloc(buf, cap))) {
+				free(buf);
+				if (f != stdin)
+					fclose(f);
+				return cli_error(EXIT_INTERNAL, "out of memory");
+			}
+			buf = p;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		if (f != stdin)
+			fclose(f);
+		return cli_error(EXIT_INVALID, "cannot read '%s'", path);
+	}
+	if (f != stdin)
+		fclose(f);
+	*out = buf;
+	*size = n;
+	return 0;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	cli_args a;
+	chancery_import_options opts = CHANCERY_IMPORT_OPTIONS_INIT;
+	chancery_repository *repo = NULL;
+	chancery_import_kind kind;
+	const char *what, *fmt;
+	char *data = NULL;
+	size_t size = 0, rows = 0;
+	int problems = 0;
+	int code, error;
+
+	if ((code = cli_parse(&a, cli_find("import"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	what = a.args[0];
+	if (!strcmp(what, "states"))
+		kind = CHANCERY_IMPORT_STATES;
+	else if (!strcmp(what, "treaties"))
+		kind = CHANCERY_IMPORT_TREATIES;
+	else if (!strcmp(what, "participation"))
+		kind = CHANCERY_IMPORT_PARTICIPATION;
+	else
+		return cli_error(EXIT_USAGE,
+			"import: '%s' is not states, treaties or participation",
+			what);
+	fmt = cli_opt_value(&a, "format");
+	if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "tsv"))
+		return cli_error(EXIT_USAGE, "import: --format is csv or tsv");
+	if (fmt)
+		opts.delimiter = fmt[0] == 'c' ? ',' : '\t';
+	if ((code = cli_open(&repo, &a)) != 0)
+		return code;
+	if ((code = read_all(&data, &size, a.args[1])) != 0)
+		goto done;
+	opts.diagnostic = print_problem;
+	opts.payload = &problems;
+	error = chancery_registry_import(&rows, repo, kind, a.args[1], data,
+		size, &opts);
+	if (error == CHANCERY_EUNCHANGED) {
+		fprintf(stderr, "chancery: %s\n", chancery_error_last()->message);
+		code = EXIT_OK;
+	} else if (error < 0 && problems) {
+		fprintf(stderr, "chancery: import: %d problem%s in %s; nothing "
+			"was imported\n", problems, problems == 1 ? "" : "s",
+			a.args[1]);
+		code = cli_exit_code(error);
+	} else if (error < 0) {
+		code = cli_fail(error);
+	} else {
+		printf("Imported %zu row%s into the %s registry\n", rows,
+			rows == 1 ? "" : "s", what);
+		code = EXIT_OK;
+	}
+done:
+	free(data);
+	chancery_repository_free(repo);
+	return code;
+}

@@ -1,0 +1,194 @@
+/*
+ * cmd_query.c - registry queries: `chancery states`, `chancery treaties
+ * [--featured LIST]` and `chancery participation STATE [--as-of DATE]`,
+ * each as a table, CSV or JSON. A query that matches nothing prints the
+ * empty result and exits 1.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_CSV_JSON ((1u << FMT_TABLE) | (1u << FMT_CSV) | (1u << FMT_JSON))
+
+static int open_registry(chancery_repository **repo, chancery_registry **reg,
+	const cli_args *a)
+{
+	int code, error;
+
+	if ((code = cli_open(repo, a)) != 0)
+		return code;
+	if ((error = chancery_registry_load(reg, *repo)) < 0) {
+		code = cli_fail(error);
+		chancery_repository_free(*repo);
+		*repo = NULL;
+		return code;
+	}
+	return 0;
+}
+
+static int finish(cli_table *t, size_t rows)
+{
+	if (!t)
+		return cli_error(EXIT_INTERNAL, "out of memory");
+	if (cli_table_print(t, stdout) < 0)
+		return cli_error(EXIT_INTERNAL, "cannot write the output");
+	return rows ? EXIT_OK : EXIT_PROBLEMS;
+}
+
+int cmd_states(int argc, char **argv)
+{
+	static const char *const cols[] = { "code", "name", "formal_name",
+		"name_fr", "language", "member_since", "status" };
+	cli_args a;
+	cli_format fmt;
+	chancery_repository *repo = NULL;
+	chancery_registry *reg = NULL;
+	cli_table *t;
+	size_t n;
+	int code;
+
+	if ((code = cli_parse(&a, cli_find("states"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if ((code = cli_format_of(&fmt, &a, TABLE_CSV_JSON, FMT_TABLE)) != 0)
+		return code;
+	if ((code = open_registry(&repo, &reg, &a)) != 0)
+		return code;
+	t = cli_table_new(fmt, "states", 7, cols);
+	n = chancery_registry_state_count(reg);
+	for (size_t i = 0; t && i < n; i++) {
+		const chancery_state *s = chancery_registry_state(reg, i);
+		const char *row[] = { s->code, s->name, s->formal_name,
+			s->name_fr, s->language, s->member_since, s->status };
+
+		if (cli_table_row(t, row) < 0) {
+			cli_table_free(t);
+			t = NULL;
+		}
+	}
+	code = finish(t, n);
+	chancery_registry_free(reg);
+	chancery_repository_free(repo);
+	return code;
+}
+
+int cmd_treaties(int argc, char **argv)
+{
+	static const char *const cols[] = { "id", "short_title", "title",
+		"adopted", "entry_into_force", "signature", "signature_until" };
+	cli_args a;
+	cli_format fmt;
+	chancery_repository *repo = NULL;
+	chancery_registry *reg = NULL;
+	const chancery_treaty **list = NULL;
+	const char *featured;
+	cli_table *t;
+	size_t n = 0;
+	int code, error;
+
+	if ((code = cli_parse(&a, cli_find("treaties"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if ((code = cli_format_of(&fmt, &a, TABLE_CSV_JSON, FMT_TABLE)) != 0)
+		return code;
+	if ((code = open_registry(&repo, &reg, &a)) != 0)
+		return code;
+	featured = cli_opt_value(&a, "featured");
+	if (featured) {
+		if ((error = chancery_registry_featured(&list, &n, reg,
+				featured)) < 0) {
+			code = cli_fail(error);
+			goto done;
+		}
+	} else {
+		n = chancery_registry_treaty_count(reg);
+	}
+	t = cli_table_new(fmt, "treaties", 7, cols);
+	if (t)
+		cli_table_width(t, 2, 60);
+	for (size_t i = 0; t && i < n; i++) {
+		const chancery_treaty *tr = list ? list[i] :
+			chancery_registry_treaty(reg, i);
+		const char *row[] = { tr->id, tr->short_title, tr->title,
+			tr->adopted, tr->entry_into_force, tr->signature,
+			tr->signature_until };
+
+		if (cli_table_row(t, row) < 0) {
+			cli_table_free(t);
+			t = NULL;
+		}
+	}
+	code = finish(t, n);
+done:
+	chancery_free(list);
+	chancery_registry_free(reg);
+	chancery_repository_free(repo);
+	return code;
+}
+
+int cmd_participation(int argc, char **argv)
+{
+	static const char *const cols[] = { "treaty", "short_title", "status",
+		"signature", "consent", "consent_date" };
+	static const char *const status_names[] = { "none", "signatory",
+		"party" };
+	cli_args a;
+	cli_format fmt;
+	chancery_repository *repo = NULL;
+	chancery_registry *reg = NULL;
+	chancery_participation *list = NULL;
+	chancery_date as_of;
+	bool have_date;
+	const char *state;
+	cli_table *t;
+	size_t n = 0;
+	int code, error;
+
+	if ((code = cli_parse(&a, cli_find("participation"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if ((code = cli_format_of(&fmt, &a, TABLE_CSV_JSON, FMT_TABLE)) != 0 ||
+	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0)
+		return code;
+	state = a.args[0];
+	if (!chancery_state_code_valid(state))
+		return cli_error(EXIT_INVALID,
+			"'%.40s' is not a State code (three capital letters, "
+			"e.g. LBR)", state);
+	if ((code = open_registry(&repo, &reg, &a)) != 0)
+		return code;
+	if (!chancery_registry_state_find(reg, state)) {
+		code = cli_error(EXIT_INVALID, "unknown State '%s'", state);
+		goto done;
+	}
+	if ((error = chancery_registry_participation(&list, &n, reg, state,
+			have_date ? &as_of : NULL)) < 0) {
+		code = cli_fail(error);
+		goto done;
+	}
+	t = cli_table_new(fmt, "participation", 6, cols);
+	for (size_t i = 0; t && i < n; i++) {
+		const chancery_participation *p = &list[i];
+		char sig[11] = "", cons[11] = "";
+		const char *row[6];
+
+		if (p->signature)
+			chancery_date_format(sig, sizeof(sig), &p->signature->date);
+		if (p->consent)
+			chancery_date_format(cons, sizeof(cons), &p->consent->date);
+		row[0] = p->treaty->id;
+		row[1] = p->treaty->short_title;
+		row[2] = status_names[p->status];
+		row[3] = p->signature ? sig : NULL;
+		row[4] = p->consent ? p->consent->action : NULL;
+		row[5] = p->consent ? cons : NULL;
+		if (cli_table_row(t, row) < 0) {
+			cli_table_free(t);
+			t = NULL;
+		}
+	}
+	code = finish(t, n);
+done:
+	chancery_free(list);
+	chancery_registry_free(reg);
+	chancery_repository_free(repo);
+	return code;
+}

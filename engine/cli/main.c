@@ -1,0 +1,509 @@
+/*
+ * main.c - the chancery tool: global options, the table of subcommands,
+ * option parsing, and the mapping of library errors to exit codes.
+ *
+ * Global options come before the subcommand, as in git:
+ *   chancery [-C DIR] [--author 'Name <email>'] COMMAND [options] [args]
+ * Writing commands also take --author after the command. CHANCERY_NOW
+ * (Unix seconds, or YYYY-MM-DDTHH:MM:SSZ) pins the recording time, for
+ * reproducible histories and tests.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *cli_dir;
+const char *cli_author;
+
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_states(int argc, char **argv);
+int cmd_treaties(int argc, char **argv);
+int cmd_participation(int argc, char **argv);
+int cmd_note(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+#define FORMAT_OPT(list) { "format", 0, "FORMAT", false, "output: " list }
+#define AUTHOR_OPT { "author", 0, "'NAME <EMAIL>'", false, \
+	"who records the operation (default: Git's user.name and user.email)" }
+
+static const cli_opt opts_init[] = {
+	{ "empty", 0, NULL, false, "start with an empty registry instead of the Focus 2004 sample" },
+	{ "branch", 0, "NAME", false, "name of the branch to create (default: main)" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_import[] = {
+	{ "format", 0, "FORMAT", false, "csv or tsv (default: from the file name, else the header line)" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_states[] = {
+	FORMAT_OPT("table (default), csv or json"),
+	{ 0 } };
+static const cli_opt opts_treaties[] = {
+	{ "featured", 0, "LIST", false, "only the treaties of a featured list (a campaign's, e.g. focus2004)" },
+	FORMAT_OPT("table (default), csv or json"),
+	{ 0 } };
+static const cli_opt opts_participation[] = {
+	{ "as-of", 0, "DATE", false, "only actions on or before DATE (YYYY-MM-DD)" },
+	FORMAT_OPT("table (default), csv or json"),
+	{ 0 } };
+static const cli_opt opts_note[] = {
+	{ "state", 0, "STATE", false, "the State the item concerns (code, e.g. LBR)" },
+	{ "campaign", 0, "CAMPAIGN", false, "the campaign it belongs to" },
+	{ "treaty", 0, "TREATY", true, "a treaty it concerns (repeatable)" },
+	{ "date", 0, "DATE", false, "when it happened, if not today (YYYY-MM-DD)" },
+	{ "attach", 0, "FILE", true, "archive a file with it (repeatable)" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_log[] = {
+	{ "state", 0, "STATE", false, "only events naming this State" },
+	{ "treaty", 0, "TREATY", false, "only events naming this treaty" },
+	{ "campaign", 0, "CAMPAIGN", false, "only events of this campaign" },
+	{ "type", 0, "TYPE", false, "only events of this type (note, import, ...)" },
+	{ "since", 0, "DATE", false, "only events dated on or after DATE" },
+	{ "until", 0, "DATE", false, "only events dated on or before DATE" },
+	{ "reverse", 0, NULL, false, "oldest first" },
+	FORMAT_OPT("table (default) or json"),
+	{ 0 } };
+static const cli_opt opts_show[] = {
+	FORMAT_OPT("text (default) or json"),
+	{ 0 } };
+static const cli_opt opts_sync[] = {
+	{ "no-push", 0, NULL, false, "fetch and merge only" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_none[] = { { 0 } };
+
+static const cli_cmd commands[] = {
+	{ "init", cmd_init, "create a correspondence repository",
+	  "chancery init [--empty] [DIR]", opts_init, 0, 1 },
+	{ "import", cmd_import, "load States, treaties or participation from CSV/TSV",
+	  "chancery import states|treaties|participation FILE", opts_import, 2, 2 },
+	{ "states", cmd_states, "list the States of the registry",
+	  "chancery states [--format FORMAT]", opts_states, 0, 0 },
+	{ "treaties", cmd_treaties, "list treaties, or a featured list",
+	  "chancery treaties [--featured LIST] [--format FORMAT]", opts_treaties, 0, 0 },
+	{ "participation", cmd_participation, "where a State stands with each treaty",
+	  "chancery participation STATE [--as-of DATE]", opts_participation, 1, 1 },
+	{ "note", cmd_note, "record a correspondence item (call, meeting, note verbale)",
+	  "chancery note [options] MESSAGE", opts_note, 1, 1 },
+	{ "log", cmd_log, "list events, newest first",
+	  "chancery log [options]", opts_log, 0, 0 },
+	{ "show", cmd_show, "show one event and its record",
+	  "chancery show EVENT", opts_show, 1, 1 },
+	{ "sync", cmd_sync, "fetch, merge and push with a Git remote",
+	  "chancery sync [REMOTE]", opts_sync, 0, 1 },
+	{ "help", cmd_help, "show help for a command",
+	  "chancery help [COMMAND]", opts_none, 0, 1 },
+	{ "version", cmd_version, "print the version",
+	  "chancery version", opts_none, 0, 0 },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const cli_cmd *cli_find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+void cli_usage(FILE *out, const cli_cmd *cmd)
+{
+	fprintf(out, "usage: %s\n\n%s\n", cmd->usage, cmd->summary);
+	if (cmd->opts[0].name)
+		fprintf(out, "\noptions:\n");
+	for (const cli_opt *o = cmd->opts; o->name; o++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+			o->short_name ? "-" : "",
+			o->short_name ? o->short_name : ' ',
+			o->short_name ? ", " : "", o->name,
+			o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(out, "  %-28s %s\n", left + (o->short_name ? 0 : 1),
+			o->help);
+	}
+	fprintf(out, "  %-28s %s\n", "-h, --help", "show this help");
+	fprintf(out, "\nSee docs/commands/%s.md for the full reference.\n",
+		cmd->name);
+}
+
+static void main_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: chancery [-C DIR] [--author 'NAME <EMAIL>'] COMMAND [ARGS]\n\n"
+		"chancery keeps a treaty office's correspondence in a Git repository.\n\n"
+		"commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-15s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out, "\n'chancery COMMAND -h' shows a command's options.\n");
+}
+
+int cli_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("chancery: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int cli_exit_code(int error)
+{
+	switch (error) {
+	case CHANCERY_OK:
+	case CHANCERY_EUNCHANGED:
+		return EXIT_OK;
+	case CHANCERY_EINVALID:
+	case CHANCERY_ENOTFOUND:
+	case CHANCERY_ENOTREPO:
+	case CHANCERY_EEXISTS:
+		return EXIT_INVALID;
+	case CHANCERY_ECONFLICT:
+	case CHANCERY_ELOCKED:
+	case CHANCERY_EDIRTY:
+		return EXIT_CONFLICT;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+int cli_fail(int error)
+{
+	const chancery_error *e = chancery_error_last();
+
+	fprintf(stderr, "chancery: %s\n", e && e->message[0] ? e->message :
+		chancery_strerror(error));
+	return cli_exit_code(error);
+}
+
+static const cli_opt *find_opt(const cli_cmd *cmd, const char *name,
+	char short_name, int *index)
+{
+	int i = 0;
+
+	for (const cli_opt *o = cmd->opts; o->name; o++, i++)
+		if ((name && !strcmp(o->name, name)) ||
+		    (short_name && o->short_name == short_name)) {
+			*index = i;
+			return o;
+		}
+	return NULL;
+}
+
+int cli_parse(cli_args *a, const cli_cmd *cmd, int argc, char **argv)
+{
+	bool only_args = false;
+
+	memset(a, 0, sizeof(*a));
+	a->cmd = cmd;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const cli_opt *o = NULL;
+		const char *value = NULL;
+		int idx = 0;
+
+		if (only_args || arg[0] != '-' || !arg[1]) {
+			if (a->nargs >= cmd->max_args || a->nargs >= CLI_MAX_ARGS)
+				return cli_error(EXIT_USAGE,
+					"%s: unexpected argument '%s' (see "
+					"chancery %s -h)", cmd->name, arg,
+					cmd->name);
+			a->args[a->nargs++] = arg;
+			continue;
+		}
+		if (!strcmp(arg, "--")) {
+			only_args = true;
+			continue;
+		}
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			cli_usage(stdout, cmd);
+			return -1;
+		}
+		if (arg[1] == '-') {
+			char name[64];
+			const char *eq = strchr(arg + 2, '=');
+			size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+
+			if (len >= sizeof(name))
+				len = sizeof(name) - 1;
+			memcpy(name, arg + 2, len);
+			name[len] = '\0';
+			o = find_opt(cmd, name, 0, &idx);
+			if (!o)
+				return cli_error(EXIT_USAGE,
+					"%s: unknown option '--%s' (see chancery "
+					"%s -h)", cmd->name, name, cmd->name);
+			if (eq)
+				value = eq + 1;
+		} else {
+			o = find_opt(cmd, NULL, arg[1], &idx);
+			if (!o || arg[2])
+				return cli_error(EXIT_USAGE,
+					"%s: unknown option '%s' (see chancery "
+					"%s -h)", cmd->name, arg, cmd->name);
+		}
+		if (o->arg && !value) {
+			if (i + 1 >= argc)
+				return cli_error(EXIT_USAGE,
+					"%s: option '--%s' needs a value (%s)",
+					cmd->name, o->name, o->arg);
+			value = argv[++i];
+		} else if (!o->arg && value) {
+			return cli_error(EXIT_USAGE,
+				"%s: option '--%s' takes no value", cmd->name,
+				o->name);
+		}
+		if (a->count[idx] && !o->multi)
+			return cli_error(EXIT_USAGE,
+				"%s: option '--%s' given twice", cmd->name,
+				o->name);
+		if (a->count[idx] >= CLI_MAX_MULTI)
+			return cli_error(EXIT_USAGE,
+				"%s: option '--%s' given more than %d times",
+				cmd->name, o->name, CLI_MAX_MULTI);
+		a->values[idx][a->count[idx]++] = value ? value : "";
+	}
+	if (a->nargs < cmd->min_args)
+		return cli_error(EXIT_USAGE, "%s: missing argument; usage: %s",
+			cmd->name, cmd->usage);
+	return 0;
+}
+
+const char *cli_opt_nth(const cli_args *a, const char *name, int n)
+{
+	int idx;
+
+	if (!find_opt(a->cmd, name, 0, &idx) || n >= a->count[idx])
+		return NULL;
+	return a->values[idx][n];
+}
+
+const char *cli_opt_value(const cli_args *a, const char *name)
+{
+	int idx;
+
+	if (!find_opt(a->cmd, name, 0, &idx) || !a->count[idx])
+		return NULL;
+	return a->values[idx][a->count[idx] - 1];
+}
+
+int cli_opt_count(const cli_args *a, const char *name)
+{
+	int idx;
+
+	return find_opt(a->cmd, name, 0, &idx) ? a->count[idx] : 0;
+}
+
+static int parse_now(int64_t *out, const char *s)
+{
+	char *end;
+	long long v;
+	chancery_date d;
+	char day[11];
+	int hh, mm, ss;
+
+	if (*s >= '0' && *s <= '9' && !strchr(s, '-')) {
+		v = strtoll(s, &end, 10);
+		if (*end || v < 0)
+			return -1;
+		*out = v;
+		return 0;
+	}
+	if (strlen(s) != 20 || s[10] != 'T' || s[19] != 'Z')
+		return -1;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (chancery_date_parse(&d, day) < 0 ||
+	    sscanf(s + 11, "%2d:%2d:%2d", &hh, &mm, &ss) != 3 ||
+	    hh > 23 || mm > 59 || ss > 59)
+		return -1;
+	{
+		/* days from civil (the inverse of chancery_date_from_time) */
+		int y = d.year - (d.month <= 2);
+		int era = y / 400;
+		int yoe = y - era * 400;
+		int doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 +
+			d.day - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		int64_t days = (int64_t)era * 146097 + doe - 719468;
+
+		*out = days * 86400 + hh * 3600 + mm * 60 + ss;
+	}
+	return 0;
+}
+
+int cli_signature(chancery_signature *sig, char **name, char **email,
+	const cli_args *a)
+{
+	const char *author = a ? cli_opt_value(a, "author") : NULL;
+	const char *now = getenv("CHANCERY_NOW");
+
+	memset(sig, 0, sizeof(*sig));
+	*name = *email = NULL;
+	if (!author)
+		author = cli_author;
+	if (author) {
+		const char *lt = strchr(author, '<');
+		const char *gt = lt ? strchr(lt, '>') : NULL;
+		size_t n;
+
+		if (!lt || !gt || gt[1] || lt == author)
+			return cli_error(EXIT_USAGE,
+				"--author '%s': expected 'Name <email>'", author);
+		n = (size_t)(lt - author);
+		while (n && author[n - 1] == ' ')
+			n--;
+		*name = strndup(author, n);
+		*email = strndup(lt + 1, (size_t)(gt - lt - 1));
+		if (!*name || !*email)
+			return cli_error(EXIT_INTERNAL, "out of memory");
+		sig->name = *name;
+		sig->email = *email;
+	}
+	if (now && parse_now(&sig->time, now) < 0)
+		return cli_error(EXIT_USAGE,
+			"CHANCERY_NOW='%s': expected Unix seconds or "
+			"YYYY-MM-DDTHH:MM:SSZ", now);
+	return 0;
+}
+
+int cli_open(chancery_repository **out, const cli_args *a)
+{
+	chancery_signature sig;
+	char *name = NULL, *email = NULL;
+	int error, code;
+
+	*out = NULL;
+	if ((code = cli_signature(&sig, &name, &email, a)) != 0)
+		return code;
+	error = chancery_repository_open(out, cli_dir ? cli_dir : ".");
+	if (error < 0) {
+		free(name);
+		free(email);
+		return cli_fail(error);
+	}
+	if ((sig.name || sig.email || sig.time) &&
+	    (error = chancery_repository_set_signature(*out, &sig)) < 0) {
+		chancery_repository_free(*out);
+		*out = NULL;
+		free(name);
+		free(email);
+		return cli_fail(error);
+	}
+	free(name);
+	free(email);
+	return 0;
+}
+
+int cli_date(chancery_date *out, bool *given, const cli_args *a,
+	const char *opt)
+{
+	const char *v = cli_opt_value(a, opt);
+
+	*given = false;
+	if (!v)
+		return 0;
+	if (chancery_date_parse(out, v) < 0)
+		return cli_error(EXIT_INVALID, "--%s: %s", opt,
+			chancery_error_last()->message);
+	*given = true;
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	cli_args a;
+	int code = cli_parse(&a, cli_find("help"), argc, argv);
+	const cli_cmd *cmd;
+
+	if (code)
+		return code < 0 ? EXIT_OK : code;
+	if (!a.nargs) {
+		main_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(a.args[0], "--commands")) {
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			printf("%s\n", commands[i].name);
+		return EXIT_OK;
+	}
+	if (!(cmd = cli_find(a.args[0])))
+		return cli_error(EXIT_USAGE, "no command '%s'", a.args[0]);
+	cli_usage(stdout, cmd);
+	return EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	cli_args a;
+	int code = cli_parse(&a, cli_find("version"), argc, argv);
+
+	if (code)
+		return code < 0 ? EXIT_OK : code;
+	printf("chancery %s\n", CHANCERY_VERSION);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1, code;
+	const cli_cmd *cmd;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "-C") || !strcmp(arg, "--author")) {
+			if (i + 1 >= argc)
+				return cli_error(EXIT_USAGE,
+					"option '%s' needs a value", arg);
+			if (arg[1] == 'C')
+				cli_dir = argv[++i];
+			else
+				cli_author = argv[++i];
+		} else if (!strncmp(arg, "--author=", 9)) {
+			cli_author = arg + 9;
+		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			main_usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(arg, "--version")) {
+			printf("chancery %s\n", CHANCERY_VERSION);
+			return EXIT_OK;
+		} else {
+			return cli_error(EXIT_USAGE,
+				"unknown option '%s' (see chancery -h)", arg);
+		}
+	}
+	if (i >= argc) {
+		main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(cmd = cli_find(argv[i])))
+		return cli_error(EXIT_USAGE,
+			"'%s' is not a chancery command (see chancery -h)",
+			argv[i]);
+	if (cli_dir && chdir(cli_dir) < 0)
+		return cli_error(EXIT_INVALID, "-C %s: cannot enter the folder",
+			cli_dir);
+	cli_dir = NULL;
+	if (chancery_init() < 0)
+		return cli_fail(CHANCERY_ERROR);
+	code = cmd->fn(argc - i, argv + i);
+	if (fflush(stdout) != 0 && code == EXIT_OK)
+		code = cli_error(EXIT_INTERNAL, "cannot write the output");
+	chancery_shutdown();
+	return code;
+}

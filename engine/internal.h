@@ -1,0 +1,200 @@
+/*
+ * internal.h - what the library's own files share and the public API does
+ * not show: error raising, the allocator wrappers, a bounded growable
+ * buffer, SHA-256, the repository structure and the commit pipeline.
+ *
+ * Names with a double underscore (chancery__) are library-internal and are
+ * never exported in a public header.
+ */
+#ifndef CHANCERY_INTERNAL_H
+#define CHANCERY_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <assert.h>
+
+#include <git2.h>
+
+#include "chancery.h"
+
+/* ---- errors ------------------------------------------------------------ */
+
+/** Set the thread's last error and return `code` (printf-style message). */
+int chancery__error(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/** Translate the last libgit2 error; `what` says what we were doing. */
+int chancery__git_error(int git_code, const char *what);
+/** Out of memory: sets the message, returns CHANCERY_ENOMEM. */
+int chancery__oom(void);
+/** errno-based failure for `what` ("open 'x'"). */
+int chancery__os_error(const char *what);
+
+#define CHANCERY_ASSERT_ARG(expr) \
+	do { \
+		if (!(expr)) \
+			return chancery__error(CHANCERY_EINVALID, \
+				"invalid argument: %s", #expr); \
+	} while (0)
+
+/* ---- allocation --------------------------------------------------------- */
+
+void *chancery__malloc(size_t size);
+void *chancery__calloc(size_t n, size_t size);
+void *chancery__realloc(void *ptr, size_t size);
+char *chancery__strdup(const char *s);
+char *chancery__strndup(const char *s, size_t n);
+char *chancery__sprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/** Grow an array of `elem` sized items to hold at least `need`. */
+int chancery__grow(void **array, size_t *alloc, size_t need, size_t elem);
+
+/* ---- buffers ------------------------------------------------------------ */
+
+/** A growable string buffer with a hard cap (`max`, 0 = 256 MiB). */
+typedef struct {
+	char *ptr;
+	size_t size;
+	size_t alloc;
+	size_t max;
+} chancery_buf;
+
+#define CHANCERY_BUF_INIT { NULL, 0, 0, 0 }
+
+int chancery_buf_put(chancery_buf *buf, const char *data, size_t len);
+int chancery_buf_puts(chancery_buf *buf, const char *s);
+int chancery_buf_putc(chancery_buf *buf, char c);
+int chancery_buf_printf(chancery_buf *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/** Hand the string to the caller (NUL-terminated; "" when empty). */
+char *chancery_buf_detach(chancery_buf *buf);
+void chancery_buf_dispose(chancery_buf *buf);
+
+/* ---- text helpers -------------------------------------------------------- */
+
+/** Valid UTF-8 without NUL; `allow_newline` also lets '\n' and '\t' in. */
+bool chancery__utf8_valid(const char *s, size_t len, bool allow_newline);
+/** SHA-256 of data as 64 lowercase hex digits + NUL. */
+int chancery__sha256_hex(char out[65], const void *data, size_t len);
+/** Read a whole file, at most `max` bytes (else CHANCERY_EINVALID). */
+int chancery__read_file(char **out, size_t *size, const char *path,
+	size_t max);
+
+/* ---- the repository ------------------------------------------------------ */
+
+struct chancery_repository {
+	git_repository *git;
+	char *workdir;
+	char *branch;  /* full name: refs/heads/main */
+	char *sig_name;
+	char *sig_email;
+	int64_t sig_time;
+	int sig_offset;
+	bool have_sig;
+};
+
+/** The marker that makes a Git repository chancery's. */
+#define CHANCERY_FORMAT_PATH ".chancery/format"
+#define CHANCERY_FORMAT_TEXT "chancery repository format 1\n"
+
+/** Build the commit signature (author = committer) for a write. */
+int chancery__signature(git_signature **out, chancery_repository *repo);
+
+/** Read a blob at `path` of `tree` (NULL tree: the head's). */
+int chancery__tree_read(char **out, size_t *size, chancery_repository *repo,
+	git_tree *tree, const char *path);
+
+/* ---- the commit pipeline (store.c) --------------------------------------- */
+
+/** One file a commit adds or replaces (data == NULL: remove the path). */
+typedef struct {
+	char *path;
+	char *data;
+	size_t size;
+} chancery_change;
+
+typedef struct {
+	chancery_change *items;
+	size_t count;
+	size_t alloc;
+	char *message; /* the whole commit message */
+} chancery_changeset;
+
+int chancery_changeset_add(chancery_changeset *cs, const char *path,
+	const char *data, size_t size);
+/** Add taking ownership of `data` (allocated with chancery__malloc). */
+int chancery_changeset_add_owned(chancery_changeset *cs, const char *path,
+	char *data, size_t size);
+void chancery_changeset_clear(chancery_changeset *cs);
+
+/**
+ * Called once per attempt with the head's tree (NULL for the first commit)
+ * and commit id (NULL likewise): fill `cs` with the changes and message.
+ * It is called again after a lost race, with `cs` cleared.
+ */
+typedef int (*chancery_build_cb)(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, void *payload);
+
+typedef struct {
+	bool append_only;   /* refuse to replace an existing path */
+	bool allow_empty;   /* commit even when the tree does not change */
+	const git_oid *extra_parent; /* a second parent (merge), or NULL */
+	const git_oid *expect_head;  /* only commit on this head (sync) */
+	const git_oid *base_tree;    /* build on this tree, not the head's */
+} chancery_commit_opts;
+
+/**
+ * Build, commit and publish: the heart of every write. Returns 0 and the new
+ * commit id, CHANCERY_EUNCHANGED when the tree would not change (nothing is
+ * written), or an error (nothing published).
+ */
+int chancery__commit(git_oid *out, chancery_repository *repo,
+	chancery_build_cb build, void *payload,
+	const chancery_commit_opts *opts);
+
+/** Move the branch from `from` to `to` (a descendant), under the lock. */
+int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
+	const git_oid *to);
+
+/** Bring index and working tree to the branch head, under the lock. */
+int chancery__worktree_update(chancery_repository *repo);
+
+/* ---- events (event.c) --------------------------------------------------- */
+
+/** More changes for an event's commit, built on each attempt's base. */
+typedef int (*chancery__extra_cb)(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *event, void *payload);
+
+/** Record `event` as one commit, plus what `extra` adds (may be NULL). */
+int chancery__event_commit(chancery_repository *repo, chancery_event *event,
+	chancery__extra_cb extra, void *payload,
+	const chancery_commit_opts *opts);
+
+/** Read a commit's event; CHANCERY_ENOTFOUND for non-chancery commits. */
+int chancery__event_from_commit(chancery_event **out, git_commit *commit);
+
+/* ---- registry internals --------------------------------------------------- */
+
+/** Add the embedded Focus 2004 registry files to a changeset. */
+int chancery__registry_sample_changes(chancery_changeset *cs);
+/** Add registry files holding only their header rows. */
+int chancery__registry_empty_changes(chancery_changeset *cs);
+
+/** The embedded sample (sample.c): NUL-terminated file contents. */
+typedef struct {
+	const char *path;  /* where it goes in the repository */
+	const char *data;
+	size_t size;
+} chancery__sample_file;
+extern const chancery__sample_file chancery__sample_files[];
+extern const size_t chancery__sample_count;
+bool chancery__date_valid(const char *s);
+
+/* ---- record and trailer formatting (event.c) ----------------------------- */
+
+/** Make a trailer-safe single line of a value: control characters out. */
+bool chancery__line_valid(const char *value);
+
+#endif

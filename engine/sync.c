@@ -1,0 +1,321 @@
+/*
+ * sync.c - fetch, merge and push the branch with a Git remote, through
+ * libgit2 (folders, file://, git://, and ssh or https where the libgit2
+ * build supports them).
+ *
+ *   fetch   the remote's branch of the same name into
+ *           refs/remotes/NAME/BRANCH (a named remote) or
+ *           refs/chancery/fetched/BRANCH (a URL or path);
+ *   merge   nothing to do when equal or when only we moved; a
+ *           fast-forward when only they moved; otherwise a three-way merge
+ *           of the two commits: events are new files with unique names, so
+ *           clones that only recorded events never conflict. The merge is
+ *           recorded as a "sync" event on top of the merged tree; a conflict
+ *           (the same path changed on both sides, e.g. two imports of the
+ *           same registry table) is reported per path and nothing moves;
+ *   push    the result, only if we have something the remote lacks. A
+ *           remote that moved in the meantime refuses the push; the error
+ *           says to sync again (nothing is lost: our branch keeps the
+ *           merge).
+ *
+ * Left out on purpose: rebasing (history is append-only and never
+ * rewritten), credentials beyond an ssh agent, and more than one branch.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+typedef struct {
+	char *message;
+} push_status;
+
+static int push_update_cb(const char *refname, const char *status,
+	void *payload)
+{
+	push_status *ps = payload;
+
+	if (status && !ps->message)
+		ps->message = chancery__sprintf("the remote refused %s: %s",
+			refname, status);
+	return 0;
+}
+
+static int credentials_cb(git_credential **out, const char *url,
+	const char *user, unsigned int allowed, void *payload)
+{
+	(void)url;
+	(void)payload;
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		return git_credential_ssh_key_from_agent(out,
+			user ? user : "git");
+	return GIT_PASSTHROUGH;
+}
+
+static int open_remote(git_remote **out, char **tracking,
+	chancery_repository *repo, const char *name)
+{
+	const char *shortb = repo->branch + strlen("refs/heads/");
+	int error;
+
+	*out = NULL;
+	*tracking = NULL;
+	error = git_remote_lookup(out, repo->git, name);
+	if (error == 0) {
+		*tracking = chancery__sprintf("refs/remotes/%s/%s", name, shortb);
+	} else if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC) {
+		git_error_clear();
+		if (!strchr(name, '/') && !strchr(name, ':'))
+			return chancery__error(CHANCERY_ENOTFOUND,
+				"no remote '%s' (git remote add %s URL, or give "
+				"a URL or path)", name, name);
+		if ((error = git_remote_create_anonymous(out, repo->git,
+				name)) < 0)
+			return chancery__git_error(error, name);
+		*tracking = chancery__sprintf("refs/chancery/fetched/%s", shortb);
+	} else {
+		return chancery__git_error(error, name);
+	}
+	if (!*tracking) {
+		git_remote_free(*out);
+		*out = NULL;
+		return chancery__oom();
+	}
+	return 0;
+}
+
+static int sync_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	(void)cs;
+	(void)base;
+	(void)head;
+	(void)ev;
+	(void)payload;
+	return 0;
+}
+
+int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
+	const char *remote_name, const chancery_sync_options *opts)
+{
+	chancery_sync_options none = CHANCERY_SYNC_OPTIONS_INIT;
+	git_remote *remote = NULL;
+	git_fetch_options fopts = GIT_FETCH_OPTIONS_INIT;
+	git_push_options popts = GIT_PUSH_OPTIONS_INIT;
+	git_commit *ours = NULL, *theirs = NULL;
+	git_index *merged = NULL;
+	git_reference *ref = NULL;
+	chancery_event *ev = NULL;
+	push_status ps = { NULL };
+	char *tracking = NULL, *spec = NULL, *pspec = NULL, *cfg = NULL;
+	git_oid local, fetched, tree;
+	bool have_fetched;
+	size_t ahead = 0, behind = 0;
+	int error;
+
+	CHANCERY_ASSERT_ARG(result && repo);
+	memset(result, 0, sizeof(*result));
+	if (!opts)
+		opts = &none;
+	if (!remote_name) {
+		if (chancery_repository_config(&cfg, repo, "chancery.remote") == 0)
+			remote_name = cfg;
+		else
+			remote_name = "origin";
+		chancery_error_clear();
+	}
+	if ((error = open_remote(&remote, &tracking, repo, remote_name)) < 0)
+		goto done;
+
+	/* fetch */
+	spec = chancery__sprintf("+%s:%s", repo->branch, tracking);
+	if (!spec) {
+		error = chancery__oom();
+		goto done;
+	}
+	{
+		char *specs[] = { spec };
+		git_strarray refspecs = { specs, 1 };
+
+		fopts.callbacks.credentials = credentials_cb;
+		fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+		if ((error = git_remote_fetch(remote, &refspecs, &fopts,
+				NULL)) < 0) {
+			error = chancery__git_error(error, "fetch");
+			goto done;
+		}
+	}
+	if ((error = git_reference_name_to_id(&local, repo->git,
+			repo->branch)) < 0) {
+		error = chancery__git_error(error, "read the branch");
+		goto done;
+	}
+	have_fetched = git_reference_name_to_id(&fetched, repo->git,
+		tracking) == 0;
+	git_error_clear();
+
+	/* merge */
+	if (have_fetched && !git_oid_equal(&local, &fetched)) {
+		if ((error = git_graph_ahead_behind(&ahead, &behind, repo->git,
+				&local, &fetched)) < 0) {
+			error = chancery__git_error(error, "compare histories");
+			goto done;
+		}
+		result->fetched = behind;
+		if (behind > 0 && ahead == 0) {
+			if ((error = chancery__fast_forward(repo, &local,
+					&fetched)) < 0)
+				goto done;
+			result->fast_forward = 1;
+			git_oid_cpy(&local, &fetched);
+		} else if (behind > 0) {
+			git_merge_options mopts = GIT_MERGE_OPTIONS_INIT;
+			chancery_commit_opts copts = { 0 };
+
+			if ((error = git_commit_lookup(&ours, repo->git,
+					&local)) < 0 ||
+			    (error = git_commit_lookup(&theirs, repo->git,
+					&fetched)) < 0 ||
+			    (error = git_merge_commits(&merged, repo->git, ours,
+					theirs, &mopts)) < 0) {
+				error = chancery__git_error(error, "merge");
+				goto done;
+			}
+			if (git_index_has_conflicts(merged)) {
+				git_index_conflict_iterator *it = NULL;
+				const git_index_entry *a, *o, *t;
+				size_t n = 0;
+				const char *first = NULL;
+
+				if (git_index_conflict_iterator_new(&it,
+						merged) == 0) {
+					while (git_index_conflict_next(&a, &o, &t,
+							it) == 0) {
+						const char *p = o ? o->path :
+							t ? t->path : a->path;
+
+						if (!first)
+							first = p;
+						n++;
+						if (opts->conflict)
+							opts->conflict(p,
+								opts->payload);
+					}
+				}
+				error = chancery__error(CHANCERY_ECONFLICT,
+					"sync with '%s' conflicts in %zu path%s "
+					"(first: %s); nothing was merged or "
+					"pushed", remote_name, n,
+					n == 1 ? "" : "s", first ? first : "?");
+				git_index_conflict_iterator_free(it);
+				goto done;
+			}
+			if ((error = git_index_write_tree_to(&tree, merged,
+					repo->git)) < 0) {
+				error = chancery__git_error(error,
+					"write the merged tree");
+				goto done;
+			}
+			if ((error = chancery_event_new(&ev, "sync")) < 0 ||
+			    (error = chancery_event_add(ev, "Remote",
+					remote_name)) < 0 ||
+			    (error = chancery_event_add(ev, "Merged",
+					git_oid_tostr_s(&fetched))) < 0)
+				goto done;
+			{
+				char subject[200];
+
+				snprintf(subject, sizeof(subject),
+					"sync: merge %zu commit%s from %.120s",
+					behind, behind == 1 ? "" : "s",
+					remote_name);
+				if ((error = chancery_event_set_subject(ev,
+						subject)) < 0)
+					goto done;
+			}
+			copts.extra_parent = &fetched;
+			copts.expect_head = &local;
+			copts.base_tree = &tree;
+			if ((error = chancery__event_commit(repo, ev,
+					sync_extra, NULL, &copts)) < 0)
+				goto done;
+			result->merged = 1;
+			if ((error = git_reference_name_to_id(&local, repo->git,
+					repo->branch)) < 0) {
+				error = chancery__git_error(error,
+					"read the branch");
+				goto done;
+			}
+		}
+	}
+
+	/* push what the remote lacks */
+	if (opts->no_push)
+		goto done;
+	if (have_fetched) {
+		if ((error = git_graph_ahead_behind(&ahead, &behind, repo->git,
+				&local, &fetched)) < 0) {
+			error = chancery__git_error(error, "compare histories");
+			goto done;
+		}
+	} else {
+		git_revwalk *walk = NULL;
+		git_oid o;
+
+		ahead = 0;
+		if (git_revwalk_new(&walk, repo->git) == 0 &&
+		    git_revwalk_push(walk, &local) == 0)
+			while (git_revwalk_next(&o, walk) == 0)
+				ahead++;
+		git_revwalk_free(walk);
+		git_error_clear();
+	}
+	if (ahead == 0)
+		goto done;
+	pspec = chancery__sprintf("%s:%s", repo->branch, repo->branch);
+	if (!pspec) {
+		error = chancery__oom();
+		goto done;
+	}
+	{
+		char *specs[] = { pspec };
+		git_strarray refspecs = { specs, 1 };
+
+		popts.callbacks.credentials = credentials_cb;
+		popts.callbacks.push_update_reference = push_update_cb;
+		popts.callbacks.payload = &ps;
+		error = git_remote_push(remote, &refspecs, &popts);
+		if (error < 0) {
+			error = chancery__git_error(error, "push");
+			if (error == CHANCERY_ECONFLICT || error == CHANCERY_ERROR)
+				error = chancery__error(CHANCERY_ECONFLICT,
+					"push to '%s' refused: %s; sync again",
+					remote_name,
+					chancery_error_last()->message);
+			goto done;
+		}
+		if (ps.message) {
+			error = chancery__error(CHANCERY_ECONFLICT,
+				"push to '%s' refused (%s); the remote moved, "
+				"sync again", remote_name, ps.message);
+			goto done;
+		}
+	}
+	result->pushed = ahead;
+	/* the remote now has our branch: keep the tracking ref in step */
+	if (git_reference_create(&ref, repo->git, tracking, &local, 1,
+			"chancery: sync (pushed)") < 0)
+		git_error_clear();
+done:
+	chancery_free(ps.message);
+	git_reference_free(ref);
+	chancery_event_free(ev);
+	git_index_free(merged);
+	git_commit_free(ours);
+	git_commit_free(theirs);
+	git_remote_free(remote);
+	chancery_free(tracking);
+	chancery_free(spec);
+	chancery_free(pspec);
+	chancery_free(cfg);
+	return error;
+}

@@ -1,0 +1,169 @@
+/*
+ * chancery/registry.h - the registry: States, treaties, featured lists and
+ * the participation baseline (the treaty actions known when the registry was
+ * loaded). The registry lives in registry/ of the repository as TSV files; a
+ * chancery_registry is a read-only snapshot of one commit.
+ */
+#ifndef CHANCERY_REGISTRY_H
+#define CHANCERY_REGISTRY_H
+
+#include "common.h"
+#include "repository.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct chancery_registry chancery_registry;
+
+/** A State. Every string is borrowed from the registry and never NULL. */
+typedef struct {
+	const char *code;         /**< ISO 3166 alpha-3, e.g. "FRA" */
+	const char *name;         /**< English short name, "France" */
+	const char *formal_name;  /**< "the French Republic" */
+	const char *name_fr;      /**< French short name with article: "France (la)" */
+	const char *language;     /**< correspondence language: en, fr or es */
+	const char *member_since; /**< year of UN membership, or "" */
+	const char *status;       /**< "member", "non-member", ... */
+	const char *note;
+} chancery_state;
+
+/** A treaty of the registry. Strings are borrowed and never NULL. */
+typedef struct {
+	const char *id;               /**< MTDSG reference, e.g. "XVIII-10" */
+	const char *chapter;          /**< roman numeral, "XVIII" */
+	const char *title;
+	const char *title_fr;
+	const char *short_title;
+	const char *place_adopted;
+	const char *adopted;          /**< YYYY-MM-DD or "" */
+	const char *entry_into_force; /**< YYYY-MM-DD or "" */
+	const char *signature;        /**< "yes", "no" (never signed) or "" */
+	const char *signature_until;  /**< last day to sign, or "" */
+	const char *parent;           /**< the treaty it supplements, or "" */
+	const char *note;
+} chancery_treaty;
+
+/** One treaty action of the baseline. */
+typedef struct {
+	const char *state;
+	const char *treaty;
+	const char *action; /**< see chancery_action_kind() */
+	chancery_date date;
+	const char *note;
+} chancery_action;
+
+/** What an action does to a State's participation. */
+typedef enum {
+	CHANCERY_ACTION_UNKNOWN = 0, /**< not in the vocabulary */
+	CHANCERY_ACTION_SIGNS,       /**< signature */
+	CHANCERY_ACTION_BINDS,       /**< makes the State a party */
+	CHANCERY_ACTION_OTHER        /**< recorded, changes no status */
+} chancery_action_kind;
+
+/** Classify an action name of the vocabulary (docs/repository-format.md). */
+chancery_action_kind chancery_action_classify(const char *action);
+
+/** Load the registry of the branch head. The caller frees it. */
+int chancery_registry_load(chancery_registry **out, chancery_repository *repo);
+
+void chancery_registry_free(chancery_registry *registry);
+
+size_t chancery_registry_state_count(const chancery_registry *registry);
+const chancery_state *chancery_registry_state(
+	const chancery_registry *registry, size_t i);
+/** NULL (and no error set) when the code is unknown. */
+const chancery_state *chancery_registry_state_find(
+	const chancery_registry *registry, const char *code);
+
+size_t chancery_registry_treaty_count(const chancery_registry *registry);
+const chancery_treaty *chancery_registry_treaty(
+	const chancery_registry *registry, size_t i);
+const chancery_treaty *chancery_registry_treaty_find(
+	const chancery_registry *registry, const char *id);
+
+size_t chancery_registry_action_count(const chancery_registry *registry);
+const chancery_action *chancery_registry_action(
+	const chancery_registry *registry, size_t i);
+
+/**
+ * The treaties of featured list `name` (registry/featured/NAME.tsv), in the
+ * list's order, into *out (borrowed pointers; the array itself is the
+ * caller's, free it with chancery_free()). CHANCERY_ENOTFOUND when there is
+ * no such list.
+ */
+int chancery_registry_featured(const chancery_treaty ***out, size_t *count,
+	const chancery_registry *registry, const char *name);
+
+/** Where a State stands with a treaty on a date. */
+typedef enum {
+	CHANCERY_STATUS_NONE = 0,  /**< no action */
+	CHANCERY_STATUS_SIGNATORY, /**< signed, not (yet) bound */
+	CHANCERY_STATUS_PARTY      /**< bound: ratified, acceded, ... */
+} chancery_status;
+
+typedef struct {
+	const chancery_treaty *treaty;
+	chancery_status status;
+	const chancery_action *signature; /**< latest signature, or NULL */
+	const chancery_action *consent;   /**< the binding action, or NULL */
+} chancery_participation;
+
+/**
+ * A State's participation as of `as_of` (NULL: every action known): one
+ * entry per treaty the State took any action on, in treaty order. The array
+ * is the caller's (chancery_free()); what it points to is the registry's.
+ */
+int chancery_registry_participation(chancery_participation **out,
+	size_t *count, const chancery_registry *registry, const char *state,
+	const chancery_date *as_of);
+
+/** Status of one State for one treaty as of a date (NULL: all known). */
+chancery_status chancery_registry_status(const chancery_registry *registry,
+	const char *state, const char *treaty, const chancery_date *as_of);
+
+/** Syntax checks shared by every command that takes a code. */
+int chancery_state_code_valid(const char *code);
+int chancery_treaty_id_valid(const char *id);
+
+/** Which registry table an import feeds. */
+typedef enum {
+	CHANCERY_IMPORT_STATES = 1,
+	CHANCERY_IMPORT_TREATIES,
+	CHANCERY_IMPORT_PARTICIPATION
+} chancery_import_kind;
+
+/** Called once per problem found, with a line "FILE:LINE:COLUMN: what". */
+typedef void (*chancery_diagnostic_cb)(const char *line, void *payload);
+
+#define CHANCERY_IMPORT_OPTIONS_VERSION 1
+
+typedef struct {
+	unsigned int version;
+	/** Called for every problem; the import stops after 100. May be NULL. */
+	chancery_diagnostic_cb diagnostic;
+	void *payload;
+	/** 0: guess from the name (.csv) or the header line; else ',' or '\t'. */
+	char delimiter;
+} chancery_import_options;
+
+#define CHANCERY_IMPORT_OPTIONS_INIT { CHANCERY_IMPORT_OPTIONS_VERSION, NULL, NULL, 0 }
+
+/**
+ * Validate a CSV or TSV table and merge it into the registry as one commit.
+ * Rows are keyed (state code, treaty id, or state+treaty+action+date); a
+ * row with a known key replaces the columns the file has. On any problem
+ * nothing is committed and CHANCERY_EINVALID is returned; the last error
+ * then names the first problem and the count.
+ *
+ * @param rows_out  rows imported (may be NULL)
+ * @param name      the file's name, for messages
+ */
+int chancery_registry_import(size_t *rows_out, chancery_repository *repo,
+	chancery_import_kind kind, const char *name, const char *data,
+	size_t size, const chancery_import_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,88 @@
+/*
+ * chancery/repository.h - a correspondence repository: an ordinary non-bare
+ * Git repository holding the registry (registry/) and one record file per
+ * event (events/). See docs/repository-format.md.
+ */
+#ifndef CHANCERY_REPOSITORY_H
+#define CHANCERY_REPOSITORY_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct chancery_repository chancery_repository;
+
+/** Who records an operation, and when (the commit's author and committer). */
+typedef struct {
+	const char *name;  /**< display name, e.g. "Treaty Section" */
+	const char *email; /**< e-mail address */
+	int64_t time;      /**< Unix seconds; 0 means "now" */
+	int offset;        /**< minutes east of UTC */
+} chancery_signature;
+
+#define CHANCERY_INIT_OPTIONS_VERSION 1
+
+typedef struct {
+	unsigned int version;
+	/** Non-zero: an empty registry instead of the Focus 2004 sample. */
+	int empty;
+	/** Branch to create; NULL means "main". */
+	const char *branch;
+} chancery_init_options;
+
+#define CHANCERY_INIT_OPTIONS_INIT { CHANCERY_INIT_OPTIONS_VERSION, 0, NULL }
+
+/**
+ * Create a chancery repository in `path` (created if missing, it must be
+ * empty if it exists) and record the initial registry as its first commit.
+ * The identity is taken from the repository's Git configuration unless one
+ * is set later with chancery_repository_set_signature(); `signature` here may
+ * be NULL for that default.
+ *
+ * @param out  the opened repository; the caller frees it
+ * @return 0, CHANCERY_EEXISTS when `path` is a non-empty folder, or an error
+ */
+int chancery_repository_init(chancery_repository **out, const char *path,
+	const chancery_init_options *opts, const chancery_signature *signature);
+
+/**
+ * Open the chancery repository that contains `path` (searched upwards, as
+ * git does). CHANCERY_ENOTFOUND when there is no Git repository there,
+ * CHANCERY_ENOTREPO when the Git repository is not chancery's.
+ */
+int chancery_repository_open(chancery_repository **out, const char *path);
+
+/** Free a repository handle (NULL is fine). */
+void chancery_repository_free(chancery_repository *repo);
+
+/** The working folder, with a trailing '/'. Borrowed. */
+const char *chancery_repository_workdir(const chancery_repository *repo);
+
+/**
+ * Set who records the next operations and, optionally, a fixed time (for
+ * reproducible histories). Without it, the identity comes from Git
+ * configuration: chancery.name / chancery.email, else user.name / user.email.
+ * The strings are copied.
+ */
+int chancery_repository_set_signature(chancery_repository *repo,
+	const chancery_signature *signature);
+
+/**
+ * Read a setting from the repository's Git configuration (the repository's
+ * own file, then the user's and the system's). CHANCERY_ENOTFOUND when it is
+ * not set. The caller frees *out with chancery_free().
+ */
+int chancery_repository_config(char **out, chancery_repository *repo,
+	const char *key);
+
+/**
+ * The commit id (40 hex digits) of the branch head, into `out` (41 bytes).
+ */
+int chancery_repository_head(char out[41], chancery_repository *repo);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

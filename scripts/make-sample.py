@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""make-sample.py - derive the embedded Focus 2004 registry from shared/data.
+
+The files under workflows/focus2004/registry/ are the facts of
+../shared/data rewritten into chancery's registry format (see
+docs/repository-format.md). This script is how they were made, so that the
+derivation can be read and repeated; its output is committed and the build
+never runs it.
+
+What it does to the facts, and nothing more:
+  - renames columns to the registry's names and orders them;
+  - merges the MTDSG index with the Focus 2004 table (French titles, short
+    titles, entry into force, signature clauses);
+  - turns the signature notes of the Focus 2004 table into two columns:
+    `signature` (yes: the treaty takes signatures, no: it never does) and
+    `signature_until` (last day a signature was possible);
+  - marks a treaty with participation rows but no signature row at all as
+    taking no signature (DOMAIN.md), and leaves treaties without any rows
+    unknown (empty);
+  - keeps every `#` source note of the input files, and adds one line saying
+    what was derived here.
+
+usage: scripts/make-sample.py [SHARED_DATA_DIR] [OUT_DIR]
+"""
+import csv
+import datetime
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "shared", "data")
+OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "..", "workflows", "focus2004", "registry")
+
+
+def read(name):
+    notes, rows = [], []
+    with open(os.path.join(SRC, name), encoding="utf-8", newline="") as f:
+        lines = f.read().split("\n")
+    body = []
+    for line in lines:
+        if line.startswith("#") and not body:
+            notes.append(line)
+        elif line:
+            body.append(line)
+    header = body[0].split("\t")
+    for line in body[1:]:
+        cells = next(csv.reader([line], delimiter="\t"))
+        cells += [""] * (len(header) - len(cells))
+        rows.append(dict(zip(header, cells)))
+    return notes, rows
+
+
+def write(name, notes, derived, columns, rows):
+    with open(os.path.join(OUT, name), "w", encoding="utf-8", newline="") as f:
+        for n in notes:
+            f.write(n + "\n")
+        f.write("# chancery: " + derived + "\n")
+        w = csv.writer(f, delimiter="\t", lineterminator="\n",
+                       quoting=csv.QUOTE_MINIMAL)
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([r.get(c, "") for c in columns])
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+
+    notes, states = read("states-2004.tsv")
+    write("states.tsv", notes,
+          "columns renamed from states-2004.tsv (iso3->code, short_name_en->name, "
+          "formal_name_en->formal_name, short_name_fr->name_fr, "
+          "preferred_language->language, un_member_since->member_since).",
+          ["code", "name", "formal_name", "name_fr", "language", "member_since",
+           "status", "language_basis", "note"],
+          [{"code": s["iso3"], "name": s["short_name_en"],
+            "formal_name": s["formal_name_en"], "name_fr": s["short_name_fr"],
+            "language": s["preferred_language"],
+            "member_since": s["un_member_since"], "status": s["status"],
+            "language_basis": s["language_basis"], "note": s["note"]}
+           for s in states])
+
+    pnotes, part = read("participation-mtdsg-2004-03.tsv")
+    write("participation.tsv", pnotes,
+          "columns renamed from participation-mtdsg-2004-03.tsv "
+          "(iso3->state, mtdsg_id->treaty).",
+          ["state", "treaty", "action", "date", "note"],
+          [{"state": p["iso3"], "treaty": p["mtdsg_id"], "action": p["action"],
+            "date": p["date"], "note": p["note"]} for p in part])
+
+    has_rows, has_sig = set(), set()
+    for p in part:
+        has_rows.add(p["mtdsg_id"])
+        if p["action"] in ("signature", "definitive_signature"):
+            has_sig.add(p["mtdsg_id"])
+
+    inotes, index = read("treaties-mtdsg.tsv")
+    fnotes, focus = read("treaties-focus2004.tsv")
+    fby = {f["mtdsg_id"]: f for f in focus}
+    treaties = []
+    for t in index:
+        tid = t["mtdsg_id"]
+        row = {"id": tid, "chapter": t["chapter"], "title": t["title"],
+               "place_adopted": t["place_adopted"], "adopted": t["adopted"],
+               "entry_into_force": t["entry_into_force"]}
+        if tid in has_rows:
+            row["signature"] = "yes" if tid in has_sig else "no"
+        f = fby.get(tid)
+        if f:
+            row["title"] = f["full_title_en"]
+            row["title_fr"] = f["full_title_fr"]
+            row["short_title"] = f["short_title"]
+            row["entry_into_force"] = f["entry_into_force"]
+            row["parent"] = f["parent_id"]
+            row["note"] = f["notes"]
+            ofs = f["open_for_signature"]
+            if "no signature clause" in f["notes"]:
+                row["signature"] = "no"
+            else:
+                row["signature"] = "yes"
+                m = re.search(r"at entry into force (\d{4}-\d{2}-\d{2})", f["notes"])
+                if m:
+                    d = datetime.date.fromisoformat(m.group(1)) - datetime.timedelta(days=1)
+                    row["signature_until"] = d.isoformat()
+                else:
+                    m = re.search(r"(?:until|closed|to) (\d{4}-\d{2}-\d{2})", ofs + " " + f["notes"])
+                    if m:
+                        row["signature_until"] = m.group(1)
+                    elif ofs.startswith("no"):
+                        raise SystemExit("no closing date for " + tid)
+        treaties.append(row)
+    assert all(f in {t["id"] for t in treaties} for f in fby)
+    write("treaties.tsv", inotes + fnotes,
+          "treaties-mtdsg.tsv merged with treaties-focus2004.tsv (title, title_fr, "
+          "short_title, entry_into_force, parent and note from the latter); "
+          "signature/signature_until derived from its open_for_signature and notes "
+          "(a closing 'at entry into force' date gives the day before); for other "
+          "treaties signature = no where participation has rows but no signature, "
+          "yes where it has signatures, empty (unknown) where it has no rows.",
+          ["id", "chapter", "title", "title_fr", "short_title", "place_adopted",
+           "adopted", "entry_into_force", "signature", "signature_until",
+           "parent", "note"],
+          treaties)
+
+    write("featured-focus2004.tsv", fnotes,
+          "the featured list of treaties-focus2004.tsv: mtdsg_id->treaty, "
+          "with its confidence and evidence.",
+          ["treaty", "confidence", "evidence"],
+          [{"treaty": f["mtdsg_id"], "confidence": f["confidence"],
+            "evidence": f["evidence"]} for f in focus])
+
+
+if __name__ == "__main__":
+    main()
