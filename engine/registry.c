@@ -631,9 +631,12 @@ static int registry_load_tree(chancery_registry **out,
 		goto done;
 report:
 	if (d.count) {
-		chancery__table_diag_finish(&d);
+		char first[600];
+
+		snprintf(first, sizeof(first), "%s", d.first);
 		error = chancery__error(CHANCERY_EINVALID,
-			"malformed registry: %s", chancery_error_last()->message);
+			"malformed registry: %s%s", first, d.count > 1 ?
+			" (and more problems)" : "");
 		goto done;
 	}
 	*out = r;

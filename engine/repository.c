@@ -503,6 +503,7 @@ done:
 
 		snprintf(msg, sizeof(msg), "%s", chancery_error_last() ?
 			chancery_error_last()->message : "init failed");
+		/* (msg is a copy: the error buffer is rewritten below) */
 		undo_init(path, existed);
 		error = chancery__error(saved, "%s", msg);
 	}

@@ -85,12 +85,23 @@ void chancery_changeset_clear(chancery_changeset *cs)
 
 /* ---- the repository lock ---------------------------------------------------- */
 
-static int lock_acquire(int *fd_out, chancery_repository *repo)
+/*
+ * The lock file's content says whether its holder is inside the critical
+ * region ("publishing PID"); a holder that finishes empties it. Finding it
+ * non-empty when we get the lock means the previous holder died in there,
+ * so the branch and index lock files that exist now are its leftovers, and
+ * the working tree may be half checked out: we clear the former and the
+ * caller repairs the latter before judging the working tree.
+ */
+static int lock_acquire(int *fd_out, bool *recovered, chancery_repository *repo)
 {
 	char *path = chancery__sprintf("%schancery.lock",
 		git_repository_path(repo->git));
+	char mark[64];
+	ssize_t n;
 	int fd;
 
+	*recovered = false;
 	if (!path)
 		return chancery__oom();
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -109,14 +120,40 @@ static int lock_acquire(int *fd_out, chancery_repository *repo)
 			return error;
 		}
 	}
+	n = pread(fd, mark, sizeof(mark) - 1, 0);
+	if (n > 0) {
+		const char *gitdir = git_repository_path(repo->git);
+		char *ref = chancery__sprintf("%s%s.lock", gitdir, repo->branch);
+		char *idx = chancery__sprintf("%sindex.lock", gitdir);
+
+		if (ref)
+			unlink(ref);
+		if (idx)
+			unlink(idx);
+		chancery_free(ref);
+		chancery_free(idx);
+		*recovered = true;
+	}
+	n = snprintf(mark, sizeof(mark), "publishing %ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, mark, (size_t)n, 0) != n) {
+		int error = chancery__os_error("write the repository lock");
+
+		close(fd);
+		return error;
+	}
 	*fd_out = fd;
 	return 0;
 }
 
 static void lock_release(int fd)
 {
-	if (fd >= 0)
+	if (fd >= 0) {
+		/* empty: we left the critical region in one piece */
+		if (ftruncate(fd, 0) < 0) {
+			/* the next holder will clean up after us */
+		}
 		close(fd);   /* closing drops the flock */
+	}
 }
 
 /* Remove `path` when it is a lock file left by a dead process. */
@@ -223,8 +260,9 @@ done:
 int chancery__worktree_update(chancery_repository *repo)
 {
 	int fd = -1, error;
+	bool recovered;
 
-	if ((error = lock_acquire(&fd, repo)) < 0)
+	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
 	error = worktree_checkout(repo);
 	lock_release(fd);
@@ -362,7 +400,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		git_oid head, commit;
 		git_commit *hc = NULL;
 		git_tree *base = NULL;
-		bool have_head, unchanged = false;
+		bool have_head, unchanged = false, recovered;
 		int fd = -1, gerr;
 
 		raced = false;
@@ -409,8 +447,11 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 			break;
 		}
 
-		if ((error = lock_acquire(&fd, repo)) < 0)
+		if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 			break;
+		/* a writer died mid-checkout: finish its checkout first */
+		if (recovered && have_head && worktree_checkout(repo) < 0)
+			chancery_error_clear();
 		if (have_head && (error = check_clean(repo)) < 0) {
 			lock_release(fd);
 			break;
@@ -487,9 +528,12 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 {
 	int fd = -1, error;
 	int gerr;
+	bool recovered;
 
-	if ((error = lock_acquire(&fd, repo)) < 0)
+	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
+	if (recovered && worktree_checkout(repo) < 0)
+		chancery_error_clear();
 	if ((error = check_clean(repo)) < 0)
 		goto done;
 	gerr = publish(repo, to, from, "chancery: sync (fast-forward)");

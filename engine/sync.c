@@ -285,12 +285,15 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 		popts.callbacks.payload = &ps;
 		error = git_remote_push(remote, &refspecs, &popts);
 		if (error < 0) {
+			char why[512];
+
 			error = chancery__git_error(error, "push");
+			snprintf(why, sizeof(why), "%s",
+				chancery_error_last()->message);
 			if (error == CHANCERY_ECONFLICT || error == CHANCERY_ERROR)
 				error = chancery__error(CHANCERY_ECONFLICT,
 					"push to '%s' refused: %s; sync again",
-					remote_name,
-					chancery_error_last()->message);
+					remote_name, why);
 			goto done;
 		}
 		if (ps.message) {

@@ -1,0 +1,325 @@
+/*
+ * test_event.c - recording events: record files, trailers that plain git
+ * reads, ids, history filters, lookups, reproducible commits, refusal of
+ * forged fields, and a working tree edited by hand.
+ */
+#include "testkit.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+	char *dir;
+	chancery_repository *repo;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+
+	f->dir = tk_tempdir();
+	tk_rmrf(f->dir);
+	f->repo = tk_repo(f->dir, true);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	chancery_repository_free(f->repo);
+	tk_rmrf(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static chancery_event *note(const char *state, const char *date,
+	const char *msg)
+{
+	chancery_event *ev = NULL;
+
+	assert_int_equal(chancery_event_new(&ev, "note"), 0);
+	if (state)
+		assert_int_equal(chancery_event_add(ev, "State", state), 0);
+	if (date)
+		assert_int_equal(chancery_event_add(ev, "Date", date), 0);
+	assert_int_equal(chancery_event_set_message(ev, msg), 0);
+	return ev;
+}
+
+static void test_record_and_trailers(void **state)
+{
+	fixture *f = *state;
+	chancery_event *ev = note("LBR", "2004-08-20", "Mission called.\n\n"
+		"---\nThe reply is on its way.");
+	char *out, path[512];
+
+	assert_int_equal(chancery_event_add(ev, "Treaty", "XVIII-10"), 0);
+	assert_int_equal(chancery_event_add(ev, "Treaty", "IV-11-b"), 0);
+	assert_int_equal(chancery_event_attach(ev, "call.txt", "hello", 5), 0);
+	assert_int_equal(chancery_event_record(f->repo, ev), 0);
+	assert_int_equal(strlen(chancery_event_id(ev)), 25);
+	assert_memory_equal(chancery_event_id(ev), "20040312T090000Z-", 17);
+	assert_int_equal(strlen(chancery_event_commit(ev)), 40);
+
+	/* plain git reads the trailers */
+	out = tk_sh_out("cd %s && git log -1 --format='%%(trailers:key=Chancery-Treaty,valueonly,separator=%%x2C)' && "
+		"git log -1 --format=%%B | git interpret-trailers --parse", f->dir);
+	assert_non_null(strstr(out, "XVIII-10,IV-11-b"));
+	assert_non_null(strstr(out, "Chancery-Event: note"));
+	assert_non_null(strstr(out, "Chancery-State: LBR"));
+	assert_non_null(strstr(out, "Chancery-Date: 2004-08-20"));
+	assert_non_null(strstr(out, "Chancery-Attachment: call.txt sha256="
+		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 size=5"));
+	free(out);
+
+	/* the record and its attachment are files in the tree and worktree */
+	snprintf(path, sizeof(path), "%s/events/2004/03/%s.txt", f->dir,
+		chancery_event_id(ev));
+	assert_int_equal(access(path, R_OK), 0);
+	snprintf(path, sizeof(path), "%s/events/2004/03/%s/call.txt", f->dir,
+		chancery_event_id(ev));
+	assert_int_equal(access(path, R_OK), 0);
+	{
+		char *rec = NULL;
+		size_t size;
+
+		assert_int_equal(chancery_event_record_text(&rec, &size, f->repo,
+			ev), 0);
+		assert_non_null(strstr(rec, "Event: note\nId: "));
+		assert_non_null(strstr(rec, "Recorded-By: Test Recorder <test@example.org>\n"));
+		/* the record keeps the text exactly, the divider too */
+		assert_non_null(strstr(rec, "\n---\nThe reply is on its way.\n"));
+		chancery_free(rec);
+	}
+	assert_int_equal(tk_sh("cd %s && git fsck --strict 2>/dev/null && "
+		"test -z \"$(git status --porcelain)\"", f->dir), 0);
+	/* recording twice is refused */
+	assert_int_equal(chancery_event_record(f->repo, ev), CHANCERY_EEXISTS);
+	chancery_event_free(ev);
+}
+
+static void test_forged_fields_refused(void **state)
+{
+	chancery_event *ev = NULL;
+	(void)state;
+
+	assert_int_equal(chancery_event_new(&ev, "Note"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_new(&ev, "note"), 0);
+	assert_int_equal(chancery_event_add(ev, "State",
+		"LBR\nChancery-Event: deposit"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_add(ev, "Event", "x"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_add(ev, "Id", "x"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_add(ev, "bad key", "x"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_add(ev, "State", ""), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_add(ev, "State", "\xff"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_attach(ev, "../x", "a", 1), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_attach(ev, ".git", "a", 1), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_attach(ev, "a/b", "a", 1), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_set_message(ev, "a\x01"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_field_count(ev), 0);
+	chancery_event_free(ev);
+}
+
+typedef struct {
+	char ids[16][64];
+	size_t n;
+} collected;
+
+static int collect(const chancery_event *ev, void *payload)
+{
+	collected *c = payload;
+
+	if (c->n < 16)
+		snprintf(c->ids[c->n++], 64, "%s %s", chancery_event_type(ev),
+			chancery_event_get(ev, "State") ?
+			chancery_event_get(ev, "State") : "-");
+	return 0;
+}
+
+static void test_history_filters(void **state)
+{
+	fixture *f = *state;
+	chancery_log_options o = CHANCERY_LOG_OPTIONS_INIT;
+	chancery_date since, until;
+	collected c = { 0 };
+	const char *specs[][2] = { { "LBR", "2004-04-02" }, { "CHE", "2004-08-20" },
+		{ "LBR", "2004-09-22" } };
+
+	for (int i = 0; i < 3; i++) {
+		chancery_event *ev = note(specs[i][0], specs[i][1], "item");
+
+		assert_int_equal(chancery_event_record(f->repo, ev), 0);
+		chancery_event_free(ev);
+	}
+	o.state = "LBR";
+	assert_int_equal(chancery_history_foreach(f->repo, &o, collect, &c), 0);
+	assert_int_equal(c.n, 2);
+	memset(&c, 0, sizeof(c));
+	o.state = NULL;
+	chancery_date_parse(&since, "2004-05-01");
+	chancery_date_parse(&until, "2004-09-01");
+	o.since = &since;
+	o.until = &until;
+	assert_int_equal(chancery_history_foreach(f->repo, &o, collect, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "note CHE");
+	memset(&c, 0, sizeof(c));
+	o.since = o.until = NULL;
+	o.oldest_first = 1;
+	assert_int_equal(chancery_history_foreach(f->repo, &o, collect, &c), 0);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.ids[0], "init -");
+	assert_string_equal(c.ids[3], "note LBR");
+}
+
+static void test_lookup(void **state)
+{
+	fixture *f = *state;
+	chancery_event *ev = note("LBR", NULL, "first"), *found = NULL;
+	char prefix[24];
+
+	assert_int_equal(chancery_event_record(f->repo, ev), 0);
+	assert_int_equal(chancery_event_lookup(&found, f->repo,
+		chancery_event_id(ev)), 0);
+	assert_string_equal(chancery_event_commit(found), chancery_event_commit(ev));
+	assert_string_equal(chancery_event_message(found), "first");
+	assert_int_equal(chancery_event_path_count(found), 1);
+	chancery_event_free(found);
+	memcpy(prefix, chancery_event_commit(ev), 8);
+	prefix[8] = '\0';
+	assert_int_equal(chancery_event_lookup(&found, f->repo, prefix), 0);
+	assert_string_equal(chancery_event_id(found), chancery_event_id(ev));
+	chancery_event_free(found);
+	assert_int_equal(chancery_event_lookup(&found, f->repo, "nothing"),
+		CHANCERY_ENOTFOUND);
+	/* both events share the pinned second: the time prefix is ambiguous */
+	assert_int_equal(tk_note(f->repo, NULL, "second"), 0);
+	assert_int_equal(chancery_event_lookup(&found, f->repo, "20040312T"),
+		CHANCERY_EINVALID);
+	chancery_event_free(ev);
+}
+
+static void test_reproducible(void **state)
+{
+	char *a = tk_tempdir(), *b = tk_tempdir();
+	chancery_repository *ra, *rb;
+	char ha[41], hb[41];
+
+	(void)state;
+	tk_rmrf(a);
+	tk_rmrf(b);
+	ra = tk_repo(a, false);
+	rb = tk_repo(b, false);
+	assert_int_equal(tk_note(ra, "LBR", "same"), 0);
+	assert_int_equal(tk_note(rb, "LBR", "same"), 0);
+	chancery_repository_head(ha, ra);
+	chancery_repository_head(hb, rb);
+	assert_string_equal(ha, hb);
+	chancery_repository_free(ra);
+	chancery_repository_free(rb);
+	tk_rmrf(a);
+	tk_rmrf(b);
+	free(a);
+	free(b);
+}
+
+static void test_dirty_worktree(void **state)
+{
+	fixture *f = *state;
+	char before[41], after[41];
+	int error;
+
+	assert_int_equal(tk_note(f->repo, "LBR", "kept"), 0);
+	chancery_repository_head(before, f->repo);
+	/* a record edited by hand */
+	assert_int_equal(tk_sh("cd %s && for r in events/*/*/*.txt; do "
+		"echo tampered >> $r; done", f->dir), 0);
+	error = tk_note(f->repo, "LBR", "refused");
+	assert_int_equal(error, CHANCERY_EDIRTY);
+	assert_non_null(strstr(chancery_error_last()->message, "changed by hand"));
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+	/* restored: it works again */
+	assert_int_equal(tk_sh("cd %s && git checkout -q -- .", f->dir), 0);
+	assert_int_equal(tk_note(f->repo, "LBR", "accepted"), 0);
+	/* a deleted record, and a record staged by hand */
+	assert_int_equal(tk_sh("cd %s && rm events/*/*/*.txt", f->dir), 0);
+	assert_int_equal(tk_note(f->repo, NULL, "x"), CHANCERY_EDIRTY);
+	assert_int_equal(tk_sh("cd %s && git checkout -q -- . && "
+		"f=$(ls events/*/*/*.txt | head -1) && echo x >> $f && git add $f",
+		f->dir), 0);
+	assert_int_equal(tk_note(f->repo, NULL, "x"), CHANCERY_EDIRTY);
+	/* untracked files of the user's own are fine */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard && mkdir -p scans && "
+		"echo pdf > scans/LBR.pdf", f->dir), 0);
+	assert_int_equal(tk_note(f->repo, NULL, "with scans lying around"), 0);
+	assert_int_equal(tk_sh("test -f %s/scans/LBR.pdf", f->dir), 0);
+}
+
+static void test_open_errors(void **state)
+{
+	char *dir = tk_tempdir();
+	chancery_repository *repo = NULL;
+	char path[512];
+
+	(void)state;
+	assert_int_equal(chancery_repository_open(&repo, dir), CHANCERY_ENOTFOUND);
+	assert_int_equal(tk_sh("cd %s && git init -q . && echo a > a && git add a && "
+		"git -c user.name=x -c user.email=x@y commit -qm a", dir), 0);
+	assert_int_equal(chancery_repository_open(&repo, dir), CHANCERY_ENOTREPO);
+	assert_non_null(strstr(chancery_error_last()->message, "not chancery's"));
+	/* init refuses a folder that is not empty, and leaves it alone */
+	assert_int_equal(chancery_repository_init(&repo, dir, NULL, &tk_signature),
+		CHANCERY_EEXISTS);
+	assert_int_equal(tk_sh("test -f %s/a && test -d %s/.git", dir, dir), 0);
+	tk_rmrf(dir);
+	/* a detached HEAD is refused */
+	repo = tk_repo(dir, true);
+	chancery_repository_free(repo);
+	assert_int_equal(tk_sh("cd %s && git checkout -q --detach", dir), 0);
+	assert_int_equal(chancery_repository_open(&repo, dir), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "detached"));
+	/* opening from a subfolder finds the repository */
+	assert_int_equal(tk_sh("cd %s && git checkout -q main", dir), 0);
+	snprintf(path, sizeof(path), "%s/registry", dir);
+	assert_int_equal(chancery_repository_open(&repo, path), 0);
+	chancery_repository_free(repo);
+	tk_rmrf(dir);
+	free(dir);
+}
+
+static void test_no_identity(void **state)
+{
+	char *dir = tk_tempdir();
+	chancery_repository *repo = NULL;
+
+	(void)state;
+	tk_rmrf(dir);
+	/* HOME has no ~/.gitconfig in the test environment */
+	assert_int_equal(chancery_repository_init(&repo, dir, NULL, NULL),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "who is recording"));
+	assert_int_equal(tk_sh("test -e %s", dir), 1); /* nothing left */
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_record_and_trailers, setup, teardown),
+		cmocka_unit_test(test_forged_fields_refused),
+		cmocka_unit_test_setup_teardown(test_history_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+		cmocka_unit_test(test_reproducible),
+		cmocka_unit_test_setup_teardown(test_dirty_worktree, setup, teardown),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_no_identity),
+	};
+
+	chancery_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,386 @@
+/*
+ * test_registry.c - the embedded Focus 2004 registry, participation
+ * queries on real data, and imports: every kind of bad row is reported
+ * with its place and nothing is committed.
+ */
+#include "testkit.h"
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	char *dir;
+	chancery_repository *repo;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+
+	f->dir = tk_tempdir();
+	tk_rmrf(f->dir);
+	f->repo = tk_repo(f->dir, false);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	chancery_repository_free(f->repo);
+	tk_rmrf(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static chancery_registry *load(fixture *f)
+{
+	chancery_registry *reg = NULL;
+
+	if (chancery_registry_load(&reg, f->repo) < 0)
+		fail_msg("load: %s", chancery_error_last()->message);
+	return reg;
+}
+
+static void test_sample_counts(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = load(f);
+	const chancery_treaty **list = NULL;
+	size_t n = 0;
+	const chancery_state *vat, *fra;
+
+	assert_int_equal(chancery_registry_state_count(reg), 192);
+	assert_int_equal(chancery_registry_treaty_count(reg), 401);
+	assert_int_equal(chancery_registry_action_count(reg), 24542);
+	vat = chancery_registry_state_find(reg, "VAT");
+	assert_non_null(vat);
+	assert_string_equal(vat->name, "Holy See");
+	fra = chancery_registry_state_find(reg, "FRA");
+	assert_string_equal(fra->formal_name, "the French Republic");
+	assert_string_equal(fra->language, "fr");
+	assert_null(chancery_registry_state_find(reg, "XXX"));
+	assert_int_equal(chancery_registry_featured(&list, &n, reg,
+		"focus2004"), 0);
+	assert_int_equal(n, 28);
+	assert_string_equal(list[0]->id, "IV-1");
+	chancery_free(list);
+	assert_int_equal(chancery_registry_featured(&list, &n, reg, "nope"),
+		CHANCERY_ENOTFOUND);
+	/* signature rules derived from the facts */
+	assert_string_equal(chancery_registry_treaty_find(reg, "XVIII-10")
+		->signature_until, "2000-12-31");
+	assert_string_equal(chancery_registry_treaty_find(reg, "V-5")
+		->signature, "no");
+	/* the source notes travel with the facts */
+	{
+		char *text = tk_sh_out("cd %s && head -n 2 registry/states.tsv",
+			f->dir);
+
+		assert_non_null(strstr(text, "# The 191 UN Member States"));
+		free(text);
+	}
+	chancery_registry_free(reg);
+}
+
+static void test_status_real_data(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = load(f);
+	chancery_date march, early;
+	static const struct {
+		const char *state, *treaty;
+		chancery_status want;
+	} cases[] = {
+		{ "LBR", "XVIII-10", CHANCERY_STATUS_SIGNATORY }, /* signed 1998 */
+		{ "LBR", "IV-1", CHANCERY_STATUS_PARTY },
+		{ "FRA", "IV-4", CHANCERY_STATUS_PARTY },        /* accession 1980 */
+		{ "CHE", "XVIII-12", CHANCERY_STATUS_SIGNATORY },
+		{ "FRA", "XVIII-12", CHANCERY_STATUS_PARTY },
+		{ "USA", "XVIII-10", CHANCERY_STATUS_SIGNATORY },
+		{ "LBR", "XVIII-12", CHANCERY_STATUS_NONE },
+	};
+
+	chancery_date_parse(&march, "2004-03-12");
+	chancery_date_parse(&early, "1990-01-01");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		if (chancery_registry_status(reg, cases[i].state,
+				cases[i].treaty, &march) != cases[i].want)
+			fail_msg("%s %s", cases[i].state, cases[i].treaty);
+	/* as of an earlier date: France had not joined the Rome Statute */
+	assert_int_equal(chancery_registry_status(reg, "FRA", "XVIII-10",
+		&early), CHANCERY_STATUS_NONE);
+	assert_int_equal(chancery_registry_status(reg, "USA", "IV-4", &early),
+		CHANCERY_STATUS_SIGNATORY);
+	{
+		chancery_participation *p = NULL;
+		size_t n = 0;
+		bool seen = false;
+
+		assert_int_equal(chancery_registry_participation(&p, &n, reg,
+			"LBR", &march), 0);
+		assert_true(n > 50);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(p[i].treaty->id, "IV-4")) {
+				seen = true;
+				assert_int_equal(p[i].status,
+					CHANCERY_STATUS_SIGNATORY);
+				assert_null(p[i].consent);
+				assert_int_equal(p[i].signature->date.year, 1967);
+			}
+		assert_true(seen);
+		chancery_free(p);
+	}
+	chancery_registry_free(reg);
+}
+
+static char head_of(fixture *f, char out[41])
+{
+	assert_int_equal(chancery_repository_head(out, f->repo), 0);
+	return out[0];
+}
+
+typedef struct {
+	int count;
+	char first[512];
+} diags;
+
+static void diag_cb(const char *line, void *payload)
+{
+	diags *d = payload;
+
+	if (!d->count++)
+		snprintf(d->first, sizeof(d->first), "%s", line);
+}
+
+static int import(fixture *f, chancery_import_kind kind, const char *name,
+	const char *text, diags *d)
+{
+	chancery_import_options o = CHANCERY_IMPORT_OPTIONS_INIT;
+
+	memset(d, 0, sizeof(*d));
+	o.diagnostic = diag_cb;
+	o.payload = d;
+	return chancery_registry_import(NULL, f->repo, kind, name, text,
+		strlen(text), &o);
+}
+
+static void test_import_bad_rows(void **state)
+{
+	fixture *f = *state;
+	static const struct {
+		chancery_import_kind kind;
+		const char *text;
+		const char *want;
+	} cases[] = {
+		{ CHANCERY_IMPORT_STATES, "code,name,language\nXYZ,Nowhere,de\n",
+		  "bad.csv:2:13: language: 'de' is not en, fr or es" },
+		{ CHANCERY_IMPORT_STATES, "code,name,language\n../x,Up,en\n",
+		  "bad.csv:2:1: code: '../x' is not a State code" },
+		{ CHANCERY_IMPORT_STATES,
+		  "code,name,language\nXYZ,A,en\nXYZ,B,en\n",
+		  "bad.csv:3:1: duplicate State: same key as line 2" },
+		{ CHANCERY_IMPORT_STATES, "name,language\nNowhere,en\n",
+		  "bad.csv:1:1: missing column 'code'" },
+		{ CHANCERY_IMPORT_STATES, "code,language\nXYZ,en\n",
+		  "new State 'XYZ' needs a name column" },
+		{ CHANCERY_IMPORT_TREATIES, "id,title,adopted\nIV-99,T,2004-02-30\n",
+		  "bad.csv:2:9: adopted: impossible date '2004-02-30'" },
+		{ CHANCERY_IMPORT_TREATIES, "id,title\nIV/4,T\n",
+		  "is not a treaty reference" },
+		{ CHANCERY_IMPORT_PARTICIPATION,
+		  "state,treaty,action,date\nLBR,IV-4,ratifikation,2004-09-22\n",
+		  "bad.csv:2:10: action: 'ratifikation' is not in the vocabulary" },
+		{ CHANCERY_IMPORT_PARTICIPATION,
+		  "state,treaty,action,date\nQQQ,IV-4,ratification,2004-09-22\n",
+		  "bad.csv:2:1: unknown State 'QQQ'" },
+		{ CHANCERY_IMPORT_PARTICIPATION,
+		  "state,treaty,action,date\nLBR,IV-98,ratification,2004-09-22\n",
+		  "unknown treaty 'IV-98'" },
+		{ CHANCERY_IMPORT_PARTICIPATION,
+		  "state,treaty,action,date\nLBR,IV-4,ratification,2004-9-22\n",
+		  "malformed date '2004-9-22'" },
+		{ CHANCERY_IMPORT_STATES, "code,name,language\nXYZ,\"A\nB\",en\n",
+		  "control character or line break" },
+	};
+	char before[41], after[41];
+
+	head_of(f, before);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		diags d;
+		int error = import(f, cases[i].kind, "bad.csv", cases[i].text, &d);
+
+		assert_int_equal(error, CHANCERY_EINVALID);
+		assert_true(d.count >= 1);
+		if (!strstr(d.first, cases[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, d.first,
+				cases[i].want);
+		if (!strstr(chancery_error_last()->message, "bad.csv"))
+			fail_msg("case %zu: last error '%s'", i,
+				chancery_error_last()->message);
+	}
+	head_of(f, after);
+	assert_string_equal(before, after); /* nothing was committed */
+}
+
+static void test_import_many_problems(void **state)
+{
+	fixture *f = *state;
+	diags d;
+	int error = import(f, CHANCERY_IMPORT_STATES, "many.tsv",
+		"code\tname\tlanguage\nAAA\tA\txx\nBBB\tB\tyy\nCCC\tC\ten\n", &d);
+
+	assert_int_equal(error, CHANCERY_EINVALID);
+	assert_int_equal(d.count, 2);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"(and 1 more problem)"));
+}
+
+static void test_import_upsert(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg;
+	diags d;
+	size_t before;
+
+	assert_int_equal(import(f, CHANCERY_IMPORT_STATES, "new.csv",
+		"# source: a test\ncode,name,formal_name,language\n"
+		"XKX,Kosovo,the Republic of Kosovo,en\n"
+		"FRA,France,the French Republic (updated),fr\n", &d), 0);
+	reg = load(f);
+	assert_int_equal(chancery_registry_state_count(reg), 193);
+	assert_string_equal(chancery_registry_state_find(reg, "FRA")->formal_name,
+		"the French Republic (updated)");
+	/* columns the file lacks are kept */
+	assert_string_equal(chancery_registry_state_find(reg, "FRA")->name_fr,
+		"France (la)");
+	before = chancery_registry_action_count(reg);
+	chancery_registry_free(reg);
+	assert_int_equal(tk_count_events(f->repo, "import"), 1);
+
+	/* the same again changes nothing and records nothing */
+	assert_int_equal(import(f, CHANCERY_IMPORT_STATES, "new.csv",
+		"code,name,formal_name,language\n"
+		"XKX,Kosovo,the Republic of Kosovo,en\n", &d), CHANCERY_EUNCHANGED);
+	assert_int_equal(tk_count_events(f->repo, "import"), 1);
+
+	/* participation of the new State; a new treaty gets its chapter */
+	assert_int_equal(import(f, CHANCERY_IMPORT_TREATIES, "t.tsv",
+		"mtdsg_id\tfull_title_en\topen_for_signature\n"
+		"XVIII-99\tA Test Convention\tyes (until 2004-06-30)\n", &d), 0);
+	assert_int_equal(import(f, CHANCERY_IMPORT_PARTICIPATION, "p.csv",
+		"iso3,mtdsg_id,action,date\nXKX,XVIII-99,signature,2004-05-01\n"
+		"XKX,XVIII-99,ratification,2004-09-22\n", &d), 0);
+	reg = load(f);
+	assert_int_equal(chancery_registry_action_count(reg), before + 2);
+	{
+		const chancery_treaty *t =
+			chancery_registry_treaty_find(reg, "XVIII-99");
+
+		assert_string_equal(t->chapter, "XVIII");
+		assert_string_equal(t->signature, "yes");
+		assert_string_equal(t->signature_until, "2004-06-30");
+	}
+	chancery_registry_free(reg);
+	{
+		char *text = tk_sh_out("cd %s && git log -1 --format='%%s|%%(trailers:key=Chancery-Rows,valueonly)' && "
+			"git show HEAD:registry/states.tsv | grep -c 'source: a test'",
+			f->dir);
+
+		assert_non_null(strstr(text, "import: 2 treaty actions from p.csv|2"));
+		assert_non_null(strstr(text, "\n1\n"));
+		free(text);
+	}
+	assert_int_equal(tk_sh("cd %s && git fsck --strict 2>/dev/null", f->dir), 0);
+}
+
+static void test_shared_files_import(void **state)
+{
+	fixture *f = *state;
+	chancery_repository *repo;
+	char *dir;
+	char *data;
+	size_t size;
+	static const struct { chancery_import_kind kind; const char *file; } files[] = {
+		{ CHANCERY_IMPORT_STATES, "states-2004.tsv" },
+		{ CHANCERY_IMPORT_TREATIES, "treaties-mtdsg.tsv" },
+		{ CHANCERY_IMPORT_TREATIES, "treaties-focus2004.tsv" },
+		{ CHANCERY_IMPORT_PARTICIPATION, "participation-mtdsg-2004-03.tsv" },
+	};
+
+	(void)f;
+	if (!tk_have_shared())
+		skip();
+	dir = tk_tempdir();
+	tk_rmrf(dir);
+	repo = tk_repo(dir, true);
+	for (size_t i = 0; i < 4; i++) {
+		char path[512];
+		chancery_import_options o = CHANCERY_IMPORT_OPTIONS_INIT;
+		int error;
+
+		snprintf(path, sizeof(path), "%s/data/%s", SHARED_DIR, files[i].file);
+		assert_int_equal(chancery__read_file(&data, &size, path, 64 << 20), 0);
+		error = chancery_registry_import(NULL, repo, files[i].kind, path,
+			data, size, &o);
+		if (error < 0)
+			fail_msg("%s: %s", files[i].file, chancery_error_last()->message);
+		chancery_free(data);
+	}
+	{
+		chancery_registry *reg = NULL;
+		chancery_date march;
+
+		assert_int_equal(chancery_registry_load(&reg, repo), 0);
+		assert_int_equal(chancery_registry_state_count(reg), 192);
+		assert_int_equal(chancery_registry_treaty_count(reg), 401);
+		assert_int_equal(chancery_registry_action_count(reg), 24542);
+		assert_string_equal(chancery_registry_treaty_find(reg,
+			"XVIII-13")->signature_until, "2004-06-30");
+		chancery_date_parse(&march, "2004-03-12");
+		assert_int_equal(chancery_registry_status(reg, "LBR", "XVIII-10",
+			&march), CHANCERY_STATUS_SIGNATORY);
+		chancery_registry_free(reg);
+	}
+	assert_int_equal(tk_count_events(repo, "import"), 4);
+	chancery_repository_free(repo);
+	tk_rmrf(dir);
+	free(dir);
+}
+
+static void test_malformed_registry(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = NULL;
+	int error;
+
+	/* someone edits the registry with plain git and commits nonsense */
+	assert_int_equal(tk_sh("cd %s && sed -i 's/^FRA\\tFrance/FRA\\tFrance\\textra/;"
+		"s/^DEU\\t/DEU!\\t/' registry/states.tsv && "
+		"git -c user.name=x -c user.email=x@y commit -qam 'hand edit'",
+		f->dir), 0);
+	error = chancery_registry_load(&reg, f->repo);
+	assert_int_equal(error, CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"malformed registry: registry/states.tsv:"));
+	assert_null(reg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sample_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_real_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_bad_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_many_problems, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_upsert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_files_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_registry, setup, teardown),
+	};
+
+	chancery_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,123 @@
+/*
+ * test_util.c - dates, UTF-8 checks, bounded buffers, error messages.
+ */
+#include "testkit.h"
+#include "internal.h"
+
+#include <string.h>
+
+static void test_date_parse_table(void **state)
+{
+	static const struct { const char *text; int ok; } cases[] = {
+		{ "2004-03-12", 1 }, { "2004-02-29", 1 }, { "2000-02-29", 1 },
+		{ "1800-01-01", 1 }, { "2999-12-31", 1 },
+		{ "2004-02-30", 0 }, { "2003-02-29", 0 }, { "1900-02-29", 0 },
+		{ "2004-13-01", 0 }, { "2004-00-10", 0 }, { "2004-04-31", 0 },
+		{ "2004-4-1", 0 }, { "04-03-12", 0 }, { "2004-03-12x", 0 },
+		{ "", 0 }, { "1799-12-31", 0 }, { "3000-01-01", 0 },
+		{ "2004/03/12", 0 }, { " 2004-03-12", 0 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		chancery_date d;
+		int error = chancery_date_parse(&d, cases[i].text);
+
+		if (cases[i].ok != (error == 0))
+			fail_msg("date '%s': expected %s", cases[i].text,
+				cases[i].ok ? "valid" : "invalid");
+		if (!cases[i].ok) {
+			assert_int_equal(error, CHANCERY_EINVALID);
+			assert_non_null(strstr(chancery_error_last()->message, "date"));
+		}
+	}
+}
+
+static void test_date_roundtrip(void **state)
+{
+	chancery_date d, e;
+	char buf[11];
+
+	(void)state;
+	chancery_date_from_time(&d, TK_TIME);
+	chancery_date_format(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "2004-03-12");
+	chancery_date_from_time(&d, 951782400); /* 2000-02-29 */
+	chancery_date_format(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "2000-02-29");
+	chancery_date_from_time(&d, -86400);
+	chancery_date_format(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "1969-12-31");
+	assert_int_equal(chancery_date_parse(&e, "2004-09-01"), 0);
+	assert_true(chancery_date_cmp(&d, &e) < 0);
+	assert_true(chancery_date_cmp(&e, &e) == 0);
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	assert_true(chancery__utf8_valid("Côte d'Ivoire", 14, false));
+	assert_true(chancery__utf8_valid("日本", 6, false));
+	assert_false(chancery__utf8_valid("\xc3", 1, false));        /* cut */
+	assert_false(chancery__utf8_valid("\xc0\xaf", 2, false));    /* overlong */
+	assert_false(chancery__utf8_valid("\xed\xa0\x80", 3, false)); /* surrogate */
+	assert_false(chancery__utf8_valid("\xf5\x80\x80\x80", 4, false));
+	assert_false(chancery__utf8_valid("a\nb", 3, false));
+	assert_true(chancery__utf8_valid("a\nb\tc", 5, true));
+	assert_false(chancery__utf8_valid("a\0b", 3, true));
+	assert_false(chancery__utf8_valid("\x1b[31m", 5, true));
+}
+
+static void test_buf_cap(void **state)
+{
+	chancery_buf b = CHANCERY_BUF_INIT;
+
+	(void)state;
+	b.max = 8;
+	assert_int_equal(chancery_buf_puts(&b, "12345678"), 0);
+	assert_int_equal(chancery_buf_putc(&b, '9'), CHANCERY_EINVALID);
+	assert_int_equal(b.size, 8);
+	assert_string_equal(b.ptr, "12345678");
+	chancery_buf_dispose(&b);
+	assert_int_equal(chancery_buf_printf(&b, "%s-%d", "x", 42), 0);
+	assert_string_equal(b.ptr, "x-42");
+	chancery_buf_dispose(&b);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	chancery_error_clear();
+	assert_null(chancery_error_last());
+	assert_int_equal(chancery__error(CHANCERY_EINVALID, "two\nlines"),
+		CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message, "two lines");
+	assert_string_equal(chancery_strerror(CHANCERY_ENOTFOUND), "not found");
+	/* the codes are a published contract: never renumbered */
+	assert_int_equal(CHANCERY_ENOTFOUND, -3);
+	assert_int_equal(CHANCERY_EINVALID, -5);
+	assert_int_equal(CHANCERY_ECONFLICT, -6);
+	assert_int_equal(CHANCERY_ENOMEM, -8);
+}
+
+static void test_sha256(void **state)
+{
+	char hex[65];
+
+	(void)state;
+	assert_int_equal(chancery__sha256_hex(hex, "abc", 3), 0);
+	assert_string_equal(hex,
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_date_parse_table),
+		cmocka_unit_test(test_date_roundtrip),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_buf_cap),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_sha256),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

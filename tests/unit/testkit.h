@@ -1,0 +1,49 @@
+/*
+ * testkit.h - helpers every unit test shares: temporary folders, a
+ * repository with a pinned signature (so commit ids are reproducible),
+ * running shell commands (git fsck, git clone) and counting events.
+ */
+#ifndef CHANCERY_TESTKIT_H
+#define CHANCERY_TESTKIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "chancery.h"
+
+#define TK_TIME 1079082000 /* 2004-03-12T09:00:00Z */
+
+/* A fresh folder under $TMPDIR; the caller frees it (tk_rmrf first). */
+char *tk_tempdir(void);
+void tk_rmrf(const char *path);
+/* Write a file (text). */
+void tk_write(const char *path, const char *text);
+
+/* The pinned recorder: "Test Recorder <test@example.org>" at TK_TIME. */
+extern const chancery_signature tk_signature;
+
+/* init a repository in dir (sample registry unless empty); asserts. */
+chancery_repository *tk_repo(const char *dir, bool empty);
+/* open it again, with the pinned signature. */
+chancery_repository *tk_open(const char *dir);
+
+/* Run a shell command (printf-style); returns its exit status. */
+int tk_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Run and capture stdout (caller frees). */
+char *tk_sh_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Events on the branch, of `type` (NULL: all). */
+size_t tk_count_events(chancery_repository *repo, const char *type);
+
+/* Record a note with a message; returns the library's result. */
+int tk_note(chancery_repository *repo, const char *state, const char *msg);
+
+/* Whether ../shared exists (tests that need it skip otherwise). */
+bool tk_have_shared(void);
+
+#endif
