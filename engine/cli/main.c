@@ -79,6 +79,9 @@ static const cli_opt opts_sync[] = {
 	{ "no-push", 0, NULL, false, "fetch and merge only" },
 	AUTHOR_OPT,
 	{ 0 } };
+static const cli_opt opts_help[] = {
+	{ "commands", 0, NULL, false, "list the command names, one a line (for scripts)" },
+	{ 0 } };
 static const cli_opt opts_none[] = { { 0 } };
 
 static const cli_cmd commands[] = {
@@ -101,7 +104,7 @@ static const cli_cmd commands[] = {
 	{ "sync", cmd_sync, "fetch, merge and push with a Git remote",
 	  "chancery sync [REMOTE]", opts_sync, 0, 1 },
 	{ "help", cmd_help, "show help for a command",
-	  "chancery help [COMMAND]", opts_none, 0, 1 },
+	  "chancery help [COMMAND]", opts_help, 0, 1 },
 	{ "version", cmd_version, "print the version",
 	  "chancery version", opts_none, 0, 0 },
 };
@@ -432,13 +435,13 @@ static int cmd_help(int argc, char **argv)
 
 	if (code)
 		return code < 0 ? EXIT_OK : code;
-	if (!a.nargs) {
-		main_usage(stdout);
-		return EXIT_OK;
-	}
-	if (!strcmp(a.args[0], "--commands")) {
+	if (cli_opt_count(&a, "commands")) {
 		for (size_t i = 0; i < NCOMMANDS; i++)
 			printf("%s\n", commands[i].name);
+		return EXIT_OK;
+	}
+	if (!a.nargs) {
+		main_usage(stdout);
 		return EXIT_OK;
 	}
 	if (!(cmd = cli_find(a.args[0])))

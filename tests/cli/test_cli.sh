@@ -1,1 +1,169 @@
-exit 77
+#!/bin/sh
+# test_cli.sh - the chancery tool end to end: every command, its output
+# formats, exit codes from the documented table, one-line errors, and
+# nothing written when the input is bad.
+. "$(dirname "$0")/lib.sh"
+
+R=$T/repo
+head_of() { git -C "$R" rev-parse HEAD; }
+
+# ---- the tool itself
+run 2 "$C"
+run_out 0 'commands:' "$C" -h
+run_out 0 '^chancery 0\.' "$C" --version
+run_err 2 'not a chancery command' "$C" frobnicate
+run_err 2 'unknown option' "$C" --frobnicate
+for cmd in $("$C" help --commands); do
+	run_out 0 '^usage: chancery' "$C" "$cmd" -h
+	run_out 0 '^usage: chancery' "$C" help "$cmd"
+done
+
+# ---- init
+run_out 0 'Created a chancery repository' "$C" --author "$AUTHOR" init "$R"
+run_err 3 'not empty' "$C" --author "$AUTHOR" init "$R"
+check "init made a repository git fsck accepts" git -C "$R" fsck --strict
+check "plain git log reads the trailers" \
+	sh -c "git -C '$R' log --format='%(trailers:key=Chancery-Event,valueonly)' | grep -qx init"
+run_err 3 'who is recording' "$C" init "$T/noid"
+check "a failed init leaves nothing" test ! -e "$T/noid"
+mkdir "$T/emptydir"
+run_out 0 'empty registry' "$C" --author "$AUTHOR" init --empty "$T/emptydir"
+run 1 "$C" -C "$T/emptydir" states
+
+# ---- settings in Git's config syntax
+git -C "$R" config user.name "Test Recorder"
+git -C "$R" config user.email "test@example.org"
+
+# ---- queries
+cd "$R" || exit 1
+run_out 0 '^LBR +Liberia' "$C" states
+run_out 0 '"version": 1' "$C" states --format json
+check "states JSON lists 192 States" \
+	sh -c "'$C' states --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"states\"])==192'"
+check "states CSV has a header and 192 rows" \
+	sh -c "test \$('$C' states --format csv | wc -l) -eq 193"
+run_err 2 'unknown format' "$C" states --format xml
+run_out 0 '^XVIII-10 +Rome Statute' "$C" treaties --featured focus2004
+check "the featured list has 28 treaties" \
+	sh -c "test \$('$C' treaties --featured focus2004 --format csv | wc -l) -eq 29"
+run_err 3 "no featured list 'nope'" "$C" treaties --featured nope
+run_out 0 '^XVIII-10 +Rome Statute +signatory +1998-07-17' "$C" participation LBR --as-of 2004-03-12
+run_out 0 '^IV-4 .* party .*accession +1980-11-04' "$C" participation FRA
+run 1 "$C" participation FRA --as-of 1900-01-01
+run_err 3 "'../x' is not a State code" "$C" participation ../x
+run_err 3 "unknown State 'QQQ'" "$C" participation QQQ
+run_err 3 "impossible date '2004-02-30'" "$C" participation LBR --as-of 2004-02-30
+run_err 2 'missing argument' "$C" participation
+
+# ---- note
+H0=$(head_of)
+run_out 0 '^Recorded note 20040312T090000Z-' "$C" --author "$AUTHOR" note --state LBR \
+	--campaign focus2004 --date 2004-04-02 "Mission called: reply on its way"
+H1=$(head_of)
+check "note made one commit" test "$(git rev-list --count "$H0..$H1")" = 1
+run_err 3 "not a State code" "$C" note --state ../x "bad"
+run_err 3 "unknown State 'QQQ'" "$C" note --state QQQ "bad"
+run_err 3 "impossible date" "$C" note --date 2004-02-30 "bad"
+run_err 3 "date '1066-10-14' out of range" "$C" note --date 1066-10-14 "bad"
+run_err 3 "not a treaty reference" "$C" note --treaty "../../etc" "bad"
+run_err 3 "unknown treaty 'IV-99'" "$C" note --treaty IV-99 "bad"
+run_err 3 "not a campaign id" "$C" note --campaign "Focus/2004" "bad"
+run_err 3 "cannot read the file" "$C" note --attach "$T/missing.pdf" "bad"
+run_err 2 "unknown option '--stat'" "$C" note --stat LBR "bad"
+run_err 2 "missing argument" "$C" note
+run_err 2 "needs a value" "$C" note "x" --state
+run_err 2 "given twice" "$C" note --state LBR --state CHE "x"
+check "bad notes wrote nothing" test "$(head_of)" = "$H1"
+printf 'scan' > "$T/nv.pdf"
+run_out 0 'Recorded note' "$C" --author "$AUTHOR" note --state CHE --treaty XVIII-12 \
+	--attach "$T/nv.pdf" "Note verbale received"
+check "the attachment is in the tree" \
+	sh -c "git -C '$R' ls-tree -r --name-only HEAD | grep -q '/nv.pdf$'"
+check "--author after the command works" \
+	"$C" note --author 'Other Person <other@example.org>' "from someone else"
+check "the author is recorded as git author" \
+	sh -c "git -C '$R' log -1 --format=%an | grep -qx 'Other Person'"
+
+git config chancery.name "Registry Clerk"
+run 0 "$C" note "chancery.name overrides user.name"
+check "chancery.name is the recorder" \
+	sh -c "git -C '$R' log -1 --format='%an <%ae>' | grep -qx 'Registry Clerk <test@example.org>'"
+git config --unset chancery.name
+
+# ---- log and show
+run_out 0 'note +LBR' "$C" log --state LBR
+run_out 0 '"events"' "$C" log --format json
+check "log JSON parses" sh -c "'$C' log --format json | python3 -m json.tool"
+run 1 "$C" log --state ZWE
+run_out 0 'note' "$C" log --since 2004-04-01 --until 2004-04-30
+run_err 3 'impossible date' "$C" log --since 2004-04-31
+run_err 3 'not a State code' "$C" log --state lbr
+ID=$(git log --format='%(trailers:key=Chancery-Id,valueonly)' --grep='Mission called' | head -n 1)
+run_out 0 '^Event: note' "$C" show "$ID"
+run_out 0 'Mission called' "$C" show "$(git log --format=%h --grep='Mission called')"
+run_out 0 '"record"' "$C" show "$ID" --format json
+run_err 3 "no event 'nothing-here'" "$C" show nothing-here
+
+# ---- -C from anywhere, and not-a-repository errors
+cd "$T" || exit 1
+run_out 0 'Liberia' "$C" -C "$R" states
+run_err 3 'not in a chancery repository' "$C" -C "$T/emptydir/.." states
+mkdir "$T/plain" && git -C "$T/plain" init -q && echo x > "$T/plain/x" &&
+	git -C "$T/plain" add x && git -C "$T/plain" -c user.name=a -c user.email=a@b commit -qm x
+run_err 3 "not chancery's" "$C" -C "$T/plain" states
+run_err 3 'cannot enter' "$C" -C "$T/does-not-exist" states
+
+# ---- import
+cat > "$T/bad.csv" <<'EOF'
+code,name,language
+XKX,Kosovo,en
+QQ1,Broken,en
+XYZ,Nowhere,de
+EOF
+H=$(head_of)
+run_err 3 "bad.csv:3:1: code: 'QQ1' is not a State code" "$C" -C "$R" import states "$T/bad.csv"
+check "every problem is listed" grep -q "bad.csv:4:13: language: 'de'" "$T/err"
+check "a bad import commits nothing" test "$(head_of)" = "$H"
+run_err 2 "not states, treaties or participation" "$C" -C "$R" import people "$T/bad.csv"
+run_err 3 "cannot read" "$C" -C "$R" import states "$T/none.csv"
+printf 'code,name,language\nXKX,"=HYPERLINK(""http://x"")",en\n' > "$T/good.csv"
+run_out 0 'Imported 1 row into the states registry' "$C" -C "$R" import states "$T/good.csv"
+run_err 0 'nothing new' "$C" -C "$R" import states "$T/good.csv"
+check "CSV output neutralises formulas" \
+	sh -c "'$C' -C '$R' states --format csv | grep -q '^XKX,\"'\"'\"'=HYPERLINK'"
+
+# ---- a working tree edited by hand, a lock held by another process
+H=$(head_of)
+rec=$(git -C "$R" ls-files 'events/*.txt' | head -n 1)
+echo tampered >> "$R/$rec"
+run_err 4 'changed by hand' "$C" -C "$R" note "refused"
+check "nothing was recorded over a hand edit" test "$(head_of)" = "$H"
+git -C "$R" checkout -q -- .
+touch "$R/.git/refs/heads/main.lock"
+run_err 4 'locked by another process' "$C" -C "$R" note "refused"
+rm -f "$R/.git/refs/heads/main.lock"
+check "nothing was recorded under a foreign lock" test "$(head_of)" = "$H"
+
+# ---- sync through a bare remote, and a conflict
+git init -q --bare "$T/hub.git" && git --git-dir="$T/hub.git" symbolic-ref HEAD refs/heads/main
+run_out 0 'Synced' "$C" -C "$R" sync "$T/hub.git"
+git clone -q "$T/hub.git" "$T/clone"
+"$C" -C "$T/clone" --author "$AUTHOR" note --state LBR "from the clone" >/dev/null
+"$C" -C "$R" note --state CHE "from the first office" >/dev/null
+run_out 0 'Synced: 0 commits in, 1 out' "$C" -C "$T/clone" --author "$AUTHOR" sync
+run_out 0 'Synced: 1 commit in \(merged\), 2 out' "$C" -C "$R" sync "$T/hub.git"
+run_out 0 'fast-forward' "$C" -C "$T/clone" --author "$AUTHOR" sync
+check "both offices hold the same history" \
+	test "$(git -C "$R" rev-parse HEAD)" = "$(git -C "$T/clone" rev-parse HEAD)"
+printf 'code,name,language\nFRA,France (A),fr\n' > "$T/a.csv"
+printf 'code,name,language\nFRA,France (B),fr\n' > "$T/b.csv"
+"$C" -C "$R" import states "$T/a.csv" >/dev/null
+"$C" -C "$T/clone" --author "$AUTHOR" import states "$T/b.csv" >/dev/null
+"$C" -C "$R" sync "$T/hub.git" >/dev/null
+run_err 4 'conflicts in 1 path' "$C" -C "$T/clone" --author "$AUTHOR" sync
+check "the conflicting path is named" grep -q '^conflict: registry/states.tsv' "$T/err"
+run_err 3 "no remote 'nowhere'" "$C" -C "$R" sync nowhere
+check "every repository passes git fsck --strict" \
+	sh -c "git -C '$R' fsck --strict && git -C '$T/clone' fsck --strict && git --git-dir='$T/hub.git' fsck --strict"
+
+finish
