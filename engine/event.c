@@ -326,16 +326,6 @@ int chancery_event_date(chancery_date *out, const chancery_event *ev)
 
 /* ---- writing -------------------------------------------------------------------- */
 
-static void format_time(char *buf, size_t size, int64_t t)
-{
-	chancery_date d;
-	int64_t s = ((t % 86400) + 86400) % 86400;
-
-	chancery_date_from_time(&d, t);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month,
-		d.day, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
-}
-
 /* Subject: given, or "TYPE STATE CAMPAIGN: first line of the text". */
 static int make_subject(chancery_buf *b, const chancery_event *ev)
 {
@@ -423,7 +413,7 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 
 	/* the id: time, then a digest of parent and content */
 	ev->id[0] = '\0';
-	format_time(when, sizeof(when), ctx->time);
+	chancery_time_format(when, sizeof(when), ctx->time);
 	if ((error = chancery_buf_puts(&rec, head ? git_oid_tostr_s(head) :
 			"root")) < 0 ||
 	    (error = put_header(&rec, ev, "", when, ctx->who)) < 0 ||

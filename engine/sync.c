@@ -149,8 +149,21 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 		error = chancery__git_error(error, "read the branch");
 		goto done;
 	}
-	have_fetched = git_reference_name_to_id(&fetched, repo->git,
-		tracking) == 0;
+	/* only what the remote advertised now counts: a tracking ref left by
+	 * an earlier sync (with another URL, or a branch since deleted) must
+	 * not be taken for the remote's branch */
+	have_fetched = false;
+	{
+		const git_remote_head **heads = NULL;
+		size_t nheads = 0;
+
+		if (git_remote_ls(&heads, &nheads, remote) == 0)
+			for (size_t i = 0; i < nheads; i++)
+				if (!strcmp(heads[i]->name, repo->branch)) {
+					git_oid_cpy(&fetched, &heads[i]->oid);
+					have_fetched = true;
+				}
+	}
 	git_error_clear();
 
 	/* merge */

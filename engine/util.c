@@ -512,3 +512,13 @@ void chancery_date_from_time(chancery_date *out, int64_t t)
 	out->month = (int)m;
 	out->day = (int)d;
 }
+
+void chancery_time_format(char *buf, size_t size, int64_t t)
+{
+	chancery_date d;
+	int64_t s = ((t % 86400) + 86400) % 86400;
+
+	chancery_date_from_time(&d, t);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month,
+		d.day, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+}

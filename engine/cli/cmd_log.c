@@ -9,16 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void iso_time(char *buf, size_t size, int64_t t)
-{
-	chancery_date d;
-	int64_t s = ((t % 86400) + 86400) % 86400;
-
-	chancery_date_from_time(&d, t);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month,
-		d.day, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
-}
-
 static json_t *event_json(const chancery_event *ev)
 {
 	json_t *o = json_object(), *fields = json_object();
@@ -32,7 +22,7 @@ static json_t *event_json(const chancery_event *ev)
 	}
 	chancery_event_date(&d, ev);
 	chancery_date_format(date, sizeof(date), &d);
-	iso_time(when, sizeof(when), chancery_event_time(ev));
+	chancery_time_format(when, sizeof(when), chancery_event_time(ev));
 	json_object_set_new(o, "id", json_string(chancery_event_id(ev) ?
 		chancery_event_id(ev) : ""));
 	json_object_set_new(o, "commit", json_string(chancery_event_commit(ev)));
@@ -195,7 +185,7 @@ int cmd_show(int argc, char **argv)
 	} else {
 		char when[32];
 
-		iso_time(when, sizeof(when), chancery_event_time(ev));
+		chancery_time_format(when, sizeof(when), chancery_event_time(ev));
 		printf("commit %s\n", chancery_event_commit(ev));
 		printf("event  %s %s\n", chancery_event_type(ev),
 			chancery_event_id(ev) ? chancery_event_id(ev) : "");

@@ -117,6 +117,22 @@ int cmd_note(int argc, char **argv)
 	    (state && (error = chancery_event_add(ev, "State", state)) < 0) ||
 	    (date && (error = chancery_event_add(ev, "Date", date)) < 0))
 		goto fail;
+	if (cli_opt_value(&a, "supersedes")) {
+		chancery_event *old = NULL;
+
+		if ((error = chancery_event_lookup(&old, repo,
+				cli_opt_value(&a, "supersedes"))) < 0) {
+			code = cli_error(cli_exit_code(error), "--supersedes: %s",
+				chancery_error_last()->message);
+			goto done;
+		}
+		error = chancery_event_add(ev, "Supersedes",
+			chancery_event_id(old) ? chancery_event_id(old) :
+			chancery_event_commit(old));
+		chancery_event_free(old);
+		if (error < 0)
+			goto fail;
+	}
 	for (int i = 0; i < cli_opt_count(&a, "treaty"); i++)
 		if ((error = chancery_event_add(ev, "Treaty",
 				cli_opt_nth(&a, "treaty", i))) < 0)

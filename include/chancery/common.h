@@ -101,6 +101,9 @@ void chancery_date_format(char *buf, size_t size, const chancery_date *date);
 /** Compare two dates: negative, zero or positive. */
 int chancery_date_cmp(const chancery_date *a, const chancery_date *b);
 
+/** Write a Unix time as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (>= 21). */
+void chancery_time_format(char *buf, size_t size, int64_t unix_time);
+
 /** Today in UTC for a given Unix time. */
 void chancery_date_from_time(chancery_date *out, int64_t unix_time);
 

@@ -103,6 +103,12 @@ run_out 0 '^Event: note' "$C" show "$ID"
 run_out 0 'Mission called' "$C" show "$(git log --format=%h --grep='Mission called')"
 run_out 0 '"record"' "$C" show "$ID" --format json
 run_err 3 "no event 'nothing-here'" "$C" show nothing-here
+run_out 0 'Recorded note' "$C" note --supersedes "$ID" --state LBR "Correction: the mission wrote, it did not call"
+check "the correction names the event it supersedes" \
+	sh -c "git log -1 --format='%(trailers:key=Chancery-Supersedes,valueonly)' | grep -qx '$ID'"
+check "the corrected record is untouched" \
+	sh -c "'$C' show '$ID' | grep -q 'Mission called'"
+run_err 3 "--supersedes: no event 'nope'" "$C" note --supersedes nope "x"
 
 # ---- -C from anywhere, and not-a-repository errors
 cd "$T" || exit 1
@@ -163,6 +169,18 @@ printf 'code,name,language\nFRA,France (B),fr\n' > "$T/b.csv"
 run_err 4 'conflicts in 1 path' "$C" -C "$T/clone" --author "$AUTHOR" sync
 check "the conflicting path is named" grep -q '^conflict: registry/states.tsv' "$T/err"
 run_err 3 "no remote 'nowhere'" "$C" -C "$R" sync nowhere
+git init -q --bare "$T/hub2.git" && git --git-dir="$T/hub2.git" symbolic-ref HEAD refs/heads/main
+run_out 0 'Synced: 0 commits in, [0-9]+ out' "$C" -C "$R" sync "file://$T/hub2.git"
+check "a file:// remote got the branch" \
+	test "$(git --git-dir="$T/hub2.git" rev-parse main)" = "$(git -C "$R" rev-parse HEAD)"
+
+# ---- a registry edited by hand into nonsense
+cp -r "$R" "$T/broken"
+sed -i 's/^DEU\t/DEU!\t/' "$T/broken/registry/states.tsv"
+git -C "$T/broken" -c user.name=x -c user.email=x@y commit -qam "hand edit"
+run_err 3 "malformed registry: registry/states.tsv:[0-9]+:1: code: 'DEU!' is not a State code" \
+	"$C" -C "$T/broken" states
+
 check "every repository passes git fsck --strict" \
 	sh -c "git -C '$R' fsck --strict && git -C '$T/clone' fsck --strict && git --git-dir='$T/hub.git' fsck --strict"
 

@@ -9,32 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct {
-	char *dir;
-	chancery_repository *repo;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof(*f));
-
-	f->dir = tk_tempdir();
-	tk_rmrf(f->dir);
-	f->repo = tk_repo(f->dir, true);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-
-	chancery_repository_free(f->repo);
-	tk_rmrf(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
+typedef tk_fixture fixture;
 
 static chancery_event *note(const char *state, const char *date,
 	const char *msg)
@@ -310,12 +285,12 @@ static void test_no_identity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_record_and_trailers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_and_trailers, tk_setup_empty, tk_teardown),
 		cmocka_unit_test(test_forged_fields_refused),
-		cmocka_unit_test_setup_teardown(test_history_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_filters, tk_setup_empty, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_lookup, tk_setup_empty, tk_teardown),
 		cmocka_unit_test(test_reproducible),
-		cmocka_unit_test_setup_teardown(test_dirty_worktree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dirty_worktree, tk_setup_empty, tk_teardown),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_no_identity),
 	};

@@ -9,32 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-	char *dir;
-	chancery_repository *repo;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof(*f));
-
-	f->dir = tk_tempdir();
-	tk_rmrf(f->dir);
-	f->repo = tk_repo(f->dir, false);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-
-	chancery_repository_free(f->repo);
-	tk_rmrf(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
+typedef tk_fixture fixture;
 
 static chancery_registry *load(fixture *f)
 {
@@ -372,13 +347,13 @@ static void test_malformed_registry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sample_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_status_real_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_bad_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_many_problems, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_upsert, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shared_files_import, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_registry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sample_counts, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_status_real_data, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_import_bad_rows, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_import_many_problems, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_import_upsert, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_shared_files_import, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_registry, tk_setup_sample, tk_teardown),
 	};
 
 	chancery_init();

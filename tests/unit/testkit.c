@@ -153,3 +153,36 @@ bool tk_have_shared(void)
 		SHARED_DIR);
 	return false;
 }
+
+static int setup(void **state, bool empty)
+{
+	tk_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->dir = tk_tempdir();
+	tk_rmrf(f->dir);
+	f->repo = tk_repo(f->dir, empty);
+	*state = f;
+	return 0;
+}
+
+int tk_setup_sample(void **state)
+{
+	return setup(state, false);
+}
+
+int tk_setup_empty(void **state)
+{
+	return setup(state, true);
+}
+
+int tk_teardown(void **state)
+{
+	tk_fixture *f = *state;
+
+	chancery_repository_free(f->repo);
+	tk_rmrf(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}

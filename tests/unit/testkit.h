@@ -43,6 +43,15 @@ size_t tk_count_events(chancery_repository *repo, const char *type);
 /* Record a note with a message; returns the library's result. */
 int tk_note(chancery_repository *repo, const char *state, const char *msg);
 
+/* A repository in a fresh folder, for cmocka setup/teardown. */
+typedef struct {
+	char *dir;
+	chancery_repository *repo;
+} tk_fixture;
+int tk_setup_sample(void **state); /* the Focus 2004 registry */
+int tk_setup_empty(void **state);  /* an empty registry */
+int tk_teardown(void **state);
+
 /* Whether ../shared exists (tests that need it skip otherwise). */
 bool tk_have_shared(void);
 
