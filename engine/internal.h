@@ -82,6 +82,10 @@ int chancery__sha256_hex(char out[65], const void *data, size_t len);
 int chancery__read_file(char **out, size_t *size, const char *path,
 	size_t max);
 
+/** Write a file completely or not at all (a temporary file, renamed). */
+int chancery__write_file_atomic(const char *path, const void *data,
+	size_t size);
+
 /* ---- the repository ------------------------------------------------------ */
 
 struct chancery_repository {

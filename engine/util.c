@@ -522,3 +522,40 @@ void chancery_time_format(char *buf, size_t size, int64_t t)
 	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month,
 		d.day, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
 }
+
+int chancery__write_file_atomic(const char *path, const void *data,
+	size_t size)
+{
+	char *tmp = chancery__sprintf("%s.tmp-%ld", path, (long)getpid());
+	const char *p = data;
+	size_t done = 0;
+	int fd, error = 0;
+
+	if (!tmp)
+		return chancery__oom();
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error = chancery__os_error(path);
+		chancery_free(tmp);
+		return error;
+	}
+	while (done < size) {
+		ssize_t n = write(fd, p + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error = chancery__os_error(path);
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) < 0 && !error)
+		error = chancery__os_error(path);
+	if (!error && rename(tmp, path) < 0)
+		error = chancery__os_error(path);
+	if (error)
+		unlink(tmp);
+	chancery_free(tmp);
+	return error;
+}

@@ -11,5 +11,6 @@
 #include "chancery/registry.h"
 #include "chancery/event.h"
 #include "chancery/sync.h"
+#include "chancery/letters.h"
 
 #endif

@@ -27,6 +27,7 @@ int cmd_note(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -80,6 +81,15 @@ static const cli_opt opts_sync[] = {
 	{ "no-push", 0, NULL, false, "fetch and merge only" },
 	AUTHOR_OPT,
 	{ 0 } };
+static const cli_opt opts_render[] = {
+	{ "output", 'o', "OUT", false, "the file (one document) or folder (a list or table) to write" },
+	{ "name", 0, "PATTERN", false, "file name of each document of a batch, a Mustache pattern ('{{state.code}}.odt')" },
+	{ "jobs", 'j', "N", false, "render on N threads (default: the number of cores)" },
+	{ "pdf", 0, NULL, false, "also convert every document to PDF (one LibreOffice process for the batch)" },
+	{ "dry-run", 0, NULL, false, "render everything, list every problem, write nothing" },
+	{ "lenient", 0, NULL, false, "render a name missing from the data as empty instead of failing" },
+	{ "text", 0, NULL, false, "treat TEMPLATE as a plain-text Mustache template (the default unless it ends in .odt or .ott)" },
+	{ 0 } };
 static const cli_opt opts_help[] = {
 	{ "commands", 0, NULL, false, "list the command names, one a line (for scripts)" },
 	{ 0 } };
@@ -104,6 +114,8 @@ static const cli_cmd commands[] = {
 	  "chancery show EVENT", opts_show, 1, 1 },
 	{ "sync", cmd_sync, "fetch, merge and push with a Git remote",
 	  "chancery sync [REMOTE]", opts_sync, 0, 1 },
+	{ "render", cmd_render, "documents from a template (ODT or text) and data (JSON, CSV, TSV)",
+	  "chancery render TEMPLATE DATA -o OUT [options]", opts_render, 2, 2 },
 	{ "help", cmd_help, "show help for a command",
 	  "chancery help [COMMAND]", opts_help, 0, 1 },
 	{ "version", cmd_version, "print the version",

@@ -1,0 +1,130 @@
+/*
+ * chancery/letters.h - templates: Mustache for plain text, and Mustache
+ * inside OpenDocument text files (.odt/.ott) written in an office suite.
+ *
+ * A template is compiled once and rendered many times, from any number of
+ * threads at once (rendering never changes a compiled template). Data is
+ * JSON (chancery_data); a CSV/TSV table reads as a list of objects, one per
+ * row, columns as keys. The template language is docs/template-language.md.
+ */
+#ifndef CHANCERY_LETTERS_H
+#define CHANCERY_LETTERS_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- data ---------------------------------------------------------------- */
+
+typedef struct chancery_data chancery_data;
+
+/** Parse JSON text (at most 256 MiB, nesting at most 512 deep). */
+int chancery_data_parse(chancery_data **out, const char *json, size_t size);
+
+/**
+ * Read a CSV or TSV table (header row, RFC 4180 quoting) as a list of
+ * objects, one per row. `delimiter` is ',' or '\t'; `name` is for messages.
+ */
+int chancery_data_parse_table(chancery_data **out, const char *name,
+	const char *text, size_t size, char delimiter);
+
+void chancery_data_free(chancery_data *data);
+
+/** Non-zero when the data is a list. */
+int chancery_data_is_list(const chancery_data *data);
+/** Non-zero when the data is an object. */
+int chancery_data_is_object(const chancery_data *data);
+/** Items of a list (0 for anything else). */
+size_t chancery_data_length(const chancery_data *data);
+/** Item `i` of a list, borrowed from `data`; NULL when out of range. */
+const chancery_data *chancery_data_item(const chancery_data *data, size_t i);
+/** Member `key` of an object, borrowed; NULL when absent. */
+const chancery_data *chancery_data_get(const chancery_data *data,
+	const char *key);
+/** The text of a string (or NULL), borrowed. */
+const char *chancery_data_string(const chancery_data *data);
+/** Serialize as compact JSON; the caller frees *out. */
+int chancery_data_to_json(char **out, const chancery_data *data);
+
+/* ---- templates ------------------------------------------------------------- */
+
+typedef struct chancery_template chancery_template;
+
+/**
+ * Find a partial (or parent) template by name: set *out to its source,
+ * allocated with malloc() (the library frees it with free()), and return 0;
+ * return CHANCERY_ENOTFOUND when there is none.
+ */
+typedef int (*chancery_partial_cb)(char **out, size_t *size,
+	const char *name, void *payload);
+
+#define CHANCERY_TEMPLATE_OPTIONS_VERSION 1
+
+typedef struct {
+	unsigned int version;
+	/** Non-zero: a missing name renders empty instead of failing. */
+	int lenient;
+	/** Where partials and parents come from (NULL: there are none). */
+	chancery_partial_cb partials;
+	void *payload;
+	/** The template's name in messages ("invitation-en.odt"). */
+	const char *name;
+} chancery_template_options;
+
+#define CHANCERY_TEMPLATE_OPTIONS_INIT { CHANCERY_TEMPLATE_OPTIONS_VERSION, 0, NULL, NULL, NULL }
+
+/**
+ * Compile a plain-text Mustache template. Values of {{name}} are
+ * HTML-escaped, as the Mustache specification says; {{{name}}} and
+ * {{&name}} are not.
+ */
+int chancery_template_compile_text(chancery_template **out,
+	const char *source, size_t size, const chancery_template_options *opts);
+
+/**
+ * Compile an ODT (or OTT) template from the bytes of the package. Tags are
+ * found in the text of content.xml, styles.xml (headers, footers) and
+ * meta.xml, even where the word processor split them across spans. Hostile
+ * or broken packages are refused (CHANCERY_EINVALID) with the reason.
+ */
+int chancery_template_load_odt(chancery_template **out, const void *package,
+	size_t size, const chancery_template_options *opts);
+
+/** Read a file and chancery_template_load_odt() it. */
+int chancery_template_open_odt(chancery_template **out, const char *path,
+	const chancery_template_options *opts);
+
+void chancery_template_free(chancery_template *tmpl);
+
+/** Non-zero for an ODT template. */
+int chancery_template_is_odt(const chancery_template *tmpl);
+
+/**
+ * Render a text template into *out (NUL-terminated; the caller frees it
+ * with chancery_free()). For an ODT template, this renders content.xml.
+ */
+int chancery_template_render_text(char **out, size_t *size,
+	const chancery_template *tmpl, const chancery_data *data);
+
+/**
+ * Render an ODT template into a package in memory (*out, freed with
+ * chancery_free()). The package is valid ODF: mimetype first and stored,
+ * every entry the template had, untouched entries copied byte for byte;
+ * the same template and data give the same bytes.
+ */
+int chancery_template_render_odt(void **out, size_t *size,
+	const chancery_template *tmpl, const chancery_data *data);
+
+/**
+ * Render an ODT template to a file. The file appears complete or not at
+ * all (written beside, then renamed).
+ */
+int chancery_template_render_odt_file(const chancery_template *tmpl,
+	const chancery_data *data, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

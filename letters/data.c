@@ -1,0 +1,171 @@
+/*
+ * data.c - template data: JSON through jansson, or a CSV/TSV table read
+ * as a list of objects (one per row, the header's names as keys, every
+ * value a string: the mail-merge case).
+ *
+ * A chancery_data is a json_t behind an opaque name; items and members
+ * handed out are borrowed from their parent. Caps: 256 MiB of text and
+ * nesting 512 deep (jansson's own parser is recursive; deeper input is
+ * refused before it reaches it).
+ */
+#include "letters.h"
+#include "../engine/table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DATA_MAX_SIZE ((size_t)256 << 20)
+#define DATA_MAX_DEPTH 512
+
+/* Nesting depth of JSON text, outside strings; refuse before parsing. */
+static bool too_deep(const char *s, size_t n)
+{
+	size_t depth = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"')
+			in_str = true;
+		else if (c == '[' || c == '{') {
+			if (++depth > DATA_MAX_DEPTH)
+				return true;
+		} else if ((c == ']' || c == '}') && depth)
+			depth--;
+	}
+	return false;
+}
+
+int chancery_data_parse(chancery_data **out, const char *json, size_t size)
+{
+	json_error_t err;
+	json_t *v;
+
+	CHANCERY_ASSERT_ARG(out && (json || !size));
+	*out = NULL;
+	if (size > DATA_MAX_SIZE)
+		return chancery__error(CHANCERY_EINVALID,
+			"data larger than %zu bytes", DATA_MAX_SIZE);
+	if (too_deep(json, size))
+		return chancery__error(CHANCERY_EINVALID,
+			"data nested deeper than %d levels", DATA_MAX_DEPTH);
+	v = json_loadb(json ? json : "", size, JSON_REJECT_DUPLICATES |
+		JSON_DECODE_ANY, &err);
+	if (!v)
+		return chancery__error(CHANCERY_EINVALID,
+			"JSON line %d, column %d: %s", err.line, err.column,
+			err.text);
+	*out = (chancery_data *)v;
+	return 0;
+}
+
+int chancery_data_parse_table(chancery_data **out, const char *name,
+	const char *text, size_t size, char delimiter)
+{
+	chancery_table_diag d = { name, NULL, NULL, 0, NULL };
+	chancery_table *t = NULL;
+	json_t *list = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && name && (text || !size));
+	*out = NULL;
+	if ((error = chancery__table_parse(&t, text ? text : "", size,
+			delimiter, &d)) < 0)
+		return error;
+	if (!(list = json_array())) {
+		error = chancery__oom();
+		goto done;
+	}
+	for (size_t r = 1; r < t->nrows; r++) {
+		const chancery_trow *row = &t->rows[r];
+		json_t *o = json_object();
+
+		if (!o || json_array_append_new(list, o) < 0) {
+			error = chancery__oom();
+			goto done;
+		}
+		if (row->count > t->rows[0].count) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"%s:%zu:%zu: more cells than the header has columns",
+				name, row->line,
+				row->cells[t->rows[0].count].column);
+			goto done;
+		}
+		for (size_t c = 0; c < t->rows[0].count; c++) {
+			const char *key = t->rows[0].cells[c].text;
+			const char *val = c < row->count ? row->cells[c].text : "";
+
+			if (json_object_set_new(o, key, json_string(val)) < 0) {
+				error = chancery__error(CHANCERY_EINVALID,
+					"%s:%zu: a value is not UTF-8 text", name,
+					row->line);
+				goto done;
+			}
+		}
+	}
+	*out = (chancery_data *)list;
+	list = NULL;
+done:
+	json_decref(list);
+	chancery__table_free(t);
+	return error;
+}
+
+void chancery_data_free(chancery_data *data)
+{
+	json_decref(DATA_JSON(data));
+}
+
+int chancery_data_is_list(const chancery_data *d)
+{
+	return d && json_is_array(DATA_JSON(d));
+}
+
+int chancery_data_is_object(const chancery_data *d)
+{
+	return d && json_is_object(DATA_JSON(d));
+}
+
+size_t chancery_data_length(const chancery_data *d)
+{
+	return d && json_is_array(DATA_JSON(d)) ?
+		json_array_size(DATA_JSON(d)) : 0;
+}
+
+const chancery_data *chancery_data_item(const chancery_data *d, size_t i)
+{
+	return d ? (const chancery_data *)json_array_get(DATA_JSON(d), i) : NULL;
+}
+
+const chancery_data *chancery_data_get(const chancery_data *d,
+	const char *key)
+{
+	return d ? (const chancery_data *)json_object_get(DATA_JSON(d), key) :
+		NULL;
+}
+
+const char *chancery_data_string(const chancery_data *d)
+{
+	return d ? json_string_value(DATA_JSON(d)) : NULL;
+}
+
+int chancery_data_to_json(char **out, const chancery_data *d)
+{
+	char *s;
+
+	CHANCERY_ASSERT_ARG(out && d);
+	s = json_dumps(DATA_JSON(d), JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!s)
+		return chancery__oom();
+	*out = chancery__strdup(s);
+	free(s);
+	return *out ? 0 : chancery__oom();
+}

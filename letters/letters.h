@@ -1,0 +1,129 @@
+/*
+ * letters.h - what the letters module's files share: the compiled template
+ * (a Mustache syntax tree whose literal text is either plain text or
+ * ready-made XML), the renderer, and the ODT package reader/writer.
+ */
+#ifndef CHANCERY_LETTERS_INTERNAL_H
+#define CHANCERY_LETTERS_INTERNAL_H
+
+#include <pthread.h>
+#include <jansson.h>
+
+#include "../engine/internal.h"
+
+/* chancery_data is jansson's json_t behind an opaque name */
+#define DATA_JSON(d) ((json_t *)(d))
+
+typedef enum {
+	MN_TEXT,     /* literal output */
+	MN_VAR,      /* {{name}}, {{{name}}}, {{&name}} */
+	MN_SECTION,  /* {{#name}} */
+	MN_INVERTED, /* {{^name}} */
+	MN_PARTIAL,  /* {{>name}} */
+	MN_PARENT,   /* {{<name}} (children: the blocks it overrides) */
+	MN_BLOCK     /* {{$name}} */
+} mnode_kind;
+
+typedef struct mnode mnode;
+
+/* Where a tag stood, for messages. */
+typedef struct {
+	size_t line, column;  /* text templates (1-based) */
+	const char *part;     /* ODT: "content.xml", or NULL */
+	size_t paragraph;     /* ODT: 1-based paragraph of the part */
+	char *near;           /* ODT: the paragraph's text around it */
+} mloc;
+
+struct mnode {
+	mnode_kind kind;
+	bool escape;           /* MN_VAR */
+	char *text;            /* MN_TEXT: bytes; others: the name */
+	size_t len;
+	mnode *kids;
+	size_t nkids, akids;
+	mloc loc;
+	/* standalone partials, parents and blocks */
+	char *indent;          /* whitespace before a standalone tag, or NULL */
+	/* blocks: their content's source, to re-indent it (text only) */
+	const char *src;
+	size_t src_start, src_end;
+	bool def_standalone;   /* the opening tag stood alone on its line */
+	char otag[16], ctag[16];
+};
+
+typedef enum { ESC_HTML, ESC_ODF } escape_mode;
+
+typedef struct odt_package odt_package;
+
+/* compiled sub-templates: partials by (name, indent), blocks by (node, indent) */
+typedef struct {
+	const void *key_node;
+	char *key_name;
+	char *key_indent;
+	mnode *root;
+	char *source;
+} mcache_entry;
+
+struct chancery_template {
+	bool odt;
+	escape_mode escape;
+	bool lenient;
+	char *name;
+	chancery_partial_cb partials;
+	void *payload;
+	char *source;          /* text templates: the source */
+	size_t source_len;
+	mnode root;
+	odt_package *pkg;      /* ODT templates */
+	pthread_mutex_t lock;  /* guards the cache */
+	mcache_entry *cache;
+	size_t ncache, acache;
+};
+
+/* parse text into the children of root, starting with delimiters otag and ctag */
+int mustache_parse(mnode *root, const char *src, size_t len,
+	const char *otag, const char *ctag, const chancery_template *t);
+void mnode_dispose(mnode *n);
+
+/* a token of an already scanned template (ODT): text or tag */
+typedef struct {
+	char sigil;      /* 0 text, 'v' variable, '&' raw, # ^ / ! = > < $ */
+	const char *text;
+	size_t len;
+	mloc loc;
+} mtoken;
+
+/* build root's children from tokens (no standalone processing) */
+int mustache_build(mnode *root, mtoken *toks, size_t n,
+	const chancery_template *t);
+
+/* render root's children into out */
+int mustache_render(chancery_buf *out, const chancery_template *t,
+	const mnode *root, json_t *data);
+
+/*
+ * The tag scanner: find the next tag at or after `from` in s, with the
+ * given delimiters. start and end bound the whole tag; sigil, name and nlen
+ * describe it (for '=' tags, name holds the new delimiters). Returns 1
+ * found, 0 none, or a negative error (unclosed or malformed tag).
+ */
+int mustache_scan(const char *s, size_t len, size_t from, const char *otag,
+	const char *ctag, size_t *start, size_t *end, char *sigil,
+	const char **name, size_t *nlen);
+/* parse "=<% %>=" content into new delimiters */
+int mustache_delims(char *otag, char *ctag, const char *spec, size_t len);
+
+/* error with the template's name and the tag's place */
+int mustache_error(const chancery_template *t, const mloc *loc, int code,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ODT (odt.c) */
+int odt_load(odt_package **out, chancery_template *t, const void *data,
+	size_t size);
+void odt_free(odt_package *pkg);
+int odt_render(void **out, size_t *size, const chancery_template *t,
+	json_t *data);
+int odt_render_part(chancery_buf *out, const chancery_template *t,
+	const char *part, json_t *data);
+
+#endif

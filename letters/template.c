@@ -1,0 +1,200 @@
+/*
+ * template.c - the life cycle of a compiled template: compiling text or
+ * loading ODT, rendering, freeing. The work is in mustache.c (language)
+ * and odt.c (packages).
+ */
+#include "letters.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int template_new(chancery_template **out,
+	const chancery_template_options *opts, bool odt)
+{
+	chancery_template *t;
+
+	*out = NULL;
+	if (opts && opts->version != CHANCERY_TEMPLATE_OPTIONS_VERSION)
+		return chancery__error(CHANCERY_EINVALID,
+			"template options version %u unknown", opts->version);
+	t = chancery__calloc(1, sizeof(*t));
+	if (!t)
+		return chancery__oom();
+	t->odt = odt;
+	t->escape = odt ? ESC_ODF : ESC_HTML;
+	if (opts) {
+		t->lenient = opts->lenient != 0;
+		t->partials = opts->partials;
+		t->payload = opts->payload;
+	}
+	t->name = chancery__strdup(opts && opts->name ? opts->name :
+		odt ? "template.odt" : "template");
+	if (!t->name) {
+		chancery_free(t);
+		return chancery__oom();
+	}
+	pthread_mutex_init(&t->lock, NULL);
+	*out = t;
+	return 0;
+}
+
+int chancery_template_compile_text(chancery_template **out,
+	const char *source, size_t size, const chancery_template_options *opts)
+{
+	chancery_template *t = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && (source || !size));
+	*out = NULL;
+	if ((error = template_new(&t, opts, false)) < 0)
+		return error;
+	if (!chancery__utf8_valid(source ? source : "", size, true)) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"template '%s': not UTF-8 text", t->name);
+		goto done;
+	}
+	t->source = chancery__strndup(source ? source : "", size);
+	t->source_len = size;
+	if (!t->source) {
+		error = chancery__oom();
+		goto done;
+	}
+	if ((error = mustache_parse(&t->root, t->source, size, "{{", "}}",
+			t)) < 0)
+		goto done;
+	*out = t;
+	t = NULL;
+done:
+	chancery_template_free(t);
+	return error;
+}
+
+int chancery_template_load_odt(chancery_template **out, const void *package,
+	size_t size, const chancery_template_options *opts)
+{
+	chancery_template *t = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && (package || !size));
+	*out = NULL;
+	if ((error = template_new(&t, opts, true)) < 0)
+		return error;
+	if ((error = odt_load(&t->pkg, t, package, size)) < 0) {
+		chancery_template_free(t);
+		return error;
+	}
+	*out = t;
+	return 0;
+}
+
+int chancery_template_open_odt(chancery_template **out, const char *path,
+	const chancery_template_options *opts)
+{
+	chancery_template_options o = CHANCERY_TEMPLATE_OPTIONS_INIT;
+	char *data = NULL;
+	size_t size = 0;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && path);
+	*out = NULL;
+	if ((error = chancery__read_file(&data, &size, path,
+			(size_t)512 << 20)) < 0)
+		return error;
+	if (opts)
+		o = *opts;
+	if (!o.name) {
+		const char *slash = strrchr(path, '/');
+
+		o.name = slash ? slash + 1 : path;
+	}
+	error = chancery_template_load_odt(out, data, size, &o);
+	chancery_free(data);
+	return error;
+}
+
+void chancery_template_free(chancery_template *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ncache; i++) {
+		mnode_dispose(t->cache[i].root);
+		chancery_free(t->cache[i].root);
+		chancery_free(t->cache[i].key_name);
+		chancery_free(t->cache[i].key_indent);
+		chancery_free(t->cache[i].source);
+	}
+	chancery_free(t->cache);
+	mnode_dispose(&t->root);
+	odt_free(t->pkg);
+	pthread_mutex_destroy(&t->lock);
+	chancery_free(t->source);
+	chancery_free(t->name);
+	chancery_free(t);
+}
+
+int chancery_template_is_odt(const chancery_template *t)
+{
+	return t && t->odt;
+}
+
+int chancery_template_render_text(char **out, size_t *size,
+	const chancery_template *t, const chancery_data *data)
+{
+	chancery_buf b = CHANCERY_BUF_INIT;
+	json_t *empty = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && t);
+	*out = NULL;
+	if (!data && !(empty = json_object()))
+		return chancery__oom();
+	if (t->odt)
+		error = odt_render_part(&b, t, "content.xml",
+			data ? DATA_JSON(data) : empty);
+	else
+		error = mustache_render(&b, t, &t->root,
+			data ? DATA_JSON(data) : empty);
+	json_decref(empty);
+	if (error < 0) {
+		chancery_buf_dispose(&b);
+		return error;
+	}
+	if (size)
+		*size = b.size;
+	*out = chancery_buf_detach(&b);
+	return *out ? 0 : chancery__oom();
+}
+
+int chancery_template_render_odt(void **out, size_t *size,
+	const chancery_template *t, const chancery_data *data)
+{
+	json_t *empty = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && size && t);
+	*out = NULL;
+	*size = 0;
+	if (!t->odt)
+		return chancery__error(CHANCERY_EINVALID,
+			"template '%s' is text, not ODT", t->name);
+	if (!data && !(empty = json_object()))
+		return chancery__oom();
+	error = odt_render(out, size, t, data ? DATA_JSON(data) : empty);
+	json_decref(empty);
+	return error;
+}
+
+int chancery_template_render_odt_file(const chancery_template *t,
+	const chancery_data *data, const char *path)
+{
+	void *buf = NULL;
+	size_t size = 0;
+	int error;
+
+	CHANCERY_ASSERT_ARG(t && path);
+	if ((error = chancery_template_render_odt(&buf, &size, t, data)) < 0)
+		return error;
+	error = chancery__write_file_atomic(path, buf, size);
+	chancery_free(buf);
+	return error;
+}
