@@ -736,6 +736,7 @@ typedef struct {
 	override_frame frames[MAX_DEPTH];
 	size_t nframes;
 	size_t calls;       /* partial/parent/block nesting */
+	bool plain;         /* values as they are: a partial inside ODT */
 } rctx;
 
 static bool falsey(json_t *v)
@@ -925,6 +926,8 @@ static int render_var(rctx *c, const mnode *n)
 			"'%s' is a %s, not text: use it as a section",
 			n->text, json_is_array(v) ? "list" : "object");
 	}
+	if (c->plain)
+		return chancery_buf_put(c->out, s, len);
 	if (c->t->escape == ESC_ODF)
 		return put_odf(c, n, s, len);
 	return n->escape ? put_html(c->out, s, len) :
@@ -1125,7 +1128,22 @@ static int render_partial(rctx *c, const mnode *n)
 	if ((error = load_partial(&root, c, n)) != 0)
 		return error > 0 ? 0 : error;
 	c->calls++;
-	error = render_nodes(c, root->kids, root->nkids);
+	if (c->t->escape == ESC_ODF && !c->plain) {
+		/* a text partial inside a document: rendered as text, then
+		 * inserted as one value (it can never inject markup) */
+		chancery_buf tmp = CHANCERY_BUF_INIT, *saved = c->out;
+
+		c->out = &tmp;
+		c->plain = true;
+		error = render_nodes(c, root->kids, root->nkids);
+		c->plain = false;
+		c->out = saved;
+		if (!error)
+			error = put_odf(c, n, tmp.ptr ? tmp.ptr : "", tmp.size);
+		chancery_buf_dispose(&tmp);
+	} else {
+		error = render_nodes(c, root->kids, root->nkids);
+	}
 	c->calls--;
 	return error;
 }

@@ -1014,8 +1014,12 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 	src = zip_source_buffer_create(pkg->data, size, 0, &zerr);
 	if (!src || !(za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS,
 			&zerr))) {
-		error = pkg_error(t, "not a zip package (%s)",
-			zip_error_strerror(&zerr));
+		if (zip_error_code_zip(&zerr) == ZIP_ER_EXISTS)
+			error = pkg_error(t, "an entry appears twice "
+				"(duplicate entries are refused)");
+		else
+			error = pkg_error(t, "not a zip package (%s)",
+				zip_error_strerror(&zerr));
 		zip_source_free(src);
 		goto done;
 	}

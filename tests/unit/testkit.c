@@ -5,6 +5,7 @@
 #include "testkit.h"
 
 #include <ftw.h>
+#include <zip.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -185,4 +186,156 @@ int tk_teardown(void **state)
 	free(f->dir);
 	free(f);
 	return 0;
+}
+
+static const char odt_ns[] =
+	"xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+	"xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" "
+	"xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" "
+	"xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+	"xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" "
+	"xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" "
+	"xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+	"xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+	"xmlns:meta=\"urn:oasis:names:tc:opendocument:xmlns:meta:1.0\" "
+	"xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" "
+	"office:version=\"1.3\"";
+
+static void add_entry(zip_t *z, const char *name, const char *data, bool store)
+{
+	size_t n = strlen(data);
+	char *copy = malloc(n + 1);
+	zip_source_t *src;
+	zip_int64_t idx;
+
+	memcpy(copy, data, n + 1);
+	src = zip_source_buffer(z, copy, n, 1);
+	assert_non_null(src);
+	idx = zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8);
+	assert_true(idx >= 0);
+	if (store)
+		zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
+	zip_file_set_mtime(z, (zip_uint64_t)idx, TK_TIME, 0);
+}
+
+void tk_odt(void **out, size_t *size, const char *body, const char *header,
+	const char *title)
+{
+	zip_error_t err;
+	zip_source_t *src;
+	zip_t *z;
+	zip_stat_t st;
+	char *content, *styles, *meta;
+	size_t n;
+
+	zip_error_init(&err);
+	src = zip_source_buffer_create(NULL, 0, 0, &err);
+	assert_non_null(src);
+	zip_source_keep(src);
+	z = zip_open_from_source(src, ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	n = strlen(body) + 4096;
+	content = malloc(n);
+	snprintf(content, n, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<office:document-content %s><office:body><office:text>%s"
+		"</office:text></office:body></office:document-content>",
+		odt_ns, body);
+	n = (header ? strlen(header) : 0) + 4096;
+	styles = malloc(n);
+	snprintf(styles, n, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<office:document-styles %s><office:master-styles>"
+		"<style:master-page style:name=\"Standard\">"
+		"<style:header>%s</style:header></style:master-page>"
+		"</office:master-styles></office:document-styles>", odt_ns,
+		header ? header : "<text:p>plain header</text:p>");
+	n = (title ? strlen(title) : 0) + 4096;
+	meta = malloc(n);
+	snprintf(meta, n, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<office:document-meta %s><office:meta><dc:title>%s</dc:title>"
+		"</office:meta></office:document-meta>", odt_ns,
+		title ? title : "Untitled");
+	add_entry(z, "mimetype", "application/vnd.oasis.opendocument.text", true);
+	add_entry(z, "META-INF/manifest.xml",
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.3\">"
+		"<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
+		"<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>"
+		"<manifest:file-entry manifest:full-path=\"styles.xml\" manifest:media-type=\"text/xml\"/>"
+		"<manifest:file-entry manifest:full-path=\"meta.xml\" manifest:media-type=\"text/xml\"/>"
+		"<manifest:file-entry manifest:full-path=\"Pictures/dot.png\" manifest:media-type=\"image/png\"/>"
+		"</manifest:manifest>", false);
+	add_entry(z, "content.xml", content, false);
+	add_entry(z, "styles.xml", styles, false);
+	add_entry(z, "meta.xml", meta, false);
+	add_entry(z, "Pictures/dot.png", "\x89PNG pretend picture bytes", false);
+	free(content);
+	free(styles);
+	free(meta);
+	assert_int_equal(zip_close(z), 0);
+	assert_int_equal(zip_source_stat(src, &st), 0);
+	assert_int_equal(zip_source_open(src), 0);
+	*out = malloc(st.size);
+	assert_int_equal(zip_source_read(src, *out, st.size), (zip_int64_t)st.size);
+	zip_source_close(src);
+	zip_source_free(src);
+	*size = st.size;
+}
+
+char *tk_odt_entry(const void *pkg, size_t size, const char *name)
+{
+	zip_error_t err;
+	zip_source_t *src;
+	zip_t *z;
+	zip_stat_t st;
+	zip_file_t *f;
+	char *buf;
+
+	zip_error_init(&err);
+	src = zip_source_buffer_create(pkg, size, 0, &err);
+	z = zip_open_from_source(src, ZIP_RDONLY, &err);
+	assert_non_null(z);
+	if (zip_stat(z, name, 0, &st) < 0) {
+		zip_discard(z);
+		return NULL;
+	}
+	buf = malloc(st.size + 1);
+	f = zip_fopen(z, name, 0);
+	assert_int_equal(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
+	zip_fclose(f);
+	buf[st.size] = '\0';
+	zip_discard(z);
+	return buf;
+}
+
+void *tk_render(size_t *size, const chancery_template *tmpl, const char *json)
+{
+	chancery_data *data = NULL;
+	void *out = NULL, *copy;
+
+	assert_int_equal(chancery_data_parse(&data, json, strlen(json)), 0);
+	if (chancery_template_render_odt(&out, size, tmpl, data) < 0) {
+		chancery_data_free(data);
+		return NULL;
+	}
+	chancery_data_free(data);
+	copy = malloc(*size);
+	memcpy(copy, out, *size);
+	chancery_free(out);
+	return copy;
+}
+
+chancery_template *tk_odt_template(const char *body, int lenient)
+{
+	chancery_template_options o = CHANCERY_TEMPLATE_OPTIONS_INIT;
+	chancery_template *t = NULL;
+	void *pkg;
+	size_t size;
+
+	o.lenient = lenient;
+	o.name = "test.odt";
+	tk_odt(&pkg, &size, body, NULL, NULL);
+	if (chancery_template_load_odt(&t, pkg, size, &o) < 0)
+		fail_msg("load: %s", chancery_error_last()->message);
+	free(pkg);
+	return t;
 }

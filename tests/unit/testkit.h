@@ -52,6 +52,20 @@ int tk_setup_sample(void **state); /* the Focus 2004 registry */
 int tk_setup_empty(void **state);  /* an empty registry */
 int tk_teardown(void **state);
 
+/* An ODT package in memory: `body` goes inside office:text, `header`
+ * (or NULL) inside the master page's style:header, `title` (or NULL) is
+ * meta.xml's dc:title. The caller frees *out with free(). */
+void tk_odt(void **out, size_t *size, const char *body, const char *header,
+	const char *title);
+/* The content.xml (or other entry) of a package, NUL-terminated; free(). */
+char *tk_odt_entry(const void *pkg, size_t size, const char *name);
+/* Render `tmpl` with JSON `json`; returns the package (free()) or NULL
+ * with the library's error. */
+void *tk_render(size_t *size, const chancery_template *tmpl,
+	const char *json);
+/* Compile a package made by tk_odt(); asserts success. */
+chancery_template *tk_odt_template(const char *body, int lenient);
+
 /* Whether ../shared exists (tests that need it skip otherwise). */
 bool tk_have_shared(void);
 
