@@ -463,8 +463,8 @@ done:
 	return error;
 }
 
-/* Paragraphs in document order, not those of tracked deletions or
- * annotations (they are not shown as text). */
+/* Paragraphs in document order, tracked deletions included (LibreOffice
+ * shows them), annotations not (notes to the template's author). */
 static int walk(pstate *st, xmlNode *node, bool meta)
 {
 	int error = 0;
@@ -472,8 +472,7 @@ static int walk(pstate *st, xmlNode *node, bool meta)
 	for (xmlNode *c = node->children; c && !error; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (is_el(c, NS_TEXT, "tracked-changes") ||
-		    is_el(c, NS_OFFICE, "annotation"))
+		if (is_el(c, NS_OFFICE, "annotation"))
 			continue;
 		if (meta) {
 			bool has_text = false;
