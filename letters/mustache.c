@@ -11,7 +11,8 @@
  * runs of spaces as <text:s/>; characters XML forbids are refused).
  *
  * Names: "." is the current item; "a.b.c" finds "a" up the context stack,
- * then walks b and c inside it only. Falsey: false, null, "", []. Strict
+ * then walks b and c inside it only. Falsey: false, null, 0, "", [] (as
+ * in mustache.js, so {{#count}} hides what a count of 0 has not). Strict
  * mode (the default) makes a name that is not found an error for
  * variables, sections, partials and parents; inverted sections treat it as
  * false. Lenient mode renders it empty, as the specification does.
@@ -743,7 +744,9 @@ static bool falsey(json_t *v)
 {
 	return !v || json_is_false(v) || json_is_null(v) ||
 		(json_is_array(v) && json_array_size(v) == 0) ||
-		(json_is_string(v) && json_string_length(v) == 0);
+		(json_is_string(v) && json_string_length(v) == 0) ||
+		(json_is_integer(v) && json_integer_value(v) == 0) ||
+		(json_is_real(v) && json_real_value(v) == 0.0);
 }
 
 /* Resolve a name; NULL when it is not found. */
@@ -923,8 +926,8 @@ static int render_var(rctx *c, const mnode *n)
 		if (c->t->lenient)
 			return 0;
 		return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
-			"'%s' is a %s, not text: use it as a section",
-			n->text, json_is_array(v) ? "list" : "object");
+			"'%s' is %s, not text: use it as a section",
+			n->text, json_is_array(v) ? "a list" : "an object");
 	}
 	if (c->plain)
 		return chancery_buf_put(c->out, s, len);

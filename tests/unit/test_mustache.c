@@ -1,0 +1,152 @@
+/*
+ * test_mustache.c - the parts of the language the specification leaves to
+ * us: strict names with their place, false values, what cannot be printed,
+ * template errors with line and column, caps on nesting.
+ */
+#include "testkit.h"
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int render(char **out, const char *tmpl, const char *json, int lenient)
+{
+	chancery_template_options o = CHANCERY_TEMPLATE_OPTIONS_INIT;
+	chancery_template *t = NULL;
+	chancery_data *d = NULL;
+	size_t n;
+	int error;
+
+	o.lenient = lenient;
+	o.name = "t.mustache";
+	*out = NULL;
+	if ((error = chancery_template_compile_text(&t, tmpl, strlen(tmpl), &o)) == 0 &&
+	    (error = chancery_data_parse(&d, json, strlen(json))) == 0)
+		error = chancery_template_render_text(out, &n, t, d);
+	chancery_template_free(t);
+	chancery_data_free(d);
+	return error;
+}
+
+static void expect(const char *tmpl, const char *json, const char *want)
+{
+	char *out;
+
+	if (render(&out, tmpl, json, 0) < 0)
+		fail_msg("%s: %s", tmpl, chancery_error_last()->message);
+	if (strcmp(out, want))
+		fail_msg("%s: got '%s', want '%s'", tmpl, out, want);
+	chancery_free(out);
+}
+
+static void expect_error(const char *tmpl, const char *json, const char *want)
+{
+	char *out;
+
+	assert_int_equal(render(&out, tmpl, json, 0), CHANCERY_EINVALID);
+	if (!strstr(chancery_error_last()->message, want))
+		fail_msg("%s: '%s' lacks '%s'", tmpl,
+			chancery_error_last()->message, want);
+	assert_null(out);
+}
+
+static void test_falsey(void **state)
+{
+	(void)state;
+	expect("{{#n}}yes{{/n}}{{^n}}no{{/n}}", "{\"n\": 0}", "no");
+	expect("{{#n}}yes{{/n}}", "{\"n\": 2}", "yes");
+	expect("{{#s}}yes{{/s}}{{^s}}no{{/s}}", "{\"s\": \"\"}", "no");
+	expect("{{#l}}yes{{/l}}{{^l}}no{{/l}}", "{\"l\": []}", "no");
+	expect("{{#z}}yes{{/z}}{{^z}}no{{/z}}", "{\"z\": null}", "no");
+	expect("{{n}} {{r}} {{b}}", "{\"n\": 42, \"r\": 1.5, \"b\": true}", "42 1.5 true");
+	expect("{{x}}", "{\"x\": \"<&\\\">\"}", "&lt;&amp;&quot;&gt;");
+}
+
+static void test_strict(void **state)
+{
+	char *out;
+
+	(void)state;
+	expect_error("line one\n  {{missing}}", "{}",
+		"template 't.mustache': line 2, column 3: variable 'missing' is not in the data");
+	expect_error("{{#nope}}x{{/nope}}", "{}", "section 'nope' is not in the data");
+	expect_error("{{a.b.c}}", "{\"a\": {\"b\": {}}}", "variable 'a.b.c'");
+	expect_error("{{>p}}", "{}", "no partial 'p'");
+	expect_error("{{o}}", "{\"o\": {\"k\": 1}}", "'o' is an object, not text");
+	expect("{{^nope}}shown{{/nope}}", "{}", "shown");   /* inverted: fine */
+	assert_int_equal(render(&out, "[{{missing}}]", "{}", 1), 0);
+	assert_string_equal(out, "[]");
+	chancery_free(out);
+}
+
+static void test_template_errors(void **state)
+{
+	(void)state;
+	expect_error("a\n{{#s}}\nb", "{}", "line 2, column 1: section 's' is never closed");
+	expect_error("{{#a}}{{/b}}", "{}", "closing 'b' does not match the open section 'a'");
+	expect_error("x\n\n  {{/a}}", "{}", "line 3, column 3: closing 'a' without an opening tag");
+	expect_error("ok {{name", "{}", "line 1, column 4: unclosed tag");
+	expect_error("{{first name}}", "{}", "a name cannot contain spaces");
+	expect_error("{{=| |}}", "{}", "must end with '='");
+	expect_error("{{= a= b =}}", "{}", "bad delimiters");
+	expect_error("{{}}", "{}", "empty tag");
+}
+
+static void test_deep_nesting(void **state)
+{
+	chancery_buf b = CHANCERY_BUF_INIT;
+	char *out;
+	chancery_data *d = NULL;
+	char json[] = "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]";
+
+	(void)state;
+	for (int i = 0; i < 300; i++)
+		chancery_buf_puts(&b, "{{#a}}");
+	for (int i = 0; i < 300; i++)
+		chancery_buf_puts(&b, "{{/a}}");
+	assert_int_equal(render(&out, b.ptr, "{}", 1), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "nested deeper than"));
+	chancery_buf_dispose(&b);
+	/* data nesting beyond the cap is refused before parsing */
+	{
+		char *deep = malloc(2000);
+
+		memset(deep, '[', 1000);
+		memset(deep + 1000, ']', 1000);
+		assert_int_equal(chancery_data_parse(&d, deep, 2000), CHANCERY_EINVALID);
+		assert_non_null(strstr(chancery_error_last()->message, "nested deeper"));
+		free(deep);
+	}
+	assert_int_equal(chancery_data_parse(&d, json, strlen(json)), 0);
+	chancery_data_free(d);
+}
+
+static void test_table_data(void **state)
+{
+	chancery_data *d = NULL;
+	const char *csv = "code,name\nLBR,Liberia\nCIV,\"Côte d'Ivoire\"\n";
+
+	(void)state;
+	assert_int_equal(chancery_data_parse_table(&d, "s.csv", csv, strlen(csv), ','), 0);
+	assert_int_equal(chancery_data_length(d), 2);
+	assert_string_equal(chancery_data_string(chancery_data_get(
+		chancery_data_item(d, 1), "name")), "Côte d'Ivoire");
+	chancery_data_free(d);
+	assert_int_equal(chancery_data_parse_table(&d, "s.csv", "a,b\n1,2,3\n", 10, ','),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "s.csv:2:5"));
+	assert_int_equal(chancery_data_parse(&d, "{\"a\": 1,}", 9), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "JSON line 1"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_falsey),
+		cmocka_unit_test(test_strict),
+		cmocka_unit_test(test_template_errors),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_table_data),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
