@@ -103,6 +103,9 @@ struct chancery_repository {
 #define CHANCERY_FORMAT_PATH ".chancery/format"
 #define CHANCERY_FORMAT_TEXT "chancery repository format 1\n"
 
+/** Start libgit2 once (every entry point that reaches a repository). */
+int chancery__git_init(void);
+
 /** Build the commit signature (author = committer) for a write. */
 int chancery__signature(git_signature **out, chancery_repository *repo);
 

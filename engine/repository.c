@@ -18,6 +18,7 @@
 #include "internal.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -26,14 +27,27 @@
 #include <time.h>
 #include <unistd.h>
 
+/* libgit2 is started on the first use of a repository, not by
+ * chancery_init(): its start-up (TLS libraries, settings) costs a few
+ * milliseconds that rendering a letter should not pay. */
 static int init_count;
+static pthread_once_t git_once = PTHREAD_ONCE_INIT;
+static int git_started;
+
+static void start_git(void)
+{
+	git_started = git_libgit2_init() > 0;
+}
+
+int chancery__git_init(void)
+{
+	pthread_once(&git_once, start_git);
+	return git_started ? 0 : chancery__error(CHANCERY_ERROR,
+		"libgit2 could not be initialized");
+}
 
 int chancery_init(void)
 {
-	int n = git_libgit2_init();
-
-	if (n < 0)
-		return chancery__git_error(n, "initialize libgit2");
 	return ++init_count;
 }
 
@@ -41,8 +55,12 @@ int chancery_shutdown(void)
 {
 	if (init_count <= 0)
 		return 0;
-	git_libgit2_shutdown();
-	return --init_count;
+	if (--init_count == 0 && git_started) {
+		git_libgit2_shutdown();
+		git_started = 0;
+		git_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+	}
+	return init_count;
 }
 
 void chancery_repository_free(chancery_repository *repo)
@@ -156,6 +174,8 @@ int chancery_repository_open(chancery_repository **out, const char *path)
 
 	CHANCERY_ASSERT_ARG(out && path);
 	*out = NULL;
+	if ((error = chancery__git_init()) < 0)
+		return error;
 	error = git_repository_open_ext(&git, path, 0, NULL);
 	if (error == GIT_ENOTFOUND) {
 		git_error_clear();
@@ -453,6 +473,8 @@ int chancery_repository_init(chancery_repository **out, const char *path,
 		return chancery__error(CHANCERY_EINVALID,
 			"init options version %u unknown", opts->version);
 	ctx.empty = opts && opts->empty;
+	if ((error = chancery__git_init()) < 0)
+		return error;
 	if ((error = check_target(path, &existed)) < 0)
 		return error;
 	branch = chancery__sprintf("refs/heads/%s",

@@ -169,3 +169,203 @@ int chancery_data_to_json(char **out, const chancery_data *d)
 	free(s);
 	return *out ? 0 : chancery__oom();
 }
+
+/* ---- reading item by item ------------------------------------------------ */
+
+struct chancery_data_reader {
+	FILE *f;
+	bool own_file;
+	bool list;
+	bool done;
+	size_t index;   /* items handed out */
+	json_t *table;  /* CSV/TSV: the rows */
+	json_t *single; /* a JSON object */
+	char *name;
+};
+
+static int peek_nonspace(FILE *f)
+{
+	int c;
+
+	do
+		c = getc(f);
+	while (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+	if (c != EOF)
+		ungetc(c, f);
+	return c;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+int chancery_data_reader_open(chancery_data_reader **out, const char *path)
+{
+	chancery_data_reader *r;
+	int c, error = 0;
+
+	CHANCERY_ASSERT_ARG(out && path);
+	*out = NULL;
+	r = chancery__calloc(1, sizeof(*r));
+	if (!r || !(r->name = chancery__strdup(path))) {
+		chancery_free(r);
+		return chancery__oom();
+	}
+	if (!strcmp(path, "-")) {
+		r->f = stdin;
+	} else {
+		r->f = fopen(path, "rb");
+		r->own_file = true;
+		if (!r->f) {
+			error = chancery__os_error(path);
+			if (error == CHANCERY_EOS)
+				error = chancery__error(CHANCERY_EINVALID,
+					"cannot read '%s'", path);
+			goto done;
+		}
+	}
+	c = peek_nonspace(r->f);
+	if (has_suffix(path, ".csv") || has_suffix(path, ".tsv") ||
+	    (!has_suffix(path, ".json") && c != '{' && c != '[')) {
+		/* a table: read it whole (strings only, small) */
+		chancery_buf b = CHANCERY_BUF_INIT;
+		char chunk[65536];
+		size_t n;
+		chancery_data *d = NULL;
+
+		b.max = DATA_MAX_SIZE;
+		while ((n = fread(chunk, 1, sizeof(chunk), r->f)) > 0)
+			if ((error = chancery_buf_put(&b, chunk, n)) < 0) {
+				chancery_buf_dispose(&b);
+				goto done;
+			}
+		error = chancery_data_parse_table(&d, path, b.ptr ? b.ptr : "",
+			b.size, has_suffix(path, ".csv") ? ',' :
+			has_suffix(path, ".tsv") ? '\t' :
+			(b.ptr && strchr(b.ptr, '\t')) ? '\t' : ',');
+		chancery_buf_dispose(&b);
+		if (error < 0)
+			goto done;
+		r->table = DATA_JSON(d);
+		r->list = true;
+	} else if (c == '[') {
+		getc(r->f);
+		r->list = true;
+	} else if (c == '{') {
+		json_error_t err;
+
+		r->single = json_loadf(r->f, JSON_DISABLE_EOF_CHECK |
+			JSON_REJECT_DUPLICATES, &err);
+		if (!r->single) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"data '%s': JSON line %d, column %d: %s", path,
+				err.line, err.column, err.text);
+			goto done;
+		}
+		if (peek_nonspace(r->f) != EOF) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"data '%s': text after the JSON object", path);
+			goto done;
+		}
+	} else {
+		error = chancery__error(CHANCERY_EINVALID,
+			"data '%s': not a JSON object or list", path);
+		goto done;
+	}
+	*out = r;
+	r = NULL;
+done:
+	chancery_data_reader_free(r);
+	return error;
+}
+
+int chancery_data_reader_is_list(const chancery_data_reader *r)
+{
+	return r && r->list;
+}
+
+int chancery_data_reader_next(chancery_data **item, chancery_data_reader *r)
+{
+	json_error_t err;
+	json_t *v;
+	int c;
+
+	CHANCERY_ASSERT_ARG(item && r);
+	*item = NULL;
+	if (r->done)
+		return 0;
+	if (r->single) {
+		*item = (chancery_data *)r->single;
+		r->single = NULL;
+		r->done = true;
+		r->index++;
+		return 1;
+	}
+	if (r->table) {
+		v = json_array_get(r->table, r->index);
+		if (!v) {
+			r->done = true;
+			return 0;
+		}
+		r->index++;
+		*item = (chancery_data *)json_incref(v);
+		return 1;
+	}
+	/* a JSON list, one item at a time */
+	c = peek_nonspace(r->f);
+	if (r->index == 0 && c == ']') {
+		getc(r->f);
+		r->done = true;
+		return 0;
+	}
+	if (c != '{' && c != '[') {
+		r->done = true;
+		return chancery__error(CHANCERY_EINVALID,
+			"data '%s': item %zu is not an object", r->name,
+			r->index + 1);
+	}
+	v = json_loadf(r->f, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES,
+		&err);
+	if (!v) {
+		r->done = true;
+		return chancery__error(CHANCERY_EINVALID,
+			"data '%s': item %zu: JSON line %d (of the item), column %d: %s",
+			r->name, r->index + 1, err.line, err.column, err.text);
+	}
+	r->index++;
+	c = peek_nonspace(r->f);
+	if (c == ',') {
+		getc(r->f);
+	} else if (c == ']') {
+		getc(r->f);
+		r->done = true;
+		if (peek_nonspace(r->f) != EOF) {
+			json_decref(v);
+			return chancery__error(CHANCERY_EINVALID,
+				"data '%s': text after the JSON list", r->name);
+		}
+	} else {
+		json_decref(v);
+		r->done = true;
+		return chancery__error(CHANCERY_EINVALID,
+			"data '%s': after item %zu, expected ',' or ']'", r->name,
+			r->index);
+	}
+	*item = (chancery_data *)v;
+	return 1;
+}
+
+void chancery_data_reader_free(chancery_data_reader *r)
+{
+	if (!r)
+		return;
+	if (r->f && r->own_file)
+		fclose(r->f);
+	json_decref(r->table);
+	json_decref(r->single);
+	chancery_free(r->name);
+	chancery_free(r);
+}

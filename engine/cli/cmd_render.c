@@ -13,10 +13,10 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,125 +97,62 @@ static int partial_from_dir(char **out, size_t *size, const char *name,
 typedef struct {
 	const chancery_template *tmpl;
 	const chancery_template *name_tmpl;
-	const chancery_data *data;   /* the list, or NULL for one object */
-	const chancery_data *one;
-	size_t count;
+	chancery_data_reader *reader;
+	bool list;                   /* a batch (else one document) */
+	const char *single_name;     /* one document: its file name */
 	const char *dir;             /* where files go (the hidden folder) */
 	const char *ext;
 	bool dry_run;
 	bool odt;
-	atomic_size_t next;
-	atomic_size_t done;
-	atomic_int failed;
-	char **names;                /* file name of each document */
-	char **problems;             /* per document, or NULL */
 	bool progress;
+	pthread_mutex_t lock;        /* guards everything below */
+	bool eof;
+	bool failed;
+	size_t count;                /* documents taken so far */
+	char **names;                /* file name of document i */
+	size_t anames;
+	char **problems;             /* one line per problem */
+	size_t nproblems, aproblems;
+	/* the names so far, for duplicates: open addressing */
+	char **seen;
+	size_t nseen, aseen;
 } batch;
 
-static const chancery_data *item_of(batch *b, size_t i)
+static void add_problem(batch *b, char *line)
 {
-	return b->data ? chancery_data_item(b->data, i) : b->one;
+	if (!line)
+		return;
+	if (b->nproblems == b->aproblems) {
+		size_t n = b->aproblems ? b->aproblems * 2 : 16;
+		char **p = realloc(b->problems, n * sizeof(char *));
+
+		if (!p) {
+			free(line);
+			return;
+		}
+		b->problems = p;
+		b->aproblems = n;
+	}
+	b->problems[b->nproblems++] = line;
+	b->failed = true;
 }
 
-static char *dupmsg(const char *prefix)
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
 {
-	const chancery_error *e = chancery_error_last();
-	size_t n = strlen(prefix) + (e ? strlen(e->message) : 8) + 4;
-	char *s = malloc(n);
+	va_list ap;
+	char *s;
+	int n;
 
-	if (s)
-		snprintf(s, n, "%s%s", prefix, e ? e->message : "error");
+	va_start(ap, f);
+	n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	if (n < 0 || !(s = malloc((size_t)n + 1)))
+		return NULL;
+	va_start(ap, f);
+	vsnprintf(s, (size_t)n + 1, f, ap);
+	va_end(ap);
 	return s;
-}
-
-static int render_one(batch *b, size_t i)
-{
-	const chancery_data *d = item_of(b, i);
-	char prefix[64] = "";
-	int error;
-
-	if (b->data)
-		snprintf(prefix, sizeof(prefix), "document %zu: ", i + 1);
-	if (b->odt) {
-		void *buf = NULL;
-		size_t size = 0;
-
-		error = chancery_template_render_odt(&buf, &size, b->tmpl, d);
-		if (!error && !b->dry_run) {
-			char path[4096];
-			FILE *f;
-
-			snprintf(path, sizeof(path), "%s/%s", b->dir, b->names[i]);
-			f = fopen(path, "wb");
-			if (!f || fwrite(buf, 1, size, f) != size) {
-				if (f)
-					fclose(f);
-				chancery_free(buf);
-				b->problems[i] = malloc(4200);
-				if (b->problems[i])
-					snprintf(b->problems[i], 4200,
-						"%scannot write '%s': %s", prefix,
-						b->names[i], strerror(errno));
-				return -1;
-			}
-			if (fclose(f) != 0) {
-				chancery_free(buf);
-				return -1;
-			}
-		}
-		chancery_free(buf);
-	} else {
-		char *text = NULL;
-		size_t size = 0;
-
-		error = chancery_template_render_text(&text, &size, b->tmpl, d);
-		if (!error && !b->dry_run) {
-			char path[4096];
-			FILE *f;
-
-			snprintf(path, sizeof(path), "%s/%s", b->dir, b->names[i]);
-			f = fopen(path, "wb");
-			if (!f || fwrite(text, 1, size, f) != size ||
-			    fclose(f) != 0) {
-				chancery_free(text);
-				b->problems[i] = malloc(4200);
-				if (b->problems[i])
-					snprintf(b->problems[i], 4200,
-						"%scannot write '%s'", prefix,
-						b->names[i]);
-				return -1;
-			}
-		}
-		chancery_free(text);
-	}
-	if (error < 0) {
-		b->problems[i] = dupmsg(prefix);
-		return -1;
-	}
-	return 0;
-}
-
-static void *worker(void *arg)
-{
-	batch *b = arg;
-
-	for (;;) {
-		size_t i = atomic_fetch_add(&b->next, 1);
-
-		if (i >= b->count)
-			break;
-		if (!b->dry_run && atomic_load(&b->failed))
-			break;
-		if (render_one(b, i) < 0)
-			atomic_store(&b->failed, 1);
-		{
-			size_t d = atomic_fetch_add(&b->done, 1) + 1;
-
-			if (b->progress && (d % 10 == 0 || d == b->count))
-				fprintf(stderr, "\rrendering %zu/%zu", d, b->count);
-		}
-	}
-	return NULL;
 }
 
 static bool name_ok(const char *n)
@@ -229,49 +166,183 @@ static bool name_ok(const char *n)
 	return true;
 }
 
-static int make_names(batch *b, const char *pattern)
+static unsigned long hash_name(const char *s)
 {
-	for (size_t i = 0; i < b->count; i++) {
-		char *name = NULL;
+	unsigned long h = 5381;
 
-		if (!pattern || !b->data) {
-			char buf[64];
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
 
-			snprintf(buf, sizeof(buf), "document-%05zu.%s", i + 1,
-				b->ext);
-			name = strdup(buf);
-		} else {
-			char *r = NULL;
-			size_t n;
+/* Register a name (under the lock); false when already taken. */
+static bool claim_name(batch *b, const char *name)
+{
+	size_t i;
 
-			if (chancery_template_render_text(&r, &n, b->name_tmpl,
-					item_of(b, i)) < 0)
-				return cli_error(EXIT_INVALID,
-					"--name: document %zu: %s", i + 1,
-					chancery_error_last()->message);
-			name = strdup(r);
-			chancery_free(r);
-		}
-		if (!name)
-			return cli_error(EXIT_INTERNAL, "out of memory");
-		if (!name_ok(name)) {
-			int code = cli_error(EXIT_INVALID,
-				"--name: document %zu gets the file name '%.80s', "
-				"which is not a plain file name", i + 1, name);
+	if (2 * (b->nseen + 1) > b->aseen) {
+		size_t n = b->aseen ? b->aseen * 2 : 1024;
+		char **t = calloc(n, sizeof(char *));
 
-			free(name);
-			return code;
-		}
-		b->names[i] = name;
+		if (!t)
+			return false;
+		for (size_t k = 0; k < b->aseen; k++)
+			if (b->seen[k]) {
+				for (i = hash_name(b->seen[k]) & (n - 1); t[i];
+				     i = (i + 1) & (n - 1))
+					;
+				t[i] = b->seen[k];
+			}
+		free(b->seen);
+		b->seen = t;
+		b->aseen = n;
 	}
-	/* no two documents may share a name */
-	for (size_t i = 0; i < b->count; i++)
-		for (size_t j = i + 1; j < b->count && b->count < 20000; j++)
-			if (!strcmp(b->names[i], b->names[j]))
-				return cli_error(EXIT_INVALID,
-					"--name: documents %zu and %zu both get "
-					"the name '%s'", i + 1, j + 1, b->names[i]);
-	return 0;
+	for (i = hash_name(name) & (b->aseen - 1); b->seen[i];
+	     i = (i + 1) & (b->aseen - 1))
+		if (!strcmp(b->seen[i], name))
+			return false;
+	b->seen[i] = (char *)name;
+	b->nseen++;
+	return true;
+}
+
+static char *make_name(batch *b, const chancery_data *d, size_t i)
+{
+	char *r = NULL, *name;
+	size_t n;
+
+	if (!b->list)
+		return strdup(b->single_name);
+	if (!b->name_tmpl) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "document-%05zu.%s", i + 1, b->ext);
+		return strdup(buf);
+	}
+	if (chancery_template_render_text(&r, &n, b->name_tmpl, d) < 0)
+		return NULL;
+	name = strdup(r);
+	chancery_free(r);
+	return name;
+}
+
+static int write_file(batch *b, const char *name, const void *data,
+	size_t size)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", b->dir, name);
+	f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	if (fwrite(data, 1, size, f) != size) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Render and write document i; a problem line when it fails. */
+static char *render_one(batch *b, const chancery_data *d, size_t i,
+	const char *name)
+{
+	char prefix[64] = "";
+	void *buf = NULL;
+	char *text = NULL;
+	size_t size = 0;
+	int error;
+
+	if (b->list)
+		snprintf(prefix, sizeof(prefix), "document %zu: ", i + 1);
+	if (b->odt)
+		error = chancery_template_render_odt(&buf, &size, b->tmpl, d);
+	else
+		error = chancery_template_render_text(&text, &size, b->tmpl, d);
+	if (error < 0)
+		return fmt("%s%s", prefix, chancery_error_last()->message);
+	if (!b->dry_run && write_file(b, name, b->odt ? buf : text, size) < 0) {
+		chancery_free(buf);
+		chancery_free(text);
+		return fmt("%scannot write '%s': %s", prefix, name, strerror(errno));
+	}
+	chancery_free(buf);
+	chancery_free(text);
+	return NULL;
+}
+
+static void *worker(void *arg)
+{
+	batch *b = arg;
+
+	for (;;) {
+		chancery_data *d = NULL;
+		char *name, *problem = NULL;
+		size_t i;
+		int rc;
+
+		pthread_mutex_lock(&b->lock);
+		if (b->eof || (b->failed && !b->dry_run)) {
+			pthread_mutex_unlock(&b->lock);
+			break;
+		}
+		rc = chancery_data_reader_next(&d, b->reader);
+		if (rc <= 0) {
+			if (rc < 0)
+				add_problem(b, fmt("%s", chancery_error_last()->message));
+			b->eof = true;
+			pthread_mutex_unlock(&b->lock);
+			break;
+		}
+		i = b->count++;
+		if (i >= b->anames) {
+			size_t n = b->anames ? b->anames * 2 : 256;
+			char **p = realloc(b->names, n * sizeof(char *));
+
+			if (!p) {
+				add_problem(b, fmt("out of memory"));
+				b->eof = true;
+				pthread_mutex_unlock(&b->lock);
+				chancery_data_free(d);
+				break;
+			}
+			memset(p + b->anames, 0, (n - b->anames) * sizeof(char *));
+			b->names = p;
+			b->anames = n;
+		}
+		pthread_mutex_unlock(&b->lock);
+
+		name = make_name(b, d, i);
+		if (!name)
+			problem = fmt("--name: document %zu: %s", i + 1,
+				chancery_error_last() ?
+				chancery_error_last()->message : "out of memory");
+		else if (!name_ok(name))
+			problem = fmt("--name: document %zu gets the file name "
+				"'%.80s', which is not a plain file name", i + 1,
+				name);
+		if (!problem) {
+			pthread_mutex_lock(&b->lock);
+			b->names[i] = name;
+			if (!claim_name(b, name))
+				problem = fmt("--name: document %zu gets the name "
+					"'%s', which another document has", i + 1,
+					name);
+			pthread_mutex_unlock(&b->lock);
+		} else {
+			free(name);
+		}
+		if (!problem)
+			problem = render_one(b, d, i, b->names[i]);
+		chancery_data_free(d);
+		pthread_mutex_lock(&b->lock);
+		if (problem)
+			add_problem(b, problem);
+		if (b->progress && b->count % 10 == 0)
+			fprintf(stderr, "\rrendering %zu", b->count);
+		pthread_mutex_unlock(&b->lock);
+	}
+	return NULL;
 }
 
 static void remove_tree(const char *dir)
@@ -356,17 +427,16 @@ int cmd_render(int argc, char **argv)
 	cli_args a;
 	chancery_template_options o = CHANCERY_TEMPLATE_OPTIONS_INIT;
 	chancery_template *tmpl = NULL, *name_tmpl = NULL;
-	chancery_data *data = NULL;
 	batch b;
 	const char *tpath, *dpath, *out, *jobs_s, *pattern;
-	char *dsrc = NULL, *tdir = NULL, hidden[4096] = "";
-	size_t dlen = 0;
+	char *tdir = NULL, hidden[4096] = "", *single = NULL;
 	long jobs;
 	bool text, pdf;
 	int code = EXIT_OK, error;
 	pthread_t *threads = NULL;
 
 	memset(&b, 0, sizeof(b));
+	pthread_mutex_init(&b.lock, NULL);
 	if ((code = cli_parse(&a, cli_find("render"), argc, argv)) != 0)
 		return code < 0 ? EXIT_OK : code;
 	tpath = a.args[0];
@@ -414,49 +484,16 @@ int cmd_render(int argc, char **argv)
 		goto done;
 	}
 
-	/* the data */
-	if ((code = read_path(&dsrc, &dlen, dpath)) != 0)
-		goto done;
-	{
-		const char *p = dsrc;
-
-		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-			p++;
-		if (ends_with(dpath, ".csv") || ends_with(dpath, ".tsv") ||
-		    (!ends_with(dpath, ".json") && *p != '{' && *p != '['))
-			error = chancery_data_parse_table(&data, dpath, dsrc, dlen,
-				ends_with(dpath, ".csv") ? ',' :
-				ends_with(dpath, ".tsv") ? '\t' :
-				strchr(dsrc, '\t') ? '\t' : ',');
-		else
-			error = chancery_data_parse(&data, dsrc, dlen);
-	}
-	if (error < 0) {
-		code = cli_error(cli_exit_code(error), "data '%s': %s", dpath,
-			chancery_error_last()->message);
+	/* the data, read item by item */
+	if ((error = chancery_data_reader_open(&b.reader, dpath)) < 0) {
+		code = cli_fail(error);
 		goto done;
 	}
-	if (chancery_data_is_list(data)) {
-		b.data = data;
-		b.count = chancery_data_length(data);
-	} else if (chancery_data_is_object(data)) {
-		b.one = data;
-		b.count = 1;
-	} else {
-		code = cli_error(EXIT_INVALID, "data '%s': not an object or a list",
-			dpath);
-		goto done;
-	}
+	b.list = chancery_data_reader_is_list(b.reader);
 	b.tmpl = tmpl;
 	b.odt = !text;
 	b.ext = text ? "txt" : strrchr(tpath, '.') + 1;
-	b.names = calloc(b.count + 1, sizeof(char *));
-	b.problems = calloc(b.count + 1, sizeof(char *));
-	if (!b.names || !b.problems) {
-		code = cli_error(EXIT_INTERNAL, "out of memory");
-		goto done;
-	}
-	if (pattern && b.data) {
+	if (pattern && b.list) {
 		chancery_template_options no = CHANCERY_TEMPLATE_OPTIONS_INIT;
 
 		no.name = "--name";
@@ -467,33 +504,31 @@ int cmd_render(int argc, char **argv)
 		}
 		b.name_tmpl = name_tmpl;
 	}
-	if ((code = make_names(&b, pattern)) != 0)
-		goto done;
 
 	/* where files go: a hidden folder, moved into place at the end */
 	if (!b.dry_run) {
-		const char *parent = out;
-		char pbuf[4096];
+		char parent[4096];
 
-		if (!b.data) {
-			snprintf(pbuf, sizeof(pbuf), "%s", out);
-			if (strrchr(pbuf, '/'))
-				*strrchr(pbuf, '/') = '\0';
+		if (!b.list) {
+			snprintf(parent, sizeof(parent), "%s", out);
+			if (strrchr(parent, '/'))
+				*strrchr(parent, '/') = '\0';
 			else
-				strcpy(pbuf, ".");
-			parent = pbuf;
-			free(b.names[0]);
-			b.names[0] = strdup(strrchr(out, '/') ?
-				strrchr(out, '/') + 1 : out);
-			if (!b.names[0] || !name_ok(b.names[0])) {
+				strcpy(parent, ".");
+			single = strdup(strrchr(out, '/') ? strrchr(out, '/') + 1 : out);
+			if (!single || !name_ok(single)) {
 				code = cli_error(EXIT_INVALID,
 					"-o '%s' is not a file name", out);
 				goto done;
 			}
-		} else if (mkdir(out, 0755) < 0 && errno != EEXIST) {
-			code = cli_error(EXIT_INVALID, "-o '%s': %s", out,
-				strerror(errno));
-			goto done;
+			b.single_name = single;
+		} else {
+			if (mkdir(out, 0755) < 0 && errno != EEXIST) {
+				code = cli_error(EXIT_INVALID, "-o '%s': %s", out,
+					strerror(errno));
+				goto done;
+			}
+			snprintf(parent, sizeof(parent), "%s", out);
 		}
 		snprintf(hidden, sizeof(hidden), "%s/.chancery-render-%ld",
 			parent, (long)getpid());
@@ -504,20 +539,18 @@ int cmd_render(int argc, char **argv)
 			goto done;
 		}
 		b.dir = hidden;
+	} else if (!b.list) {
+		b.single_name = "document";
 	}
 
 	/* render */
-	b.progress = b.count > 20 && isatty(2);
-	if ((size_t)jobs > b.count)
-		jobs = (long)b.count;
-	if (jobs < 1)
-		jobs = 1;
+	b.progress = b.list && isatty(2);
 	threads = calloc((size_t)jobs, sizeof(pthread_t));
 	if (!threads) {
 		code = cli_error(EXIT_INTERNAL, "out of memory");
 		goto done;
 	}
-	for (long j = 1; j < jobs; j++)
+	for (long j = 1; j < jobs && b.list; j++)
 		if (pthread_create(&threads[j], NULL, worker, &b) != 0)
 			threads[j] = 0;
 	worker(&b);
@@ -525,26 +558,19 @@ int cmd_render(int argc, char **argv)
 		if (threads[j])
 			pthread_join(threads[j], NULL);
 	if (b.progress)
-		fputc('\n', stderr);
-	{
-		size_t problems = 0;
-
-		for (size_t i = 0; i < b.count; i++)
-			if (b.problems[i]) {
-				if (b.dry_run || problems == 0)
-					fprintf(stderr, "chancery: %s\n", b.problems[i]);
-				problems++;
-			}
-		if (problems || atomic_load(&b.failed)) {
-			if (b.dry_run)
-				fprintf(stderr, "chancery: %zu of %zu document%s "
-					"would fail; nothing was written\n",
-					problems, b.count, b.count == 1 ? "" : "s");
-			else
-				fprintf(stderr, "chancery: nothing was written\n");
-			code = EXIT_INVALID;
-			goto done;
-		}
+		fprintf(stderr, "\rrendered %zu\n", b.count);
+	if (b.nproblems) {
+		for (size_t i = 0; i < b.nproblems && (b.dry_run || i == 0); i++)
+			fprintf(stderr, "chancery: %s\n", b.problems[i]);
+		if (b.dry_run)
+			fprintf(stderr, "chancery: %zu problem%s in %zu document%s; "
+				"nothing was written\n", b.nproblems,
+				b.nproblems == 1 ? "" : "s", b.count,
+				b.count == 1 ? "" : "s");
+		else
+			fprintf(stderr, "chancery: nothing was written\n");
+		code = EXIT_INVALID;
+		goto done;
 	}
 	if (b.dry_run) {
 		printf("%zu document%s checked, no problem\n", b.count,
@@ -555,30 +581,26 @@ int cmd_render(int argc, char **argv)
 		goto done;
 	/* move into place */
 	for (size_t i = 0; i < b.count; i++) {
-		char from[8192], to[8192];
-
 		for (int k = 0; k < (pdf ? 2 : 1); k++) {
-			char name[4096];
+			char name[4096], from[8192], to[8192];
 
 			snprintf(name, sizeof(name), "%s", b.names[i]);
-			if (k == 1) {
-				char *dot = strrchr(name, '.');
-
-				if (dot)
-					strcpy(dot, ".pdf");
-			}
+			if (k == 1 && strrchr(name, '.'))
+				strcpy(strrchr(name, '.'), ".pdf");
 			snprintf(from, sizeof(from), "%s/%s", hidden, name);
-			if (b.data)
+			if (b.list) {
 				snprintf(to, sizeof(to), "%s/%s", out, name);
-			else if (k == 0)
+			} else {
 				snprintf(to, sizeof(to), "%s", out);
-			else {
-				snprintf(to, sizeof(to), "%s", out);
-				if (strrchr(to, '.') && strrchr(to, '.') >
-				    (strrchr(to, '/') ? strrchr(to, '/') : to))
-					strcpy(strrchr(to, '.'), ".pdf");
-				else
-					strcat(to, ".pdf");
+				if (k == 1) {
+					char *dot = strrchr(to, '.');
+
+					if (dot && dot > (strrchr(to, '/') ?
+							strrchr(to, '/') : to))
+						strcpy(dot, ".pdf");
+					else
+						strcat(to, ".pdf");
+				}
 			}
 			if (rename(from, to) < 0) {
 				code = cli_error(EXIT_INTERNAL, "cannot move '%s' "
@@ -587,23 +609,25 @@ int cmd_render(int argc, char **argv)
 			}
 		}
 	}
-	if (b.data)
+	if (b.list)
 		printf("Rendered %zu document%s into %s\n", b.count,
 			b.count == 1 ? "" : "s", out);
 done:
 	if (hidden[0])
 		remove_tree(hidden);
 	free(threads);
-	for (size_t i = 0; b.names && i < b.count; i++) {
+	for (size_t i = 0; b.names && i < b.count; i++)
 		free(b.names[i]);
+	for (size_t i = 0; i < b.nproblems; i++)
 		free(b.problems[i]);
-	}
 	free(b.names);
 	free(b.problems);
+	free(b.seen);
+	free(single);
+	pthread_mutex_destroy(&b.lock);
+	chancery_data_reader_free(b.reader);
 	chancery_template_free(name_tmpl);
 	chancery_template_free(tmpl);
-	chancery_data_free(data);
-	free(dsrc);
 	free(tdir);
 	return code;
 }

@@ -48,6 +48,26 @@ const char *chancery_data_string(const chancery_data *data);
 /** Serialize as compact JSON; the caller frees *out. */
 int chancery_data_to_json(char **out, const chancery_data *data);
 
+/**
+ * A reader that hands out the items of a data file one at a time, so that a
+ * batch of any length renders in flat memory: a JSON list is parsed item by
+ * item as the file is read; a JSON object is one item; a CSV/TSV table
+ * (".csv", ".tsv", or a file not starting with '{' or '[') is one item per
+ * row. `path` "-" is standard input.
+ */
+typedef struct chancery_data_reader chancery_data_reader;
+
+int chancery_data_reader_open(chancery_data_reader **out, const char *path);
+/** Non-zero when the file holds a list or a table (a batch). */
+int chancery_data_reader_is_list(const chancery_data_reader *reader);
+/**
+ * The next item into *item (the caller frees it with chancery_data_free()).
+ * Returns 1 for an item, 0 at the end, or a negative error naming the item.
+ */
+int chancery_data_reader_next(chancery_data **item,
+	chancery_data_reader *reader);
+void chancery_data_reader_free(chancery_data_reader *reader);
+
 /* ---- templates ------------------------------------------------------------- */
 
 typedef struct chancery_template chancery_template;

@@ -1,0 +1,78 @@
+#!/bin/sh
+# test_render.sh - chancery render end to end: one document, a JSON list, a
+# CSV mail merge, text templates with partials, --name, --dry-run, --jobs,
+# and nothing written when anything is wrong.
+. "$(dirname "$0")/lib.sh"
+
+python3 "$SRC/tests/fixtures/split_template.py" "$T/letter.odt"
+cat > "$T/one.json" <<'JSON'
+{"state": {"formal_name": "the Republic of Liberia"}, "letter": {"reference": "R/1"},
+ "signer": "S", "treaties": [{"id": "IV-4", "title": "ICCPR", "action": "ratify"}]}
+JSON
+cat > "$T/list.json" <<'JSON'
+[{"state": {"formal_name": "A", "code": "AAA"}, "letter": {"reference": "R/1"}, "signer": "S", "treaties": []},
+ {"state": {"formal_name": "B", "code": "BBB"}, "letter": {"reference": "R/2"}, "signer": "S", "treaties": []},
+ {"state": {"formal_name": "C", "code": "CCC"}, "letter": {"reference": "R/3"}, "signer": "S", "treaties": []}]
+JSON
+
+# one document
+run 0 "$C" render "$T/letter.odt" "$T/one.json" -o "$T/one.odt"
+check "one document written" sh -c "unzip -p '$T/one.odt' content.xml | grep -q 'the Republic of Liberia'"
+check "no hidden folder left" test -z "$(ls -A "$T" | grep chancery-render)"
+# a list, named by pattern, on several threads
+run_out 0 'Rendered 3 documents into' "$C" render "$T/letter.odt" "$T/list.json" -o "$T/batch" \
+	--name '{{state.code}}.odt' --jobs 3
+check "three files named by the pattern" sh -c "test -f '$T/batch/AAA.odt' && test -f '$T/batch/BBB.odt' && test -f '$T/batch/CCC.odt'"
+check "nothing else in the folder" test "$(ls -A "$T/batch" | wc -l)" = 3
+run_out 0 'Rendered 3' "$C" render "$T/letter.odt" "$T/list.json" -o "$T/default"
+check "default names" test -f "$T/default/document-00002.odt"
+# deterministic output
+"$C" render "$T/letter.odt" "$T/list.json" -o "$T/again" --name '{{state.code}}.odt' >/dev/null
+check "the same data gives the same bytes" cmp -s "$T/batch/BBB.odt" "$T/again/BBB.odt"
+
+# errors: nothing is written
+printf '[{"state":{"formal_name":"A"},"letter":{"reference":"1"},"signer":"s","treaties":[]},{"state":{},"letter":{"reference":"2"},"signer":"s","treaties":[]},{"letter":{"reference":"3"},"signer":"s","treaties":[]}]' > "$T/bad.json"
+run_err 3 "document 2: template 'letter.odt': content.xml paragraph 1 \('Dear \{\{state.formal_name\}\},'\): variable 'state.formal_name' is not in the data" \
+	"$C" render "$T/letter.odt" "$T/bad.json" -o "$T/bad" --jobs 1
+check "a failed batch wrote nothing" test -z "$(ls -A "$T/bad" 2>/dev/null)"
+run_err 3 "2 problems in 3 documents; nothing was written" \
+	"$C" render "$T/letter.odt" "$T/bad.json" --dry-run
+check "--dry-run lists every problem" test "$(grep -c '^chancery: document' "$T/err")" = 2
+run_out 0 '3 documents checked, no problem' "$C" render "$T/letter.odt" "$T/list.json" --dry-run
+run_out 0 '' "$C" render --lenient "$T/letter.odt" "$T/bad.json" -o "$T/lenient"
+check "--lenient renders missing names empty" test "$(ls "$T/lenient" | wc -l)" = 3
+run_err 3 "documents? .*'same.odt'" "$C" render "$T/letter.odt" "$T/list.json" -o "$T/dup" --name 'same.odt'
+check "duplicate names wrote nothing" test -z "$(ls -A "$T/dup" 2>/dev/null)"
+run_err 3 "not a plain file name" "$C" render "$T/letter.odt" "$T/list.json" -o "$T/sl" --name '../{{state.code}}.odt'
+printf '{"a": ' > "$T/broken.json"
+run_err 3 "data '.*broken.json': JSON" "$C" render "$T/letter.odt" "$T/broken.json" -o "$T/x.odt"
+printf '[{"a": 1}, 2]' > "$T/notobj.json"
+run_err 3 "item 2 is not an object" "$C" render --lenient "$T/letter.odt" "$T/notobj.json" -o "$T/no"
+run_err 3 "cannot read" "$C" render "$T/letter.odt" "$T/missing.json" -o "$T/x.odt"
+run_err 3 "no such file" "$C" render "$T/missing.odt" "$T/one.json" -o "$T/x.odt"
+cp "$T/one.json" "$T/fake.odt"
+run_err 3 "not a zip package" "$C" render "$T/fake.odt" "$T/one.json" -o "$T/x.odt"
+run_err 2 "-o OUT is required" "$C" render "$T/letter.odt" "$T/one.json"
+run_err 2 "--jobs takes 1 to 256" "$C" render "$T/letter.odt" "$T/one.json" -o x -j 0
+check "no stray files from failures" test ! -e "$T/x.odt"
+
+# CSV mail merge, text templates, partials
+printf 'code,name\nLBR,Liberia\nCIV,"Côte d'"'"'Ivoire"\n' > "$T/states.csv"
+printf 'Dear {{name}} ({{code}}),\n{{>footer}}' > "$T/note.mustache"
+printf -- '-- the Treaty Section\n' > "$T/footer.mustache"
+run_out 0 'Rendered 2 documents' "$C" render "$T/note.mustache" "$T/states.csv" -o "$T/notes" --name '{{code}}.txt'
+check "CSV rows become documents" grep -q "Dear Côte d'Ivoire (CIV)," "$T/notes/CIV.txt"
+check "partials come from beside the template" grep -q "the Treaty Section" "$T/notes/LBR.txt"
+printf 'code\tname\nFRA\tFrance\n' > "$T/s.tsv"
+run 0 "$C" render --text "$T/note.mustache" "$T/s.tsv" -o "$T/tsv"
+check "TSV too" grep -q "Dear France (FRA)" "$T/tsv/document-00001.txt"
+printf '{{#a}}' > "$T/broken.mustache"
+run_err 3 "template 'broken.mustache': line 1, column 1: section 'a' is never closed" \
+	"$C" render "$T/broken.mustache" "$T/one.json" -o "$T/b.txt"
+printf '{{>nope}}' > "$T/b2.mustache"
+run_err 3 "no partial 'nope'" "$C" render "$T/b2.mustache" "$T/one.json" -o "$T/b2.txt"
+check "text errors wrote nothing" sh -c "test ! -e '$T/b.txt' && test ! -e '$T/b2.txt'"
+# progress goes to a terminal only: piped, stderr stays empty
+"$C" render "$T/letter.odt" "$T/list.json" -o "$T/quiet" 2>"$T/stderr" >/dev/null
+check "silent when piped" test ! -s "$T/stderr"
+finish
