@@ -90,6 +90,11 @@ int cli_signature(chancery_signature *sig, char **name, char **email,
 int cli_date(chancery_date *out, bool *given, const cli_args *a,
 	const char *opt);
 
+/* Read a whole file ("-": standard input), at most CLI_MAX_FILE bytes,
+ * NUL-terminated (the caller frees it); prints the error. */
+#define CLI_MAX_FILE (512u << 20)
+int cli_read_file(char **out, size_t *size, const char *path);
+
 /* ---- output (output.c) ---- */
 
 typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_TEXT } cli_format;

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IMPORT_MAX_FILE (64u << 20)
 
 static void print_problem(const char *line, void *payload)
 {
@@ -17,56 +16,6 @@ static void print_problem(const char *line, void *payload)
 
 	(*n)++;
 	fprintf(stderr, "%s\n", line);
-}
-
-static int read_all(char **out, size_t *size, const char *path)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	*out = NULL;
-	if (!f)
-		return cli_error(EXIT_INVALID, "cannot read '%s'", path);
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 65536) {
-			char *p;
-
-			cap = cap ? cap * 2 : 131072;
-			if (cap > IMPORT_MAX_FILE + 65536u) {
-				free(buf);
-				if (f != stdin)
-					fclose(f);
-				return cli_error(EXIT_INVALID,
-					"'%s': larger than %u bytes", path,
-					IMPORT_MAX_FILE);
-			}
-			if (!(p = realloc(buf, cap))) {
-				free(buf);
-				if (f != stdin)
-					fclose(f);
-				return cli_error(EXIT_INTERNAL, "out of memory");
-			}
-			buf = p;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		if (f != stdin)
-			fclose(f);
-		return cli_error(EXIT_INVALID, "cannot read '%s'", path);
-	}
-	if (f != stdin)
-		fclose(f);
-	*out = buf;
-	*size = n;
-	return 0;
 }
 
 int cmd_import(int argc, char **argv)
@@ -101,7 +50,7 @@ int cmd_import(int argc, char **argv)
 		opts.delimiter = fmt[0] == 'c' ? ',' : '\t';
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
-	if ((code = read_all(&data, &size, a.args[1])) != 0)
+	if ((code = cli_read_file(&data, &size, a.args[1])) != 0)
 		goto done;
 	opts.diagnostic = print_problem;
 	opts.payload = &problems;

@@ -24,52 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_FILE (512u << 20)
-
-static int read_path(char **out, size_t *size, const char *path)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	*out = NULL;
-	if (!f)
-		return cli_error(EXIT_INVALID, "cannot read '%s': %s", path,
-			strerror(errno));
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 65536) {
-			char *p;
-
-			cap = cap ? cap * 2 : 262144;
-			if (cap > MAX_FILE + 65536u || !(p = realloc(buf, cap))) {
-				free(buf);
-				if (f != stdin)
-					fclose(f);
-				return cli_error(EXIT_INVALID,
-					"'%s' is larger than %u bytes", path, MAX_FILE);
-			}
-			buf = p;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (!got)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		if (f != stdin)
-			fclose(f);
-		return cli_error(EXIT_INVALID, "cannot read '%s'", path);
-	}
-	if (f != stdin)
-		fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	*size = n;
-	return 0;
-}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -88,7 +42,7 @@ static int partial_from_dir(char **out, size_t *size, const char *name,
 	if (!*name || strchr(name, '/') || name[0] == '.')
 		return CHANCERY_ENOTFOUND;
 	snprintf(path, sizeof(path), "%s/%s.mustache", dir, name);
-	if (read_path(out, size, path) != 0) {
+	if (access(path, R_OK) != 0 || cli_read_file(out, size, path) != 0) {
 		return CHANCERY_ENOTFOUND;
 	}
 	return 0;
@@ -472,7 +426,7 @@ int cmd_render(int argc, char **argv)
 			strcpy(tdir, ".");
 		o.partials = partial_from_dir;
 		o.payload = tdir;
-		if ((code = read_path(&src, &slen, tpath)) != 0)
+		if ((code = cli_read_file(&src, &slen, tpath)) != 0)
 			goto done;
 		error = chancery_template_compile_text(&tmpl, src, slen, &o);
 		free(src);

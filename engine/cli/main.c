@@ -10,6 +10,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,6 +438,51 @@ int cli_date(chancery_date *out, bool *given, const cli_args *a,
 		return cli_error(EXIT_INVALID, "--%s: %s", opt,
 			chancery_error_last()->message);
 	*given = true;
+	return 0;
+}
+
+int cli_read_file(char **out, size_t *size, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (!f)
+		return cli_error(EXIT_INVALID, "cannot read '%s': %s", path,
+			strerror(errno));
+	for (;;) {
+		size_t got;
+
+		if (cap - n < 65536) {
+			char *p;
+
+			cap = cap ? cap * 2 : 262144;
+			if (cap > CLI_MAX_FILE + 65536u || !(p = realloc(buf, cap))) {
+				free(buf);
+				if (f != stdin)
+					fclose(f);
+				return cli_error(EXIT_INVALID,
+					"'%s' is larger than %u bytes", path, CLI_MAX_FILE);
+			}
+			buf = p;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (!got)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		if (f != stdin)
+			fclose(f);
+		return cli_error(EXIT_INVALID, "cannot read '%s'", path);
+	}
+	if (f != stdin)
+		fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	*size = n;
 	return 0;
 }
 
