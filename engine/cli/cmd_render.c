@@ -383,7 +383,7 @@ int cmd_render(int argc, char **argv)
 	chancery_template *tmpl = NULL, *name_tmpl = NULL;
 	batch b;
 	const char *tpath, *dpath, *out, *jobs_s, *pattern;
-	char *tdir = NULL, hidden[4096] = "", *single = NULL;
+	char *tdir = NULL, hidden[8192] = "", *single = NULL;
 	long jobs;
 	bool text, pdf;
 	int code = EXIT_OK, error;
@@ -536,7 +536,7 @@ int cmd_render(int argc, char **argv)
 	/* move into place */
 	for (size_t i = 0; i < b.count; i++) {
 		for (int k = 0; k < (pdf ? 2 : 1); k++) {
-			char name[4096], from[8192], to[8192];
+			char name[300], from[16384], to[16384];
 
 			snprintf(name, sizeof(name), "%s", b.names[i]);
 			if (k == 1 && strrchr(name, '.'))
