@@ -12,5 +12,6 @@
 #include "chancery/event.h"
 #include "chancery/sync.h"
 #include "chancery/letters.h"
+#include "chancery/workflow.h"
 
 #endif

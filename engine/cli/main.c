@@ -29,6 +29,7 @@ int cmd_log(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_workflow(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -115,6 +116,8 @@ static const cli_cmd commands[] = {
 	  "chancery show EVENT", opts_show, 1, 1 },
 	{ "sync", cmd_sync, "fetch, merge and push with a Git remote",
 	  "chancery sync [REMOTE]", opts_sync, 0, 1 },
+	{ "workflow", cmd_workflow, "check workflow definitions, list and show the shipped ones",
+	  "chancery workflow check FILE... | list | show NAME", opts_none, 1, 16 },
 	{ "render", cmd_render, "documents from a template (ODT or text) and data (JSON, CSV, TSV)",
 	  "chancery render TEMPLATE DATA -o OUT [options]", opts_render, 2, 2 },
 	{ "help", cmd_help, "show help for a command",
