@@ -283,6 +283,21 @@ static int tree_has(git_tree *tree, const char *path)
 	return found;
 }
 
+/* Paths a later operation may replace: the registry tables, and the
+ * generated letters of a campaign (regenerated when their inputs change;
+ * every version stays in history). Everything else is append-only. */
+static bool replaceable(const char *path)
+{
+	const char *p;
+
+	if (!strncmp(path, "registry/", 9))
+		return true;
+	if (strncmp(path, "campaigns/", 10))
+		return false;
+	p = strchr(path + 10, '/');
+	return p && !strncmp(p, "/letters/", 9);
+}
+
 /* Build one attempt's commit object; *tree_unchanged when nothing moved. */
 static int build_commit(git_oid *out, bool *unchanged,
 	chancery_repository *repo, chancery_changeset *cs, git_tree *base,
@@ -305,8 +320,7 @@ static int build_commit(git_oid *out, bool *unchanged,
 		chancery_change *c = &cs->items[i];
 
 		if (opts && opts->append_only && c->data &&
-		    tree_has(base, c->path) &&
-		    strncmp(c->path, "registry/", 9) != 0) {
+		    tree_has(base, c->path) && !replaceable(c->path)) {
 			error = chancery__error(CHANCERY_EEXISTS,
 				"'%s' is already recorded", c->path);
 			goto done;

@@ -13,5 +13,6 @@
 #include "chancery/sync.h"
 #include "chancery/letters.h"
 #include "chancery/workflow.h"
+#include "chancery/campaign.h"
 
 #endif

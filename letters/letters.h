@@ -122,7 +122,7 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 	size_t size);
 void odt_free(odt_package *pkg);
 int odt_render(void **out, size_t *size, const chancery_template *t,
-	json_t *data);
+	json_t *data, const char *const *meta);
 int odt_render_part(chancery_buf *out, const chancery_template *t,
 	const char *part, json_t *data);
 

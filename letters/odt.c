@@ -1225,8 +1225,44 @@ static int zip_fail(const chancery_template *t, zip_t *za, const char *what)
 		t->name, what, za ? zip_strerror(za) : "zip error");
 }
 
+/* meta.xml with <meta:user-defined> entries added before </office:meta> */
+static int add_meta(char **xml, size_t *len, const char *const *pairs)
+{
+	chancery_buf b = CHANCERY_BUF_INIT;
+	const char *end = *xml ? strstr(*xml, "</office:meta>") : NULL;
+	int error = 0;
+
+	if (!end)
+		return 0;   /* no meta element: nothing to add to */
+	error = chancery_buf_put(&b, *xml, (size_t)(end - *xml));
+	for (size_t i = 0; !error && pairs[i] && pairs[i + 1]; i += 2) {
+		error = chancery_buf_puts(&b, "<meta:user-defined meta:name=\"");
+		for (int k = 0; k < 2 && !error; k++) {
+			for (const char *c = pairs[i + k]; *c && !error; c++)
+				error = *c == '&' ? chancery_buf_puts(&b, "&amp;") :
+					*c == '<' ? chancery_buf_puts(&b, "&lt;") :
+					*c == '>' ? chancery_buf_puts(&b, "&gt;") :
+					*c == '"' ? chancery_buf_puts(&b, "&quot;") :
+					chancery_buf_putc(&b, *c);
+			if (!error)
+				error = chancery_buf_puts(&b, k == 0 ? "\">" :
+					"</meta:user-defined>");
+		}
+	}
+	if (!error)
+		error = chancery_buf_puts(&b, end);
+	if (error) {
+		chancery_buf_dispose(&b);
+		return error;
+	}
+	chancery_free(*xml);
+	*len = b.size;
+	*xml = chancery_buf_detach(&b);
+	return *xml ? 0 : chancery__oom();
+}
+
 int odt_render(void **out, size_t *size, const chancery_template *t,
-	json_t *data)
+	json_t *data, const char *const *meta)
 {
 	const odt_package *pkg = t->pkg;
 	zip_source_t *insrc = NULL, *outsrc = NULL;
@@ -1263,6 +1299,28 @@ int odt_render(void **out, size_t *size, const chancery_template *t,
 		error = chancery__error(CHANCERY_ERROR,
 			"template '%s': cannot reopen the package", t->name);
 		goto done;
+	}
+	if (meta && meta[0]) {
+		/* provenance: meta.xml, rendered or as the template has it */
+		if (!rendered[2]) {
+			for (size_t i = 0; i < pkg->nentries; i++)
+				if (pkg->entries[i].part == 2) {
+					zip_stat_t st;
+
+					if (zip_stat_index(in, pkg->entries[i].index, 0,
+							&st) < 0 || read_entry(&rendered[2],
+							&rlen[2], in, pkg->entries[i].index,
+							st.size) < 0) {
+						error = chancery__error(CHANCERY_ERROR,
+							"template '%s': meta.xml cannot "
+							"be read", t->name);
+						goto done;
+					}
+				}
+		}
+		if (rendered[2] && (error = add_meta(&rendered[2], &rlen[2],
+				meta)) < 0)
+			goto done;
 	}
 	outsrc = zip_source_buffer_create(NULL, 0, 0, &zerr);
 	if (!outsrc) {

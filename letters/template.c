@@ -168,6 +168,13 @@ int chancery_template_render_text(char **out, size_t *size,
 int chancery_template_render_odt(void **out, size_t *size,
 	const chancery_template *t, const chancery_data *data)
 {
+	return chancery_template_render_odt_meta(out, size, t, data, NULL);
+}
+
+int chancery_template_render_odt_meta(void **out, size_t *size,
+	const chancery_template *t, const chancery_data *data,
+	const char *const *meta)
+{
 	json_t *empty = NULL;
 	int error;
 
@@ -179,7 +186,7 @@ int chancery_template_render_odt(void **out, size_t *size,
 			"template '%s' is text, not ODT", t->name);
 	if (!data && !(empty = json_object()))
 		return chancery__oom();
-	error = odt_render(out, size, t, data ? DATA_JSON(data) : empty);
+	error = odt_render(out, size, t, data ? DATA_JSON(data) : empty, meta);
 	json_decref(empty);
 	return error;
 }

@@ -30,6 +30,8 @@ int cmd_show(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
+int cmd_campaign(int argc, char **argv);
+int cmd_letters(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -92,6 +94,22 @@ static const cli_opt opts_render[] = {
 	{ "lenient", 0, NULL, false, "render a name missing from the data as empty instead of failing" },
 	{ "text", 0, NULL, false, "treat TEMPLATE as a plain-text Mustache template (the default unless it ends in .odt or .ott)" },
 	{ 0 } };
+static const cli_opt opts_campaign[] = {
+	{ "workflow", 0, "NAME|FILE", false, "the campaign's workflow: a shipped one (treaty-event) or a file" },
+	{ "letter-date", 0, "DATE", false, "the date of the letters; participation is taken as of it" },
+	{ "deadline", 0, "DATE", false, "replies are asked for by this date" },
+	{ "event", 0, "FROM..TO", false, "the event's first and last days" },
+	{ "featured", 0, "LIST|FILE", false, "the featured treaties: a registry list (focus2004) or a CSV/TSV file with a treaty column" },
+	{ "title", 0, "TITLE", false, "the campaign's title, as letters quote it" },
+	{ "recipients", 0, "all|FILE", false, "who gets letters: every State (default) or a file of State codes" },
+	{ "template", 0, "LANG=FILE", true, "an invitation template for a language (en=FILE), or KIND-LANG=FILE for reminder and acknowledgment (repeatable)" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_letters[] = {
+	{ "state", 0, "STATE", false, "only this State's letter" },
+	{ "dry-run", 0, NULL, false, "render every letter, report problems, record nothing" },
+	AUTHOR_OPT,
+	{ 0 } };
 static const cli_opt opts_help[] = {
 	{ "commands", 0, NULL, false, "list the command names, one a line (for scripts)" },
 	{ 0 } };
@@ -116,6 +134,10 @@ static const cli_cmd commands[] = {
 	  "chancery show EVENT", opts_show, 1, 1 },
 	{ "sync", cmd_sync, "fetch, merge and push with a Git remote",
 	  "chancery sync [REMOTE]", opts_sync, 0, 1 },
+	{ "campaign", cmd_campaign, "open a correspondence campaign",
+	  "chancery campaign open ID --workflow W --letter-date D --deadline D --event D..D --featured L", opts_campaign, 2, 2 },
+	{ "letters", cmd_letters, "generate a campaign's personalized letters",
+	  "chancery letters generate CAMPAIGN [--state S] [--dry-run] | data CAMPAIGN STATE", opts_letters, 2, 3 },
 	{ "workflow", cmd_workflow, "check workflow definitions, list and show the shipped ones",
 	  "chancery workflow check FILE... | list | show NAME", opts_none, 1, 16 },
 	{ "render", cmd_render, "documents from a template (ODT or text) and data (JSON, CSV, TSV)",

@@ -138,6 +138,16 @@ int chancery_template_render_odt(void **out, size_t *size,
 	const chancery_template *tmpl, const chancery_data *data);
 
 /**
+ * As chancery_template_render_odt(), and add to meta.xml one
+ * <meta:user-defined meta:name="KEY">VALUE</meta:user-defined> per pair of
+ * `meta` (NULL-terminated: key, value, key, value, ..., NULL): provenance
+ * a letter carries (template, registry commit, engine version).
+ */
+int chancery_template_render_odt_meta(void **out, size_t *size,
+	const chancery_template *tmpl, const chancery_data *data,
+	const char *const *meta);
+
+/**
  * Render an ODT template to a file. The file appears complete or not at
  * all (written beside, then renamed).
  */

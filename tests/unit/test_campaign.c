@@ -1,0 +1,220 @@
+/*
+ * test_campaign.c - campaigns and their letters on the real 2004 data: the
+ * personalization rule for named States and treaties, dates and names in
+ * the three languages, one commit per batch and none when nothing changed,
+ * provenance in meta.xml, and bad input refused with nothing written.
+ */
+#include "testkit.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static chancery_campaign_options focus(void)
+{
+	chancery_campaign_options o = CHANCERY_CAMPAIGN_OPTIONS_INIT;
+
+	o.id = "focus2004";
+	o.title = "Focus 2004: Treaties on the Protection of Civilians";
+	o.workflow = "treaty-event";
+	o.featured = "focus2004";
+	chancery_date_parse(&o.letter_date, "2004-03-12");
+	chancery_date_parse(&o.deadline, "2004-09-01");
+	chancery_date_parse(&o.event_start, "2004-09-21");
+	chancery_date_parse(&o.event_end, "2004-09-24");
+	return o;
+}
+
+static int setup(void **state)
+{
+	tk_fixture *f;
+	chancery_campaign_options o = focus();
+
+	tk_setup_sample(state);
+	f = *state;
+	if (chancery_campaign_open(f->repo, &o) < 0)
+		fail_msg("open: %s", chancery_error_last()->message);
+	return 0;
+}
+
+static json_t *data_of(tk_fixture *f, const char *code)
+{
+	chancery_data *d = NULL;
+	char *text = NULL;
+	json_t *j;
+
+	if (chancery_campaign_letter_data(&d, f->repo, "focus2004", code) < 0)
+		fail_msg("%s: %s", code, chancery_error_last()->message);
+	assert_int_equal(chancery_data_to_json(&text, d), 0);
+	j = json_loads(text, 0, NULL);
+	chancery_free(text);
+	chancery_data_free(d);
+	return j;
+}
+
+static const char *action_for(json_t *d, const char *treaty)
+{
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(json_object_get(d, "treaties"), i, t)
+		if (!strcmp(json_string_value(json_object_get(t, "id")), treaty))
+			return json_string_value(json_object_get(t, "action_code"));
+	return NULL;   /* left out: a party */
+}
+
+static void test_personalization(void **state)
+{
+	tk_fixture *f = *state;
+	json_t *lbr = data_of(f, "LBR"), *fra = data_of(f, "FRA");
+	static const struct { const char *state, *treaty, *want; } cases[] = {
+		{ "LBR", "IV-4", "ratify" },      /* signed 1967, not ratified */
+		{ "LBR", "XVIII-10", "ratify" },  /* signed the Rome Statute 1998 */
+		{ "LBR", "IV-13", "sign" },       /* nothing done, open */
+		{ "LBR", "IV-9", "sign" },
+		{ "LBR", "XVIII-12", "accede" },  /* nothing done, closed 2002 */
+		{ "LBR", "V-4", "accede" },       /* closed 1962 */
+		{ "LBR", "XVIII-13", "sign" },    /* open until 2004-06-30 */
+		{ "LBR", "IV-1", NULL },          /* a party since 1950 */
+		{ "FRA", "IV-4", NULL },          /* a party (accession 1980) */
+		{ "FRA", "XVIII-10", NULL },      /* a party (ratification 2000) */
+		{ "FRA", "V-4", "ratify" },       /* signed, not ratified */
+		{ "FRA", "IV-13", "sign" },
+		{ "FRA", "XVIII-12-c", "accede" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *got = action_for(!strcmp(cases[i].state, "LBR") ? lbr : fra,
+			cases[i].treaty);
+
+		if ((got == NULL) != (cases[i].want == NULL) ||
+		    (got && strcmp(got, cases[i].want)))
+			fail_msg("%s %s: got %s, want %s", cases[i].state,
+				cases[i].treaty, got ? got : "(left out)",
+				cases[i].want ? cases[i].want : "(left out)");
+	}
+	assert_int_equal(json_integer_value(json_object_get(lbr, "treaties_count")),
+		json_array_size(json_object_get(lbr, "treaties")));
+	assert_int_equal(json_array_size(json_object_get(lbr, "review")), 401);
+	json_decref(lbr);
+	json_decref(fra);
+}
+
+static void test_languages(void **state)
+{
+	tk_fixture *f = *state;
+	json_t *lbr = data_of(f, "LBR"), *fra = data_of(f, "FRA"), *arg = data_of(f, "ARG");
+	char buf[64];
+	chancery_date d;
+
+	assert_string_equal(json_string_value(json_object_get(json_object_get(lbr, "letter"), "date")),
+		"12 March 2004");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(lbr, "campaign"), "deadline")),
+		"1 September 2004");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(lbr, "campaign"), "event"), "dates")), "21 to 24 September 2004");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(fra, "campaign"), "deadline")),
+		"1er septembre 2004");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(fra, "campaign"), "event"), "dates")), "du 21 au 24 septembre 2004");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(fra, "state"), "name")),
+		"la France");
+	assert_string_equal(json_string_value(json_object_get(
+		json_array_get(json_object_get(fra, "treaties"), 0), "action")), "signer");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(arg, "campaign"), "deadline")),
+		"1 de septiembre de 2004");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(arg, "campaign"), "event"), "dates")),
+		"del 21 al 24 de septiembre de 2004");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(lbr, "letter"), "reference")),
+		"FOCUS2004/LBR/1");
+	chancery_date_parse(&d, "2004-03-12");
+	chancery_date_write(buf, sizeof(buf), &d, "es");
+	assert_string_equal(buf, "12 de marzo de 2004");
+	json_decref(lbr);
+	json_decref(fra);
+	json_decref(arg);
+}
+
+static void test_generate(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_letters_result r;
+	chancery_letters_options o = CHANCERY_LETTERS_OPTIONS_INIT;
+	char before[41], after[41];
+	char *out;
+
+	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o), 0);
+	assert_int_equal(r.letters, 192);
+	assert_int_equal(r.changed, 192);
+	assert_int_equal(tk_count_events(f->repo, "letters"), 1);
+	/* nothing changed: no commit */
+	chancery_repository_head(before, f->repo);
+	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
+		CHANCERY_EUNCHANGED);
+	assert_int_equal(r.changed, 0);
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+	/* provenance in meta.xml, and the letter in its language */
+	out = tk_sh_out("cd %s && git show HEAD:campaigns/focus2004/letters/FRA.odt > /tmp/fra-$$.odt && "
+		"unzip -p /tmp/fra-$$.odt meta.xml; unzip -p /tmp/fra-$$.odt content.xml | "
+		"grep -o 'inviter la France' ; rm -f /tmp/fra-$$.odt", f->dir);
+	assert_non_null(strstr(out, "meta:name=\"chancery:template\""));
+	assert_non_null(strstr(out, "meta:name=\"chancery:registry\""));
+	assert_non_null(strstr(out, "chancery 0."));
+	assert_non_null(strstr(out, "inviter la France"));
+	free(out);
+	assert_int_equal(tk_sh("cd %s && git fsck --strict >/dev/null 2>&1 && "
+		"test $(git ls-tree --name-only HEAD campaigns/focus2004/letters/ | wc -l) = 192",
+		f->dir), 0);
+	/* one State only, and one that is not a recipient */
+	o.state = "LBR";
+	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
+		CHANCERY_EUNCHANGED);
+	assert_int_equal(r.letters, 1);
+	o.state = "QQQ";
+	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
+		CHANCERY_ENOTFOUND);
+}
+
+static void test_bad_input(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_campaign_options o = focus();
+	chancery_letters_result r;
+	char before[41], after[41];
+
+	chancery_repository_head(before, f->repo);
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EEXISTS);
+	o.id = "../x";
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	o = focus();
+	o.id = "other";
+	chancery_date_parse(&o.deadline, "2004-01-01");
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "before the letter date"));
+	o = focus();
+	o.id = "other";
+	o.featured = "nope";
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_ENOTFOUND);
+	o.featured = "focus2004";
+	o.workflow = "/nonexistent/wf.xml";
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_ENOTFOUND);
+	assert_int_equal(chancery_letters_generate(&r, f->repo, "nope", NULL),
+		CHANCERY_ENOTFOUND);
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_personalization, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_languages, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_generate, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input, setup, tk_teardown),
+	};
+
+	chancery_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1023 @@
+/*
+ * campaign.c - campaigns and their letters.
+ *
+ * A campaign lives in campaigns/ID/ of the repository:
+ *   campaign.txt     "Key: value" lines: Campaign, Title, Workflow,
+ *                    Letter-Date, Deadline, Event-Start, Event-End,
+ *                    Featured (the list's origin)
+ *   workflow.xml     the workflow, as it was when the campaign opened
+ *   featured.tsv     the featured treaties (column `treaty`), frozen
+ *   recipients.tsv   the recipients (column `state`)
+ *   templates/KIND-LANG.odt   the templates its letters use (invitation,
+ *                    reminder, acknowledgment in en, fr, es)
+ *   letters/CODE.odt the invitation letters, once generated
+ * Everything a letter depends on is in the repository, so a letter can be
+ * re-rendered and compared years later.
+ *
+ * The letter data (docs/template-data.md) follows the personalization rule
+ * of DOMAIN.md on participation as of the letter date: a party is left
+ * out; a signatory is invited to ratify; a State that did nothing is
+ * invited to sign while the treaty is open for signature, else to accede.
+ * Names: English from the registry; French from its French short names
+ * with their article (the registry has no French formal names, so the
+ * short name stands for both); Spanish letters use the English names (the
+ * registry has no Spanish names). Titles: French where the registry has
+ * them. Dates are written in the letter's language.
+ *
+ * Left out on purpose (yet): dispatch, replies, reminders and status.
+ */
+#include "../engine/internal.h"
+#include "../engine/table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#ifndef CHANCERY_TEMPLATES_DIR
+#error "CHANCERY_TEMPLATES_DIR must name letters/templates"
+#endif
+
+/* ---- the shipped templates, embedded ------------------------------------- */
+
+#define EMBED(sym, file) \
+	__asm__(".section .rodata\n" \
+		".balign 16\n" \
+		".global " #sym "\n" \
+		".hidden " #sym "\n" \
+		#sym ":\n" \
+		".incbin \"" CHANCERY_TEMPLATES_DIR "/" file "\"\n" \
+		#sym "_end:\n" \
+		".balign 8\n" \
+		".global " #sym "_size\n" \
+		".hidden " #sym "_size\n" \
+		#sym "_size:\n" \
+		".quad " #sym "_end - " #sym "\n" \
+		".previous\n"); \
+	extern const unsigned char sym[]; \
+	extern const uint64_t sym##_size
+
+EMBED(tpl_inv_en, "invitation-en.odt");
+EMBED(tpl_inv_fr, "invitation-fr.odt");
+EMBED(tpl_inv_es, "invitation-es.odt");
+EMBED(tpl_rem_en, "reminder-en.odt");
+EMBED(tpl_rem_fr, "reminder-fr.odt");
+EMBED(tpl_rem_es, "reminder-es.odt");
+EMBED(tpl_ack_en, "acknowledgment-en.odt");
+EMBED(tpl_ack_fr, "acknowledgment-fr.odt");
+EMBED(tpl_ack_es, "acknowledgment-es.odt");
+
+static const struct {
+	const char *name;
+	const unsigned char *data;
+	const uint64_t *size;
+} shipped_templates[] = {
+	{ "invitation-en", tpl_inv_en, &tpl_inv_en_size },
+	{ "invitation-fr", tpl_inv_fr, &tpl_inv_fr_size },
+	{ "invitation-es", tpl_inv_es, &tpl_inv_es_size },
+	{ "reminder-en", tpl_rem_en, &tpl_rem_en_size },
+	{ "reminder-fr", tpl_rem_fr, &tpl_rem_fr_size },
+	{ "reminder-es", tpl_rem_es, &tpl_rem_es_size },
+	{ "acknowledgment-en", tpl_ack_en, &tpl_ack_en_size },
+	{ "acknowledgment-fr", tpl_ack_fr, &tpl_ack_fr_size },
+	{ "acknowledgment-es", tpl_ack_es, &tpl_ack_es_size },
+};
+#define NTEMPLATES (sizeof(shipped_templates) / sizeof(*shipped_templates))
+
+/* ---- languages -------------------------------------------------------------- */
+
+static const char *const months[3][12] = {
+	{ "January", "February", "March", "April", "May", "June", "July",
+	  "August", "September", "October", "November", "December" },
+	{ "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	  "août", "septembre", "octobre", "novembre", "décembre" },
+	{ "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+	  "agosto", "septiembre", "octubre", "noviembre", "diciembre" },
+};
+
+static int lang_index(const char *l)
+{
+	return !strcmp(l, "fr") ? 1 : !strcmp(l, "es") ? 2 : 0;
+}
+
+void chancery_date_write(char *buf, size_t size, const chancery_date *d,
+	const char *language)
+{
+	int l = lang_index(language ? language : "en");
+	const char *m = months[l][(d->month - 1) % 12];
+
+	if (l == 1)
+		snprintf(buf, size, "%d%s %s %d", d->day, d->day == 1 ? "er" : "",
+			m, d->year);
+	else if (l == 2)
+		snprintf(buf, size, "%d de %s de %d", d->day, m, d->year);
+	else
+		snprintf(buf, size, "%d %s %d", d->day, m, d->year);
+}
+
+/* "21 to 24 September 2004", "du 21 au 24 septembre 2004",
+ * "del 21 al 24 de septiembre de 2004" */
+static void range_write(char *buf, size_t size, const chancery_date *a,
+	const chancery_date *b, const char *language)
+{
+	int l = lang_index(language);
+	char da[64], db[64];
+
+	chancery_date_write(db, sizeof(db), b, language);
+	if (a->year == b->year && a->month == b->month)
+		snprintf(da, sizeof(da), "%d%s", a->day,
+			l == 1 && a->day == 1 ? "er" : "");
+	else if (a->year == b->year && l == 2)
+		snprintf(da, sizeof(da), "%d de %s", a->day,
+			months[2][a->month - 1]);
+	else if (a->year == b->year)
+		snprintf(da, sizeof(da), "%d%s %s", a->day,
+			l == 1 && a->day == 1 ? "er" : "", months[l][a->month - 1]);
+	else
+		chancery_date_write(da, sizeof(da), a, language);
+	if (l == 1)
+		snprintf(buf, size, "du %s au %s", da, db);
+	else if (l == 2)
+		snprintf(buf, size, "del %s al %s", da, db);
+	else
+		snprintf(buf, size, "%s to %s", da, db);
+}
+
+/* "France (la)" -> "la France", "Afghanistan (l')" -> "l'Afghanistan" */
+static char *french_name(const char *s)
+{
+	const char *open = strrchr(s, '(');
+	size_t n = strlen(s);
+
+	if (!open || n < 3 || s[n - 1] != ')' || open == s)
+		return chancery__strdup(s);
+	{
+		size_t alen = (size_t)(s + n - 1 - open - 1);
+		size_t nlen = (size_t)(open - s);
+
+		while (nlen && s[nlen - 1] == ' ')
+			nlen--;
+		if (alen && open[alen] == '\'')
+			return chancery__sprintf("%.*s%.*s", (int)alen, open + 1,
+				(int)nlen, s);
+		return chancery__sprintf("%.*s %.*s", (int)alen, open + 1,
+			(int)nlen, s);
+	}
+}
+
+static const char *action_word(const char *code, const char *lang)
+{
+	static const char *const words[3][3] = {
+		{ "sign", "ratify", "accede to" },
+		{ "signer", "ratifier", "adhérer à" },
+		{ "firmar", "ratificar", "adherirse a" },
+	};
+	int a = !strcmp(code, "sign") ? 0 : !strcmp(code, "ratify") ? 1 : 2;
+
+	return words[lang_index(lang)][a];
+}
+
+/* ---- the campaign file --------------------------------------------------------- */
+
+typedef struct {
+	char id[80];
+	char title[400];
+	char workflow[80];
+	chancery_date letter_date, deadline, event_start, event_end;
+	char featured[200];
+} campaign;
+
+static bool id_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n || n > 64 || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+static int campaign_load(campaign *c, chancery_repository *repo,
+	git_tree *tree, const char *id)
+{
+	char path[200], *text = NULL, *line, *save = NULL;
+	size_t size;
+	int error;
+
+	memset(c, 0, sizeof(*c));
+	if (!id_valid(id))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a campaign id (lowercase letters, digits, '-', '_')",
+			id);
+	snprintf(path, sizeof(path), "campaigns/%s/campaign.txt", id);
+	error = chancery__tree_read(&text, &size, repo, tree, path);
+	if (error == CHANCERY_ENOTFOUND)
+		return chancery__error(CHANCERY_ENOTFOUND,
+			"no campaign '%s' (chancery campaign open)", id);
+	if (error < 0)
+		return error;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strstr(line, ": ");
+		const char *v;
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		v = colon + 2;
+		if (!strcmp(line, "Campaign"))
+			snprintf(c->id, sizeof(c->id), "%s", v);
+		else if (!strcmp(line, "Title"))
+			snprintf(c->title, sizeof(c->title), "%s", v);
+		else if (!strcmp(line, "Workflow"))
+			snprintf(c->workflow, sizeof(c->workflow), "%s", v);
+		else if (!strcmp(line, "Featured"))
+			snprintf(c->featured, sizeof(c->featured), "%s", v);
+		else if (!strcmp(line, "Letter-Date"))
+			error = chancery_date_parse(&c->letter_date, v);
+		else if (!strcmp(line, "Deadline"))
+			error = chancery_date_parse(&c->deadline, v);
+		else if (!strcmp(line, "Event-Start"))
+			error = chancery_date_parse(&c->event_start, v);
+		else if (!strcmp(line, "Event-End"))
+			error = chancery_date_parse(&c->event_end, v);
+		if (error < 0)
+			break;
+	}
+	chancery_free(text);
+	if (error < 0 || !c->id[0] || !c->letter_date.year ||
+	    !c->deadline.year || !c->event_start.year)
+		return chancery__error(CHANCERY_EINVALID,
+			"campaigns/%s/campaign.txt is malformed", id);
+	return 0;
+}
+
+/* The codes of one column of a TSV in the tree. */
+static int read_column(char ***out, size_t *count, chancery_repository *repo,
+	git_tree *tree, const char *path, const char *column)
+{
+	chancery_table_diag d = { path, NULL, NULL, 0, NULL };
+	chancery_table *t = NULL;
+	char *text = NULL, **list = NULL;
+	size_t size;
+	int col, error;
+
+	*out = NULL;
+	*count = 0;
+	if ((error = chancery__tree_read(&text, &size, repo, tree, path)) < 0)
+		return error;
+	error = chancery__table_parse(&t, text, size, '\t', &d);
+	chancery_free(text);
+	if (error < 0)
+		return error;
+	col = chancery__table_column(t, column);
+	list = chancery__calloc(t->nrows ? t->nrows : 1, sizeof(char *));
+	if (!list) {
+		chancery__table_free(t);
+		return chancery__oom();
+	}
+	for (size_t r = 1; r < t->nrows; r++)
+		if (!(list[r - 1] = chancery__strdup(
+				chancery__table_cell(&t->rows[r], col)))) {
+			error = chancery__oom();
+			break;
+		}
+	*count = t->nrows - 1;
+	*out = list;
+	chancery__table_free(t);
+	return error;
+}
+
+static void free_list(char **list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		chancery_free(list[i]);
+	chancery_free(list);
+}
+
+/* ---- opening ---------------------------------------------------------------------- */
+
+typedef struct {
+	const chancery_campaign_options *o;
+	const chancery_workflow *wf;
+	char *featured;     /* featured.tsv text */
+	char *recipients;   /* recipients.tsv text */
+	struct { char *name; char *data; size_t size; } tpl[NTEMPLATES];
+} open_ctx;
+
+static int open_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	open_ctx *x = payload;
+	const chancery_campaign_options *o = x->o;
+	chancery_buf b = CHANCERY_BUF_INIT;
+	char path[300], d1[11], d2[11], d3[11], d4[11];
+	const char *src;
+	size_t size;
+	git_tree_entry *e = NULL;
+	int error;
+
+	(void)head;
+	(void)ev;
+	snprintf(path, sizeof(path), "campaigns/%s", o->id);
+	if (base && git_tree_entry_bypath(&e, base, path) == 0) {
+		git_tree_entry_free(e);
+		return chancery__error(CHANCERY_EEXISTS,
+			"campaign '%s' is open already", o->id);
+	}
+	git_error_clear();
+	chancery_date_format(d1, sizeof(d1), &o->letter_date);
+	chancery_date_format(d2, sizeof(d2), &o->deadline);
+	chancery_date_format(d3, sizeof(d3), &o->event_start);
+	chancery_date_format(d4, sizeof(d4), &o->event_end);
+	if ((error = chancery_buf_printf(&b, "Campaign: %s\nTitle: %s\n"
+			"Workflow: %s\nLetter-Date: %s\nDeadline: %s\n"
+			"Event-Start: %s\nEvent-End: %s\nFeatured: %s\n", o->id,
+			o->title, chancery_workflow_name(x->wf), d1, d2, d3, d4,
+			o->featured)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "campaigns/%s/campaign.txt", o->id);
+	if ((error = chancery_changeset_add(cs, path, b.ptr, b.size)) < 0)
+		goto done;
+	src = chancery_workflow_source(x->wf, &size);
+	snprintf(path, sizeof(path), "campaigns/%s/workflow.xml", o->id);
+	if ((error = chancery_changeset_add(cs, path, src, size)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "campaigns/%s/featured.tsv", o->id);
+	if ((error = chancery_changeset_add(cs, path, x->featured,
+			strlen(x->featured))) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "campaigns/%s/recipients.tsv", o->id);
+	if ((error = chancery_changeset_add(cs, path, x->recipients,
+			strlen(x->recipients))) < 0)
+		goto done;
+	for (size_t i = 0; i < NTEMPLATES; i++) {
+		snprintf(path, sizeof(path), "campaigns/%s/templates/%s.odt",
+			o->id, x->tpl[i].name);
+		if ((error = chancery_changeset_add(cs, path, x->tpl[i].data,
+				x->tpl[i].size)) < 0)
+			goto done;
+	}
+done:
+	chancery_buf_dispose(&b);
+	return error;
+}
+
+int chancery_campaign_open(chancery_repository *repo,
+	const chancery_campaign_options *o)
+{
+	open_ctx x;
+	chancery_registry *reg = NULL;
+	chancery_workflow *wf = NULL;
+	chancery_event *ev = NULL;
+	const chancery_treaty **feat = NULL;
+	size_t nfeat = 0;
+	chancery_buf fb = CHANCERY_BUF_INIT, rb = CHANCERY_BUF_INIT;
+	char d[11];
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && o);
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	if (o->version != CHANCERY_CAMPAIGN_OPTIONS_VERSION)
+		return chancery__error(CHANCERY_EINVALID,
+			"campaign options version %u unknown", o->version);
+	if (!id_valid(o->id))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a campaign id (lowercase letters, digits, '-', '_')",
+			o->id ? o->id : "");
+	if (!o->title || !*o->title || !chancery__line_valid(o->title) ||
+	    strlen(o->title) > 300)
+		return chancery__error(CHANCERY_EINVALID,
+			"the campaign needs a title of one line (--title)");
+	if (!o->letter_date.year || !o->deadline.year || !o->event_start.year ||
+	    !o->event_end.year)
+		return chancery__error(CHANCERY_EINVALID,
+			"the campaign needs a letter date, a deadline and event dates");
+	if (chancery_date_cmp(&o->deadline, &o->letter_date) < 0)
+		return chancery__error(CHANCERY_EINVALID,
+			"the deadline is before the letter date");
+	if (chancery_date_cmp(&o->event_end, &o->event_start) < 0 ||
+	    chancery_date_cmp(&o->event_start, &o->letter_date) < 0)
+		return chancery__error(CHANCERY_EINVALID,
+			"the event must end after it starts, and start after the letter date");
+	if ((error = chancery_workflow_open(&wf, o->workflow ? o->workflow :
+			"treaty-event", NULL, NULL)) < 0)
+		return error;
+	x.wf = wf;
+	if ((error = chancery_registry_load(&reg, repo)) < 0)
+		goto done;
+	/* the featured list: the registry's, or a file with a treaty column */
+	if (!o->featured || !*o->featured) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"the campaign needs its featured treaties (--featured)");
+		goto done;
+	}
+	if ((error = chancery_buf_puts(&fb, "treaty\n")) < 0)
+		goto done;
+	if (!strchr(o->featured, '/') && !strchr(o->featured, '.')) {
+		if ((error = chancery_registry_featured(&feat, &nfeat, reg,
+				o->featured)) < 0)
+			goto done;
+		for (size_t i = 0; i < nfeat && !error; i++)
+			error = chancery_buf_printf(&fb, "%s\n", feat[i]->id);
+	} else {
+		char *text = NULL;
+		size_t size;
+		chancery_table *t = NULL;
+		chancery_table_diag dg = { o->featured, NULL, NULL, 0, NULL };
+		int col;
+
+		if ((error = chancery__read_file(&text, &size, o->featured,
+				1 << 20)) < 0)
+			goto done;
+		error = chancery__table_parse(&t, text, size,
+			chancery__table_guess_delimiter(o->featured, text, size), &dg);
+		chancery_free(text);
+		if (error < 0)
+			goto done;
+		col = chancery__table_column(t, "treaty");
+		if (col < 0)
+			col = chancery__table_column(t, "mtdsg_id");
+		if (col < 0) {
+			chancery__table_free(t);
+			error = chancery__error(CHANCERY_EINVALID,
+				"%s: no 'treaty' column", o->featured);
+			goto done;
+		}
+		for (size_t r = 1; r < t->nrows && !error; r++) {
+			const char *id = chancery__table_cell(&t->rows[r], col);
+
+			if (!chancery_registry_treaty_find(reg, id))
+				error = chancery__error(CHANCERY_EINVALID,
+					"%s:%zu: unknown treaty '%.40s'", o->featured,
+					t->rows[r].line, id);
+			else
+				error = chancery_buf_printf(&fb, "%s\n", id);
+		}
+		chancery__table_free(t);
+		if (error < 0)
+			goto done;
+	}
+	/* recipients: every State, or a file of codes */
+	if ((error = chancery_buf_puts(&rb, "state\n")) < 0)
+		goto done;
+	if (!o->recipients || !strcmp(o->recipients, "all")) {
+		for (size_t i = 0; i < chancery_registry_state_count(reg) && !error; i++)
+			error = chancery_buf_printf(&rb, "%s\n",
+				chancery_registry_state(reg, i)->code);
+	} else {
+		char *text = NULL, *line, *save = NULL;
+		size_t size, n = 0;
+
+		if ((error = chancery__read_file(&text, &size, o->recipients,
+				1 << 20)) < 0)
+			goto done;
+		for (line = strtok_r(text, "\n\r,\t ", &save); line && !error;
+		     line = strtok_r(NULL, "\n\r,\t ", &save)) {
+			n++;
+			if (!strcmp(line, "state") || !strcmp(line, "code") ||
+			    line[0] == '#')
+				continue;
+			if (!chancery_registry_state_find(reg, line))
+				error = chancery__error(CHANCERY_EINVALID,
+					"%s: unknown State '%.40s'", o->recipients, line);
+			else
+				error = chancery_buf_printf(&rb, "%s\n", line);
+		}
+		chancery_free(text);
+		if (error < 0)
+			goto done;
+	}
+	/* templates: shipped, or the files given (each must load) */
+	for (size_t i = 0; i < NTEMPLATES; i++) {
+		const char *file = NULL;
+		chancery_template *t = NULL;
+		chancery_template_options to = CHANCERY_TEMPLATE_OPTIONS_INIT;
+		const char *name = shipped_templates[i].name;
+
+		for (const char *const *p = o->templates; p && *p; p++) {
+			const char *eq = strchr(*p, '=');
+			size_t kl = eq ? (size_t)(eq - *p) : 0;
+
+			if (!eq) {
+				error = chancery__error(CHANCERY_EINVALID,
+					"--template '%.60s': expected LANG=FILE or KIND-LANG=FILE", *p);
+				goto done;
+			}
+			/* "en" means the invitation */
+			if ((kl == 2 && !strncmp(name, "invitation-", 11) &&
+			     !strncmp(*p, name + 11, 2)) ||
+			    (kl == strlen(name) && !strncmp(*p, name, kl)))
+				file = eq + 1;
+		}
+		x.tpl[i].name = chancery__strdup(name);
+		if (!x.tpl[i].name) {
+			error = chancery__oom();
+			goto done;
+		}
+		if (file) {
+			if ((error = chancery__read_file(&x.tpl[i].data,
+					&x.tpl[i].size, file, 64 << 20)) < 0)
+				goto done;
+		} else {
+			x.tpl[i].size = (size_t)*shipped_templates[i].size;
+			x.tpl[i].data = chancery__malloc(x.tpl[i].size);
+			if (!x.tpl[i].data) {
+				error = chancery__oom();
+				goto done;
+			}
+			memcpy(x.tpl[i].data, shipped_templates[i].data,
+				x.tpl[i].size);
+		}
+		to.name = name;
+		if ((error = chancery_template_load_odt(&t, x.tpl[i].data,
+				x.tpl[i].size, &to)) < 0)
+			goto done;
+		chancery_template_free(t);
+	}
+	x.featured = fb.ptr;
+	x.recipients = rb.ptr;
+	if ((error = chancery_event_new(&ev, "campaign")) < 0 ||
+	    (error = chancery_event_add(ev, "Campaign", o->id)) < 0 ||
+	    (error = chancery_event_add(ev, "Workflow",
+			chancery_workflow_name(wf))) < 0)
+		goto done;
+	chancery_date_format(d, sizeof(d), &o->letter_date);
+	if ((error = chancery_event_add(ev, "Date", d)) < 0)
+		goto done;
+	chancery_date_format(d, sizeof(d), &o->deadline);
+	if ((error = chancery_event_add(ev, "Deadline", d)) < 0 ||
+	    (error = chancery_event_set_message(ev, o->title)) < 0)
+		goto done;
+	{
+		char subject[200];
+
+		snprintf(subject, sizeof(subject), "campaign %s: open (%s)",
+			o->id, chancery_workflow_name(wf));
+		if ((error = chancery_event_set_subject(ev, subject)) < 0)
+			goto done;
+	}
+	error = chancery__event_commit(repo, ev, open_extra, &x, NULL);
+done:
+	for (size_t i = 0; i < NTEMPLATES; i++) {
+		chancery_free(x.tpl[i].name);
+		chancery_free(x.tpl[i].data);
+	}
+	chancery_event_free(ev);
+	chancery_buf_dispose(&fb);
+	chancery_buf_dispose(&rb);
+	chancery_free(feat);
+	chancery_registry_free(reg);
+	chancery_workflow_free(wf);
+	return error;
+}
+
+/* ---- the letter data ----------------------------------------------------------------- */
+
+static json_t *jstr(const char *s)
+{
+	return json_string(s ? s : "");
+}
+
+/* Build the invitation data of one State. */
+static int build_data(json_t **out, const campaign *c,
+	const chancery_registry *reg, char **featured, size_t nfeat,
+	const chancery_state *st, size_t number)
+{
+	const char *lang = st->language;
+	int l = lang_index(lang);
+	json_t *o = json_object(), *state = json_object(), *letter = json_object(),
+		*camp = json_object(), *event = json_object(),
+		*treaties = json_array(), *review = json_array();
+	char buf[200], ref[120], *name = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (!o || !state || !letter || !camp || !event || !treaties || !review) {
+		error = chancery__oom();
+		goto fail;
+	}
+	if (l == 1)
+		name = french_name(st->name_fr[0] ? st->name_fr : st->name);
+	else
+		name = chancery__strdup(st->name);
+	if (!name) {
+		error = chancery__oom();
+		goto fail;
+	}
+	json_object_set_new(state, "code", jstr(st->code));
+	json_object_set_new(state, "name", jstr(name));
+	json_object_set_new(state, "formal_name",
+		jstr(l == 1 ? name : st->formal_name[0] ? st->formal_name : st->name));
+	json_object_set_new(state, "language", jstr(lang));
+	chancery_date_write(buf, sizeof(buf), &c->letter_date, lang);
+	json_object_set_new(letter, "date", jstr(buf));
+	{
+		char up[80];
+		size_t i;
+
+		for (i = 0; c->id[i] && i < sizeof(up) - 1; i++)
+			up[i] = (char)(c->id[i] >= 'a' && c->id[i] <= 'z' ?
+				c->id[i] - 32 : c->id[i]);
+		up[i] = '\0';
+		snprintf(ref, sizeof(ref), "%s/%s/1", up, st->code);
+	}
+	(void)number;
+	json_object_set_new(letter, "reference", jstr(ref));
+	json_object_set_new(camp, "id", jstr(c->id));
+	json_object_set_new(camp, "title", jstr(c->title));
+	chancery_date_write(buf, sizeof(buf), &c->deadline, lang);
+	json_object_set_new(camp, "deadline", jstr(buf));
+	chancery_date_write(buf, sizeof(buf), &c->event_start, lang);
+	json_object_set_new(event, "start", jstr(buf));
+	chancery_date_write(buf, sizeof(buf), &c->event_end, lang);
+	json_object_set_new(event, "end", jstr(buf));
+	range_write(buf, sizeof(buf), &c->event_start, &c->event_end, lang);
+	json_object_set_new(event, "dates", jstr(buf));
+	json_object_set_new(camp, "event", event);
+	event = NULL;
+	/* the featured treaties the State has not joined */
+	for (size_t i = 0; i < nfeat; i++) {
+		const chancery_treaty *t = chancery_registry_treaty_find(reg,
+			featured[i]);
+		chancery_status s;
+		const char *code;
+		json_t *e;
+
+		if (!t)
+			continue;
+		s = chancery_registry_status(reg, st->code, t->id, &c->letter_date);
+		if (s == CHANCERY_STATUS_PARTY)
+			continue;
+		if (s == CHANCERY_STATUS_SIGNATORY) {
+			code = "ratify";
+		} else {
+			chancery_date until;
+			bool open = strcmp(t->signature, "no") != 0 &&
+				(!t->signature_until[0] ||
+				 (chancery_date_parse(&until, t->signature_until) == 0 &&
+				  chancery_date_cmp(&c->letter_date, &until) <= 0));
+
+			code = open ? "sign" : "accede";
+		}
+		e = json_object();
+		if (!e) {
+			error = chancery__oom();
+			goto fail;
+		}
+		json_object_set_new(e, "id", jstr(t->id));
+		json_object_set_new(e, "title", jstr(l == 1 && t->title_fr[0] ?
+			t->title_fr : t->title));
+		json_object_set_new(e, "short_title", jstr(t->short_title[0] ?
+			t->short_title : t->id));
+		json_object_set_new(e, "action", jstr(action_word(code, lang)));
+		json_object_set_new(e, "action_code", jstr(code));
+		json_array_append_new(treaties, e);
+	}
+	json_object_set_new(o, "treaties_count",
+		json_integer((json_int_t)json_array_size(treaties)));
+	/* the annex: every treaty of the registry */
+	{
+		static const char *const party[3] = { "Party", "Partie", "Parte" };
+		static const char *const signatory[3] = { "Signatory",
+			"Signataire", "Signatario" };
+		chancery_participation *p = NULL;
+		size_t np = 0, k = 0;
+
+		if ((error = chancery_registry_participation(&p, &np, reg,
+				st->code, &c->letter_date)) < 0)
+			goto fail;
+		for (size_t i = 0; i < chancery_registry_treaty_count(reg); i++) {
+			const chancery_treaty *t = chancery_registry_treaty(reg, i);
+			const chancery_participation *pp = NULL;
+			json_t *e = json_object();
+			char since[11] = "", when[64] = "", text[200] = "-";
+			const char *status = "none", *action = NULL;
+
+			if (!e) {
+				chancery_free(p);
+				error = chancery__oom();
+				goto fail;
+			}
+			while (k < np && p[k].treaty < t)
+				k++;
+			if (k < np && p[k].treaty == t)
+				pp = &p[k];
+			if (pp && pp->status == CHANCERY_STATUS_PARTY) {
+				status = "party";
+				action = pp->consent->action;
+				chancery_date_format(since, sizeof(since),
+					&pp->consent->date);
+				chancery_date_write(when, sizeof(when),
+					&pp->consent->date, lang);
+				snprintf(text, sizeof(text), "%s (%s, %s)", party[l],
+					action, when);
+			} else if (pp && pp->status == CHANCERY_STATUS_SIGNATORY) {
+				status = "signatory";
+				action = "signature";
+				chancery_date_format(since, sizeof(since),
+					&pp->signature->date);
+				chancery_date_write(when, sizeof(when),
+					&pp->signature->date, lang);
+				snprintf(text, sizeof(text), "%s (%s)", signatory[l],
+					when);
+			}
+			json_object_set_new(e, "id", jstr(t->id));
+			json_object_set_new(e, "title", jstr(l == 1 && t->title_fr[0] ?
+				t->title_fr : t->title));
+			json_object_set_new(e, "status", jstr(status));
+			json_object_set_new(e, "action", action ? jstr(action) :
+				json_null());
+			json_object_set_new(e, "since", since[0] ? jstr(since) :
+				json_null());
+			json_object_set_new(e, "status_text", jstr(text));
+			json_array_append_new(review, e);
+		}
+		chancery_free(p);
+	}
+	json_object_set_new(o, "state", state);
+	json_object_set_new(o, "letter", letter);
+	json_object_set_new(o, "campaign", camp);
+	json_object_set_new(o, "treaties", treaties);
+	json_object_set_new(o, "review", review);
+	chancery_free(name);
+	*out = o;
+	return 0;
+fail:
+	chancery_free(name);
+	json_decref(o);
+	json_decref(state);
+	json_decref(letter);
+	json_decref(camp);
+	json_decref(event);
+	json_decref(treaties);
+	json_decref(review);
+	return error;
+}
+
+/* Everything a campaign's letters need, read from one tree. */
+typedef struct {
+	campaign c;
+	chancery_registry *reg;
+	char **featured, **recipients;
+	size_t nfeat, nrec;
+} context;
+
+static void context_free(context *x)
+{
+	chancery_registry_free(x->reg);
+	free_list(x->featured, x->nfeat);
+	free_list(x->recipients, x->nrec);
+	memset(x, 0, sizeof(*x));
+}
+
+static int context_load(context *x, chancery_repository *repo,
+	git_tree *tree, const char *id)
+{
+	char path[200];
+	int error;
+
+	memset(x, 0, sizeof(*x));
+	if ((error = campaign_load(&x->c, repo, tree, id)) < 0 ||
+	    (error = chancery_registry_load(&x->reg, repo)) < 0)
+		return error;
+	snprintf(path, sizeof(path), "campaigns/%s/featured.tsv", id);
+	if ((error = read_column(&x->featured, &x->nfeat, repo, tree, path,
+			"treaty")) < 0)
+		return error;
+	snprintf(path, sizeof(path), "campaigns/%s/recipients.tsv", id);
+	return read_column(&x->recipients, &x->nrec, repo, tree, path, "state");
+}
+
+int chancery_campaign_letter_data(chancery_data **out,
+	chancery_repository *repo, const char *id, const char *state)
+{
+	context x;
+	const chancery_state *st;
+	json_t *o = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && repo && id && state);
+	*out = NULL;
+	if ((error = context_load(&x, repo, NULL, id)) < 0)
+		goto done;
+	if (!(st = chancery_registry_state_find(x.reg, state))) {
+		error = chancery__error(CHANCERY_ENOTFOUND,
+			"unknown State '%.40s'", state);
+		goto done;
+	}
+	if ((error = build_data(&o, &x.c, x.reg, x.featured, x.nfeat, st, 1)) < 0)
+		goto done;
+	*out = (chancery_data *)o;
+done:
+	context_free(&x);
+	return error;
+}
+
+/* ---- generating letters ---------------------------------------------------------------- */
+
+typedef struct {
+	const char *id;
+	const chancery_letters_options *o;
+	chancery_letters_result *res;
+	chancery_repository *repo;
+	size_t problems;
+} gen_ctx;
+
+static int gen_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	gen_ctx *g = payload;
+	context x;
+	chancery_template *tpl[3] = { NULL, NULL, NULL };
+	char *tpl_data[3] = { NULL, NULL, NULL };
+	char tpl_blob[3][41] = { "", "", "" };
+	char registry_tree[41] = "";
+	size_t count = 0, changed = 0;
+	int error;
+
+	if (!head)
+		return chancery__error(CHANCERY_ENOTREPO,
+			"the repository has no commit yet");
+	{
+		/* provenance: the registry's tree, stable while it does not
+		 * change (git log -- registry finds the commit) */
+		git_tree_entry *e = NULL;
+
+		if (git_tree_entry_bypath(&e, base, "registry") == 0) {
+			git_oid_tostr(registry_tree, sizeof(registry_tree),
+				git_tree_entry_id(e));
+			git_tree_entry_free(e);
+		}
+		git_error_clear();
+	}
+	if ((error = context_load(&x, g->repo, base, g->id)) < 0)
+		goto done;
+	for (int l = 0; l < 3; l++) {
+		static const char *const langs[3] = { "en", "fr", "es" };
+		char path[200];
+		size_t size;
+		git_tree_entry *e = NULL;
+		chancery_template_options to = CHANCERY_TEMPLATE_OPTIONS_INIT;
+
+		snprintf(path, sizeof(path), "campaigns/%s/templates/invitation-%s.odt",
+			g->id, langs[l]);
+		if ((error = chancery__tree_read(&tpl_data[l], &size, g->repo,
+				base, path)) < 0)
+			goto done;
+		if (git_tree_entry_bypath(&e, base, path) == 0) {
+			git_oid_tostr(tpl_blob[l], sizeof(tpl_blob[l]),
+				git_tree_entry_id(e));
+			git_tree_entry_free(e);
+		}
+		to.name = path + strlen("campaigns/") + strlen(g->id) + 11;
+		if ((error = chancery_template_load_odt(&tpl[l], tpl_data[l], size,
+				&to)) < 0)
+			goto done;
+	}
+	for (size_t i = 0; i < x.nrec; i++) {
+		const chancery_state *st = chancery_registry_state_find(x.reg,
+			x.recipients[i]);
+		json_t *data = NULL;
+		void *odt = NULL;
+		size_t size = 0;
+		char path[200], version[64];
+		const char *meta[9];
+		int l;
+
+		if (!st || (g->o->state && strcmp(g->o->state, st->code)))
+			continue;
+		l = lang_index(st->language);
+		if ((error = build_data(&data, &x.c, x.reg, x.featured, x.nfeat,
+				st, i + 1)) < 0)
+			goto done;
+		snprintf(version, sizeof(version), "chancery %s", CHANCERY_VERSION);
+		meta[0] = "chancery:template";
+		meta[1] = tpl_blob[l];
+		meta[2] = "chancery:registry";
+		meta[3] = registry_tree;
+		meta[4] = "chancery:engine";
+		meta[5] = version;
+		meta[6] = "chancery:campaign";
+		meta[7] = g->id;
+		meta[8] = NULL;
+		error = chancery_template_render_odt_meta(&odt, &size, tpl[l],
+			(chancery_data *)data, meta);
+		json_decref(data);
+		if (error < 0) {
+			char line[700];
+
+			snprintf(line, sizeof(line), "%s: %s", st->code,
+				chancery_error_last()->message);
+			g->problems++;
+			if (g->o->problem)
+				g->o->problem(line, g->o->payload);
+			error = 0;
+			continue;
+		}
+		count++;
+		snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", g->id,
+			st->code);
+		{
+			/* unchanged letters make no change */
+			git_tree_entry *e = NULL;
+			git_oid id;
+
+			if (git_odb_hash(&id, odt, size, GIT_OBJECT_BLOB) == 0 &&
+			    git_tree_entry_bypath(&e, base, path) == 0 &&
+			    git_oid_equal(&id, git_tree_entry_id(e))) {
+				git_tree_entry_free(e);
+				chancery_free(odt);
+				if (g->o->progress)
+					g->o->progress(count, x.nrec, g->o->payload);
+				continue;
+			}
+			git_tree_entry_free(e);
+			git_error_clear();
+		}
+		changed++;
+		if (!g->o->dry_run &&
+		    (error = chancery_changeset_add_owned(cs, path, odt, size)) < 0)
+			goto done;
+		if (g->o->dry_run)
+			chancery_free(odt);
+		if (g->o->progress)
+			g->o->progress(count, x.nrec, g->o->payload);
+	}
+	if (g->o->state && !count && !g->problems) {
+		error = chancery__error(CHANCERY_ENOTFOUND,
+			"'%s' is not a recipient of campaign '%s'", g->o->state, g->id);
+		goto done;
+	}
+	g->res->letters = count;
+	g->res->changed = changed;
+	if (g->problems) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"%zu letter%s could not be rendered; nothing was recorded",
+			g->problems, g->problems == 1 ? "" : "s");
+		goto done;
+	}
+	if (g->o->dry_run || !changed) {
+		error = chancery__error(CHANCERY_EUNCHANGED, g->o->dry_run ?
+			"dry run: nothing recorded" :
+			"the letters are up to date: nothing to record");
+		goto done;
+	}
+	{
+		char n[32];
+
+		snprintf(n, sizeof(n), "%zu", changed);
+		/* fields are added on the final attempt only once: the event
+		 * keeps them across a retry */
+		if (!chancery_event_get(ev, "Letters"))
+			error = chancery_event_add(ev, "Letters", n);
+	}
+done:
+	for (int l = 0; l < 3; l++) {
+		chancery_template_free(tpl[l]);
+		chancery_free(tpl_data[l]);
+	}
+	context_free(&x);
+	return error;
+}
+
+int chancery_letters_generate(chancery_letters_result *res,
+	chancery_repository *repo, const char *id,
+	const chancery_letters_options *opts)
+{
+	chancery_letters_options none = CHANCERY_LETTERS_OPTIONS_INIT;
+	gen_ctx g = { id, opts ? opts : &none, res, repo, 0 };
+	chancery_event *ev = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(res && repo && id);
+	memset(res, 0, sizeof(*res));
+	if (!id_valid(id))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a campaign id", id);
+	if ((error = chancery_event_new(&ev, "letters")) < 0 ||
+	    (error = chancery_event_add(ev, "Campaign", id)) < 0)
+		goto done;
+	if (g.o->state && (error = chancery_event_add(ev, "State",
+			g.o->state)) < 0)
+		goto done;
+	{
+		char subject[200];
+
+		snprintf(subject, sizeof(subject), "letters %s: generate%s%s", id,
+			g.o->state ? " for " : "", g.o->state ? g.o->state : "");
+		if ((error = chancery_event_set_subject(ev, subject)) < 0)
+			goto done;
+	}
+	error = chancery__event_commit(repo, ev, gen_extra, &g, NULL);
+	if (!error && chancery_event_commit(ev))
+		snprintf(res->commit, sizeof(res->commit), "%s",
+			chancery_event_commit(ev));
+done:
+	chancery_event_free(ev);
+	return error;
+}
