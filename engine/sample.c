@@ -2,37 +2,21 @@
  * sample.c - the Focus 2004 registry, embedded in the library so that
  * `chancery init` works from any folder without installed data files.
  *
- * The files are the TSV tables of workflows/focus2004/registry (facts derived from
- * shared/data by scripts/make-sample.py, with their source notes). The
- * assembler's .incbin copies them byte for byte into read-only data at
- * build time; each gets a NUL after it so it can be read as a C string.
- * CHANCERY_SAMPLE_DIR is set by CMake to that folder's absolute path.
+ * The files are the TSV tables of workflows/focus2004/registry (facts
+ * derived from shared/data by scripts/make-sample.py, with their source
+ * notes), built in by embed.h. CHANCERY_SAMPLE_DIR is set by CMake to that folder's absolute path.
  */
 #include "internal.h"
+#include "embed.h"
 
 #ifndef CHANCERY_SAMPLE_DIR
 #error "CHANCERY_SAMPLE_DIR must name workflows/focus2004/registry"
 #endif
 
-#define EMBED(sym, file) \
-	__asm__(".section .rodata\n" \
-		".balign 16\n" \
-		".global " #sym "\n" \
-		".hidden " #sym "\n" \
-		#sym ":\n" \
-		".incbin \"" CHANCERY_SAMPLE_DIR "/" file "\"\n" \
-		".global " #sym "_end\n" \
-		".hidden " #sym "_end\n" \
-		#sym "_end:\n" \
-		".byte 0\n" \
-		".previous\n"); \
-	extern const char sym[]; \
-	extern const char sym##_end[]
-
-EMBED(chancery__sample_states, "states.tsv");
-EMBED(chancery__sample_treaties, "treaties.tsv");
-EMBED(chancery__sample_participation, "participation.tsv");
-EMBED(chancery__sample_featured, "featured-focus2004.tsv");
+CHANCERY_EMBED(chancery__sample_states, CHANCERY_SAMPLE_DIR, "states.tsv");
+CHANCERY_EMBED(chancery__sample_treaties, CHANCERY_SAMPLE_DIR, "treaties.tsv");
+CHANCERY_EMBED(chancery__sample_participation, CHANCERY_SAMPLE_DIR, "participation.tsv");
+CHANCERY_EMBED(chancery__sample_featured, CHANCERY_SAMPLE_DIR, "featured-focus2004.tsv");
 
 #define FILE_OF(path, sym) { path, sym, 0 }
 

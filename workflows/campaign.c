@@ -28,6 +28,7 @@
  */
 #include "../engine/internal.h"
 #include "../engine/table.h"
+#include "../engine/embed.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,36 +41,19 @@
 
 /* ---- the shipped templates, embedded ------------------------------------- */
 
-#define EMBED(sym, file) \
-	__asm__(".section .rodata\n" \
-		".balign 16\n" \
-		".global " #sym "\n" \
-		".hidden " #sym "\n" \
-		#sym ":\n" \
-		".incbin \"" CHANCERY_TEMPLATES_DIR "/" file "\"\n" \
-		#sym "_end:\n" \
-		".balign 8\n" \
-		".global " #sym "_size\n" \
-		".hidden " #sym "_size\n" \
-		#sym "_size:\n" \
-		".quad " #sym "_end - " #sym "\n" \
-		".previous\n"); \
-	extern const unsigned char sym[]; \
-	extern const uint64_t sym##_size
-
-EMBED(tpl_inv_en, "invitation-en.odt");
-EMBED(tpl_inv_fr, "invitation-fr.odt");
-EMBED(tpl_inv_es, "invitation-es.odt");
-EMBED(tpl_rem_en, "reminder-en.odt");
-EMBED(tpl_rem_fr, "reminder-fr.odt");
-EMBED(tpl_rem_es, "reminder-es.odt");
-EMBED(tpl_ack_en, "acknowledgment-en.odt");
-EMBED(tpl_ack_fr, "acknowledgment-fr.odt");
-EMBED(tpl_ack_es, "acknowledgment-es.odt");
+CHANCERY_EMBED(tpl_inv_en, CHANCERY_TEMPLATES_DIR, "invitation-en.odt");
+CHANCERY_EMBED(tpl_inv_fr, CHANCERY_TEMPLATES_DIR, "invitation-fr.odt");
+CHANCERY_EMBED(tpl_inv_es, CHANCERY_TEMPLATES_DIR, "invitation-es.odt");
+CHANCERY_EMBED(tpl_rem_en, CHANCERY_TEMPLATES_DIR, "reminder-en.odt");
+CHANCERY_EMBED(tpl_rem_fr, CHANCERY_TEMPLATES_DIR, "reminder-fr.odt");
+CHANCERY_EMBED(tpl_rem_es, CHANCERY_TEMPLATES_DIR, "reminder-es.odt");
+CHANCERY_EMBED(tpl_ack_en, CHANCERY_TEMPLATES_DIR, "acknowledgment-en.odt");
+CHANCERY_EMBED(tpl_ack_fr, CHANCERY_TEMPLATES_DIR, "acknowledgment-fr.odt");
+CHANCERY_EMBED(tpl_ack_es, CHANCERY_TEMPLATES_DIR, "acknowledgment-es.odt");
 
 static const struct {
 	const char *name;
-	const unsigned char *data;
+	const char *data;
 	const uint64_t *size;
 } shipped_templates[] = {
 	{ "invitation-en", tpl_inv_en, &tpl_inv_en_size },

@@ -15,6 +15,7 @@
  * recipients, which is the campaign's business.
  */
 #include "../engine/internal.h"
+#include "../engine/embed.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -31,19 +32,8 @@
 #error "CHANCERY_WORKFLOWS_DIR must name the workflows folder"
 #endif
 
-#define EMBED(sym, file) \
-	__asm__(".section .rodata\n" \
-		".balign 16\n" \
-		".global " #sym "\n" \
-		".hidden " #sym "\n" \
-		#sym ":\n" \
-		".incbin \"" CHANCERY_WORKFLOWS_DIR "/" file "\"\n" \
-		".byte 0\n" \
-		".previous\n"); \
-	extern const char sym[]
-
-EMBED(chancery__workflow_rng, "workflow.rng");
-EMBED(chancery__workflow_treaty_event, "definitions/treaty-event.xml");
+CHANCERY_EMBED(chancery__workflow_rng, CHANCERY_WORKFLOWS_DIR, "workflow.rng");
+CHANCERY_EMBED(chancery__workflow_treaty_event, CHANCERY_WORKFLOWS_DIR, "definitions/treaty-event.xml");
 
 static const struct {
 	const char *name;
