@@ -29,6 +29,7 @@
 #include "../engine/internal.h"
 #include "../engine/table.h"
 #include "../engine/embed.h"
+#include "workflows.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -957,8 +958,14 @@ static int gen_extra(chancery_changeset *cs, git_tree *base,
 		snprintf(n, sizeof(n), "%zu", changed);
 		/* fields are added on the final attempt only once: the event
 		 * keeps them across a retry */
-		if (!chancery_event_get(ev, "Letters"))
+		if (!chancery_event_get(ev, "Letters")) {
+			char d[11];
+
+			chancery_date_format(d, sizeof(d), &x.c.letter_date);
 			error = chancery_event_add(ev, "Letters", n);
+			if (!error)
+				error = chancery_event_add(ev, "Date", d);
+		}
 	}
 done:
 	for (int l = 0; l < 3; l++) {
@@ -1003,5 +1010,768 @@ int chancery_letters_generate(chancery_letters_result *res,
 			chancery_event_commit(ev));
 done:
 	chancery_event_free(ev);
+	return error;
+}
+
+/* ---- the story of each recipient ------------------------------------------------- */
+
+typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND } story_kind;
+
+typedef struct {
+	story_kind kind;
+	chancery_date date;
+	size_t seq;        /* order of recording, to keep equal dates stable */
+	char **intends;    /* reply: "action treaty" */
+	size_t nintends;
+	char **withdraws;
+	size_t nwithdraws;
+	bool late;
+} story_event;
+
+typedef struct {
+	const char *code;
+	story_event *ev;
+	size_t nev, aev;
+} story;
+
+typedef struct {
+	const char *campaign;
+	story *s;          /* one per recipient, in recipient order */
+	size_t ns;
+	size_t seq;
+	int error;
+} story_ctx;
+
+static story *story_of(story_ctx *x, const char *code)
+{
+	for (size_t i = 0; i < x->ns; i++)
+		if (!strcmp(x->s[i].code, code))
+			return &x->s[i];
+	return NULL;
+}
+
+static int story_push(story *s, const story_event *e)
+{
+	if (chancery__grow((void **)&s->ev, &s->aev, s->nev + 1,
+			sizeof(story_event)) < 0)
+		return CHANCERY_ENOMEM;
+	s->ev[s->nev++] = *e;
+	return 0;
+}
+
+static char **collect_field(size_t *n, const chancery_event *ev,
+	const char *key)
+{
+	char **v = NULL;
+	size_t count = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
+		const char *k, *val;
+
+		chancery_event_field(&k, &val, ev, i);
+		if (strcmp(k, key))
+			continue;
+		v = chancery__realloc(v, (count + 1) * sizeof(char *));
+		if (!v || !(v[count] = chancery__strdup(val)))
+			return NULL;
+		count++;
+	}
+	*n = count;
+	return v;
+}
+
+static int story_cb(const chancery_event *ev, void *payload)
+{
+	story_ctx *x = payload;
+	const char *type = chancery_event_type(ev);
+	story_event e;
+	bool all = true;
+
+	memset(&e, 0, sizeof(e));
+	if (!strcmp(type, "letters"))
+		e.kind = EV_LETTERS;
+	else if (!strcmp(type, "send"))
+		e.kind = EV_SEND;
+	else if (!strcmp(type, "reply"))
+		e.kind = EV_REPLY;
+	else if (!strcmp(type, "remind"))
+		e.kind = EV_REMIND;
+	else
+		return 0;
+	chancery_event_date(&e.date, ev);
+	e.seq = x->seq++;
+	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
+		const char *k, *v;
+
+		chancery_event_field(&k, &v, ev, i);
+		if (!strcmp(k, "State"))
+			all = false;
+	}
+	for (size_t r = 0; r < x->ns; r++) {
+		story *s = &x->s[r];
+		bool mine = all;
+
+		for (size_t i = 0; !all && i < chancery_event_field_count(ev); i++) {
+			const char *k, *v;
+
+			chancery_event_field(&k, &v, ev, i);
+			if (!strcmp(k, "State") && !strcmp(v, s->code))
+				mine = true;
+		}
+		if (!mine)
+			continue;
+		if (e.kind == EV_REPLY) {
+			const char *late = chancery_event_get(ev, "Late");
+
+			e.late = late && !strcmp(late, "yes");
+			e.intends = collect_field(&e.nintends, ev, "Intends");
+			e.withdraws = collect_field(&e.nwithdraws, ev, "Withdraws");
+		}
+		if ((x->error = story_push(s, &e)) < 0)
+			return 1;
+		memset(&e.intends, 0, sizeof(e.intends));
+		e.intends = NULL;
+		e.withdraws = NULL;
+	}
+	return 0;
+}
+
+static int cmp_story_event(const void *a, const void *b)
+{
+	const story_event *x = a, *y = b;
+	int c = chancery_date_cmp(&x->date, &y->date);
+
+	return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+static void stories_free(story_ctx *x)
+{
+	for (size_t i = 0; i < x->ns; i++) {
+		for (size_t k = 0; k < x->s[i].nev; k++) {
+			story_event *e = &x->s[i].ev[k];
+
+			for (size_t j = 0; j < e->nintends; j++)
+				chancery_free(e->intends[j]);
+			for (size_t j = 0; j < e->nwithdraws; j++)
+				chancery_free(e->withdraws[j]);
+			chancery_free(e->intends);
+			chancery_free(e->withdraws);
+		}
+		chancery_free(x->s[i].ev);
+	}
+	chancery_free(x->s);
+}
+
+static int stories_load(story_ctx *sx, chancery_repository *repo,
+	const context *x)
+{
+	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
+	int error;
+
+	memset(sx, 0, sizeof(*sx));
+	sx->campaign = x->c.id;
+	sx->s = chancery__calloc(x->nrec ? x->nrec : 1, sizeof(story));
+	if (!sx->s)
+		return chancery__oom();
+	sx->ns = x->nrec;
+	for (size_t i = 0; i < x->nrec; i++)
+		sx->s[i].code = x->recipients[i];
+	lo.campaign = x->c.id;
+	lo.oldest_first = 1;
+	error = chancery_history_foreach(repo, &lo, story_cb, sx);
+	if (sx->error < 0)
+		return sx->error;
+	if (error < 0)
+		return error;
+	for (size_t i = 0; i < sx->ns; i++)
+		qsort(sx->s[i].ev, sx->s[i].nev, sizeof(story_event),
+			cmp_story_event);
+	return 0;
+}
+
+/* Current intentions after the replies up to `as_of`. */
+static size_t intentions_of(char ***out, const story *s,
+	const chancery_date *as_of)
+{
+	char **list = NULL;
+	size_t n = 0;
+
+	for (size_t k = 0; k < s->nev; k++) {
+		const story_event *e = &s->ev[k];
+
+		if (e->kind != EV_REPLY || (as_of && chancery_date_cmp(&e->date, as_of) > 0))
+			continue;
+		for (size_t j = 0; j < e->nwithdraws; j++)
+			for (size_t i = 0; i < n; i++)
+				if (!strcmp(list[i], e->withdraws[j])) {
+					list[i] = list[--n];
+					break;
+				}
+		for (size_t j = 0; j < e->nintends; j++) {
+			bool dup = false;
+
+			for (size_t i = 0; i < n; i++)
+				if (!strcmp(list[i], e->intends[j]))
+					dup = true;
+			if (dup)
+				continue;
+			list = chancery__realloc(list, (n + 1) * sizeof(char *));
+			if (!list)
+				return 0;
+			list[n++] = e->intends[j];
+		}
+	}
+	*out = list;
+	return n;
+}
+
+/* ---- send ---------------------------------------------------------------------------- */
+
+typedef struct {
+	const char *id;
+	const chancery_date *date;
+	const char *state;
+	size_t sent;
+	chancery_repository *repo;
+} send_ctx;
+
+static int send_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	send_ctx *g = payload;
+	context x;
+	story_ctx sx;
+	int error;
+
+	(void)cs;
+	(void)head;
+	memset(&sx, 0, sizeof(sx));
+	if ((error = context_load(&x, g->repo, base, g->id)) < 0)
+		goto done;
+	if (chancery_date_cmp(g->date, &x.c.letter_date) < 0) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"--date is before the letter date of campaign '%s'", g->id);
+		goto done;
+	}
+	if ((error = stories_load(&sx, g->repo, &x)) < 0)
+		goto done;
+	g->sent = 0;
+	for (size_t i = 0; i < sx.ns; i++) {
+		story *s = &sx.s[i];
+		bool generated = false, sent = false;
+
+		if (g->state && strcmp(g->state, s->code))
+			continue;
+		for (size_t k = 0; k < s->nev; k++) {
+			generated |= s->ev[k].kind == EV_LETTERS;
+			sent |= s->ev[k].kind == EV_SEND;
+		}
+		if (!generated) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"the letter to %s is not generated yet (chancery "
+				"letters generate %s)", s->code, g->id);
+			goto done;
+		}
+		if (sent && !g->state)
+			continue;
+		if (!chancery_event_get(ev, "Sent-Count") &&
+		    (error = chancery_event_add(ev, "State", s->code)) < 0)
+			goto done;
+		g->sent++;
+	}
+	if (g->state && !story_of(&sx, g->state)) {
+		error = chancery__error(CHANCERY_ENOTFOUND,
+			"'%s' is not a recipient of campaign '%s'", g->state, g->id);
+		goto done;
+	}
+	if (!g->sent) {
+		error = chancery__error(CHANCERY_EUNCHANGED,
+			"every letter of '%s' is sent already", g->id);
+		goto done;
+	}
+	if (!chancery_event_get(ev, "Sent-Count")) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%zu", g->sent);
+		error = chancery_event_add(ev, "Sent-Count", n);
+	}
+done:
+	stories_free(&sx);
+	context_free(&x);
+	return error;
+}
+
+int chancery_campaign_send(size_t *sent, chancery_repository *repo,
+	const char *id, const chancery_date *date, const char *state)
+{
+	send_ctx g = { id, date, state, 0, repo };
+	chancery_event *ev = NULL;
+	char d[11], subject[200];
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && id && date);
+	if (sent)
+		*sent = 0;
+	if (!id_valid(id))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a campaign id", id);
+	if (state && !chancery_state_code_valid(state))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a State code", state);
+	chancery_date_format(d, sizeof(d), date);
+	snprintf(subject, sizeof(subject), "send %s: letters dispatched on %s%s%s",
+		id, d, state ? " to " : "", state ? state : "");
+	if ((error = chancery_event_new(&ev, "send")) < 0 ||
+	    (error = chancery_event_add(ev, "Campaign", id)) < 0 ||
+	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
+	    (error = chancery_event_set_subject(ev, subject)) < 0)
+		goto done;
+	error = chancery__event_commit(repo, ev, send_extra, &g, NULL);
+	if (!error && sent)
+		*sent = g.sent;
+done:
+	chancery_event_free(ev);
+	return error;
+}
+
+/* ---- reply ----------------------------------------------------------------------------- */
+
+static int check_intention(const context *x, const char *state,
+	const chancery_date *when, const char *spec, char *action,
+	size_t asize, char *treaty, size_t tsize)
+{
+	const char *colon = strchr(spec, ':');
+	static const char *const actions[] = { "sign", "ratify", "accept",
+		"approve", "accede" };
+	const chancery_treaty *t;
+	chancery_status st;
+	bool known = false;
+	chancery_date until;
+
+	if (!colon || (size_t)(colon - spec) >= asize ||
+	    strlen(colon + 1) >= tsize)
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.60s': expected ACTION:TREATY (ratify:XVIII-10)", spec);
+	snprintf(action, asize, "%.*s", (int)(colon - spec), spec);
+	snprintf(treaty, tsize, "%s", colon + 1);
+	for (size_t i = 0; i < 5; i++)
+		known |= !strcmp(actions[i], action);
+	if (!known)
+		return chancery__error(CHANCERY_EINVALID,
+			"'%s': the action is sign, ratify, accept, approve or accede",
+			spec);
+	if (!chancery_treaty_id_valid(treaty) ||
+	    !(t = chancery_registry_treaty_find(x->reg, treaty)))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%s': unknown treaty '%.40s'", spec, treaty);
+	st = chancery_registry_status(x->reg, state, treaty, when);
+	if (st == CHANCERY_STATUS_PARTY)
+		return chancery__error(CHANCERY_EINVALID,
+			"%s %s %s: %s is already a party to %s", state, action,
+			treaty, state, treaty);
+	if (!strcmp(action, "sign")) {
+		if (!strcmp(t->signature, "no"))
+			return chancery__error(CHANCERY_EINVALID,
+				"%s sign %s: %s takes no signature; it is ratified, "
+				"accepted, approved or acceded to directly", state,
+				treaty, treaty);
+		if (st == CHANCERY_STATUS_SIGNATORY)
+			return chancery__error(CHANCERY_EINVALID,
+				"%s sign %s: %s has signed it already; ratify it",
+				state, treaty, state);
+		if (t->signature_until[0] &&
+		    chancery_date_parse(&until, t->signature_until) == 0 &&
+		    chancery_date_cmp(when, &until) > 0)
+			return chancery__error(CHANCERY_EINVALID,
+				"%s sign %s: %s closed for signature on %s; accede "
+				"to it instead", state, treaty, treaty,
+				t->signature_until);
+		return 0;
+	}
+	if (!strcmp(action, "accede"))
+		return st == CHANCERY_STATUS_SIGNATORY ?
+			chancery__error(CHANCERY_EINVALID,
+				"%s accede %s: %s has signed it; ratify it instead",
+				state, treaty, state) : 0;
+	/* ratify, accept, approve: after a signature, or directly where the
+	 * treaty takes none */
+	if (st != CHANCERY_STATUS_SIGNATORY && strcmp(t->signature, "no"))
+		return chancery__error(CHANCERY_EINVALID,
+			"%s %s %s: %s never signed %s; sign it first, or accede",
+			state, action, treaty, state, treaty);
+	return 0;
+}
+
+typedef struct {
+	const char *id;
+	const chancery_reply_options *o;
+	chancery_repository *repo;
+	int late;
+} reply_ctx;
+
+static int reply_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	reply_ctx *g = payload;
+	const chancery_reply_options *o = g->o;
+	context x;
+	story_ctx sx;
+	char **current = NULL;
+	size_t ncur = 0;
+	int error;
+
+	(void)cs;
+	(void)head;
+	memset(&sx, 0, sizeof(sx));
+	if ((error = context_load(&x, g->repo, base, g->id)) < 0)
+		goto done;
+	if (!chancery_registry_state_find(x.reg, o->state)) {
+		error = chancery__error(CHANCERY_EINVALID, "unknown State '%s'",
+			o->state);
+		goto done;
+	}
+	if ((error = stories_load(&sx, g->repo, &x)) < 0)
+		goto done;
+	if (!story_of(&sx, o->state)) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"'%s' is not a recipient of campaign '%s'", o->state, g->id);
+		goto done;
+	}
+	if (chancery_date_cmp(&o->received, &x.c.letter_date) < 0) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"--received is before the letter date of campaign '%s'", g->id);
+		goto done;
+	}
+	ncur = intentions_of(&current, story_of(&sx, o->state), NULL);
+	for (const char *const *w = o->withdraws; w && *w; w++) {
+		char action[16], treaty[40], key[64];
+		bool found = false;
+		const char *colon = strchr(*w, ':');
+
+		if (!colon || (size_t)(colon - *w) >= sizeof(action) ||
+		    strlen(colon + 1) >= sizeof(treaty)) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"'%.60s': expected ACTION:TREATY", *w);
+			goto done;
+		}
+		snprintf(action, sizeof(action), "%.*s", (int)(colon - *w), *w);
+		snprintf(treaty, sizeof(treaty), "%s", colon + 1);
+		snprintf(key, sizeof(key), "%s %s", action, treaty);
+		for (size_t i = 0; i < ncur; i++)
+			found |= !strcmp(current[i], key);
+		if (!found) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"%s never announced '%s' in campaign '%s'", o->state,
+				*w, g->id);
+			goto done;
+		}
+	}
+	for (const char *const *i = o->intends; i && *i; i++) {
+		char action[16], treaty[40];
+
+		if ((error = check_intention(&x, o->state, &o->received, *i,
+				action, sizeof(action), treaty, sizeof(treaty))) < 0)
+			goto done;
+	}
+	g->late = chancery_date_cmp(&o->received, &x.c.deadline) > 0;
+	if (!chancery_event_get(ev, "Late"))
+		error = chancery_event_add(ev, "Late", g->late ? "yes" : "no");
+done:
+	chancery_free(current);
+	stories_free(&sx);
+	context_free(&x);
+	return error;
+}
+
+int chancery_campaign_reply(int *late, chancery_repository *repo,
+	const char *id, const chancery_reply_options *o)
+{
+	reply_ctx g = { id, o, repo, 0 };
+	chancery_event *ev = NULL;
+	char d[11], subject[200];
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && id && o);
+	if (o->version != CHANCERY_REPLY_OPTIONS_VERSION)
+		return chancery__error(CHANCERY_EINVALID,
+			"reply options version %u unknown", o->version);
+	if (!id_valid(id))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a campaign id", id);
+	if (!o->state || !chancery_state_code_valid(o->state))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a State code", o->state ? o->state : "");
+	if (!o->received.year)
+		return chancery__error(CHANCERY_EINVALID,
+			"a reply needs its date (--received)");
+	if (o->none && o->intends && o->intends[0])
+		return chancery__error(CHANCERY_EINVALID,
+			"a reply announces intentions or none (--none), not both");
+	if (!o->none && !(o->intends && o->intends[0]) &&
+	    !(o->withdraws && o->withdraws[0]))
+		return chancery__error(CHANCERY_EINVALID,
+			"a reply announces intentions (--intends), withdraws some "
+			"(--withdraw) or announces none (--none)");
+	chancery_date_format(d, sizeof(d), &o->received);
+	if ((error = chancery_event_new(&ev, "reply")) < 0 ||
+	    (error = chancery_event_add(ev, "Campaign", id)) < 0 ||
+	    (error = chancery_event_add(ev, "State", o->state)) < 0 ||
+	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
+	    (error = chancery_event_add(ev, "Received", d)) < 0)
+		goto done;
+	for (const char *const *i = o->intends; i && *i; i++) {
+		char v[80], *colon;
+
+		snprintf(v, sizeof(v), "%s", *i);
+		if ((colon = strchr(v, ':')))
+			*colon = ' ';
+		if ((error = chancery_event_add(ev, "Intends", v)) < 0)
+			goto done;
+	}
+	for (const char *const *w = o->withdraws; w && *w; w++) {
+		char v[80], *colon;
+
+		snprintf(v, sizeof(v), "%s", *w);
+		if ((colon = strchr(v, ':')))
+			*colon = ' ';
+		if ((error = chancery_event_add(ev, "Withdraws", v)) < 0)
+			goto done;
+	}
+	if (o->none && (error = chancery_event_add(ev, "None", "yes")) < 0)
+		goto done;
+	if (o->note && *o->note &&
+	    (error = chancery_event_set_message(ev, o->note)) < 0)
+		goto done;
+	for (const char *const *a = o->attach; a && *a; a++) {
+		char *data = NULL;
+		size_t size = 0;
+		const char *base = strrchr(*a, '/') ? strrchr(*a, '/') + 1 : *a;
+
+		if ((error = chancery__read_file(&data, &size, *a,
+				CHANCERY_ATTACHMENT_MAX)) < 0)
+			goto done;
+		error = chancery_event_attach(ev, base, data, size);
+		chancery_free(data);
+		if (error < 0)
+			goto done;
+	}
+	snprintf(subject, sizeof(subject), "reply %s %s: received %s", id,
+		o->state, d);
+	if ((error = chancery_event_set_subject(ev, subject)) < 0)
+		goto done;
+	error = chancery__event_commit(repo, ev, reply_extra, &g, NULL);
+	if (!error && late)
+		*late = g.late;
+done:
+	chancery_event_free(ev);
+	return error;
+}
+
+/* ---- status ------------------------------------------------------------------------------ */
+
+static json_t *jdate(const chancery_date *d)
+{
+	char b[11];
+
+	chancery_date_format(b, sizeof(b), d);
+	return json_string(b);
+}
+
+int chancery_campaign_status(char **out, chancery_repository *repo,
+	const char *id, const chancery_date *as_of_in)
+{
+	context x;
+	story_ctx sx;
+	chancery_workflow *w = NULL;
+	chancery_date as_of;
+	wf_dates dates;
+	json_t *root = NULL, *states = NULL, *totals = NULL, *counts = NULL;
+	char *xml = NULL, path[200];
+	size_t size, sent = 0, replied = 0, on_time = 0, late = 0, reminded = 0;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && repo && id);
+	*out = NULL;
+	memset(&sx, 0, sizeof(sx));
+	if (as_of_in)
+		as_of = *as_of_in;
+	else
+		chancery_date_from_time(&as_of, (int64_t)time(NULL));
+	if ((error = context_load(&x, repo, NULL, id)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "campaigns/%s/workflow.xml", id);
+	if ((error = chancery__tree_read(&xml, &size, repo, NULL, path)) < 0 ||
+	    (error = chancery_workflow_load(&w, path, xml, size, NULL, NULL)) < 0 ||
+	    (error = stories_load(&sx, repo, &x)) < 0)
+		goto done;
+	dates.letter = x.c.letter_date;
+	dates.deadline = x.c.deadline;
+	dates.event_start = x.c.event_start;
+	dates.event_end = x.c.event_end;
+	root = json_object();
+	states = json_array();
+	totals = json_object();
+	counts = json_object();
+	if (!root || !states || !totals || !counts) {
+		error = chancery__oom();
+		goto done;
+	}
+	for (size_t r = 0; r < sx.ns; r++) {
+		story *s = &sx.s[r];
+		const chancery_state *st = chancery_registry_state_find(x.reg, s->code);
+		json_t *e = json_object(), *reminders = json_array(),
+			*replies = json_array(), *intents = json_array(),
+			*letter = json_object(), *reply = json_null(),
+			*jsent = json_null();
+		char **cur = NULL;
+		size_t ncur, state = 0;
+		wf_facts f;
+		char ref[120], up[80];
+		size_t i;
+
+		if (!e || !reminders || !replies || !intents || !letter) {
+			json_decref(e);
+			error = chancery__oom();
+			goto done;
+		}
+		ncur = intentions_of(&cur, s, &as_of);
+		memset(&f, 0, sizeof(f));
+		f.announced = ncur;
+		for (size_t k = 0; k < s->nev; k++) {
+			story_event *ev = &s->ev[k];
+			const char *name = ev->kind == EV_LETTERS ? "letter" :
+				ev->kind == EV_SEND ? "send" :
+				ev->kind == EV_REPLY ? "reply" : "remind";
+			long t;
+
+			if (chancery_date_cmp(&ev->date, &as_of) > 0)
+				continue;
+			f.today = &ev->date;
+			f.received = ev->kind == EV_REPLY ? &ev->date : NULL;
+			t = wf_step(w, state, name, &dates, &f);
+			if (t >= 0)
+				state = wf_transition_at(w, (size_t)t)->to;
+			if (ev->kind == EV_SEND)
+				jsent = jdate(&ev->date);
+			if (ev->kind == EV_REMIND)
+				json_array_append_new(reminders, jdate(&ev->date));
+			if (ev->kind == EV_REPLY) {
+				json_t *rj = json_object();
+
+				json_object_set_new(rj, "received", jdate(&ev->date));
+				json_object_set_new(rj, "on_time", json_boolean(!ev->late));
+				json_array_append(replies, rj);
+				json_decref(reply);
+				reply = rj;
+			}
+		}
+		/* time passes */
+		f.today = &as_of;
+		f.received = NULL;
+		for (int guard = 0; guard < 32; guard++) {
+			long t = wf_step(w, state, "time", &dates, &f);
+
+			if (t < 0 || wf_transition_at(w, (size_t)t)->to == state)
+				break;
+			state = wf_transition_at(w, (size_t)t)->to;
+		}
+		for (i = 0; i < ncur; i++) {
+			json_t *it = json_object();
+			const char *sp = strchr(cur[i], ' ');
+
+			json_object_set_new(it, "treaty", json_string(sp ? sp + 1 : cur[i]));
+			json_object_set_new(it, "action", json_stringn(cur[i],
+				sp ? (size_t)(sp - cur[i]) : strlen(cur[i])));
+			json_array_append_new(intents, it);
+		}
+		chancery_free(cur);
+		for (i = 0; x.c.id[i] && i < sizeof(up) - 1; i++)
+			up[i] = (char)(x.c.id[i] >= 'a' && x.c.id[i] <= 'z' ?
+				x.c.id[i] - 32 : x.c.id[i]);
+		up[i] = '\0';
+		snprintf(ref, sizeof(ref), "%s/%s/1", up, s->code);
+		json_object_set_new(letter, "reference", json_string(ref));
+		json_object_set_new(letter, "language",
+			json_string(st ? st->language : "en"));
+		json_object_set_new(e, "code", json_string(s->code));
+		json_object_set_new(e, "workflow_state",
+			json_string(chancery_workflow_state(w, state)));
+		json_object_set_new(e, "letter", letter);
+		json_object_set_new(e, "sent", jsent);
+		json_object_set_new(e, "reply", reply);
+		json_object_set_new(e, "replies", replies);
+		json_object_set_new(e, "intentions", intents);
+		json_object_set_new(e, "reminders", reminders);
+		json_object_set_new(e, "actions", json_array());
+		json_array_append_new(states, e);
+		sent += !json_is_null(jsent);
+		if (!json_is_null(reply)) {
+			replied++;
+			if (json_is_true(json_object_get(json_array_get(replies, 0),
+					"on_time")))
+				on_time++;
+			else
+				late++;
+		}
+		reminded += json_array_size(reminders) > 0;
+		{
+			const char *sn = chancery_workflow_state(w, state);
+			json_t *c = json_object_get(counts, sn);
+
+			json_object_set_new(counts, sn, json_integer(
+				(c ? json_integer_value(c) : 0) + 1));
+		}
+	}
+	json_object_set_new(totals, "recipients", json_integer((json_int_t)sx.ns));
+	json_object_set_new(totals, "sent", json_integer((json_int_t)sent));
+	json_object_set_new(totals, "replied", json_integer((json_int_t)replied));
+	json_object_set_new(totals, "on_time", json_integer((json_int_t)on_time));
+	json_object_set_new(totals, "late", json_integer((json_int_t)late));
+	json_object_set_new(totals, "no_reply",
+		json_integer((json_int_t)(sx.ns - replied)));
+	json_object_set_new(totals, "reminded", json_integer((json_int_t)reminded));
+	json_object_set_new(totals, "workflow_states", counts);
+	counts = NULL;
+	{
+		json_t *c = json_object(), *ev = json_object();
+
+		json_object_set_new(c, "id", json_string(x.c.id));
+		json_object_set_new(c, "title", json_string(x.c.title));
+		json_object_set_new(c, "workflow", json_string(chancery_workflow_name(w)));
+		json_object_set_new(c, "letter_date", jdate(&x.c.letter_date));
+		json_object_set_new(c, "deadline", jdate(&x.c.deadline));
+		json_object_set_new(ev, "start", jdate(&x.c.event_start));
+		json_object_set_new(ev, "end", jdate(&x.c.event_end));
+		json_object_set_new(c, "event", ev);
+		json_object_set_new(root, "version", json_integer(1));
+		json_object_set_new(root, "campaign", c);
+	}
+	json_object_set_new(root, "as_of", jdate(&as_of));
+	json_object_set_new(root, "totals", totals);
+	totals = NULL;
+	json_object_set_new(root, "states", states);
+	states = NULL;
+	{
+		char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		if (!s) {
+			error = chancery__oom();
+			goto done;
+		}
+		*out = chancery__strdup(s);
+		free(s);
+		if (!*out)
+			error = chancery__oom();
+	}
+done:
+	json_decref(root);
+	json_decref(states);
+	json_decref(totals);
+	json_decref(counts);
+	chancery_free(xml);
+	chancery_workflow_free(w);
+	stories_free(&sx);
+	context_free(&x);
 	return error;
 }

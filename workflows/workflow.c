@@ -15,6 +15,7 @@
  * recipients, which is the campaign's business.
  */
 #include "../engine/internal.h"
+#include "workflows.h"
 #include "../engine/embed.h"
 
 #include <pthread.h>
@@ -55,10 +56,6 @@ typedef struct {
 	long line;
 } wf_state;
 
-typedef struct {
-	size_t from, to;
-	char *on;
-} wf_transition;
 
 struct chancery_workflow {
 	char *name;
@@ -140,8 +137,11 @@ void chancery_workflow_free(chancery_workflow *w)
 		return;
 	for (size_t i = 0; i < w->nstates; i++)
 		chancery_free(w->states[i].name);
-	for (size_t i = 0; i < w->ntransitions; i++)
+	for (size_t i = 0; i < w->ntransitions; i++) {
 		chancery_free(w->transitions[i].on);
+		chancery_free(w->transitions[i].guards);
+		chancery_free(w->transitions[i].letter);
+	}
 	chancery_free(w->states);
 	chancery_free(w->transitions);
 	chancery_free(w->name);
@@ -265,32 +265,78 @@ static int build(chancery_workflow *w, xmlDoc *doc, diag *d)
 			if (w->states[fi].final)
 				problem(d, xmlGetLineNo(t), "final state '%s' has a "
 					"transition", w->states[fi].name);
-			for (xmlNode *g = t->children; g; g = g->next) {
-				static const char *cmp[] = { "before", "not-after",
-					"after", "not-before" };
-
-				if (!is_wf(g, "guard"))
-					continue;
-				for (int k = 0; k < 4; k++) {
-					char *v = prop(g, cmp[k]);
-
-					if (v && v[0] >= '0' && v[0] <= '9' &&
-					    !chancery__date_valid(v))
-						problem(d, xmlGetLineNo(g),
-							"guard date '%s' is not a real "
-							"date", v);
-					chancery_free(v);
-				}
-			}
 			if (chancery__grow((void **)&w->transitions, &at,
 					w->ntransitions + 1, sizeof(wf_transition)) < 0)
 				return CHANCERY_ENOMEM;
 			tr = &w->transitions[w->ntransitions++];
+			memset(tr, 0, sizeof(*tr));
 			tr->from = (size_t)fi;
 			tr->to = (size_t)ti;
 			tr->on = prop(t, "on");
 			if (!tr->on)
 				return chancery__oom();
+			for (xmlNode *g = t->children; g; g = g->next) {
+				static const char *cmp[] = { "before", "not-after",
+					"after", "not-before" };
+				wf_guard *gd;
+				char *v;
+
+				if (is_wf(g, "condition")) {
+					v = prop(g, "intentions");
+					tr->intent = !v ? WI_ANY :
+						!strcmp(v, "all-done") ? WI_ALL :
+						!strcmp(v, "some-done") ? WI_SOME : WI_NONE;
+					chancery_free(v);
+					continue;
+				}
+				if (is_wf(g, "action")) {
+					chancery_free(tr->letter);
+					tr->letter = prop(g, "letter");
+					continue;
+				}
+				if (!is_wf(g, "guard"))
+					continue;
+				gd = chancery__realloc(tr->guards,
+					(tr->nguards + 1) * sizeof(wf_guard));
+				if (!gd)
+					return chancery__oom();
+				tr->guards = gd;
+				gd = &tr->guards[tr->nguards++];
+				memset(gd, 0, sizeof(*gd));
+				v = prop(g, "date");
+				gd->date = v && !strcmp(v, "received") ? WD_RECEIVED :
+					v && !strcmp(v, "deposited") ? WD_DEPOSITED :
+					WD_TODAY;
+				chancery_free(v);
+				for (int k = 0; k < 4; k++) {
+					v = prop(g, cmp[k]);
+					if (!v)
+						continue;
+					gd->cmp = (wf_cmp)k;
+					if (!strcmp(v, "letter-date"))
+						gd->ref = WR_LETTER;
+					else if (!strcmp(v, "deadline"))
+						gd->ref = WR_DEADLINE;
+					else if (!strcmp(v, "event-start"))
+						gd->ref = WR_EVENT_START;
+					else if (!strcmp(v, "event-end"))
+						gd->ref = WR_EVENT_END;
+					else if (chancery_date_parse(&gd->fixed, v) == 0)
+						gd->ref = WR_FIXED;
+					else
+						problem(d, xmlGetLineNo(g),
+							"guard date '%s' is not a real "
+							"date", v);
+					chancery_free(v);
+				}
+				v = prop(g, "offset");
+				gd->offset = v ? atoi(v) : 0;
+				chancery_free(v);
+				v = prop(g, "unit");
+				gd->working_days = v && !strcmp(v, "working-days");
+				chancery_free(v);
+			}
+			chancery_error_clear();
 		}
 	}
 	/* every state reachable from the initial one */
@@ -483,4 +529,114 @@ int chancery_workflow_state_is_final(const chancery_workflow *w, size_t i)
 size_t chancery_workflow_transition_count(const chancery_workflow *w)
 {
 	return w->ntransitions;
+}
+
+/* ---- evaluation ------------------------------------------------------------ */
+
+size_t wf_transition_count(const chancery_workflow *w)
+{
+	return w->ntransitions;
+}
+
+const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i)
+{
+	return i < w->ntransitions ? &w->transitions[i] : NULL;
+}
+
+/* Day of the week, 0 = Monday (Sakamoto's rule, redone here). */
+static int weekday(const chancery_date *d)
+{
+	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
+	int y = d->year - (d->month < 3);
+	int sunday0 = (y + y / 4 - y / 100 + y / 400 + t[d->month - 1] + d->day) % 7;
+
+	return (sunday0 + 6) % 7;
+}
+
+static void step_day(chancery_date *d, int dir)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y = d->year;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	int dim = d->month == 2 && leap ? 29 : days[d->month - 1];
+
+	if (dir > 0) {
+		if (++d->day > dim) {
+			d->day = 1;
+			if (++d->month > 12) {
+				d->month = 1;
+				d->year++;
+			}
+		}
+	} else if (--d->day < 1) {
+		if (--d->month < 1) {
+			d->month = 12;
+			d->year--;
+		}
+		y = d->year;
+		leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		d->day = d->month == 2 && leap ? 29 : days[d->month - 1];
+	}
+}
+
+void wf_add_days(chancery_date *out, const chancery_date *d, int n,
+	bool working)
+{
+	int dir = n < 0 ? -1 : 1;
+
+	*out = *d;
+	for (int left = n < 0 ? -n : n; left > 0;) {
+		step_day(out, dir);
+		if (!working || weekday(out) < 5)
+			left--;
+	}
+}
+
+static bool guard_holds(const wf_guard *g, const wf_dates *dates,
+	const wf_facts *f)
+{
+	const chancery_date *x = g->date == WD_TODAY ? f->today :
+		g->date == WD_RECEIVED ? f->received : f->deposited;
+	chancery_date ref;
+	int c;
+
+	if (!x)
+		return false;
+	switch (g->ref) {
+	case WR_FIXED: ref = g->fixed; break;
+	case WR_LETTER: ref = dates->letter; break;
+	case WR_DEADLINE: ref = dates->deadline; break;
+	case WR_EVENT_START: ref = dates->event_start; break;
+	default: ref = dates->event_end; break;
+	}
+	if (g->offset)
+		wf_add_days(&ref, &ref, g->offset, g->working_days);
+	c = chancery_date_cmp(x, &ref);
+	switch (g->cmp) {
+	case WC_BEFORE: return c < 0;
+	case WC_NOT_AFTER: return c <= 0;
+	case WC_AFTER: return c > 0;
+	default: return c >= 0;
+	}
+}
+
+long wf_step(const chancery_workflow *w, size_t state, const char *event,
+	const wf_dates *dates, const wf_facts *f)
+{
+	for (size_t i = 0; i < w->ntransitions; i++) {
+		const wf_transition *t = &w->transitions[i];
+		bool ok = t->from == state && !strcmp(t->on, event);
+
+		for (size_t g = 0; ok && g < t->nguards; g++)
+			ok = guard_holds(&t->guards[g], dates, f);
+		if (ok && t->intent == WI_ALL)
+			ok = f->announced && f->done >= f->announced;
+		if (ok && t->intent == WI_SOME)
+			ok = f->done && f->done < f->announced;
+		if (ok && t->intent == WI_NONE)
+			ok = !f->done;
+		if (ok)
+			return (long)i;
+	}
+	return -1;
 }

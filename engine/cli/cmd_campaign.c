@@ -8,6 +8,8 @@
  */
 #include "cli.h"
 
+#include <jansson.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,6 +155,163 @@ int cmd_letters(int argc, char **argv)
 		printf("Generated %zu letter%s (%zu new or changed), commit %.12s\n",
 			r.letters, r.letters == 1 ? "" : "s", r.changed, r.commit);
 	}
+	chancery_repository_free(repo);
+	return code;
+}
+
+int cmd_send(int argc, char **argv)
+{
+	cli_args a;
+	chancery_repository *repo = NULL;
+	chancery_date d;
+	bool given;
+	size_t n = 0;
+	int code, error;
+
+	if ((code = cli_parse(&a, cli_find("send"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if ((code = cli_date(&d, &given, &a, "date")) != 0)
+		return code;
+	if (!given)
+		return cli_error(EXIT_USAGE, "send: --date is required");
+	if ((code = cli_open(&repo, &a)) != 0)
+		return code;
+	error = chancery_campaign_send(&n, repo, a.args[0], &d,
+		cli_opt_value(&a, "state"));
+	if (error == CHANCERY_EUNCHANGED)
+		printf("%s\n", chancery_error_last()->message);
+	else if (error < 0)
+		code = cli_fail(error);
+	else
+		printf("Recorded the dispatch of %zu letter%s\n", n, n == 1 ? "" : "s");
+	chancery_repository_free(repo);
+	return code;
+}
+
+int cmd_reply(int argc, char **argv)
+{
+	cli_args a;
+	chancery_reply_options o = CHANCERY_REPLY_OPTIONS_INIT;
+	chancery_repository *repo = NULL;
+	const char *intends[CLI_MAX_MULTI + 1], *withdraws[CLI_MAX_MULTI + 1],
+		*attach[CLI_MAX_MULTI + 1];
+	bool given;
+	int late = 0, code, error;
+
+	if ((code = cli_parse(&a, cli_find("reply"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if ((code = cli_date(&o.received, &given, &a, "received")) != 0)
+		return code;
+	if (!given)
+		return cli_error(EXIT_USAGE, "reply: --received is required");
+	for (int i = 0; i < cli_opt_count(&a, "intends"); i++)
+		intends[i] = cli_opt_nth(&a, "intends", i);
+	intends[cli_opt_count(&a, "intends")] = NULL;
+	for (int i = 0; i < cli_opt_count(&a, "withdraw"); i++)
+		withdraws[i] = cli_opt_nth(&a, "withdraw", i);
+	withdraws[cli_opt_count(&a, "withdraw")] = NULL;
+	for (int i = 0; i < cli_opt_count(&a, "attach"); i++)
+		attach[i] = cli_opt_nth(&a, "attach", i);
+	attach[cli_opt_count(&a, "attach")] = NULL;
+	o.state = a.args[1];
+	o.intends = intends;
+	o.withdraws = withdraws;
+	o.attach = attach;
+	o.none = cli_opt_count(&a, "none") > 0;
+	o.note = cli_opt_value(&a, "note");
+	if ((code = cli_open(&repo, &a)) != 0)
+		return code;
+	if ((error = chancery_campaign_reply(&late, repo, a.args[0], &o)) < 0)
+		code = cli_fail(error);
+	else
+		printf("Recorded the reply of %s%s\n", o.state,
+			late ? " (late: after the deadline)" : "");
+	chancery_repository_free(repo);
+	return code;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	cli_args a;
+	cli_format fmt;
+	chancery_repository *repo = NULL;
+	chancery_date d;
+	bool given;
+	char *json = NULL;
+	json_t *root = NULL;
+	FILE *out = stdout;
+	const char *path;
+	int code, error;
+
+	if ((code = cli_parse(&a, cli_find("status"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if ((code = cli_format_of(&fmt, &a, (1u << FMT_TABLE) | (1u << FMT_CSV) |
+			(1u << FMT_JSON), FMT_TABLE)) != 0 ||
+	    (code = cli_date(&d, &given, &a, "as-of")) != 0)
+		return code;
+	if ((code = cli_open(&repo, &a)) != 0)
+		return code;
+	if ((error = chancery_campaign_status(&json, repo, a.args[0],
+			given ? &d : NULL)) < 0) {
+		code = cli_fail(error);
+		goto done;
+	}
+	path = cli_opt_value(&a, "output");
+	if (path && !(out = fopen(path, "w"))) {
+		code = cli_error(EXIT_INVALID, "-o '%s': cannot write", path);
+		goto done;
+	}
+	if (fmt == FMT_JSON) {
+		fprintf(out, "%s\n", json);
+	} else {
+		static const char *const cols[] = { "code", "workflow_state",
+			"sent", "received", "on_time", "intentions", "reminders" };
+		cli_table *t = cli_table_new(fmt, "states", 7, cols);
+		json_t *s;
+		size_t i;
+
+		root = json_loads(json, 0, NULL);
+		json_array_foreach(json_object_get(root, "states"), i, s) {
+			json_t *r = json_object_get(s, "reply");
+			char n[16], m[16];
+			const char *row[7];
+
+			snprintf(n, sizeof(n), "%zu",
+				json_array_size(json_object_get(s, "intentions")));
+			snprintf(m, sizeof(m), "%zu",
+				json_array_size(json_object_get(s, "reminders")));
+			row[0] = json_string_value(json_object_get(s, "code"));
+			row[1] = json_string_value(json_object_get(s, "workflow_state"));
+			row[2] = json_string_value(json_object_get(s, "sent"));
+			row[3] = r ? json_string_value(json_object_get(r, "received")) : NULL;
+			row[4] = json_is_object(r) ? (json_is_true(json_object_get(r,
+				"on_time")) ? "yes" : "no") : NULL;
+			row[5] = n;
+			row[6] = m;
+			cli_table_row(t, row);
+		}
+		if (fmt == FMT_TABLE) {
+			json_t *tot = json_object_get(root, "totals");
+
+			fprintf(out, "%s as of %s: %lld recipients, %lld sent, %lld "
+				"replied (%lld on time, %lld late), %lld reminded\n\n",
+				json_string_value(json_object_get(json_object_get(root,
+					"campaign"), "id")),
+				json_string_value(json_object_get(root, "as_of")),
+				(long long)json_integer_value(json_object_get(tot, "recipients")),
+				(long long)json_integer_value(json_object_get(tot, "sent")),
+				(long long)json_integer_value(json_object_get(tot, "replied")),
+				(long long)json_integer_value(json_object_get(tot, "on_time")),
+				(long long)json_integer_value(json_object_get(tot, "late")),
+				(long long)json_integer_value(json_object_get(tot, "reminded")));
+		}
+		cli_table_print(t, out);
+	}
+done:
+	if (out && out != stdout)
+		fclose(out);
+	json_decref(root);
+	chancery_free(json);
 	chancery_repository_free(repo);
 	return code;
 }

@@ -32,6 +32,9 @@ int cmd_render(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_letters(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_reply(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -110,6 +113,25 @@ static const cli_opt opts_letters[] = {
 	{ "dry-run", 0, NULL, false, "render every letter, report problems, record nothing" },
 	AUTHOR_OPT,
 	{ 0 } };
+static const cli_opt opts_send[] = {
+	{ "date", 0, "DATE", false, "the day the letters went out" },
+	{ "state", 0, "STATE", false, "only this State's letter" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_reply[] = {
+	{ "received", 0, "DATE", false, "the day the reply came in" },
+	{ "intends", 0, "ACTION:TREATY", true, "an announced action: sign, ratify, accept, approve or accede (repeatable)" },
+	{ "withdraw", 0, "ACTION:TREATY", true, "take back an intention an earlier reply announced (repeatable)" },
+	{ "none", 0, NULL, false, "the reply announces no action" },
+	{ "note", 0, "TEXT", false, "free text recorded with the reply" },
+	{ "attach", 0, "FILE", true, "archive the reply's scan or note verbale (repeatable)" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_status[] = {
+	{ "as-of", 0, "DATE", false, "the status on that day (default: today)" },
+	FORMAT_OPT("table (default), csv or json"),
+	{ "output", 'o', "FILE", false, "write to FILE instead of standard output" },
+	{ 0 } };
 static const cli_opt opts_help[] = {
 	{ "commands", 0, NULL, false, "list the command names, one a line (for scripts)" },
 	{ 0 } };
@@ -138,6 +160,12 @@ static const cli_cmd commands[] = {
 	  "chancery campaign open ID --workflow W --letter-date D --deadline D --event D..D --featured L", opts_campaign, 2, 2 },
 	{ "letters", cmd_letters, "generate a campaign's personalized letters",
 	  "chancery letters generate CAMPAIGN [--state S] [--dry-run] | data CAMPAIGN STATE", opts_letters, 2, 3 },
+	{ "send", cmd_send, "record the dispatch of a campaign's letters",
+	  "chancery send CAMPAIGN --date DATE [--state STATE]", opts_send, 1, 1 },
+	{ "reply", cmd_reply, "record a State's reply to a campaign",
+	  "chancery reply CAMPAIGN STATE --received DATE --intends ACTION:TREATY...", opts_reply, 2, 2 },
+	{ "status", cmd_status, "where every recipient of a campaign stands",
+	  "chancery status CAMPAIGN [--as-of DATE] [--format FORMAT]", opts_status, 1, 1 },
 	{ "workflow", cmd_workflow, "check workflow definitions, list and show the shipped ones",
 	  "chancery workflow check FILE... | list | show NAME", opts_none, 1, 16 },
 	{ "render", cmd_render, "documents from a template (ODT or text) and data (JSON, CSV, TSV)",

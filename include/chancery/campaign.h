@@ -78,6 +78,49 @@ int chancery_letters_generate(chancery_letters_result *result,
 	chancery_repository *repo, const char *campaign,
 	const chancery_letters_options *opts);
 
+/**
+ * Record the dispatch of a campaign's letters on `date` (to `state` only,
+ * or to every recipient whose letter is not sent yet): one commit.
+ * `sent` (may be NULL) gets how many.
+ */
+int chancery_campaign_send(size_t *sent, chancery_repository *repo,
+	const char *campaign, const chancery_date *date, const char *state);
+
+#define CHANCERY_REPLY_OPTIONS_VERSION 1
+
+typedef struct {
+	unsigned int version;
+	const char *state;
+	chancery_date received;
+	/** "ACTION:TREATY" (sign, ratify, accept, approve, accede), NULL-terminated */
+	const char *const *intends;
+	/** earlier intentions this reply takes back, same form */
+	const char *const *withdraws;
+	int none;                /**< the reply announces no action */
+	const char *note;        /**< free text, or NULL */
+	const char *const *attach; /**< files to archive with it, NULL-terminated */
+} chancery_reply_options;
+
+#define CHANCERY_REPLY_OPTIONS_INIT { CHANCERY_REPLY_OPTIONS_VERSION }
+
+/**
+ * Record a reply: checked against the registry and the State's
+ * participation as of the reply's date (ratifying what was never signed,
+ * signing a treaty closed for signature or that takes no signature,
+ * joining a treaty the State is a party to are refused with the reason).
+ * A reply after the deadline is recorded and marked late. *late (may be
+ * NULL) tells which.
+ */
+int chancery_campaign_reply(int *late, chancery_repository *repo,
+	const char *campaign, const chancery_reply_options *opts);
+
+/**
+ * The status of a campaign as of a date (NULL: today in UTC) as JSON text
+ * (docs/status-format.md, "version": 1); the caller frees *out.
+ */
+int chancery_campaign_status(char **out, chancery_repository *repo,
+	const char *campaign, const chancery_date *as_of);
+
 /** Write a date in a language: "1 September 2004", "1er septembre 2004",
  * "1 de septiembre de 2004". */
 void chancery_date_write(char *buf, size_t size, const chancery_date *date,

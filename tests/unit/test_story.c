@@ -1,0 +1,237 @@
+/*
+ * test_story.c - a scripted Focus 2004 campaign: letters sent, replies on
+ * time, late and missing, a State writing again, intentions checked
+ * against participation and signature rules, and the status at several
+ * dates checked field by field.
+ */
+#include "testkit.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static chancery_date D(const char *s)
+{
+	chancery_date d;
+
+	assert_int_equal(chancery_date_parse(&d, s), 0);
+	return d;
+}
+
+static int setup(void **state)
+{
+	tk_fixture *f;
+	chancery_campaign_options o = CHANCERY_CAMPAIGN_OPTIONS_INIT;
+	chancery_letters_result r;
+
+	tk_setup_sample(state);
+	f = *state;
+	o.id = "focus2004";
+	o.title = "Focus 2004: Treaties on the Protection of Civilians";
+	o.workflow = "treaty-event";
+	o.featured = "focus2004";
+	o.letter_date = D("2004-03-12");
+	o.deadline = D("2004-09-01");
+	o.event_start = D("2004-09-21");
+	o.event_end = D("2004-09-24");
+	assert_int_equal(chancery_campaign_open(f->repo, &o), 0);
+	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", NULL), 0);
+	return 0;
+}
+
+static int reply(tk_fixture *f, const char *state, const char *received,
+	const char *const *intends, const char *const *withdraws, int none)
+{
+	chancery_reply_options o = CHANCERY_REPLY_OPTIONS_INIT;
+
+	o.state = state;
+	o.received = D(received);
+	o.intends = intends;
+	o.withdraws = withdraws;
+	o.none = none;
+	return chancery_campaign_reply(NULL, f->repo, "focus2004", &o);
+}
+
+static json_t *status(tk_fixture *f, const char *as_of)
+{
+	chancery_date d = D(as_of);
+	char *text = NULL;
+	json_t *j;
+
+	if (chancery_campaign_status(&text, f->repo, "focus2004", &d) < 0)
+		fail_msg("status: %s", chancery_error_last()->message);
+	j = json_loads(text, 0, NULL);
+	chancery_free(text);
+	assert_non_null(j);
+	return j;
+}
+
+static json_t *state_of(json_t *st, const char *code)
+{
+	size_t i;
+	json_t *s;
+
+	json_array_foreach(json_object_get(st, "states"), i, s)
+		if (!strcmp(json_string_value(json_object_get(s, "code")), code))
+			return s;
+	fail_msg("no %s", code);
+	return NULL;
+}
+
+static const char *wstate(json_t *st, const char *code)
+{
+	return json_string_value(json_object_get(state_of(st, code), "workflow_state"));
+}
+
+static long long total(json_t *st, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(st, "totals"), key));
+}
+
+static void test_campaign_story(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_date sent = D("2004-03-15");
+	size_t n;
+	json_t *st;
+	const char *lbr1[] = { "ratify:XVIII-10", "sign:IV-11-b", NULL };
+	const char *lbr2[] = { "sign:IV-13", NULL };
+	const char *lbr2w[] = { "sign:IV-11-b", NULL };
+	const char *che[] = { "ratify:XVIII-12", NULL };
+	const char *v5[] = { "accede:V-5", NULL };
+
+	assert_int_equal(chancery_campaign_send(&n, f->repo, "focus2004", &sent, NULL), 0);
+	assert_int_equal(n, 192);
+	assert_int_equal(chancery_campaign_send(&n, f->repo, "focus2004", &sent, NULL),
+		CHANCERY_EUNCHANGED);
+	/* on time, late, a second letter, no action */
+	assert_int_equal(reply(f, "LBR", "2004-08-20", lbr1, NULL, 0), 0);
+	assert_int_equal(reply(f, "CHE", "2004-09-10", che, NULL, 0), 0);
+	if (reply(f, "LBR", "2004-08-25", lbr2, lbr2w, 0) < 0)
+		fail_msg("%s", chancery_error_last()->message);
+	if (reply(f, "DEU", "2004-07-01", NULL, NULL, 1) < 0)
+		fail_msg("%s", chancery_error_last()->message);
+	/* a treaty that takes no signature (V-5) is acceded to directly;
+	 * a State already party to it cannot join again */
+	assert_int_equal(reply(f, "AFG", "2004-07-02", v5, NULL, 0), 0);
+	{
+		const char *sign_v5[] = { "sign:V-5", NULL };
+
+		assert_int_equal(reply(f, "AFG", "2004-07-03", sign_v5, NULL, 0),
+			CHANCERY_EINVALID);
+		assert_non_null(strstr(chancery_error_last()->message,
+			"takes no signature"));
+		assert_int_equal(reply(f, "USA", "2004-07-03", v5, NULL, 0),
+			CHANCERY_EINVALID);
+		assert_non_null(strstr(chancery_error_last()->message,
+			"USA is already a party to V-5"));
+	}
+
+	st = status(f, "2004-03-14");
+	assert_string_equal(wstate(st, "LBR"), "drafted");
+	assert_true(json_is_null(json_object_get(state_of(st, "LBR"), "sent")));
+	json_decref(st);
+
+	st = status(f, "2004-08-24");
+	assert_string_equal(wstate(st, "LBR"), "replied-on-time");
+	assert_string_equal(wstate(st, "CHE"), "invited");
+	assert_string_equal(wstate(st, "DEU"), "replied-on-time");
+	assert_string_equal(json_string_value(json_object_get(state_of(st, "LBR"), "sent")),
+		"2004-03-15");
+	assert_int_equal(json_array_size(json_object_get(state_of(st, "LBR"), "intentions")), 2);
+	assert_int_equal(total(st, "replied"), 3);
+	json_decref(st);
+
+	st = status(f, "2004-09-05");
+	{
+		json_t *lbr = state_of(st, "LBR"), *it = json_object_get(lbr, "intentions");
+
+		/* the later letter added IV-13 and withdrew IV-11-b */
+		assert_int_equal(json_array_size(it), 2);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(it, 0),
+			"treaty")), "XVIII-10");
+		assert_string_equal(json_string_value(json_object_get(json_array_get(it, 1),
+			"treaty")), "IV-13");
+		assert_int_equal(json_array_size(json_object_get(lbr, "replies")), 2);
+		assert_true(json_is_true(json_object_get(json_object_get(lbr, "reply"), "on_time")));
+	}
+	assert_string_equal(wstate(st, "CHE"), "overdue");
+	assert_string_equal(wstate(st, "FRA"), "overdue");
+	assert_int_equal(total(st, "no_reply"), 189);
+	json_decref(st);
+
+	st = status(f, "2004-09-22");
+	assert_string_equal(wstate(st, "CHE"), "replied-late");
+	assert_false(json_is_true(json_object_get(json_object_get(state_of(st, "CHE"),
+		"reply"), "on_time")));
+	assert_int_equal(total(st, "late"), 1);
+	assert_int_equal(total(st, "on_time"), 3);
+	assert_int_equal(total(st, "sent"), 192);
+	assert_string_equal(json_string_value(json_object_get(st, "as_of")), "2004-09-22");
+	json_decref(st);
+
+	st = status(f, "2004-10-01");
+	assert_string_equal(wstate(st, "LBR"), "no-action");   /* no deposit yet */
+	assert_string_equal(wstate(st, "FRA"), "no-action");
+	json_decref(st);
+	assert_int_equal(tk_sh("cd %s && git fsck --strict >/dev/null 2>&1", f->dir), 0);
+}
+
+static void test_refused_replies(void **state)
+{
+	tk_fixture *f = *state;
+	char before[41], after[41];
+	static const struct { const char *state, *date, *intent, *want; } cases[] = {
+		{ "LBR", "2004-08-20", "ratify:IV-13", "never signed IV-13" },
+		{ "LBR", "2004-08-20", "sign:XVIII-12", "closed for signature on 2002-12-12" },
+		{ "FRA", "2004-08-20", "sign:IV-4", "already a party" },
+		{ "LBR", "2004-08-20", "accede:IV-4", "has signed it; ratify it instead" },
+		{ "LBR", "2004-08-20", "sign:XVIII-13", NULL }, /* open until 2004-06-30 */
+		{ "LBR", "2004-08-20", "enjoy:IV-4", "the action is sign, ratify" },
+		{ "LBR", "2004-08-20", "ratify:IV-99", "unknown treaty 'IV-99'" },
+		{ "LBR", "2004-03-01", "ratify:IV-4", "before the letter date" },
+		{ "QQQ", "2004-08-20", "ratify:IV-4", "unknown State 'QQQ'" },
+	};
+
+	chancery_repository_head(before, f->repo);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *in[] = { cases[i].intent, NULL };
+		const char *want = cases[i].want ? cases[i].want :
+			"closed for signature on 2004-06-30";
+
+		assert_int_equal(reply(f, cases[i].state, cases[i].date, in, NULL, 0),
+			CHANCERY_EINVALID);
+		if (!strstr(chancery_error_last()->message, want))
+			fail_msg("case %zu: '%s' lacks '%s'", i,
+				chancery_error_last()->message, want);
+	}
+	{
+		const char *w[] = { "sign:IV-9", NULL };
+
+		assert_int_equal(reply(f, "LBR", "2004-08-20", NULL, w, 0), CHANCERY_EINVALID);
+		assert_non_null(strstr(chancery_error_last()->message, "never announced"));
+		assert_int_equal(reply(f, "LBR", "2004-08-20", NULL, NULL, 0), CHANCERY_EINVALID);
+	}
+	{
+		chancery_reply_options o = CHANCERY_REPLY_OPTIONS_INIT;
+
+		o.state = "LBR";
+		o.received = D("2004-08-20");
+		o.none = 1;
+		assert_int_equal(chancery_campaign_reply(NULL, f->repo, "nope", &o),
+			CHANCERY_ENOTFOUND);
+	}
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_campaign_story, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_replies, setup, tk_teardown),
+	};
+
+	chancery_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
