@@ -1020,6 +1020,7 @@ typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND } story_kind;
 typedef struct {
 	story_kind kind;
 	chancery_date date;
+	bool acknowledged;  /* reply: an acknowledgment was generated */
 	size_t seq;        /* order of recording, to keep equal dates stable */
 	char **intends;    /* reply: "action treaty" */
 	size_t nintends;
@@ -1101,12 +1102,35 @@ static int story_cb(const chancery_event *ev, void *payload)
 		return 0;
 	chancery_event_date(&e.date, ev);
 	e.seq = x->seq++;
+	/* a batch of letters without State fields concerns everyone; any
+	 * other event only the States it names */
+	all = e.kind == EV_LETTERS;
 	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
 		const char *k, *v;
 
 		chancery_event_field(&k, &v, ev, i);
 		if (!strcmp(k, "State"))
 			all = false;
+	}
+	if (e.kind == EV_REMIND) {
+		/* "Acknowledges: CODE YYYY-MM-DD" marks a reply acknowledged */
+		for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
+			const char *k, *v;
+			story *s;
+			chancery_date d;
+
+			chancery_event_field(&k, &v, ev, i);
+			if (strcmp(k, "Acknowledges") || strlen(v) != 14)
+				continue;
+			if (!(s = story_of(x, (char[4]){ v[0], v[1], v[2], 0 })) ||
+			    chancery_date_parse(&d, v + 4) < 0)
+				continue;
+			chancery_error_clear();
+			for (size_t k2 = 0; k2 < s->nev; k2++)
+				if (s->ev[k2].kind == EV_REPLY &&
+				    !chancery_date_cmp(&s->ev[k2].date, &d))
+					s->ev[k2].acknowledged = true;
+		}
 	}
 	for (size_t r = 0; r < x->ns; r++) {
 		story *s = &x->s[r];
@@ -1773,5 +1797,297 @@ done:
 	chancery_workflow_free(w);
 	stories_free(&sx);
 	context_free(&x);
+	return error;
+}
+
+/* ---- reminders and acknowledgments ----------------------------------------------------- */
+
+/* Replay a story up to as_of; for each event, `each` (may be NULL) gets
+ * the transition taken (-1: none). Returns the state. */
+static size_t replay(const chancery_workflow *w, story *s, const wf_dates *dates,
+	const chancery_date *as_of, size_t announced,
+	void (*each)(story_event *e, long t, void *p), void *p)
+{
+	wf_facts f;
+	size_t state = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.announced = announced;
+	for (size_t k = 0; k < s->nev; k++) {
+		story_event *ev = &s->ev[k];
+		const char *name = ev->kind == EV_LETTERS ? "letter" :
+			ev->kind == EV_SEND ? "send" :
+			ev->kind == EV_REPLY ? "reply" : "remind";
+		long t;
+
+		if (chancery_date_cmp(&ev->date, as_of) > 0)
+			continue;
+		f.today = &ev->date;
+		f.received = ev->kind == EV_REPLY ? &ev->date : NULL;
+		t = wf_step(w, state, name, dates, &f);
+		if (t >= 0)
+			state = wf_transition_at(w, (size_t)t)->to;
+		if (each)
+			each(ev, t, p);
+	}
+	f.today = as_of;
+	f.received = NULL;
+	for (int guard = 0; guard < 32; guard++) {
+		long t = wf_step(w, state, "time", dates, &f);
+
+		if (t < 0 || wf_transition_at(w, (size_t)t)->to == state)
+			break;
+		state = wf_transition_at(w, (size_t)t)->to;
+	}
+	return state;
+}
+
+typedef struct {
+	const chancery_workflow *w;
+	story_event **acks;   /* replies to acknowledge */
+	size_t nacks, aacks;
+} ack_scan;
+
+static void find_acks(story_event *e, long t, void *p)
+{
+	ack_scan *a = p;
+	const wf_transition *tr;
+
+	if (e->kind != EV_REPLY || e->acknowledged || t < 0)
+		return;
+	tr = wf_transition_at(a->w, (size_t)t);
+	if (!tr->letter || strcmp(tr->letter, "acknowledgment"))
+		return;
+	if (chancery__grow((void **)&a->acks, &a->aacks, a->nacks + 1,
+			sizeof(story_event *)) < 0)
+		return;
+	a->acks[a->nacks++] = e;
+}
+
+typedef struct {
+	const char *id;
+	const chancery_date *as_of;
+	chancery_repository *repo;
+	size_t reminders, acks;
+} remind_ctx;
+
+static int render_letter(void **odt, size_t *size, chancery_repository *repo,
+	git_tree *base, const char *id, const char *kind, const char *lang,
+	json_t *data)
+{
+	char path[200], *tpl = NULL;
+	size_t tsize;
+	chancery_template *t = NULL;
+	chancery_template_options to = CHANCERY_TEMPLATE_OPTIONS_INIT;
+	int error;
+
+	snprintf(path, sizeof(path), "campaigns/%s/templates/%s-%s.odt", id,
+		kind, lang);
+	if ((error = chancery__tree_read(&tpl, &tsize, repo, base, path)) < 0)
+		return error;
+	to.name = path;
+	if ((error = chancery_template_load_odt(&t, tpl, tsize, &to)) == 0)
+		error = chancery_template_render_odt(odt, size, t,
+			(chancery_data *)data);
+	chancery_template_free(t);
+	chancery_free(tpl);
+	return error;
+}
+
+static int remind_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	remind_ctx *g = payload;
+	context x;
+	story_ctx sx;
+	chancery_workflow *w = NULL;
+	wf_dates dates;
+	char *xml = NULL, path[200], today[11];
+	size_t size;
+	int error;
+
+	(void)head;
+	memset(&sx, 0, sizeof(sx));
+	g->reminders = g->acks = 0;
+	chancery_date_format(today, sizeof(today), g->as_of);
+	if ((error = context_load(&x, g->repo, base, g->id)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "campaigns/%s/workflow.xml", g->id);
+	if ((error = chancery__tree_read(&xml, &size, g->repo, base, path)) < 0 ||
+	    (error = chancery_workflow_load(&w, path, xml, size, NULL, NULL)) < 0 ||
+	    (error = stories_load(&sx, g->repo, &x)) < 0)
+		goto done;
+	dates.letter = x.c.letter_date;
+	dates.deadline = x.c.deadline;
+	dates.event_start = x.c.event_start;
+	dates.event_end = x.c.event_end;
+	for (size_t r = 0; r < sx.ns; r++) {
+		story *s = &sx.s[r];
+		const chancery_state *st = chancery_registry_state_find(x.reg, s->code);
+		char **cur = NULL;
+		size_t ncur = intentions_of(&cur, s, g->as_of), state;
+		ack_scan a = { w, NULL, 0, 0 };
+		wf_facts f;
+		long t;
+
+		chancery_free(cur);
+		if (!st)
+			continue;
+		state = replay(w, s, &dates, g->as_of, ncur, find_acks, &a);
+		memset(&f, 0, sizeof(f));
+		f.today = g->as_of;
+		t = wf_step(w, state, "remind", &dates, &f);
+		if (t >= 0 && wf_transition_at(w, (size_t)t)->letter) {
+			json_t *data = NULL, *inv = json_object(), *letter;
+			void *odt = NULL;
+			char buf[64], ref[120];
+
+			if ((error = build_data(&data, &x.c, x.reg, x.featured,
+					x.nfeat, st, 1)) < 0) {
+				json_decref(inv);
+				chancery_free(a.acks);
+				goto done;
+			}
+			letter = json_object_get(data, "letter");
+			json_object_set(inv, "date", json_object_get(letter, "date"));
+			json_object_set(inv, "reference",
+				json_object_get(letter, "reference"));
+			json_object_set_new(data, "invitation", inv);
+			chancery_date_write(buf, sizeof(buf), g->as_of, st->language);
+			json_object_set_new(letter, "date", json_string(buf));
+			snprintf(ref, sizeof(ref), "%s-R%s",
+				json_string_value(json_object_get(inv, "reference")), today);
+			json_object_set_new(letter, "reference", json_string(ref));
+			error = render_letter(&odt, &size, g->repo, base, g->id,
+				wf_transition_at(w, (size_t)t)->letter, st->language, data);
+			json_decref(data);
+			if (error < 0) {
+				chancery_free(a.acks);
+				goto done;
+			}
+			snprintf(path, sizeof(path), "campaigns/%s/reminders/%s-%s.odt",
+				g->id, s->code, today);
+			if ((error = chancery_changeset_add_owned(cs, path, odt, size)) < 0 ||
+			    (!chancery_event_get(ev, "Reminded") &&
+			     (error = chancery_event_add(ev, "State", s->code)) < 0)) {
+				chancery_free(a.acks);
+				goto done;
+			}
+			g->reminders++;
+		}
+		for (size_t k = 0; k < a.nacks; k++) {
+			story_event *re = a.acks[k];
+			json_t *data = NULL, *reply = json_object(), *intents = json_array();
+			char **after = NULL, d[11], buf[64], key[20];
+			size_t nafter = intentions_of(&after, s, &re->date);
+			void *odt = NULL;
+
+			if ((error = build_data(&data, &x.c, x.reg, x.featured,
+					x.nfeat, st, 1)) < 0) {
+				chancery_free(after);
+				json_decref(reply);
+				json_decref(intents);
+				chancery_free(a.acks);
+				goto done;
+			}
+			for (size_t i = 0; i < nafter; i++) {
+				const char *sp = strchr(after[i], ' ');
+				const chancery_treaty *tr = sp ?
+					chancery_registry_treaty_find(x.reg, sp + 1) : NULL;
+				char code[16];
+				json_t *it = json_object();
+
+				if (!tr)
+					continue;
+				snprintf(code, sizeof(code), "%.*s", (int)(sp - after[i]),
+					after[i]);
+				json_object_set_new(it, "id", json_string(tr->id));
+				json_object_set_new(it, "title", json_string(
+					lang_index(st->language) == 1 && tr->title_fr[0] ?
+					tr->title_fr : tr->title));
+				json_object_set_new(it, "short_title", json_string(
+					tr->short_title[0] ? tr->short_title : tr->id));
+				json_object_set_new(it, "action_code", json_string(code));
+				json_object_set_new(it, "action", json_string(
+					!strcmp(code, "accept") || !strcmp(code, "approve") ?
+					code : action_word(code, st->language)));
+				json_array_append_new(intents, it);
+			}
+			chancery_free(after);
+			chancery_date_write(buf, sizeof(buf), &re->date, st->language);
+			json_object_set_new(reply, "received", json_string(buf));
+			json_object_set_new(data, "reply", reply);
+			json_object_set_new(data, "intentions_count",
+				json_integer((json_int_t)json_array_size(intents)));
+			json_object_set_new(data, "intentions", intents);
+			chancery_date_write(buf, sizeof(buf), g->as_of, st->language);
+			json_object_set_new(json_object_get(data, "letter"), "date",
+				json_string(buf));
+			error = render_letter(&odt, &size, g->repo, base, g->id,
+				"acknowledgment", st->language, data);
+			json_decref(data);
+			if (error < 0) {
+				chancery_free(a.acks);
+				goto done;
+			}
+			chancery_date_format(d, sizeof(d), &re->date);
+			snprintf(path, sizeof(path),
+				"campaigns/%s/acknowledgments/%s-%s.odt", g->id, s->code, d);
+			snprintf(key, sizeof(key), "%s %s", s->code, d);
+			if ((error = chancery_changeset_add_owned(cs, path, odt, size)) < 0 ||
+			    (!chancery_event_get(ev, "Reminded") &&
+			     (error = chancery_event_add(ev, "Acknowledges", key)) < 0)) {
+				chancery_free(a.acks);
+				goto done;
+			}
+			g->acks++;
+		}
+		chancery_free(a.acks);
+	}
+	if (!g->reminders && !g->acks) {
+		error = chancery__error(CHANCERY_EUNCHANGED,
+			"nothing is due on %s", today);
+		goto done;
+	}
+	if (!chancery_event_get(ev, "Reminded")) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%zu", g->reminders);
+		error = chancery_event_add(ev, "Reminded", n);
+	}
+done:
+	chancery_free(xml);
+	chancery_workflow_free(w);
+	stories_free(&sx);
+	context_free(&x);
+	return error;
+}
+
+int chancery_campaign_remind(size_t *reminders, size_t *acks,
+	chancery_repository *repo, const char *id, const chancery_date *as_of)
+{
+	remind_ctx g = { id, as_of, repo, 0, 0 };
+	chancery_event *ev = NULL;
+	char d[11], subject[200];
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && id && as_of);
+	if (!id_valid(id))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a campaign id", id);
+	chancery_date_format(d, sizeof(d), as_of);
+	snprintf(subject, sizeof(subject), "remind %s: what is due on %s", id, d);
+	if ((error = chancery_event_new(&ev, "remind")) < 0 ||
+	    (error = chancery_event_add(ev, "Campaign", id)) < 0 ||
+	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
+	    (error = chancery_event_set_subject(ev, subject)) < 0)
+		goto done;
+	error = chancery__event_commit(repo, ev, remind_extra, &g, NULL);
+	if (reminders)
+		*reminders = g.reminders;
+	if (acks)
+		*acks = g.acks;
+done:
+	chancery_event_free(ev);
 	return error;
 }

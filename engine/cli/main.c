@@ -35,6 +35,7 @@ int cmd_letters(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_reply(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_remind(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -127,6 +128,10 @@ static const cli_opt opts_reply[] = {
 	{ "attach", 0, "FILE", true, "archive the reply's scan or note verbale (repeatable)" },
 	AUTHOR_OPT,
 	{ 0 } };
+static const cli_opt opts_remind[] = {
+	{ "as-of", 0, "DATE", false, "generate what is due on that day" },
+	AUTHOR_OPT,
+	{ 0 } };
 static const cli_opt opts_status[] = {
 	{ "as-of", 0, "DATE", false, "the status on that day (default: today)" },
 	FORMAT_OPT("table (default), csv or json"),
@@ -164,6 +169,8 @@ static const cli_cmd commands[] = {
 	  "chancery send CAMPAIGN --date DATE [--state STATE]", opts_send, 1, 1 },
 	{ "reply", cmd_reply, "record a State's reply to a campaign",
 	  "chancery reply CAMPAIGN STATE --received DATE --intends ACTION:TREATY...", opts_reply, 2, 2 },
+	{ "remind", cmd_remind, "generate the reminders and acknowledgments that are due",
+	  "chancery remind CAMPAIGN --as-of DATE", opts_remind, 1, 1 },
 	{ "status", cmd_status, "where every recipient of a campaign stands",
 	  "chancery status CAMPAIGN [--as-of DATE] [--format FORMAT]", opts_status, 1, 1 },
 	{ "workflow", cmd_workflow, "check workflow definitions, list and show the shipped ones",

@@ -115,6 +115,18 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	const char *campaign, const chancery_reply_options *opts);
 
 /**
+ * Generate what the workflow says is due on `as_of`: reminders (a `remind`
+ * transition whose guards hold) and acknowledgments of replies (a reply
+ * whose transition has the action letter="acknowledgment" and that was not
+ * acknowledged yet), as one commit: campaigns/ID/reminders/CODE-DATE.odt
+ * and campaigns/ID/acknowledgments/CODE-DATE.odt. Nothing due: no commit
+ * (CHANCERY_EUNCHANGED). Counts go to *reminders and *acks (may be NULL).
+ */
+int chancery_campaign_remind(size_t *reminders, size_t *acks,
+	chancery_repository *repo, const char *campaign,
+	const chancery_date *as_of);
+
+/**
  * The status of a campaign as of a date (NULL: today in UTC) as JSON text
  * (docs/status-format.md, "version": 1); the caller frees *out.
  */

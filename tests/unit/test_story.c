@@ -225,11 +225,53 @@ static void test_refused_replies(void **state)
 	assert_string_equal(before, after);
 }
 
+static void test_reminders(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_date sent = D("2004-03-15"), d;
+	size_t rem = 0, ack = 0;
+	const char *lbr[] = { "ratify:XVIII-10", NULL };
+	json_t *st;
+	char *out;
+
+	assert_int_equal(chancery_campaign_send(NULL, f->repo, "focus2004", &sent, NULL), 0);
+	assert_int_equal(reply(f, "LBR", "2004-08-10", lbr, NULL, 0), 0);
+	/* too early: reminders start 14 days before the deadline */
+	d = D("2004-08-17");
+	assert_int_equal(chancery_campaign_remind(&rem, &ack, f->repo, "focus2004", &d),
+		0);   /* the acknowledgment of LBR's reply is due */
+	assert_int_equal(rem, 0);
+	assert_int_equal(ack, 1);
+	d = D("2004-08-18");
+	assert_int_equal(chancery_campaign_remind(&rem, &ack, f->repo, "focus2004", &d), 0);
+	assert_int_equal(rem, 191);   /* everyone but LBR */
+	assert_int_equal(ack, 0);     /* acknowledged already */
+	assert_int_equal(chancery_campaign_remind(&rem, &ack, f->repo, "focus2004", &d),
+		CHANCERY_EUNCHANGED);
+	st = status(f, "2004-08-20");
+	assert_string_equal(wstate(st, "FRA"), "reminded");
+	assert_string_equal(wstate(st, "LBR"), "replied-on-time");
+	assert_int_equal(json_array_size(json_object_get(state_of(st, "FRA"), "reminders")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+		state_of(st, "FRA"), "reminders"), 0)), "2004-08-18");
+	assert_int_equal(total(st, "reminded"), 191);
+	json_decref(st);
+	/* the reminder is in French, the acknowledgment lists the intention */
+	out = tk_sh_out("cd %s && unzip -p campaigns/focus2004/reminders/FRA-2004-08-18.odt content.xml | "
+		"grep -o 'ma lettre du 12 mars 2004'; unzip -p campaigns/focus2004/acknowledgments/LBR-2004-08-10.odt "
+		"content.xml | grep -o 'Rome Statute of the International Criminal Court'", f->dir);
+	assert_non_null(strstr(out, "ma lettre du 12 mars 2004"));
+	assert_non_null(strstr(out, "Rome Statute of the International Criminal Court"));
+	free(out);
+	assert_int_equal(tk_sh("cd %s && git fsck --strict >/dev/null 2>&1", f->dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_campaign_story, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_replies, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_reminders, setup, tk_teardown),
 	};
 
 	chancery_init();
