@@ -912,6 +912,27 @@ static int gen_extra(chancery_changeset *cs, git_tree *base,
 			git_tree_entry *e = NULL;
 			git_oid id;
 
+			if (g->o->verify) {
+				bool same = git_odb_hash(&id, odt, size,
+					GIT_OBJECT_BLOB) == 0 &&
+					git_tree_entry_bypath(&e, base, path) == 0 &&
+					git_oid_equal(&id, git_tree_entry_id(e));
+
+				if (!same) {
+					char line[300];
+
+					snprintf(line, sizeof(line), "%s: %s", path,
+						e ? "differs from a fresh rendering" :
+						"missing");
+					g->problems++;
+					if (g->o->problem)
+						g->o->problem(line, g->o->payload);
+				}
+				git_tree_entry_free(e);
+				git_error_clear();
+				chancery_free(odt);
+				continue;
+			}
 			if (git_odb_hash(&id, odt, size, GIT_OBJECT_BLOB) == 0 &&
 			    git_tree_entry_bypath(&e, base, path) == 0 &&
 			    git_oid_equal(&id, git_tree_entry_id(e))) {
@@ -940,6 +961,14 @@ static int gen_extra(chancery_changeset *cs, git_tree *base,
 	}
 	g->res->letters = count;
 	g->res->changed = changed;
+	if (g->o->verify) {
+		error = g->problems ? chancery__error(CHANCERY_ECONFLICT,
+			"%zu of %zu letter%s differ from a fresh rendering",
+			g->problems, count, count == 1 ? "" : "s") :
+			chancery__error(CHANCERY_EUNCHANGED,
+				"%zu letters are what their inputs give", count);
+		goto done;
+	}
 	if (g->problems) {
 		error = chancery__error(CHANCERY_EINVALID,
 			"%zu letter%s could not be rendered; nothing was recorded",

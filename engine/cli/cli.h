@@ -97,7 +97,10 @@ int cli_read_file(char **out, size_t *size, const char *path);
 
 /* ---- output (output.c) ---- */
 
-typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_TEXT } cli_format;
+typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_HTML } cli_format;
+
+/* The status JSON as one self-contained HTML page (status_html.c). */
+int cli_status_html(FILE *out, const char *json);
 
 /* Parse --format among `allowed` (a mask of 1 << cli_format). */
 int cli_format_of(cli_format *out, const cli_args *a, unsigned allowed,

@@ -125,8 +125,29 @@ int cmd_letters(int argc, char **argv)
 		chancery_repository_free(repo);
 		return code;
 	}
+	if (!strcmp(a.args[0], "verify")) {
+		if (a.nargs != 2)
+			return cli_error(EXIT_USAGE, "letters verify: one CAMPAIGN");
+		o.verify = 1;
+		o.problem = print_problem;
+		o.payload = &problems;
+		if ((code = cli_open(&repo, &a)) != 0)
+			return code;
+		error = chancery_letters_generate(&r, repo, a.args[1], &o);
+		if (error == CHANCERY_EUNCHANGED) {
+			printf("%s\n", chancery_error_last()->message);
+			code = EXIT_OK;
+		} else if (error == CHANCERY_ECONFLICT) {
+			fprintf(stderr, "chancery: %s\n", chancery_error_last()->message);
+			code = EXIT_PROBLEMS;
+		} else {
+			code = cli_fail(error);
+		}
+		chancery_repository_free(repo);
+		return code;
+	}
 	if (strcmp(a.args[0], "generate"))
-		return cli_error(EXIT_USAGE, "letters: '%s' is not generate or data",
+		return cli_error(EXIT_USAGE, "letters: '%s' is not generate, verify or data",
 			a.args[0]);
 	if (a.nargs != 2)
 		return cli_error(EXIT_USAGE, "letters generate: one CAMPAIGN");
@@ -246,7 +267,7 @@ int cmd_status(int argc, char **argv)
 	if ((code = cli_parse(&a, cli_find("status"), argc, argv)) != 0)
 		return code < 0 ? EXIT_OK : code;
 	if ((code = cli_format_of(&fmt, &a, (1u << FMT_TABLE) | (1u << FMT_CSV) |
-			(1u << FMT_JSON), FMT_TABLE)) != 0 ||
+			(1u << FMT_JSON) | (1u << FMT_HTML), FMT_TABLE)) != 0 ||
 	    (code = cli_date(&d, &given, &a, "as-of")) != 0)
 		return code;
 	if ((code = cli_open(&repo, &a)) != 0)
@@ -263,6 +284,8 @@ int cmd_status(int argc, char **argv)
 	}
 	if (fmt == FMT_JSON) {
 		fprintf(out, "%s\n", json);
+	} else if (fmt == FMT_HTML) {
+		code = cli_status_html(out, json);
 	} else {
 		static const char *const cols[] = { "code", "workflow_state",
 			"sent", "received", "on_time", "intentions", "reminders" };

@@ -134,7 +134,7 @@ static const cli_opt opts_remind[] = {
 	{ 0 } };
 static const cli_opt opts_status[] = {
 	{ "as-of", 0, "DATE", false, "the status on that day (default: today)" },
-	FORMAT_OPT("table (default), csv or json"),
+	FORMAT_OPT("table (default), csv, json or html (one page that opens offline)"),
 	{ "output", 'o', "FILE", false, "write to FILE instead of standard output" },
 	{ 0 } };
 static const cli_opt opts_help[] = {
@@ -164,7 +164,7 @@ static const cli_cmd commands[] = {
 	{ "campaign", cmd_campaign, "open a correspondence campaign",
 	  "chancery campaign open ID --workflow W --letter-date D --deadline D --event D..D --featured L", opts_campaign, 2, 2 },
 	{ "letters", cmd_letters, "generate a campaign's personalized letters",
-	  "chancery letters generate CAMPAIGN [--state S] [--dry-run] | data CAMPAIGN STATE", opts_letters, 2, 3 },
+	  "chancery letters generate CAMPAIGN [--state S] [--dry-run] | verify CAMPAIGN | data CAMPAIGN STATE", opts_letters, 2, 3 },
 	{ "send", cmd_send, "record the dispatch of a campaign's letters",
 	  "chancery send CAMPAIGN --date DATE [--state STATE]", opts_send, 1, 1 },
 	{ "reply", cmd_reply, "record a State's reply to a campaign",

@@ -28,13 +28,13 @@ struct cli_table {
 int cli_format_of(cli_format *out, const cli_args *a, unsigned allowed,
 	cli_format dflt)
 {
-	static const char *names[] = { "table", "csv", "json", "text" };
+	static const char *names[] = { "table", "csv", "json", "text", "html" };
 	const char *v = cli_opt_value(a, "format");
 
 	*out = dflt;
 	if (!v)
 		return 0;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if ((allowed & (1u << i)) && !strcmp(v, names[i])) {
 			*out = (cli_format)i;
 			return 0;

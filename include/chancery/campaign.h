@@ -61,6 +61,9 @@ typedef struct {
 	int dry_run;             /**< render and check, commit nothing */
 	chancery_diagnostic_cb problem; /**< each failing letter */
 	void *payload;
+	/** verify: nothing is recorded; each letter whose stored file differs
+	 * from a fresh rendering (or is missing) goes to `problem` */
+	int verify;
 	/** called after each letter: done, total */
 	void (*progress)(size_t done, size_t total, void *payload);
 } chancery_letters_options;
