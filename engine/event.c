@@ -662,9 +662,25 @@ int chancery_history_foreach(chancery_repository *repo,
 	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
 			GIT_SORT_TIME |
 			(opts->oldest_first ? GIT_SORT_REVERSE : 0))) < 0 ||
-	    (error = git_revwalk_push_ref(walk, repo->branch)) < 0) {
+	    (error = opts->at ? 0 : git_revwalk_push_ref(walk, repo->branch)) < 0) {
 		error = chancery__git_error(error, "walk the history");
 		goto done;
+	}
+	if (opts->at) {
+		git_object *o = NULL;
+
+		error = git_revparse_single(&o, repo->git, opts->at);
+		if (error == 0 && git_object_type(o) != GIT_OBJECT_COMMIT)
+			error = GIT_ENOTFOUND;
+		if (error == 0)
+			error = git_revwalk_push(walk, git_object_id(o));
+		git_object_free(o);
+		if (error < 0) {
+			git_error_clear();
+			error = chancery__error(CHANCERY_ENOTFOUND,
+				"no commit '%.60s'", opts->at);
+			goto done;
+		}
 	}
 	while ((error = git_revwalk_next(&oid, walk)) == 0) {
 		git_commit *c = NULL;

@@ -184,6 +184,10 @@ int chancery__event_from_commit(chancery_event **out, git_commit *commit);
 
 /* ---- registry internals --------------------------------------------------- */
 
+/** Load the registry of a tree (NULL: the branch head's). */
+int chancery__registry_load_tree(chancery_registry **out,
+	chancery_repository *repo, git_tree *tree);
+
 /** Add the embedded Focus 2004 registry files to a changeset. */
 int chancery__registry_sample_changes(chancery_changeset *cs);
 /** Add registry files holding only their header rows. */

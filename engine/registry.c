@@ -570,7 +570,7 @@ done:
 	return error;
 }
 
-static int registry_load_tree(chancery_registry **out,
+int chancery__registry_load_tree(chancery_registry **out,
 	chancery_repository *repo, git_tree *tree)
 {
 	chancery_registry *r;
@@ -663,7 +663,7 @@ int chancery_registry_load(chancery_registry **out, chancery_repository *repo)
 		error = chancery__git_error(error, "read the branch head");
 		goto done;
 	}
-	error = registry_load_tree(out, repo, tree);
+	error = chancery__registry_load_tree(out, repo, tree);
 done:
 	git_tree_free(tree);
 	git_commit_free(commit);
@@ -1188,7 +1188,7 @@ static int import_extra(chancery_changeset *cs, git_tree *base,
 		return chancery__error(CHANCERY_ENOTREPO,
 			"the repository has no commit yet");
 	/* the registry as it is now: must itself be sound */
-	if ((error = registry_load_tree(&reg, ctx->repo, base)) < 0 ||
+	if ((error = chancery__registry_load_tree(&reg, ctx->repo, base)) < 0 ||
 	    (error = load_table(&cur, ctx->repo, base, ts->path, &d)) < 0)
 		goto done;
 	d.name = ts->path;

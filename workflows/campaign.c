@@ -768,7 +768,8 @@ static int context_load(context *x, chancery_repository *repo,
 
 	memset(x, 0, sizeof(*x));
 	if ((error = campaign_load(&x->c, repo, tree, id)) < 0 ||
-	    (error = chancery_registry_load(&x->reg, repo)) < 0)
+	    (error = tree ? chancery__registry_load_tree(&x->reg, repo, tree) :
+			chancery_registry_load(&x->reg, repo)) < 0)
 		return error;
 	snprintf(path, sizeof(path), "campaigns/%s/featured.tsv", id);
 	if ((error = read_column(&x->featured, &x->nfeat, repo, tree, path,
@@ -1216,8 +1217,17 @@ static void stories_free(story_ctx *x)
 	chancery_free(x->s);
 }
 
+static int stories_load_at(story_ctx *sx, chancery_repository *repo,
+	const context *x, const char *at);
+
 static int stories_load(story_ctx *sx, chancery_repository *repo,
 	const context *x)
+{
+	return stories_load_at(sx, repo, x, NULL);
+}
+
+static int stories_load_at(story_ctx *sx, chancery_repository *repo,
+	const context *x, const char *at)
 {
 	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
 	int error;
@@ -1232,6 +1242,7 @@ static int stories_load(story_ctx *sx, chancery_repository *repo,
 		sx->s[i].code = x->recipients[i];
 	lo.campaign = x->c.id;
 	lo.oldest_first = 1;
+	lo.at = at;
 	error = chancery_history_foreach(repo, &lo, story_cb, sx);
 	if (sx->error < 0)
 		return sx->error;
@@ -1634,6 +1645,14 @@ static json_t *jdate(const chancery_date *d)
 int chancery_campaign_status(char **out, chancery_repository *repo,
 	const char *id, const chancery_date *as_of_in)
 {
+	return chancery_campaign_status_at(out, repo, id, as_of_in, NULL);
+}
+
+int chancery_campaign_status_at(char **out, chancery_repository *repo,
+	const char *id, const chancery_date *as_of_in, const char *at)
+{
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
 	context x;
 	story_ctx sx;
 	chancery_workflow *w = NULL;
@@ -1651,12 +1670,24 @@ int chancery_campaign_status(char **out, chancery_repository *repo,
 		as_of = *as_of_in;
 	else
 		chancery_date_from_time(&as_of, (int64_t)time(NULL));
-	if ((error = context_load(&x, repo, NULL, id)) < 0)
+	if (at) {
+		/* the repository as it was at a commit */
+		if (git_revparse_single(&obj, repo->git, at) < 0 ||
+		    git_object_type(obj) != GIT_OBJECT_COMMIT ||
+		    git_commit_tree(&tree, (git_commit *)obj) < 0) {
+			git_error_clear();
+			memset(&x, 0, sizeof(x));
+			error = chancery__error(CHANCERY_ENOTFOUND,
+				"no commit '%.60s'", at);
+			goto done;
+		}
+	}
+	if ((error = context_load(&x, repo, tree, id)) < 0)
 		goto done;
 	snprintf(path, sizeof(path), "campaigns/%s/workflow.xml", id);
-	if ((error = chancery__tree_read(&xml, &size, repo, NULL, path)) < 0 ||
+	if ((error = chancery__tree_read(&xml, &size, repo, tree, path)) < 0 ||
 	    (error = chancery_workflow_load(&w, path, xml, size, NULL, NULL)) < 0 ||
-	    (error = stories_load(&sx, repo, &x)) < 0)
+	    (error = stories_load_at(&sx, repo, &x, at)) < 0)
 		goto done;
 	dates.letter = x.c.letter_date;
 	dates.deadline = x.c.deadline;
@@ -1801,6 +1832,8 @@ int chancery_campaign_status(char **out, chancery_repository *repo,
 		json_object_set_new(root, "campaign", c);
 	}
 	json_object_set_new(root, "as_of", jdate(&as_of));
+	if (at)
+		json_object_set_new(root, "at", json_string(at));
 	json_object_set_new(root, "totals", totals);
 	totals = NULL;
 	json_object_set_new(root, "states", states);
@@ -1818,6 +1851,8 @@ int chancery_campaign_status(char **out, chancery_repository *repo,
 			error = chancery__oom();
 	}
 done:
+	git_tree_free(tree);
+	git_object_free(obj);
 	json_decref(root);
 	json_decref(states);
 	json_decref(totals);

@@ -272,8 +272,12 @@ int cmd_status(int argc, char **argv)
 		return code;
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
-	if ((error = chancery_campaign_status(&json, repo, a.args[0],
-			given ? &d : NULL)) < 0) {
+	if (given && cli_opt_value(&a, "at")) {
+		code = cli_error(EXIT_USAGE, "status: --as-of or --at, not both");
+		goto done;
+	}
+	if ((error = chancery_campaign_status_at(&json, repo, a.args[0],
+			given ? &d : NULL, cli_opt_value(&a, "at"))) < 0) {
 		code = cli_fail(error);
 		goto done;
 	}

@@ -134,6 +134,7 @@ static const cli_opt opts_remind[] = {
 	{ 0 } };
 static const cli_opt opts_status[] = {
 	{ "as-of", 0, "DATE", false, "the status on that day (default: today)" },
+	{ "at", 0, "COMMIT", false, "the status as the repository recorded it at COMMIT" },
 	FORMAT_OPT("table (default), csv, json or html (one page that opens offline)"),
 	{ "output", 'o', "FILE", false, "write to FILE instead of standard output" },
 	{ 0 } };

@@ -136,6 +136,11 @@ int chancery_campaign_remind(size_t *reminders, size_t *acks,
 int chancery_campaign_status(char **out, chancery_repository *repo,
 	const char *campaign, const chancery_date *as_of);
 
+/** As chancery_campaign_status(), with the repository as it was at
+ * commit `at` (any revision git understands: an id, HEAD~3, a tag). */
+int chancery_campaign_status_at(char **out, chancery_repository *repo,
+	const char *campaign, const chancery_date *as_of, const char *at);
+
 /** Write a date in a language: "1 September 2004", "1er septembre 2004",
  * "1 de septiembre de 2004". */
 void chancery_date_write(char *buf, size_t size, const chancery_date *date,

@@ -97,9 +97,10 @@ typedef struct {
 	const chancery_date *since;  /**< event date on or after */
 	const chancery_date *until;  /**< event date on or before */
 	int oldest_first;            /**< default: newest first */
+	const char *at;              /**< walk from this commit, not the head */
 } chancery_log_options;
 
-#define CHANCERY_LOG_OPTIONS_INIT { CHANCERY_LOG_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+#define CHANCERY_LOG_OPTIONS_INIT { CHANCERY_LOG_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 /** Return non-zero to stop the walk; that value is returned. */
 typedef int (*chancery_event_cb)(const chancery_event *event, void *payload);

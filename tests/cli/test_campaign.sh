@@ -57,6 +57,12 @@ assert s['FRA']['workflow_state']=='overdue' and s['FRA']['reminders']==['2004-0
 assert s['FRA']['letter']=={'reference':'FOCUS2004/FRA/1','language':'fr'}
 assert d['totals']['late']==1 and d['totals']['on_time']==1 and d['totals']['reminded']==192
 "
+# as recorded before CHE's letter was entered: LBR only
+AT=$(git log --format=%H --grep='^reply focus2004 LBR' | head -n 1)
+run_out 0 '1 replied \(1 on time, 0 late\)' "$C" status focus2004 --at "$AT"
+run_out 0 '"at"' "$C" status focus2004 --at "$AT" --format json
+run_err 3 "no commit 'nosuchcommit'" "$C" status focus2004 --at nosuchcommit
+run_err 2 "--as-of or --at" "$C" status focus2004 --at HEAD --as-of 2004-09-01
 run 0 "$C" status focus2004 --as-of 2004-09-22 --format html -o "$T/status.html"
 check "the HTML page holds the chart and a row per State" \
 	sh -c "grep -q '<svg' '$T/status.html' && test \$(grep -c '<tr><td>' '$T/status.html') = 192"
