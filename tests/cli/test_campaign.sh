@@ -67,6 +67,38 @@ run 0 "$C" status focus2004 --as-of 2004-09-22 --format html -o "$T/status.html"
 check "the HTML page holds the chart and a row per State" \
 	sh -c "grep -q '<svg' '$T/status.html' && test \$(grep -c '<tr><td>' '$T/status.html') = 192"
 check "the HTML page needs nothing from outside" sh -c "! grep -q 'src=\|href=\|<script' '$T/status.html'"
+# a second campaign: two recipients, an English template of its own
+printf 'state\nLBR\nFRA\n' > "$T/recipients.tsv"
+python3 - "$T/pilot-en.odt" <<'PY'
+import sys, zipfile
+ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"')
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+    z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+               '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+               '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+               '"application/vnd.oasis.opendocument.text"/></manifest:manifest>')
+    z.writestr("content.xml", '<?xml version="1.0"?><office:document-content %s><office:body>'
+               '<office:text><text:p>PILOT {{state.name}} {{letter.reference}}: '
+               '{{#treaties}}{{action_code}} {{id}}; {{/treaties}}</text:p></office:text>'
+               '</office:body></office:document-content>' % ns)
+PY
+run_out 0 'Opened campaign pilot' "$C" campaign open pilot --workflow treaty-event \
+	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
+	--featured focus2004 --recipients "$T/recipients.tsv" --template "en=$T/pilot-en.odt"
+run_out 0 'Generated 2 letters' "$C" letters generate pilot
+check "the campaign's own template was used" \
+	sh -c "unzip -p campaigns/pilot/letters/LBR.odt content.xml | grep -q 'PILOT Liberia PILOT/LBR/1: ratify IV-3;'"
+check "the shipped French template for France" \
+	sh -c "unzip -p campaigns/pilot/letters/FRA.odt content.xml | grep -q 'inviter la France'"
+printf 'state\nQQQ\n' > "$T/bad-recipients.tsv"
+run_err 3 "unknown State 'QQQ'" "$C" campaign open pilot2 --workflow treaty-event \
+	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
+	--featured focus2004 --recipients "$T/bad-recipients.tsv"
+run_err 3 "not a zip package" "$C" campaign open pilot2 --workflow treaty-event \
+	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
+	--featured focus2004 --template "fr=$T/recipients.tsv"
 run_out 0 '"type": "reply"' "$C" log --state LBR --format json
 run 0 "$C" log --campaign focus2004
 check "git fsck --strict" git fsck --strict
