@@ -348,6 +348,13 @@ done:
 	return error;
 }
 
+int chancery_repository_read(char **out, size_t *size,
+	chancery_repository *repo, const char *path)
+{
+	CHANCERY_ASSERT_ARG(out && size && repo && path);
+	return chancery__tree_read(out, size, repo, NULL, path);
+}
+
 int chancery_repository_head(char out[41], chancery_repository *repo)
 {
 	git_oid oid;
@@ -440,6 +447,10 @@ static int init_extra(chancery_changeset *cs, git_tree *base,
 	static const char gitattributes[] =
 		"# chancery: records and registry are text with LF endings\n"
 		"*.txt text eol=lf\n*.tsv text eol=lf\n";
+	static const char gitignore[] =
+		"# chancery: PDF renderings of letters are made on demand\n"
+		"# (letters generate --pdf) and kept out of history\n"
+		"campaigns/*/pdf/\n";
 	int error;
 
 	(void)base;
@@ -449,7 +460,9 @@ static int init_extra(chancery_changeset *cs, git_tree *base,
 			CHANCERY_FORMAT_TEXT,
 			strlen(CHANCERY_FORMAT_TEXT))) < 0 ||
 	    (error = chancery_changeset_add(cs, ".gitattributes",
-			gitattributes, strlen(gitattributes))) < 0)
+			gitattributes, strlen(gitattributes))) < 0 ||
+	    (error = chancery_changeset_add(cs, ".gitignore",
+			gitignore, strlen(gitignore))) < 0)
 		return error;
 	return ctx->empty ? chancery__registry_empty_changes(cs) :
 		chancery__registry_sample_changes(cs);

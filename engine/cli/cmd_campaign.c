@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 static int date_opt(chancery_date *d, const cli_args *a, const char *name)
 {
@@ -97,6 +100,107 @@ static void progress(size_t done, size_t total, void *payload)
 		fprintf(stderr, "\rgenerating %zu/%zu", done, total);
 }
 
+/* PDFs of a campaign's letters, beside them in the working tree
+ * (campaigns/ID/pdf/, kept out of history: PDF files are not
+ * deterministic), with one LibreOffice process for the batch. */
+static int letters_pdf(chancery_repository *repo, const char *id,
+	const char *only)
+{
+	char tmp[] = "/tmp/chancery-pdf-XXXXXX", path[600], dest[4096];
+	char *recips = NULL, *line, *save = NULL;
+	size_t size, n = 0;
+	char **argv = NULL;
+	int code = 0;
+
+	if (!mkdtemp(tmp))
+		return cli_error(EXIT_INTERNAL, "--pdf: cannot make a folder");
+	snprintf(path, sizeof(path), "campaigns/%s/recipients.tsv", id);
+	if (chancery_repository_read(&recips, &size, repo, path) < 0) {
+		code = cli_fail(CHANCERY_ENOTFOUND);
+		goto done;
+	}
+	argv = calloc(size + 16, sizeof(char *));
+	if (!argv) {
+		code = cli_error(EXIT_INTERNAL, "out of memory");
+		goto done;
+	}
+	argv[n++] = "soffice";
+	argv[n++] = "--headless";
+	argv[n++] = "--norestore";
+	argv[n++] = "--convert-to";
+	argv[n++] = "pdf";
+	argv[n++] = "--outdir";
+	snprintf(dest, sizeof(dest), "%scampaigns/%s/pdf",
+		chancery_repository_workdir(repo), id);
+	argv[n++] = dest;
+	for (line = strtok_r(recips, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *odt = NULL, file[700];
+		size_t osize;
+		FILE *f;
+
+		if (!strcmp(line, "state") || (only && strcmp(only, line)))
+			continue;
+		snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", id, line);
+		if (chancery_repository_read(&odt, &osize, repo, path) < 0)
+			continue;
+		snprintf(file, sizeof(file), "%s/%s.odt", tmp, line);
+		f = fopen(file, "wb");
+		if (!f || fwrite(odt, 1, osize, f) != osize) {
+			if (f)
+				fclose(f);
+			chancery_free(odt);
+			code = cli_error(EXIT_INTERNAL, "--pdf: cannot write %s", file);
+			goto done;
+		}
+		fclose(f);
+		chancery_free(odt);
+		argv[n++] = strdup(file);
+	}
+	{
+		char profile[300];
+		pid_t pid;
+		int st;
+
+		snprintf(profile, sizeof(profile), "-env:UserInstallation=file://%s/lo",
+			tmp);
+		memmove(argv + 2, argv + 1, (n - 1) * sizeof(char *));
+		argv[1] = profile;
+		n++;
+		mkdir(dest, 0755);
+		pid = fork();
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			dup2(null, 2);
+			execvp("soffice", argv);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st)) {
+			code = cli_error(EXIT_INTERNAL, "--pdf: soffice failed (is "
+				"LibreOffice installed? scripts/install-deps)");
+			goto done;
+		}
+		printf("PDFs in %s\n", dest);
+	}
+done:
+	for (size_t i = 8; argv && i < n; i++)
+		free(argv[i]);
+	free(argv);
+	chancery_free(recips);
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+		if (system(cmd) != 0) {
+			/* a leftover temporary folder is harmless */
+		}
+	}
+	return code;
+}
+
 int cmd_letters(int argc, char **argv)
 {
 	cli_args a;
@@ -162,6 +266,15 @@ int cmd_letters(int argc, char **argv)
 	error = chancery_letters_generate(&r, repo, a.args[1], &o);
 	if (o.progress)
 		fputc('\n', stderr);
+	if ((error == 0 || error == CHANCERY_EUNCHANGED) && !o.dry_run &&
+	    cli_opt_count(&a, "pdf")) {
+		int c = letters_pdf(repo, a.args[1], o.state);
+
+		if (c) {
+			chancery_repository_free(repo);
+			return c;
+		}
+	}
 	if (error == CHANCERY_EUNCHANGED) {
 		if (o.dry_run)
 			printf("%zu letter%s checked, no problem (%zu would change)\n",

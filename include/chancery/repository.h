@@ -78,6 +78,13 @@ int chancery_repository_config(char **out, chancery_repository *repo,
 	const char *key);
 
 /**
+ * Read the file at `path` of the branch head into *out (the caller frees
+ * it with chancery_free()). CHANCERY_ENOTFOUND when there is none.
+ */
+int chancery_repository_read(char **out, size_t *size,
+	chancery_repository *repo, const char *path);
+
+/**
  * The commit id (40 hex digits) of the branch head, into `out` (41 bytes).
  */
 int chancery_repository_head(char out[41], chancery_repository *repo);

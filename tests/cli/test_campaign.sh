@@ -114,6 +114,9 @@ if command -v soffice >/dev/null 2>&1; then
 	check "... the Spanish one" grep -q "del 21 al 24 de septiembre de 2004" "$T/txt/ARG.txt"
 	check "... the reminder" grep -q "ma lettre du 12 mars 2004" "$T/txt/FRA-2004-08-18.txt"
 	check "... the acknowledgment" grep -q "received on 20 August 2004" "$T/txt/LBR-2004-08-20.txt"
+	run_out 0 'PDFs in' "$C" letters generate focus2004 --state FRA --pdf
+	check "a PDF of the letter" sh -c "head -c 5 campaigns/focus2004/pdf/FRA.pdf | grep -q '%PDF-'"
+	check "PDFs stay out of history" test -z "$(git status --porcelain)"
 	check "the English letter asks LBR to ratify the Rome Statute" \
 		sh -c "grep -A2 '^Rome Statute of the International Criminal Court (Rome Statute)' '$T/txt/LBR.txt' | grep -qx ratify"
 else
