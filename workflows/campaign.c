@@ -1642,6 +1642,40 @@ static json_t *jdate(const chancery_date *d)
 	return json_string(b);
 }
 
+static size_t replay(const chancery_workflow *w, story *s,
+	const wf_dates *dates, const chancery_date *as_of, size_t announced,
+	void (*each)(story_event *e, long t, void *p), void *p);
+
+/* What the status shows of each event up to its day. */
+typedef struct {
+	json_t **sent;
+	json_t *reminders;
+	json_t *replies;
+	json_t **reply;
+} status_scan;
+
+static void collect_status(story_event *ev, long t, void *p)
+{
+	status_scan *sc = p;
+
+	(void)t;
+	if (ev->kind == EV_SEND) {
+		json_decref(*sc->sent);
+		*sc->sent = jdate(&ev->date);
+	}
+	if (ev->kind == EV_REMIND)
+		json_array_append_new(sc->reminders, jdate(&ev->date));
+	if (ev->kind == EV_REPLY) {
+		json_t *rj = json_object();
+
+		json_object_set_new(rj, "received", jdate(&ev->date));
+		json_object_set_new(rj, "on_time", json_boolean(!ev->late));
+		json_array_append(sc->replies, rj);
+		json_decref(*sc->reply);
+		*sc->reply = rj;
+	}
+}
+
 int chancery_campaign_status(char **out, chancery_repository *repo,
 	const char *id, const chancery_date *as_of_in)
 {
@@ -1709,8 +1743,7 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 			*letter = json_object(), *reply = json_null(),
 			*jsent = json_null();
 		char **cur = NULL;
-		size_t ncur, state = 0;
-		wf_facts f;
+		size_t ncur, state;
 		char ref[120], up[80];
 		size_t i;
 
@@ -1720,45 +1753,10 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 			goto done;
 		}
 		ncur = intentions_of(&cur, s, &as_of);
-		memset(&f, 0, sizeof(f));
-		f.announced = ncur;
-		for (size_t k = 0; k < s->nev; k++) {
-			story_event *ev = &s->ev[k];
-			const char *name = ev->kind == EV_LETTERS ? "letter" :
-				ev->kind == EV_SEND ? "send" :
-				ev->kind == EV_REPLY ? "reply" : "remind";
-			long t;
+		{
+			status_scan sc = { &jsent, reminders, replies, &reply };
 
-			if (chancery_date_cmp(&ev->date, &as_of) > 0)
-				continue;
-			f.today = &ev->date;
-			f.received = ev->kind == EV_REPLY ? &ev->date : NULL;
-			t = wf_step(w, state, name, &dates, &f);
-			if (t >= 0)
-				state = wf_transition_at(w, (size_t)t)->to;
-			if (ev->kind == EV_SEND)
-				jsent = jdate(&ev->date);
-			if (ev->kind == EV_REMIND)
-				json_array_append_new(reminders, jdate(&ev->date));
-			if (ev->kind == EV_REPLY) {
-				json_t *rj = json_object();
-
-				json_object_set_new(rj, "received", jdate(&ev->date));
-				json_object_set_new(rj, "on_time", json_boolean(!ev->late));
-				json_array_append(replies, rj);
-				json_decref(reply);
-				reply = rj;
-			}
-		}
-		/* time passes */
-		f.today = &as_of;
-		f.received = NULL;
-		for (int guard = 0; guard < 32; guard++) {
-			long t = wf_step(w, state, "time", &dates, &f);
-
-			if (t < 0 || wf_transition_at(w, (size_t)t)->to == state)
-				break;
-			state = wf_transition_at(w, (size_t)t)->to;
+			state = replay(w, s, &dates, &as_of, ncur, collect_status, &sc);
 		}
 		for (i = 0; i < ncur; i++) {
 			json_t *it = json_object();
