@@ -844,6 +844,49 @@ chancery_status chancery_registry_status(const chancery_registry *r,
 	return p.status;
 }
 
+int chancery_registry_parties(chancery_party **out, size_t *count,
+	const chancery_registry *r, const char *treaty,
+	const chancery_date *as_of)
+{
+	chancery_party *list;
+	size_t n = 0;
+
+	CHANCERY_ASSERT_ARG(out && count && r && treaty);
+	*out = NULL;
+	*count = 0;
+	if (!chancery_registry_treaty_find(r, treaty))
+		return chancery__error(CHANCERY_ENOTFOUND, "unknown treaty '%.40s'",
+			treaty);
+	list = chancery__calloc(r->nstates ? r->nstates : 1, sizeof(*list));
+	if (!list)
+		return chancery__oom();
+	for (size_t i = 0; i < r->nstates; i++) {
+		chancery_participation p = { 0 };
+		const chancery_state *st = &r->states[i];
+
+		for (size_t k = actions_from(r, st->code); k < r->nactions; k++) {
+			const chancery_action *a = &r->actions[r->action_index[k]];
+
+			if (strcmp(a->state, st->code))
+				break;
+			if (strcmp(a->treaty, treaty) ||
+			    (as_of && chancery_date_cmp(&a->date, as_of) > 0))
+				continue;
+			apply_action(&p, a);
+		}
+		if (p.status == CHANCERY_STATUS_NONE)
+			continue;
+		list[n].state = st;
+		list[n].status = p.status;
+		list[n].signature = p.signature;
+		list[n].consent = p.consent;
+		n++;
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}
+
 static int cmp_participation(const void *a, const void *b)
 {
 	const chancery_participation *x = a, *y = b;

@@ -192,3 +192,69 @@ done:
 	chancery_repository_free(repo);
 	return code;
 }
+
+int cmd_parties(int argc, char **argv)
+{
+	static const char *const cols[] = { "state", "name", "status",
+		"signature", "consent", "consent_date" };
+	cli_args a;
+	cli_format fmt;
+	chancery_repository *repo = NULL;
+	chancery_registry *reg = NULL;
+	chancery_party *list = NULL;
+	chancery_date as_of;
+	bool have_date;
+	size_t n = 0, parties = 0, signatories = 0;
+	cli_table *t;
+	int code, error;
+
+	if ((code = cli_parse(&a, cli_find("parties"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if ((code = cli_format_of(&fmt, &a, TABLE_CSV_JSON, FMT_TABLE)) != 0 ||
+	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0)
+		return code;
+	if (!chancery_treaty_id_valid(a.args[0]))
+		return cli_error(EXIT_INVALID, "'%.40s' is not a treaty reference "
+			"(like IV-4 or XVIII-12-a)", a.args[0]);
+	if ((code = open_registry(&repo, &reg, &a)) != 0)
+		return code;
+	if ((error = chancery_registry_parties(&list, &n, reg, a.args[0],
+			have_date ? &as_of : NULL)) < 0) {
+		code = cli_fail(error);
+		goto done;
+	}
+	t = cli_table_new(fmt, "parties", 6, cols);
+	for (size_t i = 0; t && i < n; i++) {
+		char sig[11] = "", cons[11] = "";
+		const char *row[6];
+
+		if (list[i].signature)
+			chancery_date_format(sig, sizeof(sig), &list[i].signature->date);
+		if (list[i].consent)
+			chancery_date_format(cons, sizeof(cons), &list[i].consent->date);
+		row[0] = list[i].state->code;
+		row[1] = list[i].state->name;
+		row[2] = list[i].status == CHANCERY_STATUS_PARTY ? "party" : "signatory";
+		row[3] = list[i].signature ? sig : NULL;
+		row[4] = list[i].consent ? list[i].consent->action : NULL;
+		row[5] = list[i].consent ? cons : NULL;
+		if (list[i].status == CHANCERY_STATUS_PARTY)
+			parties++;
+		else
+			signatories++;
+		if (cli_table_row(t, row) < 0) {
+			cli_table_free(t);
+			t = NULL;
+		}
+	}
+	if (fmt == FMT_TABLE)
+		printf("%s: %zu parties, %zu signatories (not parties)%s%s\n\n",
+			a.args[0], parties, signatories, have_date ? " as of " : "",
+			have_date ? cli_opt_value(&a, "as-of") : "");
+	code = finish(t, n);
+done:
+	chancery_free(list);
+	chancery_registry_free(reg);
+	chancery_repository_free(repo);
+	return code;
+}

@@ -24,6 +24,7 @@ int cmd_import(int argc, char **argv);
 int cmd_states(int argc, char **argv);
 int cmd_treaties(int argc, char **argv);
 int cmd_participation(int argc, char **argv);
+int cmd_parties(int argc, char **argv);
 int cmd_note(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -60,6 +61,10 @@ static const cli_opt opts_treaties[] = {
 	FORMAT_OPT("table (default), csv or json"),
 	{ 0 } };
 static const cli_opt opts_participation[] = {
+	{ "as-of", 0, "DATE", false, "only actions on or before DATE (YYYY-MM-DD)" },
+	FORMAT_OPT("table (default), csv or json"),
+	{ 0 } };
+static const cli_opt opts_parties[] = {
 	{ "as-of", 0, "DATE", false, "only actions on or before DATE (YYYY-MM-DD)" },
 	FORMAT_OPT("table (default), csv or json"),
 	{ 0 } };
@@ -155,6 +160,8 @@ static const cli_cmd commands[] = {
 	  "chancery treaties [--featured LIST] [--format FORMAT]", opts_treaties, 0, 0 },
 	{ "participation", cmd_participation, "where a State stands with each treaty",
 	  "chancery participation STATE [--as-of DATE]", opts_participation, 1, 1 },
+	{ "parties", cmd_parties, "the parties and signatories of a treaty",
+	  "chancery parties TREATY [--as-of DATE]", opts_parties, 1, 1 },
 	{ "note", cmd_note, "record a correspondence item (call, meeting, note verbale)",
 	  "chancery note [options] MESSAGE", opts_note, 1, 1 },
 	{ "log", cmd_log, "list events, newest first",

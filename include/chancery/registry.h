@@ -118,6 +118,23 @@ int chancery_registry_participation(chancery_participation **out,
 	size_t *count, const chancery_registry *registry, const char *state,
 	const chancery_date *as_of);
 
+/** Where one State stands with a treaty (chancery_registry_parties()). */
+typedef struct {
+	const chancery_state *state;
+	chancery_status status;
+	const chancery_action *signature; /**< latest signature, or NULL */
+	const chancery_action *consent;   /**< the binding action, or NULL */
+} chancery_party;
+
+/**
+ * The States that signed or joined `treaty` as of `as_of` (NULL: every
+ * action known), in registry order of States. The array is the caller's
+ * (chancery_free()); CHANCERY_ENOTFOUND for an unknown treaty.
+ */
+int chancery_registry_parties(chancery_party **out, size_t *count,
+	const chancery_registry *registry, const char *treaty,
+	const chancery_date *as_of);
+
 /** Status of one State for one treaty as of a date (NULL: all known). */
 chancery_status chancery_registry_status(const chancery_registry *registry,
 	const char *state, const char *treaty, const chancery_date *as_of);

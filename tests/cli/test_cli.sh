@@ -54,6 +54,12 @@ run_err 3 "'../x' is not a State code" "$C" participation ../x
 run_err 3 "unknown State 'QQQ'" "$C" participation QQQ
 run_err 3 "impossible date '2004-02-30'" "$C" participation LBR --as-of 2004-02-30
 run_err 2 'missing argument' "$C" participation
+run_out 0 'XVIII-10: 92 parties, 51 signatories' "$C" parties XVIII-10 --as-of 2004-03-12
+run_out 0 '^FRA +France +party +1998-07-18 +ratification +2000-06-09' "$C" parties XVIII-10
+run_out 0 '^LBR +Liberia +signatory +1998-07-17' "$C" parties XVIII-10 --as-of 2004-03-12
+run 1 "$C" parties XVIII-10 --as-of 1998-01-01
+run_err 3 "unknown treaty 'IV-99'" "$C" parties IV-99
+run_err 3 "not a treaty reference" "$C" parties "../x"
 
 # ---- note
 H0=$(head_of)

@@ -112,6 +112,35 @@ static void test_status_real_data(void **state)
 	chancery_registry_free(reg);
 }
 
+static void test_parties(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = load(f);
+	chancery_party *p = NULL;
+	chancery_date march;
+	size_t n = 0, parties = 0;
+	bool fra = false, lbr = false;
+
+	chancery_date_parse(&march, "2004-03-12");
+	assert_int_equal(chancery_registry_parties(&p, &n, reg, "XVIII-10", &march), 0);
+	for (size_t i = 0; i < n; i++) {
+		parties += p[i].status == CHANCERY_STATUS_PARTY;
+		if (!strcmp(p[i].state->code, "FRA")) {
+			fra = p[i].status == CHANCERY_STATUS_PARTY;
+			assert_string_equal(p[i].consent->action, "ratification");
+		}
+		if (!strcmp(p[i].state->code, "LBR"))
+			lbr = p[i].status == CHANCERY_STATUS_SIGNATORY;
+	}
+	assert_true(fra && lbr);
+	assert_int_equal(parties, 92);
+	assert_int_equal(n, 92 + 51);
+	chancery_free(p);
+	assert_int_equal(chancery_registry_parties(&p, &n, reg, "IV-99", NULL),
+		CHANCERY_ENOTFOUND);
+	chancery_registry_free(reg);
+}
+
 static char head_of(fixture *f, char out[41])
 {
 	assert_int_equal(chancery_repository_head(out, f->repo), 0);
@@ -349,6 +378,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sample_counts, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_status_real_data, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_parties, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_bad_rows, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_many_problems, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_upsert, tk_setup_sample, tk_teardown),
