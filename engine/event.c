@@ -18,6 +18,10 @@
  * carrying the same header, which is what history is read back from
  * (git_message_trailers, the same grammar as git interpret-trailers).
  *
+ * An operation's `extra` callback may add fields on every attempt: the
+ * fields it added on an attempt that lost a race are dropped before the
+ * next, so they always describe the commit that is published.
+ *
  * Invariants: keys are [A-Z][A-Za-z0-9-]*, values single printable lines of
  * at most CHANCERY_FIELD_MAX bytes, so a trailer can never be forged from a
  * value. A text line starting with "---" is indented by one space in the
@@ -394,6 +398,7 @@ typedef struct {
 	void *payload;
 	int64_t time;
 	char *who;
+	size_t base_fields;  /* fields the caller set; extra adds the rest */
 } record_ctx;
 
 static int record_build(chancery_changeset *cs, git_tree *base,
@@ -407,6 +412,13 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 	int64_t s;
 	int error;
 
+	/* each attempt starts from the caller's fields: what `extra` added
+	 * on an attempt that lost a race is built again on the new head */
+	while (ev->nfields > ctx->base_fields) {
+		ev->nfields--;
+		chancery_free(ev->keys[ev->nfields]);
+		chancery_free(ev->values[ev->nfields]);
+	}
 	if (ctx->extra &&
 	    (error = ctx->extra(cs, base, head, ev, ctx->payload)) < 0)
 		return error;
@@ -496,7 +508,7 @@ int chancery__event_commit(chancery_repository *repo, chancery_event *ev,
 	chancery__extra_cb extra, void *payload,
 	const chancery_commit_opts *opts)
 {
-	record_ctx ctx = { ev, repo, extra, payload, 0, NULL };
+	record_ctx ctx = { ev, repo, extra, payload, 0, NULL, ev->nfields };
 	git_signature *sig = NULL;
 	chancery_commit_opts o = { 0 };
 	git_oid commit;

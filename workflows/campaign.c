@@ -983,19 +983,13 @@ static int gen_extra(chancery_changeset *cs, git_tree *base,
 		goto done;
 	}
 	{
-		char n[32];
+		char n[32], d[11];
 
 		snprintf(n, sizeof(n), "%zu", changed);
-		/* fields are added on the final attempt only once: the event
-		 * keeps them across a retry */
-		if (!chancery_event_get(ev, "Letters")) {
-			char d[11];
-
-			chancery_date_format(d, sizeof(d), &x.c.letter_date);
-			error = chancery_event_add(ev, "Letters", n);
-			if (!error)
-				error = chancery_event_add(ev, "Date", d);
-		}
+		chancery_date_format(d, sizeof(d), &x.c.letter_date);
+		error = chancery_event_add(ev, "Letters", n);
+		if (!error)
+			error = chancery_event_add(ev, "Date", d);
 	}
 done:
 	for (int l = 0; l < 3; l++) {
@@ -1339,8 +1333,7 @@ static int send_extra(chancery_changeset *cs, git_tree *base,
 		}
 		if (sent && !g->state)
 			continue;
-		if (!chancery_event_get(ev, "Sent-Count") &&
-		    (error = chancery_event_add(ev, "State", s->code)) < 0)
+		if ((error = chancery_event_add(ev, "State", s->code)) < 0)
 			goto done;
 		g->sent++;
 	}
@@ -1354,7 +1347,7 @@ static int send_extra(chancery_changeset *cs, git_tree *base,
 			"every letter of '%s' is sent already", g->id);
 		goto done;
 	}
-	if (!chancery_event_get(ev, "Sent-Count")) {
+	{
 		char n[32];
 
 		snprintf(n, sizeof(n), "%zu", g->sent);
@@ -1539,8 +1532,7 @@ static int reply_extra(chancery_changeset *cs, git_tree *base,
 			goto done;
 	}
 	g->late = chancery_date_cmp(&o->received, &x.c.deadline) > 0;
-	if (!chancery_event_get(ev, "Late"))
-		error = chancery_event_add(ev, "Late", g->late ? "yes" : "no");
+	error = chancery_event_add(ev, "Late", g->late ? "yes" : "no");
 done:
 	chancery_free(current);
 	stories_free(&sx);
@@ -2030,8 +2022,7 @@ static int remind_extra(chancery_changeset *cs, git_tree *base,
 			snprintf(path, sizeof(path), "campaigns/%s/reminders/%s-%s.odt",
 				g->id, s->code, today);
 			if ((error = chancery_changeset_add_owned(cs, path, odt, size)) < 0 ||
-			    (!chancery_event_get(ev, "Reminded") &&
-			     (error = chancery_event_add(ev, "State", s->code)) < 0)) {
+			    (error = chancery_event_add(ev, "State", s->code)) < 0) {
 				chancery_free(a.acks);
 				goto done;
 			}
@@ -2097,8 +2088,7 @@ static int remind_extra(chancery_changeset *cs, git_tree *base,
 				"campaigns/%s/acknowledgments/%s-%s.odt", g->id, s->code, d);
 			snprintf(key, sizeof(key), "%s %s", s->code, d);
 			if ((error = chancery_changeset_add_owned(cs, path, odt, size)) < 0 ||
-			    (!chancery_event_get(ev, "Reminded") &&
-			     (error = chancery_event_add(ev, "Acknowledges", key)) < 0)) {
+			    (error = chancery_event_add(ev, "Acknowledges", key)) < 0) {
 				chancery_free(a.acks);
 				goto done;
 			}
@@ -2111,7 +2101,7 @@ static int remind_extra(chancery_changeset *cs, git_tree *base,
 			"nothing is due on %s", today);
 		goto done;
 	}
-	if (!chancery_event_get(ev, "Reminded")) {
+	{
 		char n[32];
 
 		snprintf(n, sizeof(n), "%zu", g->reminders);

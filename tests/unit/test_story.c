@@ -9,6 +9,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static chancery_date D(const char *s)
 {
@@ -266,12 +268,61 @@ static void test_reminders(void **state)
 	assert_int_equal(tk_sh("cd %s && git fsck --strict >/dev/null 2>&1", f->dir), 0);
 }
 
+/* Replies recorded by several processes at once: every commit that lost a
+ * race is built again, and its fields describe the published commit only
+ * (one Late each, never duplicated from an earlier attempt). */
+static void test_concurrent_replies(void **state)
+{
+	tk_fixture *f = *state;
+	static const char *codes[] = { "LBR", "FRA", "CHE", "DEU", "ARG", "BRA" };
+	pid_t pids[6];
+	char *out;
+
+	for (int i = 0; i < 6; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			chancery_repository *repo = NULL;
+			chancery_reply_options o = CHANCERY_REPLY_OPTIONS_INIT;
+			int bad = 0;
+
+			chancery_init();
+			if (chancery_repository_open(&repo, f->dir) < 0)
+				_exit(10);
+			chancery_repository_set_signature(repo, &tk_signature);
+			o.state = codes[i];
+			o.none = 1;
+			for (int k = 0; k < 4; k++) {
+				char d[11];
+
+				snprintf(d, sizeof(d), "2004-08-%02d", 10 + k);
+				chancery_date_parse(&o.received, d);
+				if (chancery_campaign_reply(NULL, repo, "focus2004", &o) < 0)
+					bad++;
+			}
+			chancery_repository_free(repo);
+			_exit(bad);
+		}
+	}
+	for (int i = 0; i < 6; i++) {
+		int st;
+
+		assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	out = tk_sh_out("cd %s && git log --format='%%(trailers:key=Chancery-Late,valueonly,separator=%%x2C)' "
+		"--grep='^reply ' | sort | uniq -c", f->dir);
+	assert_string_equal(out, "     24 no\n");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_campaign_story, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_replies, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_reminders, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_replies, setup, tk_teardown),
 	};
 
 	chancery_init();
