@@ -844,11 +844,11 @@ chancery_status chancery_registry_status(const chancery_registry *r,
 	return p.status;
 }
 
-int chancery_registry_parties(chancery_party **out, size_t *count,
+int chancery_registry_parties(chancery_participation **out, size_t *count,
 	const chancery_registry *r, const char *treaty,
 	const chancery_date *as_of)
 {
-	chancery_party *list;
+	chancery_participation *list;
 	size_t n = 0;
 
 	CHANCERY_ASSERT_ARG(out && count && r && treaty);
@@ -864,6 +864,9 @@ int chancery_registry_parties(chancery_party **out, size_t *count,
 		chancery_participation p = { 0 };
 		const chancery_state *st = &r->states[i];
 
+		p.state = st;
+		p.treaty = chancery_registry_treaty_find(r, treaty);
+
 		for (size_t k = actions_from(r, st->code); k < r->nactions; k++) {
 			const chancery_action *a = &r->actions[r->action_index[k]];
 
@@ -874,13 +877,8 @@ int chancery_registry_parties(chancery_party **out, size_t *count,
 				continue;
 			apply_action(&p, a);
 		}
-		if (p.status == CHANCERY_STATUS_NONE)
-			continue;
-		list[n].state = st;
-		list[n].status = p.status;
-		list[n].signature = p.signature;
-		list[n].consent = p.consent;
-		n++;
+		if (p.status != CHANCERY_STATUS_NONE)
+			list[n++] = p;
 	}
 	*out = list;
 	*count = n;
@@ -921,6 +919,7 @@ int chancery_registry_participation(chancery_participation **out,
 			}
 			p = &list[n++];
 			memset(p, 0, sizeof(*p));
+			p->state = chancery_registry_state_find(r, state);
 			p->treaty = chancery_registry_treaty_find(r, a->treaty);
 		}
 		apply_action(&list[n - 1], a);

@@ -172,32 +172,32 @@ int mustache_scan(const char *s, size_t len, size_t from, const char *otag,
 	return 1;
 }
 
-int mustache_delims(char *otag, char *ctag, const char *spec, size_t len)
+/* The next word of spec[*at..len) into out (at most MAX_DELIM bytes). */
+static bool delim_word(char *out, const char *spec, size_t len, size_t *at)
 {
-	size_t a = 0, b;
+	size_t a = *at, b;
 
 	while (a < len && is_space(spec[a]))
 		a++;
-	b = a;
-	while (b < len && !is_space(spec[b]))
-		b++;
-	if (b - a == 0 || b - a > MAX_DELIM)
+	for (b = a; b < len && !is_space(spec[b]); b++)
+		;
+	if (b == a || b - a > MAX_DELIM)
+		return false;
+	memcpy(out, spec + a, b - a);
+	out[b - a] = '\0';
+	*at = b;
+	return true;
+}
+
+int mustache_delims(char *otag, char *ctag, const char *spec, size_t len)
+{
+	size_t at = 0;
+
+	if (!delim_word(otag, spec, len, &at) || !delim_word(ctag, spec, len, &at))
 		goto bad;
-	memcpy(otag, spec + a, b - a);
-	otag[b - a] = '\0';
-	a = b;
-	while (a < len && is_space(spec[a]))
-		a++;
-	b = a;
-	while (b < len && !is_space(spec[b]))
-		b++;
-	if (b - a == 0 || b - a > MAX_DELIM)
-		goto bad;
-	for (size_t k = b; k < len; k++)
+	for (size_t k = at; k < len; k++)
 		if (!is_space(spec[k]))
 			goto bad;
-	memcpy(ctag, spec + a, b - a);
-	ctag[b - a] = '\0';
 	if (strchr(otag, '=') || strchr(ctag, '='))
 		goto bad;
 	return 0;

@@ -125,12 +125,38 @@ done:
 	return code;
 }
 
+/* A row: two naming cells, then status, signature date, consent and its
+ * date (empty cells are JSON null). Frees the table when it fails. */
+static cli_table *status_row(cli_table *t, const char *a, const char *b,
+	const chancery_participation *p)
+{
+	static const char *const names[] = { "none", "signatory", "party" };
+	char sig[11] = "", cons[11] = "";
+	const char *row[6];
+
+	if (!t)
+		return NULL;
+	if (p->signature)
+		chancery_date_format(sig, sizeof(sig), &p->signature->date);
+	if (p->consent)
+		chancery_date_format(cons, sizeof(cons), &p->consent->date);
+	row[0] = a;
+	row[1] = b;
+	row[2] = names[p->status];
+	row[3] = p->signature ? sig : NULL;
+	row[4] = p->consent ? p->consent->action : NULL;
+	row[5] = p->consent ? cons : NULL;
+	if (cli_table_row(t, row) < 0) {
+		cli_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
 int cmd_participation(int argc, char **argv)
 {
 	static const char *const cols[] = { "treaty", "short_title", "status",
 		"signature", "consent", "consent_date" };
-	static const char *const status_names[] = { "none", "signatory",
-		"party" };
 	cli_args a;
 	cli_format fmt;
 	chancery_repository *repo = NULL;
@@ -165,26 +191,9 @@ int cmd_participation(int argc, char **argv)
 		goto done;
 	}
 	t = cli_table_new(fmt, "participation", 6, cols);
-	for (size_t i = 0; t && i < n; i++) {
-		const chancery_participation *p = &list[i];
-		char sig[11] = "", cons[11] = "";
-		const char *row[6];
-
-		if (p->signature)
-			chancery_date_format(sig, sizeof(sig), &p->signature->date);
-		if (p->consent)
-			chancery_date_format(cons, sizeof(cons), &p->consent->date);
-		row[0] = p->treaty->id;
-		row[1] = p->treaty->short_title;
-		row[2] = status_names[p->status];
-		row[3] = p->signature ? sig : NULL;
-		row[4] = p->consent ? p->consent->action : NULL;
-		row[5] = p->consent ? cons : NULL;
-		if (cli_table_row(t, row) < 0) {
-			cli_table_free(t);
-			t = NULL;
-		}
-	}
+	for (size_t i = 0; t && i < n; i++)
+		t = status_row(t, list[i].treaty->id, list[i].treaty->short_title,
+			&list[i]);
 	code = finish(t, n);
 done:
 	chancery_free(list);
@@ -201,7 +210,7 @@ int cmd_parties(int argc, char **argv)
 	cli_format fmt;
 	chancery_repository *repo = NULL;
 	chancery_registry *reg = NULL;
-	chancery_party *list = NULL;
+	chancery_participation *list = NULL;
 	chancery_date as_of;
 	bool have_date;
 	size_t n = 0, parties = 0, signatories = 0;
@@ -224,28 +233,12 @@ int cmd_parties(int argc, char **argv)
 		goto done;
 	}
 	t = cli_table_new(fmt, "parties", 6, cols);
-	for (size_t i = 0; t && i < n; i++) {
-		char sig[11] = "", cons[11] = "";
-		const char *row[6];
-
-		if (list[i].signature)
-			chancery_date_format(sig, sizeof(sig), &list[i].signature->date);
-		if (list[i].consent)
-			chancery_date_format(cons, sizeof(cons), &list[i].consent->date);
-		row[0] = list[i].state->code;
-		row[1] = list[i].state->name;
-		row[2] = list[i].status == CHANCERY_STATUS_PARTY ? "party" : "signatory";
-		row[3] = list[i].signature ? sig : NULL;
-		row[4] = list[i].consent ? list[i].consent->action : NULL;
-		row[5] = list[i].consent ? cons : NULL;
+	for (size_t i = 0; i < n; i++) {
 		if (list[i].status == CHANCERY_STATUS_PARTY)
 			parties++;
 		else
 			signatories++;
-		if (cli_table_row(t, row) < 0) {
-			cli_table_free(t);
-			t = NULL;
-		}
+		t = status_row(t, list[i].state->code, list[i].state->name, &list[i]);
 	}
 	if (fmt == FMT_TABLE)
 		printf("%s: %zu parties, %zu signatories (not parties)%s%s\n\n",

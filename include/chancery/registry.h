@@ -102,7 +102,9 @@ typedef enum {
 	CHANCERY_STATUS_PARTY      /**< bound: ratified, acceded, ... */
 } chancery_status;
 
+/** Where one State stands with one treaty. */
 typedef struct {
+	const chancery_state *state;
 	const chancery_treaty *treaty;
 	chancery_status status;
 	const chancery_action *signature; /**< latest signature, or NULL */
@@ -118,20 +120,12 @@ int chancery_registry_participation(chancery_participation **out,
 	size_t *count, const chancery_registry *registry, const char *state,
 	const chancery_date *as_of);
 
-/** Where one State stands with a treaty (chancery_registry_parties()). */
-typedef struct {
-	const chancery_state *state;
-	chancery_status status;
-	const chancery_action *signature; /**< latest signature, or NULL */
-	const chancery_action *consent;   /**< the binding action, or NULL */
-} chancery_party;
-
 /**
  * The States that signed or joined `treaty` as of `as_of` (NULL: every
  * action known), in registry order of States. The array is the caller's
  * (chancery_free()); CHANCERY_ENOTFOUND for an unknown treaty.
  */
-int chancery_registry_parties(chancery_party **out, size_t *count,
+int chancery_registry_parties(chancery_participation **out, size_t *count,
 	const chancery_registry *registry, const char *treaty,
 	const chancery_date *as_of);
 

@@ -116,7 +116,7 @@ static void test_parties(void **state)
 {
 	fixture *f = *state;
 	chancery_registry *reg = load(f);
-	chancery_party *p = NULL;
+	chancery_participation *p = NULL;
 	chancery_date march;
 	size_t n = 0, parties = 0;
 	bool fra = false, lbr = false;
