@@ -749,36 +749,41 @@ static bool falsey(json_t *v)
 		(json_is_real(v) && json_real_value(v) == 0.0);
 }
 
+/* The first part of a dotted name into key; *rest gets what follows the
+ * dot, or NULL after the last part. False when the part is too long. */
+static bool next_part(char *key, size_t size, const char *name,
+	const char **rest)
+{
+	const char *dot = strchr(name, '.');
+	size_t n = dot ? (size_t)(dot - name) : strlen(name);
+
+	if (n >= size)
+		return false;
+	memcpy(key, name, n);
+	key[n] = '\0';
+	*rest = dot ? dot + 1 : NULL;
+	return true;
+}
+
 /* Resolve a name; NULL when it is not found. */
 static json_t *lookup(rctx *c, const char *name)
 {
-	const char *dot;
 	json_t *v = NULL;
 	char key[256];
-	size_t klen;
 
 	if (!strcmp(name, "."))
 		return c->stack[c->depth];
-	dot = strchr(name, '.');
-	klen = dot ? (size_t)(dot - name) : strlen(name);
-	if (klen >= sizeof(key))
+	if (!next_part(key, sizeof(key), name, &name))
 		return NULL;
-	memcpy(key, name, klen);
-	key[klen] = '\0';
 	for (size_t i = c->depth + 1; i-- > 0;) {
 		json_t *ctx = c->stack[i];
 
 		if (json_is_object(ctx) && (v = json_object_get(ctx, key)))
 			break;
 	}
-	while (v && dot) {
-		name = dot + 1;
-		dot = strchr(name, '.');
-		klen = dot ? (size_t)(dot - name) : strlen(name);
-		if (klen >= sizeof(key))
+	while (v && name) {
+		if (!next_part(key, sizeof(key), name, &name))
 			return NULL;
-		memcpy(key, name, klen);
-		key[klen] = '\0';
 		v = json_is_object(v) ? json_object_get(v, key) : NULL;
 	}
 	return v;

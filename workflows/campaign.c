@@ -1394,24 +1394,34 @@ done:
 
 /* ---- reply ----------------------------------------------------------------------------- */
 
+static int split_intent(char *action, size_t asize, char *treaty,
+	size_t tsize, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+
+	if (!colon || colon == spec || (size_t)(colon - spec) >= asize ||
+	    !colon[1] || strlen(colon + 1) >= tsize)
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.60s': expected ACTION:TREATY (ratify:XVIII-10)", spec);
+	snprintf(action, asize, "%.*s", (int)(colon - spec), spec);
+	snprintf(treaty, tsize, "%s", colon + 1);
+	return 0;
+}
+
 static int check_intention(const context *x, const char *state,
 	const chancery_date *when, const char *spec, char *action,
 	size_t asize, char *treaty, size_t tsize)
 {
-	const char *colon = strchr(spec, ':');
 	static const char *const actions[] = { "sign", "ratify", "accept",
 		"approve", "accede" };
 	const chancery_treaty *t;
 	chancery_status st;
 	bool known = false;
 	chancery_date until;
+	int error;
 
-	if (!colon || (size_t)(colon - spec) >= asize ||
-	    strlen(colon + 1) >= tsize)
-		return chancery__error(CHANCERY_EINVALID,
-			"'%.60s': expected ACTION:TREATY (ratify:XVIII-10)", spec);
-	snprintf(action, asize, "%.*s", (int)(colon - spec), spec);
-	snprintf(treaty, tsize, "%s", colon + 1);
+	if ((error = split_intent(action, asize, treaty, tsize, spec)) < 0)
+		return error;
 	for (size_t i = 0; i < 5; i++)
 		known |= !strcmp(actions[i], action);
 	if (!known)
@@ -1504,16 +1514,10 @@ static int reply_extra(chancery_changeset *cs, git_tree *base,
 	for (const char *const *w = o->withdraws; w && *w; w++) {
 		char action[16], treaty[40], key[64];
 		bool found = false;
-		const char *colon = strchr(*w, ':');
 
-		if (!colon || (size_t)(colon - *w) >= sizeof(action) ||
-		    strlen(colon + 1) >= sizeof(treaty)) {
-			error = chancery__error(CHANCERY_EINVALID,
-				"'%.60s': expected ACTION:TREATY", *w);
+		if ((error = split_intent(action, sizeof(action), treaty,
+				sizeof(treaty), *w)) < 0)
 			goto done;
-		}
-		snprintf(action, sizeof(action), "%.*s", (int)(colon - *w), *w);
-		snprintf(treaty, sizeof(treaty), "%s", colon + 1);
 		snprintf(key, sizeof(key), "%s %s", action, treaty);
 		for (size_t i = 0; i < ncur; i++)
 			found |= !strcmp(current[i], key);
@@ -1537,6 +1541,24 @@ done:
 	chancery_free(current);
 	stories_free(&sx);
 	context_free(&x);
+	return error;
+}
+
+/* "ACTION:TREATY" items as fields "ACTION TREATY" (how history keeps them) */
+static int add_intents(chancery_event *ev, const char *key,
+	const char *const *list)
+{
+	int error = 0;
+
+	for (const char *const *i = list; i && *i && !error; i++) {
+		char action[16], treaty[40], v[64];
+
+		if ((error = split_intent(action, sizeof(action), treaty,
+				sizeof(treaty), *i)) < 0)
+			break;
+		snprintf(v, sizeof(v), "%s %s", action, treaty);
+		error = chancery_event_add(ev, key, v);
+	}
 	return error;
 }
 
@@ -1576,24 +1598,9 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
 	    (error = chancery_event_add(ev, "Received", d)) < 0)
 		goto done;
-	for (const char *const *i = o->intends; i && *i; i++) {
-		char v[80], *colon;
-
-		snprintf(v, sizeof(v), "%s", *i);
-		if ((colon = strchr(v, ':')))
-			*colon = ' ';
-		if ((error = chancery_event_add(ev, "Intends", v)) < 0)
-			goto done;
-	}
-	for (const char *const *w = o->withdraws; w && *w; w++) {
-		char v[80], *colon;
-
-		snprintf(v, sizeof(v), "%s", *w);
-		if ((colon = strchr(v, ':')))
-			*colon = ' ';
-		if ((error = chancery_event_add(ev, "Withdraws", v)) < 0)
-			goto done;
-	}
+	if ((error = add_intents(ev, "Intends", o->intends)) < 0 ||
+	    (error = add_intents(ev, "Withdraws", o->withdraws)) < 0)
+		goto done;
 	if (o->none && (error = chancery_event_add(ev, "None", "yes")) < 0)
 		goto done;
 	if (o->note && *o->note &&
