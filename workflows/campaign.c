@@ -752,6 +752,15 @@ typedef struct {
 	size_t nfeat, nrec;
 } context;
 
+/* Adds a count as a trailer field of the event. */
+static int add_count(chancery_event *ev, const char *key, size_t count)
+{
+	char n[32];
+
+	snprintf(n, sizeof(n), "%zu", count);
+	return chancery_event_add(ev, key, n);
+}
+
 static void context_free(context *x)
 {
 	chancery_registry_free(x->reg);
@@ -983,11 +992,10 @@ static int gen_extra(chancery_changeset *cs, git_tree *base,
 		goto done;
 	}
 	{
-		char n[32], d[11];
+		char d[11];
 
-		snprintf(n, sizeof(n), "%zu", changed);
 		chancery_date_format(d, sizeof(d), &x.c.letter_date);
-		error = chancery_event_add(ev, "Letters", n);
+		error = add_count(ev, "Letters", changed);
 		if (!error)
 			error = chancery_event_add(ev, "Date", d);
 	}
@@ -1347,12 +1355,7 @@ static int send_extra(chancery_changeset *cs, git_tree *base,
 			"every letter of '%s' is sent already", g->id);
 		goto done;
 	}
-	{
-		char n[32];
-
-		snprintf(n, sizeof(n), "%zu", g->sent);
-		error = chancery_event_add(ev, "Sent-Count", n);
-	}
+	error = add_count(ev, "Sent-Count", g->sent);
 done:
 	stories_free(&sx);
 	context_free(&x);
@@ -2108,12 +2111,7 @@ static int remind_extra(chancery_changeset *cs, git_tree *base,
 			"nothing is due on %s", today);
 		goto done;
 	}
-	{
-		char n[32];
-
-		snprintf(n, sizeof(n), "%zu", g->reminders);
-		error = chancery_event_add(ev, "Reminded", n);
-	}
+	error = add_count(ev, "Reminded", g->reminders);
 done:
 	chancery_free(xml);
 	chancery_workflow_free(w);
