@@ -401,6 +401,72 @@ typedef struct {
 	size_t base_fields;  /* fields the caller set; extra adds the rest */
 } record_ctx;
 
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int chancery__event_digest(char out[65], const char *parent,
+	const char *header, size_t header_len, const char *message,
+	const char **paths, size_t npaths)
+{
+	chancery_buf b = CHANCERY_BUF_INIT;
+	int error;
+
+	qsort(paths, npaths, sizeof(*paths), cmp_path);
+	if ((error = chancery_buf_puts(&b, parent)) < 0 ||
+	    (error = chancery_buf_put(&b, header, header_len)) < 0 ||
+	    (error = chancery_buf_puts(&b, message)) < 0)
+		goto done;
+	for (size_t i = 0; i < npaths; i++)
+		if ((error = chancery_buf_printf(&b, "\n%s", paths[i])) < 0)
+			goto done;
+	error = chancery__sha256_hex(out, b.ptr ? b.ptr : "", b.size);
+done:
+	chancery_buf_dispose(&b);
+	return error;
+}
+
+/* The paths of `cs` that change `base` (borrowed), into a new array. */
+static int effective_paths(const char ***out, size_t *n,
+	chancery_repository *repo, const chancery_changeset *cs, git_tree *base)
+{
+	const char **list;
+
+	*out = NULL;
+	*n = 0;
+	list = chancery__calloc(cs->count ? cs->count : 1, sizeof(*list));
+	if (!list)
+		return chancery__oom();
+	for (size_t i = 0; i < cs->count; i++) {
+		const chancery_change *c = &cs->items[i];
+		git_tree_entry *e = NULL;
+		bool present = base &&
+			git_tree_entry_bypath(&e, base, c->path) == 0;
+		bool changes = !present;
+
+		git_error_clear();
+		if (!c->data) {
+			changes = present;
+		} else if (present) {
+			git_oid oid;
+
+			if (git_odb_hash(&oid, c->data, c->size,
+					GIT_OBJECT_BLOB) < 0) {
+				git_tree_entry_free(e);
+				chancery_free(list);
+				return chancery__git_error(-1, "hash a file");
+			}
+			changes = !git_oid_equal(&oid, git_tree_entry_id(e));
+		}
+		git_tree_entry_free(e);
+		if (changes)
+			list[(*n)++] = c->path;
+	}
+	*out = list;
+	return 0;
+}
+
 static int record_build(chancery_changeset *cs, git_tree *base,
 	const git_oid *head, void *payload)
 {
@@ -408,6 +474,8 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 	chancery_event *ev = ctx->ev;
 	chancery_buf rec = CHANCERY_BUF_INIT, msg = CHANCERY_BUF_INIT;
 	char when[32], hex[65], dir[64], *path = NULL;
+	const char **paths = NULL;
+	size_t npaths = 0;
 	chancery_date d;
 	int64_t s;
 	int error;
@@ -423,18 +491,15 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 	    (error = ctx->extra(cs, base, head, ev, ctx->payload)) < 0)
 		return error;
 
-	/* the id: time, then a digest of parent and content */
+	/* the id: time, then a digest of parent and content (the paths the
+	 * commit really changes, sorted, so that verify can redo it) */
 	ev->id[0] = '\0';
 	chancery_time_format(when, sizeof(when), ctx->time);
-	if ((error = chancery_buf_puts(&rec, head ? git_oid_tostr_s(head) :
-			"root")) < 0 ||
-	    (error = put_header(&rec, ev, "", when, ctx->who)) < 0 ||
-	    (error = chancery_buf_puts(&rec, ev->message ? ev->message : "")) < 0)
-		goto done;
-	for (size_t i = 0; i < cs->count; i++)
-		if ((error = chancery_buf_printf(&rec, "\n%s", cs->items[i].path)) < 0)
-			goto done;
-	if ((error = chancery__sha256_hex(hex, rec.ptr, rec.size)) < 0)
+	if ((error = put_header(&rec, ev, "", when, ctx->who)) < 0 ||
+	    (error = effective_paths(&paths, &npaths, ctx->repo, cs, base)) < 0 ||
+	    (error = chancery__event_digest(hex, head ? git_oid_tostr_s(head) :
+			"root", rec.ptr, rec.size, ev->message ? ev->message : "",
+			paths, npaths)) < 0)
 		goto done;
 	chancery_date_from_time(&d, ctx->time);
 	s = ((ctx->time % 86400) + 86400) % 86400;
@@ -499,6 +564,7 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 		error = chancery__oom();
 done:
 	chancery_free(path);
+	chancery_free(paths);
 	chancery_buf_dispose(&rec);
 	chancery_buf_dispose(&msg);
 	return error;

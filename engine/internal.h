@@ -150,6 +150,12 @@ typedef struct {
 	const git_oid *extra_parent; /* a second parent (merge), or NULL */
 	const git_oid *expect_head;  /* only commit on this head (sync) */
 	const git_oid *base_tree;    /* build on this tree, not the head's */
+	/* called under the repository lock, with the branch checked to be
+	 * still at the head the commit was built on, just before the branch
+	 * moves: a negative return gives up (nothing is published) */
+	int (*before_publish)(chancery_repository *repo, const git_oid *commit,
+		void *payload);
+	void *before_payload;
 } chancery_commit_opts;
 
 /**
@@ -165,6 +171,14 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 	const git_oid *to);
 
+/**
+ * Push `commit` to the branch of the same name at `remote` (a remote's name
+ * or a URL), only as a fast-forward: CHANCERY_ECONFLICT when the remote's
+ * branch has moved past what we have.
+ */
+int chancery__push_commit(chancery_repository *repo, const char *remote,
+	const git_oid *commit);
+
 /** Bring index and working tree to the branch head, under the lock. */
 int chancery__worktree_update(chancery_repository *repo);
 
@@ -178,6 +192,16 @@ typedef int (*chancery__extra_cb)(chancery_changeset *cs, git_tree *base,
 int chancery__event_commit(chancery_repository *repo, chancery_event *event,
 	chancery__extra_cb extra, void *payload,
 	const chancery_commit_opts *opts);
+
+/**
+ * The digest behind an event id: SHA-256 over the parent commit (hex, or
+ * "root"), the record's header without its Id line, the text, and the
+ * paths the commit changes besides the record and its attachments (sorted
+ * here, in place). The id is the recording time and 8 hex of it.
+ */
+int chancery__event_digest(char out[65], const char *parent,
+	const char *header, size_t header_len, const char *message,
+	const char **paths, size_t npaths);
 
 /** Read a commit's event; CHANCERY_ENOTFOUND for non-chancery commits. */
 int chancery__event_from_commit(chancery_event **out, git_commit *commit);

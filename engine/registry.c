@@ -31,6 +31,7 @@
 #define REG_TREATIES "registry/treaties.tsv"
 #define REG_PARTICIPATION "registry/participation.tsv"
 #define REG_FEATURED_DIR "registry/featured"
+#define REG_ARCHIVE_DIR "archive"
 #define REG_MAX_FILE ((size_t)64 << 20)
 
 /* ---- column specifications ---------------------------------------------- */
@@ -46,7 +47,8 @@ enum cell_kind {
 	K_ACTION,   /* action vocabulary */
 	K_YESNO,    /* yes, no or empty */
 	K_YEAR,     /* four digits or empty */
-	K_CHAPTER   /* roman numeral or empty */
+	K_CHAPTER,  /* roman numeral or empty */
+	K_EIF       /* an entry-into-force rule or empty */
 };
 
 typedef struct {
@@ -86,6 +88,8 @@ static const colspec treaty_cols[] = {
 	{ "signature_until", NULL, K_DATE_OPT, false, false, T(signature_until) },
 	{ "parent", "parent_id", K_TREATY_OPT, false, false, T(parent) },
 	{ "note", "notes", K_TEXT, false, false, T(note) },
+	{ "entry_into_force_rule", NULL, K_EIF, false, false,
+		T(entry_into_force_rule) },
 };
 #undef T
 
@@ -206,6 +210,100 @@ static const char *chapter_of(char *buf, size_t size, const char *id)
 }
 
 /* Check one cell; report a problem and return false when it is wrong. */
+/* ---- entry into force ------------------------------------------------------ */
+
+/* "N days" | "N months" | "first day of the month after N days|months" |
+ * "on deposit" (N from 0 to 999; "1 day", "1 month" too) */
+typedef struct {
+	int n;
+	bool months;
+	bool first_of_month;
+} eif_rule;
+
+static bool eif_parse(eif_rule *r, const char *v)
+{
+	static const char fom[] = "first day of the month after ";
+	const char *p = v;
+	char *end;
+	long n;
+
+	memset(r, 0, sizeof(*r));
+	if (!strcmp(v, "on deposit"))
+		return true;
+	if (!strncmp(p, fom, sizeof(fom) - 1)) {
+		r->first_of_month = true;
+		p += sizeof(fom) - 1;
+	}
+	if (*p < '0' || *p > '9')
+		return false;
+	n = strtol(p, &end, 10);
+	if (n < 0 || n > 999 || *end != ' ')
+		return false;
+	r->n = (int)n;
+	end++;
+	if (!strcmp(end, "months") || (n == 1 && !strcmp(end, "month")))
+		r->months = true;
+	else if (!(strcmp(end, "days") == 0 || (n == 1 && !strcmp(end, "day"))))
+		return false;
+	return true;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+int chancery_treaty_entry_into_force(chancery_date *out,
+	const chancery_treaty *t, const chancery_date *deposit)
+{
+	eif_rule rule;
+	chancery_date d, general;
+
+	CHANCERY_ASSERT_ARG(out && t && deposit);
+	if (!t->entry_into_force_rule || !*t->entry_into_force_rule ||
+	    !eif_parse(&rule, t->entry_into_force_rule))
+		return chancery__error(CHANCERY_ENOTFOUND,
+			"the registry knows no entry-into-force rule for %s",
+			t->id);
+	d = *deposit;
+	if (rule.months) {
+		int m = d.month - 1 + rule.n;
+
+		d.year += m / 12;
+		d.month = m % 12 + 1;
+		/* a month too short for the day: its last day */
+		if (d.day > month_days(d.year, d.month))
+			d.day = month_days(d.year, d.month);
+	} else {
+		for (int i = 0; i < rule.n; i++)
+			if (++d.day > month_days(d.year, d.month)) {
+				d.day = 1;
+				if (++d.month > 12) {
+					d.month = 1;
+					d.year++;
+				}
+			}
+	}
+	if (rule.first_of_month) {
+		d.day = 1;
+		if (++d.month > 12) {
+			d.month = 1;
+			d.year++;
+		}
+	}
+	/* before the treaty itself is in force, it is its own date */
+	if (t->entry_into_force[0] &&
+	    chancery_date_parse(&general, t->entry_into_force) == 0 &&
+	    chancery_date_cmp(&general, &d) > 0)
+		d = general;
+	*out = d;
+	return 0;
+}
+
 static bool check_cell(chancery_table_diag *d, const chancery_cell *cell,
 	size_t line, const colspec *c)
 {
@@ -280,6 +378,17 @@ static bool check_cell(chancery_table_diag *d, const chancery_cell *cell,
 		chancery__table_problem(d, line, cell->column,
 			"%s: '%.40s' is not a year", c->name, v);
 		return false;
+	case K_EIF: {
+		eif_rule rule;
+
+		if (!*v || eif_parse(&rule, v))
+			return true;
+		chancery__table_problem(d, line, cell->column,
+			"%s: '%.60s' is not a rule (\"3 months\", \"30 days\", "
+			"\"first day of the month after 60 days\", \"on deposit\")",
+			c->name, v);
+		return false;
+	}
 	case K_CHAPTER:
 		for (const char *p = v; *p; p++)
 			if (!is_roman(*p)) {
@@ -349,6 +458,7 @@ struct chancery_registry {
 	featured_list *featured;
 	size_t nfeatured;
 	chancery_table **ftables;
+	char *archive;        /* strings of the deposited actions, one block */
 };
 
 static const chancery_registry *sort_ctx;
@@ -570,11 +680,146 @@ done:
 	return error;
 }
 
+/*
+ * The deposited actions: archive/CODE/TREATY/YYYY-MM-DD-ACTION.txt, one
+ * file per action (what is in it is the deposit's business; the name says
+ * all the registry needs). They join the baseline's actions.
+ */
+typedef struct {
+	chancery_buf names;   /* "CODE\0TREATY\0ACTION\0PATH\0" per action */
+	size_t count;
+} archive_scan;
+
+static int archive_walk(const char *root, const git_tree_entry *e,
+	void *payload)
+{
+	archive_scan *a = payload;
+	const char *name = git_tree_entry_name(e);
+	char path[600], state[8], treaty[64], action[64];
+	const char *slash, *slash2;
+	size_t len = strlen(name);
+	chancery_date date;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	snprintf(path, sizeof(path), "%s%s%s", REG_ARCHIVE_DIR "/", root, name);
+	/* root is "CODE/TREATY/" */
+	slash = strchr(root, '/');
+	slash2 = slash ? strchr(slash + 1, '/') : NULL;
+	if (!slash || !slash2 || slash2[1] || (size_t)(slash - root) >= sizeof(state) ||
+	    (size_t)(slash2 - slash - 1) >= sizeof(treaty) || len < 16 ||
+	    len - 15 >= sizeof(action) || strcmp(name + len - 4, ".txt") ||
+	    name[10] != '-')
+		goto bad;
+	snprintf(state, sizeof(state), "%.*s", (int)(slash - root), root);
+	snprintf(treaty, sizeof(treaty), "%.*s", (int)(slash2 - slash - 1),
+		slash + 1);
+	snprintf(action, sizeof(action), "%.*s", (int)(len - 15), name + 11);
+	{
+		char ds[11];
+
+		memcpy(ds, name, 10);
+		ds[10] = '\0';
+		if (chancery_date_parse(&date, ds) < 0)
+			goto bad;
+	}
+	if (!chancery_state_code_valid(state) ||
+	    !chancery_treaty_id_valid(treaty) ||
+	    chancery_action_classify(action) == CHANCERY_ACTION_UNKNOWN)
+		goto bad;
+	if (chancery_buf_put(&a->names, state, strlen(state) + 1) < 0 ||
+	    chancery_buf_put(&a->names, treaty, strlen(treaty) + 1) < 0 ||
+	    chancery_buf_put(&a->names, action, strlen(action) + 1) < 0 ||
+	    chancery_buf_put(&a->names, path, strlen(path) + 1) < 0)
+		return -1;
+	a->count++;
+	return 0;
+bad:
+	chancery_error_clear();
+	chancery__error(CHANCERY_EINVALID, "malformed archive: '%.300s' is not "
+		"archive/STATE/TREATY/YYYY-MM-DD-ACTION.txt", path);
+	return -2;
+}
+
+static int load_archive(chancery_registry *r, chancery_repository *repo,
+	git_tree *tree)
+{
+	git_tree_entry *dir = NULL;
+	git_tree *sub = NULL;
+	archive_scan a = { CHANCERY_BUF_INIT, 0 };
+	const char *p;
+	int error;
+
+	error = git_tree_entry_bypath(&dir, tree, REG_ARCHIVE_DIR);
+	if (error == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;
+	}
+	if (error < 0 || (error = git_tree_lookup(&sub, repo->git,
+			git_tree_entry_id(dir))) < 0) {
+		error = chancery__git_error(error, "read " REG_ARCHIVE_DIR);
+		goto done;
+	}
+	a.names.max = (size_t)256 << 20;
+	error = git_tree_walk(sub, GIT_TREEWALK_PRE, archive_walk, &a);
+	if (error == -1) {
+		error = chancery__oom();
+		goto done;
+	}
+	if (error == -2) {
+		error = CHANCERY_EINVALID;
+		goto done;
+	}
+	if (error < 0) {
+		error = chancery__git_error(error, "read " REG_ARCHIVE_DIR);
+		goto done;
+	}
+	if (!a.count)
+		goto done;
+	if (chancery__grow((void **)&r->actions, &(size_t){ r->nactions },
+			r->nactions + a.count, sizeof(chancery_action)) < 0) {
+		error = CHANCERY_ENOMEM;
+		goto done;
+	}
+	r->archive = a.names.ptr;
+	a.names.ptr = NULL;
+	p = r->archive;
+	for (size_t i = 0; i < a.count; i++) {
+		chancery_action *act = &r->actions[r->nactions++];
+		const char *file;
+
+		memset(act, 0, sizeof(*act));
+		act->state = p;
+		p += strlen(p) + 1;
+		act->treaty = p;
+		p += strlen(p) + 1;
+		act->action = p;
+		p += strlen(p) + 1;
+		act->deposit = p;
+		p += strlen(p) + 1;
+		act->note = "";
+		file = strrchr(act->deposit, '/') + 1;
+		{
+			char ds[11];
+
+			memcpy(ds, file, 10);
+			ds[10] = '\0';
+			chancery_date_parse(&act->date, ds);
+		}
+	}
+done:
+	chancery_buf_dispose(&a.names);
+	git_tree_free(sub);
+	git_tree_entry_free(dir);
+	return error;
+}
+
 int chancery__registry_load_tree(chancery_registry **out,
 	chancery_repository *repo, git_tree *tree)
 {
 	chancery_registry *r;
 	chancery_table_diag d = { 0 };
+	size_t nbase;
 	int error = 0;
 
 	*out = NULL;
@@ -603,6 +848,11 @@ int chancery__registry_load_tree(chancery_registry **out,
 		goto done;
 	if (d.count)
 		goto report;
+	for (size_t i = 0; i < r->nactions; i++)
+		r->actions[i].deposit = "";
+	nbase = r->nactions;
+	if ((error = load_archive(r, repo, tree)) < 0)
+		goto done;
 	if ((error = make_index(&r->state_index, r->nstates, r,
 			cmp_state_idx)) < 0 ||
 	    (error = make_index(&r->treaty_index, r->ntreaties, r,
@@ -618,6 +868,18 @@ int chancery__registry_load_tree(chancery_registry **out,
 	for (size_t i = 0; i < r->nactions; i++) {
 		const chancery_action *a = &r->actions[i];
 
+		if (i >= nbase) {
+			if (!chancery_registry_state_find(r, a->state) ||
+			    !chancery_registry_treaty_find(r, a->treaty)) {
+				error = chancery__error(CHANCERY_EINVALID,
+					"malformed archive: %s names an unknown "
+					"%s", a->deposit,
+					chancery_registry_state_find(r, a->state) ?
+					"treaty" : "State");
+				goto done;
+			}
+			continue;
+		}
 		if (!chancery_registry_state_find(r, a->state))
 			chancery__table_problem(&d, r->tables[2]->rows[i + 1].line,
 				1, "unknown State '%s'", a->state);
@@ -682,6 +944,7 @@ void chancery_registry_free(chancery_registry *r)
 	}
 	chancery_free(r->featured);
 	chancery_free(r->ftables);
+	chancery_free(r->archive);
 	for (int i = 0; i < 3; i++)
 		chancery__table_free(r->tables[i]);
 	chancery_free(r->states);

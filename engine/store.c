@@ -470,6 +470,27 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 			lock_release(fd);
 			break;
 		}
+		if (opts && opts->before_publish) {
+			git_oid now;
+
+			/* under the lock no chancery writer moves the branch:
+			 * check it is still where we built, then let the
+			 * caller act before it moves (e.g. push the commit) */
+			if (git_reference_name_to_id(&now, repo->git,
+					repo->branch) < 0 ||
+			    !have_head || !git_oid_equal(&now, &head)) {
+				git_error_clear();
+				lock_release(fd);
+				error = CHANCERY_ECONFLICT;
+				raced = true;
+				continue;
+			}
+			if ((error = opts->before_publish(repo, &commit,
+					opts->before_payload)) < 0) {
+				lock_release(fd);
+				break;
+			}
+		}
 		snprintf(logmsg, sizeof(logmsg), "chancery: %.100s",
 			cs.message ? cs.message : "");
 		{

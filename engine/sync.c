@@ -335,3 +335,63 @@ done:
 	chancery_free(cfg);
 	return error;
 }
+
+int chancery__push_commit(chancery_repository *repo, const char *remote_name,
+	const git_oid *commit)
+{
+	static const char temp[] = "refs/chancery/outgoing";
+	git_remote *remote = NULL;
+	git_reference *ref = NULL;
+	git_push_options popts = GIT_PUSH_OPTIONS_INIT;
+	push_status ps = { NULL };
+	char *tracking = NULL, *pspec = NULL;
+	int error;
+
+	if ((error = open_remote(&remote, &tracking, repo, remote_name)) < 0)
+		goto done;
+	if ((error = git_reference_create(&ref, repo->git, temp, commit, 1,
+			"chancery: outgoing")) < 0) {
+		error = chancery__git_error(error, "prepare the push");
+		goto done;
+	}
+	if (!(pspec = chancery__sprintf("%s:%s", temp, repo->branch))) {
+		error = chancery__oom();
+		goto done;
+	}
+	{
+		char *specs[] = { pspec };
+		git_strarray refspecs = { specs, 1 };
+
+		popts.callbacks.credentials = credentials_cb;
+		popts.callbacks.push_update_reference = push_update_cb;
+		popts.callbacks.payload = &ps;
+		error = git_remote_push(remote, &refspecs, &popts);
+	}
+	if (error < 0) {
+		error = error == GIT_ENONFASTFORWARD ?
+			chancery__error(CHANCERY_ECONFLICT,
+				"'%s' moved on; fetch and try again", remote_name) :
+			chancery__git_error(error, "push");
+		goto done;
+	}
+	if (ps.message) {
+		error = chancery__error(CHANCERY_ECONFLICT, "push to '%s' refused "
+			"(%s)", remote_name, ps.message);
+		goto done;
+	}
+	/* the remote has it: keep the tracking ref in step */
+	git_reference_free(ref);
+	ref = NULL;
+	if (git_reference_create(&ref, repo->git, tracking, commit, 1,
+			"chancery: pushed") < 0)
+		git_error_clear();
+done:
+	git_reference_free(ref);
+	if (git_reference_remove(repo->git, temp) < 0)
+		git_error_clear();
+	chancery_free(ps.message);
+	chancery_free(pspec);
+	chancery_free(tracking);
+	git_remote_free(remote);
+	return error;
+}

@@ -14,5 +14,6 @@
 #include "chancery/letters.h"
 #include "chancery/workflow.h"
 #include "chancery/campaign.h"
+#include "chancery/archive.h"
 
 #endif

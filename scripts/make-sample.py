@@ -63,6 +63,41 @@ def write(name, notes, derived, columns, rows):
             w.writerow([r.get(c, "") for c in columns])
 
 
+# When a treaty enters into force for a State that deposits after the
+# treaty's own entry into force, from each treaty's final clauses (article
+# given). Written down from the published texts, not checked against a
+# page stored with the data; treaties not listed get no rule.
+EIF_RULES = {
+    "IV-1": ("90 days", "art. XIII"),
+    "IV-2": ("30 days", "art. 19(2)"),
+    "IV-3": ("3 months", "art. 27(2)"),
+    "IV-4": ("3 months", "art. 49(2)"),
+    "IV-5": ("3 months", "art. 9(2)"),
+    "IV-12": ("3 months", "art. 8(2)"),
+    "IV-8": ("30 days", "art. 27(2)"),
+    "IV-8-b": ("3 months", "art. 16(2)"),
+    "IV-9": ("30 days", "art. 27(2)"),
+    "IV-9-b": ("30 days", "art. 28(2)"),
+    "IV-11": ("30 days", "art. 49(2)"),
+    "IV-11-b": ("1 month", "art. 10(2)"),
+    "IV-11-c": ("1 month", "art. 14(2)"),
+    "IV-13": ("first day of the month after 3 months", "art. 87(2)"),
+    "XVIII-10": ("first day of the month after 60 days", "art. 126(2)"),
+    "XVIII-12": ("30 days", "art. 38(2)"),
+    "XVIII-12-a": ("30 days", "art. 17(2)"),
+    "XVIII-12-b": ("30 days", "art. 22(2)"),
+    "XVIII-12-c": ("30 days", "art. 18(2)"),
+    "XVIII-8": ("30 days", "art. 27(2)"),
+    "XVIII-13": ("30 days", "art. 35(2)"),
+    "V-2": ("90 days", "art. 43(2)"),
+    "V-3": ("90 days", "art. 39(2)"),
+    "V-4": ("90 days", "art. 18(2)"),
+    "V-5": ("on deposit", "art. VIII(2)"),
+    "XXVI-2": ("6 months", "art. 5(2)"),
+    "VII-11-a": ("90 days", "art. 24"),
+}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
 
@@ -128,9 +163,18 @@ def main():
                         row["signature_until"] = m.group(1)
                     elif ofs.startswith("no"):
                         raise SystemExit("no closing date for " + tid)
+        if tid in EIF_RULES:
+            row["entry_into_force_rule"] = EIF_RULES[tid][0]
         treaties.append(row)
+    assert all(t in {r["id"] for r in treaties} for t in EIF_RULES)
+    eif_note = ("# entry_into_force_rule: for a State acting after the treaty is in "
+                "force, from the treaty's final clauses (" +
+                "; ".join("%s %s" % (k, v[1]) for k, v in EIF_RULES.items()) +
+                "); written down from the published texts by the chancery "
+                "project, not checked against a page stored with the data; "
+                "empty where not given.")
     assert all(f in {t["id"] for t in treaties} for f in fby)
-    write("treaties.tsv", inotes + fnotes,
+    write("treaties.tsv", inotes + fnotes + [eif_note],
           "treaties-mtdsg.tsv merged with treaties-focus2004.tsv (title, title_fr, "
           "short_title, entry_into_force, parent and note from the latter); "
           "signature/signature_until derived from its open_for_signature and notes "
@@ -139,7 +183,7 @@ def main():
           "yes where it has signatures, empty (unknown) where it has no rows.",
           ["id", "chapter", "title", "title_fr", "short_title", "place_adopted",
            "adopted", "entry_into_force", "signature", "signature_until",
-           "parent", "note"],
+           "parent", "note", "entry_into_force_rule"],
           treaties)
 
     write("featured-focus2004.tsv", fnotes,

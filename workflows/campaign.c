@@ -1047,7 +1047,7 @@ done:
 
 /* ---- the story of each recipient ------------------------------------------------- */
 
-typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND } story_kind;
+typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND, EV_DEPOSIT } story_kind;
 
 typedef struct {
 	story_kind kind;
@@ -1059,6 +1059,7 @@ typedef struct {
 	char **withdraws;
 	size_t nwithdraws;
 	bool late;
+	const chancery_action *act; /* deposit: the action (the registry's) */
 } story_event;
 
 typedef struct {
@@ -1250,6 +1251,25 @@ static int stories_load_at(story_ctx *sx, chancery_repository *repo,
 		return sx->error;
 	if (error < 0)
 		return error;
+	/* what each State did from the letter on: the registry's actions,
+	 * deposits and baseline alike */
+	for (size_t k = 0; k < chancery_registry_action_count(x->reg); k++) {
+		const chancery_action *a = chancery_registry_action(x->reg, k);
+		story *st;
+		story_event e;
+
+		if (chancery_date_cmp(&a->date, &x->c.letter_date) < 0 ||
+		    chancery_action_classify(a->action) == CHANCERY_ACTION_OTHER ||
+		    !(st = story_of(sx, a->state)))
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.kind = EV_DEPOSIT;
+		e.date = a->date;
+		e.act = a;
+		e.seq = sx->seq++;
+		if ((error = story_push(st, &e)) < 0)
+			return error;
+	}
 	for (size_t i = 0; i < sx->ns; i++)
 		qsort(sx->s[i].ev, sx->s[i].nev, sizeof(story_event),
 			cmp_story_event);
@@ -1645,8 +1665,8 @@ static json_t *jdate(const chancery_date *d)
 }
 
 static size_t replay(const chancery_workflow *w, story *s,
-	const wf_dates *dates, const chancery_date *as_of, size_t announced,
-	void (*each)(story_event *e, long t, void *p), void *p);
+	const wf_dates *dates, const chancery_date *as_of, char **cur,
+	size_t ncur, void (*each)(story_event *e, long t, void *p), void *p);
 
 /* What the status shows of each event up to its day. */
 typedef struct {
@@ -1676,6 +1696,88 @@ static void collect_status(story_event *ev, long t, void *p)
 		json_decref(*sc->reply);
 		*sc->reply = rj;
 	}
+}
+
+static const story_event *done_by(const story *s, const char *intent,
+	const chancery_date *as_of);
+
+static void bump(json_t *o, const char *key)
+{
+	json_t *c = json_object_get(o, key);
+
+	json_object_set_new(o, key, json_integer(c ? json_integer_value(c) + 1 : 1));
+}
+
+/*
+ * The event in numbers, up to as_of: every action dated within the event
+ * (whatever the treaty and State) by day, type and State, and for each
+ * featured treaty its parties the day before the event and at its end.
+ */
+static int event_numbers(json_t *root, const context *x,
+	const chancery_date *as_of)
+{
+	json_t *ev = json_object(), *day = json_object(), *type = json_object(),
+		*state = json_object(), *parties = json_object();
+	chancery_date before = x->c.event_start, end = x->c.event_end;
+	size_t total = 0;
+
+	if (!ev || !day || !type || !state || !parties) {
+		json_decref(ev);
+		json_decref(day);
+		json_decref(type);
+		json_decref(state);
+		json_decref(parties);
+		return chancery__oom();
+	}
+	if (chancery_date_cmp(as_of, &end) < 0)
+		end = *as_of;
+	wf_add_days(&before, &x->c.event_start, -1, false);
+	for (size_t k = 0; k < chancery_registry_action_count(x->reg); k++) {
+		const chancery_action *a = chancery_registry_action(x->reg, k);
+		char d[11];
+
+		if (chancery_date_cmp(&a->date, &x->c.event_start) < 0 ||
+		    chancery_date_cmp(&a->date, &end) > 0)
+			continue;
+		chancery_date_format(d, sizeof(d), &a->date);
+		bump(day, d);
+		bump(type, a->action);
+		bump(state, a->state);
+		total++;
+	}
+	for (size_t i = 0; i < x->nfeat; i++) {
+		json_t *p = json_object();
+		size_t nb = 0, na = 0;
+
+		for (int when = 0; when < 2; when++) {
+			chancery_participation *list = NULL;
+			size_t n = 0, parties_n = 0;
+
+			if (chancery_registry_parties(&list, &n, x->reg,
+					x->featured[i], when ? &end : &before) < 0) {
+				chancery_error_clear();
+				continue;
+			}
+			for (size_t k = 0; k < n; k++)
+				parties_n += list[k].status == CHANCERY_STATUS_PARTY;
+			chancery_free(list);
+			*(when ? &na : &nb) = parties_n;
+		}
+		json_object_set_new(p, "before", json_integer((json_int_t)nb));
+		json_object_set_new(p, "after", json_integer((json_int_t)na));
+		json_object_set_new(parties, x->featured[i], p);
+	}
+	json_object_set_new(ev, "start", jdate(&x->c.event_start));
+	json_object_set_new(ev, "end", jdate(&x->c.event_end));
+	json_object_set_new(ev, "actions", json_integer((json_int_t)total));
+	json_object_set_new(ev, "states", json_integer(
+		(json_int_t)json_object_size(state)));
+	json_object_set_new(ev, "actions_by_day", day);
+	json_object_set_new(ev, "actions_by_type", type);
+	json_object_set_new(ev, "actions_by_state", state);
+	json_object_set_new(ev, "parties", parties);
+	json_object_set_new(root, "event", ev);
+	return 0;
 }
 
 int chancery_campaign_status(char **out, chancery_repository *repo,
@@ -1743,13 +1845,14 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 		json_t *e = json_object(), *reminders = json_array(),
 			*replies = json_array(), *intents = json_array(),
 			*letter = json_object(), *reply = json_null(),
-			*jsent = json_null();
+			*jsent = json_null(), *actions = json_array();
 		char **cur = NULL;
 		size_t ncur, state;
 		char ref[120], up[80];
 		size_t i;
 
-		if (!e || !reminders || !replies || !intents || !letter) {
+		if (!e || !reminders || !replies || !intents || !letter ||
+		    !actions) {
 			json_decref(e);
 			error = chancery__oom();
 			goto done;
@@ -1758,18 +1861,35 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 		{
 			status_scan sc = { &jsent, reminders, replies, &reply };
 
-			state = replay(w, s, &dates, &as_of, ncur, collect_status, &sc);
+			state = replay(w, s, &dates, &as_of, cur, ncur, collect_status, &sc);
 		}
 		for (i = 0; i < ncur; i++) {
 			json_t *it = json_object();
 			const char *sp = strchr(cur[i], ' ');
 
+			const story_event *done = done_by(s, cur[i], &as_of);
+
 			json_object_set_new(it, "treaty", json_string(sp ? sp + 1 : cur[i]));
 			json_object_set_new(it, "action", json_stringn(cur[i],
 				sp ? (size_t)(sp - cur[i]) : strlen(cur[i])));
+			json_object_set_new(it, "done", done ?
+				jdate(&done->date) : json_null());
 			json_array_append_new(intents, it);
 		}
 		chancery_free(cur);
+		for (i = 0; i < s->nev; i++) {
+			const story_event *d = &s->ev[i];
+			json_t *it;
+
+			if (d->kind != EV_DEPOSIT ||
+			    chancery_date_cmp(&d->date, &as_of) > 0)
+				continue;
+			it = json_object();
+			json_object_set_new(it, "treaty", json_string(d->act->treaty));
+			json_object_set_new(it, "action", json_string(d->act->action));
+			json_object_set_new(it, "date", jdate(&d->date));
+			json_array_append_new(actions, it);
+		}
 		for (i = 0; x.c.id[i] && i < sizeof(up) - 1; i++)
 			up[i] = (char)(x.c.id[i] >= 'a' && x.c.id[i] <= 'z' ?
 				x.c.id[i] - 32 : x.c.id[i]);
@@ -1787,7 +1907,7 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 		json_object_set_new(e, "replies", replies);
 		json_object_set_new(e, "intentions", intents);
 		json_object_set_new(e, "reminders", reminders);
-		json_object_set_new(e, "actions", json_array());
+		json_object_set_new(e, "actions", actions);
 		json_array_append_new(states, e);
 		sent += !json_is_null(jsent);
 		if (!json_is_null(reply)) {
@@ -1832,6 +1952,8 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 		json_object_set_new(root, "campaign", c);
 	}
 	json_object_set_new(root, "as_of", jdate(&as_of));
+	if ((error = event_numbers(root, &x, &as_of)) < 0)
+		goto done;
 	if (at)
 		json_object_set_new(root, "at", json_string(at));
 	json_object_set_new(root, "totals", totals);
@@ -1868,26 +1990,66 @@ done:
 
 /* Replay a story up to as_of; for each event, `each` (may be NULL) gets
  * the transition taken (-1: none). Returns the state. */
+/* Does deposit `e` carry out intention "VERB TREATY"? A signature does
+ * "sign"; any action that binds does ratify, accept, approve, accede. */
+static bool fulfils(const story_event *e, const char *intent)
+{
+	const char *sp = strchr(intent, ' ');
+	chancery_action_kind k;
+
+	if (e->kind != EV_DEPOSIT || !sp || strcmp(sp + 1, e->act->treaty))
+		return false;
+	k = chancery_action_classify(e->act->action);
+	return !strncmp(intent, "sign ", 5) ? k == CHANCERY_ACTION_SIGNS :
+		k == CHANCERY_ACTION_BINDS;
+}
+
+/* The first deposit carrying out an intention, up to `as_of`, or NULL. */
+static const story_event *done_by(const story *s, const char *intent,
+	const chancery_date *as_of)
+{
+	for (size_t k = 0; k < s->nev; k++)
+		if (fulfils(&s->ev[k], intent) &&
+		    chancery_date_cmp(&s->ev[k].date, as_of) <= 0)
+			return &s->ev[k];
+	return NULL;
+}
+
+static size_t count_done(const story *s, char **cur, size_t ncur,
+	const chancery_date *as_of)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ncur; i++)
+		n += done_by(s, cur[i], as_of) != NULL;
+	return n;
+}
+
+/* Replay a story up to as_of; for each event, `each` (may be NULL) gets
+ * the transition taken (-1: none). Returns the state. */
 static size_t replay(const chancery_workflow *w, story *s, const wf_dates *dates,
-	const chancery_date *as_of, size_t announced,
+	const chancery_date *as_of, char **cur, size_t ncur,
 	void (*each)(story_event *e, long t, void *p), void *p)
 {
 	wf_facts f;
 	size_t state = 0;
 
 	memset(&f, 0, sizeof(f));
-	f.announced = announced;
+	f.announced = ncur;
 	for (size_t k = 0; k < s->nev; k++) {
 		story_event *ev = &s->ev[k];
 		const char *name = ev->kind == EV_LETTERS ? "letter" :
 			ev->kind == EV_SEND ? "send" :
-			ev->kind == EV_REPLY ? "reply" : "remind";
+			ev->kind == EV_REPLY ? "reply" :
+			ev->kind == EV_DEPOSIT ? "deposit" : "remind";
 		long t;
 
 		if (chancery_date_cmp(&ev->date, as_of) > 0)
 			continue;
 		f.today = &ev->date;
 		f.received = ev->kind == EV_REPLY ? &ev->date : NULL;
+		f.deposited = ev->kind == EV_DEPOSIT ? &ev->date : NULL;
+		f.done = count_done(s, cur, ncur, &ev->date);
 		t = wf_step(w, state, name, dates, &f);
 		if (t >= 0)
 			state = wf_transition_at(w, (size_t)t)->to;
@@ -1896,6 +2058,8 @@ static size_t replay(const chancery_workflow *w, story *s, const wf_dates *dates
 	}
 	f.today = as_of;
 	f.received = NULL;
+	f.deposited = NULL;
+	f.done = count_done(s, cur, ncur, as_of);
 	for (int guard = 0; guard < 32; guard++) {
 		long t = wf_step(w, state, "time", dates, &f);
 
@@ -1994,10 +2158,12 @@ static int remind_extra(chancery_changeset *cs, git_tree *base,
 		wf_facts f;
 		long t;
 
-		chancery_free(cur);
-		if (!st)
+		if (!st) {
+			chancery_free(cur);
 			continue;
-		state = replay(w, s, &dates, g->as_of, ncur, find_acks, &a);
+		}
+		state = replay(w, s, &dates, g->as_of, cur, ncur, find_acks, &a);
+		chancery_free(cur);
 		memset(&f, 0, sizeof(f));
 		f.today = g->as_of;
 		t = wf_step(w, state, "remind", &dates, &f);

@@ -99,6 +99,11 @@ int cli_read_file(char **out, size_t *size, const char *path);
 
 typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_HTML } cli_format;
 
+/* An event as JSON (cmd_log.c): id, commit, type, date, recorded, author,
+ * subject, message, fields. Opaque to keep jansson out of this header. */
+struct json_t;
+struct json_t *cli_event_json(const chancery_event *ev);
+
 /* The status JSON as one self-contained HTML page (status_html.c). */
 int cli_status_html(FILE *out, const char *json);
 

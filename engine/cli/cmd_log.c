@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *event_json(const chancery_event *ev)
+json_t *cli_event_json(const chancery_event *ev)
 {
 	json_t *o = json_object(), *fields = json_object();
 	chancery_date d;
@@ -68,7 +68,7 @@ static int log_cb(const chancery_event *ev, void *payload)
 
 	ctx->count++;
 	if (ctx->fmt == FMT_JSON) {
-		json_t *o = event_json(ev);
+		json_t *o = cli_event_json(ev);
 
 		if (!o)
 			return -1;
@@ -170,7 +170,7 @@ int cmd_show(int argc, char **argv)
 		goto done;
 	}
 	if (fmt == FMT_JSON) {
-		json_t *o = event_json(ev), *paths = json_array();
+		json_t *o = cli_event_json(ev), *paths = json_array();
 
 		for (size_t i = 0; i < chancery_event_path_count(ev); i++)
 			json_array_append_new(paths,

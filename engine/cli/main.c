@@ -37,6 +37,10 @@ int cmd_send(int argc, char **argv);
 int cmd_reply(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
+int cmd_deposit(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -144,6 +148,29 @@ static const cli_opt opts_status[] = {
 	FORMAT_OPT("table (default), csv, json or html (one page that opens offline)"),
 	{ "output", 'o', "FILE", false, "write to FILE instead of standard output" },
 	{ 0 } };
+static const cli_opt opts_deposit[] = {
+	{ "date", 0, "DATE", false, "the day the State signed or deposited the instrument" },
+	{ "instrument", 0, "FILE", false, "the instrument (PDF, PNG, JPEG, TIFF or ODT); required but for a signature" },
+	{ "signed-by", 0, "CAPACITY", false, "head-of-state, head-of-government, foreign-minister or full-powers:REF (required for a signature)" },
+	{ "campaign", 0, "CAMPAIGN", false, "the campaign the action answers" },
+	{ "note", 0, "TEXT", false, "free text recorded with the deposit" },
+	{ "remote", 0, "REMOTE", false, "take the notification number at this remote (default: the sync remote when there is one)" },
+	{ "local", 0, NULL, false, "number in this repository alone, even if it has a remote" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_verify[] = {
+	{ "state", 0, "STATE", false, "only the events of this State (whole-repository checks still run)" },
+	{ "campaign", 0, "CAMPAIGN", false, "only the events of this campaign" },
+	{ 0 } };
+static const cli_opt opts_history[] = {
+	FORMAT_OPT("table (default) or json"),
+	{ 0 } };
+static const cli_opt opts_export[] = {
+	{ "state", 0, "STATE", false, "only this State's files" },
+	{ "campaign", 0, "CAMPAIGN", false, "only this campaign's files" },
+	{ "treaty", 0, "TREATY", false, "only this treaty's files" },
+	{ "organization", 0, "NAME", false, "the Source-Organization of bag-info.txt" },
+	{ 0 } };
 static const cli_opt opts_help[] = {
 	{ "commands", 0, NULL, false, "list the command names, one a line (for scripts)" },
 	{ 0 } };
@@ -182,6 +209,14 @@ static const cli_cmd commands[] = {
 	  "chancery remind CAMPAIGN --as-of DATE", opts_remind, 1, 1 },
 	{ "status", cmd_status, "where every recipient of a campaign stands",
 	  "chancery status CAMPAIGN [--as-of DATE] [--format FORMAT]", opts_status, 1, 1 },
+	{ "deposit", cmd_deposit, "record a signature or an instrument, with its notification",
+	  "chancery deposit STATE TREATY ACTION --date DATE [--instrument FILE] [--signed-by CAPACITY]", opts_deposit, 3, 3 },
+	{ "verify", cmd_verify, "prove that nothing recorded was altered",
+	  "chancery verify [--state STATE] [--campaign CAMPAIGN]", opts_verify, 0, 0 },
+	{ "history", cmd_history, "the whole story of a State or a treaty",
+	  "chancery history STATE|TREATY [--format FORMAT]", opts_history, 1, 1 },
+	{ "export", cmd_export, "export the archive as a BagIt bag",
+	  "chancery export bagit DIR [--state S | --campaign C | --treaty T]", opts_export, 2, 2 },
 	{ "workflow", cmd_workflow, "check workflow definitions, list and show the shipped ones",
 	  "chancery workflow check FILE... | list | show NAME", opts_none, 1, 16 },
 	{ "render", cmd_render, "documents from a template (ODT or text) and data (JSON, CSV, TSV)",

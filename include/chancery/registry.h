@@ -42,6 +42,10 @@ typedef struct {
 	const char *signature_until;  /**< last day to sign, or "" */
 	const char *parent;           /**< the treaty it supplements, or "" */
 	const char *note;
+	/** when it enters into force for a State, counted from the deposit:
+	 * "3 months", "30 days", "first day of the month after 60 days",
+	 * "on deposit"; "" when the registry does not know */
+	const char *entry_into_force_rule;
 } chancery_treaty;
 
 /** One treaty action of the baseline. */
@@ -51,6 +55,10 @@ typedef struct {
 	const char *action; /**< see chancery_action_kind() */
 	chancery_date date;
 	const char *note;
+	/** a deposited action: its archive entry
+	 * ("archive/LBR/XVIII-10/2004-09-22-ratification.txt"); "" for the
+	 * baseline of registry/participation.tsv */
+	const char *deposit;
 } chancery_action;
 
 /** What an action does to a State's participation. */
@@ -132,6 +140,15 @@ int chancery_registry_parties(chancery_participation **out, size_t *count,
 /** Status of one State for one treaty as of a date (NULL: all known). */
 chancery_status chancery_registry_status(const chancery_registry *registry,
 	const char *state, const char *treaty, const chancery_date *as_of);
+
+/**
+ * The day `treaty` enters into force for a State whose instrument was
+ * deposited on `deposit`, by the treaty's entry_into_force_rule and never
+ * before the treaty's own entry into force. CHANCERY_ENOTFOUND when the
+ * registry knows no rule for it.
+ */
+int chancery_treaty_entry_into_force(chancery_date *out,
+	const chancery_treaty *treaty, const chancery_date *deposit);
 
 /** Syntax checks shared by every command that takes a code. */
 int chancery_state_code_valid(const char *code);

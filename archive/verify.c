@@ -1,0 +1,637 @@
+/*
+ * verify.c - proof that nothing was altered, and the story of a State or a
+ * treaty.
+ *
+ * chancery_verify() replays the branch from its first commit:
+ *   - every commit must carry an event (a commit made by hand does not);
+ *   - every file an event added (records, attachments, instruments, archive
+ *     entries, notifications) must still be in the branch head with the
+ *     same blob, and in the working tree with the same bytes; only the
+ *     registry tables, a campaign's definition files and its generated
+ *     letters are meant to be replaced;
+ *   - every fixity line ("Attachment: NAME sha256=.. size=..",
+ *     "Notification-File: PATH sha256=.. size=..") must match a fresh hash;
+ *   - every event id must still match the digest of its parent commit and
+ *     content (event.c): an amended, rebased or filtered history changes
+ *     parents, and the ids stop matching;
+ *   - the branch must still contain every commit its reflog saw it at (a
+ *     reset or a forced update shows there);
+ *   - notification numbers must run 1..n within each year, once each;
+ *   - every object of the object database must read back with its hash
+ *     (libgit2 checks hashes on read), and every blob the head names exist.
+ * Each problem is one line "WHERE: what"; the result says how many.
+ *
+ * Left out: signatures on commits (the office may add GPG or SSH signing in
+ * Git itself; verify does not require it), and untracked files.
+ */
+#include "../engine/internal.h"
+#include "chancery/archive.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	chancery_repository *repo;
+	const chancery_verify_options *o;
+	chancery_verify_result *res;
+	git_tree *head_tree;
+	/* notification references seen, for duplicates */
+	char **refs;
+	size_t nrefs, arefs;
+} verify_ctx;
+
+static void problem(verify_ctx *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void problem(verify_ctx *v, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	v->res->problems++;
+	if (v->o->problem)
+		v->o->problem(line, v->o->payload);
+}
+
+/* Paths meant to be replaced by later operations. */
+static bool replaceable(const char *path)
+{
+	if (!strncmp(path, "registry/", 9) || !strcmp(path, ".gitignore") ||
+	    !strncmp(path, ".chancery/", 10) || !strcmp(path, ".gitattributes"))
+		return true;
+	if (!strncmp(path, "campaigns/", 10)) {
+		const char *p = strchr(path + 10, '/');
+
+		return p && (!strncmp(p, "/letters/", 9) ||
+			!strchr(p + 1, '/'));
+	}
+	return false;
+}
+
+/* Is `path` the record of event `id` or one of its attachments? */
+static bool own_path(const char *path, const char *id)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = strlen(id);
+
+	if (strncmp(path, "events/", 7))
+		return false;
+	if (slash && !strncmp(slash + 1, id, n) && !strcmp(slash + 1 + n, ".txt"))
+		return true;
+	return strstr(path, id) && strstr(path, id)[n] == '/';
+}
+
+/* ---- one file against what was committed -------------------------------- */
+
+static void check_kept(verify_ctx *v, const char *path, const git_oid *blob,
+	const char *id)
+{
+	git_tree_entry *e = NULL;
+	git_oid wt;
+	char *full;
+
+	v->res->files++;
+	if (git_tree_entry_bypath(&e, v->head_tree, path) < 0) {
+		git_error_clear();
+		problem(v, "%s: removed after event %s recorded it", path, id);
+		return;
+	}
+	if (!git_oid_equal(git_tree_entry_id(e), blob))
+		problem(v, "%s: changed after event %s recorded it (now blob "
+			"%.12s, recorded %.12s)", path, id,
+			git_oid_tostr_s(git_tree_entry_id(e)),
+			git_oid_tostr_s(blob));
+	git_tree_entry_free(e);
+	full = chancery__sprintf("%s%s", v->repo->workdir, path);
+	if (!full)
+		return;
+	if (git_odb_hashfile(&wt, full, GIT_OBJECT_BLOB) < 0) {
+		git_error_clear();
+		problem(v, "%s: missing from the working tree", path);
+	} else if (!git_oid_equal(&wt, blob)) {
+		problem(v, "%s: the working tree's copy differs from what event "
+			"%s recorded", path, id);
+	}
+	chancery_free(full);
+}
+
+/* "NAME sha256=HEX size=N" (NAME is a path for Notification-File) */
+static bool parse_fixity(char *name, size_t nsize, char hex[65],
+	size_t *size, const char *v)
+{
+	const char *sp = strchr(v, ' ');
+	char *end;
+
+	if (!sp || (size_t)(sp - v) >= nsize || strncmp(sp, " sha256=", 8) ||
+	    strlen(sp + 8) < 64 + 6 || strncmp(sp + 8 + 64, " size=", 6))
+		return false;
+	snprintf(name, nsize, "%.*s", (int)(sp - v), v);
+	memcpy(hex, sp + 8, 64);
+	hex[64] = '\0';
+	*size = (size_t)strtoull(sp + 8 + 64 + 6, &end, 10);
+	return *end == '\0';
+}
+
+/* Re-hash `path` (in the head and in the working tree) against a line. */
+static void check_fixity(verify_ctx *v, const char *path, const char *hex,
+	size_t size, const char *id)
+{
+	char *data = NULL, *full, got[65];
+	size_t n = 0;
+
+	if (chancery__tree_read(&data, &n, v->repo, v->head_tree, path) < 0) {
+		chancery_error_clear();
+		return; /* reported as removed */
+	}
+	if (n != size || chancery__sha256_hex(got, data, n) < 0 ||
+	    strcmp(got, hex))
+		problem(v, "%s: SHA-256 or size no longer match the record of "
+			"event %s", path, id);
+	chancery_free(data);
+	full = chancery__sprintf("%s%s", v->repo->workdir, path);
+	if (full && chancery__read_file(&data, &n, full,
+			CHANCERY_ATTACHMENT_MAX) == 0) {
+		if (n != size || chancery__sha256_hex(got, data, n) < 0 ||
+		    strcmp(got, hex))
+			problem(v, "%s: the working tree's copy fails its "
+				"SHA-256 (event %s)", path, id);
+		chancery_free(data);
+	}
+	chancery_error_clear();
+	chancery_free(full);
+}
+
+/* ---- one event ------------------------------------------------------------- */
+
+static bool selected(const verify_ctx *v, const chancery_event *ev)
+{
+	bool state_ok = !v->o->state, campaign_ok = !v->o->campaign;
+
+	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
+		const char *k, *val;
+
+		chancery_event_field(&k, &val, ev, i);
+		if (v->o->state && !strcmp(k, "State") &&
+		    !strcmp(val, v->o->state))
+			state_ok = true;
+		if (v->o->campaign && !strcmp(k, "Campaign") &&
+		    !strcmp(val, v->o->campaign))
+			campaign_ok = true;
+	}
+	return state_ok && campaign_ok;
+}
+
+static int verify_event(verify_ctx *v, git_commit *commit,
+	const chancery_event *ev)
+{
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	const char *id = chancery_event_id(ev);
+	const char **paths = NULL;
+	size_t npaths = 0;
+	char *record = NULL, rpath[96];
+	size_t rsize = 0;
+	int error = 0;
+
+	v->res->events++;
+	if (!id || strlen(id) != 25) {
+		problem(v, "commit %.12s: its event has no valid id",
+			git_oid_tostr_s(git_commit_id(commit)));
+		return 0;
+	}
+	if ((error = git_commit_tree(&tree, commit)) < 0 ||
+	    (git_commit_parentcount(commit) &&
+	     ((error = git_commit_parent(&parent, commit, 0)) < 0 ||
+	      (error = git_commit_tree(&ptree, parent)) < 0)) ||
+	    (error = git_diff_tree_to_tree(&diff, v->repo->git, ptree, tree,
+			NULL)) < 0) {
+		problem(v, "commit %.12s: cannot be read (%s)",
+			git_oid_tostr_s(git_commit_id(commit)),
+			git_error_last() ? git_error_last()->message : "?");
+		git_error_clear();
+		error = 0;
+		goto done;
+	}
+	paths = chancery__calloc(git_diff_num_deltas(diff) + 1, sizeof(*paths));
+	if (!paths) {
+		error = chancery__oom();
+		goto done;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *p = d->status == GIT_DELTA_DELETED ?
+			d->old_file.path : d->new_file.path;
+
+		if (!own_path(p, id))
+			paths[npaths++] = p;
+		if (d->status == GIT_DELTA_DELETED) {
+			if (!replaceable(p))
+				problem(v, "%s: removed by event %s", p, id);
+			continue;
+		}
+		if (!replaceable(p))
+			check_kept(v, p, &d->new_file.id, id);
+	}
+
+	/* the id still matches the parent and the content */
+	snprintf(rpath, sizeof(rpath), "events/%.4s/%.2s/%s.txt", id, id + 4, id);
+	if (chancery__tree_read(&record, &rsize, v->repo, tree, rpath) < 0) {
+		chancery_error_clear();
+		problem(v, "%s: the record of event %s is not in its commit",
+			rpath, id);
+	} else {
+		/* header without its Id line; then the text */
+		chancery_buf h = CHANCERY_BUF_INIT;
+		const char *body = strstr(record, "\n\n"), *idl;
+		size_t hlen = body ? (size_t)(body - record) + 1 : rsize;
+		char *msg = NULL, hex[65];
+
+		idl = strstr(record, "\nId: ");
+		if (idl && (size_t)(idl - record) < hlen) {
+			const char *eol = strchr(idl + 1, '\n');
+
+			chancery_buf_put(&h, record, (size_t)(idl - record) + 1);
+			chancery_buf_put(&h, eol + 1, hlen - (size_t)(eol + 1 - record));
+		}
+		if (body) {
+			size_t mlen = rsize - (size_t)(body + 2 - record);
+
+			msg = chancery__strndup(body + 2, mlen && body[2 + mlen - 1] ==
+				'\n' ? mlen - 1 : mlen);
+		}
+		if (!h.ptr || (body && !msg)) {
+			problem(v, "%s: malformed record", rpath);
+		} else if (chancery__event_digest(hex, parent ?
+				git_oid_tostr_s(git_commit_id(parent)) : "root",
+				h.ptr, h.size, msg ? msg : "", paths, npaths) == 0 &&
+			   strncmp(hex, id + 17, 8)) {
+			problem(v, "event %s (commit %.12s): its id no longer "
+				"matches its parent and content: history was "
+				"rewritten or the record forged", id,
+				git_oid_tostr_s(git_commit_id(commit)));
+		}
+		chancery_free(msg);
+		chancery_buf_dispose(&h);
+	}
+
+	/* fixity lines */
+	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
+		const char *k, *val;
+		char name[300], hex[65], path[400];
+		size_t size;
+
+		chancery_event_field(&k, &val, ev, i);
+		if (strcmp(k, "Attachment") && strcmp(k, "Notification-File"))
+			continue;
+		if (!parse_fixity(name, sizeof(name), hex, &size, val)) {
+			problem(v, "event %s: malformed %s line", id, k);
+			continue;
+		}
+		if (!strcmp(k, "Attachment"))
+			snprintf(path, sizeof(path), "events/%.4s/%.2s/%s/%s", id,
+				id + 4, id, name);
+		else
+			snprintf(path, sizeof(path), "%s", name);
+		check_fixity(v, path, hex, size, id);
+	}
+	{
+		const char *ref = chancery_event_get(ev, "Notification");
+
+		if (ref) {
+			for (size_t i = 0; i < v->nrefs; i++)
+				if (!strcmp(v->refs[i], ref))
+					problem(v, "%s: issued twice (again by "
+						"event %s)", ref, id);
+			if (chancery__grow((void **)&v->refs, &v->arefs,
+					v->nrefs + 1, sizeof(char *)) == 0 &&
+			    (v->refs[v->nrefs] = chancery__strdup(ref)))
+				v->nrefs++;
+		}
+	}
+done:
+	chancery_free(record);
+	chancery_free(paths);
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	return error;
+}
+
+/* ---- whole-repository checks ------------------------------------------------ */
+
+static void check_numbering(verify_ctx *v)
+{
+	git_tree_entry *e = NULL;
+	git_tree *dir = NULL;
+
+	if (git_tree_entry_bypath(&e, v->head_tree, "notifications") < 0 ||
+	    git_tree_lookup(&dir, v->repo->git, git_tree_entry_id(e)) < 0) {
+		git_error_clear();
+		git_tree_entry_free(e);
+		return;
+	}
+	for (size_t y = 0; y < git_tree_entrycount(dir); y++) {
+		const git_tree_entry *ye = git_tree_entry_byindex(dir, y);
+		git_tree *yt = NULL;
+		size_t n, max = 0;
+		unsigned char *seen;
+
+		if (git_tree_lookup(&yt, v->repo->git, git_tree_entry_id(ye)) < 0) {
+			git_error_clear();
+			continue;
+		}
+		n = git_tree_entrycount(yt);
+		seen = chancery__calloc(n + 2, 1);
+		for (size_t i = 0; seen && i < n; i++) {
+			const char *name = git_tree_entry_name(
+				git_tree_entry_byindex(yt, i));
+			char *end;
+			unsigned long k = strtoul(name, &end, 10);
+
+			if (strlen(name) != 8 || strcmp(end, ".odt") || !k) {
+				problem(v, "notifications/%s/%s: not a "
+					"notification number", git_tree_entry_name(ye),
+					name);
+				continue;
+			}
+			if (k > n) {
+				problem(v, "notifications/%s: number %lu but only "
+					"%zu notifications: numbers are missing",
+					git_tree_entry_name(ye), k, n);
+				continue;
+			}
+			seen[k] = 1;
+			if (k > max)
+				max = k;
+		}
+		for (size_t k = 1; seen && k <= max; k++)
+			if (!seen[k])
+				problem(v, "notifications/%s: number %zu is missing",
+					git_tree_entry_name(ye), k);
+		chancery_free(seen);
+		git_tree_free(yt);
+	}
+	git_tree_free(dir);
+	git_tree_entry_free(e);
+}
+
+static void check_reflog(verify_ctx *v, const git_oid *head)
+{
+	git_reflog *log = NULL;
+
+	if (git_reflog_read(&log, v->repo->git, v->repo->branch) < 0) {
+		git_error_clear();
+		return;
+	}
+	for (size_t i = 0; i < git_reflog_entrycount(log); i++) {
+		const git_reflog_entry *e = git_reflog_entry_byindex(log, i);
+		const git_oid *was = git_reflog_entry_id_new(e);
+
+		if (git_oid_is_zero(was) || git_oid_equal(was, head))
+			continue;
+		if (git_graph_descendant_of(v->repo->git, head, was) != 1) {
+			const char *m = git_reflog_entry_message(e);
+
+			problem(v, "branch %s: no longer contains commit %.12s it "
+				"pointed to (%s): history was rewritten",
+				v->repo->branch, git_oid_tostr_s(was),
+				m ? m : "no message");
+			git_error_clear();
+		}
+	}
+	git_reflog_free(log);
+}
+
+static int odb_cb(const git_oid *id, void *payload)
+{
+	verify_ctx *v = payload;
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+
+	v->res->objects++;
+	if (git_repository_odb(&odb, v->repo->git) < 0 ||
+	    git_odb_read(&obj, odb, id) < 0) {
+		problem(v, "object %s: unreadable or corrupt (%s)",
+			git_oid_tostr_s(id), git_error_last() ?
+			git_error_last()->message : "?");
+		git_error_clear();
+	}
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return 0;
+}
+
+static int tree_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	verify_ctx *v = payload;
+	git_odb *odb = NULL;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	if (git_repository_odb(&odb, v->repo->git) == 0 &&
+	    !git_odb_exists(odb, git_tree_entry_id(e)))
+		problem(v, "%s%s: its content (object %.12s) is missing", root,
+			git_tree_entry_name(e),
+			git_oid_tostr_s(git_tree_entry_id(e)));
+	git_odb_free(odb);
+	return 0;
+}
+
+int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
+	const chancery_verify_options *opts)
+{
+	chancery_verify_options none = CHANCERY_VERIFY_OPTIONS_INIT;
+	chancery_verify_result local;
+	verify_ctx v;
+	git_revwalk *walk = NULL;
+	git_commit *hc = NULL;
+	git_odb *odb = NULL;
+	git_oid head, oid;
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo);
+	if (!out)
+		out = &local;
+	memset(out, 0, sizeof(*out));
+	memset(&v, 0, sizeof(v));
+	v.repo = repo;
+	v.o = opts ? opts : &none;
+	v.res = out;
+	if ((error = git_reference_name_to_id(&head, repo->git,
+			repo->branch)) < 0 ||
+	    (error = git_commit_lookup(&hc, repo->git, &head)) < 0 ||
+	    (error = git_commit_tree(&v.head_tree, hc)) < 0) {
+		error = chancery__git_error(error, "read the branch head");
+		goto done;
+	}
+	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
+	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
+			GIT_SORT_REVERSE)) < 0 ||
+	    (error = git_revwalk_push(walk, &head)) < 0) {
+		error = chancery__git_error(error, "walk the history");
+		goto done;
+	}
+	while ((error = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		chancery_event *ev = NULL;
+		int e2;
+
+		if (git_commit_lookup(&c, repo->git, &oid) < 0) {
+			problem(&v, "commit %.12s: unreadable",
+				git_oid_tostr_s(&oid));
+			git_error_clear();
+			continue;
+		}
+		e2 = chancery__event_from_commit(&ev, c);
+		if (e2 == CHANCERY_ENOTFOUND) {
+			chancery_error_clear();
+			problem(&v, "commit %.12s (\"%.60s\"): records no event: "
+				"made outside chancery", git_oid_tostr_s(&oid),
+				git_commit_summary(c) ? git_commit_summary(c) : "");
+		} else if (e2 < 0) {
+			git_commit_free(c);
+			error = e2;
+			goto done;
+		} else if (strcmp(chancery_event_type(ev), "sync") &&
+			   selected(&v, ev)) {
+			error = verify_event(&v, c, ev);
+		}
+		chancery_event_free(ev);
+		git_commit_free(c);
+		if (error < 0)
+			goto done;
+	}
+	if (error != GIT_ITEROVER) {
+		error = chancery__git_error(error, "walk the history");
+		goto done;
+	}
+	error = 0;
+	check_numbering(&v);
+	check_reflog(&v, &head);
+	git_tree_walk(v.head_tree, GIT_TREEWALK_PRE, tree_cb, &v);
+	if (git_repository_odb(&odb, repo->git) == 0)
+		git_odb_foreach(odb, odb_cb, &v);
+	git_error_clear();
+	if (out->problems)
+		error = chancery__error(CHANCERY_EINVALID,
+			"verification found %zu problem%s", out->problems,
+			out->problems == 1 ? "" : "s");
+done:
+	for (size_t i = 0; i < v.nrefs; i++)
+		chancery_free(v.refs[i]);
+	chancery_free(v.refs);
+	git_odb_free(odb);
+	git_revwalk_free(walk);
+	git_tree_free(v.head_tree);
+	git_commit_free(hc);
+	return error;
+}
+
+/* ---- the story of a State or a treaty ------------------------------------- */
+
+typedef struct {
+	chancery_repository *repo;
+	const char *subject;
+	bool state;
+	chancery_event_cb cb;
+	void *payload;
+} subject_ctx;
+
+/* Did this batch's commit write campaigns/X/letters/CODE.odt? */
+static bool wrote_letter(chancery_repository *repo, const chancery_event *ev,
+	const char *code)
+{
+	const char *campaign = chancery_event_get(ev, "Campaign");
+	git_oid oid;
+	git_commit *c = NULL, *p = NULL;
+	git_tree *t = NULL, *pt = NULL;
+	git_tree_entry *e = NULL, *pe = NULL;
+	char path[200];
+	bool wrote = false;
+
+	if (!campaign || git_oid_fromstr(&oid, chancery_event_commit(ev)) < 0 ||
+	    git_commit_lookup(&c, repo->git, &oid) < 0 ||
+	    git_commit_tree(&t, c) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", campaign,
+		code);
+	if (git_tree_entry_bypath(&e, t, path) < 0)
+		goto done;
+	if (git_commit_parentcount(c) == 0 || git_commit_parent(&p, c, 0) < 0 ||
+	    git_commit_tree(&pt, p) < 0 ||
+	    git_tree_entry_bypath(&pe, pt, path) < 0 ||
+	    !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(pe)))
+		wrote = true;
+done:
+	git_error_clear();
+	git_tree_entry_free(e);
+	git_tree_entry_free(pe);
+	git_tree_free(t);
+	git_tree_free(pt);
+	git_commit_free(c);
+	git_commit_free(p);
+	return wrote;
+}
+
+static int subject_cb(const chancery_event *ev, void *payload)
+{
+	subject_ctx *x = payload;
+	size_t n = strlen(x->subject);
+	bool names_state = false;
+
+	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
+		const char *k, *v;
+		size_t vl;
+
+		chancery_event_field(&k, &v, ev, i);
+		vl = strlen(v);
+		if (!strcmp(k, "State"))
+			names_state = true;
+		if (x->state) {
+			if ((!strcmp(k, "State") && !strcmp(v, x->subject)) ||
+			    (!strcmp(k, "Acknowledges") &&
+			     !strncmp(v, x->subject, n) && v[n] == ' '))
+				return x->cb(ev, x->payload);
+		} else if ((!strcmp(k, "Treaty") && !strcmp(v, x->subject)) ||
+			   ((!strcmp(k, "Intends") || !strcmp(k, "Withdraws")) &&
+			    vl > n && v[vl - n - 1] == ' ' &&
+			    !strcmp(v + vl - n, x->subject))) {
+			return x->cb(ev, x->payload);
+		}
+	}
+	if (x->state && !names_state &&
+	    !strcmp(chancery_event_type(ev), "letters") &&
+	    wrote_letter(x->repo, ev, x->subject))
+		return x->cb(ev, x->payload);
+	return 0;
+}
+
+int chancery_history_subject(chancery_repository *repo, const char *subject,
+	chancery_event_cb cb, void *payload)
+{
+	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
+	chancery_registry *reg = NULL;
+	subject_ctx x = { repo, subject, false, cb, payload };
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && subject && cb);
+	if ((error = chancery_registry_load(&reg, repo)) < 0)
+		return error;
+	if (chancery_state_code_valid(subject) &&
+	    chancery_registry_state_find(reg, subject))
+		x.state = true;
+	else if (!chancery_treaty_id_valid(subject) ||
+		 !chancery_registry_treaty_find(reg, subject)) {
+		chancery_registry_free(reg);
+		return chancery__error(CHANCERY_ENOTFOUND, "'%.40s' is neither "
+			"a State nor a treaty of the registry", subject);
+	}
+	chancery_registry_free(reg);
+	lo.oldest_first = 1;
+	return chancery_history_foreach(repo, &lo, subject_cb, &x);
+}

@@ -1,0 +1,154 @@
+/*
+ * chancery/archive.h - what States actually did: deposits of signatures and
+ * instruments, kept with their fixity (SHA-256, size, media type, who and
+ * when); the depositary notification each one issues; verification of the
+ * whole repository against its own history; the history of a State or a
+ * treaty; and BagIt (RFC 8493) export. See docs/archive.md.
+ */
+#ifndef CHANCERY_ARCHIVE_H
+#define CHANCERY_ARCHIVE_H
+
+#include "common.h"
+#include "repository.h"
+#include "registry.h"
+#include "event.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CHANCERY_DEPOSIT_OPTIONS_VERSION 1
+typedef struct {
+	unsigned int version;
+	const char *state;      /**< "LBR" */
+	const char *treaty;     /**< "XVIII-10" */
+	/** signature, ratification, acceptance, approval, accession,
+	 * succession or consent-to-be-bound */
+	const char *action;
+	chancery_date date;     /**< the day it was signed or deposited */
+	/** the instrument's file (PDF, PNG, JPEG, TIFF or ODT); required for
+	 * every action but a signature */
+	const char *instrument;
+	/** head-of-state, head-of-government, foreign-minister, or
+	 * full-powers:REF (a signature only); required for a signature */
+	const char *signed_by;
+	const char *campaign;   /**< the campaign it answers, or NULL */
+	const char *note;       /**< free text, or NULL */
+	/**
+	 * Where notification numbers are taken: NULL for the sync remote when
+	 * the repository has one (chancery.remote, else "origin"), "" for
+	 * this repository alone. With a remote, the deposit is pushed there
+	 * before it counts here, so two clones never issue the same number.
+	 */
+	const char *remote;
+} chancery_deposit_options;
+
+#define CHANCERY_DEPOSIT_OPTIONS_INIT { CHANCERY_DEPOSIT_OPTIONS_VERSION }
+
+/** What a deposit recorded. */
+typedef struct {
+	char id[40];              /**< the event id */
+	char commit[41];
+	char notification[80];    /**< "C.N.12.2004.TREATIES-XVIII" */
+	char notification_path[64]; /**< "notifications/2004/0012.odt" */
+	char archive_path[200];   /**< "archive/LBR/XVIII-10/2004-09-22-accession.txt" */
+	char instrument_path[200]; /**< where the instrument is kept, or "" */
+	char sha256[65];          /**< of the instrument, or "" */
+	size_t size;
+	char media_type[64];
+	int has_entry_into_force;
+	chancery_date entry_into_force; /**< for the State, when known */
+} chancery_deposit_result;
+
+/**
+ * Record a treaty action: checked against the State's participation as of
+ * the date (ratifying what was never signed, signing after the treaty
+ * closed or a treaty that takes no signature, joining twice are refused
+ * with the reason), the signer's capacity and the instrument. One commit
+ * holds the record, the instrument, the archive entry that makes the action
+ * part of participation at once, and the depositary notification, numbered
+ * C.N.<n>.<year>.TREATIES-<chapter> without gaps within the year.
+ */
+int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
+	const chancery_deposit_options *opts);
+
+/** Each problem verification finds: one line, "PATH: what". */
+typedef void (*chancery_problem_cb)(const char *line, void *payload);
+
+#define CHANCERY_VERIFY_OPTIONS_VERSION 1
+typedef struct {
+	unsigned int version;
+	const char *state;     /**< only what concerns this State */
+	const char *campaign;  /**< only this campaign's */
+	chancery_problem_cb problem;
+	void *payload;
+} chancery_verify_options;
+
+#define CHANCERY_VERIFY_OPTIONS_INIT { CHANCERY_VERIFY_OPTIONS_VERSION }
+
+/** What verification looked at. */
+typedef struct {
+	size_t events;    /**< records checked against history */
+	size_t files;     /**< archived files re-hashed */
+	size_t objects;   /**< Git objects read and checked */
+	size_t problems;
+} chancery_verify_result;
+
+/**
+ * Verify the repository: every file an event added is still in the branch
+ * and the working tree exactly as committed (records, attachments,
+ * instruments, notifications, archive entries), every fixity line matches
+ * a fresh SHA-256 and size, every event id still matches its parent and
+ * content (a rewritten history does not), the branch still contains every
+ * commit its reflog saw it at, notification numbers run without gaps or
+ * duplicates, and every reachable Git object reads back with its hash.
+ * Returns 0 when all holds, CHANCERY_EINVALID when a problem was found
+ * (each one went to `problem`), or another error when it could not check.
+ */
+int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
+	const chancery_verify_options *opts);
+
+/**
+ * The whole story of a State or a treaty, oldest first, across campaigns:
+ * every event that names it (State, Treaty, Intends, Withdraws,
+ * Acknowledges fields: letters, dispatch, replies, reminders, deposits,
+ * notes) and every batch of letters whose commit wrote its letter.
+ * `subject` is a State code or a treaty id; CHANCERY_ENOTFOUND when the
+ * registry knows neither.
+ */
+int chancery_history_subject(chancery_repository *repo, const char *subject,
+	chancery_event_cb cb, void *payload);
+
+#define CHANCERY_BAGIT_OPTIONS_VERSION 1
+typedef struct {
+	unsigned int version;
+	const char *state;     /**< only this State's files */
+	const char *campaign;  /**< only this campaign's */
+	const char *treaty;    /**< only this treaty's */
+	const char *organization; /**< Source-Organization, or NULL */
+} chancery_bagit_options;
+
+#define CHANCERY_BAGIT_OPTIONS_INIT { CHANCERY_BAGIT_OPTIONS_VERSION }
+
+typedef struct {
+	size_t files;        /**< payload files */
+	uint64_t bytes;      /**< payload bytes */
+} chancery_bagit_result;
+
+/**
+ * Write a BagIt 1.0 bag (RFC 8493) into `dir` (created; it must not exist
+ * or be empty): the instruments, letters, reminders, acknowledgments,
+ * replies, notifications and records of the selection under data/, with
+ * manifest-sha256.txt, tagmanifest-sha256.txt, bagit.txt and bag-info.txt
+ * (Payload-Oxum, Bagging-Date, the source commit). The bag is built in a
+ * temporary folder beside `dir` and renamed into place, so a failure
+ * leaves nothing.
+ */
+int chancery_export_bagit(chancery_bagit_result *out,
+	chancery_repository *repo, const char *dir,
+	const chancery_bagit_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
