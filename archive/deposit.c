@@ -537,6 +537,45 @@ static char *numbering_remote(chancery_repository *repo, const char *given)
 	return NULL;
 }
 
+/* The deposit's event, with the fields the caller knows. */
+static int deposit_event(chancery_event **out, const deposit_ctx *g,
+	const char *inst, size_t isize, const char *ds)
+{
+	const chancery_deposit_options *o = g->o;
+	chancery_event *ev = NULL;
+	char subject[200];
+	int error;
+
+	snprintf(subject, sizeof(subject), "deposit %s %s: %s on %s", o->state,
+		o->treaty, g->display, ds);
+	if ((error = chancery_event_new(&ev, "deposit")) < 0 ||
+	    (error = chancery_event_set_subject(ev, subject)) < 0 ||
+	    (o->campaign && (error = chancery_event_add(ev, "Campaign",
+			o->campaign)) < 0) ||
+	    (error = chancery_event_add(ev, "State", o->state)) < 0 ||
+	    (error = chancery_event_add(ev, "Treaty", o->treaty)) < 0 ||
+	    (error = chancery_event_add(ev, "Action", g->action)) < 0 ||
+	    (error = chancery_event_add(ev, "Date", ds)) < 0 ||
+	    (o->signed_by && *o->signed_by &&
+	     (error = chancery_event_add(ev, "Signed-By", o->signed_by)) < 0) ||
+	    (o->note && *o->note &&
+	     (error = chancery_event_set_message(ev, o->note)) < 0))
+		goto fail;
+	if (inst) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "instrument.%s", g->ext);
+		if ((error = chancery_event_attach(ev, name, inst, isize)) < 0 ||
+		    (error = chancery_event_add(ev, "Media-Type", g->media)) < 0)
+			goto fail;
+	}
+	*out = ev;
+	return 0;
+fail:
+	chancery_event_free(ev);
+	return error;
+}
+
 /* ---- the operation ------------------------------------------------------- */
 
 int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
@@ -546,7 +585,7 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 	chancery_deposit_result local;
 	chancery_event *ev = NULL;
 	chancery_commit_opts copts = { 0 };
-	char *inst = NULL, *remote = NULL, ds[11], today_s[11], subject[200];
+	char *inst = NULL, *remote = NULL, ds[11], today_s[11];
 	size_t isize = 0;
 	chancery_date today;
 	int error;
@@ -644,37 +683,16 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 		g.size = isize;
 	}
 
-	/* the event */
-	snprintf(subject, sizeof(subject), "deposit %s %s: %s on %s", o->state,
-		o->treaty, g.display, ds);
-	if ((error = chancery_event_new(&ev, "deposit")) < 0 ||
-	    (error = chancery_event_set_subject(ev, subject)) < 0 ||
-	    (o->campaign && (error = chancery_event_add(ev, "Campaign",
-			o->campaign)) < 0) ||
-	    (error = chancery_event_add(ev, "State", o->state)) < 0 ||
-	    (error = chancery_event_add(ev, "Treaty", o->treaty)) < 0 ||
-	    (error = chancery_event_add(ev, "Action", g.action)) < 0 ||
-	    (error = chancery_event_add(ev, "Date", ds)) < 0 ||
-	    (o->signed_by && *o->signed_by &&
-	     (error = chancery_event_add(ev, "Signed-By", o->signed_by)) < 0) ||
-	    (o->note && *o->note &&
-	     (error = chancery_event_set_message(ev, o->note)) < 0))
-		goto done;
 	if (inst) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "instrument.%s", g.ext);
-		if ((error = chancery_event_attach(ev, name, inst, isize)) < 0 ||
-		    (error = chancery_event_add(ev, "Media-Type", g.media)) < 0)
-			goto done;
 		snprintf(out->sha256, sizeof(out->sha256), "%s", g.sha);
 		out->size = isize;
 		snprintf(out->media_type, sizeof(out->media_type), "%s", g.media);
 	}
-
 	remote = numbering_remote(repo, o->remote);
 	if (!remote) {
-		error = chancery__event_commit(repo, ev, deposit_extra, &g, NULL);
+		if ((error = deposit_event(&ev, &g, inst, isize, ds)) == 0)
+			error = chancery__event_commit(repo, ev, deposit_extra,
+				&g, NULL);
 	} else {
 		copts.before_publish = push_first;
 		copts.before_payload = remote;
@@ -684,6 +702,12 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 
 			/* take in what the remote has, give what we have */
 			error = chancery_sync(&sr, repo, remote, &so);
+			/* a fresh event each time: fields of a refused
+			 * attempt must not stay */
+			chancery_event_free(ev);
+			ev = NULL;
+			if (!error)
+				error = deposit_event(&ev, &g, inst, isize, ds);
 			if (!error)
 				error = chancery__event_commit(repo, ev,
 					deposit_extra, &g, &copts);

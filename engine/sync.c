@@ -13,7 +13,10 @@
  *           recorded as a "sync" event on top of the merged tree; a conflict
  *           (the same path changed on both sides, e.g. two imports of the
  *           same registry table) is reported per path and nothing moves;
- *   push    the result, only if we have something the remote lacks. A
+ *   push    the result, only if we have something the remote lacks, as a
+ *           compare-and-swap of the remote's branch (network transports
+ *           send the old value; for a folder, the objects go to a side ref
+ *           and the branch moves under that repository's own ref lock). A
  *           remote that moved in the meantime refuses the push; the error
  *           says to sync again (nothing is lost: our branch keeps the
  *           merge).
@@ -100,13 +103,10 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 	chancery_sync_options none = CHANCERY_SYNC_OPTIONS_INIT;
 	git_remote *remote = NULL;
 	git_fetch_options fopts = GIT_FETCH_OPTIONS_INIT;
-	git_push_options popts = GIT_PUSH_OPTIONS_INIT;
 	git_commit *ours = NULL, *theirs = NULL;
 	git_index *merged = NULL;
-	git_reference *ref = NULL;
 	chancery_event *ev = NULL;
-	push_status ps = { NULL };
-	char *tracking = NULL, *spec = NULL, *pspec = NULL, *cfg = NULL;
+	char *tracking = NULL, *spec = NULL, *cfg = NULL;
 	git_oid local, fetched, tree;
 	bool have_fetched;
 	size_t ahead = 0, behind = 0;
@@ -284,46 +284,22 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 	}
 	if (ahead == 0)
 		goto done;
-	pspec = chancery__sprintf("%s:%s", repo->branch, repo->branch);
-	if (!pspec) {
-		error = chancery__oom();
-		goto done;
-	}
-	{
-		char *specs[] = { pspec };
-		git_strarray refspecs = { specs, 1 };
+	/* one push for sync and deposits: compare-and-swap on the remote's
+	 * branch, whatever the transport */
+	if ((error = chancery__push_commit(repo, remote_name, &local)) < 0) {
+		if (error == CHANCERY_ECONFLICT) {
+			char why[400];
 
-		popts.callbacks.credentials = credentials_cb;
-		popts.callbacks.push_update_reference = push_update_cb;
-		popts.callbacks.payload = &ps;
-		error = git_remote_push(remote, &refspecs, &popts);
-		if (error < 0) {
-			char why[512];
-
-			error = chancery__git_error(error, "push");
 			snprintf(why, sizeof(why), "%s",
 				chancery_error_last()->message);
-			if (error == CHANCERY_ECONFLICT || error == CHANCERY_ERROR)
-				error = chancery__error(CHANCERY_ECONFLICT,
-					"push to '%s' refused: %s; sync again",
-					remote_name, why);
-			goto done;
-		}
-		if (ps.message) {
 			error = chancery__error(CHANCERY_ECONFLICT,
-				"push to '%s' refused (%s); the remote moved, "
-				"sync again", remote_name, ps.message);
-			goto done;
+				"push to '%s' refused (%s); sync again",
+				remote_name, why);
 		}
+		goto done;
 	}
 	result->pushed = ahead;
-	/* the remote now has our branch: keep the tracking ref in step */
-	if (git_reference_create(&ref, repo->git, tracking, &local, 1,
-			"chancery: sync (pushed)") < 0)
-		git_error_clear();
 done:
-	chancery_free(ps.message);
-	git_reference_free(ref);
 	chancery_event_free(ev);
 	git_index_free(merged);
 	git_commit_free(ours);
@@ -331,8 +307,50 @@ done:
 	git_remote_free(remote);
 	chancery_free(tracking);
 	chancery_free(spec);
-	chancery_free(pspec);
 	chancery_free(cfg);
+	return error;
+}
+
+/* In a remote folder: move its branch to `commit` (which `incoming`
+ * holds there) only if that is a fast-forward, by compare-and-swap. */
+static int move_remote_branch(chancery_repository *repo, const char *url,
+	const char *incoming, const git_oid *commit, const char *name)
+{
+	git_repository *r = NULL;
+	git_reference *ref = NULL;
+	git_oid now;
+	bool have;
+	int error;
+
+	if (!strncmp(url, "file://", 7))
+		url += 7;
+	if ((error = git_repository_open_ext(&r, url,
+			GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) < 0)
+		return chancery__git_error(error, name);
+	error = git_reference_name_to_id(&now, r, repo->branch);
+	have = error == 0;
+	git_error_clear();
+	if (have && !git_oid_equal(&now, commit) &&
+	    git_graph_descendant_of(r, commit, &now) != 1) {
+		error = chancery__error(CHANCERY_ECONFLICT,
+			"'%s' moved on; fetch and try again", name);
+		goto done;
+	}
+	error = have ? git_reference_create_matching(&ref, r, repo->branch,
+			commit, 1, &now, "chancery: push") :
+		git_reference_create(&ref, r, repo->branch, commit, 0,
+			"chancery: push");
+	if (error == GIT_EMODIFIED || error == GIT_EEXISTS ||
+	    error == GIT_ELOCKED)
+		error = chancery__error(CHANCERY_ECONFLICT,
+			"'%s' moved on; fetch and try again", name);
+	else if (error < 0)
+		error = chancery__git_error(error, name);
+done:
+	git_reference_free(ref);
+	if (git_reference_remove(r, incoming) < 0)
+		git_error_clear();
+	git_repository_free(r);
 	return error;
 }
 
@@ -344,7 +362,9 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 	git_reference *ref = NULL;
 	git_push_options popts = GIT_PUSH_OPTIONS_INIT;
 	push_status ps = { NULL };
-	char *tracking = NULL, *pspec = NULL;
+	char *tracking = NULL, *pspec = NULL, *incoming = NULL;
+	const char *url;
+	bool local;
 	int error;
 
 	if ((error = open_remote(&remote, &tracking, repo, remote_name)) < 0)
@@ -354,7 +374,18 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 		error = chancery__git_error(error, "prepare the push");
 		goto done;
 	}
-	if (!(pspec = chancery__sprintf("%s:%s", temp, repo->branch))) {
+	/* libgit2's transport for folders moves the remote's branch without
+	 * compare-and-swap; there the objects go to a side ref and the branch
+	 * moves below, with the remote repository's own ref lock. Network
+	 * transports send the old value and the server compares. */
+	url = git_remote_url(remote);
+	local = url && (!strncmp(url, "file://", 7) || !strstr(url, "://")) &&
+		!strchr(url, '@');
+	if (local)
+		incoming = chancery__sprintf("refs/chancery/incoming/%s",
+			git_oid_tostr_s(commit));
+	if ((local && !incoming) || !(pspec = chancery__sprintf("%s:%s", temp,
+			local ? incoming : repo->branch))) {
 		error = chancery__oom();
 		goto done;
 	}
@@ -379,6 +410,9 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 			"(%s)", remote_name, ps.message);
 		goto done;
 	}
+	if (local && (error = move_remote_branch(repo, url, incoming, commit,
+			remote_name)) < 0)
+		goto done;
 	/* the remote has it: keep the tracking ref in step */
 	git_reference_free(ref);
 	ref = NULL;
@@ -391,6 +425,7 @@ done:
 		git_error_clear();
 	chancery_free(ps.message);
 	chancery_free(pspec);
+	chancery_free(incoming);
 	chancery_free(tracking);
 	git_remote_free(remote);
 	return error;

@@ -364,6 +364,33 @@ int cmd_reply(int argc, char **argv)
 	return code;
 }
 
+/* The event in numbers, after the table. */
+static void print_event(FILE *out, json_t *ev)
+{
+	static const char *const parts[] = { "actions_by_day", "actions_by_type",
+		"actions_by_state" };
+	const char *key;
+	json_t *v;
+
+	fprintf(out, "\nevent %s..%s: %lld actions by %lld States\n",
+		json_string_value(json_object_get(ev, "start")),
+		json_string_value(json_object_get(ev, "end")),
+		(long long)json_integer_value(json_object_get(ev, "actions")),
+		(long long)json_integer_value(json_object_get(ev, "states")));
+	for (size_t i = 0; i < 3; i++) {
+		json_object_foreach(json_object_get(ev, parts[i]), key, v)
+			fprintf(out, "  %-22s %lld\n", key,
+				(long long)json_integer_value(v));
+		if (json_object_size(json_object_get(ev, parts[i])))
+			fputc('\n', out);
+	}
+	fprintf(out, "  parties of the featured treaties, before -> after:\n");
+	json_object_foreach(json_object_get(ev, "parties"), key, v)
+		fprintf(out, "  %-12s %4lld -> %lld\n", key,
+			(long long)json_integer_value(json_object_get(v, "before")),
+			(long long)json_integer_value(json_object_get(v, "after")));
+}
+
 int cmd_status(int argc, char **argv)
 {
 	cli_args a;
@@ -405,16 +432,17 @@ int cmd_status(int argc, char **argv)
 		code = cli_status_html(out, json);
 	} else {
 		static const char *const cols[] = { "code", "workflow_state",
-			"sent", "received", "on_time", "intentions", "reminders" };
-		cli_table *t = cli_table_new(fmt, "states", 7, cols);
+			"sent", "received", "on_time", "intentions", "reminders",
+			"actions" };
+		cli_table *t = cli_table_new(fmt, "states", 8, cols);
 		json_t *s;
 		size_t i;
 
 		root = json_loads(json, 0, NULL);
 		json_array_foreach(json_object_get(root, "states"), i, s) {
 			json_t *r = json_object_get(s, "reply");
-			char n[16], m[16];
-			const char *row[7];
+			char n[16], m[16], k[16];
+			const char *row[8];
 
 			snprintf(n, sizeof(n), "%zu",
 				json_array_size(json_object_get(s, "intentions")));
@@ -426,8 +454,11 @@ int cmd_status(int argc, char **argv)
 			row[3] = r ? json_string_value(json_object_get(r, "received")) : NULL;
 			row[4] = json_is_object(r) ? (json_is_true(json_object_get(r,
 				"on_time")) ? "yes" : "no") : NULL;
+			snprintf(k, sizeof(k), "%zu",
+				json_array_size(json_object_get(s, "actions")));
 			row[5] = n;
 			row[6] = m;
+			row[7] = k;
 			cli_table_row(t, row);
 		}
 		if (fmt == FMT_TABLE) {
@@ -446,6 +477,8 @@ int cmd_status(int argc, char **argv)
 				(long long)json_integer_value(json_object_get(tot, "reminded")));
 		}
 		cli_table_print(t, out);
+		if (fmt == FMT_TABLE)
+			print_event(out, json_object_get(root, "event"));
 	}
 done:
 	if (out && out != stdout)

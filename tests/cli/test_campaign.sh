@@ -51,7 +51,7 @@ s={x['code']: x for x in d['states']}
 assert d['version']==1 and d['as_of']=='2004-09-22'
 assert s['LBR']['workflow_state']=='replied-on-time', s['LBR']
 assert s['LBR']['reply']=={'received':'2004-08-20','on_time':True}
-assert s['LBR']['intentions']==[{'treaty':'XVIII-10','action':'ratify'},{'treaty':'IV-11-b','action':'sign'}]
+assert s['LBR']['intentions']==[{'treaty':'XVIII-10','action':'ratify','done':None},{'treaty':'IV-11-b','action':'sign','done':None}]
 assert s['CHE']['workflow_state']=='replied-late' and s['CHE']['reply']['on_time'] is False
 assert s['FRA']['workflow_state']=='overdue' and s['FRA']['reminders']==['2004-08-18']
 assert s['FRA']['letter']=={'reference':'FOCUS2004/FRA/1','language':'fr'}
