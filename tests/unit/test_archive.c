@@ -1,0 +1,433 @@
+/*
+ * test_archive.c - deposits through the library: entry into force by each
+ * rule, what a deposit writes (record, instrument, archive entry, the
+ * notification's text), every refusal with nothing written, numbering per
+ * year, six depositor processes at once numbering without gaps, and verify
+ * on a clean and on an altered repository.
+ */
+#include "testkit.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char pdf[] = "%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n";
+
+static chancery_date day(const char *s)
+{
+	chancery_date d;
+
+	assert_int_equal(chancery_date_parse(&d, s), 0);
+	return d;
+}
+
+/* Pin the clock at the end of 2004, so the event's dates are the past. */
+static void late_2004(chancery_repository *repo, const char *who)
+{
+	chancery_signature sig = { who, "desk@example.org", 1104494400, 0 };
+
+	assert_int_equal(chancery_repository_set_signature(repo, &sig), 0);
+}
+
+static char *write_pdf(const char *dir)
+{
+	char *p = malloc(strlen(dir) + 16);
+
+	sprintf(p, "%s/inst.pdf", dir);
+	tk_write(p, pdf);
+	return p;
+}
+
+static void eif(const chancery_registry *reg, const char *treaty,
+	const char *deposit, const char *want)
+{
+	const chancery_treaty *t = chancery_registry_treaty_find(reg, treaty);
+	chancery_date d = day(deposit), out;
+	char got[11];
+
+	assert_non_null(t);
+	assert_int_equal(chancery_treaty_entry_into_force(&out, t, &d), 0);
+	chancery_date_format(got, sizeof(got), &out);
+	if (strcmp(got, want))
+		fail_msg("%s deposited %s: in force %s, want %s", treaty, deposit,
+			got, want);
+}
+
+static void test_entry_into_force(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_registry *reg = NULL;
+	chancery_date d = day("2004-09-22"), out;
+
+	assert_int_equal(chancery_registry_load(&reg, f->repo), 0);
+	eif(reg, "IV-4", "2004-09-22", "2004-12-22");      /* 3 months */
+	eif(reg, "IV-4", "2004-11-30", "2005-02-28");      /* a short month */
+	eif(reg, "XVIII-10", "2004-09-22", "2004-12-01");  /* 1st after 60 days */
+	eif(reg, "XVIII-10", "2004-10-02", "2005-01-01");  /* day 60 is 1 Dec */
+	eif(reg, "IV-11", "2004-09-22", "2004-10-22");     /* 30 days */
+	eif(reg, "IV-11-b", "2004-01-31", "2004-02-29");   /* 1 month, leap */
+	eif(reg, "IV-13", "2004-09-22", "2005-01-01");     /* 1st after 3 months */
+	eif(reg, "V-5", "2004-09-22", "2004-09-22");       /* on deposit */
+	/* before the treaty itself is in force: its own date */
+	eif(reg, "XVIII-12-c", "2004-09-22", "2005-07-03");
+	/* a treaty without a rule */
+	assert_int_equal(chancery_treaty_entry_into_force(&out,
+		chancery_registry_treaty_find(reg, "I-1"), &d), CHANCERY_ENOTFOUND);
+	chancery_registry_free(reg);
+}
+
+static void test_deposit_records(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	chancery_registry *reg = NULL;
+	chancery_event *ev = NULL;
+	chancery_date d22 = day("2004-09-22"), d21 = day("2004-09-21");
+	char *inst = write_pdf(f->dir), *data = NULL, *content, sha[65];
+	size_t size = 0;
+
+	late_2004(f->repo, "Treaty Section");
+	o.state = "LBR";
+	o.treaty = "XVIII-10";
+	o.action = "ratification";
+	o.date = d22;
+	o.instrument = inst;
+	o.signed_by = "head-of-state";
+	assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-18");
+	assert_string_equal(r.notification_path, "notifications/2004/0001.odt");
+	assert_string_equal(r.archive_path,
+		"archive/LBR/XVIII-10/2004-09-22-ratification.txt");
+	assert_true(r.has_entry_into_force);
+	assert_int_equal(chancery_date_cmp(&r.entry_into_force,
+		&(chancery_date){ 2004, 12, 1 }), 0);
+	assert_string_equal(r.media_type, "application/pdf");
+	assert_int_equal(r.size, sizeof(pdf) - 1);
+	tk_sh("sha256sum '%s' > /dev/null", inst);
+	{
+		char *want = tk_sh_out("sha256sum '%s' | cut -c1-64", inst);
+
+		snprintf(sha, sizeof(sha), "%.64s", want);
+		free(want);
+	}
+	assert_string_equal(r.sha256, sha);
+
+	/* participation sees it at once: a party from that day, not before */
+	assert_int_equal(chancery_registry_load(&reg, f->repo), 0);
+	assert_int_equal(chancery_registry_status(reg, "LBR", "XVIII-10", &d22),
+		CHANCERY_STATUS_PARTY);
+	assert_int_equal(chancery_registry_status(reg, "LBR", "XVIII-10", &d21),
+		CHANCERY_STATUS_SIGNATORY);
+	chancery_registry_free(reg);
+
+	/* the record, with its fixity and who recorded it */
+	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
+	assert_string_equal(chancery_event_type(ev), "deposit");
+	assert_string_equal(chancery_event_get(ev, "Action"), "ratification");
+	assert_string_equal(chancery_event_get(ev, "Signed-By"), "head-of-state");
+	assert_string_equal(chancery_event_get(ev, "Entry-Into-Force"), "2004-12-01");
+	assert_string_equal(chancery_event_get(ev, "Media-Type"), "application/pdf");
+	assert_non_null(strstr(chancery_event_get(ev, "Attachment"), sha));
+	assert_non_null(strstr(chancery_event_author(ev), "Treaty Section"));
+	chancery_event_free(ev);
+
+	/* the instrument is kept byte for byte */
+	assert_int_equal(chancery_repository_read(&data, &size, f->repo,
+		r.instrument_path), 0);
+	assert_int_equal(size, sizeof(pdf) - 1);
+	assert_memory_equal(data, pdf, size);
+	chancery_free(data);
+
+	/* the notification says what happened */
+	assert_int_equal(chancery_repository_read(&data, &size, f->repo,
+		r.notification_path), 0);
+	content = tk_odt_entry(data, size, "content.xml");
+	assert_non_null(strstr(content, "C.N.1.2004.TREATIES-18"));
+	assert_non_null(strstr(content, "LIBERIA: RATIFICATION"));
+	assert_non_null(strstr(content, "22 September 2004"));
+	assert_non_null(strstr(content, "will enter into force for Liberia on 1 December 2004"));
+	assert_non_null(strstr(content, "Rome Statute"));
+	free(content);
+	chancery_free(data);
+
+	/* a signature: no instrument needed, no entry into force */
+	o.treaty = "IV-13";
+	o.action = "signature";
+	o.instrument = NULL;
+	o.signed_by = "full-powers:LBR/FP/17";
+	assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-4");
+	assert_false(r.has_entry_into_force);
+	assert_string_equal(r.instrument_path, "");
+	/* and ratified the same afternoon */
+	o.action = "ratification";
+	o.instrument = inst;
+	o.signed_by = "foreign-minister";
+	assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+	assert_string_equal(r.notification, "C.N.3.2004.TREATIES-4");
+	free(inst);
+}
+
+typedef struct {
+	const char *state, *treaty, *action, *date, *instrument, *by, *campaign;
+	int code;
+	const char *message;
+} refusal;
+
+static void test_deposit_refusals(void **state)
+{
+	tk_fixture *f = *state;
+	char *inst = write_pdf(f->dir), empty[600], cut[600], text[600],
+		none[600], head0[41], head1[41];
+	const refusal cases[] = {
+		{ "FRA", "IV-4", "ratification", "2004-09-22", inst, NULL, NULL,
+		  CHANCERY_EINVALID, "FRA is already a party to IV-4" },
+		{ "LBR", "IV-13", "ratification", "2004-09-22", inst, NULL, NULL,
+		  CHANCERY_EINVALID, "LBR never signed IV-13" },
+		{ "LBR", "XVIII-10", "accession", "2004-09-22", inst, NULL, NULL,
+		  CHANCERY_EINVALID, "has signed it; ratify it instead" },
+		{ "MMR", "XVIII-10", "signature", "2004-09-22", NULL,
+		  "head-of-state", NULL, CHANCERY_EINVALID,
+		  "closed for signature on 2000-12-31" },
+		{ "LBR", "IV-13", "signature", "2004-09-22", NULL, NULL, NULL,
+		  CHANCERY_EINVALID, "a signature needs --signed-by" },
+		{ "LBR", "IV-13", "signature", "2004-09-22", NULL, "ambassador",
+		  NULL, CHANCERY_EINVALID, "'ambassador' is not a capacity" },
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", inst,
+		  "full-powers:X", NULL, CHANCERY_EINVALID,
+		  "full powers are for signatures" },
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", NULL, NULL,
+		  NULL, CHANCERY_EINVALID, "needs its file" },
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", none, NULL,
+		  NULL, CHANCERY_ENOTFOUND, "no such file" },
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", empty, NULL,
+		  NULL, CHANCERY_EINVALID, "is empty" },
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", cut, NULL,
+		  NULL, CHANCERY_EINVALID, "cut short" },
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", text, NULL,
+		  NULL, CHANCERY_EINVALID, "is not a PDF, PNG, JPEG, TIFF or ODT" },
+		{ "LBR", "XVIII-10", "ratification", "2005-01-02", inst, NULL,
+		  NULL, CHANCERY_EINVALID, "is in the future" },
+		{ "LBR", "IV-13", "signature", "1990-01-01", NULL,
+		  "head-of-state", NULL, CHANCERY_EINVALID, "was adopted on" },
+		{ "LBR", "XVIII-10", "adhesion", "2004-09-22", inst, NULL, NULL,
+		  CHANCERY_EINVALID, "is not an action" },
+		{ "XXX", "XVIII-10", "accession", "2004-09-22", inst, NULL, NULL,
+		  CHANCERY_ENOTFOUND, "unknown State 'XXX'" },
+		{ "LBR", "XVIII-99", "accession", "2004-09-22", inst, NULL, NULL,
+		  CHANCERY_ENOTFOUND, "unknown treaty 'XVIII-99'" },
+		{ "LBR", "../x", "accession", "2004-09-22", inst, NULL, NULL,
+		  CHANCERY_EINVALID, "is not a treaty reference" },
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", inst, NULL,
+		  "nope", CHANCERY_ENOTFOUND, "no campaign 'nope'" },
+	};
+
+	snprintf(empty, sizeof(empty), "%s/empty.pdf", f->dir);
+	snprintf(cut, sizeof(cut), "%s/cut.pdf", f->dir);
+	snprintf(text, sizeof(text), "%s/text.txt", f->dir);
+	snprintf(none, sizeof(none), "%s/none.pdf", f->dir);
+	tk_write(empty, "");
+	tk_write(cut, "%PDF-1.4\n1 0 obj");
+	tk_write(text, "a note\n");
+	late_2004(f->repo, "Treaty Section");
+	assert_int_equal(chancery_repository_head(head0, f->repo), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const refusal *c = &cases[i];
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+		int error;
+
+		o.state = c->state;
+		o.treaty = c->treaty;
+		o.action = c->action;
+		o.date = day(c->date);
+		o.instrument = c->instrument;
+		o.signed_by = c->by;
+		o.campaign = c->campaign;
+		error = chancery_deposit(NULL, f->repo, &o);
+		if (error != c->code ||
+		    !strstr(chancery_error_last()->message, c->message))
+			fail_msg("case %zu: got %d '%s', want %d '%s'", i, error,
+				chancery_error_last() ? chancery_error_last()->message :
+				"", c->code, c->message);
+		assert_null(strchr(chancery_error_last()->message, '\n'));
+	}
+	assert_int_equal(chancery_repository_head(head1, f->repo), 0);
+	assert_string_equal(head0, head1);
+	assert_int_equal(tk_count_events(f->repo, "deposit"), 0);
+	free(inst);
+}
+
+static void test_numbering_per_year(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	static const struct { const char *state, *date, *want; } seq[] = {
+		{ "SWE", "2004-09-21", "C.N.1.2004.TREATIES-4" },
+		{ "NOR", "2003-05-02", "C.N.1.2003.TREATIES-4" },
+		{ "FIN", "2004-09-22", "C.N.2.2004.TREATIES-4" },
+		{ "DNK", "2003-06-01", "C.N.2.2003.TREATIES-4" },
+		{ "ISL", "2004-09-23", "C.N.3.2004.TREATIES-4" },
+	};
+
+	late_2004(f->repo, "Treaty Section");
+	o.treaty = "IV-13";
+	o.action = "signature";
+	o.signed_by = "foreign-minister";
+	for (size_t i = 0; i < sizeof(seq) / sizeof(*seq); i++) {
+		o.state = seq[i].state;
+		o.date = day(seq[i].date);
+		assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+		assert_string_equal(r.notification, seq[i].want);
+	}
+}
+
+#define DESKS 6
+#define EACH 4
+
+static void desk(const char *dir, char codes[][4], int d)
+{
+	chancery_repository *repo = NULL;
+	int failures = 0;
+	char who[32];
+
+	chancery_init();
+	if (chancery_repository_open(&repo, dir) < 0)
+		_exit(10);
+	snprintf(who, sizeof(who), "Desk %d", d);
+	late_2004(repo, who);
+	for (int i = 0; i < EACH; i++) {
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+
+		o.state = codes[d * EACH + i];
+		o.treaty = "IV-13";
+		o.action = "signature";
+		o.date = (chancery_date){ 2004, 9, 21 + i % 4 };
+		o.signed_by = "foreign-minister";
+		if (chancery_deposit(NULL, repo, &o) < 0) {
+			fprintf(stderr, "desk %d: %s\n", d,
+				chancery_error_last()->message);
+			failures++;
+		}
+	}
+	chancery_repository_free(repo);
+	_exit(failures ? 1 : 0);
+}
+
+static void test_depositors_at_once(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_registry *reg = NULL;
+	chancery_verify_result vr;
+	char codes[DESKS * EACH][4];
+	size_t n = 0;
+	pid_t pids[DESKS];
+	char *list;
+
+	/* States that had not signed the ICMW: each signs once */
+	assert_int_equal(chancery_registry_load(&reg, f->repo), 0);
+	for (size_t i = 0; i < chancery_registry_state_count(reg) &&
+	     n < DESKS * EACH; i++) {
+		const chancery_state *s = chancery_registry_state(reg, i);
+
+		if (chancery_registry_status(reg, s->code, "IV-13", NULL) ==
+		    CHANCERY_STATUS_NONE)
+			snprintf(codes[n++], 4, "%s", s->code);
+	}
+	chancery_registry_free(reg);
+	assert_int_equal(n, DESKS * EACH);
+	for (int d = 0; d < DESKS; d++) {
+		pids[d] = fork();
+		assert_true(pids[d] >= 0);
+		if (pids[d] == 0)
+			desk(f->dir, codes, d);
+	}
+	for (int d = 0; d < DESKS; d++) {
+		int st;
+
+		assert_int_equal(waitpid(pids[d], &st, 0), pids[d]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	/* every number once, none missing */
+	list = tk_sh_out("cd '%s' && git ls-tree --name-only HEAD notifications/2004/ "
+		"| sed 's|.*/||; s|\\.odt||' | sort -n | tr '\\n' ' '", f->dir);
+	{
+		char want[512] = "";
+
+		for (int i = 1; i <= DESKS * EACH; i++)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want),
+				"%04d ", i);
+		assert_string_equal(list, want);
+	}
+	free(list);
+	chancery_repository_free(f->repo);
+	f->repo = tk_open(f->dir);
+	assert_int_equal(tk_count_events(f->repo, "deposit"), DESKS * EACH);
+	assert_int_equal(chancery_verify(&vr, f->repo, NULL), 0);
+	assert_int_equal(vr.problems, 0);
+	assert_int_equal(vr.events, DESKS * EACH + 1);
+	assert_int_equal(tk_sh("cd '%s' && git fsck --strict >/dev/null 2>&1", f->dir), 0);
+}
+
+static void count_problem(const char *line, void *payload)
+{
+	(*(int *)payload)++;
+	assert_non_null(strstr(line, ": "));
+}
+
+static void test_verify(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	chancery_verify_options vo = CHANCERY_VERIFY_OPTIONS_INIT;
+	chancery_verify_result vr;
+	char *inst = write_pdf(f->dir), path[700];
+	int seen = 0;
+
+	late_2004(f->repo, "Treaty Section");
+	o.state = "LBR";
+	o.treaty = "IV-4";
+	o.action = "ratification";
+	o.date = day("2004-09-22");
+	o.instrument = inst;
+	assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+	assert_int_equal(tk_note(f->repo, "LBR", "called the mission"), 0);
+	vo.problem = count_problem;
+	vo.payload = &seen;
+	assert_int_equal(chancery_verify(&vr, f->repo, &vo), 0);
+	assert_int_equal(seen, 0);
+	assert_int_equal(vr.events, 3);
+	assert_true(vr.files >= 5);
+	assert_true(vr.objects > 10);
+	/* one byte more in the kept instrument */
+	snprintf(path, sizeof(path), "%s/%s", f->dir, r.instrument_path);
+	tk_sh("printf x >> '%s'", path);
+	assert_int_equal(chancery_verify(&vr, f->repo, &vo), CHANCERY_EINVALID);
+	assert_true(seen >= 2); /* the blob differs; the fixity fails */
+	assert_int_equal(vr.problems, (size_t)seen);
+	free(inst);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_entry_into_force,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_deposit_records,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_deposit_refusals,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_numbering_per_year,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_depositors_at_once,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_verify,
+			tk_setup_sample, tk_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
