@@ -578,9 +578,9 @@ done:
 	return wrote;
 }
 
-static int subject_cb(const chancery_event *ev, void *payload)
+/* Does the event concern the subject? */
+static bool concerns(subject_ctx *x, const chancery_event *ev)
 {
-	subject_ctx *x = payload;
 	size_t n = strlen(x->subject);
 	bool names_state = false;
 
@@ -596,19 +596,61 @@ static int subject_cb(const chancery_event *ev, void *payload)
 			if ((!strcmp(k, "State") && !strcmp(v, x->subject)) ||
 			    (!strcmp(k, "Acknowledges") &&
 			     !strncmp(v, x->subject, n) && v[n] == ' '))
-				return x->cb(ev, x->payload);
+				return true;
 		} else if ((!strcmp(k, "Treaty") && !strcmp(v, x->subject)) ||
 			   ((!strcmp(k, "Intends") || !strcmp(k, "Withdraws")) &&
 			    vl > n && v[vl - n - 1] == ' ' &&
 			    !strcmp(v + vl - n, x->subject))) {
-			return x->cb(ev, x->payload);
+			return true;
 		}
 	}
-	if (x->state && !names_state &&
-	    !strcmp(chancery_event_type(ev), "letters") &&
-	    wrote_letter(x->repo, ev, x->subject))
-		return x->cb(ev, x->payload);
+	return x->state && !names_state &&
+		!strcmp(chancery_event_type(ev), "letters") &&
+		wrote_letter(x->repo, ev, x->subject);
+}
+
+typedef struct {
+	chancery_date date;
+	size_t seq;
+	git_oid commit;
+} story_item;
+
+typedef struct {
+	subject_ctx *x;
+	story_item *items;
+	size_t n, alloc;
+	int error;
+} story_list;
+
+static int subject_cb(const chancery_event *ev, void *payload)
+{
+	story_list *l = payload;
+	story_item *it;
+
+	if (!concerns(l->x, ev))
+		return 0;
+	if (chancery__grow((void **)&l->items, &l->alloc, l->n + 1,
+			sizeof(*l->items)) < 0) {
+		l->error = CHANCERY_ENOMEM;
+		return 1;
+	}
+	it = &l->items[l->n];
+	chancery_event_date(&it->date, ev);
+	it->seq = l->n;
+	if (git_oid_fromstr(&it->commit, chancery_event_commit(ev)) < 0) {
+		l->error = chancery__git_error(-1, "read a commit id");
+		return 1;
+	}
+	l->n++;
 	return 0;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const story_item *x = a, *y = b;
+	int c = chancery_date_cmp(&x->date, &y->date);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 int chancery_history_subject(chancery_repository *repo, const char *subject,
@@ -617,6 +659,7 @@ int chancery_history_subject(chancery_repository *repo, const char *subject,
 	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
 	chancery_registry *reg = NULL;
 	subject_ctx x = { repo, subject, false, cb, payload };
+	story_list l = { &x, NULL, 0, 0, 0 };
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && subject && cb);
@@ -632,6 +675,29 @@ int chancery_history_subject(chancery_repository *repo, const char *subject,
 			"a State nor a treaty of the registry", subject);
 	}
 	chancery_registry_free(reg);
+	/* gather in recording order, then tell it by real-world date */
 	lo.oldest_first = 1;
-	return chancery_history_foreach(repo, &lo, subject_cb, &x);
+	error = chancery_history_foreach(repo, &lo, subject_cb, &l);
+	if (l.error < 0)
+		error = l.error;
+	if (error < 0)
+		goto done;
+	qsort(l.items, l.n, sizeof(*l.items), cmp_item);
+	for (size_t i = 0; i < l.n && !error; i++) {
+		git_commit *c = NULL;
+		chancery_event *ev = NULL;
+
+		if ((error = git_commit_lookup(&c, repo->git,
+				&l.items[i].commit)) < 0) {
+			error = chancery__git_error(error, "read a commit");
+			break;
+		}
+		if ((error = chancery__event_from_commit(&ev, c)) == 0)
+			error = cb(ev, payload);
+		chancery_event_free(ev);
+		git_commit_free(c);
+	}
+done:
+	chancery_free(l.items);
+	return error;
 }

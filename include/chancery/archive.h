@@ -109,7 +109,8 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 	const chancery_verify_options *opts);
 
 /**
- * The whole story of a State or a treaty, oldest first, across campaigns:
+ * The whole story of a State or a treaty, by real-world date (then in
+ * recording order), across campaigns:
  * every event that names it (State, Treaty, Intends, Withdraws,
  * Acknowledges fields: letters, dispatch, replies, reminders, deposits,
  * notes) and every batch of letters whose commit wrote its letter.
