@@ -71,6 +71,7 @@ static const colspec state_cols[] = {
 	{ "status", NULL, K_TEXT, false, false, S(status) },
 	{ "language_basis", NULL, K_TEXT, false, false, (size_t)-1 },
 	{ "note", NULL, K_TEXT, false, false, S(note) },
+	{ "name_es", "short_name_es", K_TEXT, false, false, S(name_es) },
 };
 #undef S
 

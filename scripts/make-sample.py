@@ -63,6 +63,19 @@ def write(name, notes, derived, columns, rows):
             w.writerow([r.get(c, "") for c in columns])
 
 
+# Spanish short names of the States that write in Spanish (the only letters
+# that need them): Debian iso-codes 4.15.0, the Spanish translation of
+# ISO 3166-1 (its common name where it has one). Present-day ISO forms, not
+# checked against the United Nations' Spanish terminology of 2004.
+NAMES_ES = {
+    "ARG": "Argentina", "BOL": "Bolivia", "CHL": "Chile", "COL": "Colombia",
+    "CRI": "Costa Rica", "CUB": "Cuba", "DOM": "República Dominicana",
+    "ECU": "Ecuador", "SLV": "El Salvador", "GNQ": "Guinea Ecuatorial",
+    "GTM": "Guatemala", "HND": "Honduras", "MEX": "México",
+    "NIC": "Nicaragua", "PAN": "Panamá", "PRY": "Paraguay", "PER": "Perú",
+    "ESP": "España", "URY": "Uruguay", "VEN": "Venezuela",
+}
+
 # When a treaty enters into force for a State that deposits after the
 # treaty's own entry into force, from each treaty's final clauses (article
 # given). Written down from the published texts, not checked against a
@@ -102,17 +115,23 @@ def main():
     os.makedirs(OUT, exist_ok=True)
 
     notes, states = read("states-2004.tsv")
+    assert all(s["preferred_language"] != "es" or s["iso3"] in NAMES_ES for s in states)
+    notes = notes + ["# name_es: Spanish short names of the States writing in Spanish, from "
+                     "Debian iso-codes 4.15.0 (Spanish translation of ISO 3166-1, common "
+                     "name where it has one); present-day ISO forms, not checked against "
+                     "UN terminology of 2004. Added by the chancery project."]
     write("states.tsv", notes,
           "columns renamed from states-2004.tsv (iso3->code, short_name_en->name, "
           "formal_name_en->formal_name, short_name_fr->name_fr, "
           "preferred_language->language, un_member_since->member_since).",
           ["code", "name", "formal_name", "name_fr", "language", "member_since",
-           "status", "language_basis", "note"],
+           "status", "language_basis", "note", "name_es"],
           [{"code": s["iso3"], "name": s["short_name_en"],
             "formal_name": s["formal_name_en"], "name_fr": s["short_name_fr"],
             "language": s["preferred_language"],
             "member_since": s["un_member_since"], "status": s["status"],
-            "language_basis": s["language_basis"], "note": s["note"]}
+            "language_basis": s["language_basis"], "note": s["note"],
+            "name_es": NAMES_ES.get(s["iso3"], "")}
            for s in states])
 
     pnotes, part = read("participation-mtdsg-2004-03.tsv")

@@ -588,6 +588,8 @@ static int build_data(json_t **out, const campaign *c,
 	}
 	if (l == 1)
 		name = french_name(st->name_fr[0] ? st->name_fr : st->name);
+	else if (l == 2 && st->name_es[0])
+		name = chancery__strdup(st->name_es);
 	else
 		name = chancery__strdup(st->name);
 	if (!name) {
@@ -597,7 +599,8 @@ static int build_data(json_t **out, const campaign *c,
 	json_object_set_new(state, "code", jstr(st->code));
 	json_object_set_new(state, "name", jstr(name));
 	json_object_set_new(state, "formal_name",
-		jstr(l == 1 ? name : st->formal_name[0] ? st->formal_name : st->name));
+		jstr(l == 1 || (l == 2 && st->name_es[0]) ? name :
+			st->formal_name[0] ? st->formal_name : st->name));
 	json_object_set_new(state, "language", jstr(lang));
 	chancery_date_write(buf, sizeof(buf), &c->letter_date, lang);
 	json_object_set_new(letter, "date", jstr(buf));

@@ -26,6 +26,7 @@ typedef struct {
 	const char *member_since; /**< year of UN membership, or "" */
 	const char *status;       /**< "member", "non-member", ... */
 	const char *note;
+	const char *name_es;      /**< Spanish short name, "México", or "" */
 } chancery_state;
 
 /** A treaty of the registry. Strings are borrowed and never NULL. */

@@ -123,6 +123,16 @@ static void test_languages(void **state)
 		json_array_get(json_object_get(fra, "treaties"), 0), "action")), "signer");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(arg, "campaign"), "deadline")),
 		"1 de septiembre de 2004");
+	/* Spanish letters name the State in Spanish */
+	{
+		json_t *mex = data_of(f, "MEX");
+
+		assert_string_equal(json_string_value(json_object_get(json_object_get(
+			mex, "state"), "name")), "México");
+		assert_string_equal(json_string_value(json_object_get(json_object_get(
+			mex, "state"), "formal_name")), "México");
+		json_decref(mex);
+	}
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 		json_object_get(arg, "campaign"), "event"), "dates")),
 		"del 21 al 24 de septiembre de 2004");
