@@ -124,6 +124,24 @@ check "one archive entry per action" test "$(find archive -type f | wc -l)" -eq 
 check "git fsck --strict accepts the repository" git fsck --strict
 check "deposits read with plain git" sh -c "git log --format='%(trailers:key=Chancery-Notification,valueonly)' | grep -c 'C.N.' | grep -qx $N"
 
+# LibreOffice opens the notifications
+NREF=$(sed -n 's/^Notification: //p' archive/LBR/XVIII-10/2004-09-22-ratification.txt)
+NFILE=notifications/2004/$(printf '%04d' "$(echo "$NREF" | cut -d. -f3)").odt
+check "the archive entry names the notification ($NREF)" test -f "$NFILE"
+if command -v soffice >/dev/null 2>&1; then
+	mkdir -p "$T/txt"
+	soffice -env:UserInstallation=file://$T/lo --headless --norestore --convert-to txt:Text \
+		--outdir "$T/txt" "$NFILE" notifications/2004/0001.odt >/dev/null 2>&1
+	NTXT=$T/txt/$(basename "$NFILE" .odt).txt
+	check "LibreOffice opens the notification: its reference" grep -q "^$NREF" "$NTXT"
+	check "... the action" grep -q "LIBERIA: RATIFICATION" "$NTXT"
+	check "... the entry into force" grep -q "will enter into force for Liberia on 1 December 2004" "$NTXT"
+	check "... and the first of the year" grep -q "^C.N.1.2004.TREATIES-" "$T/txt/0001.txt"
+else
+	echo "FAIL: soffice (LibreOffice) is not installed: scripts/install-deps"
+	FAIL=$((FAIL + 1))
+fi
+
 # participation sees the deposits at once
 run_out 0 'XVIII-10 +Rome Statute +party +1998-07-17 +ratification +2004-09-22' "$C" participation LBR
 run_out 0 'LBR +Liberia +party' "$C" parties XVIII-10 --as-of 2004-09-22
