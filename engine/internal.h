@@ -226,6 +226,8 @@ typedef struct {
 extern const chancery__sample_file chancery__sample_files[];
 extern const size_t chancery__sample_count;
 bool chancery__date_valid(const char *s);
+/** Days in month `m` (1..12) of year `y`, proleptic Gregorian. */
+int chancery__days_in_month(int y, int m);
 
 /* ---- record and trailer formatting (event.c) ----------------------------- */
 

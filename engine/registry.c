@@ -249,15 +249,6 @@ static bool eif_parse(eif_rule *r, const char *v)
 	return true;
 }
 
-static int month_days(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-		30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return m == 2 && leap ? 29 : days[m - 1];
-}
-
 int chancery_treaty_entry_into_force(chancery_date *out,
 	const chancery_treaty *t, const chancery_date *deposit)
 {
@@ -277,11 +268,11 @@ int chancery_treaty_entry_into_force(chancery_date *out,
 		d.year += m / 12;
 		d.month = m % 12 + 1;
 		/* a month too short for the day: its last day */
-		if (d.day > month_days(d.year, d.month))
-			d.day = month_days(d.year, d.month);
+		if (d.day > chancery__days_in_month(d.year, d.month))
+			d.day = chancery__days_in_month(d.year, d.month);
 	} else {
 		for (int i = 0; i < rule.n; i++)
-			if (++d.day > month_days(d.year, d.month)) {
+			if (++d.day > chancery__days_in_month(d.year, d.month)) {
 				d.day = 1;
 				if (++d.month > 12) {
 					d.month = 1;

@@ -428,7 +428,7 @@ done:
 
 /* ---- dates ---------------------------------------------------------------- */
 
-static int days_in_month(int y, int m)
+int chancery__days_in_month(int y, int m)
 {
 	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
 		30, 31 };
@@ -459,7 +459,7 @@ int chancery_date_parse(chancery_date *out, const char *s)
 		return chancery__error(CHANCERY_EINVALID,
 			"date '%s' out of range (years 1800 to 2999)", s);
 	if (v[1] < 1 || v[1] > 12 || v[2] < 1 ||
-	    v[2] > days_in_month(v[0], v[1]))
+	    v[2] > chancery__days_in_month(v[0], v[1]))
 		return chancery__error(CHANCERY_EINVALID,
 			"impossible date '%s'", s);
 	out->year = v[0];

@@ -103,6 +103,11 @@ typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_HTML } cli_format;
  * subject, message, fields. Opaque to keep jansson out of this header. */
 struct json_t;
 struct json_t *cli_event_json(const chancery_event *ev);
+/* End a listing of events (log, history): the error, or the JSON document
+ * of `items` (NULL: table output was printed already); takes `items`.
+ * Exit 1 when nothing matched. */
+int cli_events_done(int error, size_t count, struct json_t *items,
+	const char *subject);
 
 /* The status JSON as one self-contained HTML page (status_html.c). */
 int cli_status_html(FILE *out, const char *json);

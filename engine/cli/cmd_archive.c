@@ -146,25 +146,7 @@ int cmd_history(int argc, char **argv)
 		return cli_error(EXIT_INTERNAL, "out of memory");
 	}
 	error = chancery_history_subject(repo, a.args[0], history_cb, &h);
-	if (error < 0) {
-		code = cli_fail(error);
-	} else if (error) {
-		code = cli_error(EXIT_INTERNAL, "out of memory");
-	} else {
-		if (h.fmt == FMT_JSON) {
-			json_t *root = json_object();
-
-			json_object_set_new(root, "version", json_integer(1));
-			json_object_set_new(root, "subject", json_string(a.args[0]));
-			json_object_set(root, "events", h.items);
-			json_dumpf(root, stdout, JSON_INDENT(2) |
-				JSON_PRESERVE_ORDER);
-			putchar('\n');
-			json_decref(root);
-		}
-		code = h.count ? EXIT_OK : EXIT_PROBLEMS;
-	}
-	json_decref(h.items);
+	code = cli_events_done(error, h.count, h.items, a.args[0]);
 	chancery_repository_free(repo);
 	return code;
 }

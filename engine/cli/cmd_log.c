@@ -121,25 +121,37 @@ int cmd_log(int argc, char **argv)
 		return cli_error(EXIT_INTERNAL, "out of memory");
 	}
 	error = chancery_history_foreach(repo, &opts, log_cb, &ctx);
+	code = cli_events_done(error, ctx.count, ctx.items, NULL);
+	chancery_repository_free(repo);
+	return code;
+}
+
+int cli_events_done(int error, size_t count, struct json_t *items,
+	const char *subject)
+{
+	int code;
+
 	if (error < 0) {
 		code = cli_fail(error);
 	} else if (error) {
 		code = cli_error(EXIT_INTERNAL, "out of memory");
 	} else {
-		if (ctx.fmt == FMT_JSON) {
+		if (items) {
 			json_t *root = json_object();
 
 			json_object_set_new(root, "version", json_integer(1));
-			json_object_set(root, "events", ctx.items);
+			if (subject)
+				json_object_set_new(root, "subject",
+					json_string(subject));
+			json_object_set(root, "events", items);
 			json_dumpf(root, stdout, JSON_INDENT(2) |
 				JSON_PRESERVE_ORDER);
 			putchar('\n');
 			json_decref(root);
 		}
-		code = ctx.count ? EXIT_OK : EXIT_PROBLEMS;
+		code = count ? EXIT_OK : EXIT_PROBLEMS;
 	}
-	json_decref(ctx.items);
-	chancery_repository_free(repo);
+	json_decref(items);
 	return code;
 }
 
