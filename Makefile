@@ -2,14 +2,19 @@
 #
 #   make demo    install what is missing, build, run the Focus 2004 sample
 #   make test    install what is missing, build (-Werror), run every test,
-#                then build with ASan+UBSan and run every test again
+#                then build with ASan+UBSan and run every test again, then
+#                build with clang (-Werror) and run each fuzz target briefly
+#   make fuzz    run each fuzz target for FUZZ_SECONDS (default 60)
 #
-# Builds go to build/ (normal) and build-asan/ (sanitizers).
+# Builds go to build/ (normal), build-asan/ (sanitizers) and build-fuzz/
+# (clang, libFuzzer).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan demo test test-fast test-asan clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build build-asan demo test test-fast test-asan test-fuzz fuzz clean
 
 all: build
 
@@ -37,7 +42,13 @@ test-asan: build-asan
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
 
-test: test-fast test-asan
+test-fuzz: deps
+	@scripts/fuzz 10
+
+fuzz: deps
+	@scripts/fuzz $(FUZZ_SECONDS)
+
+test: test-fast test-asan test-fuzz
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

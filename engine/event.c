@@ -625,8 +625,21 @@ int chancery_event_record(chancery_repository *repo, chancery_event *ev)
  */
 int chancery__event_from_commit(chancery_event **out, git_commit *commit)
 {
-	const char *msg = git_commit_message(commit);
 	const git_signature *author = git_commit_author(commit);
+	int error;
+
+	error = chancery__event_from_message(out, git_commit_message(commit),
+		author->name, author->email, (int64_t)author->when.time,
+		author->when.offset);
+	if (!error)
+		git_oid_tostr((*out)->commit, sizeof((*out)->commit),
+			git_commit_id(commit));
+	return error;
+}
+
+int chancery__event_from_message(chancery_event **out, const char *msg,
+	const char *name, const char *email, int64_t time, int offset)
+{
 	git_message_trailer_array tr = { 0 };
 	chancery_event *ev = NULL;
 	const char *type = NULL;
@@ -678,14 +691,13 @@ int chancery__event_from_commit(chancery_event **out, git_commit *commit)
 	while (end > body && (end[-1] == '\n' || end[-1] == ' '))
 		end--;
 	ev->message = chancery__strndup(body, (size_t)(end - body));
-	ev->author = chancery__sprintf("%s <%s>", author->name, author->email);
+	ev->author = chancery__sprintf("%s <%s>", name, email);
 	if (!ev->subject || !ev->message || !ev->author) {
 		error = chancery__oom();
 		goto done;
 	}
-	ev->time = (int64_t)author->when.time;
-	ev->offset = author->when.offset;
-	git_oid_tostr(ev->commit, sizeof(ev->commit), git_commit_id(commit));
+	ev->time = time;
+	ev->offset = offset;
 	*out = ev;
 	ev = NULL;
 	error = 0;

@@ -203,6 +203,11 @@ int chancery__event_digest(char out[65], const char *parent,
 	const char *header, size_t header_len, const char *message,
 	const char **paths, size_t npaths);
 
+/** Read an event from a commit message (subject, text, trailers) and its
+ * author; CHANCERY_ENOTFOUND when it has no Chancery-Event trailer. */
+int chancery__event_from_message(chancery_event **out, const char *msg,
+	const char *name, const char *email, int64_t time, int offset);
+
 /** Read a commit's event; CHANCERY_ENOTFOUND for non-chancery commits. */
 int chancery__event_from_commit(chancery_event **out, git_commit *commit);
 
