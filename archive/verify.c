@@ -21,6 +21,10 @@
  *     (libgit2 checks hashes on read), and every blob the head names exist.
  * Each problem is one line "WHERE: what"; the result says how many.
  *
+ * A writer killed between moving the branch and checking it out leaves the
+ * working tree behind; verify finishes that checkout first (under the
+ * repository lock, as the next write would) and then judges it.
+ *
  * Left out: signatures on commits (the office may add GPG or SSH signing in
  * Git itself; verify does not require it), and untracked files.
  */
@@ -388,11 +392,18 @@ static void check_reflog(verify_ctx *v, const git_oid *head)
 		git_error_clear();
 		return;
 	}
+	/* entry 0 is the newest. An entry took effect when the branch was
+	 * there afterwards: the next (newer) entry starts from it, or it is
+	 * the newest and the branch is there. A writer killed between logging
+	 * and moving the branch leaves an entry that never took effect. */
 	for (size_t i = 0; i < git_reflog_entrycount(log); i++) {
 		const git_reflog_entry *e = git_reflog_entry_byindex(log, i);
 		const git_oid *was = git_reflog_entry_id_new(e);
+		const git_oid *then = i ? git_reflog_entry_id_old(
+			git_reflog_entry_byindex(log, i - 1)) : head;
 
-		if (git_oid_is_zero(was) || git_oid_equal(was, head))
+		if (git_oid_is_zero(was) || git_oid_equal(was, head) ||
+		    !git_oid_equal(then, was))
 			continue;
 		if (git_graph_descendant_of(v->repo->git, head, was) != 1) {
 			const char *m = git_reflog_entry_message(e);
@@ -462,6 +473,10 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 	v.repo = repo;
 	v.o = opts ? opts : &none;
 	v.res = out;
+	/* a writer killed after moving the branch leaves the working tree
+	 * behind it: finish that checkout first, as the next write would */
+	if (chancery__worktree_recover(repo) < 0)
+		chancery_error_clear(); /* read-only: judge it as it is */
 	if ((error = git_reference_name_to_id(&head, repo->git,
 			repo->branch)) < 0 ||
 	    (error = git_commit_lookup(&hc, repo->git, &head)) < 0 ||

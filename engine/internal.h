@@ -179,6 +179,14 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 int chancery__push_commit(chancery_repository *repo, const char *remote,
 	const git_oid *commit);
 
+/** If a writer died inside the lock, finish its checkout (under the lock,
+ * as the next writer would); otherwise touch nothing. */
+int chancery__worktree_recover(chancery_repository *repo);
+
+/** Remove a lock file (a ref's "X.lock") left by a dead process: one older
+ * than 10 seconds. True when it was removed. */
+bool chancery__clear_stale_lock(const char *path);
+
 /** Bring index and working tree to the branch head, under the lock. */
 int chancery__worktree_update(chancery_repository *repo);
 

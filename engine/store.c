@@ -157,7 +157,7 @@ static void lock_release(int fd)
 }
 
 /* Remove `path` when it is a lock file left by a dead process. */
-static bool clear_stale(const char *path)
+bool chancery__clear_stale_lock(const char *path)
 {
 	struct stat st;
 
@@ -245,7 +245,7 @@ static int worktree_checkout(chancery_repository *repo)
 	if (error == GIT_ELOCKED) {
 		lockpath = chancery__sprintf("%sindex.lock",
 			git_repository_path(repo->git));
-		if (lockpath && clear_stale(lockpath))
+		if (lockpath && chancery__clear_stale_lock(lockpath))
 			error = git_checkout_tree(repo->git, target, &opts);
 	}
 	if (error < 0)
@@ -265,6 +265,19 @@ int chancery__worktree_update(chancery_repository *repo)
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
 	error = worktree_checkout(repo);
+	lock_release(fd);
+	return error;
+}
+
+int chancery__worktree_recover(chancery_repository *repo)
+{
+	int fd = -1, error;
+	bool recovered;
+
+	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
+		return error;
+	if (recovered)
+		error = worktree_checkout(repo);
 	lock_release(fd);
 	return error;
 }
@@ -506,7 +519,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 
 			/* someone (git?) holds the branch; wait, then
 			 * treat a leftover of a dead process as stale */
-			if (lp && ++locked_tries > 20 && clear_stale(lp))
+			if (lp && ++locked_tries > 20 && chancery__clear_stale_lock(lp))
 				locked_tries = 0;
 			chancery_free(lp);
 			lock_release(fd);

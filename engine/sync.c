@@ -27,6 +27,12 @@
 #include "internal.h"
 
 #include <string.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <errno.h>
+#include <dirent.h>
+#include <time.h>
 
 typedef struct {
 	char *message;
@@ -86,6 +92,8 @@ static int open_remote(git_remote **out, char **tracking,
 	return 0;
 }
 
+static void wait_ref_lock(chancery_repository *repo, const char *ref);
+
 static int sync_extra(chancery_changeset *cs, git_tree *base,
 	const git_oid *head, chancery_event *ev, void *payload)
 {
@@ -132,6 +140,7 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 		error = chancery__oom();
 		goto done;
 	}
+	wait_ref_lock(repo, tracking);
 	{
 		char *specs[] = { spec };
 		git_strarray refspecs = { specs, 1 };
@@ -311,6 +320,58 @@ done:
 	return error;
 }
 
+/* Remove outgoing refs (and their lock files) of processes that died. */
+static void remove_dead_outgoing(chancery_repository *repo)
+{
+	char *dir = chancery__sprintf("%srefs/chancery/outgoing",
+		git_repository_path(repo->git));
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *end, *path;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (pid <= 0 || (*end && strcmp(end, ".lock")) ||
+		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		if (!*end) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "refs/chancery/outgoing/%ld",
+				pid);
+			if (git_reference_remove(repo->git, name) < 0)
+				git_error_clear();
+		} else if ((path = chancery__sprintf("%s/%s", dir, e->d_name))) {
+			unlink(path);
+			chancery_free(path);
+		}
+	}
+	if (d)
+		closedir(d);
+	chancery_free(dir);
+}
+
+/*
+ * Wait for a ref's lock file to go, for at most 12 seconds: after 10 it is
+ * taken for the leftover of a killed process and removed (git's rule for
+ * its own lock files is the same, by hand).
+ */
+static void wait_ref_lock(chancery_repository *repo, const char *ref)
+{
+	char *lp = chancery__sprintf("%s%s.lock", git_repository_path(repo->git),
+		ref);
+	struct timespec ts = { 0, 50000000L };
+
+	for (int i = 0; lp && i < 240 && access(lp, F_OK) == 0; i++) {
+		if (chancery__clear_stale_lock(lp))
+			break;
+		nanosleep(&ts, NULL);
+	}
+	chancery_free(lp);
+}
+
 /* In a remote folder: move its branch to `commit` (which `incoming`
  * holds there) only if that is a fast-forward, by compare-and-swap. */
 static int move_remote_branch(chancery_repository *repo, const char *url,
@@ -336,10 +397,27 @@ static int move_remote_branch(chancery_repository *repo, const char *url,
 			"'%s' moved on; fetch and try again", name);
 		goto done;
 	}
-	error = have ? git_reference_create_matching(&ref, r, repo->branch,
-			commit, 1, &now, "chancery: push") :
-		git_reference_create(&ref, r, repo->branch, commit, 0,
-			"chancery: push");
+	for (int tries = 0;; tries++) {
+		error = have ? git_reference_create_matching(&ref, r,
+				repo->branch, commit, 1, &now, "chancery: push") :
+			git_reference_create(&ref, r, repo->branch, commit, 0,
+				"chancery: push");
+		if (error != GIT_ELOCKED || tries >= 250)
+			break;
+		/* another pusher holds the branch; one killed holding it
+		 * left its lock file: after 10 seconds it is stale */
+		{
+			char *lp = chancery__sprintf("%s%s.lock",
+				git_repository_path(r), repo->branch);
+			struct timespec ts = { 0, 50000000L };
+
+			git_error_clear();
+			if (lp)
+				chancery__clear_stale_lock(lp);
+			chancery_free(lp);
+			nanosleep(&ts, NULL);
+		}
+	}
 	if (error == GIT_EMODIFIED || error == GIT_EEXISTS ||
 	    error == GIT_ELOCKED)
 		error = chancery__error(CHANCERY_ECONFLICT,
@@ -357,7 +435,7 @@ done:
 int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 	const git_oid *commit)
 {
-	static const char temp[] = "refs/chancery/outgoing";
+	char temp[64];
 	git_remote *remote = NULL;
 	git_reference *ref = NULL;
 	git_push_options popts = GIT_PUSH_OPTIONS_INIT;
@@ -367,6 +445,11 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 	bool local;
 	int error;
 
+	/* a name of this process's own: a writer killed here leaves at most
+	 * its own ref (removed by the next push) and never blocks another */
+	snprintf(temp, sizeof(temp), "refs/chancery/outgoing/%ld",
+		(long)getpid());
+	remove_dead_outgoing(repo);
 	if ((error = open_remote(&remote, &tracking, repo, remote_name)) < 0)
 		goto done;
 	if ((error = git_reference_create(&ref, repo->git, temp, commit, 1,
