@@ -517,24 +517,37 @@ static int push_first(chancery_repository *repo, const git_oid *commit,
 	return chancery__push_commit(repo, payload, commit);
 }
 
-/* The remote that numbers, or NULL: opts->remote, else the sync remote
- * when the repository has it. */
-static char *numbering_remote(chancery_repository *repo, const char *given)
+/* The remote that numbers into *out, or NULL when there is none:
+ * opts->remote, else the sync remote when the repository has it. A failure
+ * to find out (out of memory, an unreadable configuration) is an error,
+ * never "no remote": that would number locally behind the remote's back. */
+static int numbering_remote(char **out, chancery_repository *repo,
+	const char *given)
 {
 	git_remote *r = NULL;
-	char *cfg = NULL;
+	int error;
 
-	if (given)
-		return *given ? chancery__strdup(given) : NULL;
-	if (chancery_repository_config(&cfg, repo, "chancery.remote") == 0)
-		return cfg;
-	chancery_error_clear();
-	if (git_remote_lookup(&r, repo->git, "origin") == 0) {
-		git_remote_free(r);
-		return chancery__strdup("origin");
+	*out = NULL;
+	if (given) {
+		if (*given && !(*out = chancery__strdup(given)))
+			return chancery__oom();
+		return 0;
 	}
-	git_error_clear();
-	return NULL;
+	error = chancery_repository_config(out, repo, "chancery.remote");
+	if (error != CHANCERY_ENOTFOUND)
+		return error;
+	chancery_error_clear();
+	error = git_remote_lookup(&r, repo->git, "origin");
+	git_remote_free(r);
+	if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC) {
+		git_error_clear();
+		return 0;
+	}
+	if (error < 0)
+		return chancery__git_error(error, "look up the remote 'origin'");
+	if (!(*out = chancery__strdup("origin")))
+		return chancery__oom();
+	return 0;
 }
 
 /* The deposit's event, with the fields the caller knows. */
@@ -688,7 +701,8 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 		out->size = isize;
 		snprintf(out->media_type, sizeof(out->media_type), "%s", g.media);
 	}
-	remote = numbering_remote(repo, o->remote);
+	if ((error = numbering_remote(&remote, repo, o->remote)) < 0)
+		goto done;
 	if (!remote) {
 		if ((error = deposit_event(&ev, &g, inst, isize, ds)) == 0)
 			error = chancery__event_commit(repo, ev, deposit_extra,

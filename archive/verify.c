@@ -42,7 +42,24 @@ typedef struct {
 	/* notification references seen, for duplicates */
 	char **refs;
 	size_t nrefs, arefs;
+	/* a failure that stops the verification (out of memory): a check
+	 * that could not run must never pass as a check that passed */
+	int error;
 } verify_ctx;
+
+/* After a failed call: was it memory? Then remember it and say so. */
+static bool stopped(verify_ctx *v, int code)
+{
+	const git_error *ge = git_error_last();
+
+	if (code == CHANCERY_ENOMEM ||
+	    (code != 0 && ge && ge->klass == GIT_ERROR_NOMEMORY)) {
+		if (!v->error)
+			v->error = chancery__oom();
+		return true;
+	}
+	return false;
+}
 
 static void problem(verify_ctx *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -97,10 +114,14 @@ static void check_kept(verify_ctx *v, const char *path, const git_oid *blob,
 	git_oid wt;
 	char *full;
 
+	int rc;
+
 	v->res->files++;
-	if (git_tree_entry_bypath(&e, v->head_tree, path) < 0) {
+	if ((rc = git_tree_entry_bypath(&e, v->head_tree, path)) < 0) {
+		if (!stopped(v, rc))
+			problem(v, "%s: removed after event %s recorded it",
+				path, id);
 		git_error_clear();
-		problem(v, "%s: removed after event %s recorded it", path, id);
 		return;
 	}
 	if (!git_oid_equal(git_tree_entry_id(e), blob))
@@ -110,11 +131,14 @@ static void check_kept(verify_ctx *v, const char *path, const git_oid *blob,
 			git_oid_tostr_s(blob));
 	git_tree_entry_free(e);
 	full = chancery__sprintf("%s%s", v->repo->workdir, path);
-	if (!full)
+	if (!full) {
+		stopped(v, CHANCERY_ENOMEM);
 		return;
-	if (git_odb_hashfile(&wt, full, GIT_OBJECT_BLOB) < 0) {
+	}
+	if ((rc = git_odb_hashfile(&wt, full, GIT_OBJECT_BLOB)) < 0) {
+		if (!stopped(v, rc))
+			problem(v, "%s: missing from the working tree", path);
 		git_error_clear();
-		problem(v, "%s: missing from the working tree", path);
 	} else if (!git_oid_equal(&wt, blob)) {
 		problem(v, "%s: the working tree's copy differs from what event "
 			"%s recorded", path, id);
@@ -145,24 +169,39 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 {
 	char *data = NULL, *full, got[65];
 	size_t n = 0;
+	int rc;
 
-	if (chancery__tree_read(&data, &n, v->repo, v->head_tree, path) < 0) {
+	if ((rc = chancery__tree_read(&data, &n, v->repo, v->head_tree,
+			path)) < 0) {
+		stopped(v, rc); /* else reported as removed */
 		chancery_error_clear();
-		return; /* reported as removed */
+		return;
 	}
-	if (n != size || chancery__sha256_hex(got, data, n) < 0 ||
-	    strcmp(got, hex))
+	if (n == size && (rc = chancery__sha256_hex(got, data, n)) < 0) {
+		chancery_free(data);
+		v->error = v->error ? v->error : rc;
+		return;
+	}
+	if (n != size || strcmp(got, hex))
 		problem(v, "%s: SHA-256 or size no longer match the record of "
 			"event %s", path, id);
 	chancery_free(data);
+	data = NULL;
 	full = chancery__sprintf("%s%s", v->repo->workdir, path);
-	if (full && chancery__read_file(&data, &n, full,
-			CHANCERY_ATTACHMENT_MAX) == 0) {
-		if (n != size || chancery__sha256_hex(got, data, n) < 0 ||
-		    strcmp(got, hex))
+	if (!full) {
+		stopped(v, CHANCERY_ENOMEM);
+		return;
+	}
+	rc = chancery__read_file(&data, &n, full, CHANCERY_ATTACHMENT_MAX);
+	if (rc == 0) {
+		if (n == size && (rc = chancery__sha256_hex(got, data, n)) < 0)
+			v->error = v->error ? v->error : rc;
+		else if (n != size || strcmp(got, hex))
 			problem(v, "%s: the working tree's copy fails its "
 				"SHA-256 (event %s)", path, id);
 		chancery_free(data);
+	} else {
+		stopped(v, rc); /* else reported by check_kept */
 	}
 	chancery_error_clear();
 	chancery_free(full);
@@ -213,6 +252,10 @@ static int verify_event(verify_ctx *v, git_commit *commit,
 	      (error = git_commit_tree(&ptree, parent)) < 0)) ||
 	    (error = git_diff_tree_to_tree(&diff, v->repo->git, ptree, tree,
 			NULL)) < 0) {
+		if (stopped(v, error)) {
+			error = v->error;
+			goto done;
+		}
 		problem(v, "commit %.12s: cannot be read (%s)",
 			git_oid_tostr_s(git_commit_id(commit)),
 			git_error_last() ? git_error_last()->message : "?");
@@ -243,7 +286,11 @@ static int verify_event(verify_ctx *v, git_commit *commit,
 
 	/* the id still matches the parent and the content */
 	snprintf(rpath, sizeof(rpath), "events/%.4s/%.2s/%s.txt", id, id + 4, id);
-	if (chancery__tree_read(&record, &rsize, v->repo, tree, rpath) < 0) {
+	if ((error = chancery__tree_read(&record, &rsize, v->repo, tree,
+			rpath)) < 0) {
+		if (error == CHANCERY_ENOMEM)
+			goto done;
+		error = 0;
 		chancery_error_clear();
 		problem(v, "%s: the record of event %s is not in its commit",
 			rpath, id);
@@ -255,24 +302,29 @@ static int verify_event(verify_ctx *v, git_commit *commit,
 		char *msg = NULL, hex[65];
 
 		idl = strstr(record, "\nId: ");
-		if (idl && (size_t)(idl - record) < hlen) {
-			const char *eol = strchr(idl + 1, '\n');
+		const char *eol = idl ? strchr(idl + 1, '\n') : NULL;
 
-			chancery_buf_put(&h, record, (size_t)(idl - record) + 1);
-			chancery_buf_put(&h, eol + 1, hlen - (size_t)(eol + 1 - record));
-		}
-		if (body) {
+		if (eol && (size_t)(idl - record) < hlen &&
+		    (chancery_buf_put(&h, record, (size_t)(idl - record) + 1) < 0 ||
+		     chancery_buf_put(&h, eol + 1,
+				hlen - (size_t)(eol + 1 - record)) < 0))
+			error = chancery__oom();
+		if (!error && body) {
 			size_t mlen = rsize - (size_t)(body + 2 - record);
 
 			msg = chancery__strndup(body + 2, mlen && body[2 + mlen - 1] ==
 				'\n' ? mlen - 1 : mlen);
+			if (!msg)
+				error = chancery__oom();
 		}
-		if (!h.ptr || (body && !msg)) {
+		if (error) {
+			/* out of memory: the check did not run */
+		} else if (!h.ptr) {
 			problem(v, "%s: malformed record", rpath);
-		} else if (chancery__event_digest(hex, parent ?
+		} else if ((error = chancery__event_digest(hex, parent ?
 				git_oid_tostr_s(git_commit_id(parent)) : "root",
-				h.ptr, h.size, msg ? msg : "", paths, npaths) == 0 &&
-			   strncmp(hex, id + 17, 8)) {
+				h.ptr, h.size, msg ? msg : "", paths,
+				npaths)) == 0 && strncmp(hex, id + 17, 8)) {
 			problem(v, "event %s (commit %.12s): its id no longer "
 				"matches its parent and content: history was "
 				"rewritten or the record forged", id,
@@ -280,6 +332,8 @@ static int verify_event(verify_ctx *v, git_commit *commit,
 		}
 		chancery_free(msg);
 		chancery_buf_dispose(&h);
+		if (error < 0)
+			goto done;
 	}
 
 	/* fixity lines */
@@ -301,6 +355,10 @@ static int verify_event(verify_ctx *v, git_commit *commit,
 		else
 			snprintf(path, sizeof(path), "%s", name);
 		check_fixity(v, path, hex, size, id);
+		if (v->error) {
+			error = v->error;
+			goto done;
+		}
 	}
 	{
 		const char *ref = chancery_event_get(ev, "Notification");
@@ -311,11 +369,16 @@ static int verify_event(verify_ctx *v, git_commit *commit,
 					problem(v, "%s: issued twice (again by "
 						"event %s)", ref, id);
 			if (chancery__grow((void **)&v->refs, &v->arefs,
-					v->nrefs + 1, sizeof(char *)) == 0 &&
-			    (v->refs[v->nrefs] = chancery__strdup(ref)))
-				v->nrefs++;
+					v->nrefs + 1, sizeof(char *)) < 0 ||
+			    !(v->refs[v->nrefs] = chancery__strdup(ref))) {
+				error = chancery__oom();
+				goto done;
+			}
+			v->nrefs++;
 		}
 	}
+	if (v->error)
+		error = v->error;
 done:
 	chancery_free(record);
 	chancery_free(paths);
@@ -332,9 +395,13 @@ static void check_numbering(verify_ctx *v)
 {
 	git_tree_entry *e = NULL;
 	git_tree *dir = NULL;
+	int rc;
 
-	if (git_tree_entry_bypath(&e, v->head_tree, "notifications") < 0 ||
-	    git_tree_lookup(&dir, v->repo->git, git_tree_entry_id(e)) < 0) {
+	if ((rc = git_tree_entry_bypath(&e, v->head_tree,
+			"notifications")) < 0 ||
+	    (rc = git_tree_lookup(&dir, v->repo->git,
+			git_tree_entry_id(e))) < 0) {
+		stopped(v, rc); /* else none issued yet */
 		git_error_clear();
 		git_tree_entry_free(e);
 		return;
@@ -345,12 +412,23 @@ static void check_numbering(verify_ctx *v)
 		size_t n, max = 0;
 		unsigned char *seen;
 
-		if (git_tree_lookup(&yt, v->repo->git, git_tree_entry_id(ye)) < 0) {
+		if ((rc = git_tree_lookup(&yt, v->repo->git,
+				git_tree_entry_id(ye))) < 0) {
+			if (!stopped(v, rc))
+				problem(v, "notifications/%s: not a folder of "
+					"notifications", git_tree_entry_name(ye));
 			git_error_clear();
+			if (v->error)
+				break;
 			continue;
 		}
 		n = git_tree_entrycount(yt);
 		seen = chancery__calloc(n + 2, 1);
+		if (!seen) {
+			stopped(v, CHANCERY_ENOMEM);
+			git_tree_free(yt);
+			break;
+		}
 		for (size_t i = 0; seen && i < n; i++) {
 			const char *name = git_tree_entry_name(
 				git_tree_entry_byindex(yt, i));
@@ -387,8 +465,10 @@ static void check_numbering(verify_ctx *v)
 static void check_reflog(verify_ctx *v, const git_oid *head)
 {
 	git_reflog *log = NULL;
+	int rc;
 
-	if (git_reflog_read(&log, v->repo->git, v->repo->branch) < 0) {
+	if ((rc = git_reflog_read(&log, v->repo->git, v->repo->branch)) < 0) {
+		stopped(v, rc); /* else there is no log to compare with */
 		git_error_clear();
 		return;
 	}
@@ -405,7 +485,10 @@ static void check_reflog(verify_ctx *v, const git_oid *head)
 		if (git_oid_is_zero(was) || git_oid_equal(was, head) ||
 		    !git_oid_equal(then, was))
 			continue;
-		if (git_graph_descendant_of(v->repo->git, head, was) != 1) {
+		if ((rc = git_graph_descendant_of(v->repo->git, head,
+				was)) < 0 && stopped(v, rc))
+			break;
+		if (rc != 1) {
 			const char *m = git_reflog_entry_message(e);
 
 			problem(v, "branch %s: no longer contains commit %.12s it "
@@ -424,9 +507,15 @@ static int odb_cb(const git_oid *id, void *payload)
 	git_odb *odb = NULL;
 	git_odb_object *obj = NULL;
 
+	int rc;
+
 	v->res->objects++;
-	if (git_repository_odb(&odb, v->repo->git) < 0 ||
-	    git_odb_read(&obj, odb, id) < 0) {
+	if ((rc = git_repository_odb(&odb, v->repo->git)) < 0 ||
+	    (rc = git_odb_read(&obj, odb, id)) < 0) {
+		if (stopped(v, rc)) {
+			git_odb_free(odb);
+			return GIT_EUSER;
+		}
 		problem(v, "object %s: unreadable or corrupt (%s)",
 			git_oid_tostr_s(id), git_error_last() ?
 			git_error_last()->message : "?");
@@ -442,10 +531,15 @@ static int tree_cb(const char *root, const git_tree_entry *e, void *payload)
 	verify_ctx *v = payload;
 	git_odb *odb = NULL;
 
+	int rc;
+
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
-	if (git_repository_odb(&odb, v->repo->git) == 0 &&
-	    !git_odb_exists(odb, git_tree_entry_id(e)))
+	if ((rc = git_repository_odb(&odb, v->repo->git)) < 0) {
+		stopped(v, rc);
+		return GIT_EUSER;
+	}
+	if (!git_odb_exists(odb, git_tree_entry_id(e)))
 		problem(v, "%s%s: its content (object %.12s) is missing", root,
 			git_tree_entry_name(e),
 			git_oid_tostr_s(git_tree_entry_id(e)));
@@ -475,7 +569,9 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 	v.res = out;
 	/* a writer killed after moving the branch leaves the working tree
 	 * behind it: finish that checkout first, as the next write would */
-	if (chancery__worktree_recover(repo) < 0)
+	if ((error = chancery__worktree_recover(repo)) == CHANCERY_ENOMEM)
+		goto done;
+	if (error < 0)
 		chancery_error_clear(); /* read-only: judge it as it is */
 	if ((error = git_reference_name_to_id(&head, repo->git,
 			repo->branch)) < 0 ||
@@ -496,7 +592,11 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 		chancery_event *ev = NULL;
 		int e2;
 
-		if (git_commit_lookup(&c, repo->git, &oid) < 0) {
+		if ((e2 = git_commit_lookup(&c, repo->git, &oid)) < 0) {
+			if (stopped(&v, e2)) {
+				error = v.error;
+				goto done;
+			}
 			problem(&v, "commit %.12s: unreadable",
 				git_oid_tostr_s(&oid));
 			git_error_clear();
@@ -527,10 +627,23 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 	}
 	error = 0;
 	check_numbering(&v);
-	check_reflog(&v, &head);
-	git_tree_walk(v.head_tree, GIT_TREEWALK_PRE, tree_cb, &v);
-	if (git_repository_odb(&odb, repo->git) == 0)
-		git_odb_foreach(odb, odb_cb, &v);
+	if (!v.error)
+		check_reflog(&v, &head);
+	if (!v.error && (error = git_tree_walk(v.head_tree,
+			GIT_TREEWALK_PRE, tree_cb, &v)) < 0 && !stopped(&v, error))
+		problem(&v, "branch %s: its tree cannot be walked (%s)",
+			repo->branch, git_error_last() ?
+			git_error_last()->message : "?");
+	if (!v.error && ((error = git_repository_odb(&odb, repo->git)) < 0 ||
+	    (error = git_odb_foreach(odb, odb_cb, &v)) < 0) &&
+	    !stopped(&v, error))
+		problem(&v, "object database: cannot be listed (%s)",
+			git_error_last() ? git_error_last()->message : "?");
+	if (v.error) {
+		error = v.error;
+		goto done;
+	}
+	error = 0;
 	git_error_clear();
 	if (out->problems)
 		error = chancery__error(CHANCERY_EINVALID,

@@ -307,6 +307,18 @@ done:
 	return error;
 }
 
+/* The first of two settings that is set; CHANCERY_ENOTFOUND when neither
+ * is, any other failure as it came. */
+static int config_first(char **out, chancery_repository *repo,
+	const char *key, const char *fallback)
+{
+	int error = chancery_repository_config(out, repo, key);
+
+	if (error == CHANCERY_ENOTFOUND)
+		error = chancery_repository_config(out, repo, fallback);
+	return error;
+}
+
 int chancery__signature(git_signature **out, chancery_repository *repo)
 {
 	char *name = NULL, *email = NULL;
@@ -316,20 +328,24 @@ int chancery__signature(git_signature **out, chancery_repository *repo)
 	*out = NULL;
 	if (repo->sig_name) {
 		name = chancery__strdup(repo->sig_name);
-	} else if (chancery_repository_config(&name, repo, "chancery.name") < 0 &&
-		   chancery_repository_config(&name, repo, "user.name") < 0) {
+	} else if ((error = config_first(&name, repo, "chancery.name",
+			"user.name")) == CHANCERY_ENOTFOUND) {
 		error = chancery__error(CHANCERY_EINVALID,
 			"who is recording? set user.name and user.email (git "
 			"config), or give --author 'Name <email>'");
 		goto done;
+	} else if (error < 0) {
+		goto done;
 	}
 	if (repo->sig_email) {
 		email = chancery__strdup(repo->sig_email);
-	} else if (chancery_repository_config(&email, repo, "chancery.email") < 0 &&
-		   chancery_repository_config(&email, repo, "user.email") < 0) {
+	} else if ((error = config_first(&email, repo, "chancery.email",
+			"user.email")) == CHANCERY_ENOTFOUND) {
 		error = chancery__error(CHANCERY_EINVALID,
 			"who is recording? set user.email (git config), or give "
 			"--author 'Name <email>'");
+		goto done;
+	} else if (error < 0) {
 		goto done;
 	}
 	if (!name || !email) {

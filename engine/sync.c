@@ -125,10 +125,14 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 	if (!opts)
 		opts = &none;
 	if (!remote_name) {
-		if (chancery_repository_config(&cfg, repo, "chancery.remote") == 0)
+		error = chancery_repository_config(&cfg, repo,
+			"chancery.remote");
+		if (error == 0)
 			remote_name = cfg;
-		else
+		else if (error == CHANCERY_ENOTFOUND)
 			remote_name = "origin";
+		else
+			goto done;
 		chancery_error_clear();
 	}
 	if ((error = open_remote(&remote, &tracking, repo, remote_name)) < 0)

@@ -946,6 +946,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* 0, CHANCERY_ENOMEM, or -1 for an entry that cannot be read as declared */
 static int read_entry(char **out, size_t *size, zip_t *za, zip_uint64_t i,
 	zip_uint64_t declared)
 {
@@ -1110,9 +1111,16 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 		size_t mlen = 0;
 		zip_stat_t st;
 
+		int rc = 0;
+
 		zip_stat_index(za, (zip_uint64_t)mimetype_at, 0, &st);
-		if (st.size > 70 || read_entry(&mt, &mlen, za,
-				(zip_uint64_t)mimetype_at, st.size) < 0 ||
+		if (st.size <= 70 && (rc = read_entry(&mt, &mlen, za,
+				(zip_uint64_t)mimetype_at, st.size)) ==
+				CHANCERY_ENOMEM) {
+			error = rc;
+			goto done;
+		}
+		if (st.size > 70 || rc < 0 ||
 		    (strcmp(mt, "application/vnd.oasis.opendocument.text") &&
 		     strcmp(mt, "application/vnd.oasis.opendocument.text-template"))) {
 			error = pkg_error(t, "mimetype '%.70s' is not an "
@@ -1134,10 +1142,13 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 		size_t mlen = 0;
 		zip_stat_t st;
 
+		int rc = 0;
+
 		zip_stat_index(za, (zip_uint64_t)manifest_at, 0, &st);
-		if (st.size > MAX_PART_SIZE || read_entry(&man, &mlen, za,
-				(zip_uint64_t)manifest_at, st.size) < 0) {
-			error = pkg_error(t, "META-INF/manifest.xml cannot be read");
+		if (st.size > MAX_PART_SIZE || (rc = read_entry(&man, &mlen,
+				za, (zip_uint64_t)manifest_at, st.size)) < 0) {
+			error = rc == CHANCERY_ENOMEM ? rc : pkg_error(t,
+				"META-INF/manifest.xml cannot be read");
 			goto done;
 		}
 		if (contains(man, mlen, "encryption-data")) {
@@ -1169,11 +1180,11 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 				e->name, (unsigned long long)MAX_PART_SIZE);
 			goto done;
 		}
-		if (read_entry(&xml, &xlen, za, e->index, st.size) < 0) {
-			error = chancery_error_last() &&
-				chancery_error_last()->code == CHANCERY_ENOMEM ?
-				CHANCERY_ENOMEM : pkg_error(t,
-				"%s cannot be read (damaged package)", e->name);
+		if ((error = read_entry(&xml, &xlen, za, e->index,
+				st.size)) < 0) {
+			if (error != CHANCERY_ENOMEM)
+				error = pkg_error(t, "%s cannot be read "
+					"(damaged package)", e->name);
 			goto done;
 		}
 		error = compile_part(t, &pkg->parts[e->part], xml, xlen);
@@ -1307,13 +1318,16 @@ int odt_render(void **out, size_t *size, const chancery_template *t,
 				if (pkg->entries[i].part == 2) {
 					zip_stat_t st;
 
-					if (zip_stat_index(in, pkg->entries[i].index, 0,
-							&st) < 0 || read_entry(&rendered[2],
+					if ((error = zip_stat_index(in,
+							pkg->entries[i].index, 0, &st)) < 0 ||
+					    (error = read_entry(&rendered[2],
 							&rlen[2], in, pkg->entries[i].index,
-							st.size) < 0) {
-						error = chancery__error(CHANCERY_ERROR,
-							"template '%s': meta.xml cannot "
-							"be read", t->name);
+							st.size)) < 0) {
+						if (error != CHANCERY_ENOMEM)
+							error = chancery__error(
+								CHANCERY_ERROR, "template "
+								"'%s': meta.xml cannot be "
+								"read", t->name);
 						goto done;
 					}
 				}

@@ -163,6 +163,7 @@ static void test_sixteen_mixed(void **state)
 	tk_rmrf(dir);
 	repo = tk_repo(dir, false);
 	assert_int_equal(tk_sh("cd '%s' && export CHANCERY_NOW=2004-03-12T09:00:00Z && "
+		"git config user.name Desk && git config user.email desk@example.org && "
 		"'%s' campaign open c --workflow treaty-event --letter-date 2004-03-12 "
 		"--deadline 2004-09-01 --event 2004-09-21..2004-09-24 --featured "
 		"focus2004 >/dev/null && '%s' letters generate c >/dev/null && "
