@@ -97,6 +97,9 @@ struct chancery_repository {
 	int64_t sig_time;
 	int sig_offset;
 	bool have_sig;
+	/* the last checkout under the lock failed: the working tree lags
+	 * behind the branch, and the lock keeps saying so until one works */
+	bool worktree_behind;
 };
 
 /** The marker that makes a Git repository chancery's. */

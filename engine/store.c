@@ -145,11 +145,13 @@ static int lock_acquire(int *fd_out, bool *recovered, chancery_repository *repo)
 	return 0;
 }
 
-static void lock_release(int fd)
+static void lock_release(chancery_repository *repo, int fd)
 {
 	if (fd >= 0) {
-		/* empty: we left the critical region in one piece */
-		if (ftruncate(fd, 0) < 0) {
+		/* empty: we left the critical region in one piece. With the
+		 * working tree behind the branch (a checkout that failed, a
+		 * full disk), the mark stays: the next holder finishes it. */
+		if (!repo->worktree_behind && ftruncate(fd, 0) < 0) {
 			/* the next holder will clean up after us */
 		}
 		close(fd);   /* closing drops the flock */
@@ -251,6 +253,7 @@ static int worktree_checkout(chancery_repository *repo)
 	if (error < 0)
 		error = chancery__git_error(error, "update the working tree");
 done:
+	repo->worktree_behind = error < 0;
 	chancery_free(lockpath);
 	git_object_free(target);
 	git_index_free(index);
@@ -265,7 +268,7 @@ int chancery__worktree_update(chancery_repository *repo)
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
 	error = worktree_checkout(repo);
-	lock_release(fd);
+	lock_release(repo, fd);
 	return error;
 }
 
@@ -278,7 +281,7 @@ int chancery__worktree_recover(chancery_repository *repo)
 		return error;
 	if (recovered)
 		error = worktree_checkout(repo);
-	lock_release(fd);
+	lock_release(repo, fd);
 	return error;
 }
 
@@ -480,7 +483,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		if (recovered && have_head && worktree_checkout(repo) < 0)
 			chancery_error_clear();
 		if (have_head && (error = check_clean(repo)) < 0) {
-			lock_release(fd);
+			lock_release(repo, fd);
 			break;
 		}
 		if (opts && opts->before_publish) {
@@ -493,14 +496,14 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 					repo->branch) < 0 ||
 			    !have_head || !git_oid_equal(&now, &head)) {
 				git_error_clear();
-				lock_release(fd);
+				lock_release(repo, fd);
 				error = CHANCERY_ECONFLICT;
 				raced = true;
 				continue;
 			}
 			if ((error = opts->before_publish(repo, &commit,
 					opts->before_payload)) < 0) {
-				lock_release(fd);
+				lock_release(repo, fd);
 				break;
 			}
 		}
@@ -522,7 +525,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 			if (lp && ++locked_tries > 20 && chancery__clear_stale_lock(lp))
 				locked_tries = 0;
 			chancery_free(lp);
-			lock_release(fd);
+			lock_release(repo, fd);
 			if (locked_tries > 100) {
 				error = chancery__error(CHANCERY_ELOCKED,
 					"the branch '%s' is locked by another "
@@ -537,7 +540,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		}
 		if (gerr == GIT_EMODIFIED || gerr == GIT_EEXISTS) {
 			/* lost the race: rebuild on the new head */
-			lock_release(fd);
+			lock_release(repo, fd);
 			pause_ms(attempt % 5);
 			error = CHANCERY_ECONFLICT;
 			raced = true;
@@ -545,14 +548,15 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		}
 		if (gerr < 0) {
 			error = chancery__git_error(gerr, "move the branch");
-			lock_release(fd);
+			lock_release(repo, fd);
 			break;
 		}
 		/* Published. The working tree is a view: failing to update it
-		 * loses nothing, and the next operation repairs it. */
+		 * (a full disk) loses nothing; the lock keeps its mark, and
+		 * the next operation, or verify, finishes the checkout. */
 		if (worktree_checkout(repo) < 0)
 			chancery_error_clear();
-		lock_release(fd);
+		lock_release(repo, fd);
 		if (out)
 			git_oid_cpy(out, &commit);
 		error = 0;
@@ -597,6 +601,6 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 	if (worktree_checkout(repo) < 0)
 		chancery_error_clear();
 done:
-	lock_release(fd);
+	lock_release(repo, fd);
 	return error;
 }
