@@ -399,7 +399,7 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 {
 	ptokens ts = { 0 };
 	char otag[MAX_DELIM + 1], ctag[MAX_DELIM + 1];
-	size_t pos = 0, line = 1, line_at = 0;
+	size_t pos = 0, line = 1, line_at = 0, counted = 0; /* newlines seen in [0, counted) */
 	mnode **stack = NULL;
 	ptoken **opens = NULL;
 	size_t depth = 0, adepth = 0, aopens = 0;
@@ -458,11 +458,12 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 		p->end = end;
 		p->line_start = start;
 		p->body_start = end;
-		for (size_t k = line_at; k < start; k++)
+		for (size_t k = counted; k < start; k++)
 			if (src[k] == '\n') {
 				line++;
 				line_at = k + 1;
 			}
+		counted = start;
 		p->tok.loc.line = line;
 		p->tok.loc.column = start - line_at + 1;
 		if (sigil == '=') {

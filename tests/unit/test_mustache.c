@@ -1,7 +1,9 @@
 /*
  * test_mustache.c - the parts of the language the specification leaves to
  * us: strict names with their place, false values, what cannot be printed,
- * template errors with line and column, caps on nesting.
+ * template errors with line and column, caps on nesting, and patterns
+ * meant to trip the tag scanner (delimiters made of regular-expression
+ * syntax, floods of braces, hundreds of thousands of tags).
  */
 #include "testkit.h"
 #include "internal.h"
@@ -121,6 +123,58 @@ static void test_deep_nesting(void **state)
 	chancery_data_free(d);
 }
 
+/* Delimiters are matched as literal bytes, whatever they spell in PCRE2's
+ * syntax; floods of braces and of tags end in a result or a clear error. */
+static void test_pathological_patterns(void **state)
+{
+	static const char *const delims[][3] = {
+		{ "{{=.* *.=}}.*name*. .*#a*.x.*/a*.", "N x" },
+		{ "{{=( )=}}(name) (#a)x(/a)", "N x" },
+		{ "{{=[[ ]]=}}[[name]] [[#a]]x[[/a]]", "N x" },
+		{ "{{=\\ \\=}}\\name\\", "N" },
+		{ "{{=$ ^=}}$name^ $#a^x$/a^", "N x" },
+		{ "{{=(? )|=}}(?name)|", "N" },
+		{ "{{=\\Q \\E=}}\\Qname\\E", "N" },
+	};
+	chancery_buf b = CHANCERY_BUF_INIT;
+	char *out;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(delims) / sizeof(*delims); i++)
+		expect(delims[i][0], "{\"name\": \"N\", \"a\": true}", delims[i][1]);
+
+	/* a megabyte of opening braces: one unclosed tag, named at its place */
+	for (int i = 0; i < (1 << 20); i++)
+		chancery_buf_putc(&b, '{');
+	expect_error(b.ptr, "{}", "line 1, column 1: unclosed tag");
+	chancery_buf_dispose(&b);
+
+	/* a megabyte of braces inside a comment is just a comment */
+	chancery_buf_puts(&b, "a{{!");
+	for (int i = 0; i < (1 << 20); i++)
+		chancery_buf_putc(&b, i % 3 == 2 ? '}' : '{');
+	chancery_buf_puts(&b, "}}b");
+	expect(b.ptr, "{}", "ab");
+	chancery_buf_dispose(&b);
+
+	/* 200,000 tags render to 200,000 values */
+	for (int i = 0; i < 200000; i++)
+		chancery_buf_puts(&b, "{{v}}");
+	assert_int_equal(render(&out, b.ptr, "{\"v\": \"ab\"}", 0), 0);
+	n = strlen(out);
+	assert_int_equal(n, 400000);
+	assert_int_equal(strspn(out, "ab"), n);
+	chancery_free(out);
+	chancery_buf_dispose(&b);
+
+	/* 100,000 near misses: an opening brace pair never closed */
+	for (int i = 0; i < 100000; i++)
+		chancery_buf_puts(&b, "{{a}");
+	expect_error(b.ptr, "{}", "line 1, column 1: unclosed tag");
+	chancery_buf_dispose(&b);
+}
+
 static void test_table_data(void **state)
 {
 	chancery_data *d = NULL;
@@ -146,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_template_errors),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_pathological_patterns),
 		cmocka_unit_test(test_table_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
