@@ -79,6 +79,12 @@ run_err 2 "unknown option '--stat'" "$C" note --stat LBR "bad"
 run_err 2 "missing argument" "$C" note
 run_err 2 "needs a value" "$C" note "x" --state
 run_err 2 "given twice" "$C" note --state LBR --state CHE "x"
+# enormous values: refused with their limit named, nothing written
+run_err 3 "message longer than 65536 bytes" "$C" note "$(head -c 70000 /dev/zero | tr '\0' 'x')"
+truncate -s 65M "$T/huge.pdf"
+run_err 3 "huge.pdf': larger than 67108864 bytes" "$C" note --attach "$T/huge.pdf" "huge"
+rm -f "$T/huge.pdf"
+run_err 3 "not a State code" "$C" note --state "$(head -c 5000 /dev/zero | tr '\0' 'A')" "long code"
 check "bad notes wrote nothing" test "$(head_of)" = "$H1"
 printf 'scan' > "$T/nv.pdf"
 run_out 0 'Recorded note' "$C" --author "$AUTHOR" note --state CHE --treaty XVIII-12 \
@@ -138,11 +144,23 @@ check "every problem is listed" grep -q "bad.csv:4:13: language: 'de'" "$T/err"
 check "a bad import commits nothing" test "$(head_of)" = "$H"
 run_err 2 "not states, treaties or participation" "$C" -C "$R" import people "$T/bad.csv"
 run_err 3 "cannot read" "$C" -C "$R" import states "$T/none.csv"
+printf 'code,name,language\nXKX,%s,en\n' "$(head -c 2000 /dev/zero | tr '\0' 'n')" > "$T/long.csv"
+run_err 3 "long.csv:2:5: name: longer than 1024 bytes" "$C" -C "$R" import states "$T/long.csv"
+printf 'code,name,language\nXKX,%s,en\n' "$(head -c 70000 /dev/zero | tr '\0' 'n')" > "$T/long.csv"
+run_err 3 "long.csv:2:5: field longer than 65536 bytes" "$C" -C "$R" import states "$T/long.csv"
+check "enormous values imported nothing" test "$(head_of)" = "$H"
 printf 'code,name,language\nXKX,"=HYPERLINK(""http://x"")",en\n' > "$T/good.csv"
 run_out 0 'Imported 1 row into the states registry' "$C" -C "$R" import states "$T/good.csv"
 run_err 0 'nothing new' "$C" -C "$R" import states "$T/good.csv"
 check "CSV output neutralises formulas" \
 	sh -c "'$C' -C '$R' states --format csv | grep -q '^XKX,\"'\"'\"'=HYPERLINK'"
+# the other formula starters, + - and @, are quoted and disarmed too
+printf 'code,name,language\nXKA,+1+cmd|calc,en\nXKB,-2+3,en\nXKC,@SUM(A1),en\n' > "$T/f.csv"
+run 0 "$C" -C "$R" import states "$T/f.csv"
+"$C" -C "$R" states --format csv > "$T/states.csv"
+for v in "XKA +1+cmd|calc" "XKB -2+3" "XKC @SUM(A1)"; do
+	check "CSV output disarms '${v#* }'" grep -qF "${v% *},\"'${v#* }\"," "$T/states.csv"
+done
 
 # ---- a working tree edited by hand, a lock held by another process
 H=$(head_of)
