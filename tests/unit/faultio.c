@@ -125,57 +125,37 @@ static int writes(int flags)
 		} \
 	} while (0)
 
-int open(const char *path, int flags, ...)
-{
-	static int (*f)(const char *, int, ...);
-	int mode = 0;
+/* open and open64 take (path, flags[, mode]); openat and openat64 take
+ * (dir, path, flags[, mode]). Only opens that may write count. */
+#define OPEN_WRAPPER(name) \
+	int name(const char *path, int flags, ...) \
+	{ \
+		static int (*f)(const char *, int, ...); \
+		int mode = 0; \
+		MODE_ARG(flags, mode); \
+		if (!f) \
+			f = (int (*)(const char *, int, ...))real(#name); \
+		if (writes(flags) && hit("open", path)) \
+			return -1; \
+		return f(path, flags, mode); \
+	}
+#define OPENAT_WRAPPER(name) \
+	int name(int dir, const char *path, int flags, ...) \
+	{ \
+		static int (*f)(int, const char *, int, ...); \
+		int mode = 0; \
+		MODE_ARG(flags, mode); \
+		if (!f) \
+			f = (int (*)(int, const char *, int, ...))real(#name); \
+		if (writes(flags) && hit("openat", path)) \
+			return -1; \
+		return f(dir, path, flags, mode); \
+	}
 
-	MODE_ARG(flags, mode);
-	if (!f)
-		f = (int (*)(const char *, int, ...))real("open");
-	if (writes(flags) && hit("open", path))
-		return -1;
-	return f(path, flags, mode);
-}
-
-int open64(const char *path, int flags, ...)
-{
-	static int (*f)(const char *, int, ...);
-	int mode = 0;
-
-	MODE_ARG(flags, mode);
-	if (!f)
-		f = (int (*)(const char *, int, ...))real("open64");
-	if (writes(flags) && hit("open", path))
-		return -1;
-	return f(path, flags, mode);
-}
-
-int openat(int dir, const char *path, int flags, ...)
-{
-	static int (*f)(int, const char *, int, ...);
-	int mode = 0;
-
-	MODE_ARG(flags, mode);
-	if (!f)
-		f = (int (*)(int, const char *, int, ...))real("openat");
-	if (writes(flags) && hit("openat", path))
-		return -1;
-	return f(dir, path, flags, mode);
-}
-
-int openat64(int dir, const char *path, int flags, ...)
-{
-	static int (*f)(int, const char *, int, ...);
-	int mode = 0;
-
-	MODE_ARG(flags, mode);
-	if (!f)
-		f = (int (*)(int, const char *, int, ...))real("openat64");
-	if (writes(flags) && hit("openat", path))
-		return -1;
-	return f(dir, path, flags, mode);
-}
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)
+OPENAT_WRAPPER(openat)
+OPENAT_WRAPPER(openat64)
 
 int creat(const char *path, mode_t mode)
 {

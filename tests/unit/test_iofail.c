@@ -52,7 +52,7 @@ static int prepare(void **state)
 		"printf 'a reply, scanned' > files/reply.txt && "
 		"git init -q --bare remote.git && "
 		"export CHANCERY_NOW=2004-03-12T09:00:00Z && "
-		"'%s' init repo >/dev/null && cd repo && "
+		"'%s' --author 'Desk <d@example.org>' init repo >/dev/null && cd repo && "
 		"git config user.name Desk && git config user.email d@example.org && "
 		"git remote add origin ../remote.git && "
 		"'%s' campaign open c --workflow treaty-event --letter-date "
