@@ -3,7 +3,8 @@
 #   make demo    install what is missing, build, run the Focus 2004 sample
 #   make test    install what is missing, build (-Werror), run every test,
 #                then build with ASan+UBSan and run every test again, then
-#                build with clang (-Werror) and run each fuzz target briefly
+#                build with clang (-Werror) and run each fuzz target briefly,
+#                then run the tests again under Valgrind (scripts/valgrind)
 #   make fuzz    run each fuzz target for FUZZ_SECONDS (default 60)
 #
 # Builds go to build/ (normal), build-asan/ (sanitizers) and build-fuzz/
@@ -14,7 +15,7 @@ CMAKE_FLAGS ?=
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build build-asan demo test test-fast test-asan test-fuzz fuzz clean
+.PHONY: all deps build build-asan demo test test-fast test-asan test-fuzz test-valgrind fuzz clean
 
 all: build
 
@@ -48,7 +49,10 @@ test-fuzz: deps
 fuzz: deps
 	@scripts/fuzz $(FUZZ_SECONDS)
 
-test: test-fast test-asan test-fuzz
+test-valgrind: build
+	@scripts/valgrind
+
+test: test-fast test-asan test-fuzz test-valgrind
 
 clean:
 	rm -rf build build-asan build-fuzz
