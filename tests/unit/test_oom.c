@@ -43,12 +43,15 @@ typedef int (*call_fn)(void *payload);
  * Run `fn` failing allocation 1, 2, ... until a run succeeds; returns how
  * many runs failed. Every point up to DENSE is tried; past it the stride
  * grows by 1/64 of the position (a call with 26,000 allocations is tried
- * at about 750 points spread over all of them), so the suite stays quick.
+ * at about 750 points spread over all of them), so the suite stays quick;
+ * OOM_EVERY=1 in the environment tries every point (a reply or a deposit
+ * then takes about 26,000 runs).
  * A run that succeeds although an allocation failed is a defect: the
  * failure was swallowed somewhere (it found two: the numbering remote
  * and verify's checks took "out of memory" for "not there").
  */
 #define DENSE 400
+static bool every;  /* OOM_EVERY: no stride */
 
 static long until_success(const char *name, call_fn fn, void *payload,
 	char *head_dir)
@@ -56,7 +59,7 @@ static long until_success(const char *name, call_fn fn, void *payload,
 	long n, refused = 0;
 
 	chancery_allocator_set(&oom);
-	for (n = 1;; n += n < DENSE ? 1 : n / 64) {
+	for (n = 1;; n += every || n < DENSE ? 1 : n / 64) {
 		char *before = NULL, *after = NULL;
 		int error;
 
@@ -255,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_repository_calls),
 	};
 
+	every = getenv("OOM_EVERY") && !strcmp(getenv("OOM_EVERY"), "1");
 	chancery_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
