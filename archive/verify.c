@@ -39,6 +39,7 @@ typedef struct {
 	const chancery_verify_options *o;
 	chancery_verify_result *res;
 	git_tree *head_tree;
+	git_odb *odb;
 	/* notification references seen, for duplicates */
 	char **refs;
 	size_t nrefs, arefs;
@@ -47,15 +48,21 @@ typedef struct {
 	int error;
 } verify_ctx;
 
-/* After a failed call: was it memory? Then remember it and say so. */
+/* Stop the verification with `code`; the first such failure is kept. */
+static void halt(verify_ctx *v, int code)
+{
+	if (!v->error)
+		v->error = code;
+}
+
+/* After a failed call: was it memory? Then stop, and say so. */
 static bool stopped(verify_ctx *v, int code)
 {
 	const git_error *ge = git_error_last();
 
 	if (code == CHANCERY_ENOMEM ||
 	    (code != 0 && ge && ge->klass == GIT_ERROR_NOMEMORY)) {
-		if (!v->error)
-			v->error = chancery__oom();
+		halt(v, CHANCERY_ENOMEM);
 		return true;
 	}
 	return false;
@@ -113,7 +120,6 @@ static void check_kept(verify_ctx *v, const char *path, const git_oid *blob,
 	git_tree_entry *e = NULL;
 	git_oid wt;
 	char *full;
-
 	int rc;
 
 	v->res->files++;
@@ -132,7 +138,7 @@ static void check_kept(verify_ctx *v, const char *path, const git_oid *blob,
 	git_tree_entry_free(e);
 	full = chancery__sprintf("%s%s", v->repo->workdir, path);
 	if (!full) {
-		stopped(v, CHANCERY_ENOMEM);
+		halt(v, CHANCERY_ENOMEM);
 		return;
 	}
 	if ((rc = git_odb_hashfile(&wt, full, GIT_OBJECT_BLOB)) < 0) {
@@ -163,11 +169,28 @@ static bool parse_fixity(char *name, size_t nsize, char hex[65],
 	return *end == '\0';
 }
 
+/* Do `n` bytes of `data` match a fixity line's size and SHA-256? 1 yes,
+ * 0 no, < 0 the hash could not be computed (the verification stops). */
+static int matches(verify_ctx *v, const char *data, size_t n, size_t size,
+	const char *hex)
+{
+	char got[65];
+	int rc;
+
+	if (n != size)
+		return 0;
+	if ((rc = chancery__sha256_hex(got, data, n)) < 0) {
+		halt(v, rc);
+		return rc;
+	}
+	return strcmp(got, hex) == 0;
+}
+
 /* Re-hash `path` (in the head and in the working tree) against a line. */
 static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 	size_t size, const char *id)
 {
-	char *data = NULL, *full, got[65];
+	char *data = NULL, *full;
 	size_t n = 0;
 	int rc;
 
@@ -177,26 +200,22 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 		chancery_error_clear();
 		return;
 	}
-	if (n == size && (rc = chancery__sha256_hex(got, data, n)) < 0) {
-		chancery_free(data);
-		v->error = v->error ? v->error : rc;
-		return;
-	}
-	if (n != size || strcmp(got, hex))
-		problem(v, "%s: SHA-256 or size no longer match the record of "
-			"event %s", path, id);
+	rc = matches(v, data, n, size, hex);
 	chancery_free(data);
 	data = NULL;
+	if (rc < 0)
+		return;
+	if (rc == 0)
+		problem(v, "%s: SHA-256 or size no longer match the record of "
+			"event %s", path, id);
 	full = chancery__sprintf("%s%s", v->repo->workdir, path);
 	if (!full) {
-		stopped(v, CHANCERY_ENOMEM);
+		halt(v, CHANCERY_ENOMEM);
 		return;
 	}
 	rc = chancery__read_file(&data, &n, full, CHANCERY_ATTACHMENT_MAX);
 	if (rc == 0) {
-		if (n == size && (rc = chancery__sha256_hex(got, data, n)) < 0)
-			v->error = v->error ? v->error : rc;
-		else if (n != size || strcmp(got, hex))
+		if (matches(v, data, n, size, hex) == 0)
 			problem(v, "%s: the working tree's copy fails its "
 				"SHA-256 (event %s)", path, id);
 		chancery_free(data);
@@ -425,7 +444,7 @@ static void check_numbering(verify_ctx *v)
 		n = git_tree_entrycount(yt);
 		seen = chancery__calloc(n + 2, 1);
 		if (!seen) {
-			stopped(v, CHANCERY_ENOMEM);
+			halt(v, CHANCERY_ENOMEM);
 			git_tree_free(yt);
 			break;
 		}
@@ -504,46 +523,32 @@ static void check_reflog(verify_ctx *v, const git_oid *head)
 static int odb_cb(const git_oid *id, void *payload)
 {
 	verify_ctx *v = payload;
-	git_odb *odb = NULL;
 	git_odb_object *obj = NULL;
-
 	int rc;
 
 	v->res->objects++;
-	if ((rc = git_repository_odb(&odb, v->repo->git)) < 0 ||
-	    (rc = git_odb_read(&obj, odb, id)) < 0) {
-		if (stopped(v, rc)) {
-			git_odb_free(odb);
+	if ((rc = git_odb_read(&obj, v->odb, id)) < 0) {
+		if (stopped(v, rc))
 			return GIT_EUSER;
-		}
 		problem(v, "object %s: unreadable or corrupt (%s)",
 			git_oid_tostr_s(id), git_error_last() ?
 			git_error_last()->message : "?");
 		git_error_clear();
 	}
 	git_odb_object_free(obj);
-	git_odb_free(odb);
 	return 0;
 }
 
 static int tree_cb(const char *root, const git_tree_entry *e, void *payload)
 {
 	verify_ctx *v = payload;
-	git_odb *odb = NULL;
-
-	int rc;
 
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
-	if ((rc = git_repository_odb(&odb, v->repo->git)) < 0) {
-		stopped(v, rc);
-		return GIT_EUSER;
-	}
-	if (!git_odb_exists(odb, git_tree_entry_id(e)))
+	if (!git_odb_exists(v->odb, git_tree_entry_id(e)))
 		problem(v, "%s%s: its content (object %.12s) is missing", root,
 			git_tree_entry_name(e),
 			git_oid_tostr_s(git_tree_entry_id(e)));
-	git_odb_free(odb);
 	return 0;
 }
 
@@ -555,7 +560,6 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 	verify_ctx v;
 	git_revwalk *walk = NULL;
 	git_commit *hc = NULL;
-	git_odb *odb = NULL;
 	git_oid head, oid;
 	int error;
 
@@ -629,14 +633,17 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 	check_numbering(&v);
 	if (!v.error)
 		check_reflog(&v, &head);
-	if (!v.error && (error = git_tree_walk(v.head_tree,
+	if (!v.error && (error = git_repository_odb(&v.odb, repo->git)) < 0 &&
+	    !stopped(&v, error))
+		problem(&v, "object database: cannot be listed (%s)",
+			git_error_last() ? git_error_last()->message : "?");
+	if (!v.error && v.odb && (error = git_tree_walk(v.head_tree,
 			GIT_TREEWALK_PRE, tree_cb, &v)) < 0 && !stopped(&v, error))
 		problem(&v, "branch %s: its tree cannot be walked (%s)",
 			repo->branch, git_error_last() ?
 			git_error_last()->message : "?");
-	if (!v.error && ((error = git_repository_odb(&odb, repo->git)) < 0 ||
-	    (error = git_odb_foreach(odb, odb_cb, &v)) < 0) &&
-	    !stopped(&v, error))
+	if (!v.error && v.odb && (error = git_odb_foreach(v.odb, odb_cb,
+			&v)) < 0 && !stopped(&v, error))
 		problem(&v, "object database: cannot be listed (%s)",
 			git_error_last() ? git_error_last()->message : "?");
 	if (v.error) {
@@ -650,10 +657,16 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 			"verification found %zu problem%s", out->problems,
 			out->problems == 1 ? "" : "s");
 done:
+	if (v.error && error == v.error)
+		/* a stop keeps its code; the checks cleared messages as
+		 * they went, so say it here */
+		error = v.error == CHANCERY_ENOMEM ? chancery__oom() :
+			chancery__error(v.error, "verification stopped: %s",
+				chancery_strerror(v.error));
 	for (size_t i = 0; i < v.nrefs; i++)
 		chancery_free(v.refs[i]);
 	chancery_free(v.refs);
-	git_odb_free(odb);
+	git_odb_free(v.odb);
 	git_revwalk_free(walk);
 	git_tree_free(v.head_tree);
 	git_commit_free(hc);
