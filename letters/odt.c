@@ -946,27 +946,31 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* 0, CHANCERY_ENOMEM, or -1 for an entry that cannot be read as declared */
-static int read_entry(char **out, size_t *size, zip_t *za, zip_uint64_t i,
-	zip_uint64_t declared)
+/* Entry i of `za` (NUL-terminated), which must hold exactly its declared
+ * size: 0, CHANCERY_ENOMEM, or the template error "NAME cannot be read
+ * (damaged package)". */
+static int read_entry(char **out, size_t *size, const chancery_template *t,
+	zip_t *za, zip_uint64_t i, const char *name)
 {
-	zip_file_t *f = zip_fopen_index(za, i, 0);
+	zip_file_t *f;
+	zip_stat_t st;
 	char *buf;
 	zip_int64_t got;
 
 	*out = NULL;
-	if (!f)
-		return -1;
-	buf = chancery__malloc((size_t)declared + 1);
+	if (zip_stat_index(za, i, ZIP_STAT_SIZE, &st) < 0 ||
+	    !(f = zip_fopen_index(za, i, 0)))
+		return pkg_error(t, "%s cannot be read (damaged package)", name);
+	buf = chancery__malloc((size_t)st.size + 1);
 	if (!buf) {
 		zip_fclose(f);
 		return chancery__oom();
 	}
-	got = zip_fread(f, buf, declared + 1);
+	got = zip_fread(f, buf, st.size + 1);
 	zip_fclose(f);
-	if (got < 0 || (zip_uint64_t)got != declared) {
+	if (got < 0 || (zip_uint64_t)got != st.size) {
 		chancery_free(buf);
-		return -1;
+		return pkg_error(t, "%s cannot be read (damaged package)", name);
 	}
 	buf[got] = '\0';
 	*out = buf;
@@ -1111,16 +1115,11 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 		size_t mlen = 0;
 		zip_stat_t st;
 
-		int rc = 0;
-
 		zip_stat_index(za, (zip_uint64_t)mimetype_at, 0, &st);
-		if (st.size <= 70 && (rc = read_entry(&mt, &mlen, za,
-				(zip_uint64_t)mimetype_at, st.size)) ==
-				CHANCERY_ENOMEM) {
-			error = rc;
+		if (st.size <= 70 && (error = read_entry(&mt, &mlen, t, za,
+				(zip_uint64_t)mimetype_at, "mimetype")) < 0)
 			goto done;
-		}
-		if (st.size > 70 || rc < 0 ||
+		if (st.size > 70 ||
 		    (strcmp(mt, "application/vnd.oasis.opendocument.text") &&
 		     strcmp(mt, "application/vnd.oasis.opendocument.text-template"))) {
 			error = pkg_error(t, "mimetype '%.70s' is not an "
@@ -1142,15 +1141,15 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 		size_t mlen = 0;
 		zip_stat_t st;
 
-		int rc = 0;
-
 		zip_stat_index(za, (zip_uint64_t)manifest_at, 0, &st);
-		if (st.size > MAX_PART_SIZE || (rc = read_entry(&man, &mlen,
-				za, (zip_uint64_t)manifest_at, st.size)) < 0) {
-			error = rc == CHANCERY_ENOMEM ? rc : pkg_error(t,
-				"META-INF/manifest.xml cannot be read");
+		if (st.size > MAX_PART_SIZE) {
+			error = pkg_error(t, "META-INF/manifest.xml cannot be read");
 			goto done;
 		}
+		if ((error = read_entry(&man, &mlen, t, za,
+				(zip_uint64_t)manifest_at,
+				"META-INF/manifest.xml")) < 0)
+			goto done;
 		if (contains(man, mlen, "encryption-data")) {
 			chancery_free(man);
 			error = pkg_error(t, "the document is encrypted (password "
@@ -1180,13 +1179,9 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 				e->name, (unsigned long long)MAX_PART_SIZE);
 			goto done;
 		}
-		if ((error = read_entry(&xml, &xlen, za, e->index,
-				st.size)) < 0) {
-			if (error != CHANCERY_ENOMEM)
-				error = pkg_error(t, "%s cannot be read "
-					"(damaged package)", e->name);
+		if ((error = read_entry(&xml, &xlen, t, za, e->index,
+				e->name)) < 0)
 			goto done;
-		}
 		error = compile_part(t, &pkg->parts[e->part], xml, xlen);
 		chancery_free(xml);
 		if (error < 0)
@@ -1315,21 +1310,16 @@ int odt_render(void **out, size_t *size, const chancery_template *t,
 		/* provenance: meta.xml, rendered or as the template has it */
 		if (!rendered[2]) {
 			for (size_t i = 0; i < pkg->nentries; i++)
-				if (pkg->entries[i].part == 2) {
-					zip_stat_t st;
-
-					if ((error = zip_stat_index(in,
-							pkg->entries[i].index, 0, &st)) < 0 ||
-					    (error = read_entry(&rendered[2],
-							&rlen[2], in, pkg->entries[i].index,
-							st.size)) < 0) {
-						if (error != CHANCERY_ENOMEM)
-							error = chancery__error(
-								CHANCERY_ERROR, "template "
-								"'%s': meta.xml cannot be "
-								"read", t->name);
-						goto done;
-					}
+				if (pkg->entries[i].part == 2 &&
+				    (error = read_entry(&rendered[2], &rlen[2],
+						t, in, pkg->entries[i].index,
+						"meta.xml")) < 0) {
+					/* it read at load: now it is the system */
+					if (error != CHANCERY_ENOMEM)
+						error = chancery__error(CHANCERY_ERROR,
+							"template '%s': meta.xml cannot "
+							"be read", t->name);
+					goto done;
 				}
 		}
 		if (rendered[2] && (error = add_meta(&rendered[2], &rlen[2],
