@@ -225,10 +225,11 @@ int chancery_event_attach(chancery_event *ev, const char *name,
 	CHANCERY_ASSERT_ARG(ev && name && (data || !size));
 	if (!*name || name[0] == '.' || strchr(name, '/') ||
 	    strchr(name, '\\') || strlen(name) > 200 ||
-	    !chancery__line_valid(name) || strchr(name, ' '))
+	    !chancery__line_valid(name) || strchr(name, ' ') ||
+	    !chancery__path_component_valid(name, strlen(name)))
 		return chancery__error(CHANCERY_EINVALID,
 			"attachment name '%.60s' must be a plain file name "
-			"(no '/', no leading '.', no spaces)", name);
+			"(no '/', '\\' or ':', no leading '.', no spaces)", name);
 	if (size > CHANCERY_ATTACHMENT_MAX)
 		return chancery__error(CHANCERY_EINVALID,
 			"attachment '%s' larger than %d bytes", name,

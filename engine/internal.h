@@ -82,6 +82,14 @@ int chancery__sha256_hex(char out[65], const void *data, size_t len);
 int chancery__read_file(char **out, size_t *size, const char *path,
 	size_t max);
 
+/** May this tree entry name become a file name on any office's machine?
+ * Not empty, not "." or "..", not ".git" under any alias (case, NTFS
+ * "git~1" and trailing dots, HFS+ ignorables), no '/', '\\', ':' or
+ * control characters (engine/path.c). */
+bool chancery__path_component_valid(const char *name, size_t len);
+/** The same for every '/'-separated component of a repository path. */
+bool chancery__path_valid(const char *path);
+
 /** Write a file completely or not at all (a temporary file, renamed). */
 int chancery__write_file_atomic(const char *path, const void *data,
 	size_t size);

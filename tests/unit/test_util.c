@@ -109,6 +109,40 @@ static void test_sha256(void **state)
 		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* Tree paths as checkout would take them (issue 11, finding 1). */
+static void test_path_valid(void **state)
+{
+	static const char *good[] = {
+		"events/2004/04/20040402T151000Z-2a5ee8e0.txt",
+		".gitattributes", ".chancery/format", "archive/LBR/XVIII-10/x.txt",
+		"a.b", "...a", "git~2", ".gitx", "caf\xc3\xa9.odt",
+	};
+	static const char *bad[] = {
+		"", "/", "a//b", "/etc/passwd", "a/", ".", "..", "a/../b",
+		"data/campaigns/../../../../PWNED", "...", ". .", " ",
+		".git", ".GIT/config", "a/.Git/hooks/x", ".git.", ".git ",
+		".git. . ", "git~1", "GIT~1/config", ".git::$INDEX_ALLOCATION",
+		"a\\b", "..\\x", "c:x", "a\tb", "a\x1b[2Jb",
+		".g\xe2\x80\x8cit", "\xef\xbb\xbf.git", ".gi\xe2\x81\xaft",
+		"\xe2\x80\x8f.git\xe2\x80\x8e", "bad\xff", "\xc0\xaf",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		if (!chancery__path_valid(good[i]))
+			fail_msg("refused good path '%s'", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (chancery__path_valid(bad[i]))
+			fail_msg("accepted bad path '%s'", bad[i]);
+	/* a component holding a '/' (a literal tree entry) is refused */
+	assert_false(chancery__path_component_valid("a/b", 3));
+	assert_false(chancery__path_component_valid("..", 2));
+	assert_true(chancery__path_component_valid("ab", 2));
+	/* an embedded NUL is not a name */
+	assert_false(chancery__path_component_valid("a\0b", 3));
+	assert_false(chancery__path_valid(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_path_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
