@@ -97,9 +97,25 @@ typedef struct {
 int mustache_build(mnode *root, mtoken *toks, size_t n,
 	const chancery_template *t);
 
-/* render root's children into out */
+/*
+ * The work one document may take: every node visited (text, a value, a
+ * section, a partial, a parent, a block) and every item a section repeats
+ * for is a step. The output is capped apart (chancery_buf's maximum); this
+ * caps the time, which nested sections and fanning partials can make
+ * exponential while writing nothing. The shipped letters take a few
+ * thousand steps (docs/template-language.md).
+ */
+#define MUSTACHE_MAX_STEPS ((size_t)10000000)
+
+typedef struct {
+	size_t steps;   /* taken so far */
+	size_t max;     /* 0: MUSTACHE_MAX_STEPS */
+} mbudget;
+
+/* render root's children into out, charging `budget` (shared by the parts
+ * of one document; NULL: a budget of its own) */
 int mustache_render(chancery_buf *out, const chancery_template *t,
-	const mnode *root, json_t *data);
+	const mnode *root, json_t *data, mbudget *budget);
 
 /*
  * The tag scanner: find the next tag at or after `from` in s, with the

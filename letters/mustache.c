@@ -21,6 +21,11 @@
  * module, including re-indentation of blocks: a block whose tags stand
  * alone is re-indented by re-compiling its source (cached per indentation).
  *
+ * Work is capped per document (MUSTACHE_MAX_STEPS, letters.h): every node
+ * visited and every item a section repeats for is a step, so nested
+ * sections and fanning partials stop with an error instead of running for
+ * hours while printing nothing.
+ *
  * Left out on purpose: lambdas (data is JSON, it has no code) and dynamic
  * names.
  */
@@ -739,7 +744,29 @@ typedef struct {
 	size_t nframes;
 	size_t calls;       /* partial/parent/block nesting */
 	bool plain;         /* values as they are: a partial inside ODT */
+	mbudget *budget;
+	const mnode *sub;   /* the partial, parent or block being rendered */
 } rctx;
+
+/* One step of work at node n (see MUSTACHE_MAX_STEPS). */
+static int step(rctx *c, const mnode *n)
+{
+	size_t max = c->budget->max ? c->budget->max : MUSTACHE_MAX_STEPS;
+
+	if (++c->budget->steps <= max)
+		return 0;
+	if (c->sub)   /* n's place is in the sub-template's own source */
+		return mustache_error(c->t, NULL, CHANCERY_EINVALID,
+			"needs more than %zu steps to render (limit %zu): "
+			"sections or partials repeat too often (in %s '%s', "
+			"line %zu, column %zu)", max, max,
+			c->sub->kind == MN_BLOCK ? "block" :
+			c->sub->kind == MN_PARENT ? "parent" : "partial",
+			c->sub->text, n->loc.line, n->loc.column);
+	return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+		"needs more than %zu steps to render (limit %zu): sections or "
+		"partials repeat too often", max, max);
+}
 
 static bool falsey(json_t *v)
 {
@@ -968,7 +995,8 @@ static int render_section(rctx *c, const mnode *n)
 		json_t *item;
 
 		json_array_foreach(v, i, item) {
-			if ((error = push(c, item, n)) < 0)
+			if ((error = step(c, n)) < 0 ||
+			    (error = push(c, item, n)) < 0)
 				return error;
 			error = render_nodes(c, n->kids, n->nkids);
 			c->depth--;
@@ -1128,7 +1156,7 @@ static int load_partial(const mnode **out, rctx *c, const mnode *n)
 
 static int render_partial(rctx *c, const mnode *n)
 {
-	const mnode *root;
+	const mnode *root, *outer = c->sub;
 	int error;
 
 	if (c->calls >= MAX_DEPTH)
@@ -1137,6 +1165,7 @@ static int render_partial(rctx *c, const mnode *n)
 	if ((error = load_partial(&root, c, n)) != 0)
 		return error > 0 ? 0 : error;
 	c->calls++;
+	c->sub = n;
 	if (c->t->escape == ESC_ODF && !c->plain) {
 		/* a text partial inside a document: rendered as text, then
 		 * inserted as one value (it can never inject markup) */
@@ -1153,13 +1182,14 @@ static int render_partial(rctx *c, const mnode *n)
 	} else {
 		error = render_nodes(c, root->kids, root->nkids);
 	}
+	c->sub = outer;
 	c->calls--;
 	return error;
 }
 
 static int render_parent(rctx *c, const mnode *n)
 {
-	const mnode *root;
+	const mnode *root, *outer = c->sub;
 	override_frame *f;
 	int error;
 
@@ -1178,7 +1208,9 @@ static int render_parent(rctx *c, const mnode *n)
 	for (size_t i = 0; i < n->nkids; i++)
 		f->blocks[i] = &n->kids[i];
 	c->calls++;
+	c->sub = n;
 	error = render_nodes(c, root->kids, root->nkids);
+	c->sub = outer;
 	c->calls--;
 	chancery_free(f->blocks);
 	c->nframes--;
@@ -1191,7 +1223,7 @@ static int render_block(rctx *c, const mnode *n)
 	char indent[256];
 	const char *first;
 	size_t before, dedent;
-	const mnode *root;
+	const mnode *root, *outer = c->sub;
 	int error;
 
 	/* the outermost override wins */
@@ -1231,7 +1263,9 @@ static int render_block(rctx *c, const mnode *n)
 		return error;
 	before = c->out->size;
 	c->calls++;
+	c->sub = n;
 	error = render_nodes(c, root->kids, root->nkids);
+	c->sub = outer;
 	c->calls--;
 	if (!error && n->indent && c->out->size > before &&
 	    c->out->ptr[c->out->size - 1] != '\n')
@@ -1246,6 +1280,8 @@ static int render_nodes(rctx *c, const mnode *kids, size_t n)
 	for (size_t i = 0; i < n && !error; i++) {
 		const mnode *k = &kids[i];
 
+		if ((error = step(c, k)) < 0)
+			break;
 		switch (k->kind) {
 		case MN_TEXT:
 			error = chancery_buf_put(c->out, k->text, k->len);
@@ -1272,9 +1308,10 @@ static int render_nodes(rctx *c, const mnode *kids, size_t n)
 }
 
 int mustache_render(chancery_buf *out, const chancery_template *t,
-	const mnode *root, json_t *data)
+	const mnode *root, json_t *data, mbudget *budget)
 {
 	rctx *c = chancery__calloc(1, sizeof(*c));
+	mbudget own = { 0, 0 };
 	int error;
 
 	if (!c)
@@ -1282,6 +1319,7 @@ int mustache_render(chancery_buf *out, const chancery_template *t,
 	c->t = t;
 	c->out = out;
 	c->stack[0] = data;
+	c->budget = budget ? budget : &own;
 	error = render_nodes(c, root->kids, root->nkids);
 	chancery_free(c);
 	return error;

@@ -1220,7 +1220,7 @@ int odt_render_part(chancery_buf *out, const chancery_template *t,
 					"template '%s': %s has no tags",
 					t->name, part);
 			return mustache_render(out, t, &t->pkg->parts[i].root,
-				data);
+				data, NULL);
 		}
 	return chancery__error(CHANCERY_ENOTFOUND, "no part %s", part);
 }
@@ -1276,6 +1276,7 @@ int odt_render(void **out, size_t *size, const chancery_template *t,
 	zip_error_t zerr;
 	char *rendered[3] = { NULL, NULL, NULL };
 	size_t rlen[3] = { 0, 0, 0 };
+	mbudget budget = { 0, 0 };   /* one for the document's parts */
 	int error = 0;
 
 	*out = NULL;
@@ -1287,7 +1288,7 @@ int odt_render(void **out, size_t *size, const chancery_template *t,
 		if (!pkg->parts[i].templated)
 			continue;
 		if ((error = mustache_render(&b, t, &pkg->parts[i].root,
-				data)) < 0) {
+				data, &budget)) < 0) {
 			chancery_buf_dispose(&b);
 			goto done;
 		}

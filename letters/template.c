@@ -153,7 +153,7 @@ int chancery_template_render_text(char **out, size_t *size,
 			data ? DATA_JSON(data) : empty);
 	else
 		error = mustache_render(&b, t, &t->root,
-			data ? DATA_JSON(data) : empty);
+			data ? DATA_JSON(data) : empty, NULL);
 	json_decref(empty);
 	if (error < 0) {
 		chancery_buf_dispose(&b);

@@ -72,6 +72,28 @@ run_err 3 "template 'broken.mustache': line 1, column 1: section 'a' is never cl
 printf '{{>nope}}' > "$T/b2.mustache"
 run_err 3 "no partial 'nope'" "$C" render "$T/b2.mustache" "$T/one.json" -o "$T/b2.txt"
 check "text errors wrote nothing" sh -c "test ! -e '$T/b.txt' && test ! -e '$T/b2.txt'"
+# work is capped, not only output: eight nested sections over 20 items, a
+# partial fanning out three ways for 40 levels; each stops at once
+python3 - "$T" <<'PY'
+import json, sys
+t = sys.argv[1]
+names = "abcdefgh"
+open(t + "/nest.mustache", "w").write("".join("{{#%s}}" % c for c in names) +
+    "".join("{{/%s}}" % c for c in reversed(names)))
+json.dump({c: [{}] * 20 for c in names}, open(t + "/nest.json", "w"))
+open(t + "/fan.mustache", "w").write("{{>fan3}}")
+open(t + "/fan3.mustache", "w").write("{{#a}}{{>fan3}}{{>fan3}}{{>fan3}}{{/a}}")
+d = {"a": False}
+for i in range(40):
+    d = {"a": d}
+json.dump(d, open(t + "/fan.json", "w"))
+PY
+run_err 3 "template 'nest.mustache': line 1, column 43: needs more than 10000000 steps to render \(limit 10000000\)" \
+	timeout 20 "$C" render "$T/nest.mustache" "$T/nest.json" -o "$T/nest.txt"
+run_err 3 "template 'fan.mustache': needs more than 10000000 steps to render \(limit 10000000\).*in partial 'fan3'" \
+	timeout 20 "$C" render "$T/fan.mustache" "$T/fan.json" -o "$T/fan.txt"
+check "a template over the limit wrote nothing" sh -c "test ! -e '$T/nest.txt' && test ! -e '$T/fan.txt'"
+
 # progress goes to a terminal only: piped, stderr stays empty
 "$C" render "$T/letter.odt" "$T/list.json" -o "$T/quiet" 2>"$T/stderr" >/dev/null
 check "silent when piped" test ! -s "$T/stderr"

@@ -3,13 +3,15 @@
  * us: strict names with their place, false values, what cannot be printed,
  * template errors with line and column, caps on nesting, and patterns
  * meant to trip the tag scanner (delimiters made of regular-expression
- * syntax, floods of braces, hundreds of thousands of tags).
+ * syntax, floods of braces, hundreds of thousands of tags), and the limit
+ * on the work of one render (nested sections, fanning partials).
  */
 #include "testkit.h"
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int render(char **out, const char *tmpl, const char *json, int lenient)
 {
@@ -193,6 +195,144 @@ static void test_table_data(void **state)
 	assert_non_null(strstr(chancery_error_last()->message, "JSON line 1"));
 }
 
+/* ---- the work limit -------------------------------------------------------- */
+
+/* The issue's two cases: eight nested sections over 20 items each (20^8
+ * iterations, none printing anything) and a partial calling itself three
+ * times for 40 levels (3^40 calls). */
+static char *nested_sections(char **json)
+{
+	chancery_buf t = CHANCERY_BUF_INIT, d = CHANCERY_BUF_INIT;
+	const char *names = "abcdefgh";
+
+	chancery_buf_putc(&d, '{');
+	for (const char *c = names; *c; c++) {
+		chancery_buf_printf(&t, "{{#%c}}", *c);
+		chancery_buf_printf(&d, "%s\"%c\": [", c == names ? "" : ", ", *c);
+		for (int i = 0; i < 20; i++)
+			chancery_buf_puts(&d, i ? ", {}" : "{}");
+		chancery_buf_putc(&d, ']');
+	}
+	for (size_t i = strlen(names); i-- > 0;)
+		chancery_buf_printf(&t, "{{/%c}}", names[i]);
+	chancery_buf_putc(&d, '}');
+	*json = chancery_buf_detach(&d);
+	return chancery_buf_detach(&t);
+}
+
+static char *fan_data(void)
+{
+	chancery_buf d = CHANCERY_BUF_INIT;
+
+	for (int i = 0; i < 40; i++)
+		chancery_buf_puts(&d, "{\"a\": ");
+	chancery_buf_puts(&d, "{\"a\": false}");
+	for (int i = 0; i < 40; i++)
+		chancery_buf_putc(&d, '}');
+	return chancery_buf_detach(&d);
+}
+
+static int fan_partial(char **out, size_t *size, const char *name, void *payload)
+{
+	(void)payload;
+	if (strcmp(name, "p"))
+		return CHANCERY_ENOTFOUND;
+	*out = strdup("{{#a}}{{>p}}{{>p}}{{>p}}{{/a}}");
+	*size = strlen(*out);
+	return 0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Render `tmpl` (text, or an ODT body) with `json`: refused, quickly, for
+ * needing more than the step limit, naming the template. */
+static void expect_step_limit(const char *tmpl, bool odt, const char *json,
+	const char *where)
+{
+	chancery_template_options o = CHANCERY_TEMPLATE_OPTIONS_INIT;
+	chancery_template *t = NULL;
+	chancery_data *d = NULL;
+	void *pkg = NULL, *out = (void *)1;
+	size_t size = 0;
+	double start;
+	int error;
+
+	o.name = odt ? "t.odt" : "t.mustache";
+	o.partials = fan_partial;
+	if (odt) {
+		tk_odt(&pkg, &size, tmpl, NULL, NULL);
+		assert_int_equal(chancery_template_load_odt(&t, pkg, size, &o), 0);
+	} else {
+		assert_int_equal(chancery_template_compile_text(&t, tmpl,
+			strlen(tmpl), &o), 0);
+	}
+	assert_int_equal(chancery_data_parse(&d, json, strlen(json)), 0);
+	start = now_seconds();
+	if (odt)
+		error = chancery_template_render_odt(&out, &size, t, d);
+	else
+		error = chancery_template_render_text((char **)&out, &size, t, d);
+	if (now_seconds() - start > 2.0)   /* ~0.1 s; sanitizers are slower */
+		fail_msg("%s: refused only after %.1f s", o.name,
+			now_seconds() - start);
+	assert_int_equal(error, CHANCERY_EINVALID);
+	assert_null(out);
+	if (!strstr(chancery_error_last()->message, "needs more than 10000000 "
+			"steps to render (limit 10000000)") ||
+	    !strstr(chancery_error_last()->message, o.name) ||
+	    !strstr(chancery_error_last()->message, where))
+		fail_msg("%s: '%s'", o.name, chancery_error_last()->message);
+	chancery_data_free(d);
+	chancery_template_free(t);
+	free(pkg);
+}
+
+static void test_step_limit(void **state)
+{
+	char *json, *tmpl = nested_sections(&json), *fan = fan_data();
+	chancery_buf body = CHANCERY_BUF_INIT;
+
+	(void)state;
+	expect_step_limit(tmpl, false, json, "line 1, column");
+	chancery_buf_printf(&body, "<text:p>%s</text:p>", tmpl);
+	expect_step_limit(body.ptr, true, json, "content.xml paragraph 1");
+	expect_step_limit("{{>p}}", false, fan, "in partial 'p', line 1, column");
+	expect_step_limit("<text:p>{{>p}}</text:p>", true, fan, "in partial 'p'");
+	/* the limit is one budget for the document, not one per section:
+	 * 100 sections of 50,000 items each is 5 million steps, fine */
+	{
+		chancery_buf t = CHANCERY_BUF_INIT, d = CHANCERY_BUF_INIT;
+		char *out;
+
+		chancery_buf_puts(&d, "{\"l\": [");
+		for (int i = 0; i < 50000; i++)
+			chancery_buf_puts(&d, i ? ",0" : "0");
+		chancery_buf_puts(&d, "]}");
+		for (int i = 0; i < 100; i++)
+			chancery_buf_puts(&t, "{{#l}}{{/l}}");
+		assert_int_equal(render(&out, t.ptr, d.ptr, 0), 0);
+		chancery_free(out);
+		/* ... and 300 of them, 15 million, are too many */
+		for (int i = 0; i < 200; i++)
+			chancery_buf_puts(&t, "{{#l}}{{/l}}");
+		assert_int_equal(render(&out, t.ptr, d.ptr, 0), CHANCERY_EINVALID);
+		assert_non_null(strstr(chancery_error_last()->message,
+			"needs more than 10000000 steps"));
+		chancery_buf_dispose(&t);
+		chancery_buf_dispose(&d);
+	}
+	chancery_buf_dispose(&body);
+	chancery_free(tmpl);
+	chancery_free(json);
+	chancery_free(fan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_pathological_patterns),
 		cmocka_unit_test(test_table_data),
+		cmocka_unit_test(test_step_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
