@@ -11,7 +11,9 @@
  * A quote inside an unquoted field is taken literally (real files, the
  * MTDSG index among them, have `the "White Slave Traffic"` unquoted); a
  * field that opens with a quote must close it, and nothing but the
- * delimiter or the end of the line may follow the closing quote.
+ * delimiter or the end of the line may follow the closing quote. Lines end
+ * in "\n", "\r\n" or a lone "\r" (files saved by old Mac programs). The
+ * header may not name a column twice (which one would a name mean?).
  *
  * Problems are reported as "NAME:LINE:COLUMN: what" (1-based, COLUMN in
  * characters); a malformed file is rejected as a whole. Left out on purpose:
@@ -27,6 +29,21 @@
 #define TABLE_MAX_COLUMNS 64
 #define TABLE_MAX_CELL ((size_t)64 << 10)
 #define TABLE_MAX_ROWS 2000000
+
+/* A line ends at "\n", "\r\n" or a lone "\r" (old Mac files): whether
+ * the byte at p is the '\n' or the lone '\r' that does. */
+static bool is_line_end(const char *p, const char *end)
+{
+	return *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n'));
+}
+
+/* The first line end at or after p, or end. */
+static const char *line_end(const char *p, const char *end)
+{
+	while (p < end && !is_line_end(p, end))
+		p++;
+	return p;
+}
 
 static size_t utf8_column(const char *line_start, const char *p)
 {
@@ -109,10 +126,8 @@ char chancery__table_guess_delimiter(const char *name, const char *data,
 		return '\t';
 	/* the first line that is not a note decides */
 	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = line_end(p, end);
 
-		if (!eol)
-			eol = end;
 		if (*p != '#') {
 			if (memchr(p, '\t', (size_t)(eol - p)))
 				return '\t';
@@ -121,6 +136,21 @@ char chancery__table_guess_delimiter(const char *name, const char *data,
 		p = eol + 1;
 	}
 	return '\t';
+}
+
+/* Report each header column named like an earlier one. */
+static void check_header(const chancery_trow *h, chancery_table_diag *diag)
+{
+	for (size_t i = 1; i < h->count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(h->cells[i].text, h->cells[j].text)) {
+				chancery__table_problem(diag, h->line,
+					h->cells[i].column,
+					"the header names column '%.80s' twice "
+					"(first at %s:%zu:%zu)", h->cells[i].text,
+					diag->name, h->line, h->cells[j].column);
+				break;
+			}
 }
 
 int chancery__table_parse(chancery_table **out, const char *data,
@@ -159,10 +189,8 @@ int chancery__table_parse(chancery_table **out, const char *data,
 		size_t row_line = line;
 
 		if (in_notes && *p == '#') {
-			const char *eol = memchr(p, '\n', (size_t)(end - p));
+			const char *eol = line_end(p, end);
 
-			if (!eol)
-				eol = end;
 			if ((error = chancery_buf_put(&notes, p,
 					(size_t)(eol - p))) < 0 ||
 			    (error = chancery_buf_putc(&notes, '\n')) < 0)
@@ -173,8 +201,8 @@ int chancery__table_parse(chancery_table **out, const char *data,
 			continue;
 		}
 		in_notes = false;
-		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
-			p += *p == '\r' ? 2 : 1;   /* blank line: skipped */
+		if (*p == '\n' || *p == '\r') {   /* blank line: skipped */
+			p += *p == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
 			line++;
 			line_start = p;
 			continue;
@@ -204,7 +232,7 @@ int chancery__table_parse(chancery_table **out, const char *data,
 						p++;
 						break;
 					}
-					if (*p == '\n') {
+					if (is_line_end(p, end)) {
 						line++;
 						line_start = p + 1;
 					}
@@ -220,8 +248,7 @@ int chancery__table_parse(chancery_table **out, const char *data,
 				}
 			} else {
 				while (p < end && *p != delim && *p != '\n' &&
-				       !(*p == '\r' && p + 1 < end &&
-					 p[1] == '\n')) {
+				       *p != '\r') {
 					*w++ = *p++;
 					len++;
 				}
@@ -264,6 +291,8 @@ int chancery__table_parse(chancery_table **out, const char *data,
 	}
 
 finish:
+	if (t->nrows)
+		check_header(&t->rows[0], diag);
 	if (diag->count) {
 		error = chancery__table_diag_finish(diag);
 		goto done;

@@ -6,7 +6,9 @@
  * A chancery_data is a json_t behind an opaque name; items and members
  * handed out are borrowed from their parent. Caps: 256 MiB of text and
  * nesting 512 deep (jansson's own parser is recursive; deeper input is
- * refused before it reaches it).
+ * refused before it reaches it). A UTF-8 byte-order mark at the start of
+ * a file is skipped (Windows editors write one); a UTF-16 or UTF-32 one is
+ * refused by name.
  */
 #include "letters.h"
 #include "../engine/table.h"
@@ -44,13 +46,41 @@ static bool too_deep(const char *s, size_t n)
 	return false;
 }
 
+/* Length of the UTF-8 byte-order mark at s (editors on Windows write one),
+ * or 0. */
+static size_t bom_length(const unsigned char *s, size_t n)
+{
+	return n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf ? 3 : 0;
+}
+
+/* A UTF-16 or UTF-32 byte-order mark: text we do not read. */
+static bool other_bom(const unsigned char *s, size_t n)
+{
+	return n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) ||
+		(s[0] == 0xfe && s[1] == 0xff) ||
+		(n >= 4 && !s[0] && !s[1] && s[2] == 0xfe && s[3] == 0xff));
+}
+
+static int utf16_error(const char *name)
+{
+	return chancery__error(CHANCERY_EINVALID,
+		"data '%s': starts with a UTF-16 or UTF-32 byte-order mark; "
+		"save it as UTF-8", name);
+}
+
 int chancery_data_parse(chancery_data **out, const char *json, size_t size)
 {
 	json_error_t err;
 	json_t *v;
+	size_t bom;
 
 	CHANCERY_ASSERT_ARG(out && (json || !size));
 	*out = NULL;
+	if (other_bom((const unsigned char *)json, size))
+		return utf16_error("(text)");
+	bom = bom_length((const unsigned char *)json, size);
+	json += bom;
+	size -= bom;
 	if (size > DATA_MAX_SIZE)
 		return chancery__error(CHANCERY_EINVALID,
 			"data larger than %zu bytes", DATA_MAX_SIZE);
@@ -183,6 +213,48 @@ struct chancery_data_reader {
 	char *name;
 };
 
+/*
+ * The start of a data file: a UTF-8 byte-order mark is dropped, other
+ * marks refused; the whitespace that follows goes into `head` (a table
+ * keeps it: its line numbers count those lines). *first gets the next
+ * byte, left unread, or EOF. Bytes that looked like a mark but were not
+ * one go into head too, *first the first of them (no JSON starts so: a
+ * table may).
+ */
+static int read_head(int *first, chancery_buf *head, FILE *f,
+	const char *name)
+{
+	unsigned char m[4];
+	size_t n = 0;
+	int c, error;
+
+	while (n < sizeof(m) && (c = getc(f)) != EOF) {
+		m[n++] = (unsigned char)c;
+		if ((m[0] != 0xef && m[0] != 0xff && m[0] != 0xfe && m[0]) ||
+		    (n == 3 && m[0] == 0xef))
+			break;
+	}
+	if (other_bom(m, n))
+		return utf16_error(name);
+	if (bom_length(m, n)) {
+		n = 0;
+	} else if (n == 1) {
+		ungetc(m[0], f);
+		n = 0;
+	}
+	if (n) {
+		*first = m[0];
+		return chancery_buf_put(head, (const char *)m, n);
+	}
+	while ((c = getc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t')
+		if ((error = chancery_buf_putc(head, (char)c)) < 0)
+			return error;
+	if (c != EOF)
+		ungetc(c, f);
+	*first = c;
+	return 0;
+}
+
 static int peek_nonspace(FILE *f)
 {
 	int c;
@@ -205,7 +277,8 @@ static bool has_suffix(const char *s, const char *suffix)
 int chancery_data_reader_open(chancery_data_reader **out, const char *path)
 {
 	chancery_data_reader *r;
-	int c, error = 0;
+	chancery_buf head = CHANCERY_BUF_INIT;
+	int c = EOF, error = 0;
 
 	CHANCERY_ASSERT_ARG(out && path);
 	*out = NULL;
@@ -227,26 +300,23 @@ int chancery_data_reader_open(chancery_data_reader **out, const char *path)
 			goto done;
 		}
 	}
-	c = peek_nonspace(r->f);
+	head.max = DATA_MAX_SIZE;
+	if ((error = read_head(&c, &head, r->f, path)) < 0)
+		goto done;
 	if (has_suffix(path, ".csv") || has_suffix(path, ".tsv") ||
 	    (!has_suffix(path, ".json") && c != '{' && c != '[')) {
 		/* a table: read it whole (strings only, small) */
-		chancery_buf b = CHANCERY_BUF_INIT;
 		char chunk[65536];
 		size_t n;
 		chancery_data *d = NULL;
 
-		b.max = DATA_MAX_SIZE;
 		while ((n = fread(chunk, 1, sizeof(chunk), r->f)) > 0)
-			if ((error = chancery_buf_put(&b, chunk, n)) < 0) {
-				chancery_buf_dispose(&b);
+			if ((error = chancery_buf_put(&head, chunk, n)) < 0)
 				goto done;
-			}
-		error = chancery_data_parse_table(&d, path, b.ptr ? b.ptr : "",
-			b.size, has_suffix(path, ".csv") ? ',' :
-			has_suffix(path, ".tsv") ? '\t' :
-			(b.ptr && strchr(b.ptr, '\t')) ? '\t' : ',');
-		chancery_buf_dispose(&b);
+		error = chancery_data_parse_table(&d, path,
+			head.ptr ? head.ptr : "", head.size,
+			chancery__table_guess_delimiter(path,
+				head.ptr ? head.ptr : "", head.size));
 		if (error < 0)
 			goto done;
 		r->table = DATA_JSON(d);
@@ -278,6 +348,7 @@ int chancery_data_reader_open(chancery_data_reader **out, const char *path)
 	*out = r;
 	r = NULL;
 done:
+	chancery_buf_dispose(&head);
 	chancery_data_reader_free(r);
 	return error;
 }

@@ -195,6 +195,106 @@ static void test_table_data(void **state)
 	assert_non_null(strstr(chancery_error_last()->message, "JSON line 1"));
 }
 
+/* Read DATA from a file through the item-by-item reader; the items in
+ * `got` as compact JSON, one a line. */
+static int read_data(char **got, const char *name, const char *bytes, size_t n)
+{
+	char *dir = tk_tempdir(), path[4096];
+	chancery_data_reader *r = NULL;
+	chancery_buf b = CHANCERY_BUF_INIT;
+	chancery_data *item;
+	FILE *f;
+	int error;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, n, f), n);
+	fclose(f);
+	*got = NULL;
+	if ((error = chancery_data_reader_open(&r, path)) == 0) {
+		while ((error = chancery_data_reader_next(&item, r)) > 0) {
+			char *json;
+
+			assert_int_equal(chancery_data_to_json(&json, item), 0);
+			chancery_buf_printf(&b, "%s\n", json);
+			chancery_free(json);
+			chancery_data_free(item);
+		}
+		*got = chancery_buf_detach(&b);
+	}
+	chancery_data_reader_free(r);
+	tk_rmrf(dir);
+	free(dir);
+	return error;
+}
+
+static void expect_data(const char *name, const char *bytes, size_t n,
+	const char *want)
+{
+	char *got;
+
+	if (read_data(&got, name, bytes, n) < 0)
+		fail_msg("%s: %s", name, chancery_error_last()->message);
+	if (strcmp(got ? got : "", want))
+		fail_msg("%s: got '%s', want '%s'", name, got, want);
+	chancery_free(got);
+}
+
+static void expect_data_error(const char *name, const char *bytes, size_t n,
+	const char *want)
+{
+	char *got;
+
+	assert_int_equal(read_data(&got, name, bytes, n), CHANCERY_EINVALID);
+	if (!strstr(chancery_error_last()->message, want))
+		fail_msg("%s: '%s' lacks '%s'", name,
+			chancery_error_last()->message, want);
+	chancery_free(got);
+}
+
+#define BOM "\xef\xbb\xbf"
+#define LIT(s) s, sizeof(s) - 1   /* a literal and its length, NULs in it */
+
+/* A UTF-8 byte-order mark starts many files saved on Windows: skipped, in
+ * JSON and tables alike, whatever the file is called; UTF-16 is refused by
+ * name. A header naming a column twice and CR-only line ends are the
+ * table's (test_table.c); here they reach the data as they should. */
+static void test_data_edges(void **state)
+{
+	chancery_data *d = NULL;
+	char *out;
+
+	(void)state;
+	expect_data("a.json", LIT(BOM "{\"n\": 1}"), "{\"n\":1}\n");
+	expect_data("a", LIT(BOM " {\"n\": 1}"), "{\"n\":1}\n");
+	expect_data("l.json", LIT(BOM "\n[{\"n\": 1}, {\"n\": 2}]"),
+		"{\"n\":1}\n{\"n\":2}\n");
+	expect_data("t.csv", LIT(BOM "n,m\n1,2\n"), "{\"n\":\"1\",\"m\":\"2\"}\n");
+	expect_data("t", LIT(BOM "n\tm\n1\t2\n"), "{\"n\":\"1\",\"m\":\"2\"}\n");
+	/* a table whose first character only looks like a mark's start */
+	expect_data("t", LIT("\xef\xbc\xa1,b\n1,2\n"), "{\"\xef\xbc\xa1\":\"1\",\"b\":\"2\"}\n");
+	/* lines before a table's header count in its messages */
+	expect_data_error("t.csv", LIT("\n\nn,m\n1,2,3\n"), "t.csv:4:5: more cells");
+	expect_data_error("u.json", LIT("\xff\xfe{\0}\0"), "data '");
+	expect_data_error("u.json", LIT("\xff\xfe{\0}\0"),
+		"UTF-16 or UTF-32 byte-order mark; save it as UTF-8");
+	expect_data_error("u.csv", LIT("\xfe\xff\0a"), "byte-order mark");
+	assert_int_equal(chancery_data_parse(&d, BOM "[1]", 6), 0);
+	assert_int_equal(chancery_data_length(d), 1);
+	chancery_data_free(d);
+	assert_int_equal(chancery_data_parse(&d, "\xff\xfe[\0", 4), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "byte-order mark"));
+	/* the table's refusals and line ends reach the data */
+	expect_data_error("d.csv", LIT("code,name,code\nA,B,C\n"),
+		"d.csv:1:11: the header names column 'code' twice (first at ");
+	expect_data_error("d.csv", LIT("code,name,code\nA,B,C\n"), "d.csv:1:1)");
+	expect_data("cr.csv", LIT("n,m\r1,2\r3,4\r"),
+		"{\"n\":\"1\",\"m\":\"2\"}\n{\"n\":\"3\",\"m\":\"4\"}\n");
+	assert_int_equal(render(&out, "{{n}}", "{\"n\": 1}", 0), 0);
+	chancery_free(out);
+}
+
 /* ---- the work limit -------------------------------------------------------- */
 
 /* The issue's two cases: eight nested sections over 20 items each (20^8
@@ -343,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_pathological_patterns),
 		cmocka_unit_test(test_table_data),
 		cmocka_unit_test(test_step_limit),
+		cmocka_unit_test(test_data_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*
- * test_table.c - CSV/TSV reading: RFC 4180 quoting, notes, and the
- * FILE:LINE:COLUMN of every kind of malformed input.
+ * test_table.c - CSV/TSV reading: RFC 4180 quoting, notes, the three
+ * kinds of line end, and the FILE:LINE:COLUMN of every kind of malformed
+ * input (a header naming a column twice among them).
  */
 #include "testkit.h"
 #include "table.h"
@@ -109,6 +110,52 @@ static void test_guess(void **state)
 	assert_int_equal(chancery__table_guess_delimiter("x", "a,b\n", 4), ',');
 }
 
+/* Lines end in "\n", "\r\n" or a lone "\r" (old Mac files), mixed too;
+ * a line end inside quotes is kept and counted. */
+static void test_line_ends(void **state)
+{
+	int error;
+	chancery_table *t = parse("# note\ra,b\r1,2\r\r\"x\ry\",3\r\n4,5\n6,7\r",
+		',', &error);
+
+	(void)state;
+	assert_int_equal(error, 0);
+	assert_string_equal(t->notes, "# note\n");
+	assert_int_equal(t->nrows, 5);
+	assert_string_equal(t->rows[0].cells[1].text, "b");
+	assert_string_equal(t->rows[1].cells[1].text, "2");
+	assert_string_equal(t->rows[2].cells[0].text, "x\ry");
+	assert_int_equal(t->rows[2].line, 5);
+	assert_int_equal(t->rows[3].line, 7);
+	assert_string_equal(t->rows[4].cells[1].text, "7");
+	chancery__table_free(t);
+	/* the first line decides the delimiter, whatever ends it */
+	assert_int_equal(chancery__table_guess_delimiter("x", "a,b\rc\td\r", 10), ',');
+	/* a malformed cell on a CR-only line is found at its line */
+	assert_null(parse("a,b\r1,2\r3,\"x\"y\r", ',', &error));
+	assert_non_null(strstr(chancery_error_last()->message,
+		"t.csv:3:6: text after a closing quote"));
+}
+
+/* A header naming a column twice is refused at the second, naming the
+ * first (every column would otherwise silently lose to the last). */
+static void test_duplicate_header(void **state)
+{
+	int error;
+
+	(void)state;
+	assert_null(parse("# n\ncode,name,code\nA,B,C\n", ',', &error));
+	assert_int_equal(error, CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"t.csv:2:11: the header names column 'code' twice (first at t.csv:2:1)"));
+	assert_null(parse("a\t\t\n", '\t', &error));
+	assert_non_null(strstr(chancery_error_last()->message,
+		"t.csv:1:4: the header names column '' twice (first at t.csv:1:3)"));
+	/* data rows may repeat anything */
+	chancery__table_free(parse("a,b\nx,x\nx,x\n", ',', &error));
+	assert_int_equal(error, 0);
+}
+
 static void test_write_roundtrip(void **state)
 {
 	chancery_buf b = CHANCERY_BUF_INIT;
@@ -136,6 +183,8 @@ int main(void)
 		cmocka_unit_test(test_too_many_columns),
 		cmocka_unit_test(test_guess),
 		cmocka_unit_test(test_write_roundtrip),
+		cmocka_unit_test(test_line_ends),
+		cmocka_unit_test(test_duplicate_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
