@@ -86,6 +86,9 @@ int cli_open(chancery_repository **out, const cli_args *a);
 /* Apply --author / CHANCERY_NOW to a repository (or signature for init). */
 int cli_signature(chancery_signature *sig, char **name, char **email,
 	const cli_args *a);
+/* A whole number in decimal digits only (no sign, space or suffix) from
+ * min to max: 0, or -1 for anything else ("1x", "", "+1", " 1", 1e3). */
+int cli_number(long long *out, const char *s, long long min, long long max);
 /* Parse a DATE option (NULL when absent); prints the error. */
 int cli_date(chancery_date *out, bool *given, const cli_args *a,
 	const char *opt);

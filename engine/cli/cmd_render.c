@@ -7,8 +7,13 @@
  * row: mail merge). Batches render on --jobs threads sharing one compiled
  * template. Nothing is written on error: a batch is written into a hidden
  * folder inside OUT and moved into place only when every document (and
- * every PDF) succeeded. --dry-run renders everything, lists every problem
- * and writes nothing.
+ * every PDF) succeeded; such folders that killed runs left behind are
+ * removed by the next run (when their process is gone). --dry-run renders
+ * everything, lists every problem and writes nothing.
+ *
+ * The workers share the batch: everything in it that changes is read and
+ * written under its lock (a worker keeps its own copy of what it needs
+ * afterwards, such as its document's name).
  */
 #include "cli.h"
 
@@ -16,6 +21,8 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define MAX_JOBS 256
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -286,8 +294,10 @@ static void *worker(void *arg)
 		} else {
 			free(name);
 		}
+		/* `name` is read from our own variable: b->names is grown
+		 * under the lock by other workers as they take documents */
 		if (!problem)
-			problem = render_one(b, d, i, b->names[i]);
+			problem = render_one(b, d, i, name);
 		chancery_data_free(d);
 		pthread_mutex_lock(&b->lock);
 		if (problem)
@@ -299,23 +309,78 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+#define HIDDEN_PREFIX ".chancery-render-"
+#define MAX_TREE_DEPTH 64
+
+/* Remove `name` inside the folder parent_fd and all it holds. Links are
+ * removed, never followed: nothing outside the folder is touched. */
+static void remove_at(int parent_fd, const char *name, int depth)
+{
+	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0) {
+		if (errno == ENOTDIR || errno == ELOOP)
+			unlinkat(parent_fd, name, 0);
+		return;
+	}
+	if (depth >= MAX_TREE_DEPTH || !(d = fdopendir(fd))) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			remove_at(dirfd(d), e->d_name, depth + 1);
+	closedir(d);
+	unlinkat(parent_fd, name, AT_REMOVEDIR);
+}
+
 static void remove_tree(const char *dir)
 {
-	DIR *d = opendir(dir);
+	remove_at(AT_FDCWD, dir, 0);
+}
+
+/* The process a hidden folder's name says made it; 0 when not one. */
+static long long hidden_owner(const char *name)
+{
+	long long pid;
+
+	if (strncmp(name, HIDDEN_PREFIX, strlen(HIDDEN_PREFIX)) ||
+	    cli_number(&pid, name + strlen(HIDDEN_PREFIX), 1, INT_MAX) < 0)
+		return 0;
+	return pid;
+}
+
+/*
+ * Hidden folders in `parent` left by runs that were killed: a folder
+ * whose process is gone (or is us: an earlier process had our number) is
+ * removed; one whose process is alive is another run's, left alone.
+ */
+static void clear_leftovers(const char *parent)
+{
+	DIR *d = opendir(parent);
 	struct dirent *e;
-	char path[4096];
 
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		long long pid = hidden_owner(e->d_name);
+		struct stat st;
+
+		if (!pid || fstatat(dirfd(d), e->d_name, &st,
+				AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		remove_tree(path);
-		unlink(path);
+		if (pid != (long long)getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		fprintf(stderr, "chancery: note: removing '%s/%s', left by a "
+			"run that did not finish (process %lld)\n", parent,
+			e->d_name, pid);
+		remove_at(dirfd(d), e->d_name, 0);
 	}
 	closedir(d);
-	rmdir(dir);
 }
 
 /* One soffice for the whole batch: PDFs beside the ODTs in `dir`. */
@@ -384,7 +449,7 @@ int cmd_render(int argc, char **argv)
 	batch b;
 	const char *tpath, *dpath, *out, *jobs_s, *pattern;
 	char *tdir = NULL, hidden[8192] = "", *single = NULL;
-	long jobs;
+	long long jobs;
 	bool text, pdf;
 	int code = EXIT_OK, error;
 	pthread_t *threads = NULL;
@@ -400,9 +465,13 @@ int cmd_render(int argc, char **argv)
 	b.dry_run = cli_opt_count(&a, "dry-run") > 0;
 	pdf = cli_opt_count(&a, "pdf") > 0;
 	jobs_s = cli_opt_value(&a, "jobs");
-	jobs = jobs_s ? strtol(jobs_s, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-	if (jobs < 1 || jobs > 256)
-		return cli_error(EXIT_USAGE, "render: --jobs takes 1 to 256");
+	if (!jobs_s) {
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = jobs < 1 ? 1 : jobs > MAX_JOBS ? MAX_JOBS : jobs;
+	} else if (cli_number(&jobs, jobs_s, 1, MAX_JOBS) < 0) {
+		return cli_error(EXIT_USAGE, "render: --jobs takes 1 to %d "
+			"(a whole number), not '%s'", MAX_JOBS, jobs_s);
+	}
 	text = cli_opt_count(&a, "text") > 0 ||
 		!(ends_with(tpath, ".odt") || ends_with(tpath, ".ott"));
 	if (text && pdf)
@@ -484,7 +553,8 @@ int cmd_render(int argc, char **argv)
 			}
 			snprintf(parent, sizeof(parent), "%s", out);
 		}
-		snprintf(hidden, sizeof(hidden), "%s/.chancery-render-%ld",
+		clear_leftovers(parent);
+		snprintf(hidden, sizeof(hidden), "%s/" HIDDEN_PREFIX "%ld",
 			parent, (long)getpid());
 		if (mkdir(hidden, 0755) < 0) {
 			code = cli_error(EXIT_INVALID, "cannot write in '%s': %s",
@@ -504,11 +574,11 @@ int cmd_render(int argc, char **argv)
 		code = cli_error(EXIT_INTERNAL, "out of memory");
 		goto done;
 	}
-	for (long j = 1; j < jobs && b.list; j++)
+	for (long long j = 1; j < jobs && b.list; j++)
 		if (pthread_create(&threads[j], NULL, worker, &b) != 0)
 			threads[j] = 0;
 	worker(&b);
-	for (long j = 1; j < jobs; j++)
+	for (long long j = 1; j < jobs; j++)
 		if (threads[j])
 			pthread_join(threads[j], NULL);
 	if (b.progress)

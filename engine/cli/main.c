@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,17 +430,34 @@ int cli_opt_count(const cli_args *a, const char *name)
 	return find_opt(a->cmd, name, 0, &idx) ? a->count[idx] : 0;
 }
 
+int cli_number(long long *out, const char *s, long long min, long long max)
+{
+	long long v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (LLONG_MAX - (*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+#define MAX_NOW 253402300799LL   /* 9999-12-31T23:59:59Z */
+
 static int parse_now(int64_t *out, const char *s)
 {
-	char *end;
 	long long v;
 	chancery_date d;
 	char day[11];
 	int hh, mm, ss;
 
 	if (*s >= '0' && *s <= '9' && !strchr(s, '-')) {
-		v = strtoll(s, &end, 10);
-		if (*end || v < 0)
+		if (cli_number(&v, s, 0, MAX_NOW) < 0)
 			return -1;
 		*out = v;
 		return 0;

@@ -94,6 +94,53 @@ run_err 3 "template 'fan.mustache': needs more than 10000000 steps to render \(l
 	timeout 20 "$C" render "$T/fan.mustache" "$T/fan.json" -o "$T/fan.txt"
 check "a template over the limit wrote nothing" sh -c "test ! -e '$T/nest.txt' && test ! -e '$T/fan.txt'"
 
+# numbers parse strictly, with one helper: digits only, in range, the option named
+for j in 1x '' ' 2' +2 2.0 0x2 99999999999999999999999 257; do
+	run_err 2 "render: --jobs takes 1 to 256 \(a whole number\), not '" \
+		"$C" render "$T/note.mustache" "$T/states.csv" -o "$T/jobs" --jobs "$j"
+	check "--jobs '$j' is named" grep -qF "not '$j'" "$T/err"
+done
+check "a bad --jobs wrote nothing" test ! -e "$T/jobs"
+run_err 2 "CHANCERY_NOW='99999999999999999999'" env CHANCERY_NOW=99999999999999999999 \
+	"$C" --author "$AUTHOR" init --empty "$T/repo-now"
+
+# many documents on several threads: the workers share the batch's state,
+# whose list of names grows 256, 512, ... 8192 as they take documents
+# (ThreadSanitizer, make test-tsan, saw the race on it in every one of six
+# runs of 10,000 documents, in two of five of 1,500)
+python3 -c "
+import json, sys
+json.dump([{'code': 'S%05d' % i, 'name': 'State %d' % i} for i in range(10000)], sys.stdout)" > "$T/many.json"
+run_out 0 'Rendered 10000 documents into' "$C" render "$T/note.mustache" "$T/many.json" \
+	-o "$T/many" --name '{{code}}.txt' --jobs 4
+check "10000 files" test "$(ls "$T/many" | wc -l)" = 10000
+check "each file has its own document" sh -c "grep -q 'Dear State 0 (S00000),' '$T/many/S00000.txt' &&
+	grep -q 'Dear State 9999 (S09999),' '$T/many/S09999.txt' &&
+	test \"\$(cat '$T/many/'*.txt | grep -c '^Dear ')\" = 10000"
+run_out 0 '10000 documents checked' "$C" render "$T/note.mustache" "$T/many.json" --dry-run -j 6
+
+# a killed run's hidden folder is removed by the next run into the same
+# place; one whose process is alive is another run's, and left alone; a
+# link inside is removed, never followed
+sh -c 'exit 0' & dead=$!
+wait $dead
+mkdir -p "$T/lo/.chancery-render-$dead/sub" "$T/lo/.chancery-render-$$" "$T/outside"
+echo x > "$T/lo/.chancery-render-$dead/sub/old.txt"
+echo keep > "$T/outside/keep.txt"
+ln -s "$T/outside" "$T/lo/.chancery-render-$dead/link"
+ln -s "$T/outside" "$T/lo/.chancery-render-99999999"
+echo x > "$T/lo/.chancery-render-$$/theirs.txt"
+run_err 0 "note: removing '.*/lo/.chancery-render-$dead', left by a run that did not finish \(process $dead\)" \
+	"$C" render "$T/note.mustache" "$T/states.csv" -o "$T/lo" --name '{{code}}.txt'
+check "the dead run's folder is gone" test ! -e "$T/lo/.chancery-render-$dead"
+check "what a link inside it pointed to is kept" test -f "$T/outside/keep.txt"
+check "a link named like a folder is not one" test -L "$T/lo/.chancery-render-99999999"
+check "the live run's folder is kept" test -f "$T/lo/.chancery-render-$$/theirs.txt"
+check "the documents are there" test -f "$T/lo/LBR.txt"
+mkdir "$T/.chancery-render-$dead"
+run 0 "$C" render --lenient "$T/note.mustache" "$T/one.json" -o "$T/single.txt"
+check "one document: leftovers beside it go too" test ! -e "$T/.chancery-render-$dead"
+
 # progress goes to a terminal only: piped, stderr stays empty
 "$C" render "$T/letter.odt" "$T/list.json" -o "$T/quiet" 2>"$T/stderr" >/dev/null
 check "silent when piped" test ! -s "$T/stderr"
