@@ -3,11 +3,14 @@
 #   make demo    install what is missing, build, run the Focus 2004 sample
 #   make test    install what is missing, build (-Werror), run every test,
 #                then build with ASan+UBSan and run every test again, then
-#                build with clang (-Werror) and run each fuzz target briefly,
-#                then run the tests again under Valgrind (scripts/valgrind)
+#                build with ThreadSanitizer and run the threaded tests again
+#                (ctest -L threads), then build with clang (-Werror) and run
+#                each fuzz target briefly, then run the tests again under
+#                Valgrind (scripts/valgrind)
 #   make fuzz    run each fuzz target for FUZZ_SECONDS (default 60)
 #
-# Builds go to build/ (normal), build-asan/ (sanitizers) and build-fuzz/
+# Builds go to build/ (normal), build-asan/ (sanitizers), build-tsan/
+# (ThreadSanitizer: only the tool and the threaded tests) and build-fuzz/
 # (clang, libFuzzer).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -15,7 +18,7 @@ CMAKE_FLAGS ?=
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build build-asan demo test test-fast test-asan test-fuzz test-valgrind fuzz clean
+.PHONY: all deps build build-asan build-tsan demo test test-fast test-asan test-tsan test-fuzz test-valgrind fuzz clean
 
 all: build
 
@@ -30,6 +33,15 @@ build-asan: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCHANCERY_WERROR=ON -DCHANCERY_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 
+# ThreadSanitizer cannot share a build with ASan; gcc or clang, whichever CC is.
+TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
+build-tsan: deps
+	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHANCERY_WERROR=ON \
+		"-DCMAKE_C_FLAGS=$(TSAN_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread \
+		-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread \
+		-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=thread $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-tsan -j $(JOBS) --target chancery-cli test_threads
+
 demo: build
 	@scripts/demo build/chancery
 
@@ -43,6 +55,11 @@ test-asan: build-asan
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
 
+test-tsan: build-tsan
+	@cd build-tsan && \
+		TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+		ctest --output-on-failure -L threads
+
 test-fuzz: deps
 	@scripts/fuzz 10
 
@@ -52,7 +69,7 @@ fuzz: deps
 test-valgrind: build
 	@scripts/valgrind
 
-test: test-fast test-asan test-fuzz test-valgrind
+test: test-fast test-asan test-tsan test-fuzz test-valgrind
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
