@@ -447,17 +447,17 @@ int cli_number(long long *out, const char *s, long long min, long long max)
 	return 0;
 }
 
-#define MAX_NOW 253402300799LL   /* 9999-12-31T23:59:59Z */
-
 static int parse_now(int64_t *out, const char *s)
 {
+	char *end;
 	long long v;
 	chancery_date d;
 	char day[11];
 	int hh, mm, ss;
 
 	if (*s >= '0' && *s <= '9' && !strchr(s, '-')) {
-		if (cli_number(&v, s, 0, MAX_NOW) < 0)
+		v = strtoll(s, &end, 10);
+		if (*end || v < 0)
 			return -1;
 		*out = v;
 		return 0;
