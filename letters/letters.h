@@ -109,7 +109,6 @@ int mustache_build(mnode *root, mtoken *toks, size_t n,
 
 typedef struct {
 	size_t steps;   /* taken so far */
-	size_t max;     /* 0: MUSTACHE_MAX_STEPS */
 } mbudget;
 
 /* render root's children into out, charging `budget` (shared by the parts

@@ -751,7 +751,7 @@ typedef struct {
 /* One step of work at node n (see MUSTACHE_MAX_STEPS). */
 static int step(rctx *c, const mnode *n)
 {
-	size_t max = c->budget->max ? c->budget->max : MUSTACHE_MAX_STEPS;
+	size_t max = MUSTACHE_MAX_STEPS;
 
 	if (++c->budget->steps <= max)
 		return 0;
@@ -1311,7 +1311,7 @@ int mustache_render(chancery_buf *out, const chancery_template *t,
 	const mnode *root, json_t *data, mbudget *budget)
 {
 	rctx *c = chancery__calloc(1, sizeof(*c));
-	mbudget own = { 0, 0 };
+	mbudget own = { 0 };
 	int error;
 
 	if (!c)

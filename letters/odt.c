@@ -1276,7 +1276,7 @@ int odt_render(void **out, size_t *size, const chancery_template *t,
 	zip_error_t zerr;
 	char *rendered[3] = { NULL, NULL, NULL };
 	size_t rlen[3] = { 0, 0, 0 };
-	mbudget budget = { 0, 0 };   /* one for the document's parts */
+	mbudget budget = { 0 };   /* one for the document's parts */
 	int error = 0;
 
 	*out = NULL;
