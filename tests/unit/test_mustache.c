@@ -12,14 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 static int render(char **out, const char *tmpl, const char *json, int lenient)
 {
@@ -350,16 +342,11 @@ static int fan_partial(char **out, size_t *size, const char *name, void *payload
 	return 0;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Render `tmpl` (text, or an ODT body) with `json`: refused, quickly, for
- * needing more than the step limit, naming the template. */
+/* Render `tmpl` (text, or an ODT body) with `json`: refused for needing
+ * more than the step limit, naming the template. The refusal is the proof
+ * that the work is bounded (steps are counted, not seconds); a hang is
+ * caught by ctest's timeout, not by a clock here, so that no test depends
+ * on the machine's speed. */
 static void expect_step_limit(const char *tmpl, bool odt, const char *json,
 	const char *where)
 {
@@ -368,7 +355,6 @@ static void expect_step_limit(const char *tmpl, bool odt, const char *json,
 	chancery_data *d = NULL;
 	void *pkg = NULL, *out = (void *)1;
 	size_t size = 0;
-	double start;
 	int error;
 
 	o.name = odt ? "t.odt" : "t.mustache";
@@ -381,15 +367,10 @@ static void expect_step_limit(const char *tmpl, bool odt, const char *json,
 			strlen(tmpl), &o), 0);
 	}
 	assert_int_equal(chancery_data_parse(&d, json, strlen(json)), 0);
-	start = now_seconds();
 	if (odt)
 		error = chancery_template_render_odt(&out, &size, t, d);
 	else
 		error = chancery_template_render_text((char **)&out, &size, t, d);
-	/* 0.1 s; ASan takes 0.3 s, memcheck 7 s (without the limit: hours) */
-	if (now_seconds() - start > (RUNNING_ON_VALGRIND ? 60.0 : 2.0))
-		fail_msg("%s: refused only after %.1f s", o.name,
-			now_seconds() - start);
 	assert_int_equal(error, CHANCERY_EINVALID);
 	assert_null(out);
 	if (!strstr(chancery_error_last()->message, "needs more than 10000000 "
