@@ -5,7 +5,8 @@
  * untrusted: a commit chancery would not have written (a plain-git
  * deletion, a hand-made archive entry, a tree with "..", ".git" or a '/'
  * in a name, a forged or altered event) is refused with the commit named
- * and nothing merged.
+ * and nothing merged; a tracked .chancery/config never says where sync
+ * and deposits send the archive.
  */
 #include "testkit.h"
 #include "chancery/archive.h"
@@ -503,6 +504,58 @@ static void test_peer_forged_events(void **state)
 	assert_int_equal(tk_count_events(f->ra, "note"), 2);
 }
 
+/* Finding 4: a tracked .chancery/config naming a remote is not obeyed. */
+static void test_tracked_config(void **state)
+{
+	fixture *f = *state;
+	char evil[600], ref[80], *cfg = NULL, *remote_head, *ours;
+	chancery_sync_result r;
+
+	snprintf(evil, sizeof(evil), "%s/evil.git", f->base);
+	assert_int_equal(tk_sh("git init -q --bare %s", evil), 0);
+	assert_int_equal(tk_sh("cd %s && git remote add origin %s && "
+		"mkdir -p .chancery && printf '[chancery]\\n\\tremote = %s\\n"
+		"\\tname = Team Default\\n[remote \"origin\"]\\n\\turl = %s\\n' "
+		"> .chancery/config && git add .chancery/config && " PEER_GIT
+		" commit -qm 'shared settings'", f->a, f->remote, evil, evil), 0);
+	chancery_repository_free(f->ra);
+	f->ra = tk_open(f->a);
+	assert_int_equal(chancery_repository_config(&cfg, f->ra,
+		"chancery.remote"), CHANCERY_ENOTFOUND);
+	assert_int_equal(chancery_repository_config(&cfg, f->ra,
+		"remote.origin.url"), 0);
+	assert_string_equal(cfg, f->remote); /* ours, not the file's */
+	chancery_free(cfg);
+	assert_int_equal(chancery_repository_config(&cfg, f->ra,
+		"chancery.name"), 0); /* a harmless shared default */
+	assert_string_equal(cfg, "Team Default");
+	chancery_free(cfg);
+	/* sync with no remote named goes to origin */
+	if (chancery_sync(&r, f->ra, NULL, NULL) < 0)
+		fail_msg("sync: %s", chancery_error_last()->message);
+	/* deposit numbering too */
+	deposit_signature(f->ra, "NOR", ref, sizeof(ref));
+	{
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+		chancery_deposit_result dr;
+
+		o.state = "SWE";
+		o.treaty = "IV-13";
+		o.action = "signature";
+		o.signed_by = "foreign-minister";
+		assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
+		if (chancery_deposit(&dr, f->ra, &o) < 0)
+			fail_msg("deposit: %s", chancery_error_last()->message);
+	}
+	remote_head = tk_sh_out("git --git-dir=%s rev-parse main", f->remote);
+	ours = head_of(f->a);
+	assert_non_null(strstr(remote_head, ours));
+	assert_int_not_equal(tk_sh("git --git-dir=%s rev-parse -q --verify "
+		"main >/dev/null", evil), 0);
+	free(remote_head);
+	free(ours);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +568,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_peer_bad_names, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_peer_forged_events, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_tracked_config, setup,
 			teardown),
 	};
 
