@@ -103,12 +103,27 @@ static int add_change(audit *a, const char *prefix, const char *name,
 	return 0;
 }
 
+/* A failure to read what the commit holds: out of memory stops the check;
+ * anything else (a tree libgit2 cannot parse, an object missing) is what
+ * the commit is, a problem. */
+static void unreadable(audit *a, int rc, const char *what)
+{
+	const git_error *ge = git_error_last();
+
+	if (rc == CHANCERY_ENOMEM || (ge && ge->klass == GIT_ERROR_NOMEMORY))
+		a->error = chancery__oom();
+	else
+		problem(a, "commit %s: %s cannot be read (%s)", a->cid, what,
+			ge ? ge->message : "?");
+	git_error_clear();
+}
+
 static int lookup_tree(audit *a, git_tree **out, const git_oid *id)
 {
 	int rc = git_tree_lookup(out, a->repo->git, id);
 
 	if (rc < 0)
-		a->error = chancery__git_error(rc, "read a tree");
+		unreadable(a, rc, "a folder of its tree");
 	return rc;
 }
 
@@ -366,8 +381,10 @@ static int read_blob(audit *a, char **out, size_t *size, const git_oid *id)
 	int rc;
 
 	*out = NULL;
-	if ((rc = git_blob_lookup(&b, a->repo->git, id)) < 0)
-		return a->error = chancery__git_error(rc, "read a file");
+	if ((rc = git_blob_lookup(&b, a->repo->git, id)) < 0) {
+		unreadable(a, rc, "a file");
+		return -1;
+	}
 	*size = (size_t)git_blob_rawsize(b);
 	*out = chancery__malloc(*size + 1);
 	if (!*out) {
@@ -698,7 +715,7 @@ static void merge_check(audit *a, git_tree *tree, const char *rpath)
 	if ((rc = git_commit_parent(&p0, a->commit, 0)) < 0 ||
 	    (rc = git_commit_parent(&p1, a->commit, 1)) < 0 ||
 	    (rc = git_merge_commits(&idx, a->repo->git, p0, p1, &mo)) < 0) {
-		a->error = chancery__git_error(rc, "merge a sync's parents");
+		unreadable(a, rc, "the merge of its parents");
 		goto out;
 	}
 	if (git_index_has_conflicts(idx)) {
@@ -708,7 +725,7 @@ static void merge_check(audit *a, git_tree *tree, const char *rpath)
 	}
 	if ((rc = git_diff_tree_to_index(&diff, a->repo->git, tree, idx,
 			NULL)) < 0) {
-		a->error = chancery__git_error(rc, "compare a merge");
+		unreadable(a, rc, "its tree against the merge");
 		goto out;
 	}
 	for (size_t i = 0; i < git_diff_num_deltas(diff) && !done(a); i++) {
@@ -834,7 +851,7 @@ int chancery__commit_check(chancery_repository *repo, git_commit *commit,
 	    (git_commit_parentcount(commit) &&
 	     ((rc = git_commit_parent(&parent, commit, 0)) < 0 ||
 	      (rc = git_commit_tree(&ptree, parent)) < 0))) {
-		a.error = chancery__git_error(rc, "read a commit");
+		unreadable(&a, rc, "its tree or its parent's");
 		goto out;
 	}
 	walk(&a, tree, ptree, "");
