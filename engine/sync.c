@@ -214,7 +214,19 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 		fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 		if ((error = git_remote_fetch(remote, &refspecs, &fopts,
 				NULL)) < 0) {
-			error = chancery__git_error(error, "fetch");
+			const git_error *ge = git_error_last();
+
+			/* a local transport parses what it copies: an object
+			 * the peer made that cannot be read is bad input, as
+			 * the commit check would say of it */
+			if (ge && (ge->klass == GIT_ERROR_OBJECT ||
+			    ge->klass == GIT_ERROR_TREE))
+				error = chancery__error(CHANCERY_EINVALID,
+					"sync with '%.200s': the remote sent an "
+					"object that cannot be read (%s); nothing "
+					"was merged", remote_name, ge->message);
+			else
+				error = chancery__git_error(error, "fetch");
 			goto done;
 		}
 	}
