@@ -796,7 +796,9 @@ static void event_check(audit *a, git_tree *tree, git_tree *ptree)
 		goto out;
 	}
 	if (parents == 2) {
-		check_id(a, rec, rsize, hlen, NULL, 0);
+		const char *none[1] = { NULL };
+
+		check_id(a, rec, rsize, hlen, none, 0);
 		merge_check(a, tree, rpath);
 		goto out;
 	}
