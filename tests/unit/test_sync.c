@@ -274,11 +274,31 @@ static void test_peer_deletes(void **state)
 	assert_int_equal(tk_sh("cd %s && git rm -rq notifications archive && "
 		PEER_GIT " commit -qm 'tidy up'", f->b), 0);
 	refused(f, "records no event: made outside chancery");
+	/* the same through deposit numbering at the shared remote: the
+	 * deposit syncs first and is refused, nothing recorded */
+	assert_int_equal(tk_sh("cd %s && git push -q origin HEAD:main 2>&1", f->b), 0);
+	{
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+		chancery_deposit_result dr;
+		size_t events = tk_count_events(f->ra, NULL);
+
+		o.state = "DNK";
+		o.treaty = "IV-13";
+		o.action = "signature";
+		o.signed_by = "foreign-minister";
+		o.remote = f->remote;
+		assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
+		assert_int_equal(chancery_deposit(&dr, f->ra, &o),
+			CHANCERY_EINVALID);
+		assert_non_null(strstr(chancery_error_last()->message,
+			"records no event"));
+		assert_int_equal(tk_count_events(f->ra, NULL), events);
+	}
 	/* numbering goes on from what was issued */
 	deposit_signature(f->ra, "SWE", ref, sizeof(ref));
 	assert_string_equal(ref, "C.N.2.2004.TREATIES-4");
 	/* an event commit that deletes is refused as such */
-	assert_int_equal(tk_sh("cd %s && git reset -q --hard origin/main && "
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD~1 && "
 		"git rm -rq notifications && " PEER_GIT " commit -q --allow-empty "
 		"-m 'note' -m 'Chancery-Event: note'", f->b), 0);
 	refused(f, "refused");
