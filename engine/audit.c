@@ -669,11 +669,15 @@ static void deposit_check(audit *a, git_tree *ptree)
 	snprintf(prev, sizeof(prev), "notifications/%04u/%04u.odt", year, n - 1);
 	if (n > 1) {
 		git_tree_entry *e = NULL;
+		int rc = ptree ? git_tree_entry_bypath(&e, ptree, prev) :
+			GIT_ENOTFOUND;
 
-		if (!ptree || git_tree_entry_bypath(&e, ptree, prev) < 0)
+		if (rc == GIT_ENOTFOUND)
 			problem(a, "%s: event %s (commit %s) issues number %u, "
 				"but %s was never issued", npath,
 				chancery_event_id(a->ev), a->cid, n, prev);
+		else if (rc < 0)
+			unreadable(a, rc, prev);
 		git_tree_entry_free(e);
 		git_error_clear();
 	}
