@@ -3,7 +3,11 @@
  * treaty.
  *
  * chancery_verify() replays the branch from its first commit:
- *   - every commit must carry an event (a commit made by hand does not);
+ *   - every commit must be what chancery would have written on top of its
+ *     parent (engine/audit.c, the check sync makes of a peer's commits):
+ *     valid file names, an event (a commit made by hand has none) whose
+ *     record and id check, nothing removed, nothing changed that its event
+ *     type never changes;
  *   - every file an event added (records, attachments, instruments, archive
  *     entries, notifications) must still be in the branch head with the
  *     same blob, and in the working tree with the same bytes; only the
@@ -46,6 +50,7 @@ typedef struct {
 	/* a failure that stops the verification (out of memory): a check
 	 * that could not run must never pass as a check that passed */
 	int error;
+	const char *id; /* the event being verified, for messages */
 } verify_ctx;
 
 /* Stop the verification with `code`; the first such failure is kept. */
@@ -97,19 +102,6 @@ static bool replaceable(const char *path)
 			!strchr(p + 1, '/'));
 	}
 	return false;
-}
-
-/* Is `path` the record of event `id` or one of its attachments? */
-static bool own_path(const char *path, const char *id)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n = strlen(id);
-
-	if (strncmp(path, "events/", 7))
-		return false;
-	if (slash && !strncmp(slash + 1, id, n) && !strcmp(slash + 1 + n, ".txt"))
-		return true;
-	return strstr(path, id) && strstr(path, id)[n] == '/';
 }
 
 /* ---- one file against what was committed -------------------------------- */
@@ -246,116 +238,52 @@ static bool selected(const verify_ctx *v, const chancery_event *ev)
 	return state_ok && campaign_ok;
 }
 
-static int verify_event(verify_ctx *v, git_commit *commit,
+/* The commit check's findings are verify's findings. */
+static int check_problem(const char *line, void *payload)
+{
+	problem(payload, "%s", line);
+	return 0;
+}
+
+/* Every file the commit added, but those meant to be replaced, must still
+ * be in the head and the working tree as it was added. */
+static int check_file(const char *path, const git_oid *blob, void *payload)
+{
+	verify_ctx *v = payload;
+
+	if (!replaceable(path))
+		check_kept(v, path, blob, v->id);
+	return v->error != 0;
+}
+
+/*
+ * One commit: what it is (audit.c: names, its event, its id, what its
+ * type may change, the same check sync makes of a peer's commits), then
+ * what became of its files since (the head, the working tree, fixity) and
+ * whether its notification was issued before.
+ */
+static int verify_commit(verify_ctx *v, git_commit *commit,
 	const chancery_event *ev)
 {
-	git_commit *parent = NULL;
-	git_tree *tree = NULL, *ptree = NULL;
-	git_diff *diff = NULL;
-	const char *id = chancery_event_id(ev);
-	const char **paths = NULL;
-	size_t npaths = 0;
-	char *record = NULL, rpath[96];
-	size_t rsize = 0;
-	int error = 0;
+	chancery__check_opts co = { check_problem, check_file, NULL };
+	const char *id = ev ? chancery_event_id(ev) : NULL;
+	int error;
 
-	v->res->events++;
-	if (!id || strlen(id) != 25) {
-		problem(v, "commit %.12s: its event has no valid id",
-			git_oid_tostr_s(git_commit_id(commit)));
-		return 0;
-	}
-	if ((error = git_commit_tree(&tree, commit)) < 0 ||
-	    (git_commit_parentcount(commit) &&
-	     ((error = git_commit_parent(&parent, commit, 0)) < 0 ||
-	      (error = git_commit_tree(&ptree, parent)) < 0)) ||
-	    (error = git_diff_tree_to_tree(&diff, v->repo->git, ptree, tree,
-			NULL)) < 0) {
-		if (stopped(v, error)) {
-			error = v->error;
-			goto done;
-		}
+	co.payload = v;
+	v->id = id ? id : "?";
+	if (ev)
+		v->res->events++;
+	error = chancery__commit_check(v->repo, commit, &co);
+	if (error < 0 && !stopped(v, error)) {
 		problem(v, "commit %.12s: cannot be read (%s)",
 			git_oid_tostr_s(git_commit_id(commit)),
-			git_error_last() ? git_error_last()->message : "?");
-		git_error_clear();
-		error = 0;
-		goto done;
-	}
-	paths = chancery__calloc(git_diff_num_deltas(diff) + 1, sizeof(*paths));
-	if (!paths) {
-		error = chancery__oom();
-		goto done;
-	}
-	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		const char *p = d->status == GIT_DELTA_DELETED ?
-			d->old_file.path : d->new_file.path;
-
-		if (!own_path(p, id))
-			paths[npaths++] = p;
-		if (d->status == GIT_DELTA_DELETED) {
-			if (!replaceable(p))
-				problem(v, "%s: removed by event %s", p, id);
-			continue;
-		}
-		if (!replaceable(p))
-			check_kept(v, p, &d->new_file.id, id);
-	}
-
-	/* the id still matches the parent and the content */
-	snprintf(rpath, sizeof(rpath), "events/%.4s/%.2s/%s.txt", id, id + 4, id);
-	if ((error = chancery__tree_read(&record, &rsize, v->repo, tree,
-			rpath)) < 0) {
-		if (error == CHANCERY_ENOMEM)
-			goto done;
-		error = 0;
+			chancery_error_last()->message);
 		chancery_error_clear();
-		problem(v, "%s: the record of event %s is not in its commit",
-			rpath, id);
-	} else {
-		/* header without its Id line; then the text */
-		chancery_buf h = CHANCERY_BUF_INIT;
-		const char *body = strstr(record, "\n\n"), *idl;
-		size_t hlen = body ? (size_t)(body - record) + 1 : rsize;
-		char *msg = NULL, hex[65];
-
-		idl = strstr(record, "\nId: ");
-		const char *eol = idl ? strchr(idl + 1, '\n') : NULL;
-
-		if (eol && (size_t)(idl - record) < hlen &&
-		    (chancery_buf_put(&h, record, (size_t)(idl - record) + 1) < 0 ||
-		     chancery_buf_put(&h, eol + 1,
-				hlen - (size_t)(eol + 1 - record)) < 0))
-			error = chancery__oom();
-		if (!error && body) {
-			size_t mlen = rsize - (size_t)(body + 2 - record);
-
-			msg = chancery__strndup(body + 2, mlen && body[2 + mlen - 1] ==
-				'\n' ? mlen - 1 : mlen);
-			if (!msg)
-				error = chancery__oom();
-		}
-		if (error) {
-			/* out of memory: the check did not run */
-		} else if (!h.ptr) {
-			problem(v, "%s: malformed record", rpath);
-		} else if ((error = chancery__event_digest(hex, parent ?
-				git_oid_tostr_s(git_commit_id(parent)) : "root",
-				h.ptr, h.size, msg ? msg : "", paths,
-				npaths)) == 0 && strncmp(hex, id + 17, 8)) {
-			problem(v, "event %s (commit %.12s): its id no longer "
-				"matches its parent and content: history was "
-				"rewritten or the record forged", id,
-				git_oid_tostr_s(git_commit_id(commit)));
-		}
-		chancery_free(msg);
-		chancery_buf_dispose(&h);
-		if (error < 0)
-			goto done;
 	}
+	if (v->error || !ev)
+		return v->error;
 
-	/* fixity lines */
+	/* fixity lines, against the head and the working tree */
 	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
 		const char *k, *val;
 		char name[300], hex[65], path[400];
@@ -364,20 +292,19 @@ static int verify_event(verify_ctx *v, git_commit *commit,
 		chancery_event_field(&k, &val, ev, i);
 		if (strcmp(k, "Attachment") && strcmp(k, "Notification-File"))
 			continue;
-		if (!parse_fixity(name, sizeof(name), hex, &size, val)) {
-			problem(v, "event %s: malformed %s line", id, k);
-			continue;
-		}
+		if (!parse_fixity(name, sizeof(name), hex, &size, val) ||
+		    !id || strlen(id) < 6)
+			continue; /* reported by the commit check */
 		if (!strcmp(k, "Attachment"))
 			snprintf(path, sizeof(path), "events/%.4s/%.2s/%s/%s", id,
 				id + 4, id, name);
 		else
 			snprintf(path, sizeof(path), "%s", name);
+		if (!chancery__path_valid(path))
+			continue; /* reported; never looked for on disk */
 		check_fixity(v, path, hex, size, id);
-		if (v->error) {
-			error = v->error;
-			goto done;
-		}
+		if (v->error)
+			return v->error;
 	}
 	{
 		const char *ref = chancery_event_get(ev, "Notification");
@@ -389,23 +316,12 @@ static int verify_event(verify_ctx *v, git_commit *commit,
 						"event %s)", ref, id);
 			if (chancery__grow((void **)&v->refs, &v->arefs,
 					v->nrefs + 1, sizeof(char *)) < 0 ||
-			    !(v->refs[v->nrefs] = chancery__strdup(ref))) {
-				error = chancery__oom();
-				goto done;
-			}
+			    !(v->refs[v->nrefs] = chancery__strdup(ref)))
+				return chancery__oom();
 			v->nrefs++;
 		}
 	}
-	if (v->error)
-		error = v->error;
-done:
-	chancery_free(record);
-	chancery_free(paths);
-	git_diff_free(diff);
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(parent);
-	return error;
+	return v->error;
 }
 
 /* ---- whole-repository checks ------------------------------------------------ */
@@ -542,7 +458,16 @@ static int odb_cb(const git_oid *id, void *payload)
 static int tree_cb(const char *root, const git_tree_entry *e, void *payload)
 {
 	verify_ctx *v = payload;
+	const char *name = git_tree_entry_name(e);
 
+	if (!chancery__path_component_valid(name, strlen(name))) {
+		char shown[300];
+
+		chancery__printable(shown, sizeof(shown), name);
+		problem(v, "%s%s: not a valid file name in the branch head",
+			root, shown);
+		return 1; /* nor what is under it */
+	}
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
 	if (!git_odb_exists(v->odb, git_tree_entry_id(e)))
@@ -609,16 +534,13 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 		e2 = chancery__event_from_commit(&ev, c);
 		if (e2 == CHANCERY_ENOTFOUND) {
 			chancery_error_clear();
-			problem(&v, "commit %.12s (\"%.60s\"): records no event: "
-				"made outside chancery", git_oid_tostr_s(&oid),
-				git_commit_summary(c) ? git_commit_summary(c) : "");
+			error = verify_commit(&v, c, NULL);
 		} else if (e2 < 0) {
 			git_commit_free(c);
 			error = e2;
 			goto done;
-		} else if (strcmp(chancery_event_type(ev), "sync") &&
-			   selected(&v, ev)) {
-			error = verify_event(&v, c, ev);
+		} else if (selected(&v, ev)) {
+			error = verify_commit(&v, c, ev);
 		}
 		chancery_event_free(ev);
 		git_commit_free(c);
@@ -701,7 +623,9 @@ static bool wrote_letter(chancery_repository *repo, const chancery_event *ev,
 		goto done;
 	snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", campaign,
 		code);
-	if (git_tree_entry_bypath(&e, t, path) < 0)
+	/* the campaign comes from a trailer: only a path a checkout would
+	 * take is looked up */
+	if (!chancery__path_valid(path) || git_tree_entry_bypath(&e, t, path) < 0)
 		goto done;
 	if (git_commit_parentcount(c) == 0 || git_commit_parent(&p, c, 0) < 0 ||
 	    git_commit_tree(&pt, p) < 0 ||

@@ -230,6 +230,32 @@ int chancery__event_from_message(chancery_event **out, const char *msg,
 /** Read a commit's event; CHANCERY_ENOTFOUND for non-chancery commits. */
 int chancery__event_from_commit(chancery_event **out, git_commit *commit);
 
+/* ---- what a commit may be (audit.c) ------------------------------------- */
+
+typedef struct {
+	/* each problem as one line "WHERE: what"; a nonzero return stops
+	 * the check (sync stops at the first, verify hears them all) */
+	int (*problem)(const char *line, void *payload);
+	/* each file a non-merge commit adds or replaces, once the commit is
+	 * judged (NULL: not wanted); a nonzero return stops */
+	int (*file)(const char *path, const git_oid *blob, void *payload);
+	void *payload;
+} chancery__check_opts;
+
+/**
+ * Is `commit` what chancery itself would have written on top of its
+ * parent(s)? Valid file names and plain files only; an event whose record,
+ * attachments and id check; no deletion; only what its event type may add
+ * or replace (the rules are in audit.c). Returns 0 when it is, 1 when
+ * problems were reported, or a negative error (nothing could be judged).
+ */
+int chancery__commit_check(chancery_repository *repo, git_commit *commit,
+	const chancery__check_opts *opts);
+
+/** A name from a tree as it may be printed in a message: control
+ * characters (and every byte of invalid UTF-8) as '?', cut to `cap`. */
+void chancery__printable(char *out, size_t cap, const char *s);
+
 /* ---- registry internals --------------------------------------------------- */
 
 /** Load the registry of a tree (NULL: the branch head's). */

@@ -8,8 +8,10 @@
  * events must land on a branch that others can sync.
  *
  * Settings are read through libgit2 from the repository's Git configuration
- * (its own file, then ~/.gitconfig and the system's), then from the tracked
- * file .chancery/config (Git config syntax, shared by every clone).
+ * (its own file, then ~/.gitconfig and the system's), then, for the few
+ * settings that decide nothing about where data goes or what runs, from
+ * the tracked file .chancery/config (Git config syntax, shared by every
+ * clone, so written by any office).
  *
  * `chancery_repository_init` writes into a new or empty folder only, and
  * removes what it created when it fails, so a failed init leaves nothing.
@@ -23,6 +25,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -256,67 +259,101 @@ int chancery_repository_set_signature(chancery_repository *repo,
 	return 0;
 }
 
-int chancery_repository_config(char **out, chancery_repository *repo,
-	const char *key)
+/*
+ * The tracked .chancery/config comes from whoever committed it, another
+ * office included: it may give only settings that change no office's
+ * data flow. Where data goes (chancery.remote, remote.*, url.*, http.*),
+ * what runs (core.*, hooks, filters, aliases) and what signs are read from
+ * the office's own Git configuration only. The list is matched exactly,
+ * with Git's case-insensitive section and key names.
+ */
+static const char *const shared_settings[] = {
+	"chancery.name", "chancery.email",
+};
+
+static bool shared_setting(const char *key)
 {
-	git_config *cfg = NULL, *snap = NULL, *shared = NULL;
+	for (size_t i = 0; i < sizeof(shared_settings) /
+			sizeof(shared_settings[0]); i++)
+		if (!strcasecmp(key, shared_settings[i]))
+			return true;
+	return false;
+}
+
+/* One layer: the office's Git configuration, or (shared) the tracked file
+ * for the settings it may give. CHANCERY_ENOTFOUND when unset there. */
+static int config_layer(char **out, chancery_repository *repo,
+	const char *key, bool shared)
+{
+	git_config *cfg = NULL, *snap = NULL;
 	git_buf buf = GIT_BUF_INIT;
 	char *path = NULL;
+	struct stat st;
 	int error;
 
-	CHANCERY_ASSERT_ARG(out && repo && key);
 	*out = NULL;
-	if ((error = git_repository_config(&cfg, repo->git)) < 0 ||
-	    (error = git_config_snapshot(&snap, cfg)) < 0) {
-		error = chancery__git_error(error, "read the configuration");
-		goto done;
-	}
-	error = git_config_get_string_buf(&buf, snap, key);
-	if (error == GIT_ENOTFOUND) {
-		struct stat st;
-
-		git_error_clear();
-		path = chancery__sprintf("%s.chancery/config", repo->workdir);
-		if (!path) {
-			error = chancery__oom();
-			goto done;
-		}
+	if (shared) {
+		if (!shared_setting(key))
+			return CHANCERY_ENOTFOUND;
+		if (!(path = chancery__sprintf("%s.chancery/config",
+				repo->workdir)))
+			return chancery__oom();
 		error = GIT_ENOTFOUND;
 		if (stat(path, &st) == 0 &&
-		    (error = git_config_open_ondisk(&shared, path)) == 0)
-			error = git_config_get_string_buf(&buf, shared, key);
+		    (error = git_config_open_ondisk(&cfg, path)) == 0)
+			error = git_config_get_string_buf(&buf, cfg, key);
+	} else if ((error = git_repository_config(&cfg, repo->git)) == 0 &&
+		   (error = git_config_snapshot(&snap, cfg)) == 0) {
+		error = git_config_get_string_buf(&buf, snap, key);
 	}
 	if (error == GIT_ENOTFOUND) {
 		git_error_clear();
-		error = chancery__error(CHANCERY_ENOTFOUND,
-			"setting '%s' is not set", key);
-		goto done;
-	}
-	if (error < 0) {
+		error = CHANCERY_ENOTFOUND;
+	} else if (error < 0) {
 		error = chancery__git_error(error, "read the configuration");
-		goto done;
+	} else {
+		*out = chancery__strdup(buf.ptr);
+		error = *out ? 0 : chancery__oom();
 	}
-	*out = chancery__strdup(buf.ptr);
-	error = *out ? 0 : chancery__oom();
-done:
 	chancery_free(path);
 	git_buf_dispose(&buf);
-	git_config_free(shared);
 	git_config_free(snap);
 	git_config_free(cfg);
 	return error;
 }
 
-/* The first of two settings that is set; CHANCERY_ENOTFOUND when neither
- * is, any other failure as it came. */
+static int not_set(const char *key)
+{
+	return chancery__error(CHANCERY_ENOTFOUND, "setting '%s' is not set",
+		key);
+}
+
+int chancery_repository_config(char **out, chancery_repository *repo,
+	const char *key)
+{
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && repo && key);
+	if ((error = config_layer(out, repo, key, false)) == CHANCERY_ENOTFOUND)
+		error = config_layer(out, repo, key, true);
+	return error == CHANCERY_ENOTFOUND ? not_set(key) : error;
+}
+
+/* The first of two settings that is set, the office's own configuration
+ * first for both (a shared default never overrides what an office says);
+ * CHANCERY_ENOTFOUND when neither is, any other failure as it came. */
 static int config_first(char **out, chancery_repository *repo,
 	const char *key, const char *fallback)
 {
-	int error = chancery_repository_config(out, repo, key);
+	int error = config_layer(out, repo, key, false);
 
 	if (error == CHANCERY_ENOTFOUND)
-		error = chancery_repository_config(out, repo, fallback);
-	return error;
+		error = config_layer(out, repo, fallback, false);
+	if (error == CHANCERY_ENOTFOUND)
+		error = config_layer(out, repo, key, true);
+	if (error == CHANCERY_ENOTFOUND)
+		error = config_layer(out, repo, fallback, true);
+	return error == CHANCERY_ENOTFOUND ? not_set(key) : error;
 }
 
 int chancery__signature(git_signature **out, chancery_repository *repo)

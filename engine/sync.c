@@ -6,6 +6,10 @@
  *   fetch   the remote's branch of the same name into
  *           refs/remotes/NAME/BRANCH (a named remote) or
  *           refs/chancery/fetched/BRANCH (a URL or path);
+ *   check   a peer is untrusted: every commit it brings, oldest first, must
+ *           be what chancery would have written (audit.c, the check verify
+ *           makes); the first that is not is refused by name, exit 3, and
+ *           nothing is merged (the fetched ref stays);
  *   merge   nothing to do when equal or when only we moved; a
  *           fast-forward when only they moved; otherwise a three-way merge
  *           of the two commits: events are new files with unique names, so
@@ -94,6 +98,63 @@ static int open_remote(git_remote **out, char **tracking,
 
 static void wait_ref_lock(chancery_repository *repo, const char *ref);
 
+static int first_problem(const char *line, void *payload)
+{
+	char *why = payload;
+
+	snprintf(why, 600, "%s", line);
+	return 1;
+}
+
+/*
+ * Before anything moves: every commit the peer brings (reachable from
+ * `theirs`, not from `ours`), oldest first, must be what chancery would
+ * have written (audit.c). The first that is not is refused, named, and
+ * nothing is merged.
+ */
+static int check_incoming(chancery_repository *repo, const git_oid *ours,
+	const git_oid *theirs, const char *remote_name)
+{
+	chancery__check_opts co = { first_problem, NULL, NULL };
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	char why[600] = "";
+	int error;
+
+	co.payload = why;
+	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
+	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
+			GIT_SORT_REVERSE)) < 0 ||
+	    (error = git_revwalk_push(walk, theirs)) < 0 ||
+	    (error = git_revwalk_hide(walk, ours)) < 0) {
+		error = chancery__git_error(error, "walk the fetched history");
+		goto done;
+	}
+	while ((error = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+
+		if ((error = git_commit_lookup(&c, repo->git, &oid)) < 0) {
+			error = chancery__git_error(error, "read a fetched commit");
+			goto done;
+		}
+		error = chancery__commit_check(repo, c, &co);
+		git_commit_free(c);
+		if (error < 0)
+			goto done;
+		if (error > 0) {
+			error = chancery__error(CHANCERY_EINVALID, "sync with "
+				"'%.200s': commit %.12s refused: %s; nothing was "
+				"merged", remote_name, git_oid_tostr_s(&oid), why);
+			goto done;
+		}
+	}
+	error = error == GIT_ITEROVER ? 0 :
+		chancery__git_error(error, "walk the fetched history");
+done:
+	git_revwalk_free(walk);
+	return error;
+}
+
 static int sync_extra(chancery_changeset *cs, git_tree *base,
 	const git_oid *head, chancery_event *ev, void *payload)
 {
@@ -153,7 +214,19 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 		fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 		if ((error = git_remote_fetch(remote, &refspecs, &fopts,
 				NULL)) < 0) {
-			error = chancery__git_error(error, "fetch");
+			const git_error *ge = git_error_last();
+
+			/* a local transport parses what it copies: an object
+			 * the peer made that cannot be read is bad input, as
+			 * the commit check would say of it */
+			if (ge && (ge->klass == GIT_ERROR_OBJECT ||
+			    ge->klass == GIT_ERROR_TREE))
+				error = chancery__error(CHANCERY_EINVALID,
+					"sync with '%.200s': the remote sent an "
+					"object that cannot be read (%s); nothing "
+					"was merged", remote_name, ge->message);
+			else
+				error = chancery__git_error(error, "fetch");
 			goto done;
 		}
 	}
@@ -187,6 +260,9 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 			goto done;
 		}
 		result->fetched = behind;
+		if (behind > 0 && (error = check_incoming(repo, &local,
+				&fetched, remote_name)) < 0)
+			goto done;
 		if (behind > 0 && ahead == 0) {
 			if ((error = chancery__fast_forward(repo, &local,
 					&fetched)) < 0)

@@ -71,8 +71,11 @@ int chancery_repository_set_signature(chancery_repository *repo,
 
 /**
  * Read a setting from the repository's Git configuration (the repository's
- * own file, then the user's and the system's). CHANCERY_ENOTFOUND when it is
- * not set. The caller frees *out with chancery_free().
+ * own file, then the user's and the system's), then, for the few shared
+ * settings that decide nothing about where data goes or what runs
+ * (chancery.name, chancery.email), from the tracked .chancery/config.
+ * CHANCERY_ENOTFOUND when it is not set. The caller frees *out with
+ * chancery_free().
  */
 int chancery_repository_config(char **out, chancery_repository *repo,
 	const char *key);

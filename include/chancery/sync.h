@@ -40,7 +40,10 @@ typedef struct {
  * Sync the branch with `remote`: a remote's name (NULL: "origin") or a URL
  * or path. The remote's branch of the same name is fetched; when both sides
  * have new commits they are merged into a merge commit (recorded like any
- * event, "Chancery-Event: sync"); then the result is pushed. On a conflict
+ * event, "Chancery-Event: sync"); then the result is pushed. Every commit
+ * the remote brings must be what chancery would have written (the check
+ * verify makes): the first that is not is refused with CHANCERY_EINVALID,
+ * naming it, and nothing is merged. On a conflict
  * CHANCERY_ECONFLICT is returned, `conflict` is called per path, and
  * neither the branch nor the remote changes.
  */

@@ -1,9 +1,17 @@
 /*
  * test_sync.c - two clones and a bare remote: events recorded on both
  * sides merge on their own; a real conflict is reported with its paths
- * and nothing moves; the same through git daemon on 127.0.0.1.
+ * and nothing moves; the same through git daemon on 127.0.0.1. A peer is
+ * untrusted: a commit chancery would not have written (a plain-git
+ * deletion, a hand-made archive entry, a tree with "..", ".git" or a '/'
+ * in a name, a forged or altered event) is refused with the commit named
+ * and nothing merged; a tracked .chancery/config never says where sync
+ * and deposits send the archive.
  */
 #include "testkit.h"
+#include "chancery/archive.h"
+
+#include <git2.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -180,12 +188,426 @@ static void test_git_daemon(void **state)
 	tk_sh("kill $(cat %s) 2>/dev/null", pidfile);
 }
 
+
+/* ---- a peer is untrusted --------------------------------------------------- */
+
+#define PEER_GIT "git -c user.name=Peer -c user.email=peer@example.org"
+
+/* Geneva has shared its repository; New York (the peer) cloned it. */
+static void peer_setup(fixture *f)
+{
+	sync_ok(f->ra, f->remote);
+	clone_b(f, f->remote);
+}
+
+static char *head_of(const char *dir)
+{
+	char *h = tk_sh_out("git -C %s rev-parse HEAD", dir);
+
+	h[strcspn(h, "\n")] = '\0';
+	return h;
+}
+
+/* Geneva syncs from the peer's clone: refused (exit 3), the message names
+ * the peer's last commit (when `named`) and says `why`; nothing here
+ * moved. */
+static void refused_as(fixture *f, const char *why, bool named)
+{
+	chancery_sync_result r;
+	char before[41], after[41], *bad = head_of(f->b), shortid[13];
+	size_t events = tk_count_events(f->ra, NULL);
+	const char *msg;
+
+	chancery_repository_head(before, f->ra);
+	if (chancery_sync(&r, f->ra, f->b, NULL) != CHANCERY_EINVALID)
+		fail_msg("sync was not refused as bad input: %s",
+			chancery_error_last()->message);
+	msg = chancery_error_last()->message;
+	snprintf(shortid, sizeof(shortid), "%.12s", bad);
+	if ((named && !strstr(msg, shortid)) || !strstr(msg, why) ||
+	    !strstr(msg, "nothing was merged"))
+		fail_msg("refusal of %s does not say '%s': %s", shortid, why, msg);
+	chancery_repository_head(after, f->ra);
+	assert_string_equal(before, after);
+	assert_int_equal(r.merged + r.fast_forward, 0);
+	assert_int_equal(tk_count_events(f->ra, NULL), events);
+	assert_int_equal(tk_sh("cd %s && test -z \"$(git status --porcelain)\"",
+		f->a), 0);
+	free(bad);
+}
+
+static void refused(fixture *f, const char *why)
+{
+	refused_as(f, why, true);
+}
+
+static void deposit_signature(chancery_repository *repo, const char *state,
+	char *ref, size_t n)
+{
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	chancery_signature sig = { "Treaty Section", "desk@example.org",
+		1104494400, 0 }; /* end of 2004 */
+
+	assert_int_equal(chancery_repository_set_signature(repo, &sig), 0);
+	o.state = state;
+	o.treaty = "IV-13";
+	o.action = "signature";
+	o.signed_by = "foreign-minister";
+	assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
+	o.remote = ""; /* number here */
+	if (chancery_deposit(&r, repo, &o) < 0)
+		fail_msg("deposit: %s", chancery_error_last()->message);
+	snprintf(ref, n, "%s", r.notification);
+}
+
+/* The issue's first case: a plain-git commit deleting notifications/ and
+ * archive/ was fast-forwarded, and the next deposit issued C.N.1 again. */
+static void test_peer_deletes(void **state)
+{
+	fixture *f = *state;
+	char ref[80];
+
+	deposit_signature(f->ra, "NOR", ref, sizeof(ref));
+	assert_string_equal(ref, "C.N.1.2004.TREATIES-4");
+	peer_setup(f);
+	assert_int_equal(tk_sh("cd %s && git rm -rq notifications archive && "
+		PEER_GIT " commit -qm 'tidy up'", f->b), 0);
+	refused(f, "records no event: made outside chancery");
+	/* the same through deposit numbering at the shared remote: the
+	 * deposit syncs first and is refused, nothing recorded */
+	assert_int_equal(tk_sh("cd %s && git push -q origin HEAD:main 2>&1", f->b), 0);
+	{
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+		chancery_deposit_result dr;
+		size_t events = tk_count_events(f->ra, NULL);
+
+		o.state = "DNK";
+		o.treaty = "IV-13";
+		o.action = "signature";
+		o.signed_by = "foreign-minister";
+		o.remote = f->remote;
+		assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
+		assert_int_equal(chancery_deposit(&dr, f->ra, &o),
+			CHANCERY_EINVALID);
+		assert_non_null(strstr(chancery_error_last()->message,
+			"records no event"));
+		assert_int_equal(tk_count_events(f->ra, NULL), events);
+	}
+	/* numbering goes on from what was issued */
+	deposit_signature(f->ra, "SWE", ref, sizeof(ref));
+	assert_string_equal(ref, "C.N.2.2004.TREATIES-4");
+	/* an event commit that deletes is refused as such */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD~1 && "
+		"git rm -rq notifications && " PEER_GIT " commit -q --allow-empty "
+		"-m 'note' -m 'Chancery-Event: note'", f->b), 0);
+	refused(f, "refused");
+}
+
+/* The second: one hand-made file made the USA a party everywhere. */
+static void test_peer_hand_archive(void **state)
+{
+	fixture *f = *state;
+	char *rec;
+
+	peer_setup(f);
+	assert_int_equal(tk_sh("cd %s && mkdir -p archive/USA/XVIII-10 && "
+		"printf 'State: USA\\nTreaty: XVIII-10\\nAction: ratification\\n' "
+		"> archive/USA/XVIII-10/2004-09-23-ratification.txt && git add -A && "
+		PEER_GIT " commit -qm 'USA ratified'", f->b), 0);
+	refused(f, "made outside chancery");
+	/* the same dressed as a chancery note: its record is missing */
+	assert_int_equal(tk_sh("cd %s && " PEER_GIT " commit -q --amend -m "
+		"'note USA' -m 'Chancery-Event: note\nChancery-Id: "
+		"20041231T120000Z-0123abcd\nChancery-State: USA'", f->b), 0);
+	refused(f, "the record of event 20041231T120000Z-0123abcd is not added");
+	/* a real note that also adds the entry: not a note's to add */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard origin/main",
+		f->b), 0);
+	chancery_repository_free(f->rb);
+	f->rb = tk_open(f->b);
+	assert_int_equal(tk_note(f->rb, "USA", "a word from the mission"), 0);
+	rec = tk_sh_out("cd %s && mkdir -p archive/USA/XVIII-10 && "
+		"echo x > archive/USA/XVIII-10/2004-09-23-ratification.txt && "
+		"git add -A && " PEER_GIT " commit -q --amend --no-edit && "
+		"git log -1 --format=%%h", f->b);
+	refused(f, "archive/USA/XVIII-10/2004-09-23-ratification.txt: added by "
+		"commit");
+	free(rec);
+}
+
+static int hexval(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+typedef struct {
+	char mode[8];
+	char name[64];
+	unsigned char oid[20];
+	bool tree;
+} raw_entry;
+
+/* git's order: names compared as if trees ended in '/' */
+static int cmp_raw(const void *x, const void *y)
+{
+	const raw_entry *a = x, *b = y;
+	char ka[80], kb[80];
+
+	snprintf(ka, sizeof(ka), "%s%s", a->name, a->tree ? "/" : "");
+	snprintf(kb, sizeof(kb), "%s%s", b->name, b->tree ? "/" : "");
+	return strcmp(ka, kb);
+}
+
+/* In `dir`: a commit on top of HEAD whose tree is HEAD's plus an entry
+ * `name` (a tree when `tree`), written raw as `git hash-object
+ * --literally` would, and the branch moved to it. */
+static void commit_raw_entry(const char *dir, const char *name, bool tree)
+{
+	raw_entry e[64];
+	size_t n = 0;
+	char *ls = tk_sh_out("git -C %s ls-tree HEAD", dir), *line, *save = NULL;
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	git_oid oid, commit, parent;
+	git_reference *ref = NULL;
+	unsigned char raw[8192];
+	size_t len = 0;
+
+	for (line = strtok_r(ls, "\n", &save); line && n < 63;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char type[16], hex[41], nm[64];
+
+		assert_int_equal(sscanf(line, "%7s %15s %40s\t%63s", e[n].mode,
+			type, hex, nm), 4);
+		snprintf(e[n].name, sizeof(e[n].name), "%s", nm);
+		for (int i = 0; i < 20; i++)
+			e[n].oid[i] = (unsigned char)(hexval(hex[2 * i]) * 16 +
+				hexval(hex[2 * i + 1]));
+		e[n].tree = !strcmp(type, "tree");
+		n++;
+	}
+	free(ls);
+	/* the new entry: a copy of registry/ (a tree) or of .gitattributes */
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(e[i].name, tree ? "registry" : ".gitattributes")) {
+			e[n] = e[i];
+			snprintf(e[n].name, sizeof(e[n].name), "%s", name);
+		}
+	n++;
+	qsort(e, n, sizeof(*e), cmp_raw);
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)sprintf((char *)raw + len, "%s %s",
+			!strcmp(e[i].mode, "040000") ? "40000" : e[i].mode,
+			e[i].name) + 1;
+		memcpy(raw + len, e[i].oid, 20);
+		len += 20;
+	}
+	assert_int_equal(git_repository_open(&repo, dir), 0);
+	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	assert_int_equal(git_odb_write(&oid, odb, raw, len, GIT_OBJECT_TREE), 0);
+	assert_int_equal(git_reference_name_to_id(&parent, repo, "HEAD"), 0);
+	/* the commit raw as well: libgit2 may refuse to parse the tree */
+	len = (size_t)snprintf((char *)raw, sizeof(raw), "tree %s\n",
+		git_oid_tostr_s(&oid));
+	len += (size_t)snprintf((char *)raw + len, sizeof(raw) - len,
+		"parent %s\nauthor Peer <peer@example.org> 1104494400 +0000\n"
+		"committer Peer <peer@example.org> 1104494400 +0000\n\n"
+		"add a file\n", git_oid_tostr_s(&parent));
+	assert_int_equal(git_odb_write(&commit, odb, raw, len,
+		GIT_OBJECT_COMMIT), 0);
+	assert_int_equal(git_reference_create(&ref, repo, "refs/heads/main",
+		&commit, 1, "peer"), 0);
+	git_reference_free(ref);
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
+static void collect(const char *line, void *payload)
+{
+	char *all = payload;
+
+	strncat(all, line, 4096 - strlen(all) - 2);
+	strcat(all, "\n");
+}
+
+/* The third: names no checkout would write, in a tree built by hand. */
+static void test_peer_bad_names(void **state)
+{
+	fixture *f = *state;
+	static const struct { const char *name; bool tree; } bad[] = {
+		{ "..", false }, { ".git", true }, { ".GIT", true },
+		{ "git~1", true }, { ".git.", true }, { "events/../x", false },
+		{ "a/b", false }, { ".", true },
+	};
+	chancery_verify_options vo = CHANCERY_VERIFY_OPTIONS_INIT;
+	chancery_verify_result vr;
+	char lines[4096] = "";
+
+	peer_setup(f);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(tk_sh("cd %s && git reset -q --hard "
+			"origin/main", f->b), 0);
+		commit_raw_entry(f->b, bad[i].name, bad[i].tree);
+		refused(f, "not a valid file name");
+	}
+	/* an empty name: libgit2 cannot even parse the tree; bad input all
+	 * the same (it was a Git error, exit 5) */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard origin/main",
+		f->b), 0);
+	commit_raw_entry(f->b, "", false);
+	/* (over a path, libgit2's fetch parses the tree as it copies it and
+	 * refuses first: the message names the object, not the commit) */
+	refused_as(f, "cannot be read (failed to parse tree", false);
+	/* verify finds it in a history that has it (and reads nothing of
+	 * the working tree's parent for an entry called "..") */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard origin/main",
+		f->b), 0);
+	commit_raw_entry(f->b, "..", false);
+	chancery_repository_free(f->rb);
+	f->rb = tk_open(f->b);
+	vo.problem = collect;
+	vo.payload = lines;
+	assert_int_equal(chancery_verify(&vr, f->rb, &vo), CHANCERY_EINVALID);
+	assert_non_null(strstr(lines, "..: not a valid file name (commit "));
+	assert_non_null(strstr(lines,
+		"..: not a valid file name in the branch head"));
+}
+
+/* Our own events, altered after they were recorded. */
+static void test_peer_forged_events(void **state)
+{
+	fixture *f = *state;
+	chancery_event *ev = NULL;
+
+	peer_setup(f);
+	/* a field changed in both the record and the trailers: the id no
+	 * longer checks */
+	assert_int_equal(tk_note(f->rb, "LBR", "called the mission"), 0);
+	assert_int_equal(tk_sh("cd %s && R=$(git show --name-only --format= "
+		"HEAD | grep '^events/.*txt$') && sed -i 's/^State: LBR$/State: "
+		"CHE/' \"$R\" && git add \"$R\" && git log -1 --format=%%B | "
+		"sed 's/^Chancery-State: LBR$/Chancery-State: CHE/' > ../msg && "
+		PEER_GIT " commit -q --amend -F ../msg", f->b), 0);
+	refused(f, "its id no longer matches");
+	/* the record alone changed: it no longer says what the trailers do */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard origin/main",
+		f->b), 0);
+	assert_int_equal(tk_note(f->rb, "LBR", "called the mission"), 0);
+	assert_int_equal(tk_sh("cd %s && R=$(git show --name-only --format= "
+		"HEAD | grep '^events/.*txt$') && sed -i 's/^State: LBR$/State: "
+		"CHE/' \"$R\" && git add \"$R\" && " PEER_GIT " commit -q --amend "
+		"--no-edit", f->b), 0);
+	refused(f, "does not say what its commit's trailers say");
+	/* an earlier record modified by a later event's commit */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard origin/main",
+		f->b), 0);
+	assert_int_equal(tk_note(f->rb, "LBR", "first word"), 0);
+	assert_int_equal(tk_note(f->rb, "LBR", "second word"), 0);
+	assert_int_equal(tk_sh("cd %s && R=$(git show --name-only --format= "
+		"HEAD~1 | grep '^events/.*txt$') && sed -i 's/first/altered/' "
+		"\"$R\" && git add \"$R\" && " PEER_GIT " commit -q --amend "
+		"--no-edit", f->b), 0);
+	refused(f, "changed by commit");
+	/* an attachment replaced, by its own commit and by a later one */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard origin/main",
+		f->b), 0);
+	assert_int_equal(chancery_event_new(&ev, "note"), 0);
+	assert_int_equal(chancery_event_add(ev, "State", "LBR"), 0);
+	assert_int_equal(chancery_event_set_message(ev, "the note verbale"), 0);
+	assert_int_equal(chancery_event_attach(ev, "nv.pdf", "%PDF-1.4 x", 10),
+		0);
+	assert_int_equal(chancery_event_record(f->rb, ev), 0);
+	chancery_event_free(ev);
+	assert_int_equal(tk_sh("cd %s && A=$(git show --name-only --format= "
+		"HEAD | grep 'nv.pdf$') && printf '%%%%PDF-1.4 y' > \"$A\" && "
+		"git add \"$A\" && " PEER_GIT " commit -q --amend --no-edit",
+		f->b), 0);
+	refused(f, "SHA-256 or size do not match");
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD@{1}", f->b),
+		0);
+	chancery_repository_free(f->rb);
+	f->rb = tk_open(f->b);
+	assert_int_equal(tk_note(f->rb, "LBR", "a later word"), 0);
+	assert_int_equal(tk_sh("cd %s && A=$(git show --name-only --format= "
+		"HEAD~1 | grep 'nv.pdf$') && printf '%%%%PDF-1.4 z' > \"$A\" && "
+		"git add \"$A\" && " PEER_GIT " commit -q --amend --no-edit",
+		f->b), 0);
+	refused(f, "changed by commit");
+	/* and the clean history of both still merges */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD@{1}", f->b),
+		0);
+	sync_ok(f->ra, f->b);
+	assert_int_equal(tk_count_events(f->ra, "note"), 2);
+}
+
+/* Finding 4: a tracked .chancery/config naming a remote is not obeyed. */
+static void test_tracked_config(void **state)
+{
+	fixture *f = *state;
+	char evil[600], ref[80], *cfg = NULL, *remote_head, *ours;
+	chancery_sync_result r;
+
+	snprintf(evil, sizeof(evil), "%s/evil.git", f->base);
+	assert_int_equal(tk_sh("git init -q --bare %s", evil), 0);
+	assert_int_equal(tk_sh("cd %s && git remote add origin %s && "
+		"mkdir -p .chancery && printf '[chancery]\\n\\tremote = %s\\n"
+		"\\tname = Team Default\\n[remote \"origin\"]\\n\\turl = %s\\n' "
+		"> .chancery/config && git add .chancery/config && " PEER_GIT
+		" commit -qm 'shared settings'", f->a, f->remote, evil, evil), 0);
+	chancery_repository_free(f->ra);
+	f->ra = tk_open(f->a);
+	assert_int_equal(chancery_repository_config(&cfg, f->ra,
+		"chancery.remote"), CHANCERY_ENOTFOUND);
+	assert_int_equal(chancery_repository_config(&cfg, f->ra,
+		"remote.origin.url"), 0);
+	assert_string_equal(cfg, f->remote); /* ours, not the file's */
+	chancery_free(cfg);
+	assert_int_equal(chancery_repository_config(&cfg, f->ra,
+		"chancery.name"), 0); /* a harmless shared default */
+	assert_string_equal(cfg, "Team Default");
+	chancery_free(cfg);
+	/* sync with no remote named goes to origin */
+	if (chancery_sync(&r, f->ra, NULL, NULL) < 0)
+		fail_msg("sync: %s", chancery_error_last()->message);
+	/* deposit numbering too */
+	deposit_signature(f->ra, "NOR", ref, sizeof(ref));
+	{
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+		chancery_deposit_result dr;
+
+		o.state = "SWE";
+		o.treaty = "IV-13";
+		o.action = "signature";
+		o.signed_by = "foreign-minister";
+		assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
+		if (chancery_deposit(&dr, f->ra, &o) < 0)
+			fail_msg("deposit: %s", chancery_error_last()->message);
+	}
+	remote_head = tk_sh_out("git --git-dir=%s rev-parse main", f->remote);
+	ours = head_of(f->a);
+	assert_non_null(strstr(remote_head, ours));
+	assert_int_not_equal(tk_sh("git --git-dir=%s rev-parse -q --verify "
+		"main >/dev/null", evil), 0);
+	free(remote_head);
+	free(ours);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_events_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_git_daemon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_deletes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_hand_archive, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_bad_names, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_forged_events, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_tracked_config, setup,
+			teardown),
 	};
 
 	chancery_init();
