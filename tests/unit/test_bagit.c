@@ -562,6 +562,59 @@ static void test_clean_export(void **state)
 	place_free(&p);
 }
 
+/* ---- trees read by workflows ---------------------------------------------- */
+
+/* A peer's recipients.tsv naming "../VICTIM/PWNED", with a tree where
+ * campaigns/c/letters/../VICTIM/PWNED.odt exists: `letters generate
+ * --pdf` refuses the campaign file, and writes nothing beside its
+ * temporary folder in /tmp. */
+static void test_recipient_leads_out(void **state)
+{
+	tk_fixture *f = *state;
+	char victim[] = "/tmp/chancery-victim-XXXXXX", line[200], *tsv;
+	const char *base, *commit;
+	int rc;
+
+	assert_non_null(mkdtemp(victim));
+	base = victim + strlen("/tmp/");
+	assert_int_equal(tk_sh("cd '%s' && printf 'state\\nLBR\\nFRA\\n' > rec.tsv "
+		"&& '%s' --author 'Desk <d@example.org>' campaign open c "
+		"--workflow treaty-event --letter-date 2004-03-12 --deadline "
+		"2004-09-01 --event 2004-09-21..2004-09-24 --featured focus2004 "
+		"--recipients rec.tsv >/dev/null && rm rec.tsv && '%s' --author "
+		"'Desk <d@example.org>' letters generate c >/dev/null", f->dir,
+		CHANCERY_BIN, CHANCERY_BIN), 0);
+	{
+		const char *letters[] = { "campaigns", "c", "letters", "..", base,
+			"PWNED.odt" };
+
+		plant(f->dir, letters, 6, "not a letter\n", NULL);
+	}
+	snprintf(line, sizeof(line), "../%s/PWNED", base);
+	tsv = malloc(strlen(line) + 32);
+	sprintf(tsv, "state\nLBR\nFRA\n%s\n", line);
+	{
+		const char *rec[] = { "campaigns", "c", "recipients.tsv" };
+
+		commit = plant(f->dir, rec, 3, tsv, NULL);
+	}
+	(void)commit;
+	rc = tk_sh("cd '%s' && '%s' --author 'Desk <d@example.org>' letters "
+		"generate c --pdf >/dev/null 2>err.txt", f->dir, CHANCERY_BIN);
+	if (tk_sh("test ! -e '%s/PWNED.odt'", victim) != 0)
+		fail_msg("letters --pdf wrote %s/PWNED.odt (exit %d)", victim, rc);
+	{
+		char *err = tk_sh_out("cat '%s/err.txt'", f->dir);
+
+		if (rc != 3 || !strstr(err, "recipients.tsv") || !strstr(err, line))
+			fail_msg("exit %d, want 3 naming recipients.tsv and '%s': %s",
+				rc, line, err);
+		free(err);
+	}
+	free(tsv);
+	tk_rmrf(victim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +632,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_planted_symlinks, setup,
 			tk_teardown),
 		cmocka_unit_test_setup_teardown(test_dead_leftovers, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_recipient_leads_out, setup,
+			tk_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
