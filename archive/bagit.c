@@ -375,14 +375,16 @@ static void clear_leftovers(const char *dir)
 		goto done;
 	}
 	while ((de = readdir(d))) {
-		const char *s = de->d_name + bl + strlen(".partial-");
+		const char *s;
 		struct stat st;
 		char *end;
 		long pid;
 
 		if (strncmp(de->d_name, base, bl) ||
-		    strncmp(de->d_name + bl, ".partial-", strlen(".partial-")) ||
-		    *s < '0' || *s > '9')
+		    strncmp(de->d_name + bl, ".partial-", strlen(".partial-")))
+			continue;
+		s = de->d_name + bl + strlen(".partial-");
+		if (*s < '0' || *s > '9')
 			continue;
 		errno = 0;
 		pid = strtol(s, &end, 10);

@@ -549,7 +549,8 @@ static void test_dead_leftovers(void **state)
 }
 
 /* Sound exports stay sound: the whole archive, and twice in a row (the
- * second refused: the bag is there). */
+ * second refused: the bag is there); a destination that is a link to an
+ * empty folder is refused, not followed. */
 static void test_clean_export(void **state)
 {
 	tk_fixture *f = *state;
@@ -559,6 +560,13 @@ static void test_clean_export(void **state)
 	exported(f->dir, &p);
 	assert_int_equal(export_cli(f->dir, &p), 3);
 	assert_int_equal(tk_sh("test -z \"$(ls '%s/a' | grep partial)\"", p.out), 0);
+	/* a link to an empty folder is not an empty folder */
+	assert_int_equal(tk_sh("rm -rf '%s' && mkdir '%s/empty' && "
+		"ln -s ../empty '%s'", p.bag, p.out, p.bag), 0);
+	assert_int_equal(export_cli(f->dir, &p), 3);
+	assert_int_equal(tk_sh("grep -q 'not an empty folder' '%s' && "
+		"test -L '%s' && test -z \"$(ls -A '%s/empty')\"", p.err, p.bag,
+		p.out), 0);
 	place_free(&p);
 }
 
