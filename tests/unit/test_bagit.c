@@ -338,6 +338,29 @@ static void test_slash_in_name(void **state)
 	place_free(&p);
 }
 
+/* Folders nested deeper than anything chancery writes (and than a walk
+ * should recurse for a peer): refused, not walked. */
+static void test_too_deep(void **state)
+{
+	tk_fixture *f = *state;
+	const char *path[40];
+	const char *commit;
+	place p;
+
+	path[0] = "campaigns";
+	for (size_t i = 1; i < 39; i++)
+		path[i] = "d";
+	path[39] = "deep.txt";
+	place_new(&p);
+	commit = plant(f->dir, path, 40, "deep\n", NULL);
+	{
+		const char *words[] = { commit, "nests more than" };
+
+		refused(f->dir, &p, 3, words, 2);
+	}
+	place_free(&p);
+}
+
 /* A record whose archive entry leads out, with the tree to match. */
 static void test_recorded_path_leads_out(void **state)
 {
@@ -631,6 +654,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_checkout_refused_names, setup,
 			tk_teardown),
 		cmocka_unit_test_setup_teardown(test_slash_in_name, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_too_deep, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_path_leads_out, setup,
 			tk_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_paths_refused, setup,
