@@ -240,9 +240,12 @@ static int campaign_load(campaign *c, chancery_repository *repo,
 	return 0;
 }
 
-/* The codes of one column of a TSV in the tree. */
+/* The codes of one column of a TSV in the tree, each checked with `valid`:
+ * a peer's file may hold anything, and a State code becomes a file name
+ * (letters/CODE.odt, and the CLI's PDF of it). */
 static int read_column(char ***out, size_t *count, chancery_repository *repo,
-	git_tree *tree, const char *path, const char *column)
+	git_tree *tree, const char *path, const char *column,
+	int (*valid)(const char *), const char *what)
 {
 	chancery_table_diag d = { path, NULL, NULL, 0, NULL };
 	chancery_table *t = NULL;
@@ -264,12 +267,26 @@ static int read_column(char ***out, size_t *count, chancery_repository *repo,
 		chancery__table_free(t);
 		return chancery__oom();
 	}
-	for (size_t r = 1; r < t->nrows; r++)
-		if (!(list[r - 1] = chancery__strdup(
-				chancery__table_cell(&t->rows[r], col)))) {
+	for (size_t r = 1; r < t->nrows; r++) {
+		const char *v = chancery__table_cell(&t->rows[r], col);
+
+		if (!valid(v)) {
+			char shown[41];
+			size_t n = 0;
+
+			for (; v[n] && n + 1 < sizeof(shown); n++)
+				shown[n] = (unsigned char)v[n] < 0x20 ? '?' : v[n];
+			shown[n] = '\0';
+			error = chancery__error(CHANCERY_EINVALID,
+				"%s:%zu: '%s' is not %s", path, t->rows[r].line,
+				shown, what);
+			break;
+		}
+		if (!(list[r - 1] = chancery__strdup(v))) {
 			error = chancery__oom();
 			break;
 		}
+	}
 	*count = t->nrows - 1;
 	*out = list;
 	chancery__table_free(t);
@@ -785,10 +802,11 @@ static int context_load(context *x, chancery_repository *repo,
 		return error;
 	snprintf(path, sizeof(path), "campaigns/%s/featured.tsv", id);
 	if ((error = read_column(&x->featured, &x->nfeat, repo, tree, path,
-			"treaty")) < 0)
+			"treaty", chancery_treaty_id_valid, "a treaty reference")) < 0)
 		return error;
 	snprintf(path, sizeof(path), "campaigns/%s/recipients.tsv", id);
-	return read_column(&x->recipients, &x->nrec, repo, tree, path, "state");
+	return read_column(&x->recipients, &x->nrec, repo, tree, path, "state",
+		chancery_state_code_valid, "a State code");
 }
 
 int chancery_campaign_letter_data(chancery_data **out,

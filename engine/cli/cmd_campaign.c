@@ -141,6 +141,13 @@ static int letters_pdf(chancery_repository *repo, const char *id,
 
 		if (!strcmp(line, "state") || (only && strcmp(only, line)))
 			continue;
+		/* the file comes from the tree: a peer's, maybe; the code
+		 * becomes a file name below */
+		if (!chancery_state_code_valid(line)) {
+			code = cli_error(EXIT_INVALID, "--pdf: campaigns/%s/"
+				"recipients.tsv: '%.40s' is not a State code", id, line);
+			goto done;
+		}
 		snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", id, line);
 		if (chancery_repository_read(&odt, &osize, repo, path) < 0)
 			continue;
