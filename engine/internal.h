@@ -194,9 +194,29 @@ int chancery__push_commit(chancery_repository *repo, const char *remote,
  * as the next writer would); otherwise touch nothing. */
 int chancery__worktree_recover(chancery_repository *repo);
 
-/** Remove a lock file (a ref's "X.lock") left by a dead process: one older
- * than 10 seconds. True when it was removed. */
-bool chancery__clear_stale_lock(const char *path);
+/**
+ * Take a lock of the Git folder `gitdir` (with its trailing '/'): flock on
+ * GITDIR/NAME, which must be a regular file of its own (a symbolic link,
+ * hard link, FIFO or folder there: CHANCERY_ELOCKED, nothing touched), and
+ * write our mark "publishing PID". When the mark found says the last holder
+ * died holding it, the lock files it may have left, GITDIR/LEFTOVERS[i]
+ * (NULL-terminated), are its own and are removed; *recovered is true when
+ * a mark was found at all (a checkout may be due). `patient`: wait for
+ * the flock as long as it takes; else about 5 seconds, then
+ * CHANCERY_ELOCKED (another repository's lock, taken while holding ours).
+ */
+int chancery__lock_take(int *fd, bool *recovered, const char *gitdir,
+	const char *name, const char *const *leftovers, bool patient);
+/** The repository lock: chancery.lock, leftovers BRANCH.lock and index.lock. */
+int chancery__repo_lock(int *fd, bool *recovered, const char *gitdir,
+	const char *branch, bool patient);
+/** Release it; `behind`: the working tree is left behind the branch. */
+void chancery__lock_leave(int fd, bool behind);
+/** Wait about 5 seconds for another process's lock file `path` to go;
+ * then CHANCERY_ELOCKED naming it and `what` it locks. Never removes it. */
+int chancery__lock_wait(const char *path, const char *what);
+/** The error for a lock file `path` held by another process. */
+int chancery__lock_held(const char *path, const char *what);
 
 /** Bring index and working tree to the branch head, under the lock. */
 int chancery__worktree_update(chancery_repository *repo);
