@@ -270,6 +270,15 @@ typedef struct {
 extern const chancery__sample_file chancery__sample_files[];
 extern const size_t chancery__sample_count;
 bool chancery__date_valid(const char *s);
+/** The range of a recording time (a commit's time, Unix seconds): libgit2
+ * writes commit times as 32-bit unsigned numbers, so from the second after
+ * the epoch (0 means "now" in chancery_signature) to 2106-02-07T06:28:15Z;
+ * every day in it is also a valid date (years 1800 to 2999). */
+#define CHANCERY__TIME_MIN INT64_C(1)
+#define CHANCERY__TIME_MAX INT64_C(4294967295)
+bool chancery__time_valid(int64_t t);
+/** 0, or CHANCERY_EINVALID saying that `what` (its value) is out of range. */
+int chancery__time_check(int64_t t, const char *what);
 /** Days in month `m` (1..12) of year `y`, proleptic Gregorian. */
 int chancery__days_in_month(int y, int m);
 

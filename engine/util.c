@@ -513,6 +513,24 @@ void chancery_date_from_time(chancery_date *out, int64_t t)
 	out->day = (int)d;
 }
 
+bool chancery__time_valid(int64_t t)
+{
+	return t >= CHANCERY__TIME_MIN && t <= CHANCERY__TIME_MAX;
+}
+
+int chancery__time_check(int64_t t, const char *what)
+{
+	char min[32], max[32];
+
+	if (chancery__time_valid(t))
+		return 0;
+	chancery_time_format(min, sizeof(min), CHANCERY__TIME_MIN);
+	chancery_time_format(max, sizeof(max), CHANCERY__TIME_MAX);
+	return chancery__error(CHANCERY_EINVALID, "%s %lld is out of range "
+		"(%s to %s, what a Git commit can hold)", what, (long long)t,
+		min, max);
+}
+
 void chancery_time_format(char *buf, size_t size, int64_t t)
 {
 	chancery_date d;

@@ -6,7 +6,8 @@
  *   chancery [-C DIR] [--author 'Name <email>'] COMMAND [options] [args]
  * Writing commands also take --author after the command. CHANCERY_NOW
  * (Unix seconds, or YYYY-MM-DDTHH:MM:SSZ) pins the recording time, for
- * reproducible histories and tests.
+ * reproducible histories and tests; the library refuses a time a commit
+ * cannot hold (exit 3), a value that is no time at all is a usage error.
  */
 #include "cli.h"
 
@@ -437,9 +438,13 @@ static int parse_now(int64_t *out, const char *s)
 	char day[11];
 	int hh, mm, ss;
 
+	/* digits only: no sign, no spaces, nothing after; too many digits
+	 * for a number is refused here, a number out of range by the
+	 * library (the one range of a recording time) */
 	if (*s >= '0' && *s <= '9' && !strchr(s, '-')) {
+		errno = 0;
 		v = strtoll(s, &end, 10);
-		if (*end || v < 0)
+		if (*end || errno == ERANGE || v == 0)
 			return -1;
 		*out = v;
 		return 0;
@@ -464,7 +469,8 @@ static int parse_now(int64_t *out, const char *s)
 
 		*out = days * 86400 + hh * 3600 + mm * 60 + ss;
 	}
-	return 0;
+	/* 0 would mean "now" to the library */
+	return *out == 0 ? -1 : 0;
 }
 
 int cli_signature(chancery_signature *sig, char **name, char **email,

@@ -102,6 +102,25 @@ check "chancery.name is the recorder" \
 	sh -c "git -C '$R' log -1 --format='%an <%ae>' | grep -qx 'Registry Clerk <test@example.org>'"
 git config --unset chancery.name
 
+# ---- CHANCERY_NOW: a time a commit can hold, or nothing is recorded
+H=$(head_of)
+for v in 253402300800 4294967296 1800-01-01T00:00:00Z 1969-12-31T23:59:59Z 2999-12-31T23:59:59Z; do
+	run_err 3 "^chancery: recording time -?[0-9]+ is out of range \(1970-01-01T00:00:01Z to 2106-02-07T06:28:15Z" \
+		env CHANCERY_NOW=$v "$C" note "clock $v"
+done
+for v in 12x -5 +5 ' 12' 0 1970-01-01T00:00:00Z 99999999999999999999 2004-13-01T00:00:00Z 2004-03-12T09:00:00; do
+	run_err 2 "^chancery: CHANCERY_NOW='.*': expected Unix seconds" env CHANCERY_NOW="$v" "$C" note "clock $v"
+done
+check "no time out of range was recorded" test "$(head_of)" = "$H"
+run_err 3 "recording time 253402300800 is out of range" \
+	env CHANCERY_NOW=253402300800 "$C" --author "$AUTHOR" init "$T/year10000"
+check "init with a year 10000 clock created nothing" test ! -e "$T/year10000"
+run_out 0 'Created' env CHANCERY_NOW=4294967295 "$C" --author "$AUTHOR" init "$T/clock"
+run_out 0 '^Recorded note 21060207T062815Z-' env CHANCERY_NOW=4294967295 "$C" -C "$T/clock" \
+	--author "$AUTHOR" note "the last second a commit can hold"
+run 0 "$C" -C "$T/clock" verify
+check "the commit holds that second" test "$(git -C "$T/clock" log -1 --format=%at)" = 4294967295
+
 # ---- log and show
 run_out 0 'note +LBR' "$C" log --state LBR
 run_out 0 '"events"' "$C" log --format json
