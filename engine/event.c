@@ -262,6 +262,25 @@ int chancery_event_attach(chancery_event *ev, const char *name,
 	return 0;
 }
 
+int chancery_event_attach_file(chancery_event *ev, const char *path)
+{
+	const char *base;
+	char *data = NULL;
+	size_t size = 0;
+	int error;
+
+	CHANCERY_ASSERT_ARG(ev && path);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	/* the one reader of files given to archive (deposit's too): regular
+	 * files only, read to the end, at most CHANCERY_ATTACHMENT_MAX */
+	if ((error = chancery__read_file(&data, &size, path,
+			CHANCERY_ATTACHMENT_MAX)) < 0)
+		return error;
+	error = chancery_event_attach(ev, base, data, size);
+	chancery_free(data);
+	return error;
+}
+
 /* ---- accessors --------------------------------------------------------------- */
 
 const char *chancery_event_type(const chancery_event *ev) { return ev->type; }

@@ -91,6 +91,20 @@ run_out 0 'Recorded note' "$C" --author "$AUTHOR" note --state CHE --treaty XVII
 	--attach "$T/nv.pdf" "Note verbale received"
 check "the attachment is in the tree" \
 	sh -c "git -C '$R' ls-tree -r --name-only HEAD | grep -q '/nv.pdf$'"
+# only regular files are archived (as deposit does), read to their end
+H=$(head_of)
+mkfifo "$T/pipe.pdf"
+run_err 3 "--attach '.*pipe.pdf': '.*pipe.pdf': not a regular file" "$C" note --attach "$T/pipe.pdf" "a pipe"
+rm -f "$T/pipe.pdf"
+run_err 3 "not a regular file" "$C" note --attach /dev/null "a device"
+run_err 3 "not a regular file" "$C" note --attach "$T" "a folder"
+check "no attachment that is not a file was recorded" test "$(head_of)" = "$H"
+run_out 0 'Recorded note' "$C" note --attach /proc/self/status "the status of a process"
+st=$(git -C "$R" ls-tree -r --name-only HEAD | grep '/status$')
+check "a /proc file (size 0 reported) is archived with its content" \
+	sh -c "git -C '$R' show 'HEAD:$st' | grep -q '^Name:'"
+check "the record gives the size archived, not 0" \
+	sh -c "git -C '$R' log -1 --format=%B | grep -q 'Chancery-Attachment: status sha256=[0-9a-f]* size=[1-9]'"
 check "--author after the command works" \
 	"$C" note --author 'Other Person <other@example.org>' "from someone else"
 check "the author is recorded as git author" \
