@@ -76,6 +76,9 @@ void chancery_buf_dispose(chancery_buf *buf);
 
 /** Valid UTF-8 without NUL; `allow_newline` also lets '\n' and '\t' in. */
 bool chancery__utf8_valid(const char *s, size_t len, bool allow_newline);
+/** Text a person typed: chancery__utf8_valid and no C1 control character
+ * (U+0080..U+009F) either, which terminals obey as they do ESC. */
+bool chancery__text_valid(const char *s, size_t len, bool multiline);
 /** SHA-256 of data as 64 lowercase hex digits + NUL. */
 int chancery__sha256_hex(char out[65], const void *data, size_t len);
 /** Read a whole file, at most `max` bytes (else CHANCERY_EINVALID). */
@@ -284,7 +287,7 @@ int chancery__days_in_month(int y, int m);
 
 /* ---- record and trailer formatting (event.c) ----------------------------- */
 
-/** Make a trailer-safe single line of a value: control characters out. */
+/** A trailer-safe single line of a value: chancery__text_valid, one line. */
 bool chancery__line_valid(const char *value);
 
 #endif

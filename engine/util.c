@@ -346,9 +346,22 @@ bool chancery__utf8_valid(const char *str, size_t len, bool allow_newline)
 	return true;
 }
 
+bool chancery__text_valid(const char *s, size_t len, bool multiline)
+{
+	if (!chancery__utf8_valid(s, len, multiline))
+		return false;
+	/* in valid UTF-8, C2 80..C2 9F is exactly U+0080..U+009F */
+	for (size_t i = 0; i + 1 < len; i++)
+		if ((unsigned char)s[i] == 0xc2 &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f)
+			return false;
+	return true;
+}
+
 bool chancery__line_valid(const char *value)
 {
-	return chancery__utf8_valid(value, strlen(value), false);
+	return chancery__text_valid(value, strlen(value), false);
 }
 
 int chancery__sha256_hex(char out[65], const void *data, size_t len)
