@@ -612,6 +612,10 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 			problem(&v, "commit %.12s (\"%.60s\"): records no event: "
 				"made outside chancery", git_oid_tostr_s(&oid),
 				git_commit_summary(c) ? git_commit_summary(c) : "");
+		} else if (e2 == CHANCERY_EINVALID) {
+			/* an event recording would refuse (event.c says why) */
+			problem(&v, "%s", chancery_error_last()->message);
+			chancery_error_clear();
 		} else if (e2 < 0) {
 			git_commit_free(c);
 			error = e2;

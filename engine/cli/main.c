@@ -274,11 +274,18 @@ static void main_usage(FILE *out)
 int cli_error(int code, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[2048];
+	int n;
 
-	fputs("chancery: ", stderr);
+	/* one line, and whatever of a repository it quotes is escaped */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		n = 0;
+	fputs("chancery: ", stderr);
+	cli_put_safe(stderr, msg, (size_t)n < sizeof(msg) ? (size_t)n :
+		sizeof(msg) - 1, false);
 	fputc('\n', stderr);
 	return code;
 }
@@ -307,9 +314,8 @@ int cli_fail(int error)
 {
 	const chancery_error *e = chancery_error_last();
 
-	fprintf(stderr, "chancery: %s\n", e && e->message[0] ? e->message :
-		chancery_strerror(error));
-	return cli_exit_code(error);
+	return cli_error(cli_exit_code(error), "%s", e && e->message[0] ?
+		e->message : chancery_strerror(error));
 }
 
 static const cli_opt *find_opt(const cli_cmd *cmd, const char *name,

@@ -155,6 +155,50 @@ check "the corrected record is untouched" \
 	sh -c "'$C' show '$ID' | grep -q 'Mission called'"
 run_err 3 "--supersedes: no event 'nope'" "$C" note --supersedes nope "x"
 
+# ---- a peer's forged commits: no control character reaches the terminal
+# (made with plain git: ESC ]52 sets the clipboard, ESC [2J clears the
+# screen, a CR rewrites the line shown)
+no_ctl() {
+	! tr -d '\n\t' < "$1" | LC_ALL=C grep -q '[[:cntrl:]]' &&
+	! LC_ALL=C grep -qP '\xc2[\x80-\x9f]' "$1"
+}
+F="$T/forged"
+run 0 "$C" --author "$AUTHOR" init --empty "$F"
+ESC=$(printf '\033'); BEL=$(printf '\007'); CR=$(printf '\r'); CSI=$(printf '\302\233')
+fid=20040312T090000Z-0badc0de
+blob=$(printf 'Event: note\nId: %s\nState: LBR\n\n%s]52;c;SGVsbG8=%s%s[2Jwiped %s[31m\n' \
+	"$fid" "$ESC" "$BEL" "$ESC" "$CSI" | git -C "$F" hash-object -w --stdin)
+GIT_INDEX_FILE="$T/forged.idx" git -C "$F" read-tree HEAD
+GIT_INDEX_FILE="$T/forged.idx" git -C "$F" update-index --add --cacheinfo "100644,$blob,events/2004/03/$fid.txt"
+tree=$(GIT_INDEX_FILE="$T/forged.idx" git -C "$F" write-tree)
+forge() { # MESSAGE: a commit of the peer on the branch
+	c=$(printf '%s' "$1" | git -C "$F" -c user.name=Peer -c user.email=peer@example.org \
+		commit-tree "$tree" -p "$(git -C "$F" rev-parse HEAD)") &&
+	git -C "$F" update-ref refs/heads/main "$c"
+}
+forge "$(printf 'note LBR%sFAKE: every State ratified\n\nfine\n\nChancery-Event: note\nChancery-Id: %s\nChancery-State: LBR\n' "$CR" "$fid")"
+forge "$(printf 'x\n\nChancery-Event: note\nChancery-State: %s]52;c;SGk=%s\nChancery-Treaty: %s[2J\nChancery-Campaign: a%sb\n' "$ESC" "$BEL" "$ESC" "$CR")"
+forge "$(printf '%s[2Jplain %s]52;c;SGk=%s\n' "$ESC" "$ESC" "$BEL")"
+run_out 0 'FAKE: every State ratified' "$C" -C "$F" log
+check "log shows the CR as an escape" grep -qF 'note LBR\x0dFAKE' "$T/out"
+check "log writes no control character" no_ctl "$T/out"
+check "a commit holding control characters in its trailers is no event" \
+	sh -c "! grep -q 'SGk=' '$T/out'"
+run_out 0 'wiped' "$C" -C "$F" show "$fid"
+check "show writes the record's ESC as an escape" grep -qF '\x1b]52;c;SGVsbG8=\x07\x1b[2Jwiped \u009b[31m' "$T/out"
+check "show writes no control character" no_ctl "$T/out"
+run 0 "$C" -C "$F" log --format json
+check "log JSON writes no control character" no_ctl "$T/out"
+check "log JSON keeps the data (the CR as JSON's escape)" \
+	sh -c "python3 -c 'import json,sys; e=json.load(sys.stdin)[\"events\"]; assert any(\"\\r\" in x[\"subject\"] for x in e)' < '$T/out'"
+run 0 "$C" -C "$F" show "$fid" --format json
+check "show JSON writes no control character" no_ctl "$T/out"
+run_out 1 'commit [0-9a-f]{12} records an event chancery would refuse: State: ' "$C" -C "$F" verify
+check "verify goes on to the plain-git commit after it" grep -q 'records no event: made outside chancery' "$T/out"
+check "verify writes no control character" sh -c "'$C' -C '$F' verify > '$T/v.out' 2> '$T/v.err'; true"
+check "verify's output has none" no_ctl "$T/v.out"
+check "verify's errors have none" no_ctl "$T/v.err"
+
 # ---- -C from anywhere, and not-a-repository errors
 cd "$T" || exit 1
 run_out 0 'Liberia' "$C" -C "$R" states
