@@ -308,6 +308,24 @@ git init -q --bare "$T/hub2.git" && git --git-dir="$T/hub2.git" symbolic-ref HEA
 run_out 0 'Synced: 0 commits in, [0-9]+ out' "$C" -C "$R" sync "file://$T/hub2.git"
 check "a file:// remote got the branch" \
 	test "$(git --git-dir="$T/hub2.git" rev-parse main)" = "$(git -C "$R" rev-parse HEAD)"
+# sync never removes another program's ref lock, however old: the fetch's
+# tracking ref and a folder remote's branch; a dead chancery fetcher's or
+# pusher's leftover (its mark says so) is removed
+"$C" -C "$R" note "to push" >/dev/null
+touch -d '1 hour ago' "$R/.git/refs/chancery/fetched/main.lock"
+run_err 4 'locked by another process \(.*refs/chancery/fetched/main\.lock\)' "$C" -C "$R" sync "$T/hub2.git"
+check "another program's tracking ref lock was left in place" test -f "$R/.git/refs/chancery/fetched/main.lock"
+printf 'publishing 999999999\n' > "$R/.git/chancery-fetch.lock"
+run_out 0 'Synced' "$C" -C "$R" sync --no-push "$T/hub2.git"
+check "a dead fetcher's tracking ref lock was cleared" test ! -e "$R/.git/refs/chancery/fetched/main.lock"
+touch -d '1 hour ago' "$T/hub2.git/refs/heads/main.lock"
+run_err 4 'locked by another process \(.*hub2\.git/refs/heads/main\.lock\)' "$C" -C "$R" sync "$T/hub2.git"
+check "another program's branch lock in the remote was left in place" test -f "$T/hub2.git/refs/heads/main.lock"
+printf 'publishing 999999999\n' > "$T/hub2.git/chancery.lock"
+run_out 0 'Synced: 0 commits in, 1 out' "$C" -C "$R" sync "$T/hub2.git"
+check "a dead pusher's branch lock in the remote was cleared" test ! -e "$T/hub2.git/refs/heads/main.lock"
+check "the remote got the branch after all" \
+	test "$(git --git-dir="$T/hub2.git" rev-parse main)" = "$(git -C "$R" rev-parse HEAD)"
 
 # ---- a registry edited by hand into nonsense
 cp -r "$R" "$T/broken"
