@@ -76,6 +76,8 @@ static void escape(void (*put)(const char *, size_t, void *), void *arg,
 		put(str + start, i - start, arg);
 		if (n && (json || cp >= 0x80))
 			snprintf(esc, sizeof(esc), "\\u%04x", cp);
+		else if (json)   /* jansson writes UTF-8 only: never here */
+			snprintf(esc, sizeof(esc), "\\ufffd");
 		else
 			snprintf(esc, sizeof(esc), "\\x%02x", s[i]);
 		put(esc, strlen(esc), arg);
