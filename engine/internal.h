@@ -202,9 +202,10 @@ int chancery__worktree_recover(chancery_repository *repo);
  * GITDIR/NAME, which must be a regular file of its own (a symbolic link,
  * hard link, FIFO or folder there: CHANCERY_ELOCKED, nothing touched), and
  * write our mark "publishing PID". When the mark found says the last holder
- * died holding it, the lock files it may have left, GITDIR/LEFTOVERS[i]
- * (NULL-terminated), are its own and are removed; *recovered is true when
- * a mark was found at all (a checkout may be due). `patient`: wait for
+ * died holding Git's lock file GITDIR/F ("publishing PID F", see
+ * chancery__lock_mark) and F is one of LEFTOVERS (NULL-terminated), that
+ * file is its own and is removed; *recovered is true when a mark was found
+ * at all (a checkout may be due). `patient`: wait for
  * the flock as long as it takes; else about 5 seconds, then
  * CHANCERY_ELOCKED (another repository's lock, taken while holding ours).
  */
@@ -213,6 +214,9 @@ int chancery__lock_take(int *fd, bool *recovered, const char *gitdir,
 /** The repository lock: chancery.lock, leftovers BRANCH.lock and index.lock. */
 int chancery__repo_lock(int *fd, bool *recovered, const char *gitdir,
 	const char *branch, bool patient);
+/** Say in the mark that we take Git's lock file GITDIR/`taking` now (just
+ * before), or none (NULL, just after we let it go). */
+void chancery__lock_mark(int fd, const char *taking);
 /** Release it; `behind`: the working tree is left behind the branch. */
 void chancery__lock_leave(int fd, bool behind);
 /** Wait about 5 seconds for another process's lock file `path` to go;

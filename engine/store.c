@@ -91,12 +91,14 @@ void chancery_changeset_clear(chancery_changeset *cs)
 
 /*
  * The lock file's content (its mark) says how its last holder left: empty
- * (cleanly), "publishing PID" (it was inside the critical region) or
- * "behind PID" (it finished, but its checkout failed). We read the mark
- * only once we hold the flock, so that holder is gone: a "publishing" mark
- * proves it died in there, and the branch and index lock files that exist
- * now are its leftovers. Any other lock file belongs to another program
- * (git gc, a push, a rebase) and is waited for, never removed.
+ * (cleanly), "publishing PID" (it was inside the critical region),
+ * "publishing PID FILE" (it was taking or holding Git's lock file FILE:
+ * the mark is written just before, and reset just after) or "behind PID"
+ * (it finished, but its checkout failed). We read the mark only once we
+ * hold the flock, so that holder is gone: "publishing PID FILE" proves it
+ * died holding FILE, which is then its leftover and is removed (only
+ * names the caller expects). Any other lock file belongs to another
+ * program (git gc, a push, a rebase) and is waited for, never removed.
  */
 static void pause_ms(int ms)
 {
@@ -115,7 +117,7 @@ int chancery__lock_take(int *fd_out, bool *recovered, const char *gitdir,
 	const char *name, const char *const *leftovers, bool patient)
 {
 	char *path = chancery__sprintf("%s%s", gitdir, name);
-	char mark[64];
+	char mark[512];
 	struct stat st;
 	ssize_t n;
 	int fd, error = 0;
@@ -157,11 +159,15 @@ int chancery__lock_take(int *fd_out, bool *recovered, const char *gitdir,
 	if (n > 0) {
 		mark[n] = '\0';
 		*recovered = true;
-		for (size_t i = 0; !strncmp(mark, "publishing ", 11) &&
-				leftovers[i]; i++) {
-			char *lp = chancery__sprintf("%s%s", gitdir, leftovers[i]);
+		for (size_t i = 0; leftovers[i]; i++) {
+			char *sp = strchr(mark + 11, ' '), *nl = strchr(mark, '\n');
+			char *lp;
 
-			if (lp)
+			if (strncmp(mark, "publishing ", 11) || !sp || !nl ||
+			    strlen(leftovers[i]) != (size_t)(nl - sp - 1) ||
+			    strncmp(sp + 1, leftovers[i], (size_t)(nl - sp - 1)))
+				continue;
+			if ((lp = chancery__sprintf("%s%s", gitdir, leftovers[i])))
 				unlink(lp);
 			chancery_free(lp);
 		}
@@ -176,6 +182,20 @@ done:
 		*fd_out = fd;
 	chancery_free(path);
 	return error;
+}
+
+void chancery__lock_mark(int fd, const char *taking)
+{
+	char mark[512];
+	int n = snprintf(mark, sizeof(mark), "publishing %ld%s%s\n",
+		(long)getpid(), taking ? " " : "", taking ? taking : "");
+
+	/* a mark that cannot be written leaves the previous one: at worst a
+	 * leftover of ours is waited for and named instead of removed */
+	if (n > 0 && (size_t)n < sizeof(mark) && fd >= 0 &&
+	    ftruncate(fd, 0) == 0 && pwrite(fd, mark, (size_t)n, 0) != n) {
+		/* as above */
+	}
 }
 
 void chancery__lock_leave(int fd, bool behind)
@@ -282,7 +302,7 @@ static int check_clean(chancery_repository *repo)
 	return error;
 }
 
-static int worktree_checkout(chancery_repository *repo)
+static int worktree_checkout(chancery_repository *repo, int fd)
 {
 	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
 	git_index *index = NULL;
@@ -305,6 +325,7 @@ static int worktree_checkout(chancery_repository *repo)
 	 * untracked files outside the paths the branch owns. */
 	opts.checkout_strategy = GIT_CHECKOUT_FORCE;
 	opts.baseline_index = index;
+	chancery__lock_mark(fd, "index.lock");
 	error = git_checkout_tree(repo->git, target, &opts);
 	/* git (a status refresh, an add) holds the index: wait for it; our
 	 * own leftover was removed when the lock was taken */
@@ -321,6 +342,7 @@ static int worktree_checkout(chancery_repository *repo)
 	} else if (error < 0) {
 		error = chancery__git_error(error, "update the working tree");
 	}
+	chancery__lock_mark(fd, NULL);
 done:
 	repo->worktree_behind = error < 0;
 	chancery_free(lockpath);
@@ -336,7 +358,7 @@ int chancery__worktree_update(chancery_repository *repo)
 
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
-	error = worktree_checkout(repo);
+	error = worktree_checkout(repo, fd);
 	lock_release(repo, fd);
 	return error;
 }
@@ -349,7 +371,7 @@ int chancery__worktree_recover(chancery_repository *repo)
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
 	if (recovered)
-		error = worktree_checkout(repo);
+		error = worktree_checkout(repo, fd);
 	lock_release(repo, fd);
 	return error;
 }
@@ -466,19 +488,26 @@ done:
 	return error;
 }
 
-/* Move the branch from `head` (NULL: unborn) to `commit`, or say why not. */
-static int publish(chancery_repository *repo, const git_oid *commit,
+/* Move the branch from `head` (NULL: unborn) to `commit`, or say why not;
+ * the lock's mark names the branch's lock file meanwhile. */
+static int publish(chancery_repository *repo, int fd, const git_oid *commit,
 	const git_oid *head, const char *logmsg)
 {
 	git_reference *ref = NULL;
+	char *taking = chancery__sprintf("%s.lock", repo->branch);
 	int error;
 
+	if (!taking)
+		return GIT_ERROR;
+	chancery__lock_mark(fd, taking);
+	chancery_free(taking);
 	if (head)
 		error = git_reference_create_matching(&ref, repo->git,
 			repo->branch, commit, 1, head, logmsg);
 	else
 		error = git_reference_create(&ref, repo->git, repo->branch,
 			commit, 0, logmsg);
+	chancery__lock_mark(fd, NULL);
 	git_reference_free(ref);
 	return error;
 }
@@ -549,7 +578,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 			break;
 		/* a writer died mid-checkout: finish its checkout first */
-		if (recovered && have_head && worktree_checkout(repo) < 0)
+		if (recovered && have_head && worktree_checkout(repo, fd) < 0)
 			chancery_error_clear();
 		if (have_head && (error = check_clean(repo)) < 0) {
 			lock_release(repo, fd);
@@ -584,7 +613,8 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 			if (nl)
 				*nl = '\0';
 		}
-		gerr = publish(repo, &commit, have_head ? &head : NULL, logmsg);
+		gerr = publish(repo, fd, &commit, have_head ? &head : NULL,
+			logmsg);
 		if (gerr == GIT_ELOCKED) {
 			/* someone else (git gc, a push, a rebase) holds the
 			 * branch: wait for it, never remove its lock */
@@ -621,7 +651,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		/* Published. The working tree is a view: failing to update it
 		 * (a full disk) loses nothing; the lock keeps its mark, and
 		 * the next operation, or verify, finishes the checkout. */
-		if (worktree_checkout(repo) < 0)
+		if (worktree_checkout(repo, fd) < 0)
 			chancery_error_clear();
 		lock_release(repo, fd);
 		if (out)
@@ -651,11 +681,11 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
-	if (recovered && worktree_checkout(repo) < 0)
+	if (recovered && worktree_checkout(repo, fd) < 0)
 		chancery_error_clear();
 	if ((error = check_clean(repo)) < 0)
 		goto done;
-	gerr = publish(repo, to, from, "chancery: sync (fast-forward)");
+	gerr = publish(repo, fd, to, from, "chancery: sync (fast-forward)");
 	if (gerr == GIT_EMODIFIED) {
 		error = chancery__error(CHANCERY_ECONFLICT,
 			"the branch moved while syncing; sync again");
@@ -665,7 +695,7 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 		error = chancery__git_error(gerr, "move the branch");
 		goto done;
 	}
-	if (worktree_checkout(repo) < 0)
+	if (worktree_checkout(repo, fd) < 0)
 		chancery_error_clear();
 done:
 	lock_release(repo, fd);

@@ -253,14 +253,30 @@ run_err 4 'locked by another process \(.*refs/heads/main\.lock\)' "$C" -C "$R" n
 check "another program's old branch lock was left in place" test -f "$R/.git/refs/heads/main.lock"
 rm -f "$R/.git/refs/heads/main.lock"
 check "nothing was recorded under a foreign lock" test "$(head_of)" = "$H"
-# a chancery writer that died inside the lock says so in its mark: its
-# leftovers, and only they, are removed
-printf 'publishing 999999999\n' > "$R/.git/chancery.lock"
-touch "$R/.git/refs/heads/main.lock" "$R/.git/index.lock"
+# a chancery writer that died holding Git's branch or index lock says so in
+# its mark: that leftover, and only it, is removed
+printf 'publishing 999999999 refs/heads/main.lock\n' > "$R/.git/chancery.lock"
+touch "$R/.git/refs/heads/main.lock"
 run_out 0 'Recorded note' "$C" -C "$R" note "after a dead writer"
-check "a dead writer's branch and index locks were cleared" \
-	test ! -e "$R/.git/refs/heads/main.lock" -a ! -e "$R/.git/index.lock"
+check "a dead writer's branch lock was cleared" test ! -e "$R/.git/refs/heads/main.lock"
 check "the lock's mark is empty again" test ! -s "$R/.git/chancery.lock"
+printf 'publishing 999999999 index.lock\n' > "$R/.git/chancery.lock"
+touch "$R/.git/index.lock"
+run_out 0 'Recorded note' "$C" -C "$R" note "after a writer that died checking out"
+check "a dead writer's index lock was cleared" test ! -e "$R/.git/index.lock"
+# one that died before taking any: a branch lock there now is another
+# program's, and no mark names a file outside the expected ones
+H=$(head_of)
+printf 'publishing 999999999\n' > "$R/.git/chancery.lock"
+touch "$R/.git/refs/heads/main.lock"
+run_err 4 'locked by another process' "$C" -C "$R" note "refused"
+check "a branch lock the mark does not name was left in place" test -f "$R/.git/refs/heads/main.lock"
+rm -f "$R/.git/refs/heads/main.lock"
+printf 'kept\n' > "$R/keep.txt"
+printf 'publishing 999999999 ../keep.txt\n' > "$R/.git/chancery.lock"
+run_out 0 'Recorded note' "$C" -C "$R" note "after a forged mark"
+check "a mark naming another file removes nothing" test -f "$R/keep.txt"
+rm -f "$R/keep.txt"
 H=$(head_of)
 # the repository lock is a regular file of its own, never followed
 printf 'precious\n' > "$T/precious"
@@ -315,13 +331,13 @@ check "a file:// remote got the branch" \
 touch -d '1 hour ago' "$R/.git/refs/chancery/fetched/main.lock"
 run_err 4 'locked by another process \(.*refs/chancery/fetched/main\.lock\)' "$C" -C "$R" sync "$T/hub2.git"
 check "another program's tracking ref lock was left in place" test -f "$R/.git/refs/chancery/fetched/main.lock"
-printf 'publishing 999999999\n' > "$R/.git/chancery-fetch.lock"
+printf 'publishing 999999999 refs/chancery/fetched/main.lock\n' > "$R/.git/chancery-fetch.lock"
 run_out 0 'Synced' "$C" -C "$R" sync --no-push "$T/hub2.git"
 check "a dead fetcher's tracking ref lock was cleared" test ! -e "$R/.git/refs/chancery/fetched/main.lock"
 touch -d '1 hour ago' "$T/hub2.git/refs/heads/main.lock"
 run_err 4 'locked by another process \(.*hub2\.git/refs/heads/main\.lock\)' "$C" -C "$R" sync "$T/hub2.git"
 check "another program's branch lock in the remote was left in place" test -f "$T/hub2.git/refs/heads/main.lock"
-printf 'publishing 999999999\n' > "$T/hub2.git/chancery.lock"
+printf 'publishing 999999999 refs/heads/main.lock\n' > "$T/hub2.git/chancery.lock"
 run_out 0 'Synced: 0 commits in, 1 out' "$C" -C "$R" sync "$T/hub2.git"
 check "a dead pusher's branch lock in the remote was cleared" test ! -e "$T/hub2.git/refs/heads/main.lock"
 check "the remote got the branch after all" \
