@@ -214,8 +214,9 @@ int chancery__lock_take(int *fd, bool *recovered, const char *gitdir,
 /** The repository lock: chancery.lock, leftovers BRANCH.lock and index.lock. */
 int chancery__repo_lock(int *fd, bool *recovered, const char *gitdir,
 	const char *branch, bool patient);
-/** Say in the mark that we take Git's lock file GITDIR/`taking` now (just
- * before), or none (NULL, just after we let it go). */
+/** Say in the mark that we take Git's lock file GITDIR/TAKING.lock now
+ * (just before: "refs/heads/main", "index"), or none (NULL, just after we
+ * let it go). */
 void chancery__lock_mark(int fd, const char *taking);
 /** Release it; `behind`: the working tree is left behind the branch. */
 void chancery__lock_leave(int fd, bool behind);

@@ -187,8 +187,9 @@ done:
 void chancery__lock_mark(int fd, const char *taking)
 {
 	char mark[512];
-	int n = snprintf(mark, sizeof(mark), "publishing %ld%s%s\n",
-		(long)getpid(), taking ? " " : "", taking ? taking : "");
+	int n = snprintf(mark, sizeof(mark), "publishing %ld%s%s%s\n",
+		(long)getpid(), taking ? " " : "", taking ? taking : "",
+		taking ? ".lock" : "");
 
 	/* a mark that cannot be written leaves the previous one: at worst a
 	 * leftover of ours is waited for and named instead of removed */
@@ -325,7 +326,7 @@ static int worktree_checkout(chancery_repository *repo, int fd)
 	 * untracked files outside the paths the branch owns. */
 	opts.checkout_strategy = GIT_CHECKOUT_FORCE;
 	opts.baseline_index = index;
-	chancery__lock_mark(fd, "index.lock");
+	chancery__lock_mark(fd, "index");
 	error = git_checkout_tree(repo->git, target, &opts);
 	/* git (a status refresh, an add) holds the index: wait for it; our
 	 * own leftover was removed when the lock was taken */
@@ -494,13 +495,9 @@ static int publish(chancery_repository *repo, int fd, const git_oid *commit,
 	const git_oid *head, const char *logmsg)
 {
 	git_reference *ref = NULL;
-	char *taking = chancery__sprintf("%s.lock", repo->branch);
 	int error;
 
-	if (!taking)
-		return GIT_ERROR;
-	chancery__lock_mark(fd, taking);
-	chancery_free(taking);
+	chancery__lock_mark(fd, repo->branch);
 	if (head)
 		error = git_reference_create_matching(&ref, repo->git,
 			repo->branch, commit, 1, head, logmsg);

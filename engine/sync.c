@@ -386,7 +386,7 @@ static int wait_ref_lock(int *fd, chancery_repository *repo, const char *ref)
 		chancery__lock_leave(*fd, false);
 		*fd = -1;
 	} else if (error == 0) {
-		chancery__lock_mark(*fd, rel);  /* until the fetch is done */
+		chancery__lock_mark(*fd, ref);  /* until the fetch is done */
 	}
 	chancery_free(rel);
 	chancery_free(lp);
@@ -423,12 +423,7 @@ static int move_remote_branch(chancery_repository *repo, const char *url,
 	if ((error = chancery__repo_lock(&fd, &recovered,
 			git_repository_path(r), repo->branch, false)) < 0)
 		goto done;
-	{
-		char *taking = chancery__sprintf("%s.lock", repo->branch);
-
-		chancery__lock_mark(fd, taking);
-		chancery_free(taking);
-	}
+	chancery__lock_mark(fd, repo->branch);
 	for (int tries = 0;; tries++) {
 		error = have ? git_reference_create_matching(&ref, r,
 				repo->branch, commit, 1, &now, "chancery: push") :
