@@ -532,7 +532,9 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 			continue;
 		}
 		e2 = chancery__event_from_commit(&ev, c);
-		if (e2 == CHANCERY_ENOTFOUND) {
+		if (e2 == CHANCERY_ENOTFOUND || e2 == CHANCERY_EINVALID) {
+			/* no event, or one recording would refuse: the commit
+			 * check says which and why */
 			chancery_error_clear();
 			error = verify_commit(&v, c, NULL);
 		} else if (e2 < 0) {

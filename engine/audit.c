@@ -871,6 +871,12 @@ int chancery__commit_check(chancery_repository *repo, git_commit *commit,
 			git_commit_summary(commit) : "");
 		goto out;
 	}
+	if (rc == CHANCERY_EINVALID) {
+		/* an event recording would refuse (event.c says why) */
+		problem(&a, "%s", chancery_error_last()->message);
+		chancery_error_clear();
+		goto out;
+	}
 	if (rc < 0) {
 		a.error = rc;
 		goto out;

@@ -152,15 +152,20 @@ static int field_push(chancery_event *ev, const char *key, const char *value)
 	return 0;
 }
 
-int chancery_event_add(chancery_event *ev, const char *key, const char *value)
+/*
+ * The one rule for a field, when it is added and when it is read back from
+ * a commit's trailers (`from_history`: there "Attachment" is how the record
+ * lists its files; every other reserved name is refused in both).
+ */
+static int field_check(const char *key, const char *value, bool from_history)
 {
-	CHANCERY_ASSERT_ARG(ev && key && value);
 	if (!word_valid(key, true))
 		return chancery__error(CHANCERY_EINVALID,
 			"field name '%.40s' is not a word starting with a capital",
 			key);
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++)
-		if (!strcmp(key, reserved[i]))
+		if (!strcmp(key, reserved[i]) &&
+		    !(from_history && !strcmp(key, "Attachment")))
 			return chancery__error(CHANCERY_EINVALID,
 				"field name '%s' is reserved", key);
 	if (strlen(value) > CHANCERY_FIELD_MAX)
@@ -172,22 +177,52 @@ int chancery_event_add(chancery_event *ev, const char *key, const char *value)
 		return chancery__error(CHANCERY_EINVALID,
 			"%s: the value must be one line of text, not empty, "
 			"without control characters or outer spaces", key);
+	return 0;
+}
+
+int chancery_event_add(chancery_event *ev, const char *key, const char *value)
+{
+	int error;
+
+	CHANCERY_ASSERT_ARG(ev && key && value);
+	if ((error = field_check(key, value, false)) < 0)
+		return error;
 	return field_push(ev, key, value);
+}
+
+/* The rule for a text; `indented` lines of it are one byte longer in a
+ * commit message than in the record (a "---" line, see the header). */
+static int message_check(const char *text, size_t len, size_t indented)
+{
+	if (len - indented > CHANCERY_MESSAGE_MAX)
+		return chancery__error(CHANCERY_EINVALID,
+			"message longer than %d bytes", CHANCERY_MESSAGE_MAX);
+	if (!chancery__text_valid(text, len, true))
+		return chancery__error(CHANCERY_EINVALID,
+			"message is not UTF-8 text (or holds control characters)");
+	return 0;
+}
+
+/* The rule for a subject. */
+static int subject_check(const char *subject)
+{
+	if (!*subject || !chancery__line_valid(subject) ||
+	    strlen(subject) > 200)
+		return chancery__error(CHANCERY_EINVALID,
+			"subject must be one line of at most 200 bytes");
+	return 0;
 }
 
 int chancery_event_set_message(chancery_event *ev, const char *text)
 {
 	char *copy;
 	size_t len;
+	int error;
 
 	CHANCERY_ASSERT_ARG(ev && text);
 	len = strlen(text);
-	if (len > CHANCERY_MESSAGE_MAX)
-		return chancery__error(CHANCERY_EINVALID,
-			"message longer than %d bytes", CHANCERY_MESSAGE_MAX);
-	if (!chancery__utf8_valid(text, len, true))
-		return chancery__error(CHANCERY_EINVALID,
-			"message is not UTF-8 text (or holds control characters)");
+	if ((error = message_check(text, len, 0)) < 0)
+		return error;
 	copy = chancery__strdup(text);
 	if (!copy)
 		return chancery__oom();
@@ -203,12 +238,11 @@ int chancery_event_set_message(chancery_event *ev, const char *text)
 int chancery_event_set_subject(chancery_event *ev, const char *subject)
 {
 	char *copy;
+	int error;
 
 	CHANCERY_ASSERT_ARG(ev && subject);
-	if (!*subject || !chancery__line_valid(subject) ||
-	    strlen(subject) > 200)
-		return chancery__error(CHANCERY_EINVALID,
-			"subject must be one line of at most 200 bytes");
+	if ((error = subject_check(subject)) < 0)
+		return error;
 	if (!(copy = chancery__strdup(subject)))
 		return chancery__oom();
 	chancery_free(ev->subject);
@@ -260,6 +294,25 @@ int chancery_event_attach(chancery_event *ev, const char *name,
 	}
 	ev->natt++;
 	return 0;
+}
+
+int chancery_event_attach_file(chancery_event *ev, const char *path)
+{
+	const char *base;
+	char *data = NULL;
+	size_t size = 0;
+	int error;
+
+	CHANCERY_ASSERT_ARG(ev && path);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	/* the one reader of files given to archive (deposit's too): regular
+	 * files only, read to the end, at most CHANCERY_ATTACHMENT_MAX */
+	if ((error = chancery__read_file(&data, &size, path,
+			CHANCERY_ATTACHMENT_MAX)) < 0)
+		return error;
+	error = chancery_event_attach(ev, base, data, size);
+	chancery_free(data);
+	return error;
 }
 
 /* ---- accessors --------------------------------------------------------------- */
@@ -622,20 +675,99 @@ int chancery_event_record(chancery_repository *repo, chancery_event *ev)
 
 /*
  * Turn a commit into an event, or return CHANCERY_ENOTFOUND when the commit
- * carries no Chancery-Event trailer (a commit made with plain git).
+ * carries no Chancery-Event trailer (a commit made with plain git), or
+ * CHANCERY_EINVALID naming the commit when it holds what recording would
+ * have refused (a peer's forgery: a control character, invalid UTF-8, an
+ * over-long value, a time out of range).
  */
 int chancery__event_from_commit(chancery_event **out, git_commit *commit)
 {
 	const git_signature *author = git_commit_author(commit);
+	char id[GIT_OID_HEXSZ + 1];
 	int error;
 
+	git_oid_tostr(id, sizeof(id), git_commit_id(commit));
 	error = chancery__event_from_message(out, git_commit_message(commit),
 		author->name, author->email, (int64_t)author->when.time,
 		author->when.offset);
 	if (!error)
-		git_oid_tostr((*out)->commit, sizeof((*out)->commit),
-			git_commit_id(commit));
+		memcpy((*out)->commit, id, sizeof((*out)->commit));
+	else if (error == CHANCERY_EINVALID) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", chancery_error_last() ?
+			chancery_error_last()->message : "?");
+		error = chancery__error(CHANCERY_EINVALID, "commit %.12s records "
+			"an event chancery would refuse: %s", id, why);
+	}
 	return error;
+}
+
+/* An id as recording makes it: YYYYMMDDTHHMMSSZ-xxxxxxxx. */
+static bool id_valid(const char *s)
+{
+	if (strlen(s) != ID_LEN)
+		return false;
+	for (size_t i = 0; i < ID_LEN; i++) {
+		char c = s[i];
+		bool digit = c >= '0' && c <= '9';
+		bool ok = i == 8 ? c == 'T' : i == 15 ? c == 'Z' :
+			i == 16 ? c == '-' : i < 16 ? digit :
+			digit || (c >= 'a' && c <= 'f');
+
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * What recording would have refused is refused when read back: the same
+ * checks as chancery_event_new, _add, _set_message and the signature, so
+ * nothing from history reaches a caller (or a terminal) that input could
+ * not have put there. The subject is chancery's own (type, fields and the
+ * text's first line): one line of UTF-8 text of at most 200 bytes.
+ */
+static int event_check(const chancery_event *ev, const char *name,
+	const char *email, int64_t time, size_t indented)
+{
+	const char *subject = ev->subject;
+	int error;
+
+	if (!word_valid(ev->type, false))
+		return chancery__error(CHANCERY_EINVALID,
+			"event type '%.40s' is not a lowercase word", ev->type);
+	if (ev->id[0] && !id_valid(ev->id))
+		return chancery__error(CHANCERY_EINVALID,
+			"Id: '%.40s' is not an event id", ev->id);
+	for (size_t i = 0; i < ev->nfields; i++)
+		if ((error = field_check(ev->keys[i], ev->values[i], true)) < 0)
+			return error;
+	if (strlen(subject) > 200 ||
+	    !chancery__text_valid(subject, strlen(subject), true))
+		return subject_check("");
+	if ((error = message_check(ev->message, strlen(ev->message),
+			indented)) < 0)
+		return error;
+	if (!chancery__line_valid(name) || !chancery__line_valid(email))
+		return chancery__error(CHANCERY_EINVALID,
+			"its author is not one line of text");
+	return chancery__time_check(time, "its recording time");
+}
+
+/* Lines of the body that recording indented (" ---"), up to `end`. */
+static size_t indented_lines(const char *body, const char *end)
+{
+	size_t n = 0;
+
+	for (const char *p = body; p && p < end; ) {
+		if (!strncmp(p, " ---", 4))
+			n++;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return n;
 }
 
 int chancery__event_from_message(chancery_event **out, const char *msg,
@@ -645,6 +777,7 @@ int chancery__event_from_message(chancery_event **out, const char *msg,
 	chancery_event *ev = NULL;
 	const char *type = NULL;
 	const char *body, *end;
+	size_t ntypes = 0, nids = 0;
 	int error;
 
 	*out = NULL;
@@ -653,8 +786,10 @@ int chancery__event_from_message(chancery_event **out, const char *msg,
 		return CHANCERY_ENOTFOUND;
 	}
 	for (size_t i = 0; i < tr.count; i++)
-		if (!strcmp(tr.trailers[i].key, "Chancery-Event"))
+		if (!strcmp(tr.trailers[i].key, "Chancery-Event")) {
 			type = tr.trailers[i].value;
+			ntypes++;
+		}
 	if (!type) {
 		git_message_trailer_array_free(&tr);
 		return CHANCERY_ENOTFOUND;
@@ -672,10 +807,16 @@ int chancery__event_from_message(chancery_event **out, const char *msg,
 		if (!strcmp(k, "Chancery-Id")) {
 			snprintf(ev->id, sizeof(ev->id), "%s",
 				tr.trailers[i].value);
+			nids++;
 			continue;
 		}
 		if ((error = field_push(ev, k + 9, tr.trailers[i].value)) < 0)
 			goto done;
+	}
+	if (ntypes > 1 || nids > 1) {
+		error = chancery__error(CHANCERY_EINVALID, "%s given more than "
+			"once", ntypes > 1 ? "Event" : "Id");
+		goto done;
 	}
 	/* subject: first line; text: up to the trailer block */
 	end = strstr(msg, "\n");
@@ -699,6 +840,9 @@ int chancery__event_from_message(chancery_event **out, const char *msg,
 	}
 	ev->time = time;
 	ev->offset = offset;
+	if ((error = event_check(ev, name, email, time,
+			indented_lines(body, end))) < 0)
+		goto done;
 	*out = ev;
 	ev = NULL;
 	error = 0;
@@ -783,8 +927,12 @@ int chancery_history_foreach(chancery_repository *repo,
 		}
 		error = chancery__event_from_commit(&ev, c);
 		git_commit_free(c);
-		if (error == CHANCERY_ENOTFOUND)
+		/* a plain-git commit, or one recording would have refused
+		 * (verify names it): no event of the history */
+		if (error == CHANCERY_ENOTFOUND || error == CHANCERY_EINVALID) {
+			chancery_error_clear();
 			continue;
+		}
 		if (error < 0)
 			goto done;
 		if (event_matches(ev, opts))

@@ -76,6 +76,9 @@ void chancery_buf_dispose(chancery_buf *buf);
 
 /** Valid UTF-8 without NUL; `allow_newline` also lets '\n' and '\t' in. */
 bool chancery__utf8_valid(const char *s, size_t len, bool allow_newline);
+/** Text a person typed: chancery__utf8_valid and no C1 control character
+ * (U+0080..U+009F) either, which terminals obey as they do ESC. */
+bool chancery__text_valid(const char *s, size_t len, bool multiline);
 /** SHA-256 of data as 64 lowercase hex digits + NUL. */
 int chancery__sha256_hex(char out[65], const void *data, size_t len);
 /** Read a whole file, at most `max` bytes (else CHANCERY_EINVALID). */
@@ -194,9 +197,34 @@ int chancery__push_commit(chancery_repository *repo, const char *remote,
  * as the next writer would); otherwise touch nothing. */
 int chancery__worktree_recover(chancery_repository *repo);
 
-/** Remove a lock file (a ref's "X.lock") left by a dead process: one older
- * than 10 seconds. True when it was removed. */
-bool chancery__clear_stale_lock(const char *path);
+/**
+ * Take a lock of the Git folder `gitdir` (with its trailing '/'): flock on
+ * GITDIR/NAME, which must be a regular file of its own (a symbolic link,
+ * hard link, FIFO or folder there: CHANCERY_ELOCKED, nothing touched), and
+ * write our mark "publishing PID". When the mark found says the last holder
+ * died holding Git's lock file GITDIR/F ("publishing PID F", see
+ * chancery__lock_mark) and F is one of LEFTOVERS (NULL-terminated), that
+ * file is its own and is removed; *recovered is true when a mark was found
+ * at all (a checkout may be due). `patient`: wait for
+ * the flock as long as it takes; else about 5 seconds, then
+ * CHANCERY_ELOCKED (another repository's lock, taken while holding ours).
+ */
+int chancery__lock_take(int *fd, bool *recovered, const char *gitdir,
+	const char *name, const char *const *leftovers, bool patient);
+/** The repository lock: chancery.lock, leftovers BRANCH.lock and index.lock. */
+int chancery__repo_lock(int *fd, bool *recovered, const char *gitdir,
+	const char *branch, bool patient);
+/** Say in the mark that we take Git's lock file GITDIR/TAKING.lock now
+ * (just before: "refs/heads/main", "index"), or none (NULL, just after we
+ * let it go). */
+void chancery__lock_mark(int fd, const char *taking);
+/** Release it; `behind`: the working tree is left behind the branch. */
+void chancery__lock_leave(int fd, bool behind);
+/** Wait about 5 seconds for another process's lock file `path` to go;
+ * then CHANCERY_ELOCKED naming it and `what` it locks. Never removes it. */
+int chancery__lock_wait(const char *path, const char *what);
+/** The error for a lock file `path` held by another process. */
+int chancery__lock_held(const char *path, const char *what);
 
 /** Bring index and working tree to the branch head, under the lock. */
 int chancery__worktree_update(chancery_repository *repo);
@@ -276,12 +304,21 @@ typedef struct {
 extern const chancery__sample_file chancery__sample_files[];
 extern const size_t chancery__sample_count;
 bool chancery__date_valid(const char *s);
+/** The range of a recording time (a commit's time, Unix seconds): libgit2
+ * writes commit times as 32-bit unsigned numbers, so from the second after
+ * the epoch (0 means "now" in chancery_signature) to 2106-02-07T06:28:15Z;
+ * every day in it is also a valid date (years 1800 to 2999). */
+#define CHANCERY__TIME_MIN INT64_C(1)
+#define CHANCERY__TIME_MAX INT64_C(4294967295)
+bool chancery__time_valid(int64_t t);
+/** 0, or CHANCERY_EINVALID saying that `what` (its value) is out of range. */
+int chancery__time_check(int64_t t, const char *what);
 /** Days in month `m` (1..12) of year `y`, proleptic Gregorian. */
 int chancery__days_in_month(int y, int m);
 
 /* ---- record and trailer formatting (event.c) ----------------------------- */
 
-/** Make a trailer-safe single line of a value: control characters out. */
+/** A trailer-safe single line of a value: chancery__text_valid, one line. */
 bool chancery__line_valid(const char *value);
 
 #endif

@@ -230,6 +230,8 @@ int chancery_repository_set_signature(chancery_repository *repo,
 	char *name = NULL, *email = NULL;
 
 	CHANCERY_ASSERT_ARG(repo && sig);
+	if (sig->time && chancery__time_check(sig->time, "recording time") < 0)
+		return CHANCERY_EINVALID;
 	if (sig->name && (!*sig->name || !chancery__line_valid(sig->name) ||
 			strchr(sig->name, '<') || strchr(sig->name, '>')))
 		return chancery__error(CHANCERY_EINVALID,
@@ -539,6 +541,10 @@ int chancery_repository_init(chancery_repository **out, const char *path,
 		return chancery__error(CHANCERY_EINVALID,
 			"init options version %u unknown", opts->version);
 	ctx.empty = opts && opts->empty;
+	/* a time that cannot be recorded is refused before anything exists */
+	if (sig && sig->time &&
+	    chancery__time_check(sig->time, "recording time") < 0)
+		return CHANCERY_EINVALID;
 	if ((error = chancery__git_init()) < 0)
 		return error;
 	if ((error = check_target(path, &existed)) < 0)

@@ -18,8 +18,11 @@
  * next writer repairs if a process was killed before step 4.
  *
  * Git's own lock files (refs/heads/X.lock, index.lock) are left by a process
- * killed in the middle of a rename. Under our lock, such a file older than
- * STALE_SECONDS can only be such a leftover and is removed.
+ * killed in the middle of a rename. Only a leftover proven ours is removed:
+ * the lock's mark says its holder died inside (below). Any other lock file
+ * is another program's (git gc, a push, a rebase can hold one for long): it
+ * is waited for, LOCK_WAIT_TRIES times LOCK_WAIT_MS, and then the operation
+ * fails with CHANCERY_ELOCKED naming the file, which stays.
  *
  * Left out on purpose: fsync of every object (a crash of the machine, not of
  * the process, may lose the last operation; git makes the same choice by
@@ -37,7 +40,8 @@
 #include <unistd.h>
 
 #define MAX_ATTEMPTS 200
-#define STALE_SECONDS 10
+#define LOCK_WAIT_TRIES 100  /* times LOCK_WAIT_MS: 5 seconds */
+#define LOCK_WAIT_MS 50
 
 int chancery_changeset_add_owned(chancery_changeset *cs, const char *path,
 	char *data, size_t size)
@@ -86,95 +90,174 @@ void chancery_changeset_clear(chancery_changeset *cs)
 /* ---- the repository lock ---------------------------------------------------- */
 
 /*
- * The lock file's content says whether its holder is inside the critical
- * region ("publishing PID"); a holder that finishes empties it. Finding it
- * non-empty when we get the lock means the previous holder died in there,
- * so the branch and index lock files that exist now are its leftovers, and
- * the working tree may be half checked out: we clear the former and the
- * caller repairs the latter before judging the working tree.
+ * The lock file's content (its mark) says how its last holder left: empty
+ * (cleanly), "publishing PID" (it was inside the critical region),
+ * "publishing PID FILE" (it was taking or holding Git's lock file FILE:
+ * the mark is written just before, and reset just after) or "behind PID"
+ * (it finished, but its checkout failed). We read the mark only once we
+ * hold the flock, so that holder is gone: "publishing PID FILE" proves it
+ * died holding FILE, which is then its leftover and is removed (only
+ * names the caller expects). Any other lock file belongs to another
+ * program (git gc, a push, a rebase) and is waited for, never removed.
  */
-static int lock_acquire(int *fd_out, bool *recovered, chancery_repository *repo)
-{
-	char *path = chancery__sprintf("%schancery.lock",
-		git_repository_path(repo->git));
-	char mark[64];
-	ssize_t n;
-	int fd;
-
-	*recovered = false;
-	if (!path)
-		return chancery__oom();
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int error = chancery__os_error(path);
-
-		chancery_free(path);
-		return error;
-	}
-	chancery_free(path);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int error = chancery__os_error("lock the repository");
-
-			close(fd);
-			return error;
-		}
-	}
-	n = pread(fd, mark, sizeof(mark) - 1, 0);
-	if (n > 0) {
-		const char *gitdir = git_repository_path(repo->git);
-		char *ref = chancery__sprintf("%s%s.lock", gitdir, repo->branch);
-		char *idx = chancery__sprintf("%sindex.lock", gitdir);
-
-		if (ref)
-			unlink(ref);
-		if (idx)
-			unlink(idx);
-		chancery_free(ref);
-		chancery_free(idx);
-		*recovered = true;
-	}
-	n = snprintf(mark, sizeof(mark), "publishing %ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, mark, (size_t)n, 0) != n) {
-		int error = chancery__os_error("write the repository lock");
-
-		close(fd);
-		return error;
-	}
-	*fd_out = fd;
-	return 0;
-}
-
-static void lock_release(chancery_repository *repo, int fd)
-{
-	if (fd >= 0) {
-		/* empty: we left the critical region in one piece. With the
-		 * working tree behind the branch (a checkout that failed, a
-		 * full disk), the mark stays: the next holder finishes it. */
-		if (!repo->worktree_behind && ftruncate(fd, 0) < 0) {
-			/* the next holder will clean up after us */
-		}
-		close(fd);   /* closing drops the flock */
-	}
-}
-
-/* Remove `path` when it is a lock file left by a dead process. */
-bool chancery__clear_stale_lock(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return false;
-	if (time(NULL) - st.st_mtime < STALE_SECONDS)
-		return false;
-	return unlink(path) == 0;
-}
-
 static void pause_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+static int lock_refused(const char *path, const char *what)
+{
+	return chancery__error(CHANCERY_ELOCKED,
+		"'%s' is not a regular file (%s); remove it", path, what);
+}
+
+int chancery__lock_take(int *fd_out, bool *recovered, const char *gitdir,
+	const char *name, const char *const *leftovers, bool patient)
+{
+	char *path = chancery__sprintf("%s%s", gitdir, name);
+	char mark[512];
+	struct stat st;
+	ssize_t n;
+	int fd, error = 0;
+
+	*fd_out = -1;
+	*recovered = false;
+	if (!path)
+		return chancery__oom();
+	/* never follow a link: truncating its target would lose a file */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+		O_NONBLOCK, 0644);
+	if (fd < 0) {
+		error = errno == ELOOP ? lock_refused(path, "a symbolic link") :
+			errno == EISDIR ? lock_refused(path, "a folder") :
+			chancery__os_error(path);
+		goto done;
+	}
+	if (fstat(fd, &st) < 0) {
+		error = chancery__os_error(path);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		error = lock_refused(path, !S_ISREG(st.st_mode) ?
+			"a FIFO, device or socket" : "a hard link to another file");
+		goto done;
+	}
+	for (int waited = 0; flock(fd, LOCK_EX | (patient ? 0 : LOCK_NB)) < 0;) {
+		if (errno == EWOULDBLOCK && waited++ < LOCK_WAIT_TRIES) {
+			pause_ms(LOCK_WAIT_MS);
+		} else if (errno == EWOULDBLOCK) {
+			error = chancery__lock_held(path, "the repository");
+			goto done;
+		} else if (errno != EINTR) {
+			error = chancery__os_error(path);
+			goto done;
+		}
+	}
+	n = pread(fd, mark, sizeof(mark) - 1, 0);
+	if (n > 0) {
+		mark[n] = '\0';
+		*recovered = true;
+		for (size_t i = 0; leftovers[i]; i++) {
+			char *sp = strchr(mark + 11, ' '), *nl = strchr(mark, '\n');
+			char *lp;
+
+			if (strncmp(mark, "publishing ", 11) || !sp || !nl ||
+			    strlen(leftovers[i]) != (size_t)(nl - sp - 1) ||
+			    strncmp(sp + 1, leftovers[i], (size_t)(nl - sp - 1)))
+				continue;
+			if ((lp = chancery__sprintf("%s%s", gitdir, leftovers[i])))
+				unlink(lp);
+			chancery_free(lp);
+		}
+	}
+	n = snprintf(mark, sizeof(mark), "publishing %ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, mark, (size_t)n, 0) != n)
+		error = chancery__os_error(path);
+done:
+	if (error < 0 && fd >= 0)
+		close(fd);
+	else
+		*fd_out = fd;
+	chancery_free(path);
+	return error;
+}
+
+void chancery__lock_mark(int fd, const char *taking)
+{
+	char mark[512];
+	int n = snprintf(mark, sizeof(mark), "publishing %ld%s%s%s\n",
+		(long)getpid(), taking ? " " : "", taking ? taking : "",
+		taking ? ".lock" : "");
+
+	/* a mark that cannot be written leaves the previous one: at worst a
+	 * leftover of ours is waited for and named instead of removed */
+	if (n > 0 && (size_t)n < sizeof(mark) && fd >= 0 &&
+	    ftruncate(fd, 0) == 0 && pwrite(fd, mark, (size_t)n, 0) != n) {
+		/* as above */
+	}
+}
+
+void chancery__lock_leave(int fd, bool behind)
+{
+	char mark[64];
+	int n;
+
+	if (fd < 0)
+		return;
+	/* empty: we left the critical region in one piece. With the working
+	 * tree behind the branch (a checkout that failed, a full disk), say
+	 * so: the next holder finishes it, but removes nothing */
+	n = snprintf(mark, sizeof(mark), "behind %ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 ||
+	    (behind && pwrite(fd, mark, (size_t)n, 0) != n)) {
+		/* the next holder finishes a checkout it did not need */
+	}
+	close(fd);   /* closing drops the flock */
+}
+
+int chancery__repo_lock(int *fd, bool *recovered, const char *gitdir,
+	const char *branch, bool patient)
+{
+	char *ref = chancery__sprintf("%s.lock", branch);
+	const char *leftovers[] = { ref, "index.lock", NULL };
+	int error;
+
+	if (!ref)
+		return chancery__oom();
+	error = chancery__lock_take(fd, recovered, gitdir, "chancery.lock",
+		leftovers, patient);
+	chancery_free(ref);
+	return error;
+}
+
+static int lock_acquire(int *fd_out, bool *recovered, chancery_repository *repo)
+{
+	return chancery__repo_lock(fd_out, recovered,
+		git_repository_path(repo->git), repo->branch, true);
+}
+
+static void lock_release(chancery_repository *repo, int fd)
+{
+	chancery__lock_leave(fd, repo->worktree_behind);
+}
+
+int chancery__lock_wait(const char *path, const char *what)
+{
+	for (int i = 0; i < LOCK_WAIT_TRIES; i++) {
+		if (access(path, F_OK) < 0)
+			return 0;
+		pause_ms(LOCK_WAIT_MS);
+	}
+	return chancery__lock_held(path, what);
+}
+
+int chancery__lock_held(const char *path, const char *what)
+{
+	return chancery__error(CHANCERY_ELOCKED, "%s is locked by another "
+		"process (%s); it was not removed: retry when that process is "
+		"done, or remove the file if none is running", what, path);
 }
 
 /* ---- the working tree ------------------------------------------------------- */
@@ -220,7 +303,7 @@ static int check_clean(chancery_repository *repo)
 	return error;
 }
 
-static int worktree_checkout(chancery_repository *repo)
+static int worktree_checkout(chancery_repository *repo, int fd)
 {
 	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
 	git_index *index = NULL;
@@ -243,15 +326,24 @@ static int worktree_checkout(chancery_repository *repo)
 	 * untracked files outside the paths the branch owns. */
 	opts.checkout_strategy = GIT_CHECKOUT_FORCE;
 	opts.baseline_index = index;
+	chancery__lock_mark(fd, "index");
 	error = git_checkout_tree(repo->git, target, &opts);
+	/* git (a status refresh, an add) holds the index: wait for it; our
+	 * own leftover was removed when the lock was taken */
+	for (int i = 0; error == GIT_ELOCKED && i < LOCK_WAIT_TRIES; i++) {
+		git_error_clear();
+		pause_ms(LOCK_WAIT_MS);
+		error = git_checkout_tree(repo->git, target, &opts);
+	}
 	if (error == GIT_ELOCKED) {
 		lockpath = chancery__sprintf("%sindex.lock",
 			git_repository_path(repo->git));
-		if (lockpath && chancery__clear_stale_lock(lockpath))
-			error = git_checkout_tree(repo->git, target, &opts);
-	}
-	if (error < 0)
+		error = lockpath ? chancery__lock_held(lockpath, "the index") :
+			chancery__oom();
+	} else if (error < 0) {
 		error = chancery__git_error(error, "update the working tree");
+	}
+	chancery__lock_mark(fd, NULL);
 done:
 	repo->worktree_behind = error < 0;
 	chancery_free(lockpath);
@@ -267,7 +359,7 @@ int chancery__worktree_update(chancery_repository *repo)
 
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
-	error = worktree_checkout(repo);
+	error = worktree_checkout(repo, fd);
 	lock_release(repo, fd);
 	return error;
 }
@@ -280,7 +372,7 @@ int chancery__worktree_recover(chancery_repository *repo)
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
 	if (recovered)
-		error = worktree_checkout(repo);
+		error = worktree_checkout(repo, fd);
 	lock_release(repo, fd);
 	return error;
 }
@@ -397,19 +489,22 @@ done:
 	return error;
 }
 
-/* Move the branch from `head` (NULL: unborn) to `commit`, or say why not. */
-static int publish(chancery_repository *repo, const git_oid *commit,
+/* Move the branch from `head` (NULL: unborn) to `commit`, or say why not;
+ * the lock's mark names the branch's lock file meanwhile. */
+static int publish(chancery_repository *repo, int fd, const git_oid *commit,
 	const git_oid *head, const char *logmsg)
 {
 	git_reference *ref = NULL;
 	int error;
 
+	chancery__lock_mark(fd, repo->branch);
 	if (head)
 		error = git_reference_create_matching(&ref, repo->git,
 			repo->branch, commit, 1, head, logmsg);
 	else
 		error = git_reference_create(&ref, repo->git, repo->branch,
 			commit, 0, logmsg);
+	chancery__lock_mark(fd, NULL);
 	git_reference_free(ref);
 	return error;
 }
@@ -480,7 +575,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 			break;
 		/* a writer died mid-checkout: finish its checkout first */
-		if (recovered && have_head && worktree_checkout(repo) < 0)
+		if (recovered && have_head && worktree_checkout(repo, fd) < 0)
 			chancery_error_clear();
 		if (have_head && (error = check_clean(repo)) < 0) {
 			lock_release(repo, fd);
@@ -515,25 +610,24 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 			if (nl)
 				*nl = '\0';
 		}
-		gerr = publish(repo, &commit, have_head ? &head : NULL, logmsg);
+		gerr = publish(repo, fd, &commit, have_head ? &head : NULL,
+			logmsg);
 		if (gerr == GIT_ELOCKED) {
-			char *lp = chancery__sprintf("%s%s.lock",
-				git_repository_path(repo->git), repo->branch);
-
-			/* someone (git?) holds the branch; wait, then
-			 * treat a leftover of a dead process as stale */
-			if (lp && ++locked_tries > 20 && chancery__clear_stale_lock(lp))
-				locked_tries = 0;
-			chancery_free(lp);
+			/* someone else (git gc, a push, a rebase) holds the
+			 * branch: wait for it, never remove its lock */
+			git_error_clear();
 			lock_release(repo, fd);
-			if (locked_tries > 100) {
-				error = chancery__error(CHANCERY_ELOCKED,
-					"the branch '%s' is locked by another "
-					"process (%s.lock)", repo->branch,
+			if (++locked_tries > LOCK_WAIT_TRIES) {
+				char *lp = chancery__sprintf("%s%s.lock",
+					git_repository_path(repo->git),
 					repo->branch);
+
+				error = lp ? chancery__lock_held(lp,
+					repo->branch) : chancery__oom();
+				chancery_free(lp);
 				break;
 			}
-			pause_ms(50);
+			pause_ms(LOCK_WAIT_MS);
 			error = CHANCERY_ELOCKED;
 			raced = true;
 			continue;
@@ -554,7 +648,7 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		/* Published. The working tree is a view: failing to update it
 		 * (a full disk) loses nothing; the lock keeps its mark, and
 		 * the next operation, or verify, finishes the checkout. */
-		if (worktree_checkout(repo) < 0)
+		if (worktree_checkout(repo, fd) < 0)
 			chancery_error_clear();
 		lock_release(repo, fd);
 		if (out)
@@ -584,11 +678,11 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
-	if (recovered && worktree_checkout(repo) < 0)
+	if (recovered && worktree_checkout(repo, fd) < 0)
 		chancery_error_clear();
 	if ((error = check_clean(repo)) < 0)
 		goto done;
-	gerr = publish(repo, to, from, "chancery: sync (fast-forward)");
+	gerr = publish(repo, fd, to, from, "chancery: sync (fast-forward)");
 	if (gerr == GIT_EMODIFIED) {
 		error = chancery__error(CHANCERY_ECONFLICT,
 			"the branch moved while syncing; sync again");
@@ -598,7 +692,7 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 		error = chancery__git_error(gerr, "move the branch");
 		goto done;
 	}
-	if (worktree_checkout(repo) < 0)
+	if (worktree_checkout(repo, fd) < 0)
 		chancery_error_clear();
 done:
 	lock_release(repo, fd);

@@ -38,6 +38,8 @@
 #include <dirent.h>
 #include <time.h>
 
+#define LOCK_TRIES 100   /* times 50 ms: another program's ref lock */
+
 typedef struct {
 	char *message;
 } push_status;
@@ -96,7 +98,7 @@ static int open_remote(git_remote **out, char **tracking,
 	return 0;
 }
 
-static void wait_ref_lock(chancery_repository *repo, const char *ref);
+static int wait_ref_lock(int *fd, chancery_repository *repo, const char *ref);
 
 static int first_problem(const char *line, void *payload)
 {
@@ -179,7 +181,7 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 	git_oid local, fetched, tree;
 	bool have_fetched;
 	size_t ahead = 0, behind = 0;
-	int error;
+	int error, fetch_lock = -1;
 
 	CHANCERY_ASSERT_ARG(result && repo);
 	memset(result, 0, sizeof(*result));
@@ -205,15 +207,17 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 		error = chancery__oom();
 		goto done;
 	}
-	wait_ref_lock(repo, tracking);
+	if ((error = wait_ref_lock(&fetch_lock, repo, tracking)) < 0)
+		goto done;
 	{
 		char *specs[] = { spec };
 		git_strarray refspecs = { specs, 1 };
 
 		fopts.callbacks.credentials = credentials_cb;
 		fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-		if ((error = git_remote_fetch(remote, &refspecs, &fopts,
-				NULL)) < 0) {
+		error = git_remote_fetch(remote, &refspecs, &fopts, NULL);
+		chancery__lock_leave(fetch_lock, false);
+		if (error < 0) {
 			const git_error *ge = git_error_last();
 
 			/* a local transport parses what it copies: an object
@@ -434,22 +438,35 @@ static void remove_dead_outgoing(chancery_repository *repo)
 }
 
 /*
- * Wait for a ref's lock file to go, for at most 12 seconds: after 10 it is
- * taken for the leftover of a killed process and removed (git's rule for
- * its own lock files is the same, by hand).
+ * Before fetching into `ref`: take the fetch lock (GITDIR/chancery-fetch.lock,
+ * held until *fd is left), which removes the ref's lock file when the last
+ * fetcher died holding it (its mark says so: that leftover is ours). Any
+ * other lock of the ref is another program's (git fetch): wait for it, then
+ * fail with CHANCERY_ELOCKED naming it, leaving it in place.
  */
-static void wait_ref_lock(chancery_repository *repo, const char *ref)
+static int wait_ref_lock(int *fd, chancery_repository *repo, const char *ref)
 {
-	char *lp = chancery__sprintf("%s%s.lock", git_repository_path(repo->git),
-		ref);
-	struct timespec ts = { 0, 50000000L };
+	const char *gitdir = git_repository_path(repo->git);
+	char *rel = chancery__sprintf("%s.lock", ref);
+	char *lp = chancery__sprintf("%s%s.lock", gitdir, ref);
+	const char *leftovers[] = { rel, NULL };
+	bool recovered;
+	int error;
 
-	for (int i = 0; lp && i < 240 && access(lp, F_OK) == 0; i++) {
-		if (chancery__clear_stale_lock(lp))
-			break;
-		nanosleep(&ts, NULL);
+	*fd = -1;
+	if (!rel || !lp)
+		error = chancery__oom();
+	else if ((error = chancery__lock_take(fd, &recovered, gitdir,
+			"chancery-fetch.lock", leftovers, true)) == 0 &&
+		 (error = chancery__lock_wait(lp, ref)) < 0) {
+		chancery__lock_leave(*fd, false);
+		*fd = -1;
+	} else if (error == 0) {
+		chancery__lock_mark(*fd, ref);  /* until the fetch is done */
 	}
+	chancery_free(rel);
 	chancery_free(lp);
+	return error;
 }
 
 /* In a remote folder: move its branch to `commit` (which `incoming`
@@ -460,8 +477,8 @@ static int move_remote_branch(chancery_repository *repo, const char *url,
 	git_repository *r = NULL;
 	git_reference *ref = NULL;
 	git_oid now;
-	bool have;
-	int error;
+	bool have, recovered;
+	int error, fd = -1;
 
 	if (!strncmp(url, "file://", 7))
 		url += 7;
@@ -477,29 +494,37 @@ static int move_remote_branch(chancery_repository *repo, const char *url,
 			"'%s' moved on; fetch and try again", name);
 		goto done;
 	}
+	/* under that repository's own lock: a pusher that died holding its
+	 * branch lock left a mark there, and only then is the lock removed */
+	if ((error = chancery__repo_lock(&fd, &recovered,
+			git_repository_path(r), repo->branch, false)) < 0)
+		goto done;
+	chancery__lock_mark(fd, repo->branch);
 	for (int tries = 0;; tries++) {
 		error = have ? git_reference_create_matching(&ref, r,
 				repo->branch, commit, 1, &now, "chancery: push") :
 			git_reference_create(&ref, r, repo->branch, commit, 0,
 				"chancery: push");
-		if (error != GIT_ELOCKED || tries >= 250)
+		if (error != GIT_ELOCKED || tries >= LOCK_TRIES)
 			break;
-		/* another pusher holds the branch; one killed holding it
-		 * left its lock file: after 10 seconds it is stale */
+		/* another program holds the branch: wait for it */
 		{
-			char *lp = chancery__sprintf("%s%s.lock",
-				git_repository_path(r), repo->branch);
 			struct timespec ts = { 0, 50000000L };
 
 			git_error_clear();
-			if (lp)
-				chancery__clear_stale_lock(lp);
-			chancery_free(lp);
 			nanosleep(&ts, NULL);
 		}
 	}
-	if (error == GIT_EMODIFIED || error == GIT_EEXISTS ||
-	    error == GIT_ELOCKED)
+	/* their working tree (if any) was not checked out: keep the mark
+	 * that says so for their next writer */
+	chancery__lock_leave(fd, recovered);
+	if (error == GIT_ELOCKED) {
+		char *lp = chancery__sprintf("%s%s.lock",
+			git_repository_path(r), repo->branch);
+
+		error = lp ? chancery__lock_held(lp, name) : chancery__oom();
+		chancery_free(lp);
+	} else if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
 		error = chancery__error(CHANCERY_ECONFLICT,
 			"'%s' moved on; fetch and try again", name);
 	else if (error < 0)

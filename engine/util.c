@@ -346,9 +346,22 @@ bool chancery__utf8_valid(const char *str, size_t len, bool allow_newline)
 	return true;
 }
 
+bool chancery__text_valid(const char *s, size_t len, bool multiline)
+{
+	if (!chancery__utf8_valid(s, len, multiline))
+		return false;
+	/* in valid UTF-8, C2 80..C2 9F is exactly U+0080..U+009F */
+	for (size_t i = 0; i + 1 < len; i++)
+		if ((unsigned char)s[i] == 0xc2 &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f)
+			return false;
+	return true;
+}
+
 bool chancery__line_valid(const char *value)
 {
-	return chancery__utf8_valid(value, strlen(value), false);
+	return chancery__text_valid(value, strlen(value), false);
 }
 
 int chancery__sha256_hex(char out[65], const void *data, size_t len)
@@ -371,14 +384,16 @@ int chancery__sha256_hex(char out[65], const void *data, size_t len)
 int chancery__read_file(char **out, size_t *size, const char *path,
 	size_t max)
 {
-	int fd;
+	chancery_buf buf = CHANCERY_BUF_INIT;
 	struct stat st;
-	char *data = NULL;
-	size_t got = 0;
-	int error = 0;
+	char chunk[65536];
+	int fd, error = 0;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	*size = 0;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (it is
+	 * refused below); O_NOCTTY: a terminal never becomes ours */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return errno == ENOENT ?
 			chancery__error(CHANCERY_ENOTFOUND,
@@ -398,13 +413,18 @@ int chancery__read_file(char **out, size_t *size, const char *path,
 			"'%s': larger than %zu bytes", path, max);
 		goto done;
 	}
-	data = chancery__malloc((size_t)st.st_size + 1);
-	if (!data) {
-		error = chancery__oom();
-		goto done;
+	/* read to the end: the size a file reports (0 for /proc files, or
+	 * one that grows meanwhile) is only a hint of what it holds */
+	buf.max = max < SIZE_MAX ? max + 1 : max;
+	if (st.st_size > 0) {
+		if (!(buf.ptr = chancery__malloc((size_t)st.st_size + 1))) {
+			error = chancery__oom();
+			goto done;
+		}
+		buf.alloc = (size_t)st.st_size + 1;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -414,14 +434,19 @@ int chancery__read_file(char **out, size_t *size, const char *path,
 		}
 		if (n == 0)
 			break;
-		got += (size_t)n;
+		if (buf.size + (size_t)n > max) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"'%s': larger than %zu bytes", path, max);
+			goto done;
+		}
+		if ((error = chancery_buf_put(&buf, chunk, (size_t)n)) < 0)
+			goto done;
 	}
-	data[got] = '\0';
-	*out = data;
-	*size = got;
-	data = NULL;
+	*size = buf.size;
+	if (!(*out = chancery_buf_detach(&buf)))
+		error = chancery__oom();
 done:
-	chancery_free(data);
+	chancery_buf_dispose(&buf);
 	close(fd);
 	return error;
 }
@@ -511,6 +536,24 @@ void chancery_date_from_time(chancery_date *out, int64_t t)
 	out->year = (int)(yoe + era * 400 + (m <= 2));
 	out->month = (int)m;
 	out->day = (int)d;
+}
+
+bool chancery__time_valid(int64_t t)
+{
+	return t >= CHANCERY__TIME_MIN && t <= CHANCERY__TIME_MAX;
+}
+
+int chancery__time_check(int64_t t, const char *what)
+{
+	char min[32], max[32];
+
+	if (chancery__time_valid(t))
+		return 0;
+	chancery_time_format(min, sizeof(min), CHANCERY__TIME_MIN);
+	chancery_time_format(max, sizeof(max), CHANCERY__TIME_MAX);
+	return chancery__error(CHANCERY_EINVALID, "%s %lld is out of range "
+		"(%s to %s, what a Git commit can hold)", what, (long long)t,
+		min, max);
 }
 
 void chancery_time_format(char *buf, size_t size, int64_t t)

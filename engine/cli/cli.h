@@ -132,4 +132,18 @@ void cli_table_free(cli_table *t);
 /* CSV cell with RFC 4180 quoting and formula neutralising. */
 void cli_csv_cell(FILE *out, const char *cell);
 
+/* The one escaper of text from a repository on its way out: control
+ * characters (C0 but '\n' and '\t' when `multiline`, DEL, C1) and bytes
+ * that are not UTF-8 are written as visible escapes, "\x1b", "\u009b". */
+void cli_put_safe(FILE *out, const char *s, size_t len, bool multiline);
+/* printf through cli_put_safe (multi-line: the format's '\n's stay). */
+int cli_printf_safe(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* An escaped copy (free() it), or NULL when out of memory. */
+char *cli_safe_dup(const char *s, bool multiline);
+/* JSON text with DEL and C1 characters as \u escapes (jansson escapes
+ * C0); cli_json_print dumps a value so, indented, with a newline. */
+void cli_json_text(FILE *out, const char *json);
+int cli_json_print(struct json_t *root, FILE *out);
+
 #endif

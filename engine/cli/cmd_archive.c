@@ -60,7 +60,7 @@ int cmd_deposit(int argc, char **argv)
 static void print_problem(const char *line, void *payload)
 {
 	(void)payload;
-	printf("%s\n", line);
+	cli_printf_safe(stdout, "%s\n", line);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -121,7 +121,7 @@ static int history_cb(const chancery_event *ev, void *payload)
 	chancery_event_date(&d, ev);
 	chancery_date_format(date, sizeof(date), &d);
 	chancery_time_format(when, sizeof(when), chancery_event_time(ev));
-	printf("%s  %-8s %s  %s\n            recorded %s by %s\n", date,
+	cli_printf_safe(stdout, "%s  %-8s %s  %s\n            recorded %s by %s\n", date,
 		chancery_event_type(ev), chancery_event_id(ev),
 		chancery_event_subject(ev), when, chancery_event_author(ev));
 	return 0;

@@ -90,7 +90,7 @@ int cmd_campaign(int argc, char **argv)
 static void print_problem(const char *line, void *payload)
 {
 	(*(int *)payload)++;
-	fprintf(stderr, "chancery: %s\n", line);
+	cli_printf_safe(stderr, "chancery: %s\n", line);
 }
 
 static void progress(size_t done, size_t total, void *payload)
@@ -227,10 +227,12 @@ int cmd_letters(int argc, char **argv)
 		if ((code = cli_open(&repo, &a)) != 0)
 			return code;
 		if ((error = chancery_campaign_letter_data(&d, repo, a.args[1],
-				a.args[2])) < 0 || (error = chancery_data_to_json(&json, d)) < 0)
+				a.args[2])) < 0 || (error = chancery_data_to_json(&json, d)) < 0) {
 			code = cli_fail(error);
-		else
-			printf("%s\n", json);
+		} else {
+			cli_json_text(stdout, json);
+			putchar('\n');
+		}
 		chancery_free(json);
 		chancery_data_free(d);
 		chancery_repository_free(repo);
@@ -246,10 +248,10 @@ int cmd_letters(int argc, char **argv)
 			return code;
 		error = chancery_letters_generate(&r, repo, a.args[1], &o);
 		if (error == CHANCERY_EUNCHANGED) {
-			printf("%s\n", chancery_error_last()->message);
+			cli_printf_safe(stdout, "%s\n", chancery_error_last()->message);
 			code = EXIT_OK;
 		} else if (error == CHANCERY_ECONFLICT) {
-			fprintf(stderr, "chancery: %s\n", chancery_error_last()->message);
+			cli_error(0, "%s", chancery_error_last()->message);
 			code = EXIT_PROBLEMS;
 		} else {
 			code = cli_fail(error);
@@ -320,7 +322,7 @@ int cmd_send(int argc, char **argv)
 	error = chancery_campaign_send(&n, repo, a.args[0], &d,
 		cli_opt_value(&a, "state"));
 	if (error == CHANCERY_EUNCHANGED)
-		printf("%s\n", chancery_error_last()->message);
+		cli_printf_safe(stdout, "%s\n", chancery_error_last()->message);
 	else if (error < 0)
 		code = cli_fail(error);
 	else
@@ -434,7 +436,8 @@ int cmd_status(int argc, char **argv)
 		goto done;
 	}
 	if (fmt == FMT_JSON) {
-		fprintf(out, "%s\n", json);
+		cli_json_text(out, json);
+		fputc('\n', out);
 	} else if (fmt == FMT_HTML) {
 		code = cli_status_html(out, json);
 	} else {
@@ -515,7 +518,7 @@ int cmd_remind(int argc, char **argv)
 		return code;
 	error = chancery_campaign_remind(&reminders, &acks, repo, a.args[0], &d);
 	if (error == CHANCERY_EUNCHANGED)
-		printf("%s\n", chancery_error_last()->message);
+		cli_printf_safe(stdout, "%s\n", chancery_error_last()->message);
 	else if (error < 0)
 		code = cli_fail(error);
 	else

@@ -15,7 +15,7 @@ static void print_problem(const char *line, void *payload)
 	int *n = payload;
 
 	(*n)++;
-	fprintf(stderr, "%s\n", line);
+	cli_printf_safe(stderr, "%s\n", line);
 }
 
 int cmd_import(int argc, char **argv)
@@ -57,7 +57,7 @@ int cmd_import(int argc, char **argv)
 	error = chancery_registry_import(&rows, repo, kind, a.args[1], data,
 		size, &opts);
 	if (error == CHANCERY_EUNCHANGED) {
-		fprintf(stderr, "chancery: %s\n", chancery_error_last()->message);
+		cli_error(0, "%s", chancery_error_last()->message);
 		code = EXIT_OK;
 	} else if (error < 0 && problems) {
 		fprintf(stderr, "chancery: import: %d problem%s in %s; nothing "

@@ -1,7 +1,9 @@
 /*
  * cmd_log.c - reading history back: `chancery log` lists events from the
  * commits' trailers (filtered by State, treaty, campaign, type and date),
- * `chancery show EVENT` prints one event with its record file.
+ * `chancery show EVENT` prints one event with its record file. What they
+ * print of history goes through output.c's escaper: no control character
+ * of a forged commit reaches the terminal.
  */
 #include "cli.h"
 
@@ -77,7 +79,7 @@ static int log_cb(const chancery_event *ev, void *payload)
 	}
 	chancery_event_date(&d, ev);
 	chancery_date_format(date, sizeof(date), &d);
-	printf("%s  %-12.12s %-10s %-4s %-18.*s %s\n", date,
+	cli_printf_safe(stdout, "%s  %-12.12s %-10s %-4s %-18.*s %s\n", date,
 		chancery_event_commit(ev), chancery_event_type(ev),
 		state ? state : "-", name_len > 18 ? 18 : name_len, author,
 		chancery_event_subject(ev));
@@ -144,9 +146,7 @@ int cli_events_done(int error, size_t count, struct json_t *items,
 				json_object_set_new(root, "subject",
 					json_string(subject));
 			json_object_set(root, "events", items);
-			json_dumpf(root, stdout, JSON_INDENT(2) |
-				JSON_PRESERVE_ORDER);
-			putchar('\n');
+			cli_json_print(root, stdout);
 			json_decref(root);
 		}
 		code = count ? EXIT_OK : EXIT_PROBLEMS;
@@ -191,23 +191,23 @@ int cmd_show(int argc, char **argv)
 		json_object_set_new(o, "record", record ?
 			json_stringn(record, size) : json_null());
 		json_object_set_new(o, "version", json_integer(1));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
+		cli_json_print(o, stdout);
 		json_decref(o);
 	} else {
 		char when[32];
 
 		chancery_time_format(when, sizeof(when), chancery_event_time(ev));
-		printf("commit %s\n", chancery_event_commit(ev));
-		printf("event  %s %s\n", chancery_event_type(ev),
+		cli_printf_safe(stdout, "commit %s\n", chancery_event_commit(ev));
+		cli_printf_safe(stdout, "event  %s %s\n", chancery_event_type(ev),
 			chancery_event_id(ev) ? chancery_event_id(ev) : "");
-		printf("by     %s\n", chancery_event_author(ev));
-		printf("at     %s\n", when);
+		cli_printf_safe(stdout, "by     %s\n", chancery_event_author(ev));
+		cli_printf_safe(stdout, "at     %s\n", when);
 		for (size_t i = 0; i < chancery_event_path_count(ev); i++)
-			printf("file   %s\n", chancery_event_path(ev, i));
+			cli_printf_safe(stdout, "file   %s\n",
+				chancery_event_path(ev, i));
 		if (record) {
 			printf("\n");
-			fwrite(record, 1, size, stdout);
+			cli_put_safe(stdout, record, size, true);
 		}
 	}
 	code = EXIT_OK;

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ATTACH_MAX (CHANCERY_ATTACHMENT_MAX)
-
 static bool campaign_id_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -26,36 +24,11 @@ static bool campaign_id_valid(const char *s)
 
 static int attach_file(chancery_event *ev, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char *data = NULL;
-	long size;
-	int error;
+	int error = chancery_event_attach_file(ev, path);
 
-	if (!f)
-		return cli_error(EXIT_INVALID, "--attach '%s': cannot read the file",
-			path);
-	if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) < 0) {
-		fclose(f);
-		return cli_error(EXIT_INVALID, "--attach '%s': not a regular file",
-			path);
-	}
-	if ((unsigned long)size > ATTACH_MAX) {
-		fclose(f);
-		return cli_error(EXIT_INVALID, "--attach '%s': larger than %d bytes",
-			path, ATTACH_MAX);
-	}
-	data = malloc((size_t)size + 1);
-	if (!data || fread(data, 1, (size_t)size, f) != (size_t)size) {
-		free(data);
-		fclose(f);
-		return cli_error(EXIT_INVALID, "--attach '%s': cannot read the file",
-			path);
-	}
-	fclose(f);
-	error = chancery_event_attach(ev, base, data, (size_t)size);
-	free(data);
+	if (error == CHANCERY_ENOTFOUND)
+		return cli_error(EXIT_INVALID, "--attach '%s': cannot read the "
+			"file (no such file)", path);
 	if (error < 0)
 		return cli_error(cli_exit_code(error), "--attach '%s': %s", path,
 			chancery_error_last()->message);

@@ -8,7 +8,7 @@
 static void print_conflict(const char *path, void *payload)
 {
 	(void)payload;
-	fprintf(stderr, "conflict: %s\n", path);
+	cli_printf_safe(stderr, "conflict: %s\n", path);
 }
 
 int cmd_sync(int argc, char **argv)

@@ -11,7 +11,7 @@
 static void print_problem(const char *line, void *payload)
 {
 	(*(int *)payload)++;
-	fprintf(stderr, "%s\n", line);
+	cli_printf_safe(stderr, "%s\n", line);
 }
 
 int cmd_workflow(int argc, char **argv)

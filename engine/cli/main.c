@@ -6,7 +6,8 @@
  *   chancery [-C DIR] [--author 'Name <email>'] COMMAND [options] [args]
  * Writing commands also take --author after the command. CHANCERY_NOW
  * (Unix seconds, or YYYY-MM-DDTHH:MM:SSZ) pins the recording time, for
- * reproducible histories and tests.
+ * reproducible histories and tests; the library refuses a time a commit
+ * cannot hold (exit 3), a value that is no time at all is a usage error.
  */
 #include "cli.h"
 
@@ -274,11 +275,18 @@ static void main_usage(FILE *out)
 int cli_error(int code, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[2048];
+	int n;
 
-	fputs("chancery: ", stderr);
+	/* one line, and whatever of a repository it quotes is escaped */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		n = 0;
+	fputs("chancery: ", stderr);
+	cli_put_safe(stderr, msg, (size_t)n < sizeof(msg) ? (size_t)n :
+		sizeof(msg) - 1, false);
 	fputc('\n', stderr);
 	return code;
 }
@@ -307,9 +315,8 @@ int cli_fail(int error)
 {
 	const chancery_error *e = chancery_error_last();
 
-	fprintf(stderr, "chancery: %s\n", e && e->message[0] ? e->message :
-		chancery_strerror(error));
-	return cli_exit_code(error);
+	return cli_error(cli_exit_code(error), "%s", e && e->message[0] ?
+		e->message : chancery_strerror(error));
 }
 
 static const cli_opt *find_opt(const cli_cmd *cmd, const char *name,
@@ -455,9 +462,13 @@ static int parse_now(int64_t *out, const char *s)
 	char day[11];
 	int hh, mm, ss;
 
+	/* digits only: no sign, no spaces, nothing after; too many digits
+	 * for a number is refused here, a number out of range by the
+	 * library (the one range of a recording time) */
 	if (*s >= '0' && *s <= '9' && !strchr(s, '-')) {
+		errno = 0;
 		v = strtoll(s, &end, 10);
-		if (*end || v < 0)
+		if (*end || errno == ERANGE || v == 0)
 			return -1;
 		*out = v;
 		return 0;
@@ -482,7 +493,8 @@ static int parse_now(int64_t *out, const char *s)
 
 		*out = days * 86400 + hh * 3600 + mm * 60 + ss;
 	}
-	return 0;
+	/* 0 would mean "now" to the library */
+	return *out == 0 ? -1 : 0;
 }
 
 int cli_signature(chancery_signature *sig, char **name, char **email,

@@ -53,6 +53,15 @@ int chancery_event_attach(chancery_event *event, const char *name,
 	const void *data, size_t size);
 
 /**
+ * Attach the file at `path` under its base name. Only a regular file is
+ * taken (a FIFO, device or folder: CHANCERY_EINVALID, "not a regular
+ * file"), read to its end whatever size it reports (a /proc file reports
+ * 0), and refused beyond CHANCERY_ATTACHMENT_MAX bytes; CHANCERY_ENOTFOUND
+ * when there is no such file.
+ */
+int chancery_event_attach_file(chancery_event *event, const char *path);
+
+/**
  * Record the event as one commit on the branch head. Objects are written
  * first, then the branch moves by compare-and-swap; when another writer got
  * there first the commit is rebuilt on the new head and tried again. The

@@ -91,6 +91,20 @@ run_out 0 'Recorded note' "$C" --author "$AUTHOR" note --state CHE --treaty XVII
 	--attach "$T/nv.pdf" "Note verbale received"
 check "the attachment is in the tree" \
 	sh -c "git -C '$R' ls-tree -r --name-only HEAD | grep -q '/nv.pdf$'"
+# only regular files are archived (as deposit does), read to their end
+H=$(head_of)
+mkfifo "$T/pipe.pdf"
+run_err 3 "--attach '.*pipe.pdf': '.*pipe.pdf': not a regular file" "$C" note --attach "$T/pipe.pdf" "a pipe"
+rm -f "$T/pipe.pdf"
+run_err 3 "not a regular file" "$C" note --attach /dev/null "a device"
+run_err 3 "not a regular file" "$C" note --attach "$T" "a folder"
+check "no attachment that is not a file was recorded" test "$(head_of)" = "$H"
+run_out 0 'Recorded note' "$C" note --attach /proc/self/status "the status of a process"
+st=$(git -C "$R" ls-tree -r --name-only HEAD | grep '/status$')
+check "a /proc file (size 0 reported) is archived with its content" \
+	sh -c "git -C '$R' show 'HEAD:$st' | grep -q '^Name:'"
+check "the record gives the size archived, not 0" \
+	sh -c "git -C '$R' log -1 --format=%B | grep -q 'Chancery-Attachment: status sha256=[0-9a-f]* size=[1-9]'"
 check "--author after the command works" \
 	"$C" note --author 'Other Person <other@example.org>' "from someone else"
 check "the author is recorded as git author" \
@@ -101,6 +115,25 @@ run 0 "$C" note "chancery.name overrides user.name"
 check "chancery.name is the recorder" \
 	sh -c "git -C '$R' log -1 --format='%an <%ae>' | grep -qx 'Registry Clerk <test@example.org>'"
 git config --unset chancery.name
+
+# ---- CHANCERY_NOW: a time a commit can hold, or nothing is recorded
+H=$(head_of)
+for v in 253402300800 4294967296 1800-01-01T00:00:00Z 1969-12-31T23:59:59Z 2999-12-31T23:59:59Z; do
+	run_err 3 "^chancery: recording time -?[0-9]+ is out of range \(1970-01-01T00:00:01Z to 2106-02-07T06:28:15Z" \
+		env CHANCERY_NOW=$v "$C" note "clock $v"
+done
+for v in 12x -5 +5 ' 12' 0 1970-01-01T00:00:00Z 99999999999999999999 2004-13-01T00:00:00Z 2004-03-12T09:00:00; do
+	run_err 2 "^chancery: CHANCERY_NOW='.*': expected Unix seconds" env CHANCERY_NOW="$v" "$C" note "clock $v"
+done
+check "no time out of range was recorded" test "$(head_of)" = "$H"
+run_err 3 "recording time 253402300800 is out of range" \
+	env CHANCERY_NOW=253402300800 "$C" --author "$AUTHOR" init "$T/year10000"
+check "init with a year 10000 clock created nothing" test ! -e "$T/year10000"
+run_out 0 'Created' env CHANCERY_NOW=4294967295 "$C" --author "$AUTHOR" init "$T/clock"
+run_out 0 '^Recorded note 21060207T062815Z-' env CHANCERY_NOW=4294967295 "$C" -C "$T/clock" \
+	--author "$AUTHOR" note "the last second a commit can hold"
+run 0 "$C" -C "$T/clock" verify
+check "the commit holds that second" test "$(git -C "$T/clock" log -1 --format=%at)" = 4294967295
 
 # ---- log and show
 run_out 0 'note +LBR' "$C" log --state LBR
@@ -121,6 +154,50 @@ check "the correction names the event it supersedes" \
 check "the corrected record is untouched" \
 	sh -c "'$C' show '$ID' | grep -q 'Mission called'"
 run_err 3 "--supersedes: no event 'nope'" "$C" note --supersedes nope "x"
+
+# ---- a peer's forged commits: no control character reaches the terminal
+# (made with plain git: ESC ]52 sets the clipboard, ESC [2J clears the
+# screen, a CR rewrites the line shown)
+no_ctl() {
+	! tr -d '\n\t' < "$1" | LC_ALL=C grep -q '[[:cntrl:]]' &&
+	! LC_ALL=C grep -qP '\xc2[\x80-\x9f]' "$1"
+}
+F="$T/forged"
+run 0 "$C" --author "$AUTHOR" init --empty "$F"
+ESC=$(printf '\033'); BEL=$(printf '\007'); CR=$(printf '\r'); CSI=$(printf '\302\233')
+fid=20040312T090000Z-0badc0de
+blob=$(printf 'Event: note\nId: %s\nState: LBR\n\n%s]52;c;SGVsbG8=%s%s[2Jwiped %s[31m\n' \
+	"$fid" "$ESC" "$BEL" "$ESC" "$CSI" | git -C "$F" hash-object -w --stdin)
+GIT_INDEX_FILE="$T/forged.idx" git -C "$F" read-tree HEAD
+GIT_INDEX_FILE="$T/forged.idx" git -C "$F" update-index --add --cacheinfo "100644,$blob,events/2004/03/$fid.txt"
+tree=$(GIT_INDEX_FILE="$T/forged.idx" git -C "$F" write-tree)
+forge() { # MESSAGE: a commit of the peer on the branch
+	c=$(printf '%s' "$1" | git -C "$F" -c user.name=Peer -c user.email=peer@example.org \
+		commit-tree "$tree" -p "$(git -C "$F" rev-parse HEAD)") &&
+	git -C "$F" update-ref refs/heads/main "$c"
+}
+forge "$(printf 'note LBR%sFAKE: every State ratified\n\nfine\n\nChancery-Event: note\nChancery-Id: %s\nChancery-State: LBR\n' "$CR" "$fid")"
+forge "$(printf 'x\n\nChancery-Event: note\nChancery-State: %s]52;c;SGk=%s\nChancery-Treaty: %s[2J\nChancery-Campaign: a%sb\n' "$ESC" "$BEL" "$ESC" "$CR")"
+forge "$(printf '%s[2Jplain %s]52;c;SGk=%s\n' "$ESC" "$ESC" "$BEL")"
+run_out 0 'FAKE: every State ratified' "$C" -C "$F" log
+check "log shows the CR as an escape" grep -qF 'note LBR\x0dFAKE' "$T/out"
+check "log writes no control character" no_ctl "$T/out"
+check "a commit holding control characters in its trailers is no event" \
+	sh -c "! grep -q 'SGk=' '$T/out'"
+run_out 0 'wiped' "$C" -C "$F" show "$fid"
+check "show writes the record's ESC as an escape" grep -qF '\x1b]52;c;SGVsbG8=\x07\x1b[2Jwiped \u009b[31m' "$T/out"
+check "show writes no control character" no_ctl "$T/out"
+run 0 "$C" -C "$F" log --format json
+check "log JSON writes no control character" no_ctl "$T/out"
+check "log JSON keeps the data (the CR as JSON's escape)" \
+	sh -c "python3 -c 'import json,sys; e=json.load(sys.stdin)[\"events\"]; assert any(\"\\r\" in x[\"subject\"] for x in e)' < '$T/out'"
+run 0 "$C" -C "$F" show "$fid" --format json
+check "show JSON writes no control character" no_ctl "$T/out"
+run_out 1 'commit [0-9a-f]{12} records an event chancery would refuse: State: ' "$C" -C "$F" verify
+check "verify goes on to the plain-git commit after it" grep -q 'records no event: made outside chancery' "$T/out"
+check "verify writes no control character" sh -c "'$C' -C '$F' verify > '$T/v.out' 2> '$T/v.err'; true"
+check "verify's output has none" no_ctl "$T/v.out"
+check "verify's errors have none" no_ctl "$T/v.err"
 
 # ---- -C from anywhere, and not-a-repository errors
 cd "$T" || exit 1
@@ -169,10 +246,60 @@ echo tampered >> "$R/$rec"
 run_err 4 'changed by hand' "$C" -C "$R" note "refused"
 check "nothing was recorded over a hand edit" test "$(head_of)" = "$H"
 git -C "$R" checkout -q -- .
-touch "$R/.git/refs/heads/main.lock"
-run_err 4 'locked by another process' "$C" -C "$R" note "refused"
+# another program's branch lock is never taken for a leftover, however old
+# (a long git gc, push or rebase may hold it): wait, fail, leave it there
+touch -d '1 hour ago' "$R/.git/refs/heads/main.lock"
+run_err 4 'locked by another process \(.*refs/heads/main\.lock\)' "$C" -C "$R" note "refused"
+check "another program's old branch lock was left in place" test -f "$R/.git/refs/heads/main.lock"
 rm -f "$R/.git/refs/heads/main.lock"
 check "nothing was recorded under a foreign lock" test "$(head_of)" = "$H"
+# a chancery writer that died holding Git's branch or index lock says so in
+# its mark: that leftover, and only it, is removed
+printf 'publishing 999999999 refs/heads/main.lock\n' > "$R/.git/chancery.lock"
+touch "$R/.git/refs/heads/main.lock"
+run_out 0 'Recorded note' "$C" -C "$R" note "after a dead writer"
+check "a dead writer's branch lock was cleared" test ! -e "$R/.git/refs/heads/main.lock"
+check "the lock's mark is empty again" test ! -s "$R/.git/chancery.lock"
+printf 'publishing 999999999 index.lock\n' > "$R/.git/chancery.lock"
+touch "$R/.git/index.lock"
+run_out 0 'Recorded note' "$C" -C "$R" note "after a writer that died checking out"
+check "a dead writer's index lock was cleared" test ! -e "$R/.git/index.lock"
+# one that died before taking any: a branch lock there now is another
+# program's, and no mark names a file outside the expected ones
+H=$(head_of)
+printf 'publishing 999999999\n' > "$R/.git/chancery.lock"
+touch "$R/.git/refs/heads/main.lock"
+run_err 4 'locked by another process' "$C" -C "$R" note "refused"
+check "a branch lock the mark does not name was left in place" test -f "$R/.git/refs/heads/main.lock"
+rm -f "$R/.git/refs/heads/main.lock"
+printf 'kept\n' > "$R/keep.txt"
+printf 'publishing 999999999 ../keep.txt\n' > "$R/.git/chancery.lock"
+run_out 0 'Recorded note' "$C" -C "$R" note "after a forged mark"
+check "a mark naming another file removes nothing" test -f "$R/keep.txt"
+rm -f "$R/keep.txt"
+H=$(head_of)
+# the repository lock is a regular file of its own, never followed
+printf 'precious\n' > "$T/precious"
+rm -f "$R/.git/chancery.lock"
+ln -s "$T/precious" "$R/.git/chancery.lock"
+run_err 4 "chancery.lock' is not a regular file \(a symbolic link\)" "$C" -C "$R" note "refused"
+check "the lock's symlink target was not truncated" test "$(cat "$T/precious")" = precious
+rm -f "$R/.git/chancery.lock"
+ln -s "$T/nowhere" "$R/.git/chancery.lock"
+run_err 4 "chancery.lock' is not a regular file" "$C" -C "$R" note "refused"
+check "a dangling lock symlink created nothing" test ! -e "$T/nowhere"
+rm -f "$R/.git/chancery.lock"
+ln "$T/precious" "$R/.git/chancery.lock"
+run_err 4 "chancery.lock' is not a regular file \(a hard link" "$C" -C "$R" note "refused"
+check "the lock's hard-linked file was not truncated" test "$(cat "$T/precious")" = precious
+rm -f "$R/.git/chancery.lock"
+mkfifo "$R/.git/chancery.lock"
+run_err 4 "chancery.lock' is not a regular file \(a FIFO" "$C" -C "$R" note "refused"
+rm -f "$R/.git/chancery.lock"
+mkdir "$R/.git/chancery.lock"
+run_err 4 "chancery.lock' is not a regular file \(a folder\)" "$C" -C "$R" note "refused"
+rmdir "$R/.git/chancery.lock"
+check "nothing was recorded over a strange lock file" test "$(head_of)" = "$H"
 
 # ---- sync through a bare remote, and a conflict
 git init -q --bare "$T/hub.git" && git --git-dir="$T/hub.git" symbolic-ref HEAD refs/heads/main
@@ -196,6 +323,24 @@ run_err 3 "no remote 'nowhere'" "$C" -C "$R" sync nowhere
 git init -q --bare "$T/hub2.git" && git --git-dir="$T/hub2.git" symbolic-ref HEAD refs/heads/main
 run_out 0 'Synced: 0 commits in, [0-9]+ out' "$C" -C "$R" sync "file://$T/hub2.git"
 check "a file:// remote got the branch" \
+	test "$(git --git-dir="$T/hub2.git" rev-parse main)" = "$(git -C "$R" rev-parse HEAD)"
+# sync never removes another program's ref lock, however old: the fetch's
+# tracking ref and a folder remote's branch; a dead chancery fetcher's or
+# pusher's leftover (its mark says so) is removed
+"$C" -C "$R" note "to push" >/dev/null
+touch -d '1 hour ago' "$R/.git/refs/chancery/fetched/main.lock"
+run_err 4 'locked by another process \(.*refs/chancery/fetched/main\.lock\)' "$C" -C "$R" sync "$T/hub2.git"
+check "another program's tracking ref lock was left in place" test -f "$R/.git/refs/chancery/fetched/main.lock"
+printf 'publishing 999999999 refs/chancery/fetched/main.lock\n' > "$R/.git/chancery-fetch.lock"
+run_out 0 'Synced' "$C" -C "$R" sync --no-push "$T/hub2.git"
+check "a dead fetcher's tracking ref lock was cleared" test ! -e "$R/.git/refs/chancery/fetched/main.lock"
+touch -d '1 hour ago' "$T/hub2.git/refs/heads/main.lock"
+run_err 4 'locked by another process \(.*hub2\.git/refs/heads/main\.lock\)' "$C" -C "$R" sync "$T/hub2.git"
+check "another program's branch lock in the remote was left in place" test -f "$T/hub2.git/refs/heads/main.lock"
+printf 'publishing 999999999 refs/heads/main.lock\n' > "$T/hub2.git/chancery.lock"
+run_out 0 'Synced: 0 commits in, 1 out' "$C" -C "$R" sync "$T/hub2.git"
+check "a dead pusher's branch lock in the remote was cleared" test ! -e "$T/hub2.git/refs/heads/main.lock"
+check "the remote got the branch after all" \
 	test "$(git --git-dir="$T/hub2.git" rev-parse main)" = "$(git -C "$R" rev-parse HEAD)"
 
 # ---- a registry edited by hand into nonsense

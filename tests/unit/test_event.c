@@ -4,6 +4,7 @@
  * forged fields, and a working tree edited by hand.
  */
 #include "testkit.h"
+#include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,10 @@ static void test_forged_fields_refused(void **state)
 	assert_int_equal(chancery_event_attach(ev, ".git", "a", 1), CHANCERY_EINVALID);
 	assert_int_equal(chancery_event_attach(ev, "a/b", "a", 1), CHANCERY_EINVALID);
 	assert_int_equal(chancery_event_set_message(ev, "a\x01"), CHANCERY_EINVALID);
+	/* C1 controls (U+009B is CSI) are control characters too */
+	assert_int_equal(chancery_event_add(ev, "State", "L\xc2\x9b" "2J"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_set_message(ev, "a\xc2\x85" "b"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_event_set_subject(ev, "\xc2\x9d" "0;x"), CHANCERY_EINVALID);
 	assert_int_equal(chancery_event_field_count(ev), 0);
 	chancery_event_free(ev);
 }
@@ -113,6 +118,101 @@ static int collect(const chancery_event *ev, void *payload)
 			chancery_event_get(ev, "State") ?
 			chancery_event_get(ev, "State") : "-");
 	return 0;
+}
+
+typedef struct {
+	size_t notes;
+	size_t forged;
+} collected_count;
+
+static int count_events(const chancery_event *ev, void *payload)
+{
+	collected_count *n = payload;
+	const char *st = chancery_event_get(ev, "State");
+
+	if (!strcmp(chancery_event_type(ev), "note"))
+		n->notes++;
+	if (st && strchr(st, 0x1b))
+		n->forged++;
+	return 0;
+}
+
+/* What recording refuses is refused when read back from a commit: one
+ * rule for input and history (forged trailers made with plain git). */
+static void test_forged_history_refused(void **state)
+{
+	static char long_value[1200];
+	static const char *bad[] = {
+		"n\n\nChancery-Event: note\nChancery-State: \x1b]52;c;SGk=\x07\n",
+		"n\n\nChancery-Event: note\nChancery-State: \x1b[2J\n",
+		"n\n\nChancery-Event: note\nChancery-State: LBR\rCHE\n",
+		"n\n\nChancery-Event: note\nChancery-State: \xff\n",
+		"n\n\nChancery-Event: note\nChancery-State: \xc2\x9b" "2J\n",
+		"n\n\nChancery-Event: Note\n",
+		"n\n\nChancery-Event: note\x1b[2J\n",
+		"n\n\nChancery-Event: note\nChancery-Recorded: 2004-01-01\n",
+		"n\n\nChancery-Event: note\nChancery-Id: 100000101T000000Z-3aa2b6b0\n",
+		"n\n\nChancery-Event: note\nChancery-Id: 20040312T090000Z-\x1b[2J\n",
+		"n\n\nChancery-Event: note\nChancery-Event: deposit\n",
+		"\x1b[2Jn\n\nChancery-Event: note\n",
+		"n\n\nhello \x1b[31mred\n\nChancery-Event: note\n",
+		"n\n\nhello \x7f\n\nChancery-Event: note\n",
+		"n\n\nhello \xc2\x9b" "31m\n\nChancery-Event: note\n",
+		long_value,
+	};
+	chancery_event *ev = NULL;
+	(void)state;
+
+	snprintf(long_value, sizeof(long_value), "n\n\nChancery-Event: note\n"
+		"Chancery-State: %01030d\n", 7);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		int error = chancery__event_from_message(&ev, bad[i], "A",
+			"a@example.org", 1079082000, 0);
+
+		if (error != CHANCERY_EINVALID)
+			fail_msg("forged message %zu: %d, want CHANCERY_EINVALID",
+				i, error);
+		assert_null(ev);
+	}
+	/* the author and the clock too */
+	assert_int_equal(chancery__event_from_message(&ev,
+		"n\n\nChancery-Event: note\n", "A\x1b[2J", "a@example.org",
+		1079082000, 0), CHANCERY_EINVALID);
+	assert_int_equal(chancery__event_from_message(&ev,
+		"n\n\nChancery-Event: note\n", "A", "a@example.org",
+		INT64_C(253402300800), 0), CHANCERY_EINVALID);
+	/* and what recording writes still reads: tabs and "---" lines in the
+	 * text, attachments, a text at the size limit plus its indents */
+	assert_int_equal(chancery__event_from_message(&ev,
+		"note LBR: a\tb\n\na\tb\n ---\nc\n\n"
+		"Chancery-Event: note\nChancery-Id: 20040312T090000Z-0123abcd\n"
+		"Chancery-State: LBR\n"
+		"Chancery-Attachment: x.pdf sha256=00 size=1\n", "A",
+		"a@example.org", 1079082000, 0), 0);
+	assert_string_equal(chancery_event_message(ev), "a\tb\n ---\nc");
+	assert_string_equal(chancery_event_get(ev, "Attachment"),
+		"x.pdf sha256=00 size=1");
+	chancery_event_free(ev);
+}
+
+/* a forged commit on the branch is no event of the history */
+static void test_forged_commit_skipped(void **state)
+{
+	fixture *f = *state;
+	chancery_event *ev = note("LBR", NULL, "honest");
+	collected_count n = { 0 };
+
+	assert_int_equal(chancery_event_record(f->repo, ev), 0);
+	chancery_event_free(ev);
+	assert_int_equal(tk_sh("cd '%s' && c=$(printf 'forged\\n\\n"
+		"Chancery-Event: note\\nChancery-State: \\033]52;c;SGk=\\007\\n' | "
+		"git -c user.name=P -c user.email=p@example.org commit-tree "
+		"HEAD^{tree} -p HEAD) && git update-ref "
+		"refs/heads/main $c", f->dir), 0);
+	assert_int_equal(chancery_history_foreach(f->repo, NULL, count_events,
+		&n), 0);
+	assert_int_equal(n.notes, 1);
+	assert_int_equal(n.forged, 0);
 }
 
 static void test_history_filters(void **state)
@@ -287,6 +387,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_record_and_trailers, tk_setup_empty, tk_teardown),
 		cmocka_unit_test(test_forged_fields_refused),
+		cmocka_unit_test(test_forged_history_refused),
+		cmocka_unit_test_setup_teardown(test_forged_commit_skipped, tk_setup_empty, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_history_filters, tk_setup_empty, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_lookup, tk_setup_empty, tk_teardown),
 		cmocka_unit_test(test_reproducible),

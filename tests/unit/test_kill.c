@@ -263,8 +263,9 @@ static char **letters_argv(int i, void *p)
 }
 
 /* each trial: another office records a note and pushes (retrying: our
- * sync killed inside the remote's ref lock leaves it for 10 seconds, as
- * git does); then we record one and sync, killed */
+ * sync killed inside the remote's ref lock leaves it, and its mark in the
+ * remote's chancery.lock, until the next push clears it); then we record
+ * one and sync, killed */
 static void sync_prepare(int i, void *p)
 {
 	fixture *f = p;

@@ -6,6 +6,32 @@
 
 #include <string.h>
 
+/* a recording time is a commit time: 32-bit unsigned as libgit2 writes it */
+static void test_recording_time_range(void **state)
+{
+	static const struct { int64_t t; int ok; } cases[] = {
+		{ 1, 1 }, { INT64_C(1079082000), 1 }, { INT64_C(4294967295), 1 },
+		{ 0, 0 }, { -1, 0 }, { INT64_C(-5364662400), 0 },
+		{ INT64_C(4294967296), 0 }, { INT64_C(253402300800), 0 },
+		{ INT64_MAX, 0 }, { INT64_MIN, 0 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		int error = chancery__time_check(cases[i].t, "recording time");
+
+		if (cases[i].ok != (error == 0))
+			fail_msg("time %lld: expected %s", (long long)cases[i].t,
+				cases[i].ok ? "valid" : "invalid");
+		assert_int_equal(chancery__time_valid(cases[i].t), cases[i].ok);
+	}
+	assert_int_equal(chancery__time_check(INT64_C(253402300800),
+		"recording time"), CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message,
+		"recording time 253402300800 is out of range "
+		"(1970-01-01T00:00:01Z to 2106-02-07T06:28:15Z, what a Git "
+		"commit can hold)");
+}
+
 static void test_date_parse_table(void **state)
 {
 	static const struct { const char *text; int ok; } cases[] = {
@@ -151,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_recording_time_range),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_path_valid),
 	};
