@@ -534,6 +534,16 @@ static void test_peer_forged_events(void **state)
 		"git add \"$A\" && " PEER_GIT " commit -q --amend --no-edit",
 		f->b), 0);
 	refused(f, "changed by commit");
+	/* trailers holding what recording refuses (a terminal escape that
+	 * sets the clipboard): the commit is refused as bad input, like any
+	 * other forged event, not a failure of the check */
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD@{1}", f->b),
+		0);
+	assert_int_equal(tk_sh("cd %s && git log -1 --format=%%B | sed "
+		"'s/^Chancery-State: LBR$/Chancery-State: LBR\\x1b]52;c;eA==\\x07/' "
+		"> ../msg && grep -q \"$(printf '\\033')\" ../msg && "
+		PEER_GIT " commit -q --amend -F ../msg", f->b), 0);
+	refused(f, "an event chancery would refuse");
 	/* and the clean history of both still merges */
 	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD@{1}", f->b),
 		0);
