@@ -196,7 +196,10 @@ static int seg_push(para_text *pt, xmlNode *node, seg_kind kind,
 }
 
 /* The inline text of a paragraph: text nodes and the text namespace's
- * inline elements, not nested paragraphs, frames or annotations. */
+ * inline elements, not nested paragraphs, frames or annotations. A text:s,
+ * text:tab or text:line-break is whitespace when empty, as ODF has them;
+ * one that holds something is read like a span (a tag taking the
+ * whitespace with it must not take what it holds). */
 static int collect(para_text *pt, xmlNode *node)
 {
 	int error = 0;
@@ -208,7 +211,7 @@ static int collect(para_text *pt, xmlNode *node)
 			error = seg_push(pt, c, SEG_TEXT, s, strlen(s));
 		} else if (c->type != XML_ELEMENT_NODE) {
 			continue;
-		} else if (is_el(c, NS_TEXT, "s")) {
+		} else if (is_el(c, NS_TEXT, "s") && !c->children) {
 			xmlChar *cnt = xmlGetNsProp(c, (const xmlChar *)"c",
 				(const xmlChar *)NS_TEXT);
 			long n = cnt ? strtol((const char *)cnt, NULL, 10) : 1;
@@ -221,9 +224,9 @@ static int collect(para_text *pt, xmlNode *node)
 				n = 63;
 			memset(spaces, ' ', (size_t)n);
 			error = seg_push(pt, c, SEG_SPACE, spaces, (size_t)n);
-		} else if (is_el(c, NS_TEXT, "tab")) {
+		} else if (is_el(c, NS_TEXT, "tab") && !c->children) {
 			error = seg_push(pt, c, SEG_TAB, "\t", 1);
-		} else if (is_el(c, NS_TEXT, "line-break")) {
+		} else if (is_el(c, NS_TEXT, "line-break") && !c->children) {
 			error = seg_push(pt, c, SEG_BREAK, "\n", 1);
 		} else if (is_para(c) || is_el(c, NS_TEXT, "note") ||
 			   is_el(c, NS_OFFICE, "annotation")) {
@@ -558,54 +561,115 @@ static int hoist(xmlNode *m, xmlNode *target)
 	return 0;
 }
 
-/* Text of `u` outside markers: is it blank before `a` / after `b`? */
+/* The tag of marker m (its number is its index). */
+static const ptag *tag_of(const pstate *st, const xmlNode *m)
+{
+	unsigned long id = m->content ?
+		strtoul((const char *)m->content, NULL, 10) : st->ntags;
+
+	return id < st->ntags ? &st->tags[id] : NULL;
+}
+
+/* A marker that renders nothing and opens nothing: a comment or a change
+ * of delimiters. */
+static bool is_silent_marker(const pstate *st, const xmlNode *m)
+{
+	const ptag *tg = tag_of(st, m);
+
+	return tg && (tg->sigil == '!' || tg->sigil == '=');
+}
+
+/* Is the content of `u` blank before `a` / after `b`? Text counts, and so
+ * do other tags' markers (a value, another section) but comments and
+ * delimiter changes do not. */
 typedef struct {
+	const pstate *st;
 	const xmlNode *a, *b;
 	int phase;      /* 0 before a, 1 between, 2 after b */
 	bool before_blank, after_blank;
-	size_t markers;
 } span_check;
 
 static void check_walk(span_check *sc, const xmlNode *n)
 {
 	for (const xmlNode *c = n->children; c; c = c->next) {
+		bool content = false;
+
 		if (c == sc->a) {
-			sc->phase = 1;
-			sc->markers++;
-			if (sc->a == sc->b)
-				sc->phase = 2;
+			sc->phase = sc->a == sc->b ? 2 : 1;
 			continue;
 		}
 		if (c == sc->b) {
 			sc->phase = 2;
-			sc->markers++;
 			continue;
 		}
-		if (is_marker(c)) {
-			sc->markers++;
-			continue;
-		}
-		if (c->type == XML_TEXT_NODE && c->content &&
-		    !all_blank((const char *)c->content,
-			    strlen((const char *)c->content))) {
-			if (sc->phase == 0)
-				sc->before_blank = false;
-			if (sc->phase == 2)
-				sc->after_blank = false;
-		}
+		if (c->type == XML_TEXT_NODE && c->content)
+			content = !all_blank((const char *)c->content,
+				strlen((const char *)c->content));
+		else if (is_marker(c))
+			content = !is_silent_marker(sc->st, c);
+		if (content && sc->phase == 0)
+			sc->before_blank = false;
+		if (content && sc->phase == 2)
+			sc->after_blank = false;
 		if (c->type == XML_ELEMENT_NODE &&
 		    !is_el(c, NS_OFFICE, "annotation"))
 			check_walk(sc, c);
 	}
 }
 
-static span_check check_unit(const xmlNode *u, const xmlNode *a,
-	const xmlNode *b)
+static span_check check_unit(const pstate *st, const xmlNode *u,
+	const xmlNode *a, const xmlNode *b)
 {
-	span_check sc = { a, b, 0, true, true, 0 };
+	span_check sc = { st, a, b, 0, true, true };
 
 	check_walk(&sc, u);
 	return sc;
+}
+
+/* Markup that shows nothing by itself: what is left of a paragraph, row or
+ * list item once its tag is gone, when it held nothing else. A frame, an
+ * image, a note, a field, a nested table or section is content. */
+static bool shows_nothing(const xmlNode *n)
+{
+	static const char *const text_els[] = { "p", "h", "span", "a", "s",
+		"tab", "line-break", "soft-page-break", "bookmark",
+		"bookmark-start", "bookmark-end", "reference-mark",
+		"reference-mark-start", "reference-mark-end", "change",
+		"change-start", "change-end", "list", "list-item",
+		"list-header", NULL };
+
+	for (size_t i = 0; text_els[i]; i++)
+		if (is_el(n, NS_TEXT, text_els[i]))
+			return true;
+	return is_el(n, NS_TABLE, "table-cell") ||
+		is_el(n, NS_TABLE, "covered-table-cell");
+}
+
+/* Does block hold nothing but marker m, blank text, markup that shows
+ * nothing and annotations (notes to the template's author)? Only such a
+ * block may go with its tag: anything else in it, another tag's marker
+ * above all, would go too. */
+static bool bare(const xmlNode *block, const xmlNode *m)
+{
+	for (const xmlNode *c = block->children; c; c = c->next) {
+		if (c == m)
+			continue;
+		if (is_marker(c))
+			return false;
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content && !all_blank((const char *)c->content,
+					strlen((const char *)c->content)))
+				return false;
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE ||
+		    is_el(c, NS_OFFICE, "annotation") ||
+		    is_el(c, NS_OFFICE, "annotation-end"))
+			continue;
+		if (!shows_nothing(c) || !bare(c, m))
+			return false;
+	}
+	return true;
 }
 
 static xmlNode *unit_of(xmlNode *n)
@@ -637,7 +701,8 @@ static void move_after(xmlNode *anchor, xmlNode *m)
 	link_after(anchor, m);
 }
 
-/* Replace a block holding only marker m by m itself. */
+/* Replace a block holding only marker m by m itself (the caller checked
+ * that it is bare). */
 static void replace_by_marker(xmlNode *block, xmlNode *m)
 {
 	xmlUnlinkNode(m);
@@ -646,20 +711,29 @@ static void replace_by_marker(xmlNode *block, xmlNode *m)
 	xmlFreeNode(block);
 }
 
-/* Repeat units u1..u2 (siblings), or the units strictly between when
- * u1 and u2 hold nothing but their tags. */
+/* The block (paragraph, row, list item) of a tag that stands alone in it:
+ * it goes when it holds nothing else; when it holds more (a frame, an
+ * image, a note, other cells' text) it stays without the tag, and the
+ * marker goes before it (an opening tag: the block is in the section) or
+ * after it (a closing tag). */
+static void drop_tag_block(xmlNode *block, xmlNode *m, bool opening)
+{
+	if (bare(block, m))
+		replace_by_marker(block, m);
+	else if (opening)
+		move_before(block, m);
+	else
+		move_after(block, m);
+}
+
+/* Repeat units u1..u2 (siblings), the tag units dropped when they hold
+ * nothing else; or the one unit u1 == u2. */
 static void place_units(xmlNode *u1, xmlNode *u2, ptag *o, ptag *c)
 {
 	if (u1 != u2) {
-		span_check s1 = check_unit(u1, o->marker, o->marker);
-		span_check s2 = check_unit(u2, c->marker, c->marker);
-
-		if (s1.before_blank && s1.after_blank && s1.markers == 1 &&
-		    s2.before_blank && s2.after_blank && s2.markers == 1) {
-			replace_by_marker(u1, o->marker);
-			replace_by_marker(u2, c->marker);
-			return;
-		}
+		drop_tag_block(u1, o->marker, true);
+		drop_tag_block(u2, c->marker, false);
+		return;
 	}
 	move_before(u1, o->marker);
 	move_after(u2, c->marker);
@@ -673,7 +747,7 @@ static int place_section(pstate *st, ptag *o, ptag *c)
 		xmlNode *u = unit_of(po);
 
 		if (u) {
-			span_check sc = check_unit(u, o->marker, c->marker);
+			span_check sc = check_unit(st, u, o->marker, c->marker);
 
 			if (sc.before_blank && sc.after_blank) {
 				place_units(u, u, o, c);
@@ -701,8 +775,8 @@ static int place_section(pstate *st, ptag *o, ptag *c)
 			return 0;
 		}
 		if (o->alone && c->alone && a1 == po && a2 == pc) {
-			replace_by_marker(po, o->marker);
-			replace_by_marker(pc, c->marker);
+			drop_tag_block(po, o->marker, true);
+			drop_tag_block(pc, c->marker, false);
 			return 0;
 		}
 		{
@@ -761,8 +835,8 @@ static int place_all(pstate *st)
 		case '!':
 		case '=':
 			/* a comment or delimiter alone in its paragraph takes
-			 * the paragraph with it */
-			if (tg->alone && tg->para->parent)
+			 * the paragraph with it, unless it holds more */
+			if (tg->alone && bare(tg->para, tg->marker))
 				replace_by_marker(tg->para, tg->marker);
 			break;
 		default:
@@ -774,6 +848,64 @@ static int place_all(pstate *st)
 			CHANCERY_EINVALID, "section '%s' is never closed",
 			st->tags[stack[depth - 1]].name);
 	chancery_free(stack);
+	return error;
+}
+
+/* Markers in document order, as the Mustache tree will have them. */
+static void markers_in_order(const xmlNode *n, const xmlNode **v, size_t *k,
+	size_t max)
+{
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (is_marker(c) && *k < max)
+			v[(*k)++] = c;
+		else if (c->type == XML_ELEMENT_NODE)
+			markers_in_order(c, v, k, max);
+	}
+}
+
+/* The last check before cutting: the tags of each section, paired as the
+ * Mustache tree pairs them (in document order), are siblings, so that what
+ * lies between is whole elements and repeating it or leaving it out keeps
+ * the XML well-formed. A structure that placed them otherwise is refused;
+ * a closing tag of another name is left to mustache_build to report. */
+static int check_nesting(pstate *st)
+{
+	const xmlNode **v = chancery__calloc(st->ntags + 1, sizeof(*v));
+	const xmlNode **open = chancery__calloc(st->ntags + 1, sizeof(*open));
+	size_t n = 0, depth = 0;
+	int error = 0;
+
+	if (!v || !open) {
+		chancery_free(v);
+		chancery_free(open);
+		return chancery__oom();
+	}
+	markers_in_order((const xmlNode *)st->doc, v, &n, st->ntags);
+	for (size_t i = 0; i < n && !error; i++) {
+		const ptag *tg = tag_of(st, v[i]), *o;
+
+		if (!tg)
+			continue;
+		if (strchr("#^$", tg->sigil)) {
+			open[depth++] = v[i];
+			continue;
+		}
+		if (tg->sigil != '/' || !depth)
+			continue;
+		o = tag_of(st, open[--depth]);
+		if (!o || strcmp(o->name, tg->name))
+			break;
+		if (open[depth]->parent != v[i]->parent)
+			error = mustache_error(st->t, &o->loc, CHANCERY_EINVALID,
+				"section '%s' cannot be repeated as it stands: it "
+				"closes at another level of the document (%s "
+				"paragraph %zu); put each tag alone in its "
+				"paragraph, both in one paragraph, or in the cells "
+				"of table rows or in list items", o->name,
+				tg->loc.part, tg->loc.paragraph);
+	}
+	chancery_free(v);
+	chancery_free(open);
 	return error;
 }
 
@@ -888,7 +1020,7 @@ static int compile_part(chancery_template *t, odt_part *part,
 		goto done;
 	}
 	if ((error = walk(&st, (xmlNode *)st.doc, meta)) < 0 ||
-	    (error = place_all(&st)) < 0)
+	    (error = place_all(&st)) < 0 || (error = check_nesting(&st)) < 0)
 		goto done;
 	if (!st.ntags)
 		goto done;   /* "{{" was outside any text: copy as it is */
