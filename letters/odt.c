@@ -8,10 +8,14 @@
  * MAX_ENTRY_SIZE or compressed more than MAX_RATIO times (zip bombs), names
  * that climb out ("../", absolute, backslashes), duplicate names, zip or
  * ODF encryption, a missing or wrong mimetype, a missing manifest, XML with
- * a DOCTYPE (so no DTD, external entity or entity expansion can happen),
- * invalid UTF-8, nesting deeper than libxml2's default limit. A mimetype
- * entry that is present and right but not first (Word 2013 writes them so)
- * is accepted and written first.
+ * a DOCTYPE (so no DTD, external entity or entity expansion can happen; any
+ * .xml or .rdf entry, parsed or not), invalid UTF-8, nesting deeper than
+ * libxml2's default limit, more than MAX_ATTRIBUTES attributes on one
+ * element, entries that are symbolic links, devices or pipes or carry
+ * setuid/setgid/sticky bits, entries whose data or CRC-32 is damaged
+ * (every entry is read through: the writer copies them as they are). A
+ * mimetype entry that is present and right but not first (Word 2013 writes
+ * them so) is accepted and written first.
  *
  * Compiling a part (content.xml, styles.xml, meta.xml):
  *   1. parse it with libxml2;
@@ -26,9 +30,15 @@
  *      (the markers are lifted out of spans to a common parent); tags in
  *      table rows repeat the rows, tags in list items repeat the items (a
  *      row or item holding nothing but the tag is dropped); tags that each
- *      stand alone in a paragraph repeat every block between them;
- *   4. serialize with libxml2 and cut the XML at the markers into the
- *      literal and tag tokens of a Mustache tree (mustache.c renders it).
+ *      stand alone in a paragraph repeat every block between them. A tag's
+ *      paragraph, row or item goes only when it is bare (nothing in it but
+ *      the tag, blank text and markup that shows nothing): one holding a
+ *      frame, a picture, a note or another tag stays, so nothing but the
+ *      tag is lost and no node holding another tag is ever freed;
+ *   4. check that each section's two markers are siblings (what lies
+ *      between them is whole elements), serialize with libxml2 and cut the
+ *      XML at the markers into the literal and tag tokens of a Mustache
+ *      tree (mustache.c renders it).
  * A part without "{{" is not parsed at all and is copied byte for byte.
  *
  * Writing (odt_render): a new zip in memory; mimetype first and stored;
@@ -54,6 +64,7 @@
 #define MAX_TOTAL_SIZE ((zip_uint64_t)1 << 30)
 #define MAX_RATIO 200
 #define MAX_PART_SIZE ((zip_uint64_t)128 << 20)
+#define MAX_ATTRIBUTES 1000  /* per element (libxml2's duplicate check is quadratic) */
 #define MARKER "chancery-tag"
 
 static const char NS_TEXT[] = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
@@ -975,6 +986,56 @@ static bool contains(const char *s, size_t n, const char *what)
 	return false;
 }
 
+/* Where the first start tag with more than MAX_ATTRIBUTES attributes
+ * begins, or n when none has. A linear scan of the bytes: '=' outside
+ * quotes inside a start tag, comments, CDATA and processing instructions
+ * skipped. */
+static size_t attribute_flood(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *lt = memchr(s + i, '<', n - i);
+		size_t at, count = 0;
+		const char *skip_to = NULL;
+
+		if (!lt)
+			return n;
+		at = (size_t)(lt - s);
+		i = at + 1;
+		if (i < n && s[i] == '!')
+			skip_to = i + 2 < n && s[i + 1] == '-' && s[i + 2] == '-' ?
+				"-->" : i + 1 < n && s[i + 1] == '[' ? "]]>" : ">";
+		else if (i < n && s[i] == '?')
+			skip_to = "?>";
+		if (skip_to) {
+			const char *end = strstr(s + i, skip_to);
+
+			i = end ? (size_t)(end - s) + strlen(skip_to) : n;
+			continue;
+		}
+		for (; i < n && s[i] != '>'; i++) {
+			if (s[i] == '"' || s[i] == '\'') {
+				const char *q = memchr(s + i + 1, s[i], n - i - 1);
+
+				i = q ? (size_t)(q - s) : n;
+			} else if (s[i] == '=' && ++count > MAX_ATTRIBUTES) {
+				return at;
+			}
+		}
+	}
+	return n;
+}
+
+static size_t line_at(const char *s, size_t at)
+{
+	size_t line = 1;
+
+	for (size_t i = 0; i < at; i++)
+		line += s[i] == '\n';
+	return line;
+}
+
 static int compile_part(chancery_template *t, odt_part *part,
 	const char *xml, size_t len)
 {
@@ -999,6 +1060,14 @@ static int compile_part(chancery_template *t, odt_part *part,
 	if (!chancery__utf8_valid(xml, len, true))
 		return pkg_error(t, "%s: not UTF-8 (or holds control "
 			"characters)", part->name);
+	{
+		size_t at = attribute_flood(xml, len);
+
+		if (at < len)
+			return pkg_error(t, "%s line %zu: an element with more "
+				"than %d attributes (the limit)", part->name,
+				line_at(xml, at), MAX_ATTRIBUTES);
+	}
 	if (!contains(xml, len, "{{"))
 		return 0;   /* no tag can be in it: copy it as it is */
 	ctxt = xmlNewParserCtxt();
@@ -1079,8 +1148,8 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Entry i of `za` (NUL-terminated), which must hold exactly its declared
- * size: 0, CHANCERY_ENOMEM, or the template error "NAME cannot be read
- * (damaged package)". */
+ * size and match its CRC-32: 0, CHANCERY_ENOMEM, or the template error
+ * "NAME cannot be read (damaged package)". */
 static int read_entry(char **out, size_t *size, const chancery_template *t,
 	zip_t *za, zip_uint64_t i, const char *name)
 {
@@ -1099,6 +1168,10 @@ static int read_entry(char **out, size_t *size, const chancery_template *t,
 		return chancery__oom();
 	}
 	got = zip_fread(f, buf, st.size + 1);
+	/* libzip reports a bad CRC-32 on the read after the data */
+	if (got >= 0 && (zip_uint64_t)got == st.size &&
+	    zip_fread(f, buf + got, 1) != 0)
+		got = -1;
 	zip_fclose(f);
 	if (got < 0 || (zip_uint64_t)got != st.size) {
 		chancery_free(buf);
@@ -1108,6 +1181,88 @@ static int read_entry(char **out, size_t *size, const chancery_template *t,
 	*out = buf;
 	*size = (size_t)got;
 	return 0;
+}
+
+/* A package is data: an entry that is a symbolic link, a device or a pipe,
+ * or whose Unix mode carries setuid, setgid or sticky bits, is refused. A
+ * directory entry (its name ends in '/') is allowed. */
+static int check_mode(const chancery_template *t, zip_t *za, zip_uint64_t i,
+	const char *name)
+{
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+	unsigned mode, type;
+	size_t len = strlen(name);
+
+	if (zip_file_get_external_attributes(za, i, 0, &opsys, &attr) < 0)
+		return pkg_error(t, "entry '%.80s' cannot be read", name);
+	if (opsys != ZIP_OPSYS_UNIX)
+		return 0;
+	mode = attr >> 16;
+	type = mode & 0170000;
+	if (type == 0120000)
+		return pkg_error(t, "entry '%.80s' is a symbolic link (refused)",
+			name);
+	if (type && type != 0100000 &&
+	    !(type == 0040000 && len && name[len - 1] == '/'))
+		return pkg_error(t, "entry '%.80s' is not a regular file "
+			"(mode %06o, refused)", name, mode);
+	if (mode & 07000)
+		return pkg_error(t, "entry '%.80s' has setuid, setgid or sticky "
+			"bits (mode %06o, refused)", name, mode);
+	return 0;
+}
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++) {
+		char c = s[n - k + i];
+
+		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != suffix[i])
+			return false;
+	}
+	return true;
+}
+
+/* Read an entry that is not parsed through to its end, so that libzip
+ * checks its data and CRC-32 (the writer copies such entries as they are).
+ * An XML or RDF entry (settings.xml, manifest.rdf...) is refused with a
+ * DOCTYPE or entity declaration, as the parsed parts are. */
+static int check_entry_data(const chancery_template *t, zip_t *za,
+	const odt_entry *e)
+{
+	char buf[16384 + 8];
+	size_t keep = 0;
+	bool xml = ends_with_ci(e->name, ".xml") || ends_with_ci(e->name, ".rdf");
+	zip_file_t *f = zip_fopen_index(za, e->index, 0);
+	zip_int64_t got;
+	int error = 0;
+
+	if (!f)
+		return pkg_error(t, "entry '%.80s' is damaged (%s)", e->name,
+			zip_strerror(za));
+	while ((got = zip_fread(f, buf + keep, sizeof(buf) - 8)) > 0) {
+		size_t len = keep + (size_t)got;
+
+		if (xml && (contains(buf, len, "<!DOCTYPE") ||
+			    contains(buf, len, "<!ENTITY"))) {
+			error = pkg_error(t, "%s: a DOCTYPE or entity declaration "
+				"(DTDs and entities are refused)", e->name);
+			break;
+		}
+		/* the longest word sought, but one, may span two reads */
+		keep = len < 8 ? len : 8;
+		memmove(buf, buf + len - keep, keep);
+	}
+	if (!error && got < 0)
+		error = pkg_error(t, "entry '%.80s' is damaged (%s)", e->name,
+			zip_file_strerror(f));
+	zip_fclose(f);
+	return error;
 }
 
 void odt_free(odt_package *pkg)
@@ -1192,6 +1347,8 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 				"encrypted documents are refused", st.name);
 			goto done;
 		}
+		if ((error = check_mode(t, za, (zip_uint64_t)i, st.name)) < 0)
+			goto done;
 		if (st.size > MAX_ENTRY_SIZE) {
 			error = pkg_error(t, "entry '%.80s' is %llu bytes "
 				"uncompressed (the limit is %llu)", st.name,
@@ -1329,6 +1486,16 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 			error = pkg_error(t, "no content.xml");
 			goto done;
 		}
+	}
+	for (size_t i = 0; i < pkg->nentries; i++) {
+		const odt_entry *e = &pkg->entries[i];
+
+		/* the parts, the manifest and the mimetype were read whole */
+		if (e->part >= 0 || (int)e->index == manifest_at ||
+		    (int)e->index == mimetype_at)
+			continue;
+		if ((error = check_entry_data(t, za, e)) < 0)
+			goto done;
 	}
 	*out = pkg;
 	pkg = NULL;
