@@ -8,8 +8,9 @@
  * MAX_ENTRY_SIZE or compressed more than MAX_RATIO times (zip bombs), names
  * that climb out ("../", absolute, backslashes), duplicate names, zip or
  * ODF encryption, a missing or wrong mimetype, a missing manifest, XML with
- * a DOCTYPE (so no DTD, external entity or entity expansion can happen; any
- * .xml or .rdf entry, parsed or not), invalid UTF-8, nesting deeper than
+ * a DOCTYPE (so no DTD, external entity or entity expansion can happen; in
+ * a .xml or .rdf entry that is copied, not parsed, entity declarations,
+ * internal subsets and outside DTDs), invalid UTF-8, nesting deeper than
  * libxml2's default limit, more than MAX_ATTRIBUTES attributes on one
  * element, entries that are symbolic links, devices or pipes or carry
  * setuid/setgid/sticky bits, entries whose data or CRC-32 is damaged
@@ -1228,37 +1229,81 @@ static bool ends_with_ci(const char *s, const char *suffix)
 	return true;
 }
 
+/* In an XML entry that is copied, not parsed: what a consumer of the
+ * letter could act on, an entity declaration, an internal DTD subset, or an
+ * outside DTD (a system identifier that is not a plain file name in the
+ * package). OpenOffice's Basic and dialog libraries declare a DTD by
+ * public identifier and plain name ("module.dtd"); they pass. */
+static bool risky_doctype(const char *s, size_t n)
+{
+	if (contains(s, n, "<!ENTITY"))
+		return true;
+	for (size_t i = 0; i + 9 <= n; i++) {
+		const char *end, *lit = NULL;
+		size_t litlen = 0;
+
+		if (memcmp(s + i, "<!DOCTYPE", 9))
+			continue;
+		if (!(end = memchr(s + i, '>', n - i)))
+			return true;
+		for (const char *p = s + i + 9; p < end; p++) {
+			const char *q;
+
+			if (*p == '[')
+				return true;
+			if (*p != '"' && *p != '\'')
+				continue;
+			if (!(q = memchr(p + 1, *p, (size_t)(end - p - 1))))
+				return true;
+			lit = p + 1;
+			litlen = (size_t)(q - p - 1);
+			p = q;
+		}
+		for (size_t k = 0; lit && k < litlen; k++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789._-", lit[k]))
+				return true;
+		i = (size_t)(end - s);
+	}
+	return false;
+}
+
 /* Read an entry that is not parsed through to its end, so that libzip
  * checks its data and CRC-32 (the writer copies such entries as they are).
- * An XML or RDF entry (settings.xml, manifest.rdf...) is refused with a
- * DOCTYPE or entity declaration, as the parsed parts are. */
+ * An XML or RDF entry (settings.xml, manifest.rdf...) is read whole and
+ * refused with a risky DOCTYPE (see risky_doctype). */
 static int check_entry_data(const chancery_template *t, zip_t *za,
 	const odt_entry *e)
 {
-	char buf[16384 + 8];
-	size_t keep = 0;
-	bool xml = ends_with_ci(e->name, ".xml") || ends_with_ci(e->name, ".rdf");
-	zip_file_t *f = zip_fopen_index(za, e->index, 0);
+	char buf[16384];
+	zip_file_t *f;
 	zip_int64_t got;
 	int error = 0;
 
-	if (!f)
+	if (ends_with_ci(e->name, ".xml") || ends_with_ci(e->name, ".rdf")) {
+		zip_stat_t st;
+		char *xml = NULL;
+		size_t len = 0;
+
+		if (zip_stat_index(za, e->index, 0, &st) == 0 &&
+		    st.size > MAX_PART_SIZE)
+			return pkg_error(t, "%s is larger than %llu bytes", e->name,
+				(unsigned long long)MAX_PART_SIZE);
+		if ((error = read_entry(&xml, &len, t, za, e->index, e->name)) < 0)
+			return error;
+		if (risky_doctype(xml, len))
+			error = pkg_error(t, "%s: an entity declaration, an internal "
+				"DTD subset or a DTD from outside the package "
+				"(refused)", e->name);
+		chancery_free(xml);
+		return error;
+	}
+	if (!(f = zip_fopen_index(za, e->index, 0)))
 		return pkg_error(t, "entry '%.80s' is damaged (%s)", e->name,
 			zip_strerror(za));
-	while ((got = zip_fread(f, buf + keep, sizeof(buf) - 8)) > 0) {
-		size_t len = keep + (size_t)got;
-
-		if (xml && (contains(buf, len, "<!DOCTYPE") ||
-			    contains(buf, len, "<!ENTITY"))) {
-			error = pkg_error(t, "%s: a DOCTYPE or entity declaration "
-				"(DTDs and entities are refused)", e->name);
-			break;
-		}
-		/* the longest word sought, but one, may span two reads */
-		keep = len < 8 ? len : 8;
-		memmove(buf, buf + len - keep, keep);
-	}
-	if (!error && got < 0)
+	while ((got = zip_fread(f, buf, sizeof(buf))) > 0)
+		;
+	if (got < 0)
 		error = pkg_error(t, "entry '%.80s' is damaged (%s)", e->name,
 			zip_file_strerror(f));
 	zip_fclose(f);
