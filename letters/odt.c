@@ -8,10 +8,15 @@
  * MAX_ENTRY_SIZE or compressed more than MAX_RATIO times (zip bombs), names
  * that climb out ("../", absolute, backslashes), duplicate names, zip or
  * ODF encryption, a missing or wrong mimetype, a missing manifest, XML with
- * a DOCTYPE (so no DTD, external entity or entity expansion can happen),
- * invalid UTF-8, nesting deeper than libxml2's default limit. A mimetype
- * entry that is present and right but not first (Word 2013 writes them so)
- * is accepted and written first.
+ * a DOCTYPE (so no DTD, external entity or entity expansion can happen; in
+ * a .xml or .rdf entry that is copied, not parsed, entity declarations,
+ * internal subsets and outside DTDs), invalid UTF-8, nesting deeper than
+ * libxml2's default limit, more than MAX_ATTRIBUTES attributes on one
+ * element, entries that are symbolic links, devices or pipes or carry
+ * setuid/setgid/sticky bits, entries whose data or CRC-32 is damaged
+ * (every entry is read through: the writer copies them as they are). A
+ * mimetype entry that is present and right but not first (Word 2013 writes
+ * them so) is accepted and written first.
  *
  * Compiling a part (content.xml, styles.xml, meta.xml):
  *   1. parse it with libxml2;
@@ -26,9 +31,15 @@
  *      (the markers are lifted out of spans to a common parent); tags in
  *      table rows repeat the rows, tags in list items repeat the items (a
  *      row or item holding nothing but the tag is dropped); tags that each
- *      stand alone in a paragraph repeat every block between them;
- *   4. serialize with libxml2 and cut the XML at the markers into the
- *      literal and tag tokens of a Mustache tree (mustache.c renders it).
+ *      stand alone in a paragraph repeat every block between them. A tag's
+ *      paragraph, row or item goes only when it is bare (nothing in it but
+ *      the tag, blank text and markup that shows nothing): one holding a
+ *      frame, a picture, a note or another tag stays, so nothing but the
+ *      tag is lost and no node holding another tag is ever freed;
+ *   4. check that each section's two markers are siblings (what lies
+ *      between them is whole elements), serialize with libxml2 and cut the
+ *      XML at the markers into the literal and tag tokens of a Mustache
+ *      tree (mustache.c renders it).
  * A part without "{{" is not parsed at all and is copied byte for byte.
  *
  * Writing (odt_render): a new zip in memory; mimetype first and stored;
@@ -54,6 +65,7 @@
 #define MAX_TOTAL_SIZE ((zip_uint64_t)1 << 30)
 #define MAX_RATIO 200
 #define MAX_PART_SIZE ((zip_uint64_t)128 << 20)
+#define MAX_ATTRIBUTES 1000  /* per element (libxml2's duplicate check is quadratic) */
 #define MARKER "chancery-tag"
 
 static const char NS_TEXT[] = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
@@ -196,7 +208,10 @@ static int seg_push(para_text *pt, xmlNode *node, seg_kind kind,
 }
 
 /* The inline text of a paragraph: text nodes and the text namespace's
- * inline elements, not nested paragraphs, frames or annotations. */
+ * inline elements, not nested paragraphs, frames or annotations. A text:s,
+ * text:tab or text:line-break is whitespace when empty, as ODF has them;
+ * one that holds something is read like a span (a tag taking the
+ * whitespace with it must not take what it holds). */
 static int collect(para_text *pt, xmlNode *node)
 {
 	int error = 0;
@@ -208,7 +223,7 @@ static int collect(para_text *pt, xmlNode *node)
 			error = seg_push(pt, c, SEG_TEXT, s, strlen(s));
 		} else if (c->type != XML_ELEMENT_NODE) {
 			continue;
-		} else if (is_el(c, NS_TEXT, "s")) {
+		} else if (is_el(c, NS_TEXT, "s") && !c->children) {
 			xmlChar *cnt = xmlGetNsProp(c, (const xmlChar *)"c",
 				(const xmlChar *)NS_TEXT);
 			long n = cnt ? strtol((const char *)cnt, NULL, 10) : 1;
@@ -221,9 +236,9 @@ static int collect(para_text *pt, xmlNode *node)
 				n = 63;
 			memset(spaces, ' ', (size_t)n);
 			error = seg_push(pt, c, SEG_SPACE, spaces, (size_t)n);
-		} else if (is_el(c, NS_TEXT, "tab")) {
+		} else if (is_el(c, NS_TEXT, "tab") && !c->children) {
 			error = seg_push(pt, c, SEG_TAB, "\t", 1);
-		} else if (is_el(c, NS_TEXT, "line-break")) {
+		} else if (is_el(c, NS_TEXT, "line-break") && !c->children) {
 			error = seg_push(pt, c, SEG_BREAK, "\n", 1);
 		} else if (is_para(c) || is_el(c, NS_TEXT, "note") ||
 			   is_el(c, NS_OFFICE, "annotation")) {
@@ -558,54 +573,115 @@ static int hoist(xmlNode *m, xmlNode *target)
 	return 0;
 }
 
-/* Text of `u` outside markers: is it blank before `a` / after `b`? */
+/* The tag of marker m (its number is its index). */
+static const ptag *tag_of(const pstate *st, const xmlNode *m)
+{
+	unsigned long id = m->content ?
+		strtoul((const char *)m->content, NULL, 10) : st->ntags;
+
+	return id < st->ntags ? &st->tags[id] : NULL;
+}
+
+/* A marker that renders nothing and opens nothing: a comment or a change
+ * of delimiters. */
+static bool is_silent_marker(const pstate *st, const xmlNode *m)
+{
+	const ptag *tg = tag_of(st, m);
+
+	return tg && (tg->sigil == '!' || tg->sigil == '=');
+}
+
+/* Is the content of `u` blank before `a` / after `b`? Text counts, and so
+ * do other tags' markers (a value, another section) but comments and
+ * delimiter changes do not. */
 typedef struct {
+	const pstate *st;
 	const xmlNode *a, *b;
 	int phase;      /* 0 before a, 1 between, 2 after b */
 	bool before_blank, after_blank;
-	size_t markers;
 } span_check;
 
 static void check_walk(span_check *sc, const xmlNode *n)
 {
 	for (const xmlNode *c = n->children; c; c = c->next) {
+		bool content = false;
+
 		if (c == sc->a) {
-			sc->phase = 1;
-			sc->markers++;
-			if (sc->a == sc->b)
-				sc->phase = 2;
+			sc->phase = sc->a == sc->b ? 2 : 1;
 			continue;
 		}
 		if (c == sc->b) {
 			sc->phase = 2;
-			sc->markers++;
 			continue;
 		}
-		if (is_marker(c)) {
-			sc->markers++;
-			continue;
-		}
-		if (c->type == XML_TEXT_NODE && c->content &&
-		    !all_blank((const char *)c->content,
-			    strlen((const char *)c->content))) {
-			if (sc->phase == 0)
-				sc->before_blank = false;
-			if (sc->phase == 2)
-				sc->after_blank = false;
-		}
+		if (c->type == XML_TEXT_NODE && c->content)
+			content = !all_blank((const char *)c->content,
+				strlen((const char *)c->content));
+		else if (is_marker(c))
+			content = !is_silent_marker(sc->st, c);
+		if (content && sc->phase == 0)
+			sc->before_blank = false;
+		if (content && sc->phase == 2)
+			sc->after_blank = false;
 		if (c->type == XML_ELEMENT_NODE &&
 		    !is_el(c, NS_OFFICE, "annotation"))
 			check_walk(sc, c);
 	}
 }
 
-static span_check check_unit(const xmlNode *u, const xmlNode *a,
-	const xmlNode *b)
+static span_check check_unit(const pstate *st, const xmlNode *u,
+	const xmlNode *a, const xmlNode *b)
 {
-	span_check sc = { a, b, 0, true, true, 0 };
+	span_check sc = { st, a, b, 0, true, true };
 
 	check_walk(&sc, u);
 	return sc;
+}
+
+/* Markup that shows nothing by itself: what is left of a paragraph, row or
+ * list item once its tag is gone, when it held nothing else. A frame, an
+ * image, a note, a field, a nested table or section is content. */
+static bool shows_nothing(const xmlNode *n)
+{
+	static const char *const text_els[] = { "p", "h", "span", "a", "s",
+		"tab", "line-break", "soft-page-break", "bookmark",
+		"bookmark-start", "bookmark-end", "reference-mark",
+		"reference-mark-start", "reference-mark-end", "change",
+		"change-start", "change-end", "list", "list-item",
+		"list-header", NULL };
+
+	for (size_t i = 0; text_els[i]; i++)
+		if (is_el(n, NS_TEXT, text_els[i]))
+			return true;
+	return is_el(n, NS_TABLE, "table-cell") ||
+		is_el(n, NS_TABLE, "covered-table-cell");
+}
+
+/* Does block hold nothing but marker m, blank text, markup that shows
+ * nothing and annotations (notes to the template's author)? Only such a
+ * block may go with its tag: anything else in it, another tag's marker
+ * above all, would go too. */
+static bool bare(const xmlNode *block, const xmlNode *m)
+{
+	for (const xmlNode *c = block->children; c; c = c->next) {
+		if (c == m)
+			continue;
+		if (is_marker(c))
+			return false;
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content && !all_blank((const char *)c->content,
+					strlen((const char *)c->content)))
+				return false;
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE ||
+		    is_el(c, NS_OFFICE, "annotation") ||
+		    is_el(c, NS_OFFICE, "annotation-end"))
+			continue;
+		if (!shows_nothing(c) || !bare(c, m))
+			return false;
+	}
+	return true;
 }
 
 static xmlNode *unit_of(xmlNode *n)
@@ -637,7 +713,8 @@ static void move_after(xmlNode *anchor, xmlNode *m)
 	link_after(anchor, m);
 }
 
-/* Replace a block holding only marker m by m itself. */
+/* Replace a block holding only marker m by m itself (the caller checked
+ * that it is bare). */
 static void replace_by_marker(xmlNode *block, xmlNode *m)
 {
 	xmlUnlinkNode(m);
@@ -646,20 +723,29 @@ static void replace_by_marker(xmlNode *block, xmlNode *m)
 	xmlFreeNode(block);
 }
 
-/* Repeat units u1..u2 (siblings), or the units strictly between when
- * u1 and u2 hold nothing but their tags. */
+/* The block (paragraph, row, list item) of a tag that stands alone in it:
+ * it goes when it holds nothing else; when it holds more (a frame, an
+ * image, a note, other cells' text) it stays without the tag, and the
+ * marker goes before it (an opening tag: the block is in the section) or
+ * after it (a closing tag). */
+static void drop_tag_block(xmlNode *block, xmlNode *m, bool opening)
+{
+	if (bare(block, m))
+		replace_by_marker(block, m);
+	else if (opening)
+		move_before(block, m);
+	else
+		move_after(block, m);
+}
+
+/* Repeat units u1..u2 (siblings), the tag units dropped when they hold
+ * nothing else; or the one unit u1 == u2. */
 static void place_units(xmlNode *u1, xmlNode *u2, ptag *o, ptag *c)
 {
 	if (u1 != u2) {
-		span_check s1 = check_unit(u1, o->marker, o->marker);
-		span_check s2 = check_unit(u2, c->marker, c->marker);
-
-		if (s1.before_blank && s1.after_blank && s1.markers == 1 &&
-		    s2.before_blank && s2.after_blank && s2.markers == 1) {
-			replace_by_marker(u1, o->marker);
-			replace_by_marker(u2, c->marker);
-			return;
-		}
+		drop_tag_block(u1, o->marker, true);
+		drop_tag_block(u2, c->marker, false);
+		return;
 	}
 	move_before(u1, o->marker);
 	move_after(u2, c->marker);
@@ -673,7 +759,7 @@ static int place_section(pstate *st, ptag *o, ptag *c)
 		xmlNode *u = unit_of(po);
 
 		if (u) {
-			span_check sc = check_unit(u, o->marker, c->marker);
+			span_check sc = check_unit(st, u, o->marker, c->marker);
 
 			if (sc.before_blank && sc.after_blank) {
 				place_units(u, u, o, c);
@@ -701,8 +787,8 @@ static int place_section(pstate *st, ptag *o, ptag *c)
 			return 0;
 		}
 		if (o->alone && c->alone && a1 == po && a2 == pc) {
-			replace_by_marker(po, o->marker);
-			replace_by_marker(pc, c->marker);
+			drop_tag_block(po, o->marker, true);
+			drop_tag_block(pc, c->marker, false);
 			return 0;
 		}
 		{
@@ -761,8 +847,8 @@ static int place_all(pstate *st)
 		case '!':
 		case '=':
 			/* a comment or delimiter alone in its paragraph takes
-			 * the paragraph with it */
-			if (tg->alone && tg->para->parent)
+			 * the paragraph with it, unless it holds more */
+			if (tg->alone && bare(tg->para, tg->marker))
 				replace_by_marker(tg->para, tg->marker);
 			break;
 		default:
@@ -774,6 +860,64 @@ static int place_all(pstate *st)
 			CHANCERY_EINVALID, "section '%s' is never closed",
 			st->tags[stack[depth - 1]].name);
 	chancery_free(stack);
+	return error;
+}
+
+/* Markers in document order, as the Mustache tree will have them. */
+static void markers_in_order(const xmlNode *n, const xmlNode **v, size_t *k,
+	size_t max)
+{
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (is_marker(c) && *k < max)
+			v[(*k)++] = c;
+		else if (c->type == XML_ELEMENT_NODE)
+			markers_in_order(c, v, k, max);
+	}
+}
+
+/* The last check before cutting: the tags of each section, paired as the
+ * Mustache tree pairs them (in document order), are siblings, so that what
+ * lies between is whole elements and repeating it or leaving it out keeps
+ * the XML well-formed. A structure that placed them otherwise is refused;
+ * a closing tag of another name is left to mustache_build to report. */
+static int check_nesting(pstate *st)
+{
+	const xmlNode **v = chancery__calloc(st->ntags + 1, sizeof(*v));
+	const xmlNode **open = chancery__calloc(st->ntags + 1, sizeof(*open));
+	size_t n = 0, depth = 0;
+	int error = 0;
+
+	if (!v || !open) {
+		chancery_free(v);
+		chancery_free(open);
+		return chancery__oom();
+	}
+	markers_in_order((const xmlNode *)st->doc, v, &n, st->ntags);
+	for (size_t i = 0; i < n && !error; i++) {
+		const ptag *tg = tag_of(st, v[i]), *o;
+
+		if (!tg)
+			continue;
+		if (strchr("#^$", tg->sigil)) {
+			open[depth++] = v[i];
+			continue;
+		}
+		if (tg->sigil != '/' || !depth)
+			continue;
+		o = tag_of(st, open[--depth]);
+		if (!o || strcmp(o->name, tg->name))
+			break;
+		if (open[depth]->parent != v[i]->parent)
+			error = mustache_error(st->t, &o->loc, CHANCERY_EINVALID,
+				"section '%s' cannot be repeated as it stands: it "
+				"closes at another level of the document (%s "
+				"paragraph %zu); put each tag alone in its "
+				"paragraph, both in one paragraph, or in the cells "
+				"of table rows or in list items", o->name,
+				tg->loc.part, tg->loc.paragraph);
+	}
+	chancery_free(v);
+	chancery_free(open);
 	return error;
 }
 
@@ -843,6 +987,56 @@ static bool contains(const char *s, size_t n, const char *what)
 	return false;
 }
 
+/* Where the first start tag with more than MAX_ATTRIBUTES attributes
+ * begins, or n when none has. A linear scan of the bytes: '=' outside
+ * quotes inside a start tag, comments, CDATA and processing instructions
+ * skipped. */
+static size_t attribute_flood(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *lt = memchr(s + i, '<', n - i);
+		size_t at, count = 0;
+		const char *skip_to = NULL;
+
+		if (!lt)
+			return n;
+		at = (size_t)(lt - s);
+		i = at + 1;
+		if (i < n && s[i] == '!')
+			skip_to = i + 2 < n && s[i + 1] == '-' && s[i + 2] == '-' ?
+				"-->" : i + 1 < n && s[i + 1] == '[' ? "]]>" : ">";
+		else if (i < n && s[i] == '?')
+			skip_to = "?>";
+		if (skip_to) {
+			const char *end = strstr(s + i, skip_to);
+
+			i = end ? (size_t)(end - s) + strlen(skip_to) : n;
+			continue;
+		}
+		for (; i < n && s[i] != '>'; i++) {
+			if (s[i] == '"' || s[i] == '\'') {
+				const char *q = memchr(s + i + 1, s[i], n - i - 1);
+
+				i = q ? (size_t)(q - s) : n;
+			} else if (s[i] == '=' && ++count > MAX_ATTRIBUTES) {
+				return at;
+			}
+		}
+	}
+	return n;
+}
+
+static size_t line_at(const char *s, size_t at)
+{
+	size_t line = 1;
+
+	for (size_t i = 0; i < at; i++)
+		line += s[i] == '\n';
+	return line;
+}
+
 static int compile_part(chancery_template *t, odt_part *part,
 	const char *xml, size_t len)
 {
@@ -867,6 +1061,14 @@ static int compile_part(chancery_template *t, odt_part *part,
 	if (!chancery__utf8_valid(xml, len, true))
 		return pkg_error(t, "%s: not UTF-8 (or holds control "
 			"characters)", part->name);
+	{
+		size_t at = attribute_flood(xml, len);
+
+		if (at < len)
+			return pkg_error(t, "%s line %zu: an element with more "
+				"than %d attributes (the limit)", part->name,
+				line_at(xml, at), MAX_ATTRIBUTES);
+	}
 	if (!contains(xml, len, "{{"))
 		return 0;   /* no tag can be in it: copy it as it is */
 	ctxt = xmlNewParserCtxt();
@@ -888,7 +1090,7 @@ static int compile_part(chancery_template *t, odt_part *part,
 		goto done;
 	}
 	if ((error = walk(&st, (xmlNode *)st.doc, meta)) < 0 ||
-	    (error = place_all(&st)) < 0)
+	    (error = place_all(&st)) < 0 || (error = check_nesting(&st)) < 0)
 		goto done;
 	if (!st.ntags)
 		goto done;   /* "{{" was outside any text: copy as it is */
@@ -947,8 +1149,8 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Entry i of `za` (NUL-terminated), which must hold exactly its declared
- * size: 0, CHANCERY_ENOMEM, or the template error "NAME cannot be read
- * (damaged package)". */
+ * size and match its CRC-32: 0, CHANCERY_ENOMEM, or the template error
+ * "NAME cannot be read (damaged package)". */
 static int read_entry(char **out, size_t *size, const chancery_template *t,
 	zip_t *za, zip_uint64_t i, const char *name)
 {
@@ -967,6 +1169,10 @@ static int read_entry(char **out, size_t *size, const chancery_template *t,
 		return chancery__oom();
 	}
 	got = zip_fread(f, buf, st.size + 1);
+	/* libzip reports a bad CRC-32 on the read after the data */
+	if (got >= 0 && (zip_uint64_t)got == st.size &&
+	    zip_fread(f, buf + got, 1) != 0)
+		got = -1;
 	zip_fclose(f);
 	if (got < 0 || (zip_uint64_t)got != st.size) {
 		chancery_free(buf);
@@ -976,6 +1182,132 @@ static int read_entry(char **out, size_t *size, const chancery_template *t,
 	*out = buf;
 	*size = (size_t)got;
 	return 0;
+}
+
+/* A package is data: an entry that is a symbolic link, a device or a pipe,
+ * or whose Unix mode carries setuid, setgid or sticky bits, is refused. A
+ * directory entry (its name ends in '/') is allowed. */
+static int check_mode(const chancery_template *t, zip_t *za, zip_uint64_t i,
+	const char *name)
+{
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+	unsigned mode, type;
+	size_t len = strlen(name);
+
+	if (zip_file_get_external_attributes(za, i, 0, &opsys, &attr) < 0)
+		return pkg_error(t, "entry '%.80s' cannot be read", name);
+	if (opsys != ZIP_OPSYS_UNIX)
+		return 0;
+	mode = attr >> 16;
+	type = mode & 0170000;
+	if (type == 0120000)
+		return pkg_error(t, "entry '%.80s' is a symbolic link (refused)",
+			name);
+	if (type && type != 0100000 &&
+	    !(type == 0040000 && len && name[len - 1] == '/'))
+		return pkg_error(t, "entry '%.80s' is not a regular file "
+			"(mode %06o, refused)", name, mode);
+	if (mode & 07000)
+		return pkg_error(t, "entry '%.80s' has setuid, setgid or sticky "
+			"bits (mode %06o, refused)", name, mode);
+	return 0;
+}
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++) {
+		char c = s[n - k + i];
+
+		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != suffix[i])
+			return false;
+	}
+	return true;
+}
+
+/* In an XML entry that is copied, not parsed: what a consumer of the
+ * letter could act on, an entity declaration, an internal DTD subset, or an
+ * outside DTD (a system identifier that is not a plain file name in the
+ * package). OpenOffice's Basic and dialog libraries declare a DTD by
+ * public identifier and plain name ("module.dtd"); they pass. */
+static bool risky_doctype(const char *s, size_t n)
+{
+	if (contains(s, n, "<!ENTITY"))
+		return true;
+	for (size_t i = 0; i + 9 <= n; i++) {
+		const char *end, *lit = NULL;
+		size_t litlen = 0;
+
+		if (memcmp(s + i, "<!DOCTYPE", 9))
+			continue;
+		if (!(end = memchr(s + i, '>', n - i)))
+			return true;
+		for (const char *p = s + i + 9; p < end; p++) {
+			const char *q;
+
+			if (*p == '[')
+				return true;
+			if (*p != '"' && *p != '\'')
+				continue;
+			if (!(q = memchr(p + 1, *p, (size_t)(end - p - 1))))
+				return true;
+			lit = p + 1;
+			litlen = (size_t)(q - p - 1);
+			p = q;
+		}
+		for (size_t k = 0; lit && k < litlen; k++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789._-", lit[k]))
+				return true;
+		i = (size_t)(end - s);
+	}
+	return false;
+}
+
+/* Read an entry that is not parsed through to its end, so that libzip
+ * checks its data and CRC-32 (the writer copies such entries as they are).
+ * An XML or RDF entry (settings.xml, manifest.rdf...) is read whole and
+ * refused with a risky DOCTYPE (see risky_doctype). */
+static int check_entry_data(const chancery_template *t, zip_t *za,
+	const odt_entry *e)
+{
+	char buf[16384];
+	zip_file_t *f;
+	zip_int64_t got;
+	int error = 0;
+
+	if (ends_with_ci(e->name, ".xml") || ends_with_ci(e->name, ".rdf")) {
+		zip_stat_t st;
+		char *xml = NULL;
+		size_t len = 0;
+
+		if (zip_stat_index(za, e->index, 0, &st) == 0 &&
+		    st.size > MAX_PART_SIZE)
+			return pkg_error(t, "%s is larger than %llu bytes", e->name,
+				(unsigned long long)MAX_PART_SIZE);
+		if ((error = read_entry(&xml, &len, t, za, e->index, e->name)) < 0)
+			return error;
+		if (risky_doctype(xml, len))
+			error = pkg_error(t, "%s: an entity declaration, an internal "
+				"DTD subset or a DTD from outside the package "
+				"(refused)", e->name);
+		chancery_free(xml);
+		return error;
+	}
+	if (!(f = zip_fopen_index(za, e->index, 0)))
+		return pkg_error(t, "entry '%.80s' is damaged (%s)", e->name,
+			zip_strerror(za));
+	while ((got = zip_fread(f, buf, sizeof(buf))) > 0)
+		;
+	if (got < 0)
+		error = pkg_error(t, "entry '%.80s' is damaged (%s)", e->name,
+			zip_file_strerror(f));
+	zip_fclose(f);
+	return error;
 }
 
 void odt_free(odt_package *pkg)
@@ -1060,6 +1392,8 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 				"encrypted documents are refused", st.name);
 			goto done;
 		}
+		if ((error = check_mode(t, za, (zip_uint64_t)i, st.name)) < 0)
+			goto done;
 		if (st.size > MAX_ENTRY_SIZE) {
 			error = pkg_error(t, "entry '%.80s' is %llu bytes "
 				"uncompressed (the limit is %llu)", st.name,
@@ -1197,6 +1531,16 @@ int odt_load(odt_package **out, chancery_template *t, const void *data,
 			error = pkg_error(t, "no content.xml");
 			goto done;
 		}
+	}
+	for (size_t i = 0; i < pkg->nentries; i++) {
+		const odt_entry *e = &pkg->entries[i];
+
+		/* the parts, the manifest and the mimetype were read whole */
+		if (e->part >= 0 || (int)e->index == manifest_at ||
+		    (int)e->index == mimetype_at)
+			continue;
+		if ((error = check_entry_data(t, za, e)) < 0)
+			goto done;
 	}
 	*out = pkg;
 	pkg = NULL;
