@@ -36,27 +36,41 @@ static size_t hfs_ignorable(const unsigned char *s, size_t left)
 	return 0;
 }
 
-/* The name as the most forgiving file system would compare it: ASCII
- * lowercase, ignorables dropped, trailing dots and spaces trimmed. Writes at
- * most `cap - 1` bytes; returns false when it would not fit (such a name is
- * longer than any alias we look for, so it is not one). */
+/* The name as the most forgiving file system would compare it: ignorables
+ * dropped, ASCII lowercase, trailing dots and spaces trimmed (any number of
+ * them, wherever ignorables hide among them: a run of dots and spaces is
+ * only written out when something follows it). Writes at most `cap - 1`
+ * bytes; returns false when it would not fit (such a name is longer than
+ * any alias we look for, so it is not one). */
 static bool fold(char *out, size_t cap, const char *name, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)name;
-	size_t i = 0, n = 0, skip;
+	size_t i = 0, n = 0, skip, run = 0, run_at = 0;
 
 	while (i < len) {
 		if ((skip = hfs_ignorable(s + i, len - i))) {
 			i += skip;
 			continue;
 		}
+		if (s[i] == '.' || s[i] == ' ') {
+			if (!run++)
+				run_at = i;
+			i++;
+			continue;
+		}
+		for (; run; run--) {
+			if (n + 1 >= cap)
+				return false;
+			/* the run's bytes, ignorables left out */
+			while (s[run_at] != '.' && s[run_at] != ' ')
+				run_at++;
+			out[n++] = (char)s[run_at++];
+		}
 		if (n + 1 >= cap)
 			return false;
 		out[n++] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
 		i++;
 	}
-	while (n > 0 && (out[n - 1] == '.' || out[n - 1] == ' '))
-		n--;
 	out[n] = '\0';
 	return true;
 }

@@ -160,10 +160,14 @@ int chancery__lock_take(int *fd_out, bool *recovered, const char *gitdir,
 		mark[n] = '\0';
 		*recovered = true;
 		for (size_t i = 0; leftovers[i]; i++) {
-			char *sp = strchr(mark + 11, ' '), *nl = strchr(mark, '\n');
+			/* only a whole "publishing PID FILE\n" names a leftover;
+			 * a shorter mark ("behind 1") is never read past its end */
+			bool publishing = n > 11 && !strncmp(mark, "publishing ", 11);
+			char *sp = publishing ? strchr(mark + 11, ' ') : NULL;
+			char *nl = strchr(mark, '\n');
 			char *lp;
 
-			if (strncmp(mark, "publishing ", 11) || !sp || !nl ||
+			if (!publishing || !sp || !nl || sp > nl ||
 			    strlen(leftovers[i]) != (size_t)(nl - sp - 1) ||
 			    strncmp(sp + 1, leftovers[i], (size_t)(nl - sp - 1)))
 				continue;

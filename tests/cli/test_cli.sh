@@ -277,6 +277,14 @@ printf 'publishing 999999999 ../keep.txt\n' > "$R/.git/chancery.lock"
 run_out 0 'Recorded note' "$C" -C "$R" note "after a forged mark"
 check "a mark naming another file removes nothing" test -f "$R/keep.txt"
 rm -f "$R/keep.txt"
+# marks shorter than a "publishing PID FILE" line (a dead writer's
+# "behind 1", a torn write) name nothing and are read no further than
+# they go (memcheck caught the scan past the end of "behind 1")
+for mark in 'behind 1' 'publ' 'publishing ' 'publishing 1'; do
+	printf '%s\n' "$mark" > "$R/.git/chancery.lock"
+	run_out 0 'Recorded note' "$C" -C "$R" note "after the mark '$mark'"
+done
+check "the short marks removed nothing" test -f "$R/.git/chancery.lock"
 H=$(head_of)
 # the repository lock is a regular file of its own, never followed
 printf 'precious\n' > "$T/precious"

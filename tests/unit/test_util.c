@@ -148,6 +148,10 @@ static void test_path_valid(void **state)
 		"data/campaigns/../../../../PWNED", "...", ". .", " ",
 		".git", ".GIT/config", "a/.Git/hooks/x", ".git.", ".git ",
 		".git. . ", "git~1", "GIT~1/config", ".git::$INDEX_ALLOCATION",
+		".git....................", ".GIT      . . . . . . . . .",
+		"git~1...............", ".g\xe2\x80\x8cit.\xe2\x80\x8c.",
+		".git.\xe2\x80\x8c.\xe2\x80\x8c.\xe2\x80\x8c.\xe2\x80\x8c."
+		".\xe2\x80\x8c.\xe2\x80\x8c.\xe2\x80\x8c.\xe2\x80\x8c.\xe2\x80\x8c.",
 		"a\\b", "..\\x", "c:x", "a\tb", "a\x1b[2Jb",
 		".g\xe2\x80\x8cit", "\xef\xbb\xbf.git", ".gi\xe2\x81\xaft",
 		"\xe2\x80\x8f.git\xe2\x80\x8e", "bad\xff", "\xc0\xaf",
