@@ -7,8 +7,10 @@
  * (".GIT", ".git.", ".git ", "git~1", ".git::$INDEX_ALLOCATION", ".g\u200cit").
  * libgit2's checkout refuses such names; everything that reads a tree
  * itself (export, verify, history, letters, sync) asks here first, with the
- * same rules for every platform so that a repository valid here is valid on
- * any office's machine.
+ * same rules for every platform, so that no name in a repository can open
+ * ".git" or climb out on any office's machine. Not refused: Windows device
+ * names (CON, aux.txt) and names that differ only in case; chancery never
+ * writes such names, and they cannot leave the folder they are written in.
  *
  * Rules for one component: not empty; valid UTF-8 without control
  * characters; no '/', '\\' or ':'; not made of dots and spaces only

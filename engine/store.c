@@ -18,8 +18,10 @@
  * next writer repairs if a process was killed before step 4.
  *
  * Git's own lock files (refs/heads/X.lock, index.lock) are left by a process
- * killed in the middle of a rename. Only a leftover proven ours is removed:
- * the lock's mark says its holder died inside (below). Any other lock file
+ * killed in the middle of a rename. Only a leftover the lock's mark names
+ * is removed: its holder died around that file (below; the mark is written
+ * just before the file is taken and reset just after it is let go, so only
+ * a kill in those microseconds could name another program's lock). Any other lock file
  * is another program's (git gc, a push, a rebase can hold one for long): it
  * is waited for, LOCK_WAIT_TRIES times LOCK_WAIT_MS, and then the operation
  * fails with CHANCERY_ELOCKED naming the file, which stays.
