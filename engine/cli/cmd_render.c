@@ -585,7 +585,7 @@ int cmd_render(int argc, char **argv)
 		fprintf(stderr, "\rrendered %zu\n", b.count);
 	if (b.nproblems) {
 		for (size_t i = 0; i < b.nproblems && (b.dry_run || i == 0); i++)
-			fprintf(stderr, "chancery: %s\n", b.problems[i]);
+			cli_printf_safe(stderr, "chancery: %s\n", b.problems[i]);
 		if (b.dry_run)
 			fprintf(stderr, "chancery: %zu problem%s in %zu document%s; "
 				"nothing was written\n", b.nproblems,

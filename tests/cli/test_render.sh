@@ -44,6 +44,12 @@ check "--lenient renders missing names empty" test "$(ls "$T/lenient" | wc -l)" 
 run_err 3 "documents? .*'same.odt'" "$C" render "$T/letter.odt" "$T/list.json" -o "$T/dup" --name 'same.odt'
 check "duplicate names wrote nothing" test -z "$(ls -A "$T/dup" 2>/dev/null)"
 run_err 3 "not a plain file name" "$C" render "$T/letter.odt" "$T/list.json" -o "$T/sl" --name '../{{state.code}}.odt'
+# a problem line quoting the data never writes its control characters
+printf '%s\n' '[{"code": "A\u001b]52;c;eA==\u0007/\u001b[2J"}]' > "$T/esc.json"
+run_err 3 "not a plain file name" "$C" render "$T/letter.odt" "$T/esc.json" -o "$T/esc" --name '{{code}}.odt'
+check "render's problem line holds no control character" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T/err'"
+run_err 3 'x1b' "$C" render "$T/letter.odt" "$T/esc.json" -o "$T/esc" --name '{{code}}.odt' --dry-run
+check "nor with --dry-run" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T/err'"
 printf '{"a": ' > "$T/broken.json"
 run_err 3 "data '.*broken.json': JSON" "$C" render "$T/letter.odt" "$T/broken.json" -o "$T/x.odt"
 printf '[{"a": 1}, 2]' > "$T/notobj.json"
