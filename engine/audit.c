@@ -778,15 +778,15 @@ static bool changes_under(const audit *a, const char *dir)
 	return false;
 }
 
-/* State, Treaty, Action and Date as a deposit writes them: a State and a
- * treaty of the registry, an action its classifier knows, a real date in
+/* State, Treaty, Action and Date as a deposit writes them: a State code,
+ * a treaty id, an action the registry's classifier knows, a real date in
  * its own form; the Notification's number, year and chapter read back
- * from it give it again exactly. */
-static bool deposit_fields(audit *a, git_tree *tree, const char *st,
-	const char *tr, const char *ac, const char *dt, const char *ref,
-	unsigned *n, unsigned *year)
+ * from it give it again exactly. (That the State and the treaty are the
+ * registry's is what loading the registry the commit leaves checks, with
+ * its archive entry: registry_of.) */
+static bool deposit_fields(const char *st, const char *tr, const char *ac,
+	const char *dt, const char *ref, unsigned *n, unsigned *year)
 {
-	chancery_registry *reg;
 	chancery_date d;
 	char ds[11], canon[80];
 	int used = 0, chapter = 0;
@@ -804,19 +804,14 @@ static bool deposit_fields(audit *a, git_tree *tree, const char *st,
 		return false;
 	snprintf(canon, sizeof(canon), "C.N.%u.%04u.TREATIES-%d", *n, *year,
 		chapter);
-	if (strcmp(canon, ref))
-		return false;
-	if (!(reg = registry_of(a, tree)))
-		return true; /* told already */
-	return chancery_registry_state_find(reg, st) &&
-		chancery_registry_treaty_find(reg, tr);
+	return !strcmp(canon, ref);
 }
 
 /* A deposit's trailers agree with each other and with the files: the
  * archive entry archive/STATE/TREATY/DATE-ACTION.txt, the notification
  * notifications/YEAR/NNNN.odt of reference C.N.N.YEAR.TREATIES-C, the
  * number next after the parent's last, and an entry saying the same. */
-static void deposit_check(audit *a, git_tree *tree, git_tree *ptree)
+static void deposit_check(audit *a, git_tree *ptree)
 {
 	const char *st = chancery_event_get(a->ev, "State");
 	const char *tr = chancery_event_get(a->ev, "Treaty");
@@ -832,13 +827,11 @@ static void deposit_check(audit *a, git_tree *tree, git_tree *ptree)
 	int wn;
 
 	if (!st || !tr || !ac || !dt || !ref || !ar || !nf ||
-	    !deposit_fields(a, tree, st, tr, ac, dt, ref, &n, &year)) {
-		if (!done(a))
-			problem(a, "event %s (commit %s): a deposit without a "
-				"consistent State, Treaty, Action, Date, "
-				"Notification and Archive (a State and treaty "
-				"of the registry, a known action, a real date)",
-				chancery_event_id(a->ev), a->cid);
+	    !deposit_fields(st, tr, ac, dt, ref, &n, &year)) {
+		problem(a, "event %s (commit %s): a deposit without a consistent "
+			"State, Treaty, Action, Date, Notification and Archive "
+			"(a State code, a treaty id, a known action, a real "
+			"date)", chancery_event_id(a->ev), a->cid);
 		return;
 	}
 	wn = snprintf(want, sizeof(want), "archive/%s/%s/%s-%s.txt", st, tr,
@@ -1001,7 +994,7 @@ static void event_check(audit *a, git_tree *tree, git_tree *ptree)
 	seen[r - a->ch] = true;
 	check_fixity(a, dir, seen);
 	if (!done(a) && !strcmp(type, "deposit"))
-		deposit_check(a, tree, ptree);
+		deposit_check(a, ptree);
 	for (size_t i = 0; i < a->nch && !done(a); i++) {
 		const change *c = &a->ch[i];
 
