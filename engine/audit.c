@@ -6,20 +6,29 @@
  * A commit passes when:
  *   - every name in its tree that its parent does not already hold is a
  *     valid file name (chancery__path_component_valid: no "..", ".git" or
- *     an alias of it, no '/' inside a name, ...), and every file is a plain
- *     file (no symbolic link, executable or submodule);
+ *     an alias of it, no '/' inside a name, ...), every file is a plain
+ *     file (no symbolic link, executable or submodule), and no folder it
+ *     changes nests more than CHANCERY__MAX_DEPTH folders deep;
  *   - it carries an event (trailers) with a well-formed id, and its record
  *     events/YYYY/MM/ID.txt is added, says what the trailers say, and the
  *     id is the digest of the parent and the content (event.c);
  *   - its attachments are added with the SHA-256 and size the record gives,
  *     and nothing else under events/ changes;
  *   - it deletes nothing, and besides the record and attachments it adds or
- *     replaces only what its event type may (the `rules` table below);
+ *     replaces only what its event type may (the `rules` table below: an
+ *     import its one table, a campaign its own files once, letters and
+ *     reminders into a campaign the parent has, a deposit its archive
+ *     entry and notification, with State, Treaty, Action, Date and
+ *     reference as chancery writes them);
+ *   - when it changes registry/ or archive/, the registry of its tree
+ *     loads (registry.c's own checks: a peer cannot leave a table or an
+ *     archive entry that would stop every command reading the registry);
  *   - the root commit is the init event and only it; a merge commit is a
  *     sync event whose tree is the merge of its two parents plus its record.
  *
  * Only what the commit changes is looked at: its parent was checked before
  * (sync checks a peer's commits oldest first; verify replays from the root).
+ * That a peer's history shares our root is sync's to check (sync.c).
  */
 #include "internal.h"
 
