@@ -1051,7 +1051,7 @@ int chancery__commit_check(chancery_repository *repo, git_commit *commit,
 	}
 	a.ptree = ptree;
 	walk(&a, tree, ptree, "", 0);
-	if (!done(&a))
+	if (!done(&a) && a.nch)
 		qsort(a.ch, a.nch, sizeof(*a.ch), cmp_change);
 	if (done(&a))
 		goto out;
