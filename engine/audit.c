@@ -343,11 +343,14 @@ static int campaign_in_parent(const audit *a)
 	char path[200];
 	int rc;
 
+	if (!campaign_id_form(c))
+		return -1;
 	if (!a->ptree)
 		return 0;
-	snprintf(path, sizeof(path), "campaigns/%s", c ? c : "");
+	snprintf(path, sizeof(path), "campaigns/%s", c);
 	rc = git_tree_entry_bypath(&e, a->ptree, path);
 	git_tree_entry_free(e);
+	e = NULL;
 	if (rc == 0) {
 		snprintf(path, sizeof(path), "campaigns/%s/campaign.txt", c);
 		rc = git_tree_entry_bypath(&e, a->ptree, path);
