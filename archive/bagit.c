@@ -41,8 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Deeper than any folder chancery writes (campaigns/ID/letters/X.odt). */
-#define MAX_DEPTH 32
+/* Deeper than any folder chancery writes (internal.h). */
+#define MAX_DEPTH CHANCERY__MAX_DEPTH
 
 /* ---- the head's files -------------------------------------------------- */
 

@@ -6,20 +6,29 @@
  * A commit passes when:
  *   - every name in its tree that its parent does not already hold is a
  *     valid file name (chancery__path_component_valid: no "..", ".git" or
- *     an alias of it, no '/' inside a name, ...), and every file is a plain
- *     file (no symbolic link, executable or submodule);
+ *     an alias of it, no '/' inside a name, ...), every file is a plain
+ *     file (no symbolic link, executable or submodule), and no folder it
+ *     changes nests more than CHANCERY__MAX_DEPTH folders deep;
  *   - it carries an event (trailers) with a well-formed id, and its record
  *     events/YYYY/MM/ID.txt is added, says what the trailers say, and the
  *     id is the digest of the parent and the content (event.c);
  *   - its attachments are added with the SHA-256 and size the record gives,
  *     and nothing else under events/ changes;
  *   - it deletes nothing, and besides the record and attachments it adds or
- *     replaces only what its event type may (the `rules` table below);
+ *     replaces only what its event type may (the `rules` table below: an
+ *     import its one table, a campaign its own files once, letters and
+ *     reminders into a campaign the parent has, a deposit its archive
+ *     entry and notification, with State, Treaty, Action, Date and
+ *     reference as chancery writes them);
+ *   - when it changes registry/ or archive/, the registry of its tree
+ *     loads (registry.c's own checks: a peer cannot leave a table or an
+ *     archive entry that would stop every command reading the registry);
  *   - the root commit is the init event and only it; a merge commit is a
  *     sync event whose tree is the merge of its two parents plus its record.
  *
  * Only what the commit changes is looked at: its parent was checked before
  * (sync checks a peer's commits oldest first; verify replays from the root).
+ * That a peer's history shares our root is sync's to check (sync.c).
  */
 #include "internal.h"
 
@@ -39,7 +48,10 @@ typedef struct {
 	const chancery__check_opts *o;
 	git_commit *commit;
 	char cid[13];          /* short commit id, for messages */
+	git_tree *ptree;       /* the parent's tree (NULL for the root) */
 	chancery_event *ev;
+	chancery_registry *reg; /* the registry of the commit's tree, once read */
+	bool reg_read;         /* it was tried (reg NULL: a problem was told) */
 	change *ch;
 	size_t nch, ach;
 	size_t problems;
@@ -86,6 +98,11 @@ void chancery__printable(char *out, size_t cap, const char *s)
 
 /* ---- the changes, entry by entry ------------------------------------------ */
 
+static int cmp_change(const void *x, const void *y)
+{
+	return strcmp(((const change *)x)->path, ((const change *)y)->path);
+}
+
 static int add_change(audit *a, const char *prefix, const char *name,
 	const git_oid *id, char status)
 {
@@ -127,8 +144,25 @@ static int lookup_tree(audit *a, git_tree **out, const git_oid *id)
 	return rc;
 }
 
-/* Every file of `tree` (under `prefix`) deleted. */
-static void walk_deleted(audit *a, git_tree *tree, const char *prefix)
+/* A folder `prefix``name`/ at `depth` (0: a top folder): past
+ * CHANCERY__MAX_DEPTH it is a problem, and not walked (so that a tree of
+ * nested one-entry folders cannot exhaust the stack). */
+static bool too_deep(audit *a, const char *prefix, const char *name,
+	int depth)
+{
+	char shown[300];
+
+	if (depth < CHANCERY__MAX_DEPTH)
+		return false;
+	chancery__printable(shown, sizeof(shown), name);
+	problem(a, "%.200s%s/: nests more than %d folders (commit %s)", prefix,
+		shown, CHANCERY__MAX_DEPTH, a->cid);
+	return true;
+}
+
+/* Every file of `tree` (under `prefix`, `depth` folders down) deleted. */
+static void walk_deleted(audit *a, git_tree *tree, const char *prefix,
+	int depth)
 {
 	for (size_t i = 0; i < git_tree_entrycount(tree) && !done(a); i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
@@ -140,11 +174,12 @@ static void walk_deleted(audit *a, git_tree *tree, const char *prefix)
 				git_tree_entry_id(e), 'D');
 			continue;
 		}
-		if (lookup_tree(a, &sub, git_tree_entry_id(e)) < 0)
+		if (too_deep(a, prefix, git_tree_entry_name(e), depth) ||
+		    lookup_tree(a, &sub, git_tree_entry_id(e)) < 0)
 			return;
 		if ((p = chancery__sprintf("%s%s/", prefix,
 				git_tree_entry_name(e))))
-			walk_deleted(a, sub, p);
+			walk_deleted(a, sub, p, depth + 1);
 		else
 			a->error = chancery__oom();
 		chancery_free(p);
@@ -153,11 +188,11 @@ static void walk_deleted(audit *a, git_tree *tree, const char *prefix)
 }
 
 static void walk(audit *a, git_tree *tree, git_tree *ptree,
-	const char *prefix);
+	const char *prefix, int depth);
 
 /* One entry of the new tree against the parent's entry of that name. */
 static void walk_entry(audit *a, const git_tree_entry *e,
-	const git_tree_entry *pe, const char *prefix)
+	const git_tree_entry *pe, const char *prefix, int depth)
 {
 	const char *name = git_tree_entry_name(e);
 	git_filemode_t mode = git_tree_entry_filemode(e);
@@ -175,7 +210,8 @@ static void walk_entry(audit *a, const git_tree_entry *e,
 		return;
 	}
 	if (mode == GIT_FILEMODE_TREE) {
-		if (lookup_tree(a, &sub, git_tree_entry_id(e)) < 0)
+		if (too_deep(a, prefix, name, depth) ||
+		    lookup_tree(a, &sub, git_tree_entry_id(e)) < 0)
 			return;
 		if (pe && git_tree_entry_type(pe) == GIT_OBJECT_TREE) {
 			if (lookup_tree(a, &psub, git_tree_entry_id(pe)) < 0) {
@@ -186,7 +222,7 @@ static void walk_entry(audit *a, const git_tree_entry *e,
 			add_change(a, prefix, name, git_tree_entry_id(pe), 'D');
 		}
 		if ((p = chancery__sprintf("%s%s/", prefix, name)))
-			walk(a, sub, psub, p);
+			walk(a, sub, psub, p, depth + 1);
 		else
 			a->error = chancery__oom();
 		chancery_free(p);
@@ -200,10 +236,11 @@ static void walk_entry(audit *a, const git_tree_entry *e,
 		return;
 	}
 	if (pe && git_tree_entry_type(pe) == GIT_OBJECT_TREE) {
-		if (lookup_tree(a, &psub, git_tree_entry_id(pe)) < 0)
+		if (too_deep(a, prefix, name, depth) ||
+		    lookup_tree(a, &psub, git_tree_entry_id(pe)) < 0)
 			return;
 		if ((p = chancery__sprintf("%s%s/", prefix, name)))
-			walk_deleted(a, psub, p);
+			walk_deleted(a, psub, p, depth + 1);
 		else
 			a->error = chancery__oom();
 		chancery_free(p);
@@ -213,15 +250,16 @@ static void walk_entry(audit *a, const git_tree_entry *e,
 	add_change(a, prefix, name, git_tree_entry_id(e), pe ? 'M' : 'A');
 }
 
-/* What `tree` changes against `ptree` (NULL: an empty tree). */
+/* What `tree` changes against `ptree` (NULL: an empty tree), `depth`
+ * folders down. */
 static void walk(audit *a, git_tree *tree, git_tree *ptree,
-	const char *prefix)
+	const char *prefix, int depth)
 {
 	for (size_t i = 0; i < git_tree_entrycount(tree) && !done(a); i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
 
 		walk_entry(a, e, ptree ? git_tree_entry_byname(ptree,
-			git_tree_entry_name(e)) : NULL, prefix);
+			git_tree_entry_name(e)) : NULL, prefix, depth);
 	}
 	for (size_t i = 0; ptree && i < git_tree_entrycount(ptree) &&
 			!done(a); i++) {
@@ -236,11 +274,12 @@ static void walk(audit *a, git_tree *tree, git_tree *ptree,
 				git_tree_entry_id(pe), 'D');
 			continue;
 		}
-		if (lookup_tree(a, &sub, git_tree_entry_id(pe)) < 0)
+		if (too_deep(a, prefix, git_tree_entry_name(pe), depth) ||
+		    lookup_tree(a, &sub, git_tree_entry_id(pe)) < 0)
 			return;
 		if ((p = chancery__sprintf("%s%s/", prefix,
 				git_tree_entry_name(pe))))
-			walk_deleted(a, sub, p);
+			walk_deleted(a, sub, p, depth + 1);
 		else
 			a->error = chancery__oom();
 		chancery_free(p);
@@ -261,20 +300,88 @@ static bool one_below(const char *path, const char *prefix, const char *ext)
 	return pl > el && !strcmp(path + n + pl - el, ext);
 }
 
-/* campaigns/CAMPAIGN/ + rest, when the event names a campaign */
-static bool in_campaign(const audit *a, const char *path, const char *rest,
-	const char *ext)
+/*
+ * A campaign id as workflows/campaign.c accepts one: 1 to 64 of lowercase
+ * letters, digits, '-' and '_', starting with a letter or digit. That check
+ * is private to workflows/ (which the engine does not call up into), so its
+ * form is restated here; the two must agree.
+ */
+static bool campaign_id_form(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n || n > 64 || !((*s >= 'a' && *s <= 'z') ||
+			(*s >= '0' && *s <= '9')))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+/* The name below campaigns/CAMPAIGN/`rest` that `path` is, when the event
+ * names a campaign and `path` is one file there ending in `ext`. */
+static const char *in_campaign(const audit *a, const char *path,
+	const char *rest, const char *ext)
 {
 	const char *c = chancery_event_get(a->ev, "Campaign");
 	char prefix[200];
 
-	if (!c || strlen(c) > 64 || !chancery__path_component_valid(c,
-			strlen(c)))
-		return false;
+	if (!campaign_id_form(c))
+		return NULL;
 	snprintf(prefix, sizeof(prefix), "campaigns/%s/%s", c, rest);
-	if (!ext)
-		return !strncmp(path, prefix, strlen(prefix));
-	return one_below(path, prefix, ext);
+	return one_below(path, prefix, ext) ? path + strlen(prefix) : NULL;
+}
+
+/* Does the parent hold the event's campaign (its campaign.txt)? 1 yes,
+ * 0 no, -1 it cannot be told (a rule then refuses). */
+static int campaign_in_parent(const audit *a)
+{
+	const char *c = chancery_event_get(a->ev, "Campaign");
+	git_tree_entry *e = NULL;
+	char path[200];
+	int rc;
+
+	if (!campaign_id_form(c))
+		return -1;
+	if (!a->ptree)
+		return 0;
+	snprintf(path, sizeof(path), "campaigns/%s", c);
+	rc = git_tree_entry_bypath(&e, a->ptree, path);
+	git_tree_entry_free(e);
+	e = NULL;
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "campaigns/%s/campaign.txt", c);
+		rc = git_tree_entry_bypath(&e, a->ptree, path);
+		git_tree_entry_free(e);
+		git_error_clear();
+		return rc == 0 ? 1 : -1;
+	}
+	git_error_clear();
+	return rc == GIT_ENOTFOUND ? 0 : -1;
+}
+
+/* A letter's name: CODE.odt, or CODE-YYYY-MM-DD.odt when `dated` (a
+ * reminder, an acknowledgment), CODE a State code. */
+static bool letter_name(const char *name, bool dated)
+{
+	char code[4], ds[11];
+	chancery_date d;
+
+	if (!name || strlen(name) != (dated ? 18 : 7))
+		return false;
+	snprintf(code, sizeof(code), "%.3s", name);
+	if (!chancery_state_code_valid(code))
+		return false;
+	if (!dated)
+		return true;
+	snprintf(ds, sizeof(ds), "%.10s", name + 4);
+	if (name[3] != '-' || chancery_date_parse(&d, ds) < 0) {
+		chancery_error_clear();
+		return false;
+	}
+	return true;
 }
 
 static bool init_may(const audit *a, const change *c)
@@ -287,28 +394,48 @@ static bool init_may(const audit *a, const change *c)
 		one_below(c->path, "registry/featured/", ".tsv"));
 }
 
+/* An import merges rows into the one table its Registry trailer names
+ * (registry/states.tsv, ..., registry/featured/NAME.tsv); that the table
+ * still loads is checked with the whole registry (registry_check). */
 static bool import_may(const audit *a, const change *c)
 {
-	(void)a;
-	return one_below(c->path, "registry/", ".tsv") ||
-		one_below(c->path, "registry/featured/", ".tsv");
+	const char *t = chancery_event_get(a->ev, "Registry");
+
+	return t && !strncmp(c->path, "registry/", 9) &&
+		!strcmp(c->path + 9, t) &&
+		(one_below(c->path, "registry/", ".tsv") ||
+		 one_below(c->path, "registry/featured/", ".tsv"));
 }
 
+/* A campaign opens once, with the files `chancery campaign open` writes. */
 static bool campaign_may(const audit *a, const change *c)
 {
-	return c->status == 'A' && in_campaign(a, c->path, "", NULL);
+	static const char *const files[] = { "campaign.txt", "workflow.xml",
+		"featured.tsv", "recipients.tsv" };
+	const char *name = in_campaign(a, c->path, "", "");
+
+	if (c->status != 'A' || campaign_in_parent(a) != 0)
+		return false;
+	for (size_t i = 0; name && i < sizeof(files) / sizeof(*files); i++)
+		if (!strcmp(name, files[i]))
+			return true;
+	return in_campaign(a, c->path, "templates/", ".odt") != NULL;
 }
 
+/* Letters (re)written for the States of an open campaign. */
 static bool letters_may(const audit *a, const change *c)
 {
-	return in_campaign(a, c->path, "letters/", ".odt");
+	return letter_name(in_campaign(a, c->path, "letters/", ".odt"), false) &&
+		campaign_in_parent(a) == 1;
 }
 
 static bool remind_may(const audit *a, const change *c)
 {
-	return c->status == 'A' &&
-		(in_campaign(a, c->path, "reminders/", ".odt") ||
-		 in_campaign(a, c->path, "acknowledgments/", ".odt"));
+	return c->status == 'A' && campaign_in_parent(a) == 1 &&
+		(letter_name(in_campaign(a, c->path, "reminders/", ".odt"),
+			true) ||
+		 letter_name(in_campaign(a, c->path, "acknowledgments/",
+			".odt"), true));
 }
 
 /* A deposit's two files: the archive entry and the notification its
@@ -548,12 +675,14 @@ static bool parse_fixity(char *name, size_t nsize, char hex[65],
 	return *end == '\0';
 }
 
+/* The change of `path` (the changes are sorted by path once walked). */
 static change *find_change(audit *a, const char *path)
 {
-	for (size_t i = 0; i < a->nch; i++)
-		if (!strcmp(a->ch[i].path, path))
-			return &a->ch[i];
-	return NULL;
+	change key;
+
+	key.path = (char *)path;
+	return a->nch ? bsearch(&key, a->ch, a->nch, sizeof(*a->ch),
+		cmp_change) : NULL;
 }
 
 /* A fixity line against the file the commit adds; marks it seen. */
@@ -627,6 +756,69 @@ static void check_fixity(audit *a, const char *dir, bool *seen)
 	}
 }
 
+/* The registry the commit leaves: loaded once; a tree whose registry does
+ * not load (a table that does not parse, an archive entry the registry
+ * refuses) is a problem, for it would stop every command at every office
+ * that merged it. NULL when it was told or the check stops. */
+static chancery_registry *registry_of(audit *a, git_tree *tree)
+{
+	int rc;
+
+	if (a->reg_read)
+		return a->reg;
+	a->reg_read = true;
+	rc = chancery__registry_load_tree(&a->reg, a->repo, tree);
+	if (rc == CHANCERY_ENOMEM) {
+		a->error = rc;
+	} else if (rc < 0) {
+		const chancery_error *e = chancery_error_last();
+
+		problem(a, "commit %s: the registry it leaves cannot be loaded "
+			"(%s)", a->cid, e ? e->message : "?");
+		chancery_error_clear();
+		git_error_clear();
+	}
+	return a->reg;
+}
+
+/* Does the commit change anything under `dir` (with its '/')? */
+static bool changes_under(const audit *a, const char *dir)
+{
+	for (size_t i = 0; i < a->nch; i++)
+		if (!strncmp(a->ch[i].path, dir, strlen(dir)))
+			return true;
+	return false;
+}
+
+/* State, Treaty, Action and Date as a deposit writes them: a State code,
+ * a treaty id, an action the registry's classifier knows, a real date in
+ * its own form; the Notification's number, year and chapter read back
+ * from it give it again exactly. (That the State and the treaty are the
+ * registry's is what loading the registry the commit leaves checks, with
+ * its archive entry: registry_of.) */
+static bool deposit_fields(const char *st, const char *tr, const char *ac,
+	const char *dt, const char *ref, unsigned *n, unsigned *year)
+{
+	chancery_date d;
+	char ds[11], canon[80];
+	int used = 0, chapter = 0;
+
+	if (!chancery_state_code_valid(st) || !chancery_treaty_id_valid(tr) ||
+	    chancery_action_classify(ac) == CHANCERY_ACTION_UNKNOWN ||
+	    strlen(dt) != 10 || chancery_date_parse(&d, dt) < 0) {
+		chancery_error_clear();
+		return false;
+	}
+	chancery_date_format(ds, sizeof(ds), &d);
+	if (strcmp(ds, dt) || sscanf(ref, "C.N.%u.%u.TREATIES-%d%n", n, year,
+			&chapter, &used) < 3 || (size_t)used != strlen(ref) ||
+	    !*n || *n > 9999 || *year != (unsigned)d.year || chapter < 1)
+		return false;
+	snprintf(canon, sizeof(canon), "C.N.%u.%04u.TREATIES-%d", *n, *year,
+		chapter);
+	return !strcmp(canon, ref);
+}
+
 /* A deposit's trailers agree with each other and with the files: the
  * archive entry archive/STATE/TREATY/DATE-ACTION.txt, the notification
  * notifications/YEAR/NNNN.odt of reference C.N.N.YEAR.TREATIES-C, the
@@ -642,27 +834,26 @@ static void deposit_check(audit *a, git_tree *ptree)
 	const char *nf = chancery_event_get(a->ev, "Notification-File");
 	char want[400], npath[64], prev[64], *text = NULL;
 	unsigned n = 0, year = 0;
-	int used = 0;
 	change *c;
 	size_t size = 0;
+	int wn;
 
 	if (!st || !tr || !ac || !dt || !ref || !ar || !nf ||
-	    strlen(dt) != 10 ||
-	    sscanf(ref, "C.N.%u.%4u.TREATIES-%*d%n", &n, &year, &used) < 2 ||
-	    (size_t)used != strlen(ref) || !n || n > 9999 ||
-	    year != (unsigned)strtoul(dt, NULL, 10)) {
+	    !deposit_fields(st, tr, ac, dt, ref, &n, &year)) {
 		problem(a, "event %s (commit %s): a deposit without a consistent "
-			"State, Treaty, Action, Date, Notification and Archive",
-			chancery_event_id(a->ev), a->cid);
+			"State, Treaty, Action, Date, Notification and Archive "
+			"(a State code, a treaty id, a known action, a real "
+			"date)", chancery_event_id(a->ev), a->cid);
 		return;
 	}
-	snprintf(want, sizeof(want), "archive/%s/%s/%s-%s.txt", st, tr, dt, ac);
+	wn = snprintf(want, sizeof(want), "archive/%s/%s/%s-%s.txt", st, tr,
+		dt, ac);
 	snprintf(npath, sizeof(npath), "notifications/%04u/%04u.odt", year, n);
-	if (strcmp(ar, want) || strncmp(nf, npath, strlen(npath)) ||
-	    nf[strlen(npath)] != ' ') {
+	if (wn < 0 || (size_t)wn >= sizeof(want) || strcmp(ar, want) ||
+	    strncmp(nf, npath, strlen(npath)) || nf[strlen(npath)] != ' ') {
 		problem(a, "event %s (commit %s): its archive entry or "
 			"notification is not where its State, Treaty, Date and "
-			"number put it (%s, %s)", chancery_event_id(a->ev),
+			"number put it (%.200s, %s)", chancery_event_id(a->ev),
 			a->cid, want, npath);
 		return;
 	}
@@ -685,9 +876,10 @@ static void deposit_check(audit *a, git_tree *ptree)
 		return; /* reported by the rules */
 	if (read_blob(a, &text, &size, &c->id) < 0)
 		return;
-	snprintf(want, sizeof(want), "State: %s\nTreaty: %s\nAction: %s\n"
-		"Date: %s\nNotification: %s\n", st, tr, ac, dt, ref);
-	if (strncmp(text, want, strlen(want)) || strlen(text) != size ||
+	wn = snprintf(want, sizeof(want), "State: %s\nTreaty: %s\nAction: "
+		"%s\nDate: %s\nNotification: %s\n", st, tr, ac, dt, ref);
+	if (wn < 0 || (size_t)wn >= sizeof(want) ||
+	    strncmp(text, want, strlen(want)) || strlen(text) != size ||
 	    (text[strlen(want)] && (strncmp(text + strlen(want),
 			"Instrument: ", 12) ||
 		strchr(text + strlen(want), '\n') != text + size - 1)))
@@ -860,7 +1052,10 @@ int chancery__commit_check(chancery_repository *repo, git_commit *commit,
 		unreadable(&a, rc, "its tree or its parent's");
 		goto out;
 	}
-	walk(&a, tree, ptree, "");
+	a.ptree = ptree;
+	walk(&a, tree, ptree, "", 0);
+	if (!done(&a) && a.nch)
+		qsort(a.ch, a.nch, sizeof(*a.ch), cmp_change);
 	if (done(&a))
 		goto out;
 	rc = chancery__event_from_commit(&a.ev, commit);
@@ -882,6 +1077,9 @@ int chancery__commit_check(chancery_repository *repo, git_commit *commit,
 		goto out;
 	}
 	event_check(&a, tree, ptree);
+	if (!done(&a) && (changes_under(&a, "registry/") ||
+			changes_under(&a, "archive/")))
+		registry_of(&a, tree);
 	for (size_t i = 0; a.o->file && !done(&a) && i < a.nch; i++)
 		if (a.ch[i].status != 'D' && git_commit_parentcount(commit) < 2 &&
 		    a.o->file(a.ch[i].path, &a.ch[i].id, a.o->payload))
@@ -891,6 +1089,7 @@ out:
 		chancery_free(a.ch[i].path);
 	chancery_free(a.ch);
 	chancery_event_free(a.ev);
+	chancery_registry_free(a.reg);
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	git_commit_free(parent);

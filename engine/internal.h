@@ -93,6 +93,11 @@ bool chancery__path_component_valid(const char *name, size_t len);
 /** The same for every '/'-separated component of a repository path. */
 bool chancery__path_valid(const char *path);
 
+/** How many folders a tree read from Git may nest: deeper than any
+ * chancery writes (campaigns/ID/letters/X.odt), shallow enough that
+ * walking it by recursion never runs out of stack (audit.c, bagit.c). */
+#define CHANCERY__MAX_DEPTH 32
+
 /** Write a file completely or not at all (a temporary file, renamed). */
 int chancery__write_file_atomic(const char *path, const void *data,
 	size_t size);

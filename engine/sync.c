@@ -109,10 +109,12 @@ static int first_problem(const char *line, void *payload)
 }
 
 /*
- * Before anything moves: every commit the peer brings (reachable from
- * `theirs`, not from `ours`), oldest first, must be what chancery would
- * have written (audit.c). The first that is not is refused, named, and
- * nothing is merged.
+ * Before anything moves: the peer's history must grow from ours (one
+ * init, the same root: a second root would be merged as an unrelated
+ * history), and every commit it brings (reachable from `theirs`, not from
+ * `ours`), oldest first, must be what chancery would have written
+ * (audit.c). The first that is not is refused, named, and nothing is
+ * merged.
  */
 static int check_incoming(chancery_repository *repo, const git_oid *ours,
 	const git_oid *theirs, const char *remote_name)
@@ -124,6 +126,16 @@ static int check_incoming(chancery_repository *repo, const git_oid *ours,
 	int error;
 
 	co.payload = why;
+	if ((error = git_merge_base(&oid, repo->git, ours, theirs)) ==
+			GIT_ENOTFOUND) {
+		git_error_clear();
+		return chancery__error(CHANCERY_EINVALID, "sync with '%.200s': "
+			"commit %.12s refused: it has no history in common with "
+			"ours (another repository's init); nothing was merged",
+			remote_name, git_oid_tostr_s(theirs));
+	}
+	if (error < 0)
+		return chancery__git_error(error, "compare histories");
 	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
 			GIT_SORT_REVERSE)) < 0 ||

@@ -9,6 +9,7 @@
  * and deposits send the archive.
  */
 #include "testkit.h"
+#include "internal.h"
 #include "chancery/archive.h"
 
 #include <git2.h>
@@ -551,6 +552,267 @@ static void test_peer_forged_events(void **state)
 	assert_int_equal(tk_count_events(f->ra, "note"), 2);
 }
 
+/* ---- forged events: recorded the way chancery records any event (so
+ * their ids check), with whatever files the forger adds ------------------ */
+
+typedef struct {
+	const char *path[4];
+	const char *data[4];
+	size_t n;
+} extra_files;
+
+static int forge_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	extra_files *x = payload;
+	int error = 0;
+
+	(void)base;
+	(void)head;
+	(void)ev;
+	for (size_t i = 0; i < x->n && !error; i++)
+		error = chancery_changeset_add(cs, x->path[i], x->data[i],
+			strlen(x->data[i]));
+	return error;
+}
+
+/* In the peer's clone: an event of `type` with `fields` ("K", "V", ...,
+ * NULL) and the files of `x`, committed as chancery commits events. */
+static void forge(fixture *f, const char *type, const char *const *fields,
+	extra_files *x)
+{
+	chancery_event *ev = NULL;
+
+	assert_int_equal(chancery_event_new(&ev, type), 0);
+	for (size_t i = 0; fields[i]; i += 2)
+		assert_int_equal(chancery_event_add(ev, fields[i],
+			fields[i + 1]), 0);
+	if (chancery__event_commit(f->rb, ev, forge_extra, x, NULL) < 0)
+		fail_msg("forge %s: %s", type, chancery_error_last()->message);
+	chancery_event_free(ev);
+}
+
+/* A deposit the peer made up, consistent with itself: the archive entry
+ * and notification 1 of 2004 where its fields put them, the entry saying
+ * what the fields say, the notification's hash in the record. */
+static void forged_deposit(fixture *f, const char *state, const char *action,
+	const char *date, const char *ref)
+{
+	static const char odt[] = "a notification, as the peer says";
+	char apath[200], entry[400], nline[300], hex[65];
+	const char *npath = "notifications/2004/0001.odt";
+	extra_files x = { { NULL }, { NULL }, 2 };
+
+	snprintf(apath, sizeof(apath), "archive/%s/IV-13/%s-%s.txt", state,
+		date, action);
+	snprintf(entry, sizeof(entry), "State: %s\nTreaty: IV-13\nAction: %s\n"
+		"Date: %s\nNotification: %s\n", state, action, date, ref);
+	assert_int_equal(chancery__sha256_hex(hex, odt, strlen(odt)), 0);
+	snprintf(nline, sizeof(nline), "%s sha256=%s size=%zu", npath, hex,
+		strlen(odt));
+	x.path[0] = apath;
+	x.data[0] = entry;
+	x.path[1] = npath;
+	x.data[1] = odt;
+	{
+		const char *const fields[] = { "State", state, "Treaty",
+			"IV-13", "Action", action, "Date", date,
+			"Notification", ref, "Notification-File", nline,
+			"Archive", apath, NULL };
+
+		forge(f, "deposit", fields, &x);
+	}
+}
+
+/* The peer's clone back at what Geneva shared. */
+static void peer_reset(fixture *f)
+{
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard origin/main",
+		f->b), 0);
+	chancery_repository_free(f->rb);
+	f->rb = tk_open(f->b);
+}
+
+/* Issue 11 (audit) 1: a deposit whose fields the registry refuses was
+ * merged, and then every command that loads the registry failed at every
+ * office that synced. A consistent one still merges. */
+static void test_peer_deposit_fields(void **state)
+{
+	fixture *f = *state;
+	static const struct { const char *state, *action, *date, *why; } bad[] = {
+		{ "NOR", "x", "2004-09-24", "a known action" },
+		{ "NOR", "signature", "2004-13-45", "a real date" },
+		{ "NOR", "signature", "2004-9-24", "a real date" },
+		{ "nor", "signature", "2004-09-24", "a State code" },
+		{ "NOR", "signature/x", "2004-09-24", "a known action" },
+		/* well formed, but not the registry's */
+		{ "ZZZ", "signature", "2004-09-24", "the registry it leaves "
+			"cannot be loaded (malformed archive: archive/ZZZ/"
+			"IV-13/2004-09-24-signature.txt names an unknown State)" },
+	};
+
+	peer_setup(f);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		peer_reset(f);
+		forged_deposit(f, bad[i].state, bad[i].action, bad[i].date,
+			"C.N.1.2004.TREATIES-4");
+		refused(f, bad[i].why);
+	}
+	/* the same, well formed, is what chancery would have written */
+	peer_reset(f);
+	forged_deposit(f, "NOR", "signature", "2004-09-24",
+		"C.N.1.2004.TREATIES-4");
+	sync_ok(f->ra, f->b);
+	assert_int_equal(tk_count_events(f->ra, "deposit"), 1);
+	{
+		chancery_registry *reg = NULL;
+
+		assert_int_equal(chancery_registry_load(&reg, f->ra), 0);
+		chancery_registry_free(reg);
+	}
+}
+
+/* Issue 11 (audit) 5: a reference read with sscanf took "+1" for 1. */
+static void test_peer_deposit_reference(void **state)
+{
+	fixture *f = *state;
+
+	peer_setup(f);
+	forged_deposit(f, "NOR", "signature", "2004-09-24",
+		"C.N.+1.2004.TREATIES-4");
+	refused(f, "a deposit without a consistent State, Treaty");
+	peer_reset(f);
+	forged_deposit(f, "NOR", "signature", "2004-09-24",
+		"C.N.1.2004.TREATIES-+4");
+	refused(f, "a deposit without a consistent State, Treaty");
+}
+
+/* Issue 11 (audit) 1 and 2: an import wrote any content to any table. */
+static void test_peer_import_tables(void **state)
+{
+	fixture *f = *state;
+	const char *const fields[] = { "Registry", "states.tsv", "Rows", "1",
+		NULL };
+	char *part;
+	extra_files x = { { "registry/states.tsv" }, { "not a table\x01\n" },
+		1 };
+
+	peer_setup(f);
+	/* the table it names, replaced by what the registry cannot read */
+	forge(f, "import", fields, &x);
+	refused(f, "the registry it leaves cannot be loaded");
+	/* a table it does not name, rewritten (and still loadable) */
+	peer_reset(f);
+	part = tk_sh_out("head -n -1 %s/registry/participation.tsv", f->b);
+	x.path[0] = "registry/participation.tsv";
+	x.data[0] = part;
+	forge(f, "import", fields, &x);
+	refused(f, "registry/participation.tsv: changed by commit");
+	free(part);
+}
+
+/* Issue 11 (audit) 4: a campaign event added files to an open campaign,
+ * a letters event wrote into one that does not exist. */
+static void test_peer_campaign_files(void **state)
+{
+	fixture *f = *state;
+	const char *const open[] = { "Campaign", "treaty-event-2004",
+		"Workflow", "treaty-event", NULL };
+	const char *const nowhere[] = { "Campaign", "nowhere", NULL };
+	extra_files x = { { "campaigns/treaty-event-2004/campaign.txt",
+		"campaigns/treaty-event-2004/recipients.tsv" },
+		{ "Campaign: treaty-event-2004\n", "state\nFRA\n" }, 2 };
+	extra_files letter = { { "campaigns/treaty-event-2004/letters/FRA.odt" },
+		{ "a letter" }, 1 };
+
+	peer_setup(f);
+	/* a campaign opened, its letter written: what chancery does */
+	forge(f, "campaign", open, &x);
+	forge(f, "letters", open, &letter);
+	sync_ok(f->ra, f->b);
+	/* the same campaign opened again, with one more letter */
+	letter.path[0] = "campaigns/treaty-event-2004/letters/DEU.odt";
+	forge(f, "campaign", open, &letter);
+	refused(f, "campaigns/treaty-event-2004/letters/DEU.odt: added by "
+		"commit");
+	/* a letters event for a campaign that is not there */
+	peer_reset(f);
+	letter.path[0] = "campaigns/nowhere/letters/FRA.odt";
+	forge(f, "letters", nowhere, &letter);
+	refused(f, "campaigns/nowhere/letters/FRA.odt: added by commit");
+	/* nor a letter whose name is not a State's */
+	peer_reset(f);
+	letter.path[0] = "campaigns/treaty-event-2004/letters/notes.odt";
+	forge(f, "letters", open, &letter);
+	refused(f, "campaigns/treaty-event-2004/letters/notes.odt: added by "
+		"commit");
+}
+
+/* Issue 11 (audit) 3: a tree of nested one-entry folders was walked by
+ * recursion to its bottom (deep enough, the stack ran out). */
+static void test_peer_deep_tree(void **state)
+{
+	fixture *f = *state;
+	git_repository *repo = NULL;
+	git_treebuilder *tb = NULL;
+	git_oid blob, sub, top, commit, head;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+
+	peer_setup(f);
+	assert_int_equal(git_repository_open(&repo, f->b), 0);
+	assert_int_equal(git_blob_create_from_buffer(&blob, repo, "x", 1), 0);
+	assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
+	assert_int_equal(git_treebuilder_insert(NULL, tb, "f.txt", &blob,
+		GIT_FILEMODE_BLOB), 0);
+	assert_int_equal(git_treebuilder_write(&sub, tb), 0);
+	git_treebuilder_free(tb);
+	for (int i = 0; i < 40; i++) {
+		assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
+		assert_int_equal(git_treebuilder_insert(NULL, tb, "d", &sub,
+			GIT_FILEMODE_TREE), 0);
+		assert_int_equal(git_treebuilder_write(&sub, tb), 0);
+		git_treebuilder_free(tb);
+	}
+	assert_int_equal(git_reference_name_to_id(&head, repo, "HEAD"), 0);
+	assert_int_equal(git_commit_lookup(&parent, repo, &head), 0);
+	assert_int_equal(git_commit_tree(&tree, parent), 0);
+	assert_int_equal(git_treebuilder_new(&tb, repo, tree), 0);
+	assert_int_equal(git_treebuilder_insert(NULL, tb, "deep", &sub,
+		GIT_FILEMODE_TREE), 0);
+	assert_int_equal(git_treebuilder_write(&top, tb), 0);
+	git_treebuilder_free(tb);
+	git_tree_free(tree);
+	assert_int_equal(git_tree_lookup(&tree, repo, &top), 0);
+	assert_int_equal(git_signature_new(&sig, "Peer", "peer@example.org",
+		1104494400, 0), 0);
+	assert_int_equal(git_commit_create(&commit, repo, "HEAD", sig, sig,
+		NULL, "deep", tree, 1, (const git_commit **)&parent), 0);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_repository_free(repo);
+	refused(f, "/: nests more than 32 folders (commit ");
+}
+
+/* Issue 11 (audit) 6: another repository's history (its own init) was
+ * merged as an unrelated history. */
+static void test_peer_other_root(void **state)
+{
+	fixture *f = *state;
+
+	chancery_init_options io = CHANCERY_INIT_OPTIONS_INIT;
+	chancery_signature other = { "Other Office", "ny@example.org",
+		1104494500, 0 }; /* not Geneva's init, to the second */
+
+	sync_ok(f->ra, f->remote);
+	assert_int_equal(chancery_repository_init(&f->rb, f->b, &io, &other),
+		0);
+	assert_int_equal(tk_note(f->rb, "LBR", "from another repository"), 0);
+	refused(f, "has no history in common with ours");
+}
+
 /* Finding 4: a tracked .chancery/config naming a remote is not obeyed. */
 static void test_tracked_config(void **state)
 {
@@ -617,6 +879,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_peer_forged_events, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_tracked_config, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_deposit_fields, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_deposit_reference,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_import_tables, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_campaign_files, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_deep_tree, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_other_root, setup,
 			teardown),
 	};
 
