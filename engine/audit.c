@@ -561,6 +561,7 @@ static bool record_matches(audit *a, const char *rec, size_t hlen)
 		return false;
 	p = nl + 1;
 	if (expected_header(&want, a->ev) < 0) {
+		chancery_buf_dispose(&want);
 		a->error = CHANCERY_ENOMEM;
 		return true; /* not judged */
 	}
