@@ -1020,8 +1020,8 @@ static void event_check(audit *a, git_tree *tree, git_tree *ptree)
 			problem(a, "%s: commit %s adds it, but event %s does not "
 				"record it as an attachment", c->path, a->cid, id);
 		else if (!own(c, dir) && !seen[i] && !may(a, c))
-			problem(a, "%s: %s by commit %s, which a %s event never "
-				"does", c->path, c->status == 'A' ? "added" :
+			problem(a, "%s: %s by commit %s, which %s events never "
+				"do", c->path, c->status == 'A' ? "added" :
 				"changed", a->cid, type);
 	}
 	if (!done(a))
