@@ -30,42 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* libgit2 is started on the first use of a repository, not by
- * chancery_init(): its start-up (TLS libraries, settings) costs a few
- * milliseconds that rendering a letter should not pay. */
-static int init_count;
-static pthread_once_t git_once = PTHREAD_ONCE_INIT;
-static int git_started;
-
-static void start_git(void)
-{
-	git_started = git_libgit2_init() > 0;
-}
-
-int chancery__git_init(void)
-{
-	pthread_once(&git_once, start_git);
-	return git_started ? 0 : chancery__error(CHANCERY_ERROR,
-		"libgit2 could not be initialized");
-}
-
-int chancery_init(void)
-{
-	return ++init_count;
-}
-
-int chancery_shutdown(void)
-{
-	if (init_count <= 0)
-		return 0;
-	if (--init_count == 0 && git_started) {
-		git_libgit2_shutdown();
-		git_started = 0;
-		git_once = (pthread_once_t)PTHREAD_ONCE_INIT;
-	}
-	return init_count;
-}
-
 void chancery_repository_free(chancery_repository *repo)
 {
 	if (!repo)

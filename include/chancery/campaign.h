@@ -37,14 +37,14 @@ typedef struct {
 #define CHANCERY_CAMPAIGN_OPTIONS_INIT { CHANCERY_CAMPAIGN_OPTIONS_VERSION }
 
 /** Open a campaign: one commit storing its definition. */
-int chancery_campaign_open(chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_campaign_open(chancery_repository *repo,
 	const chancery_campaign_options *opts);
 
 /**
  * The letter data of one State for a campaign's invitation, as
  * docs/template-data.md describes it. The caller frees *out.
  */
-int chancery_campaign_letter_data(chancery_data **out,
+CHANCERY_EXTERN(int) chancery_campaign_letter_data(chancery_data **out,
 	chancery_repository *repo, const char *campaign, const char *state);
 
 typedef struct {
@@ -77,7 +77,7 @@ typedef struct {
  * (campaigns/ID/letters/CODE.odt). Nothing changed: no commit
  * (CHANCERY_EUNCHANGED).
  */
-int chancery_letters_generate(chancery_letters_result *result,
+CHANCERY_EXTERN(int) chancery_letters_generate(chancery_letters_result *result,
 	chancery_repository *repo, const char *campaign,
 	const chancery_letters_options *opts);
 
@@ -86,7 +86,7 @@ int chancery_letters_generate(chancery_letters_result *result,
  * or to every recipient whose letter is not sent yet): one commit.
  * `sent` (may be NULL) gets how many.
  */
-int chancery_campaign_send(size_t *sent, chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_campaign_send(size_t *sent, chancery_repository *repo,
 	const char *campaign, const chancery_date *date, const char *state);
 
 #define CHANCERY_REPLY_OPTIONS_VERSION 1
@@ -114,7 +114,7 @@ typedef struct {
  * A reply after the deadline is recorded and marked late. *late (may be
  * NULL) tells which.
  */
-int chancery_campaign_reply(int *late, chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_campaign_reply(int *late, chancery_repository *repo,
 	const char *campaign, const chancery_reply_options *opts);
 
 /**
@@ -125,7 +125,7 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
  * and campaigns/ID/acknowledgments/CODE-DATE.odt. Nothing due: no commit
  * (CHANCERY_EUNCHANGED). Counts go to *reminders and *acks (may be NULL).
  */
-int chancery_campaign_remind(size_t *reminders, size_t *acks,
+CHANCERY_EXTERN(int) chancery_campaign_remind(size_t *reminders, size_t *acks,
 	chancery_repository *repo, const char *campaign,
 	const chancery_date *as_of);
 
@@ -133,17 +133,17 @@ int chancery_campaign_remind(size_t *reminders, size_t *acks,
  * The status of a campaign as of a date (NULL: today in UTC) as JSON text
  * (docs/status-format.md, "version": 1); the caller frees *out.
  */
-int chancery_campaign_status(char **out, chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_campaign_status(char **out, chancery_repository *repo,
 	const char *campaign, const chancery_date *as_of);
 
 /** As chancery_campaign_status(), with the repository as it was at
  * commit `at` (any revision git understands: an id, HEAD~3, a tag). */
-int chancery_campaign_status_at(char **out, chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_campaign_status_at(char **out, chancery_repository *repo,
 	const char *campaign, const chancery_date *as_of, const char *at);
 
 /** Write a date in a language: "1 September 2004", "1er septembre 2004",
  * "1 de septiembre de 2004". */
-void chancery_date_write(char *buf, size_t size, const chancery_date *date,
+CHANCERY_EXTERN(void) chancery_date_write(char *buf, size_t size, const chancery_date *date,
 	const char *language);
 
 #ifdef __cplusplus

@@ -17,10 +17,29 @@
 extern "C" {
 #endif
 
+/*
+ * CHANCERY_EXTERN(type) opens every declaration of the public API. The
+ * library is compiled with hidden visibility, so these functions, and only
+ * these, are exported from libchancery.so (docs/install.md: the export
+ * policy; a test fails on any other exported symbol).
+ */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define CHANCERY_EXTERN(type) extern __attribute__((visibility("default"))) type
+#else
+#define CHANCERY_EXTERN(type) extern type
+#endif
+
+/*
+ * The version these headers belong to (project() in CMakeLists.txt, which
+ * checks that they agree). CHANCERY_VERSION_NUMBER is 0xMMmmpp, for `#if`.
+ * chancery_version() tells the version of the library actually running.
+ */
 #define CHANCERY_VERSION "0.1.0"
 #define CHANCERY_VERSION_MAJOR 0
 #define CHANCERY_VERSION_MINOR 1
 #define CHANCERY_VERSION_PATCH 0
+#define CHANCERY_VERSION_NUMBER ((CHANCERY_VERSION_MAJOR << 16) | \
+	(CHANCERY_VERSION_MINOR << 8) | CHANCERY_VERSION_PATCH)
 
 /** Error codes. Append only; never renumber. */
 typedef enum {
@@ -48,23 +67,42 @@ typedef struct {
  * Return the last error raised on this thread, or NULL when there is none.
  * The pointer is borrowed and stays valid until the next library call.
  */
-const chancery_error *chancery_error_last(void);
+CHANCERY_EXTERN(const chancery_error *) chancery_error_last(void);
 
 /** Forget the last error of this thread. */
-void chancery_error_clear(void);
+CHANCERY_EXTERN(void) chancery_error_clear(void);
 
 /** A short fixed description of a code ("not found", ...). Never NULL. */
-const char *chancery_strerror(int code);
+CHANCERY_EXTERN(const char *) chancery_strerror(int code);
 
 /**
- * Initialize the library (and libgit2 under it). Reference counted: every
- * call must be matched by chancery_shutdown(). Returns the new count or a
- * negative error.
+ * The version of the library that is running, which can be newer than the
+ * CHANCERY_VERSION a program was compiled with: "MAJOR.MINOR.PATCH", static,
+ * never NULL. Each of major, minor and patch that is not NULL receives its
+ * part. Needs no chancery_init().
  */
-int chancery_init(void);
+CHANCERY_EXTERN(const char *) chancery_version(int *major, int *minor,
+	int *patch);
 
-/** Release what chancery_init() set up when the count drops to zero. */
-int chancery_shutdown(void);
+/**
+ * Take a reference on the library. Reference counted and thread-safe: every
+ * call is matched by one chancery_shutdown(). Returns the new count (1 for
+ * the first), or a negative error.
+ *
+ * libgit2 under the library is started on the first use of a repository
+ * after (or without) this call, not here: rendering a letter should not pay
+ * its start-up. Calling chancery_init() is therefore optional for a program
+ * that never shuts the library down; one that does calls it first.
+ */
+CHANCERY_EXTERN(int) chancery_init(void);
+
+/**
+ * Drop a reference. When the count reaches zero, libgit2 is shut down if
+ * the library started it (every repository must be freed by then); the
+ * next use of a repository starts it again. Returns the remaining count,
+ * 0 also when there was no reference to drop.
+ */
+CHANCERY_EXTERN(int) chancery_shutdown(void);
 
 /**
  * The allocator every allocation of the library goes through. The fields are
@@ -77,10 +115,10 @@ typedef struct {
 	void (*free)(void *ptr);
 } chancery_allocator;
 
-void chancery_allocator_set(const chancery_allocator *allocator);
+CHANCERY_EXTERN(void) chancery_allocator_set(const chancery_allocator *allocator);
 
 /** Free memory the library returned through a plain `char **out`. */
-void chancery_free(void *ptr);
+CHANCERY_EXTERN(void) chancery_free(void *ptr);
 
 /** A calendar date (proleptic Gregorian), as used for real-world events. */
 typedef struct {
@@ -93,19 +131,19 @@ typedef struct {
  * Parse an ISO 8601 calendar date, "YYYY-MM-DD", exactly. Impossible dates
  * (2004-02-30) and years outside 1800..2999 are CHANCERY_EINVALID.
  */
-int chancery_date_parse(chancery_date *out, const char *text);
+CHANCERY_EXTERN(int) chancery_date_parse(chancery_date *out, const char *text);
 
 /** Write "YYYY-MM-DD" into buf (at least 11 bytes). */
-void chancery_date_format(char *buf, size_t size, const chancery_date *date);
+CHANCERY_EXTERN(void) chancery_date_format(char *buf, size_t size, const chancery_date *date);
 
 /** Compare two dates: negative, zero or positive. */
-int chancery_date_cmp(const chancery_date *a, const chancery_date *b);
+CHANCERY_EXTERN(int) chancery_date_cmp(const chancery_date *a, const chancery_date *b);
 
 /** Write a Unix time as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (>= 21). */
-void chancery_time_format(char *buf, size_t size, int64_t unix_time);
+CHANCERY_EXTERN(void) chancery_time_format(char *buf, size_t size, int64_t unix_time);
 
 /** Today in UTC for a given Unix time. */
-void chancery_date_from_time(chancery_date *out, int64_t unix_time);
+CHANCERY_EXTERN(void) chancery_date_from_time(chancery_date *out, int64_t unix_time);
 
 #ifdef __cplusplus
 }

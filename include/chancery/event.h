@@ -26,9 +26,9 @@ typedef struct chancery_event chancery_event;
  * A new event of `type` (lowercase letters, digits and '-', as "note").
  * The caller frees it.
  */
-int chancery_event_new(chancery_event **out, const char *type);
+CHANCERY_EXTERN(int) chancery_event_new(chancery_event **out, const char *type);
 
-void chancery_event_free(chancery_event *event);
+CHANCERY_EXTERN(void) chancery_event_free(chancery_event *event);
 
 /**
  * Add a field. `key` is a word of letters, digits and '-' starting with an
@@ -36,20 +36,20 @@ void chancery_event_free(chancery_event *event);
  * is one line of printable UTF-8, at most CHANCERY_FIELD_MAX bytes. Every
  * field becomes a trailer "Chancery-KEY: value" of the commit.
  */
-int chancery_event_add(chancery_event *event, const char *key,
+CHANCERY_EXTERN(int) chancery_event_add(chancery_event *event, const char *key,
 	const char *value);
 
 /** Set the free text (the commit's body and the record's body). */
-int chancery_event_set_message(chancery_event *event, const char *text);
+CHANCERY_EXTERN(int) chancery_event_set_message(chancery_event *event, const char *text);
 
 /** Set the commit subject; by default it is made from type and fields. */
-int chancery_event_set_subject(chancery_event *event, const char *subject);
+CHANCERY_EXTERN(int) chancery_event_set_subject(chancery_event *event, const char *subject);
 
 /**
  * Attach a file: stored under the event's folder as `name` (a plain file
  * name: no '/', no leading '.'), with its SHA-256 in the record.
  */
-int chancery_event_attach(chancery_event *event, const char *name,
+CHANCERY_EXTERN(int) chancery_event_attach(chancery_event *event, const char *name,
 	const void *data, size_t size);
 
 /**
@@ -59,7 +59,7 @@ int chancery_event_attach(chancery_event *event, const char *name,
  * 0), and refused beyond CHANCERY_ATTACHMENT_MAX bytes; CHANCERY_ENOTFOUND
  * when there is no such file.
  */
-int chancery_event_attach_file(chancery_event *event, const char *path);
+CHANCERY_EXTERN(int) chancery_event_attach_file(chancery_event *event, const char *path);
 
 /**
  * Record the event as one commit on the branch head. Objects are written
@@ -71,29 +71,29 @@ int chancery_event_attach_file(chancery_event *event, const char *path);
  * CHANCERY_EDIRTY when the working tree holds changes made by hand,
  * CHANCERY_ELOCKED when another program holds the branch lock for too long.
  */
-int chancery_event_record(chancery_repository *repo, chancery_event *event);
+CHANCERY_EXTERN(int) chancery_event_record(chancery_repository *repo, chancery_event *event);
 
-const char *chancery_event_type(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_type(const chancery_event *event);
 /** The event id ("20040820T101500Z-1a2b3c4d"), or NULL before recording. */
-const char *chancery_event_id(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_id(const chancery_event *event);
 /** The commit id (40 hex), or NULL before recording. */
-const char *chancery_event_commit(const chancery_event *event);
-const char *chancery_event_subject(const chancery_event *event);
-const char *chancery_event_message(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_commit(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_subject(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_message(const chancery_event *event);
 /** "Name <email>" of who recorded it. */
-const char *chancery_event_author(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_author(const chancery_event *event);
 /** When it was recorded (Unix seconds) and the recorder's UTC offset. */
-int64_t chancery_event_time(const chancery_event *event);
-int chancery_event_time_offset(const chancery_event *event);
+CHANCERY_EXTERN(int64_t) chancery_event_time(const chancery_event *event);
+CHANCERY_EXTERN(int) chancery_event_time_offset(const chancery_event *event);
 /** First value of field `key`, or NULL. */
-const char *chancery_event_get(const chancery_event *event, const char *key);
-size_t chancery_event_field_count(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_get(const chancery_event *event, const char *key);
+CHANCERY_EXTERN(size_t) chancery_event_field_count(const chancery_event *event);
 /** Field `i`: key and value, borrowed. */
-int chancery_event_field(const char **key, const char **value,
+CHANCERY_EXTERN(int) chancery_event_field(const char **key, const char **value,
 	const chancery_event *event, size_t i);
 /** The paths (relative to the repository) the event's commit added. */
-size_t chancery_event_path_count(const chancery_event *event);
-const char *chancery_event_path(const chancery_event *event, size_t i);
+CHANCERY_EXTERN(size_t) chancery_event_path_count(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_path(const chancery_event *event, size_t i);
 
 #define CHANCERY_LOG_OPTIONS_VERSION 1
 
@@ -120,25 +120,25 @@ typedef int (*chancery_event_cb)(const chancery_event *event, void *payload);
  * filtered by since/until is the "Date" field when the event has one (the
  * real-world date), else the day it was recorded (UTC).
  */
-int chancery_history_foreach(chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_history_foreach(chancery_repository *repo,
 	const chancery_log_options *opts, chancery_event_cb cb, void *payload);
 
 /**
  * Find one event by its id (or a unique prefix of it) or by its commit id
  * (or an abbreviation of at least 7 hex digits). The caller frees it.
  */
-int chancery_event_lookup(chancery_event **out, chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_event_lookup(chancery_event **out, chancery_repository *repo,
 	const char *id);
 
 /**
  * The record file of an event as stored in the repository, into *out
  * (the caller frees it with chancery_free()).
  */
-int chancery_event_record_text(char **out, size_t *size,
+CHANCERY_EXTERN(int) chancery_event_record_text(char **out, size_t *size,
 	chancery_repository *repo, const chancery_event *event);
 
 /** The date that dates an event: its Date field, else the recording day. */
-int chancery_event_date(chancery_date *out, const chancery_event *event);
+CHANCERY_EXTERN(int) chancery_event_date(chancery_date *out, const chancery_event *event);
 
 #ifdef __cplusplus
 }

@@ -21,32 +21,32 @@ extern "C" {
 typedef struct chancery_data chancery_data;
 
 /** Parse JSON text (at most 256 MiB, nesting at most 512 deep). */
-int chancery_data_parse(chancery_data **out, const char *json, size_t size);
+CHANCERY_EXTERN(int) chancery_data_parse(chancery_data **out, const char *json, size_t size);
 
 /**
  * Read a CSV or TSV table (header row, RFC 4180 quoting) as a list of
  * objects, one per row. `delimiter` is ',' or '\t'; `name` is for messages.
  */
-int chancery_data_parse_table(chancery_data **out, const char *name,
+CHANCERY_EXTERN(int) chancery_data_parse_table(chancery_data **out, const char *name,
 	const char *text, size_t size, char delimiter);
 
-void chancery_data_free(chancery_data *data);
+CHANCERY_EXTERN(void) chancery_data_free(chancery_data *data);
 
 /** Non-zero when the data is a list. */
-int chancery_data_is_list(const chancery_data *data);
+CHANCERY_EXTERN(int) chancery_data_is_list(const chancery_data *data);
 /** Non-zero when the data is an object. */
-int chancery_data_is_object(const chancery_data *data);
+CHANCERY_EXTERN(int) chancery_data_is_object(const chancery_data *data);
 /** Items of a list (0 for anything else). */
-size_t chancery_data_length(const chancery_data *data);
+CHANCERY_EXTERN(size_t) chancery_data_length(const chancery_data *data);
 /** Item `i` of a list, borrowed from `data`; NULL when out of range. */
-const chancery_data *chancery_data_item(const chancery_data *data, size_t i);
+CHANCERY_EXTERN(const chancery_data *) chancery_data_item(const chancery_data *data, size_t i);
 /** Member `key` of an object, borrowed; NULL when absent. */
-const chancery_data *chancery_data_get(const chancery_data *data,
+CHANCERY_EXTERN(const chancery_data *) chancery_data_get(const chancery_data *data,
 	const char *key);
 /** The text of a string (or NULL), borrowed. */
-const char *chancery_data_string(const chancery_data *data);
+CHANCERY_EXTERN(const char *) chancery_data_string(const chancery_data *data);
 /** Serialize as compact JSON; the caller frees *out. */
-int chancery_data_to_json(char **out, const chancery_data *data);
+CHANCERY_EXTERN(int) chancery_data_to_json(char **out, const chancery_data *data);
 
 /**
  * A reader that hands out the items of a data file one at a time, so that a
@@ -57,16 +57,16 @@ int chancery_data_to_json(char **out, const chancery_data *data);
  */
 typedef struct chancery_data_reader chancery_data_reader;
 
-int chancery_data_reader_open(chancery_data_reader **out, const char *path);
+CHANCERY_EXTERN(int) chancery_data_reader_open(chancery_data_reader **out, const char *path);
 /** Non-zero when the file holds a list or a table (a batch). */
-int chancery_data_reader_is_list(const chancery_data_reader *reader);
+CHANCERY_EXTERN(int) chancery_data_reader_is_list(const chancery_data_reader *reader);
 /**
  * The next item into *item (the caller frees it with chancery_data_free()).
  * Returns 1 for an item, 0 at the end, or a negative error naming the item.
  */
-int chancery_data_reader_next(chancery_data **item,
+CHANCERY_EXTERN(int) chancery_data_reader_next(chancery_data **item,
 	chancery_data_reader *reader);
-void chancery_data_reader_free(chancery_data_reader *reader);
+CHANCERY_EXTERN(void) chancery_data_reader_free(chancery_data_reader *reader);
 
 /* ---- templates ------------------------------------------------------------- */
 
@@ -100,7 +100,7 @@ typedef struct {
  * HTML-escaped, as the Mustache specification says; {{{name}}} and
  * {{&name}} are not.
  */
-int chancery_template_compile_text(chancery_template **out,
+CHANCERY_EXTERN(int) chancery_template_compile_text(chancery_template **out,
 	const char *source, size_t size, const chancery_template_options *opts);
 
 /**
@@ -109,23 +109,23 @@ int chancery_template_compile_text(chancery_template **out,
  * meta.xml, even where the word processor split them across spans. Hostile
  * or broken packages are refused (CHANCERY_EINVALID) with the reason.
  */
-int chancery_template_load_odt(chancery_template **out, const void *package,
+CHANCERY_EXTERN(int) chancery_template_load_odt(chancery_template **out, const void *package,
 	size_t size, const chancery_template_options *opts);
 
 /** Read a file and chancery_template_load_odt() it. */
-int chancery_template_open_odt(chancery_template **out, const char *path,
+CHANCERY_EXTERN(int) chancery_template_open_odt(chancery_template **out, const char *path,
 	const chancery_template_options *opts);
 
-void chancery_template_free(chancery_template *tmpl);
+CHANCERY_EXTERN(void) chancery_template_free(chancery_template *tmpl);
 
 /** Non-zero for an ODT template. */
-int chancery_template_is_odt(const chancery_template *tmpl);
+CHANCERY_EXTERN(int) chancery_template_is_odt(const chancery_template *tmpl);
 
 /**
  * Render a text template into *out (NUL-terminated; the caller frees it
  * with chancery_free()). For an ODT template, this renders content.xml.
  */
-int chancery_template_render_text(char **out, size_t *size,
+CHANCERY_EXTERN(int) chancery_template_render_text(char **out, size_t *size,
 	const chancery_template *tmpl, const chancery_data *data);
 
 /**
@@ -134,7 +134,7 @@ int chancery_template_render_text(char **out, size_t *size,
  * every entry the template had, untouched entries copied byte for byte;
  * the same template and data give the same bytes.
  */
-int chancery_template_render_odt(void **out, size_t *size,
+CHANCERY_EXTERN(int) chancery_template_render_odt(void **out, size_t *size,
 	const chancery_template *tmpl, const chancery_data *data);
 
 /**
@@ -143,7 +143,7 @@ int chancery_template_render_odt(void **out, size_t *size,
  * `meta` (NULL-terminated: key, value, key, value, ..., NULL): provenance
  * a letter carries (template, registry commit, engine version).
  */
-int chancery_template_render_odt_meta(void **out, size_t *size,
+CHANCERY_EXTERN(int) chancery_template_render_odt_meta(void **out, size_t *size,
 	const chancery_template *tmpl, const chancery_data *data,
 	const char *const *meta);
 
@@ -151,7 +151,7 @@ int chancery_template_render_odt_meta(void **out, size_t *size,
  * Render an ODT template to a file. The file appears complete or not at
  * all (written beside, then renamed).
  */
-int chancery_template_render_odt_file(const chancery_template *tmpl,
+CHANCERY_EXTERN(int) chancery_template_render_odt_file(const chancery_template *tmpl,
 	const chancery_data *data, const char *path);
 
 #ifdef __cplusplus

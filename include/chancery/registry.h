@@ -71,28 +71,28 @@ typedef enum {
 } chancery_action_kind;
 
 /** Classify an action name of the vocabulary (docs/repository-format.md). */
-chancery_action_kind chancery_action_classify(const char *action);
+CHANCERY_EXTERN(chancery_action_kind) chancery_action_classify(const char *action);
 
 /** Load the registry of the branch head. The caller frees it. */
-int chancery_registry_load(chancery_registry **out, chancery_repository *repo);
+CHANCERY_EXTERN(int) chancery_registry_load(chancery_registry **out, chancery_repository *repo);
 
-void chancery_registry_free(chancery_registry *registry);
+CHANCERY_EXTERN(void) chancery_registry_free(chancery_registry *registry);
 
-size_t chancery_registry_state_count(const chancery_registry *registry);
-const chancery_state *chancery_registry_state(
+CHANCERY_EXTERN(size_t) chancery_registry_state_count(const chancery_registry *registry);
+CHANCERY_EXTERN(const chancery_state *) chancery_registry_state(
 	const chancery_registry *registry, size_t i);
 /** NULL (and no error set) when the code is unknown. */
-const chancery_state *chancery_registry_state_find(
+CHANCERY_EXTERN(const chancery_state *) chancery_registry_state_find(
 	const chancery_registry *registry, const char *code);
 
-size_t chancery_registry_treaty_count(const chancery_registry *registry);
-const chancery_treaty *chancery_registry_treaty(
+CHANCERY_EXTERN(size_t) chancery_registry_treaty_count(const chancery_registry *registry);
+CHANCERY_EXTERN(const chancery_treaty *) chancery_registry_treaty(
 	const chancery_registry *registry, size_t i);
-const chancery_treaty *chancery_registry_treaty_find(
+CHANCERY_EXTERN(const chancery_treaty *) chancery_registry_treaty_find(
 	const chancery_registry *registry, const char *id);
 
-size_t chancery_registry_action_count(const chancery_registry *registry);
-const chancery_action *chancery_registry_action(
+CHANCERY_EXTERN(size_t) chancery_registry_action_count(const chancery_registry *registry);
+CHANCERY_EXTERN(const chancery_action *) chancery_registry_action(
 	const chancery_registry *registry, size_t i);
 
 /**
@@ -101,7 +101,7 @@ const chancery_action *chancery_registry_action(
  * caller's, free it with chancery_free()). CHANCERY_ENOTFOUND when there is
  * no such list.
  */
-int chancery_registry_featured(const chancery_treaty ***out, size_t *count,
+CHANCERY_EXTERN(int) chancery_registry_featured(const chancery_treaty ***out, size_t *count,
 	const chancery_registry *registry, const char *name);
 
 /** Where a State stands with a treaty on a date. */
@@ -125,7 +125,7 @@ typedef struct {
  * entry per treaty the State took any action on, in treaty order. The array
  * is the caller's (chancery_free()); what it points to is the registry's.
  */
-int chancery_registry_participation(chancery_participation **out,
+CHANCERY_EXTERN(int) chancery_registry_participation(chancery_participation **out,
 	size_t *count, const chancery_registry *registry, const char *state,
 	const chancery_date *as_of);
 
@@ -134,12 +134,12 @@ int chancery_registry_participation(chancery_participation **out,
  * action known), in registry order of States. The array is the caller's
  * (chancery_free()); CHANCERY_ENOTFOUND for an unknown treaty.
  */
-int chancery_registry_parties(chancery_participation **out, size_t *count,
+CHANCERY_EXTERN(int) chancery_registry_parties(chancery_participation **out, size_t *count,
 	const chancery_registry *registry, const char *treaty,
 	const chancery_date *as_of);
 
 /** Status of one State for one treaty as of a date (NULL: all known). */
-chancery_status chancery_registry_status(const chancery_registry *registry,
+CHANCERY_EXTERN(chancery_status) chancery_registry_status(const chancery_registry *registry,
 	const char *state, const char *treaty, const chancery_date *as_of);
 
 /**
@@ -148,12 +148,12 @@ chancery_status chancery_registry_status(const chancery_registry *registry,
  * before the treaty's own entry into force. CHANCERY_ENOTFOUND when the
  * registry knows no rule for it.
  */
-int chancery_treaty_entry_into_force(chancery_date *out,
+CHANCERY_EXTERN(int) chancery_treaty_entry_into_force(chancery_date *out,
 	const chancery_treaty *treaty, const chancery_date *deposit);
 
 /** Syntax checks shared by every command that takes a code. */
-int chancery_state_code_valid(const char *code);
-int chancery_treaty_id_valid(const char *id);
+CHANCERY_EXTERN(int) chancery_state_code_valid(const char *code);
+CHANCERY_EXTERN(int) chancery_treaty_id_valid(const char *id);
 
 /** Which registry table an import feeds. */
 typedef enum {
@@ -188,7 +188,7 @@ typedef struct {
  * @param rows_out  rows imported (may be NULL)
  * @param name      the file's name, for messages
  */
-int chancery_registry_import(size_t *rows_out, chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_registry_import(size_t *rows_out, chancery_repository *repo,
 	chancery_import_kind kind, const char *name, const char *data,
 	size_t size, const chancery_import_options *opts);
 

@@ -22,7 +22,7 @@ typedef struct chancery_workflow chancery_workflow;
  * one initial state) is passed to `diagnostic` as "NAME:LINE: what"; on any
  * problem CHANCERY_EINVALID is returned and nothing is loaded.
  */
-int chancery_workflow_load(chancery_workflow **out, const char *name,
+CHANCERY_EXTERN(int) chancery_workflow_load(chancery_workflow **out, const char *name,
 	const char *xml, size_t size, chancery_diagnostic_cb diagnostic,
 	void *payload);
 
@@ -30,27 +30,27 @@ int chancery_workflow_load(chancery_workflow **out, const char *name,
  * Load a shipped workflow by name ("treaty-event") or a file by path (any
  * argument with a '/' or ending in ".xml").
  */
-int chancery_workflow_open(chancery_workflow **out, const char *name_or_path,
+CHANCERY_EXTERN(int) chancery_workflow_open(chancery_workflow **out, const char *name_or_path,
 	chancery_diagnostic_cb diagnostic, void *payload);
 
-void chancery_workflow_free(chancery_workflow *workflow);
+CHANCERY_EXTERN(void) chancery_workflow_free(chancery_workflow *workflow);
 
-const char *chancery_workflow_name(const chancery_workflow *workflow);
-const char *chancery_workflow_title(const chancery_workflow *workflow);
+CHANCERY_EXTERN(const char *) chancery_workflow_name(const chancery_workflow *workflow);
+CHANCERY_EXTERN(const char *) chancery_workflow_title(const chancery_workflow *workflow);
 /** The source XML (for storing with a campaign), borrowed. */
-const char *chancery_workflow_source(const chancery_workflow *workflow,
+CHANCERY_EXTERN(const char *) chancery_workflow_source(const chancery_workflow *workflow,
 	size_t *size);
 
-size_t chancery_workflow_state_count(const chancery_workflow *workflow);
+CHANCERY_EXTERN(size_t) chancery_workflow_state_count(const chancery_workflow *workflow);
 /** Name of state i (0 is the initial state), or NULL. */
-const char *chancery_workflow_state(const chancery_workflow *workflow,
+CHANCERY_EXTERN(const char *) chancery_workflow_state(const chancery_workflow *workflow,
 	size_t i);
-int chancery_workflow_state_is_final(const chancery_workflow *workflow,
+CHANCERY_EXTERN(int) chancery_workflow_state_is_final(const chancery_workflow *workflow,
 	size_t i);
-size_t chancery_workflow_transition_count(const chancery_workflow *workflow);
+CHANCERY_EXTERN(size_t) chancery_workflow_transition_count(const chancery_workflow *workflow);
 
 /** The names of the shipped workflows, NULL-terminated. */
-const char *const *chancery_workflow_shipped(void);
+CHANCERY_EXTERN(const char *const *) chancery_workflow_shipped(void);
 
 #ifdef __cplusplus
 }
