@@ -69,8 +69,8 @@ typedef struct {
  * part of participation at once, and the depositary notification, numbered
  * C.N.<n>.<year>.TREATIES-<chapter> without gaps within the year.
  */
-CHANCERY_EXTERN(int) chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
-	const chancery_deposit_options *opts);
+CHANCERY_EXTERN(int) chancery_deposit(chancery_deposit_result *out,
+	chancery_repository *repo, const chancery_deposit_options *opts);
 
 /** Each problem verification finds: one line, "PATH: what". */
 typedef void (*chancery_problem_cb)(const char *line, void *payload);
@@ -105,8 +105,8 @@ typedef struct {
  * Returns 0 when all holds, CHANCERY_EINVALID when a problem was found
  * (each one went to `problem`), or another error when it could not check.
  */
-CHANCERY_EXTERN(int) chancery_verify(chancery_verify_result *out, chancery_repository *repo,
-	const chancery_verify_options *opts);
+CHANCERY_EXTERN(int) chancery_verify(chancery_verify_result *out,
+	chancery_repository *repo, const chancery_verify_options *opts);
 
 /**
  * The whole story of a State or a treaty, by real-world date (then in
@@ -117,8 +117,8 @@ CHANCERY_EXTERN(int) chancery_verify(chancery_verify_result *out, chancery_repos
  * `subject` is a State code or a treaty id; CHANCERY_ENOTFOUND when the
  * registry knows neither.
  */
-CHANCERY_EXTERN(int) chancery_history_subject(chancery_repository *repo, const char *subject,
-	chancery_event_cb cb, void *payload);
+CHANCERY_EXTERN(int) chancery_history_subject(chancery_repository *repo,
+	const char *subject, chancery_event_cb cb, void *payload);
 
 #define CHANCERY_BAGIT_OPTIONS_VERSION 1
 typedef struct {

@@ -86,8 +86,9 @@ CHANCERY_EXTERN(int) chancery_letters_generate(chancery_letters_result *result,
  * or to every recipient whose letter is not sent yet): one commit.
  * `sent` (may be NULL) gets how many.
  */
-CHANCERY_EXTERN(int) chancery_campaign_send(size_t *sent, chancery_repository *repo,
-	const char *campaign, const chancery_date *date, const char *state);
+CHANCERY_EXTERN(int) chancery_campaign_send(size_t *sent,
+	chancery_repository *repo, const char *campaign,
+	const chancery_date *date, const char *state);
 
 #define CHANCERY_REPLY_OPTIONS_VERSION 1
 
@@ -114,8 +115,9 @@ typedef struct {
  * A reply after the deadline is recorded and marked late. *late (may be
  * NULL) tells which.
  */
-CHANCERY_EXTERN(int) chancery_campaign_reply(int *late, chancery_repository *repo,
-	const char *campaign, const chancery_reply_options *opts);
+CHANCERY_EXTERN(int) chancery_campaign_reply(int *late,
+	chancery_repository *repo, const char *campaign,
+	const chancery_reply_options *opts);
 
 /**
  * Generate what the workflow says is due on `as_of`: reminders (a `remind`
@@ -133,18 +135,20 @@ CHANCERY_EXTERN(int) chancery_campaign_remind(size_t *reminders, size_t *acks,
  * The status of a campaign as of a date (NULL: today in UTC) as JSON text
  * (docs/status-format.md, "version": 1); the caller frees *out.
  */
-CHANCERY_EXTERN(int) chancery_campaign_status(char **out, chancery_repository *repo,
-	const char *campaign, const chancery_date *as_of);
+CHANCERY_EXTERN(int) chancery_campaign_status(char **out,
+	chancery_repository *repo, const char *campaign,
+	const chancery_date *as_of);
 
 /** As chancery_campaign_status(), with the repository as it was at
  * commit `at` (any revision git understands: an id, HEAD~3, a tag). */
-CHANCERY_EXTERN(int) chancery_campaign_status_at(char **out, chancery_repository *repo,
-	const char *campaign, const chancery_date *as_of, const char *at);
+CHANCERY_EXTERN(int) chancery_campaign_status_at(char **out,
+	chancery_repository *repo, const char *campaign,
+	const chancery_date *as_of, const char *at);
 
 /** Write a date in a language: "1 September 2004", "1er septembre 2004",
  * "1 de septiembre de 2004". */
-CHANCERY_EXTERN(void) chancery_date_write(char *buf, size_t size, const chancery_date *date,
-	const char *language);
+CHANCERY_EXTERN(void) chancery_date_write(char *buf, size_t size,
+	const chancery_date *date, const char *language);
 
 #ifdef __cplusplus
 }

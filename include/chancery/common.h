@@ -115,7 +115,8 @@ typedef struct {
 	void (*free)(void *ptr);
 } chancery_allocator;
 
-CHANCERY_EXTERN(void) chancery_allocator_set(const chancery_allocator *allocator);
+CHANCERY_EXTERN(void) chancery_allocator_set(
+	const chancery_allocator *allocator);
 
 /** Free memory the library returned through a plain `char **out`. */
 CHANCERY_EXTERN(void) chancery_free(void *ptr);
@@ -134,16 +135,20 @@ typedef struct {
 CHANCERY_EXTERN(int) chancery_date_parse(chancery_date *out, const char *text);
 
 /** Write "YYYY-MM-DD" into buf (at least 11 bytes). */
-CHANCERY_EXTERN(void) chancery_date_format(char *buf, size_t size, const chancery_date *date);
+CHANCERY_EXTERN(void) chancery_date_format(char *buf, size_t size,
+	const chancery_date *date);
 
 /** Compare two dates: negative, zero or positive. */
-CHANCERY_EXTERN(int) chancery_date_cmp(const chancery_date *a, const chancery_date *b);
+CHANCERY_EXTERN(int) chancery_date_cmp(const chancery_date *a,
+	const chancery_date *b);
 
 /** Write a Unix time as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (>= 21). */
-CHANCERY_EXTERN(void) chancery_time_format(char *buf, size_t size, int64_t unix_time);
+CHANCERY_EXTERN(void) chancery_time_format(char *buf, size_t size,
+	int64_t unix_time);
 
 /** Today in UTC for a given Unix time. */
-CHANCERY_EXTERN(void) chancery_date_from_time(chancery_date *out, int64_t unix_time);
+CHANCERY_EXTERN(void) chancery_date_from_time(chancery_date *out,
+	int64_t unix_time);
 
 #ifdef __cplusplus
 }

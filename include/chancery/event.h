@@ -40,17 +40,19 @@ CHANCERY_EXTERN(int) chancery_event_add(chancery_event *event, const char *key,
 	const char *value);
 
 /** Set the free text (the commit's body and the record's body). */
-CHANCERY_EXTERN(int) chancery_event_set_message(chancery_event *event, const char *text);
+CHANCERY_EXTERN(int) chancery_event_set_message(chancery_event *event,
+	const char *text);
 
 /** Set the commit subject; by default it is made from type and fields. */
-CHANCERY_EXTERN(int) chancery_event_set_subject(chancery_event *event, const char *subject);
+CHANCERY_EXTERN(int) chancery_event_set_subject(chancery_event *event,
+	const char *subject);
 
 /**
  * Attach a file: stored under the event's folder as `name` (a plain file
  * name: no '/', no leading '.'), with its SHA-256 in the record.
  */
-CHANCERY_EXTERN(int) chancery_event_attach(chancery_event *event, const char *name,
-	const void *data, size_t size);
+CHANCERY_EXTERN(int) chancery_event_attach(chancery_event *event,
+	const char *name, const void *data, size_t size);
 
 /**
  * Attach the file at `path` under its base name. Only a regular file is
@@ -59,7 +61,8 @@ CHANCERY_EXTERN(int) chancery_event_attach(chancery_event *event, const char *na
  * 0), and refused beyond CHANCERY_ATTACHMENT_MAX bytes; CHANCERY_ENOTFOUND
  * when there is no such file.
  */
-CHANCERY_EXTERN(int) chancery_event_attach_file(chancery_event *event, const char *path);
+CHANCERY_EXTERN(int) chancery_event_attach_file(chancery_event *event,
+	const char *path);
 
 /**
  * Record the event as one commit on the branch head. Objects are written
@@ -71,29 +74,36 @@ CHANCERY_EXTERN(int) chancery_event_attach_file(chancery_event *event, const cha
  * CHANCERY_EDIRTY when the working tree holds changes made by hand,
  * CHANCERY_ELOCKED when another program holds the branch lock for too long.
  */
-CHANCERY_EXTERN(int) chancery_event_record(chancery_repository *repo, chancery_event *event);
+CHANCERY_EXTERN(int) chancery_event_record(chancery_repository *repo,
+	chancery_event *event);
 
 CHANCERY_EXTERN(const char *) chancery_event_type(const chancery_event *event);
 /** The event id ("20040820T101500Z-1a2b3c4d"), or NULL before recording. */
 CHANCERY_EXTERN(const char *) chancery_event_id(const chancery_event *event);
 /** The commit id (40 hex), or NULL before recording. */
-CHANCERY_EXTERN(const char *) chancery_event_commit(const chancery_event *event);
-CHANCERY_EXTERN(const char *) chancery_event_subject(const chancery_event *event);
-CHANCERY_EXTERN(const char *) chancery_event_message(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_commit(
+	const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_subject(
+	const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_message(
+	const chancery_event *event);
 /** "Name <email>" of who recorded it. */
-CHANCERY_EXTERN(const char *) chancery_event_author(const chancery_event *event);
+CHANCERY_EXTERN(const char *) chancery_event_author(
+	const chancery_event *event);
 /** When it was recorded (Unix seconds) and the recorder's UTC offset. */
 CHANCERY_EXTERN(int64_t) chancery_event_time(const chancery_event *event);
 CHANCERY_EXTERN(int) chancery_event_time_offset(const chancery_event *event);
 /** First value of field `key`, or NULL. */
-CHANCERY_EXTERN(const char *) chancery_event_get(const chancery_event *event, const char *key);
+CHANCERY_EXTERN(const char *) chancery_event_get(const chancery_event *event,
+	const char *key);
 CHANCERY_EXTERN(size_t) chancery_event_field_count(const chancery_event *event);
 /** Field `i`: key and value, borrowed. */
 CHANCERY_EXTERN(int) chancery_event_field(const char **key, const char **value,
 	const chancery_event *event, size_t i);
 /** The paths (relative to the repository) the event's commit added. */
 CHANCERY_EXTERN(size_t) chancery_event_path_count(const chancery_event *event);
-CHANCERY_EXTERN(const char *) chancery_event_path(const chancery_event *event, size_t i);
+CHANCERY_EXTERN(const char *) chancery_event_path(const chancery_event *event,
+	size_t i);
 
 #define CHANCERY_LOG_OPTIONS_VERSION 1
 
@@ -127,8 +137,8 @@ CHANCERY_EXTERN(int) chancery_history_foreach(chancery_repository *repo,
  * Find one event by its id (or a unique prefix of it) or by its commit id
  * (or an abbreviation of at least 7 hex digits). The caller frees it.
  */
-CHANCERY_EXTERN(int) chancery_event_lookup(chancery_event **out, chancery_repository *repo,
-	const char *id);
+CHANCERY_EXTERN(int) chancery_event_lookup(chancery_event **out,
+	chancery_repository *repo, const char *id);
 
 /**
  * The record file of an event as stored in the repository, into *out
@@ -138,7 +148,8 @@ CHANCERY_EXTERN(int) chancery_event_record_text(char **out, size_t *size,
 	chancery_repository *repo, const chancery_event *event);
 
 /** The date that dates an event: its Date field, else the recording day. */
-CHANCERY_EXTERN(int) chancery_event_date(chancery_date *out, const chancery_event *event);
+CHANCERY_EXTERN(int) chancery_event_date(chancery_date *out,
+	const chancery_event *event);
 
 #ifdef __cplusplus
 }

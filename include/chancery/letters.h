@@ -21,14 +21,15 @@ extern "C" {
 typedef struct chancery_data chancery_data;
 
 /** Parse JSON text (at most 256 MiB, nesting at most 512 deep). */
-CHANCERY_EXTERN(int) chancery_data_parse(chancery_data **out, const char *json, size_t size);
+CHANCERY_EXTERN(int) chancery_data_parse(chancery_data **out, const char *json,
+	size_t size);
 
 /**
  * Read a CSV or TSV table (header row, RFC 4180 quoting) as a list of
  * objects, one per row. `delimiter` is ',' or '\t'; `name` is for messages.
  */
-CHANCERY_EXTERN(int) chancery_data_parse_table(chancery_data **out, const char *name,
-	const char *text, size_t size, char delimiter);
+CHANCERY_EXTERN(int) chancery_data_parse_table(chancery_data **out,
+	const char *name, const char *text, size_t size, char delimiter);
 
 CHANCERY_EXTERN(void) chancery_data_free(chancery_data *data);
 
@@ -39,14 +40,16 @@ CHANCERY_EXTERN(int) chancery_data_is_object(const chancery_data *data);
 /** Items of a list (0 for anything else). */
 CHANCERY_EXTERN(size_t) chancery_data_length(const chancery_data *data);
 /** Item `i` of a list, borrowed from `data`; NULL when out of range. */
-CHANCERY_EXTERN(const chancery_data *) chancery_data_item(const chancery_data *data, size_t i);
+CHANCERY_EXTERN(const chancery_data *) chancery_data_item(
+	const chancery_data *data, size_t i);
 /** Member `key` of an object, borrowed; NULL when absent. */
-CHANCERY_EXTERN(const chancery_data *) chancery_data_get(const chancery_data *data,
-	const char *key);
+CHANCERY_EXTERN(const chancery_data *) chancery_data_get(
+	const chancery_data *data, const char *key);
 /** The text of a string (or NULL), borrowed. */
 CHANCERY_EXTERN(const char *) chancery_data_string(const chancery_data *data);
 /** Serialize as compact JSON; the caller frees *out. */
-CHANCERY_EXTERN(int) chancery_data_to_json(char **out, const chancery_data *data);
+CHANCERY_EXTERN(int) chancery_data_to_json(char **out,
+	const chancery_data *data);
 
 /**
  * A reader that hands out the items of a data file one at a time, so that a
@@ -57,9 +60,11 @@ CHANCERY_EXTERN(int) chancery_data_to_json(char **out, const chancery_data *data
  */
 typedef struct chancery_data_reader chancery_data_reader;
 
-CHANCERY_EXTERN(int) chancery_data_reader_open(chancery_data_reader **out, const char *path);
+CHANCERY_EXTERN(int) chancery_data_reader_open(chancery_data_reader **out,
+	const char *path);
 /** Non-zero when the file holds a list or a table (a batch). */
-CHANCERY_EXTERN(int) chancery_data_reader_is_list(const chancery_data_reader *reader);
+CHANCERY_EXTERN(int) chancery_data_reader_is_list(
+	const chancery_data_reader *reader);
 /**
  * The next item into *item (the caller frees it with chancery_data_free()).
  * Returns 1 for an item, 0 at the end, or a negative error naming the item.
@@ -109,12 +114,13 @@ CHANCERY_EXTERN(int) chancery_template_compile_text(chancery_template **out,
  * meta.xml, even where the word processor split them across spans. Hostile
  * or broken packages are refused (CHANCERY_EINVALID) with the reason.
  */
-CHANCERY_EXTERN(int) chancery_template_load_odt(chancery_template **out, const void *package,
-	size_t size, const chancery_template_options *opts);
+CHANCERY_EXTERN(int) chancery_template_load_odt(chancery_template **out,
+	const void *package, size_t size,
+	const chancery_template_options *opts);
 
 /** Read a file and chancery_template_load_odt() it. */
-CHANCERY_EXTERN(int) chancery_template_open_odt(chancery_template **out, const char *path,
-	const chancery_template_options *opts);
+CHANCERY_EXTERN(int) chancery_template_open_odt(chancery_template **out,
+	const char *path, const chancery_template_options *opts);
 
 CHANCERY_EXTERN(void) chancery_template_free(chancery_template *tmpl);
 
@@ -151,8 +157,9 @@ CHANCERY_EXTERN(int) chancery_template_render_odt_meta(void **out, size_t *size,
  * Render an ODT template to a file. The file appears complete or not at
  * all (written beside, then renamed).
  */
-CHANCERY_EXTERN(int) chancery_template_render_odt_file(const chancery_template *tmpl,
-	const chancery_data *data, const char *path);
+CHANCERY_EXTERN(int) chancery_template_render_odt_file(
+	const chancery_template *tmpl, const chancery_data *data,
+	const char *path);
 
 #ifdef __cplusplus
 }

@@ -71,27 +71,32 @@ typedef enum {
 } chancery_action_kind;
 
 /** Classify an action name of the vocabulary (docs/repository-format.md). */
-CHANCERY_EXTERN(chancery_action_kind) chancery_action_classify(const char *action);
+CHANCERY_EXTERN(chancery_action_kind) chancery_action_classify(
+	const char *action);
 
 /** Load the registry of the branch head. The caller frees it. */
-CHANCERY_EXTERN(int) chancery_registry_load(chancery_registry **out, chancery_repository *repo);
+CHANCERY_EXTERN(int) chancery_registry_load(chancery_registry **out,
+	chancery_repository *repo);
 
 CHANCERY_EXTERN(void) chancery_registry_free(chancery_registry *registry);
 
-CHANCERY_EXTERN(size_t) chancery_registry_state_count(const chancery_registry *registry);
+CHANCERY_EXTERN(size_t) chancery_registry_state_count(
+	const chancery_registry *registry);
 CHANCERY_EXTERN(const chancery_state *) chancery_registry_state(
 	const chancery_registry *registry, size_t i);
 /** NULL (and no error set) when the code is unknown. */
 CHANCERY_EXTERN(const chancery_state *) chancery_registry_state_find(
 	const chancery_registry *registry, const char *code);
 
-CHANCERY_EXTERN(size_t) chancery_registry_treaty_count(const chancery_registry *registry);
+CHANCERY_EXTERN(size_t) chancery_registry_treaty_count(
+	const chancery_registry *registry);
 CHANCERY_EXTERN(const chancery_treaty *) chancery_registry_treaty(
 	const chancery_registry *registry, size_t i);
 CHANCERY_EXTERN(const chancery_treaty *) chancery_registry_treaty_find(
 	const chancery_registry *registry, const char *id);
 
-CHANCERY_EXTERN(size_t) chancery_registry_action_count(const chancery_registry *registry);
+CHANCERY_EXTERN(size_t) chancery_registry_action_count(
+	const chancery_registry *registry);
 CHANCERY_EXTERN(const chancery_action *) chancery_registry_action(
 	const chancery_registry *registry, size_t i);
 
@@ -101,8 +106,8 @@ CHANCERY_EXTERN(const chancery_action *) chancery_registry_action(
  * caller's, free it with chancery_free()). CHANCERY_ENOTFOUND when there is
  * no such list.
  */
-CHANCERY_EXTERN(int) chancery_registry_featured(const chancery_treaty ***out, size_t *count,
-	const chancery_registry *registry, const char *name);
+CHANCERY_EXTERN(int) chancery_registry_featured(const chancery_treaty ***out,
+	size_t *count, const chancery_registry *registry, const char *name);
 
 /** Where a State stands with a treaty on a date. */
 typedef enum {
@@ -125,8 +130,9 @@ typedef struct {
  * entry per treaty the State took any action on, in treaty order. The array
  * is the caller's (chancery_free()); what it points to is the registry's.
  */
-CHANCERY_EXTERN(int) chancery_registry_participation(chancery_participation **out,
-	size_t *count, const chancery_registry *registry, const char *state,
+CHANCERY_EXTERN(int) chancery_registry_participation(
+	chancery_participation **out, size_t *count,
+	const chancery_registry *registry, const char *state,
 	const chancery_date *as_of);
 
 /**
@@ -134,13 +140,14 @@ CHANCERY_EXTERN(int) chancery_registry_participation(chancery_participation **ou
  * action known), in registry order of States. The array is the caller's
  * (chancery_free()); CHANCERY_ENOTFOUND for an unknown treaty.
  */
-CHANCERY_EXTERN(int) chancery_registry_parties(chancery_participation **out, size_t *count,
-	const chancery_registry *registry, const char *treaty,
+CHANCERY_EXTERN(int) chancery_registry_parties(chancery_participation **out,
+	size_t *count, const chancery_registry *registry, const char *treaty,
 	const chancery_date *as_of);
 
 /** Status of one State for one treaty as of a date (NULL: all known). */
-CHANCERY_EXTERN(chancery_status) chancery_registry_status(const chancery_registry *registry,
-	const char *state, const char *treaty, const chancery_date *as_of);
+CHANCERY_EXTERN(chancery_status) chancery_registry_status(
+	const chancery_registry *registry, const char *state,
+	const char *treaty, const chancery_date *as_of);
 
 /**
  * The day `treaty` enters into force for a State whose instrument was
@@ -188,9 +195,9 @@ typedef struct {
  * @param rows_out  rows imported (may be NULL)
  * @param name      the file's name, for messages
  */
-CHANCERY_EXTERN(int) chancery_registry_import(size_t *rows_out, chancery_repository *repo,
-	chancery_import_kind kind, const char *name, const char *data,
-	size_t size, const chancery_import_options *opts);
+CHANCERY_EXTERN(int) chancery_registry_import(size_t *rows_out,
+	chancery_repository *repo, chancery_import_kind kind, const char *name,
+	const char *data, size_t size, const chancery_import_options *opts);
 
 #ifdef __cplusplus
 }

@@ -44,21 +44,24 @@ typedef struct {
  * @param out  the opened repository; the caller frees it
  * @return 0, CHANCERY_EEXISTS when `path` is a non-empty folder, or an error
  */
-CHANCERY_EXTERN(int) chancery_repository_init(chancery_repository **out, const char *path,
-	const chancery_init_options *opts, const chancery_signature *signature);
+CHANCERY_EXTERN(int) chancery_repository_init(chancery_repository **out,
+	const char *path, const chancery_init_options *opts,
+	const chancery_signature *signature);
 
 /**
  * Open the chancery repository that contains `path` (searched upwards, as
  * git does). CHANCERY_ENOTFOUND when there is no Git repository there,
  * CHANCERY_ENOTREPO when the Git repository is not chancery's.
  */
-CHANCERY_EXTERN(int) chancery_repository_open(chancery_repository **out, const char *path);
+CHANCERY_EXTERN(int) chancery_repository_open(chancery_repository **out,
+	const char *path);
 
 /** Free a repository handle (NULL is fine). */
 CHANCERY_EXTERN(void) chancery_repository_free(chancery_repository *repo);
 
 /** The working folder, with a trailing '/'. Borrowed. */
-CHANCERY_EXTERN(const char *) chancery_repository_workdir(const chancery_repository *repo);
+CHANCERY_EXTERN(const char *) chancery_repository_workdir(
+	const chancery_repository *repo);
 
 /**
  * Set who records the next operations and, optionally, a fixed time (for
@@ -66,8 +69,8 @@ CHANCERY_EXTERN(const char *) chancery_repository_workdir(const chancery_reposit
  * configuration: chancery.name / chancery.email, else user.name / user.email.
  * The strings are copied.
  */
-CHANCERY_EXTERN(int) chancery_repository_set_signature(chancery_repository *repo,
-	const chancery_signature *signature);
+CHANCERY_EXTERN(int) chancery_repository_set_signature(
+	chancery_repository *repo, const chancery_signature *signature);
 
 /**
  * Read a setting from the repository's Git configuration (the repository's
@@ -77,8 +80,8 @@ CHANCERY_EXTERN(int) chancery_repository_set_signature(chancery_repository *repo
  * CHANCERY_ENOTFOUND when it is not set. The caller frees *out with
  * chancery_free().
  */
-CHANCERY_EXTERN(int) chancery_repository_config(char **out, chancery_repository *repo,
-	const char *key);
+CHANCERY_EXTERN(int) chancery_repository_config(char **out,
+	chancery_repository *repo, const char *key);
 
 /**
  * Read the file at `path` of the branch head into *out (the caller frees
@@ -90,7 +93,8 @@ CHANCERY_EXTERN(int) chancery_repository_read(char **out, size_t *size,
 /**
  * The commit id (40 hex digits) of the branch head, into `out` (41 bytes).
  */
-CHANCERY_EXTERN(int) chancery_repository_head(char out[41], chancery_repository *repo);
+CHANCERY_EXTERN(int) chancery_repository_head(char out[41],
+	chancery_repository *repo);
 
 #ifdef __cplusplus
 }
