@@ -129,18 +129,17 @@ int chancery__revparse(chancery_oid *out, chancery_repository *repo,
 	const char *spec)
 {
 	git_object *obj = NULL;
-	git_object *commit = NULL;
 	int error;
 
 	CHANCERY_ASSERT_ARG(out && repo && spec);
-	if ((error = git_revparse_single(&obj, repo->git, spec)) < 0 ||
-	    (error = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
+	if ((error = git_revparse_single(&obj, repo->git, spec)) < 0) {
 		error = chancery__git_error(error, "find the commit");
-		goto done;
+	} else if (git_object_type(obj) != GIT_OBJECT_COMMIT) {
+		error = chancery__error(CHANCERY_ENOTFOUND, "'%.60s' names "
+			"no commit", spec);
+	} else {
+		chancery__oid_from_git(out, git_object_id(obj));
 	}
-	chancery__oid_from_git(out, git_object_id(commit));
-done:
-	git_object_free(commit);
 	git_object_free(obj);
 	return error;
 }

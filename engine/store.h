@@ -51,7 +51,9 @@ int chancery__oid_hashfile(chancery_oid *out, const char *path);
 
 /** The commit the branch points at; CHANCERY_ENOTFOUND when unborn. */
 int chancery__head(chancery_oid *out, chancery_repository *repo);
-/** The commit `spec` names (an id, a prefix, "main~2", a tag...). */
+/** The commit `spec` names (an id, a prefix, "main~2"): CHANCERY_ENOTFOUND
+ * when it names none, or another kind of object (a tag object, a tree):
+ * nothing is peeled. */
 int chancery__revparse(chancery_oid *out, chancery_repository *repo,
 	const char *spec);
 /** Is there an object `id` in the object database (readable or not)? */
@@ -68,8 +70,9 @@ int chancery__descendant_of(chancery_repository *repo,
 	const chancery_oid *commit, const chancery_oid *ancestor);
 
 /** A blob's contents, NUL-terminated past `*size` (freed with
- * chancery_free); CHANCERY_EINVALID when larger than `max` (0: 256 MiB)
- * or not a blob, CHANCERY_ENOTFOUND when absent. */
+ * chancery_free); CHANCERY_EINVALID when larger than `max` (0: 256 MiB,
+ * SIZE_MAX: no cap), CHANCERY_ENOTFOUND when absent, another error when
+ * it is no blob or cannot be read. */
 int chancery__blob_read(char **out, size_t *size, chancery_repository *repo,
 	const chancery_oid *id, size_t max);
 
@@ -95,10 +98,12 @@ int chancery__remote_exists(chancery_repository *repo, const char *name);
 /** A tree: the whole repository at one commit, or a folder of it. */
 typedef struct chancery_tree chancery_tree;
 
+/* FILE and LINK are blobs (what libgit2 calls GIT_OBJECT_BLOB). */
 typedef enum {
-	CHANCERY_ENTRY_FILE,    /* a blob: a plain or executable file */
-	CHANCERY_ENTRY_FOLDER,  /* a tree */
-	CHANCERY_ENTRY_OTHER    /* a symbolic link or a submodule */
+	CHANCERY_ENTRY_FILE,      /* a plain or executable file */
+	CHANCERY_ENTRY_LINK,      /* a symbolic link: its target is a blob */
+	CHANCERY_ENTRY_FOLDER,    /* a tree */
+	CHANCERY_ENTRY_SUBMODULE  /* another repository's commit */
 } chancery_entry_kind;
 
 /** What a tree says of one name in it. */
@@ -110,7 +115,8 @@ typedef struct {
 } chancery_entry;
 
 /** The tree of the branch head (and its commit, when `head` is not
- * NULL); CHANCERY_ENOTFOUND when the branch is unborn. */
+ * NULL); CHANCERY_ENOTFOUND when the branch is unborn. Errors say "read
+ * the branch head". */
 int chancery__tree_head(chancery_tree **out, chancery_oid *head,
 	chancery_repository *repo);
 /** The tree of commit `commit`. */
@@ -135,10 +141,16 @@ int chancery__tree_entry(chancery_entry *out, const chancery_tree *t,
 /** Is there anything at `path`? (Sets no error.) */
 bool chancery__tree_has(const chancery_tree *t, const char *path);
 /** The file at `path`, NUL-terminated past `*size` (chancery_free it):
- * CHANCERY_ENOTFOUND when missing, CHANCERY_EINVALID when it is a folder
- * or larger than `max` (0: 256 MiB). */
+ * CHANCERY_ENOTFOUND when missing, CHANCERY_EINVALID when it is no blob
+ * (a folder, a submodule) or larger than `max` (0: 256 MiB, SIZE_MAX: no
+ * cap). A symbolic link reads as its target's text, as Git stores it. */
 int chancery__tree_file(char **out, size_t *size, const chancery_tree *t,
 	const char *path, size_t max);
+
+/** How many entries the folder at `folder` (NULL or "": the tree) has;
+ * missing or a file: as chancery__tree_folder. */
+int chancery__tree_count(size_t *out, const chancery_tree *t,
+	const char *folder);
 
 typedef int (*chancery_entry_cb)(const chancery_entry *e, void *payload);
 /** Each entry of the folder at `folder` (NULL or "": the tree itself), in
@@ -157,6 +169,11 @@ typedef int (*chancery_walk_entry_cb)(const char *root,
  * CHANCERY__MAX_DEPTH deep (deeper: CHANCERY_EINVALID). */
 int chancery__tree_walk(const chancery_tree *t, const char *folder,
 	chancery_walk_entry_cb cb, void *payload);
+
+/** The registry of tree `t` (NULL: the branch head's), as
+ * chancery__registry_load_tree reads it (an adapter in tree.c). */
+int chancery__registry_load_at(chancery_registry **out,
+	chancery_repository *repo, const chancery_tree *t);
 
 /* ---- commits and their changes (walk.c) ---------------------------------- */
 

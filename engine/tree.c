@@ -87,18 +87,24 @@ int chancery__tree_of(chancery_tree **out, chancery_repository *repo,
 int chancery__tree_head(chancery_tree **out, chancery_oid *head,
 	chancery_repository *repo)
 {
-	chancery_oid id;
+	git_commit *c = NULL;
+	git_tree *git = NULL;
+	git_oid g;
 	int error;
 
 	CHANCERY_ASSERT_ARG(out && repo);
 	*out = NULL;
-	if ((error = chancery__head(&id, repo)) < 0)
-		return error;
-	if ((error = chancery__tree_of(out, repo, &id)) < 0)
-		return error;
+	if ((error = git_reference_name_to_id(&g, repo->git,
+			repo->branch)) < 0 ||
+	    (error = git_commit_lookup(&c, repo->git, &g)) < 0 ||
+	    (error = git_commit_tree(&git, c)) < 0) {
+		git_commit_free(c);
+		return chancery__git_error(error, "read the branch head");
+	}
+	git_commit_free(c);
 	if (head)
-		*head = id;
-	return 0;
+		chancery__oid_from_git(head, &g);
+	return chancery__tree_adopt(out, git);
 }
 
 /* ---- entries ------------------------------------------------------------- */
@@ -110,10 +116,14 @@ static void entry_fill(chancery_entry *out, const git_tree_entry *e,
 
 	out->name = name;
 	out->mode = (unsigned)mode;
-	out->kind = git_tree_entry_type(e) == GIT_OBJECT_TREE ?
-		CHANCERY_ENTRY_FOLDER : (mode == GIT_FILEMODE_BLOB ||
-		mode == GIT_FILEMODE_BLOB_EXECUTABLE) ? CHANCERY_ENTRY_FILE :
-		CHANCERY_ENTRY_OTHER;
+	switch (git_tree_entry_type(e)) {
+	case GIT_OBJECT_TREE: out->kind = CHANCERY_ENTRY_FOLDER; break;
+	case GIT_OBJECT_BLOB:
+		out->kind = mode == GIT_FILEMODE_LINK ? CHANCERY_ENTRY_LINK :
+			CHANCERY_ENTRY_FILE;
+		break;
+	default: out->kind = CHANCERY_ENTRY_SUBMODULE;
+	}
 	chancery__oid_from_git(&out->id, git_tree_entry_id(e));
 }
 
@@ -247,6 +257,21 @@ int chancery__tree_folder(chancery_tree **out, const chancery_tree *t,
 	return chancery__tree_adopt(out, own);
 }
 
+int chancery__tree_count(size_t *out, const chancery_tree *t,
+	const char *folder)
+{
+	git_tree *sub, *own;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && t);
+	*out = 0;
+	if ((error = folder_git(&sub, &own, t, folder)) < 0)
+		return error;
+	*out = git_tree_entrycount(sub);
+	git_tree_free(own);
+	return 0;
+}
+
 int chancery__tree_foreach(const chancery_tree *t, const char *folder,
 	chancery_entry_cb cb, void *payload)
 {
@@ -320,4 +345,16 @@ int chancery__tree_walk(const chancery_tree *t, const char *folder,
 	}
 	git_tree_free(own);
 	return error;
+}
+
+/* ---- readers of a tree elsewhere in engine/ ---------------------------------- */
+
+int chancery__registry_load_at(chancery_registry **out,
+	chancery_repository *repo, const chancery_tree *t)
+{
+	/* chancery__registry_load_tree needs a tree (its NULL is not the
+	 * head, whatever internal.h says): the head's is the public load */
+	if (!t)
+		return chancery_registry_load(out, repo);
+	return chancery__registry_load_tree(out, repo, t->git);
 }

@@ -237,6 +237,8 @@ static void test_tree_entry(void **state)
 	assert_true(chancery__tree_has(again, "a.txt"));
 	assert_int_equal(chancery__tree_entry(&e, x, "a.txt"), 0);
 	assert_string_equal(e.name, "a.txt");
+	chancery__tree_free(x);
+	x = NULL;
 
 	assert_int_equal(chancery__tree_entry(&e, t, "x/zz"),
 		CHANCERY_ENOTFOUND);
@@ -384,6 +386,75 @@ static void test_tree_walk_too_deep(void **state)
 	assert_non_null(strstr(chancery_error_last()->message,
 		"nest more than"));
 	assert_true(n.n <= CHANCERY__MAX_DEPTH);
+	chancery__tree_free(t);
+}
+
+/* A tree made with git's plumbing: a symbolic link and a submodule. */
+static void test_entry_kinds(void **state)
+{
+	tk_fixture *f = *state;
+	char *hex = tk_sh_out("cd '%s' && l=$(printf target | git hash-object "
+		"-w --stdin) && x=$(printf 'x\\n' | git hash-object -w --stdin) "
+		"&& printf '120000 blob %%s\\tlink\\n100755 blob %%s\\trun\\n"
+		"160000 commit %%s\\tsub\\n' $l $x $(git rev-parse HEAD) | "
+		"git mktree", f->dir);
+	chancery_tree *t = NULL;
+	chancery_entry e;
+	chancery_oid id;
+	char *data = NULL;
+	size_t size, n;
+
+	assert_non_null(hex);
+	hex[strcspn(hex, "\n")] = '\0';
+	assert_int_equal(chancery__oid_fromstr(&id, hex), 0);
+	assert_int_equal(chancery__tree_lookup(&t, f->repo, &id), 0);
+	assert_int_equal(chancery__tree_count(&n, t, NULL), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(chancery__tree_entry(&e, t, "link"), 0);
+	assert_int_equal(e.kind, CHANCERY_ENTRY_LINK);
+	assert_int_equal(e.mode, 0120000);
+	assert_int_equal(chancery__tree_entry(&e, t, "run"), 0);
+	assert_int_equal(e.kind, CHANCERY_ENTRY_FILE);
+	assert_int_equal(e.mode, 0100755);
+	assert_int_equal(chancery__tree_entry(&e, t, "sub"), 0);
+	assert_int_equal(e.kind, CHANCERY_ENTRY_SUBMODULE);
+	/* a link reads as its target, a submodule not at all */
+	assert_int_equal(chancery__tree_file(&data, &size, t, "link", 0), 0);
+	assert_string_equal(data, "target");
+	chancery_free(data);
+	assert_int_equal(chancery__tree_file(&data, &size, t, "sub", 0),
+		CHANCERY_EINVALID);
+	assert_null(data);
+	chancery__tree_free(t);
+	free(hex);
+}
+
+static void test_tree_count_and_registry(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_registry *reg = NULL;
+	chancery_tree *t = NULL;
+	chancery_oid a, b;
+	size_t n = 99;
+
+	two_commits(f->repo, &a, &b);
+	assert_int_equal(chancery__tree_of(&t, f->repo, &a), 0);
+	assert_int_equal(chancery__tree_count(&n, t, "x"), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(chancery__tree_count(&n, t, "registry"), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(chancery__tree_count(&n, t, "x/a.txt"),
+		CHANCERY_EINVALID);
+	assert_int_equal(n, 0);
+	assert_int_equal(chancery__tree_count(&n, t, "none"),
+		CHANCERY_ENOTFOUND);
+
+	assert_int_equal(chancery__registry_load_at(&reg, f->repo, t), 0);
+	assert_non_null(chancery_registry_state_find(reg, "FRA"));
+	chancery_registry_free(reg);
+	assert_int_equal(chancery__registry_load_at(&reg, f->repo, NULL), 0);
+	assert_non_null(chancery_registry_state_find(reg, "FRA"));
+	chancery_registry_free(reg);
 	chancery__tree_free(t);
 }
 
@@ -564,6 +635,12 @@ static void test_revparse_and_ancestry(void **state)
 	assert_true(chancery__oid_equal(&id, &b));
 	assert_int_equal(chancery__revparse(&id, f->repo, "no-such-thing"),
 		CHANCERY_ENOTFOUND);
+	/* a tree is no commit, and nothing is peeled */
+	assert_int_equal(chancery__revparse(&id, f->repo, "HEAD^{tree}"),
+		CHANCERY_ENOTFOUND);
+	assert_string_equal(chancery_error_last()->message,
+		"'HEAD^{tree}' names no commit");
+	assert_true(chancery__oid_equal(&id, &b));
 	assert_int_equal(chancery__descendant_of(f->repo, &b, &a), 1);
 	assert_int_equal(chancery__descendant_of(f->repo, &a, &b), 0);
 	assert_int_equal(chancery__descendant_of(f->repo, &b, &b), 0);
@@ -708,7 +785,6 @@ static void test_walk_damaged_commit(void **state)
 	assert_null(c);
 	assert_true(chancery__walk(f->repo, NULL, count_commit, &n) < 0);
 	assert_non_null(chancery_error_last()->message);
-	assert_true(chancery__descendant_of(f->repo, &b, &init) < 0);
 	n = 0;
 	o.from = &init;
 	assert_int_equal(chancery__walk(f->repo, &o, count_commit, &n), 0);
@@ -874,6 +950,8 @@ int main(void)
 		T(test_tree_foreach),
 		T(test_tree_walk),
 		T(test_tree_walk_too_deep),
+		T(test_entry_kinds),
+		T(test_tree_count_and_registry),
 		T(test_walk),
 		T(test_walk_stop_and_unborn),
 		T(test_commit_read),
