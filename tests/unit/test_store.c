@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "store.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -937,6 +938,99 @@ static void test_remote_exists(void **state)
 	assert_int_equal(chancery__remote_exists(f->repo, "origin"), 1);
 }
 
+/* ---- out of memory ------------------------------------------------------------------ */
+
+/* SQLite's way, as test_oom.c: fail the library's allocation N for N = 1,
+ * 2, ... until the call succeeds; each failure must be CHANCERY_ENOMEM
+ * (and leak nothing: the sanitizer build checks). */
+static long allocs, fail_at, failed;
+
+static void *oom_malloc(size_t n)
+{
+	if (++allocs == fail_at) {
+		failed++;
+		return NULL;
+	}
+	return malloc(n);
+}
+
+static void *oom_realloc(void *p, size_t n)
+{
+	if (++allocs == fail_at) {
+		failed++;
+		return NULL;
+	}
+	return realloc(p, n);
+}
+
+static const chancery_allocator oom = { oom_malloc, oom_realloc, free };
+
+typedef struct {
+	chancery_repository *repo;
+	chancery_oid b;
+} oom_ctx;
+
+static int oom_reads(oom_ctx *x)
+{
+	chancery__walk_opts o = CHANCERY__WALK_OPTS_INIT;
+	chancery__commit_info *c = NULL;
+	chancery_tree *t = NULL, *sub = NULL;
+	chancery_entry e;
+	history h;
+	char *data = NULL;
+	size_t size;
+	int error;
+
+	o.changes = true;
+	memset(&h, 0, sizeof(h));
+	if ((error = chancery__tree_head(&t, NULL, x->repo)) < 0 ||
+	    (error = chancery__tree_file(&data, &size, t, "x/a.txt", 0)) < 0 ||
+	    (error = chancery__tree_folder(&sub, t, "x")) < 0 ||
+	    (error = chancery__tree_entry(&e, t, "y.txt")) < 0)
+		goto done;
+	chancery_free(data);
+	data = NULL;
+	if ((error = chancery__blob_read(&data, &size, x->repo, &e.id, 0)) < 0 ||
+	    (error = chancery__commit_read(&c, x->repo, &x->b, true)) < 0 ||
+	    (error = chancery__walk(x->repo, &o, commit_each, &h)) < 0)
+		goto done;
+	assert_int_equal(h.n, 3);
+done:
+	chancery__commit_info_free(c);
+	chancery_free(data);
+	chancery__tree_free(sub);
+	chancery__tree_free(t);
+	return error;
+}
+
+static void test_oom(void **state)
+{
+	tk_fixture *f = *state;
+	oom_ctx x = { f->repo, { { 0 } } };
+	chancery_oid a;
+	long n;
+
+	two_commits(f->repo, &a, &x.b);
+	chancery_allocator_set(&oom);
+	for (n = 1;; n++) {
+		int error;
+
+		allocs = failed = 0;
+		fail_at = n;
+		error = oom_reads(&x);
+		fail_at = 0;
+		if (!failed) {
+			assert_int_equal(error, 0);
+			break;
+		}
+		if (error != CHANCERY_ENOMEM)
+			fail_msg("allocation %ld: %d, not CHANCERY_ENOMEM", n,
+				error);
+	}
+	chancery_allocator_set(NULL);
+	assert_true(n > 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -963,6 +1057,7 @@ int main(void)
 		T(test_event_record),
 		T(test_store_commit_unchanged),
 		T(test_remote_exists),
+		T(test_oom),
 #undef T
 	};
 
