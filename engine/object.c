@@ -144,20 +144,19 @@ int chancery__revparse(chancery_oid *out, chancery_repository *repo,
 	return error;
 }
 
-bool chancery__object_exists(chancery_repository *repo, const chancery_oid *id)
+int chancery__object_exists(chancery_repository *repo, const chancery_oid *id)
 {
 	git_odb *odb = NULL;
 	git_oid g;
-	bool found;
+	int error;
 
-	if (git_repository_odb(&odb, repo->git) < 0) {
-		git_error_clear();
-		return false;
-	}
+	CHANCERY_ASSERT_ARG(repo && id);
+	if ((error = git_repository_odb(&odb, repo->git)) < 0)
+		return chancery__git_error(error, "open the object database");
 	chancery__oid_to_git(&g, id);
-	found = git_odb_exists(odb, &g) != 0;
+	error = git_odb_exists(odb, &g) != 0;
 	git_odb_free(odb);
-	return found;
+	return error;
 }
 
 int chancery__object_check(chancery_repository *repo, const chancery_oid *id)

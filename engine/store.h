@@ -56,8 +56,9 @@ int chancery__head(chancery_oid *out, chancery_repository *repo);
  * nothing is peeled. */
 int chancery__revparse(chancery_oid *out, chancery_repository *repo,
 	const char *spec);
-/** Is there an object `id` in the object database (readable or not)? */
-bool chancery__object_exists(chancery_repository *repo, const chancery_oid *id);
+/** 1 when the object database has object `id` (readable or not), 0 when
+ * not, or an error (the database cannot be opened: never "not there"). */
+int chancery__object_exists(chancery_repository *repo, const chancery_oid *id);
 /** Read object `id` whole: 0, CHANCERY_ENOTFOUND, or an error saying
  * why it cannot be read (corrupt, truncated). */
 int chancery__object_check(chancery_repository *repo, const chancery_oid *id);
@@ -138,7 +139,9 @@ const chancery_oid *chancery__tree_id(const chancery_tree *t);
  * CHANCERY_ENOTFOUND (with a message) when there is none. */
 int chancery__tree_entry(chancery_entry *out, const chancery_tree *t,
 	const char *path);
-/** Is there anything at `path`? (Sets no error.) */
+/** Is there anything at `path`? Sets no error: a failure to look (out of
+ * memory) reads as "no", as callers of git_tree_entry_bypath took it;
+ * where that matters, use chancery__tree_entry. */
 bool chancery__tree_has(const chancery_tree *t, const char *path);
 /** The file at `path`, NUL-terminated past `*size` (chancery_free it):
  * CHANCERY_ENOTFOUND when missing, CHANCERY_EINVALID when it is no blob
