@@ -110,7 +110,7 @@ int chancery__oid_hashfile(chancery_oid *out, const char *path)
 	return 0;
 }
 
-/* ---- the repository's objects ---------------------------------------------- */
+/* ---- the repository's objects -------------------------------------------- */
 
 int chancery__head(chancery_oid *out, chancery_repository *repo)
 {
@@ -310,7 +310,8 @@ int chancery__remote_exists(chancery_repository *repo, const char *name)
 	if (error < 0) {
 		char what[160];
 
-		snprintf(what, sizeof(what), "look up the remote '%.100s'", name);
+		snprintf(what, sizeof(what), "look up the remote '%.100s'",
+			name);
 		return chancery__git_error(error, what);
 	}
 	return 1;

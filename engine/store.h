@@ -23,7 +23,7 @@
 
 #include "chancery.h"
 
-/* ---- object ids (object.c) ---------------------------------------------- */
+/* ---- object ids (object.c) ----------------------------------------------- */
 
 #define CHANCERY_OID_RAWSZ 20
 #define CHANCERY_OID_HEXSZ 40
@@ -94,7 +94,7 @@ int chancery__reflog_foreach(chancery_repository *repo,
  * is no valid remote name). */
 int chancery__remote_exists(chancery_repository *repo, const char *name);
 
-/* ---- trees (tree.c) ------------------------------------------------------- */
+/* ---- trees (tree.c) ------------------------------------------------------ */
 
 /** A tree: the whole repository at one commit, or a folder of it. */
 typedef struct chancery_tree chancery_tree;

@@ -216,7 +216,7 @@ done:
 	return error;
 }
 
-/* ---- folders --------------------------------------------------------------- */
+/* ---- folders ------------------------------------------------------------- */
 
 /* The git tree of `folder` in `t`: borrowed (*sub == t->git, *own NULL)
  * for the tree itself, else looked up into *own. */
@@ -292,7 +292,7 @@ int chancery__tree_foreach(const chancery_tree *t, const char *folder,
 	return error;
 }
 
-/* ---- walks ------------------------------------------------------------------- */
+/* ---- walks --------------------------------------------------------------- */
 
 typedef struct {
 	chancery_walk_entry_cb cb;
@@ -347,7 +347,7 @@ int chancery__tree_walk(const chancery_tree *t, const char *folder,
 	return error;
 }
 
-/* ---- readers of a tree elsewhere in engine/ ---------------------------------- */
+/* ---- readers of a tree elsewhere in engine/ ------------------------------ */
 
 int chancery__registry_load_at(chancery_registry **out,
 	chancery_repository *repo, const chancery_tree *t)

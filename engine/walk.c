@@ -151,7 +151,7 @@ void chancery__commit_info_free(chancery__commit_info *c)
 	chancery_free(h);
 }
 
-/* ---- the walk ---------------------------------------------------------------- */
+/* ---- the walk ------------------------------------------------------------ */
 
 /* One commit of the walk: the callback's return, or an error. */
 static int walk_one(chancery_repository *repo, const git_oid *g,
@@ -175,7 +175,8 @@ int chancery__walk(chancery_repository *repo, const chancery__walk_opts *opts,
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && cb);
-	CHANCERY_ASSERT_ARG(!opts || opts->version == CHANCERY__WALK_OPTS_VERSION);
+	CHANCERY_ASSERT_ARG(!opts ||
+		opts->version == CHANCERY__WALK_OPTS_VERSION);
 	if (!opts)
 		opts = &none;
 	if (opts->from) {
@@ -206,7 +207,7 @@ done:
 	return error;
 }
 
-/* ---- a commit's event and audit ------------------------------------------------ */
+/* ---- a commit's event and audit ------------------------------------------ */
 
 int chancery__commit_event(chancery_event **out, chancery_repository *repo,
 	const chancery_oid *id)
@@ -261,7 +262,7 @@ int chancery__commit_audit(chancery_repository *repo, const chancery_oid *id,
 	return error;
 }
 
-/* ---- the pipeline in store types ------------------------------------------------ */
+/* ---- the pipeline in store types ----------------------------------------- */
 
 typedef struct {
 	chancery__build_fn build;
@@ -291,8 +292,8 @@ int chancery__store_commit(chancery_oid *out, chancery_repository *repo,
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && build);
-	if ((error = chancery__commit(&g, repo, build_adapter, &p, NULL)) == 0 &&
-	    out)
+	error = chancery__commit(&g, repo, build_adapter, &p, NULL);
+	if (!error && out)
 		chancery__oid_from_git(out, &g);
 	return error;
 }

@@ -15,7 +15,7 @@
 /* `git hash-object` of "hello\n" */
 #define HELLO_ID "ce013625030ba8dba906f756967f9e9ca394464a"
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 typedef struct {
 	const char *paths[4];
@@ -68,7 +68,7 @@ static void two_commits(chancery_repository *repo, chancery_oid *a,
 	assert_true(chancery__oid_equal(&sb.head, a));
 }
 
-/* ---- ids ----------------------------------------------------------------------- */
+/* ---- ids ----------------------------------------------------------------- */
 
 static void test_oid(void **state)
 {
@@ -93,7 +93,8 @@ static void test_oid(void **state)
 	assert_int_equal(chancery__oid_fromstr(&other,
 		"ce013625030ba8dba906f756967f9e9ca394464"), CHANCERY_EINVALID);
 	assert_int_equal(chancery__oid_fromstr(&other,
-		"ce013625030ba8dba906f756967f9e9ca394464a0"), CHANCERY_EINVALID);
+		"ce013625030ba8dba906f756967f9e9ca394464a0"),
+		CHANCERY_EINVALID);
 	assert_int_equal(chancery__oid_fromstr(&other,
 		"ge013625030ba8dba906f756967f9e9ca394464a"), CHANCERY_EINVALID);
 	assert_non_null(strstr(chancery_error_last()->message,
@@ -118,7 +119,7 @@ static void test_hashfile(void **state)
 	chancery_free(path);
 }
 
-/* ---- trees --------------------------------------------------------------------- */
+/* ---- trees --------------------------------------------------------------- */
 
 static void test_tree_file(void **state)
 {
@@ -200,7 +201,8 @@ static void test_huge_blob(void **state)
 	assert_int_equal(chancery__blob_read(&data, &size, f->repo, &e.id,
 		n - 1), CHANCERY_EINVALID);
 	assert_null(data);
-	assert_int_equal(chancery__blob_read(&data, &size, f->repo, &e.id, n), 0);
+	assert_int_equal(chancery__blob_read(&data, &size, f->repo, &e.id,
+		n), 0);
 	assert_int_equal(size, n);
 	assert_memory_equal(data, big, n);
 	chancery_free(data);
@@ -243,9 +245,11 @@ static void test_tree_entry(void **state)
 
 	assert_int_equal(chancery__tree_entry(&e, t, "x/zz"),
 		CHANCERY_ENOTFOUND);
-	assert_int_equal(chancery__tree_folder(&x, t, "y.txt") , CHANCERY_EINVALID);
+	assert_int_equal(chancery__tree_folder(&x, t, "y.txt"),
+		CHANCERY_EINVALID);
 	assert_null(x);
-	assert_int_equal(chancery__tree_folder(&x, t, "none"), CHANCERY_ENOTFOUND);
+	assert_int_equal(chancery__tree_folder(&x, t, "none"),
+		CHANCERY_ENOTFOUND);
 	/* a blob's id is no tree */
 	assert_true(chancery__tree_lookup(&x, f->repo, &hello) < 0);
 	assert_null(x);
@@ -395,7 +399,8 @@ static void test_entry_kinds(void **state)
 {
 	tk_fixture *f = *state;
 	char *hex = tk_sh_out("cd '%s' && l=$(printf target | git hash-object "
-		"-w --stdin) && x=$(printf 'x\\n' | git hash-object -w --stdin) "
+		"-w --stdin) && x=$(printf 'x\\n' | git hash-object -w "
+		"--stdin) "
 		"&& printf '120000 blob %%s\\tlink\\n100755 blob %%s\\trun\\n"
 		"160000 commit %%s\\tsub\\n' $l $x $(git rev-parse HEAD) | "
 		"git mktree", f->dir);
@@ -459,7 +464,7 @@ static void test_tree_count_and_registry(void **state)
 	chancery__tree_free(t);
 }
 
-/* ---- the commit walk -------------------------------------------------------------- */
+/* ---- the commit walk ----------------------------------------------------- */
 
 typedef struct {
 	chancery_oid ids[8];
@@ -587,7 +592,8 @@ static void test_walk_stop_and_unborn(void **state)
 		assert_int_equal(chancery__walk(f->repo, NULL, stop_second, &n),
 			0);
 		assert_int_equal(n, 0);
-		assert_int_equal(chancery__head(&h, f->repo), CHANCERY_ENOTFOUND);
+		assert_int_equal(chancery__head(&h, f->repo),
+			CHANCERY_ENOTFOUND);
 		assert_int_equal(chancery__tree_head(&t, NULL, f->repo),
 			CHANCERY_ENOTFOUND);
 		assert_null(t);
@@ -647,7 +653,7 @@ static void test_revparse_and_ancestry(void **state)
 	assert_int_equal(chancery__descendant_of(f->repo, &b, &b), 0);
 }
 
-/* ---- the reflog and the object database -------------------------------------------- */
+/* ---- the reflog and the object database ---------------------------------- */
 
 typedef struct {
 	chancery__reflog_entry first;
@@ -794,7 +800,7 @@ static void test_walk_damaged_commit(void **state)
 	assert_int_equal(git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1), 0);
 }
 
-/* ---- events, audits and the pipeline ------------------------------------------------ */
+/* ---- events, audits and the pipeline ------------------------------------- */
 
 static int count_problem(const char *line, void *payload)
 {
@@ -885,7 +891,8 @@ static void test_event_record(void **state)
 	assert_int_equal(chancery__head(&was, f->repo), 0);
 	assert_int_equal(chancery_event_new(&ev, "note"), 0);
 	assert_int_equal(chancery_event_set_message(ev, "a note"), 0);
-	assert_int_equal(chancery__event_record(f->repo, ev, extra, &r, &ro), 0);
+	assert_int_equal(chancery__event_record(f->repo, ev, extra, &r, &ro),
+		0);
 	chancery_event_free(ev);
 	assert_int_equal(r.extra_calls, 1);
 	assert_true(r.saw_registry);
@@ -938,7 +945,7 @@ static void test_remote_exists(void **state)
 	assert_int_equal(chancery__remote_exists(f->repo, "origin"), 1);
 }
 
-/* ---- out of memory ------------------------------------------------------------------ */
+/* ---- out of memory ------------------------------------------------------- */
 
 /* SQLite's way, as test_oom.c: fail the library's allocation N for N = 1,
  * 2, ... until the call succeeds; each failure must be CHANCERY_ENOMEM
@@ -990,7 +997,8 @@ static int oom_reads(oom_ctx *x)
 		goto done;
 	chancery_free(data);
 	data = NULL;
-	if ((error = chancery__blob_read(&data, &size, x->repo, &e.id, 0)) < 0 ||
+	if ((error = chancery__blob_read(&data, &size, x->repo, &e.id,
+			0)) < 0 ||
 	    (error = chancery__commit_read(&c, x->repo, &x->b, true)) < 0 ||
 	    (error = chancery__walk(x->repo, &o, commit_each, &h)) < 0)
 		goto done;
