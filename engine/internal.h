@@ -141,7 +141,7 @@ typedef struct {
 	size_t size;
 } chancery_change;
 
-typedef struct {
+typedef struct chancery_changeset {
 	chancery_change *items;
 	size_t count;
 	size_t alloc;
