@@ -257,6 +257,7 @@ static int select_cb(const chancery_event *ev, void *payload)
 	bag_ctx *x = payload;
 	const chancery_bagit_options *o = x->o;
 	const char *id = chancery_event_id(ev), *type = chancery_event_type(ev);
+	char dir[CHANCERY__EVENT_DIR_MAX];
 
 	if (!id || !strcmp(type, "sync") || !strcmp(type, "init") ||
 	    !strcmp(type, "import"))
@@ -268,9 +269,9 @@ static int select_cb(const chancery_event *ev, void *payload)
 	if (o->treaty && !names_treaty(ev, o->treaty))
 		return 0;
 	/* a batch event (letters to everyone) is the campaign's, not a State's */
-	if ((x->error = want_recorded(x, ev, chancery__sprintf(
-			"events/%.4s/%.2s/%s.txt", id, id + (strlen(id) >= 4 ? 4 :
-			strlen(id)), id), NULL, 0)) < 0)
+	if ((x->error = chancery__event_dir(dir, sizeof(dir), id)) < 0 ||
+	    (x->error = want_recorded(x, ev, chancery__sprintf("%s.txt", dir),
+			NULL, 0)) < 0)
 		return 1;
 	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
 		const char *k, *v, *sp;
@@ -279,9 +280,8 @@ static int select_cb(const chancery_event *ev, void *payload)
 		chancery_event_field(&k, &v, ev, i);
 		sp = strchr(v, ' ');
 		if (!strcmp(k, "Attachment") && sp) {
-			path = chancery__sprintf("events/%.4s/%.2s/%s/%.*s", id,
-				id + (strlen(id) >= 4 ? 4 : strlen(id)), id,
-				(int)(sp - v), v);
+			path = chancery__sprintf("%s/%.*s", dir, (int)(sp - v),
+				v);
 			x->error = want_recorded(x, ev, path, v, (size_t)(sp - v));
 		} else if (!strcmp(k, "Notification-File") && sp)
 			x->error = want_recorded(x, ev, chancery__sprintf("%.*s",
@@ -326,35 +326,6 @@ static bool campaign_wants(const chancery_bagit_options *o, const char *rel)
 
 /* ---- writing ------------------------------------------------------------- */
 
-/* Remove `name` (in the folder `dirfd`) and what it holds, never following
- * a symbolic link: a link is removed, not what it points to. */
-static void remove_at(int dirfd, const char *name, int depth)
-{
-	struct stat st;
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlinkat(dirfd, name, 0);
-		return;
-	}
-	if (depth > 2 * MAX_DEPTH || (fd = openat(dirfd, name, O_RDONLY |
-			O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return;
-	if (!(d = fdopendir(fd))) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			remove_at(fd, de->d_name, depth + 1);
-	closedir(d);
-	unlinkat(dirfd, name, AT_REMOVEDIR);
-}
-
 /* Work folders of DIR ("BASE.partial-PID" and "BASE.partial-PID-...") that
  * a process which is gone left behind: real folders (not links), ours. */
 static void clear_leftovers(const char *dir)
@@ -397,7 +368,7 @@ static void clear_leftovers(const char *dir)
 		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
 		    errno != ESRCH)
 			continue;
-		remove_at(pfd, de->d_name, 0);
+		chancery__remove_at(pfd, de->d_name);
 	}
 done:
 	if (d)
@@ -712,7 +683,7 @@ static int write_bag(chancery_bagit_result *out, bag_ctx *x, const char *dir)
 			"'%s' exists and is not an empty folder", dir) :
 			chancery__os_error(dir);
 	if (error < 0) {
-		remove_at(AT_FDCWD, tmp, 0);
+		chancery__remove_tree(tmp);
 		memset(out, 0, sizeof(*out));
 	}
 	chancery_free(last_dir);

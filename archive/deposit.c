@@ -639,8 +639,7 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 				"acceptance, approval, accession, succession or "
 				"consent-to-be-bound", o->action);
 	}
-	if (o->date.year < 1800 || o->date.month < 1 || o->date.month > 12 ||
-	    o->date.day < 1 || o->date.day > 31)
+	if (!chancery__date_ok(&o->date))
 		return chancery__error(CHANCERY_EINVALID, "invalid date");
 	chancery_date_format(ds, sizeof(ds), &o->date);
 	chancery_date_from_time(&today, repo->have_sig && repo->sig_time ?
@@ -741,10 +740,13 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 	snprintf(out->id, sizeof(out->id), "%s", chancery_event_id(ev));
 	snprintf(out->commit, sizeof(out->commit), "%s",
 		chancery_event_commit(ev));
-	if (inst)
+	if (inst) {
+		char dir[CHANCERY__EVENT_DIR_MAX];
+
+		chancery__event_dir(dir, sizeof(dir), out->id);
 		snprintf(out->instrument_path, sizeof(out->instrument_path),
-			"events/%.4s/%.2s/%s/instrument.%s", out->id,
-			out->id + 4, out->id, g.ext);
+			"%s/instrument.%s", dir, g.ext);
+	}
 done:
 	chancery_free(remote);
 	chancery_free(inst);

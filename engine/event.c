@@ -527,7 +527,7 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 	record_ctx *ctx = payload;
 	chancery_event *ev = ctx->ev;
 	chancery_buf rec = CHANCERY_BUF_INIT, msg = CHANCERY_BUF_INIT;
-	char when[32], hex[65], dir[64], *path = NULL;
+	char when[32], hex[65], dir[CHANCERY__EVENT_DIR_MAX], *path = NULL;
 	const char **paths = NULL;
 	size_t npaths = 0;
 	chancery_date d;
@@ -556,11 +556,12 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 			paths, npaths)) < 0)
 		goto done;
 	chancery_date_from_time(&d, ctx->time);
-	s = ((ctx->time % 86400) + 86400) % 86400;
+	s = chancery__time_of_day(ctx->time);
 	snprintf(ev->id, sizeof(ev->id), "%04d%02d%02dT%02d%02d%02dZ-%.8s",
 		d.year, d.month, d.day, (int)(s / 3600), (int)(s / 60 % 60),
 		(int)(s % 60), hex);
-	snprintf(dir, sizeof(dir), "events/%04d/%02d", d.year, d.month);
+	if ((error = chancery__event_dir(dir, sizeof(dir), ev->id)) < 0)
+		goto done;
 
 	/* the record file and attachments */
 	rec.size = 0;
@@ -569,7 +570,7 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 	if (ev->message && *ev->message &&
 	    ((error = chancery_buf_printf(&rec, "\n%s\n", ev->message)) < 0))
 		goto done;
-	if (!(path = chancery__sprintf("%s/%s.txt", dir, ev->id))) {
+	if (!(path = chancery__sprintf("%s.txt", dir))) {
 		error = chancery__oom();
 		goto done;
 	}
@@ -577,7 +578,7 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 		goto done;
 	for (size_t i = 0; i < ev->natt; i++) {
 		chancery_free(path);
-		if (!(path = chancery__sprintf("%s/%s/%s", dir, ev->id,
+		if (!(path = chancery__sprintf("%s/%s", dir,
 				ev->att[i].name))) {
 			error = chancery__oom();
 			goto done;
@@ -1092,7 +1093,7 @@ int chancery_event_record_text(char **out, size_t *size,
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	git_oid oid;
-	char dir[32], *path = NULL;
+	char dir[CHANCERY__EVENT_DIR_MAX], *path = NULL;
 	int error;
 
 	CHANCERY_ASSERT_ARG(out && size && repo && ev);
@@ -1100,8 +1101,9 @@ int chancery_event_record_text(char **out, size_t *size,
 	if (!ev->id[0] || !ev->commit[0] || strlen(ev->id) < 16)
 		return chancery__error(CHANCERY_EINVALID,
 			"the event has no record yet");
-	snprintf(dir, sizeof(dir), "events/%.4s/%.2s", ev->id, ev->id + 4);
-	if (!(path = chancery__sprintf("%s/%s.txt", dir, ev->id)))
+	if ((error = chancery__event_dir(dir, sizeof(dir), ev->id)) < 0)
+		return error;
+	if (!(path = chancery__sprintf("%s.txt", dir)))
 		return chancery__oom();
 	if (git_oid_fromstr(&oid, ev->commit) < 0 ||
 	    (error = git_commit_lookup(&commit, repo->git, &oid)) < 0 ||

@@ -17,8 +17,11 @@
  * ("." and ".." and what Windows trims them to); not ".git" or "git~1" once
  * ASCII case is folded, HFS+'s ignorable code points are dropped and
  * trailing dots and spaces are trimmed.
+ *
+ * It also builds the one path of chancery's own layout that several
+ * modules need: an event's folder, events/YYYY/MM/ID (chancery__event_dir).
  */
-#include "internal.h"
+#include "base.h"
 
 #include <string.h>
 
@@ -114,4 +117,18 @@ bool chancery__path_valid(const char *path)
 			return true;
 		p = slash + 1;
 	}
+}
+
+int chancery__event_dir(char *out, size_t size, const char *id)
+{
+	size_t n = strnlen(id, 4);
+	int len = snprintf(out, size, "events/%.4s/%.2s/%s", id, id + n, id);
+
+	if (len < 0 || (size_t)len >= size) {
+		if (size)
+			out[0] = '\0';
+		return chancery__error(CHANCERY_EINVALID,
+			"event id '%.40s' too long for a path", id);
+	}
+	return 0;
 }

@@ -22,7 +22,6 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -389,15 +388,6 @@ int chancery_repository_head(char out[41], chancery_repository *repo)
 
 /* ---- init ---------------------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-	struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Is `path` absent or an empty folder? (*existed tells which) */
 static int check_target(const char *path, bool *existed)
 {
@@ -432,7 +422,7 @@ static int check_target(const char *path, bool *existed)
 static void undo_init(const char *path, bool existed)
 {
 	if (!existed) {
-		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		chancery__remove_tree(path);
 		return;
 	}
 	{
@@ -448,7 +438,7 @@ static void undo_init(const char *path, bool existed)
 				continue;
 			p = chancery__sprintf("%s/%s", path, e->d_name);
 			if (p)
-				nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+				chancery__remove_tree(p);
 			chancery_free(p);
 		}
 		closedir(dir);

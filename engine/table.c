@@ -1,5 +1,6 @@
 /*
- * table.c - CSV and TSV reading (RFC 4180 quoting for both) and writing.
+ * table.c - CSV and TSV reading (RFC 4180 quoting for both); a row is
+ * written cell by cell through engine/csv.c, the one cell writer.
  *
  * The registry files and every imported table go through here. A table is
  * an optional block of leading '#' note lines (the sources of the facts,
@@ -348,20 +349,8 @@ const char *chancery__table_cell(const chancery_trow *row, int col)
 int chancery__tsv_put(chancery_buf *buf, const char *cell, char delim,
 	bool last)
 {
-	int error;
-	bool quote = strchr(cell, '"') || strchr(cell, delim) ||
-		strchr(cell, '\n') || strchr(cell, '\r');
+	int error = chancery__csv_put(buf, cell, delim, 0);
 
-	if (!quote) {
-		error = chancery_buf_puts(buf, cell);
-	} else {
-		error = chancery_buf_putc(buf, '"');
-		for (const char *c = cell; !error && *c; c++)
-			error = *c == '"' ? chancery_buf_put(buf, "\"\"", 2) :
-				chancery_buf_putc(buf, *c);
-		if (!error)
-			error = chancery_buf_putc(buf, '"');
-	}
 	if (!error)
 		error = chancery_buf_putc(buf, last ? '\n' : delim);
 	return error;

@@ -1,6 +1,7 @@
 /*
  * chancery/common.h - what every part of the public API shares: the error
- * model, the library's life cycle, its allocator and calendar dates.
+ * model, the library's life cycle, its allocator, calendar dates and
+ * recording times, and the quoting of a CSV cell.
  *
  * Errors follow libgit2: a fallible function returns an int, 0 on success and
  * a negative CHANCERY_E* code on failure, and leaves a one-line message in a
@@ -105,8 +106,10 @@ CHANCERY_EXTERN(int) chancery_init(void);
 CHANCERY_EXTERN(int) chancery_shutdown(void);
 
 /**
- * The allocator every allocation of the library goes through. The fields are
- * the usual malloc family; free must accept NULL. Set it before
+ * The allocator the library's own allocations go through (what it returns
+ * to you, its buffers and structures); what libgit2, libxml2, libzip,
+ * jansson and PCRE2 allocate inside themselves does not. The fields are the
+ * usual malloc family; free must accept NULL. Set it before
  * chancery_init(); a NULL argument restores the C library's allocator.
  */
 typedef struct {
@@ -149,6 +152,67 @@ CHANCERY_EXTERN(void) chancery_time_format(char *buf, size_t size,
 /** Today in UTC for a given Unix time. */
 CHANCERY_EXTERN(void) chancery_date_from_time(chancery_date *out,
 	int64_t unix_time);
+
+/**
+ * Parse a recording time written "YYYY-MM-DDTHH:MM:SSZ" (UTC, exactly
+ * that form, as chancery_time_format writes it) into Unix seconds. The date
+ * is checked as chancery_date_parse does; hours 00..23, minutes and seconds
+ * 00..59. Anything else is CHANCERY_EINVALID (`*out` untouched).
+ */
+CHANCERY_EXTERN(int) chancery_time_parse(int64_t *out, const char *text);
+
+/** The day number of a date: days since 1970-01-01 (negative before). */
+CHANCERY_EXTERN(int64_t) chancery_date_to_days(const chancery_date *date);
+
+/** The date of a day number (the inverse of chancery_date_to_days). */
+CHANCERY_EXTERN(void) chancery_date_from_days(chancery_date *out,
+	int64_t days);
+
+/** Days from `from` to `to`: positive when `to` is later, 0 the same day. */
+CHANCERY_EXTERN(int64_t) chancery_date_days_between(
+	const chancery_date *from, const chancery_date *to);
+
+/** The day of the week: 0 Monday, 1 Tuesday ... 6 Sunday. */
+CHANCERY_EXTERN(int) chancery_date_weekday(const chancery_date *date);
+
+/**
+ * `date` plus `n` days (`n` < 0: earlier) into `out` (may be `date`).
+ * CHANCERY_EINVALID when `date` is not a real day or the result would leave
+ * the years 1800..2999 (`*out` untouched).
+ */
+CHANCERY_EXTERN(int) chancery_date_add_days(chancery_date *out,
+	const chancery_date *date, int n);
+
+/**
+ * `date` plus `n` working days, Monday to Friday (no public holidays): the
+ * result is the n-th working day after `date` (before it when `n` < 0), so
+ * it is never a Saturday or Sunday unless `n` is 0 (then it is `date`).
+ * Errors as chancery_date_add_days.
+ */
+CHANCERY_EXTERN(int) chancery_date_add_working_days(chancery_date *out,
+	const chancery_date *date, int n);
+
+/**
+ * `date` plus `n` calendar months; a month too short for the day gives its
+ * last day (2004-01-31 plus one month is 2004-02-29). Errors as
+ * chancery_date_add_days.
+ */
+CHANCERY_EXTERN(int) chancery_date_add_months(chancery_date *out,
+	const chancery_date *date, int n);
+
+/** chancery_csv_quote: also guard a cell a spreadsheet would run as a
+ * formula (one that starts with '=', '+', '-', '@', a tab or a CR): it is
+ * quoted and a "'" put before it, which spreadsheets show as text. */
+#define CHANCERY_CSV_FORMULA (1u << 0)
+
+/**
+ * One cell as a CSV (`delim` ',') or TSV ('\t') writer puts it: as it is,
+ * or between double quotes with each '"' doubled (RFC 4180) when it holds
+ * '"', `delim`, '\n' or '\r' (or, with CHANCERY_CSV_FORMULA, looks like a
+ * formula). `*out` is the caller's, freed with chancery_free.
+ */
+CHANCERY_EXTERN(int) chancery_csv_quote(char **out, const char *cell,
+	char delim, unsigned flags);
 
 #ifdef __cplusplus
 }
