@@ -81,9 +81,9 @@ struct chancery_template {
 };
 
 /* parse text into the children of root, starting with delimiters otag and ctag */
-int mustache_parse(mnode *root, const char *src, size_t len,
+int chancery__mustache_parse(mnode *root, const char *src, size_t len,
 	const char *otag, const char *ctag, const chancery_template *t);
-void mnode_dispose(mnode *n);
+void chancery__mnode_dispose(mnode *n);
 
 /* a token of an already scanned template (ODT): text or tag */
 typedef struct {
@@ -94,7 +94,7 @@ typedef struct {
 } mtoken;
 
 /* build root's children from tokens (no standalone processing) */
-int mustache_build(mnode *root, mtoken *toks, size_t n,
+int chancery__mustache_build(mnode *root, mtoken *toks, size_t n,
 	const chancery_template *t);
 
 /*
@@ -113,7 +113,7 @@ typedef struct {
 
 /* render root's children into out, charging `budget` (shared by the parts
  * of one document; NULL: a budget of its own) */
-int mustache_render(chancery_buf *out, const chancery_template *t,
+int chancery__mustache_render(chancery_buf *out, const chancery_template *t,
 	const mnode *root, json_t *data, mbudget *budget);
 
 /*
@@ -122,23 +122,23 @@ int mustache_render(chancery_buf *out, const chancery_template *t,
  * describe it (for '=' tags, name holds the new delimiters). Returns 1
  * found, 0 none, or a negative error (unclosed or malformed tag).
  */
-int mustache_scan(const char *s, size_t len, size_t from, const char *otag,
+int chancery__mustache_scan(const char *s, size_t len, size_t from, const char *otag,
 	const char *ctag, size_t *start, size_t *end, char *sigil,
 	const char **name, size_t *nlen);
 /* parse "=<% %>=" content into new delimiters */
-int mustache_delims(char *otag, char *ctag, const char *spec, size_t len);
+int chancery__mustache_delims(char *otag, char *ctag, const char *spec, size_t len);
 
 /* error with the template's name and the tag's place */
-int mustache_error(const chancery_template *t, const mloc *loc, int code,
+int chancery__mustache_error(const chancery_template *t, const mloc *loc, int code,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ODT (odt.c) */
-int odt_load(odt_package **out, chancery_template *t, const void *data,
+int chancery__odt_load(odt_package **out, chancery_template *t, const void *data,
 	size_t size);
-void odt_free(odt_package *pkg);
-int odt_render(void **out, size_t *size, const chancery_template *t,
+void chancery__odt_free(odt_package *pkg);
+int chancery__odt_render(void **out, size_t *size, const chancery_template *t,
 	json_t *data, const char *const *meta);
-int odt_render_part(chancery_buf *out, const chancery_template *t,
+int chancery__odt_render_part(chancery_buf *out, const chancery_template *t,
 	const char *part, json_t *data);
 
 #endif

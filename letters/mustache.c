@@ -42,7 +42,7 @@
 
 /* ---- errors ------------------------------------------------------------- */
 
-int mustache_error(const chancery_template *t, const mloc *loc, int code,
+int chancery__mustache_error(const chancery_template *t, const mloc *loc, int code,
 	const char *fmt, ...)
 {
 	char msg[600], where[400] = "";
@@ -93,7 +93,7 @@ static long find_literal(const char *s, size_t len, size_t from,
 	return at;
 }
 
-int mustache_scan(const char *s, size_t len, size_t from, const char *otag,
+int chancery__mustache_scan(const char *s, size_t len, size_t from, const char *otag,
 	const char *ctag, size_t *start, size_t *end, char *sigil,
 	const char **name, size_t *nlen)
 {
@@ -194,7 +194,7 @@ static bool delim_word(char *out, const char *spec, size_t len, size_t *at)
 	return true;
 }
 
-int mustache_delims(char *otag, char *ctag, const char *spec, size_t len)
+int chancery__mustache_delims(char *otag, char *ctag, const char *spec, size_t len)
 {
 	size_t at = 0;
 
@@ -224,10 +224,10 @@ static int add_kid(mnode *parent, mnode **out)
 	return 0;
 }
 
-void mnode_dispose(mnode *n)
+void chancery__mnode_dispose(mnode *n)
 {
 	for (size_t i = 0; i < n->nkids; i++)
-		mnode_dispose(&n->kids[i]);
+		chancery__mnode_dispose(&n->kids[i]);
 	chancery_free(n->kids);
 	chancery_free(n->text);
 	chancery_free(n->indent);
@@ -399,7 +399,7 @@ static size_t common_indent(const char *s, size_t n, const char **first)
 	return best == (size_t)-1 ? 0 : best;
 }
 
-int mustache_parse(mnode *root, const char *src, size_t len,
+int chancery__mustache_parse(mnode *root, const char *src, size_t len,
 	const char *otag0, const char *ctag0, const chancery_template *t)
 {
 	ptokens ts = { 0 };
@@ -417,7 +417,7 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 		size_t start = 0, end = 0, nlen = 0;
 		const char *name = NULL;
 		char sigil = 0;
-		int found = pos < len ? mustache_scan(src, len, pos, otag, ctag,
+		int found = pos < len ? chancery__mustache_scan(src, len, pos, otag, ctag,
 			&start, &end, &sigil, &name, &nlen) : 0;
 		size_t text_end = found > 0 ? start : len;
 		ptoken *p;
@@ -437,7 +437,7 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 				}
 			loc.column = at - line_at + 1;
 			snprintf(why, sizeof(why), "%s", chancery_error_last()->message);
-			error = mustache_error(t, &loc, found, "%s", why);
+			error = chancery__mustache_error(t, &loc, found, "%s", why);
 			goto done;
 		}
 		while (pos < text_end) {
@@ -472,12 +472,12 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 		p->tok.loc.line = line;
 		p->tok.loc.column = start - line_at + 1;
 		if (sigil == '=') {
-			if ((error = mustache_delims(otag, ctag, name, nlen)) < 0) {
+			if ((error = chancery__mustache_delims(otag, ctag, name, nlen)) < 0) {
 				char why[300];
 
 				snprintf(why, sizeof(why), "%s",
 					chancery_error_last()->message);
-				error = mustache_error(t, &p->tok.loc, error, "%s", why);
+				error = chancery__mustache_error(t, &p->tok.loc, error, "%s", why);
 				goto done;
 			}
 		}
@@ -535,14 +535,14 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 			mnode *open = depth ? stack[depth] : NULL;
 
 			if (!open) {
-				error = mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
+				error = chancery__mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
 					"closing '%.*s' without an opening tag",
 					(int)p->tok.len, p->tok.text);
 				goto done;
 			}
 			if (strlen(open->text) != p->tok.len ||
 			    memcmp(open->text, p->tok.text, p->tok.len)) {
-				error = mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
+				error = chancery__mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
 					"closing '%.*s' does not match the open section '%s' (line %zu)",
 					(int)p->tok.len, p->tok.text, open->text,
 					open->loc.line);
@@ -566,7 +566,7 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 					if (open->kids[m].kind == MN_BLOCK)
 						open->kids[k++] = open->kids[m];
 					else
-						mnode_dispose(&open->kids[m]);
+						chancery__mnode_dispose(&open->kids[m]);
 				}
 				open->nkids = k;
 			}
@@ -602,7 +602,7 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 		if (n->kind == MN_SECTION || n->kind == MN_INVERTED ||
 		    n->kind == MN_PARENT || n->kind == MN_BLOCK) {
 			if (depth + 1 >= MAX_DEPTH) {
-				error = mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
+				error = chancery__mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
 					"sections nested deeper than %d", MAX_DEPTH);
 				goto done;
 			}
@@ -618,7 +618,7 @@ int mustache_parse(mnode *root, const char *src, size_t len,
 		}
 	}
 	if (depth) {
-		error = mustache_error(t, &stack[depth]->loc, CHANCERY_EINVALID,
+		error = chancery__mustache_error(t, &stack[depth]->loc, CHANCERY_EINVALID,
 			"section '%s' is never closed", stack[depth]->text);
 		goto done;
 	}
@@ -629,7 +629,7 @@ done:
 	return error;
 }
 
-int mustache_build(mnode *root, mtoken *toks, size_t n,
+int chancery__mustache_build(mnode *root, mtoken *toks, size_t n,
 	const chancery_template *t)
 {
 	mnode **stack = NULL;
@@ -649,14 +649,14 @@ int mustache_build(mnode *root, mtoken *toks, size_t n,
 			mnode *open = depth ? stack[depth] : NULL;
 
 			if (!open) {
-				error = mustache_error(t, &p->loc, CHANCERY_EINVALID,
+				error = chancery__mustache_error(t, &p->loc, CHANCERY_EINVALID,
 					"closing '%.*s' without an opening tag",
 					(int)p->len, p->text);
 				goto done;
 			}
 			if (strlen(open->text) != p->len ||
 			    memcmp(open->text, p->text, p->len)) {
-				error = mustache_error(t, &p->loc, CHANCERY_EINVALID,
+				error = chancery__mustache_error(t, &p->loc, CHANCERY_EINVALID,
 					"closing '%.*s' does not match the open section '%s' (%s paragraph %zu)",
 					(int)p->len, p->text, open->text,
 					open->loc.part ? open->loc.part : "",
@@ -699,7 +699,7 @@ int mustache_build(mnode *root, mtoken *toks, size_t n,
 		case '^': m->kind = MN_INVERTED; break;
 		case '>': m->kind = MN_PARTIAL; break;
 		case '<':
-			error = mustache_error(t, &p->loc, CHANCERY_EINVALID,
+			error = chancery__mustache_error(t, &p->loc, CHANCERY_EINVALID,
 				"parent templates ({{<%.*s}}) work in text templates only",
 				(int)p->len, p->text);
 			goto done;
@@ -708,7 +708,7 @@ int mustache_build(mnode *root, mtoken *toks, size_t n,
 		if (m->kind == MN_SECTION || m->kind == MN_INVERTED ||
 		    m->kind == MN_BLOCK) {
 			if (depth + 1 >= MAX_DEPTH) {
-				error = mustache_error(t, &p->loc, CHANCERY_EINVALID,
+				error = chancery__mustache_error(t, &p->loc, CHANCERY_EINVALID,
 					"sections nested deeper than %d", MAX_DEPTH);
 				goto done;
 			}
@@ -721,7 +721,7 @@ int mustache_build(mnode *root, mtoken *toks, size_t n,
 		}
 	}
 	if (depth)
-		error = mustache_error(t, &stack[depth]->loc, CHANCERY_EINVALID,
+		error = chancery__mustache_error(t, &stack[depth]->loc, CHANCERY_EINVALID,
 			"section '%s' is never closed", stack[depth]->text);
 done:
 	chancery_free(stack);
@@ -756,14 +756,14 @@ static int step(rctx *c, const mnode *n)
 	if (++c->budget->steps <= max)
 		return 0;
 	if (c->sub)   /* n's place is in the sub-template's own source */
-		return mustache_error(c->t, NULL, CHANCERY_EINVALID,
+		return chancery__mustache_error(c->t, NULL, CHANCERY_EINVALID,
 			"needs more than %zu steps to render (limit %zu): "
 			"sections or partials repeat too often (in %s '%s', "
 			"line %zu, column %zu)", max, max,
 			c->sub->kind == MN_BLOCK ? "block" :
 			c->sub->kind == MN_PARENT ? "parent" : "partial",
 			c->sub->text, n->loc.line, n->loc.column);
-	return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+	return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 		"needs more than %zu steps to render (limit %zu): sections or "
 		"partials repeat too often", max, max);
 }
@@ -858,7 +858,7 @@ static int put_odf(rctx *c, const mnode *n, const char *s, size_t len)
 	size_t i = 0;
 
 	if (!chancery__utf8_valid(s, len, true))
-		return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+		return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 			"the value of '%s' holds characters XML does not allow",
 			n->text);
 	while (i < len && !error) {
@@ -894,7 +894,7 @@ static int put_odf(rctx *c, const mnode *n, const char *s, size_t len)
 			if (ch == 0xef && i + 2 < len &&
 			    (unsigned char)s[i + 1] == 0xbf &&
 			    ((unsigned char)s[i + 2] & 0xfe) == 0xbe)
-				return mustache_error(c->t, &n->loc,
+				return chancery__mustache_error(c->t, &n->loc,
 					CHANCERY_EINVALID,
 					"the value of '%s' holds characters XML does not allow",
 					n->text);
@@ -917,7 +917,7 @@ static int put_odf(rctx *c, const mnode *n, const char *s, size_t len)
 
 static int missing(rctx *c, const mnode *n, const char *what)
 {
-	return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+	return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 		"%s '%s' is not in the data (use --lenient to render it empty)",
 		what, n->text);
 }
@@ -958,7 +958,7 @@ static int render_var(rctx *c, const mnode *n)
 	default:
 		if (c->t->lenient)
 			return 0;
-		return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+		return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 			"'%s' is %s, not text: use it as a section",
 			n->text, json_is_array(v) ? "a list" : "an object");
 	}
@@ -973,7 +973,7 @@ static int render_var(rctx *c, const mnode *n)
 static int push(rctx *c, json_t *v, const mnode *n)
 {
 	if (c->depth + 1 >= MAX_DEPTH)
-		return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+		return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 			"data nested deeper than %d", MAX_DEPTH);
 	c->stack[++c->depth] = v;
 	return 0;
@@ -1099,9 +1099,9 @@ static int cached(const mnode **out, rctx *c, const void *node,
 	}
 	e->source = copy;
 	copy = NULL;
-	if ((error = mustache_parse(e->root, e->source, clen, otag, ctag,
+	if ((error = chancery__mustache_parse(e->root, e->source, clen, otag, ctag,
 			t)) < 0) {
-		mnode_dispose(e->root);
+		chancery__mnode_dispose(e->root);
 		chancery_free(e->root);
 		chancery_free(e->key_name);
 		chancery_free(e->key_indent);
@@ -1144,7 +1144,7 @@ static int load_partial(const mnode **out, rctx *c, const mnode *n)
 	    c->t->partials(&src, &len, n->text, c->t->payload) < 0) {
 		chancery_error_clear();
 		if (!c->t->lenient)
-			return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+			return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 				"no partial '%s'", n->text);
 		return 1;
 	}
@@ -1160,7 +1160,7 @@ static int render_partial(rctx *c, const mnode *n)
 	int error;
 
 	if (c->calls >= MAX_DEPTH)
-		return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+		return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 			"partials call each other deeper than %d", MAX_DEPTH);
 	if ((error = load_partial(&root, c, n)) != 0)
 		return error > 0 ? 0 : error;
@@ -1194,7 +1194,7 @@ static int render_parent(rctx *c, const mnode *n)
 	int error;
 
 	if (c->calls >= MAX_DEPTH || c->nframes >= MAX_DEPTH)
-		return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+		return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 			"parents call each other deeper than %d", MAX_DEPTH);
 	if ((error = load_partial(&root, c, n)) != 0)
 		return error > 0 ? 0 : error;
@@ -1254,7 +1254,7 @@ static int render_block(rctx *c, const mnode *n)
 		dedent = common_indent(chosen->src + chosen->src_start,
 			chosen->src_end - chosen->src_start, &first);
 	if (c->calls >= MAX_DEPTH)
-		return mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
+		return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
 			"blocks nested deeper than %d", MAX_DEPTH);
 	if ((error = cached(&root, c, chosen, NULL, indent,
 			chosen->src + chosen->src_start,
@@ -1307,7 +1307,7 @@ static int render_nodes(rctx *c, const mnode *kids, size_t n)
 	return error;
 }
 
-int mustache_render(chancery_buf *out, const chancery_template *t,
+int chancery__mustache_render(chancery_buf *out, const chancery_template *t,
 	const mnode *root, json_t *data, mbudget *budget)
 {
 	rctx *c = chancery__calloc(1, sizeof(*c));

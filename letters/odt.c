@@ -3,7 +3,7 @@
  * turning each part into a Mustache syntax tree, and writing rendered
  * packages.
  *
- * Reading (odt_load) refuses hostile or broken packages before parsing
+ * Reading (chancery__odt_load) refuses hostile or broken packages before parsing
  * anything: more than MAX_ENTRIES entries, entries larger than
  * MAX_ENTRY_SIZE or compressed more than MAX_RATIO times (zip bombs), names
  * that climb out ("../", absolute, backslashes), duplicate names, zip or
@@ -42,7 +42,7 @@
  *      tree (mustache.c renders it).
  * A part without "{{" is not parsed at all and is copied byte for byte.
  *
- * Writing (odt_render): a new zip in memory; mimetype first and stored;
+ * Writing (chancery__odt_render): a new zip in memory; mimetype first and stored;
  * untouched entries copied compressed as they are (no recompression);
  * rendered parts deflated; every entry keeps the template's order and
  * timestamps, so the same template and data give the same bytes.
@@ -391,7 +391,7 @@ static int scan_para(pstate *st, xmlNode *para, bool meta)
 		size_t s = 0, e = 0, nlen = 0;
 		const char *name = NULL;
 		char sigil = 0;
-		int found = mustache_scan(pt.text.ptr, pt.text.size, pos,
+		int found = chancery__mustache_scan(pt.text.ptr, pt.text.size, pos,
 			st->otag, st->ctag, &s, &e, &sigil, &name, &nlen);
 		mloc loc = { 0, 0, st->part, st->paragraph, NULL };
 		ptag *tg;
@@ -402,14 +402,14 @@ static int scan_para(pstate *st, xmlNode *para, bool meta)
 			snprintf(why, sizeof(why), "%s",
 				chancery_error_last()->message);
 			loc.near = near_text(pt.text.ptr, pt.text.size, pos);
-			error = mustache_error(st->t, &loc, found, "%s", why);
+			error = chancery__mustache_error(st->t, &loc, found, "%s", why);
 			chancery_free(loc.near);
 			goto done;
 		}
 		if (!found)
 			break;
 		if (count >= 256) {
-			error = mustache_error(st->t, &loc, CHANCERY_EINVALID,
+			error = chancery__mustache_error(st->t, &loc, CHANCERY_EINVALID,
 				"more than 256 tags in one paragraph");
 			goto done;
 		}
@@ -433,7 +433,7 @@ static int scan_para(pstate *st, xmlNode *para, bool meta)
 			goto done;
 		}
 		if (sigil == '<') {
-			error = mustache_error(st->t, &tg->loc, CHANCERY_EINVALID,
+			error = chancery__mustache_error(st->t, &tg->loc, CHANCERY_EINVALID,
 				"parent templates ({{<%s}}) work in text templates only",
 				tg->name);
 			chancery_free(tg->name);
@@ -441,13 +441,13 @@ static int scan_para(pstate *st, xmlNode *para, bool meta)
 			goto done;
 		}
 		st->ntags++;
-		if (sigil == '=' && (error = mustache_delims(st->otag, st->ctag,
+		if (sigil == '=' && (error = chancery__mustache_delims(st->otag, st->ctag,
 				name, nlen)) < 0) {
 			char why[200];
 
 			snprintf(why, sizeof(why), "%s",
 				chancery_error_last()->message);
-			error = mustache_error(st->t, &tg->loc, error, "%s", why);
+			error = chancery__mustache_error(st->t, &tg->loc, error, "%s", why);
 			goto done;
 		}
 		starts[count] = s;
@@ -796,7 +796,7 @@ static int place_section(pstate *st, ptag *o, ptag *c)
 
 			snprintf(where, sizeof(where), "%s paragraph %zu",
 				c->loc.part, c->loc.paragraph);
-			return mustache_error(st->t, &o->loc, CHANCERY_EINVALID,
+			return chancery__mustache_error(st->t, &o->loc, CHANCERY_EINVALID,
 				"section '%s' closes in another paragraph (%s): put "
 				"each tag alone in its paragraph, both in one "
 				"paragraph, or in the cells of table rows or in "
@@ -826,7 +826,7 @@ static int place_all(pstate *st)
 			ptag *o;
 
 			if (!depth) {
-				error = mustache_error(st->t, &tg->loc,
+				error = chancery__mustache_error(st->t, &tg->loc,
 					CHANCERY_EINVALID,
 					"closing '%s' without an opening tag",
 					tg->name);
@@ -834,7 +834,7 @@ static int place_all(pstate *st)
 			}
 			o = &st->tags[stack[--depth]];
 			if (strcmp(o->name, tg->name)) {
-				error = mustache_error(st->t, &tg->loc,
+				error = chancery__mustache_error(st->t, &tg->loc,
 					CHANCERY_EINVALID,
 					"closing '%s' does not match the open section '%s' (%s paragraph %zu)",
 					tg->name, o->name, o->loc.part,
@@ -856,7 +856,7 @@ static int place_all(pstate *st)
 		}
 	}
 	if (!error && depth)
-		error = mustache_error(st->t, &st->tags[stack[depth - 1]].loc,
+		error = chancery__mustache_error(st->t, &st->tags[stack[depth - 1]].loc,
 			CHANCERY_EINVALID, "section '%s' is never closed",
 			st->tags[stack[depth - 1]].name);
 	chancery_free(stack);
@@ -879,7 +879,7 @@ static void markers_in_order(const xmlNode *n, const xmlNode **v, size_t *k,
  * Mustache tree pairs them (in document order), are siblings, so that what
  * lies between is whole elements and repeating it or leaving it out keeps
  * the XML well-formed. A structure that placed them otherwise is refused;
- * a closing tag of another name is left to mustache_build to report. */
+ * a closing tag of another name is left to chancery__mustache_build to report. */
 static int check_nesting(pstate *st)
 {
 	const xmlNode **v = chancery__calloc(st->ntags + 1, sizeof(*v));
@@ -908,7 +908,7 @@ static int check_nesting(pstate *st)
 		if (!o || strcmp(o->name, tg->name))
 			break;
 		if (open[depth]->parent != v[i]->parent)
-			error = mustache_error(st->t, &o->loc, CHANCERY_EINVALID,
+			error = chancery__mustache_error(st->t, &o->loc, CHANCERY_EINVALID,
 				"section '%s' cannot be repeated as it stands: it "
 				"closes at another level of the document (%s "
 				"paragraph %zu); put each tag alone in its "
@@ -971,7 +971,7 @@ static int cut(pstate *st, mnode *root, const char *xml, size_t len)
 			n++;
 		}
 	}
-	error = mustache_build(root, toks, n, st->t);
+	error = chancery__mustache_build(root, toks, n, st->t);
 done:
 	chancery_free(toks);
 	return error;
@@ -1310,7 +1310,7 @@ static int check_entry_data(const chancery_template *t, zip_t *za,
 	return error;
 }
 
-void odt_free(odt_package *pkg)
+void chancery__odt_free(odt_package *pkg)
 {
 	if (!pkg)
 		return;
@@ -1318,12 +1318,12 @@ void odt_free(odt_package *pkg)
 		chancery_free(pkg->entries[i].name);
 	chancery_free(pkg->entries);
 	for (int i = 0; i < 3; i++)
-		mnode_dispose(&pkg->parts[i].root);
+		chancery__mnode_dispose(&pkg->parts[i].root);
 	chancery_free(pkg->data);
 	chancery_free(pkg);
 }
 
-int odt_load(odt_package **out, chancery_template *t, const void *data,
+int chancery__odt_load(odt_package **out, chancery_template *t, const void *data,
 	size_t size)
 {
 	odt_package *pkg;
@@ -1548,13 +1548,13 @@ done:
 	chancery_free(names);
 	if (za)
 		zip_discard(za);
-	odt_free(pkg);
+	chancery__odt_free(pkg);
 	return error;
 }
 
 /* ---- rendering -------------------------------------------------------------------------------- */
 
-int odt_render_part(chancery_buf *out, const chancery_template *t,
+int chancery__odt_render_part(chancery_buf *out, const chancery_template *t,
 	const char *part, json_t *data)
 {
 	for (int i = 0; i < 3; i++)
@@ -1563,7 +1563,7 @@ int odt_render_part(chancery_buf *out, const chancery_template *t,
 				return chancery__error(CHANCERY_ENOTFOUND,
 					"template '%s': %s has no tags",
 					t->name, part);
-			return mustache_render(out, t, &t->pkg->parts[i].root,
+			return chancery__mustache_render(out, t, &t->pkg->parts[i].root,
 				data, NULL);
 		}
 	return chancery__error(CHANCERY_ENOTFOUND, "no part %s", part);
@@ -1611,7 +1611,7 @@ static int add_meta(char **xml, size_t *len, const char *const *pairs)
 	return *xml ? 0 : chancery__oom();
 }
 
-int odt_render(void **out, size_t *size, const chancery_template *t,
+int chancery__odt_render(void **out, size_t *size, const chancery_template *t,
 	json_t *data, const char *const *meta)
 {
 	const odt_package *pkg = t->pkg;
@@ -1631,7 +1631,7 @@ int odt_render(void **out, size_t *size, const chancery_template *t,
 
 		if (!pkg->parts[i].templated)
 			continue;
-		if ((error = mustache_render(&b, t, &pkg->parts[i].root,
+		if ((error = chancery__mustache_render(&b, t, &pkg->parts[i].root,
 				data, &budget)) < 0) {
 			chancery_buf_dispose(&b);
 			goto done;
