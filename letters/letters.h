@@ -14,6 +14,14 @@
 /* chancery_data is jansson's json_t behind an opaque name */
 #define DATA_JSON(d) ((json_t *)(d))
 
+#define MUSTACHE_MAX_DEPTH 256  /* nested sections and partial calls */
+#define MUSTACHE_MAX_DELIM 15   /* bytes of a delimiter */
+
+static inline bool mustache_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 typedef enum {
 	MN_TEXT,     /* literal output */
 	MN_VAR,      /* {{name}}, {{{name}}}, {{&name}} */
@@ -125,6 +133,9 @@ int chancery__mustache_render(chancery_buf *out, const chancery_template *t,
 int chancery__mustache_scan(const char *s, size_t len, size_t from, const char *otag,
 	const char *ctag, size_t *start, size_t *end, char *sigil,
 	const char **name, size_t *nlen);
+/* the first `lit` at or after `from` in s: its offset, -1 none, -2 no memory */
+long chancery__mustache_find(const char *s, size_t len, size_t from,
+	const char *lit);
 /* parse "=<% %>=" content into new delimiters */
 int chancery__mustache_delims(char *otag, char *ctag, const char *spec, size_t len);
 
