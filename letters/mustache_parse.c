@@ -183,331 +183,387 @@ next:
 	}
 }
 
-int chancery__mustache_parse(mnode *root, const char *src, size_t len,
-	const char *otag0, const char *ctag0, const chancery_template *t)
-{
-	ptokens ts = { 0 };
-	char otag[MUSTACHE_MAX_DELIM + 1], ctag[MUSTACHE_MAX_DELIM + 1];
-	size_t pos = 0, line = 1, line_at = 0, counted = 0; /* newlines seen in [0, counted) */
-	mnode **stack = NULL;
-	ptoken **opens = NULL;
-	size_t depth = 0, adepth = 0, aopens = 0;
-	int error = 0;
+/* ---- pass 1: tokens ---------------------------------------------------------- */
 
-	snprintf(otag, sizeof(otag), "%s", otag0);
-	snprintf(ctag, sizeof(ctag), "%s", ctag0);
-	/* 1. tokens, text split after each newline */
+/* Where the scanner stands: line numbers are counted once, left to right. */
+typedef struct {
+	const char *src;
+	size_t len;
+	size_t line, line_at;   /* the line of `counted`, where that line starts */
+	size_t counted;         /* newlines seen in [0, counted) */
+	char otag[MUSTACHE_MAX_DELIM + 1], ctag[MUSTACHE_MAX_DELIM + 1];
+} scanner;
+
+static void count_lines(scanner *sc, size_t upto)
+{
+	for (size_t k = sc->counted; k < upto; k++)
+		if (sc->src[k] == '\n') {
+			sc->line++;
+			sc->line_at = k + 1;
+		}
+	sc->counted = upto;
+}
+
+/* The scanner's error `found` at the tag that starts at or after pos,
+ * with its line and column. */
+static int scan_failed(const scanner *sc, const chancery_template *t,
+	size_t pos, int found)
+{
+	mloc loc = { sc->line, 1, NULL, 0, NULL };
+	size_t at = pos, line_at = sc->line_at;
+	long o = chancery__mustache_find(sc->src, sc->len, pos, sc->otag);
+	char why[300];
+
+	if (o >= 0)
+		at = (size_t)o;
+	for (size_t k = line_at; k < at; k++)
+		if (sc->src[k] == '\n') {
+			loc.line++;
+			line_at = k + 1;
+		}
+	loc.column = at - line_at + 1;
+	snprintf(why, sizeof(why), "%s", chancery_error_last()->message);
+	return chancery__mustache_error(t, &loc, found, "%s", why);
+}
+
+/* Text tokens for src[pos..end), split after each newline. */
+static int push_text(ptokens *ts, const char *src, size_t pos, size_t end)
+{
+	while (pos < end) {
+		const char *nl = memchr(src + pos, '\n', end - pos);
+		size_t stop = nl ? (size_t)(nl - src) + 1 : end;
+		ptoken *p;
+
+		if (push_token(ts, &p) < 0)
+			return CHANCERY_ENOMEM;
+		p->tok.text = src + pos;
+		p->tok.len = stop - pos;
+		p->start = pos;
+		p->end = stop;
+		pos = stop;
+	}
+	return 0;
+}
+
+/* A tag token for the tag [start, end); a set-delimiter tag changes the
+ * scanner's delimiters, which each token records as in effect after it. */
+static int push_tag(ptokens *ts, scanner *sc, const chancery_template *t,
+	char sigil, const char *name, size_t nlen, size_t start, size_t end)
+{
+	ptoken *p;
+	int error;
+
+	if (push_token(ts, &p) < 0)
+		return CHANCERY_ENOMEM;
+	p->tok.sigil = sigil;
+	p->tok.text = name;
+	p->tok.len = nlen;
+	p->start = start;
+	p->end = end;
+	p->line_start = start;
+	p->body_start = end;
+	count_lines(sc, start);
+	p->tok.loc.line = sc->line;
+	p->tok.loc.column = start - sc->line_at + 1;
+	if (sigil == '=' && (error = chancery__mustache_delims(sc->otag,
+			sc->ctag, name, nlen)) < 0) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "%s", chancery_error_last()->message);
+		return chancery__mustache_error(t, &p->tok.loc, error, "%s", why);
+	}
+	memcpy(p->otag, sc->otag, sizeof(sc->otag));
+	memcpy(p->ctag, sc->ctag, sizeof(sc->ctag));
+	return 0;
+}
+
+static int tokenize(ptokens *ts, const char *src, size_t len,
+	const char *otag, const char *ctag, const chancery_template *t)
+{
+	scanner sc = { src, len, 1, 0, 0, "", "" };
+	size_t pos = 0;
+	int error;
+
+	snprintf(sc.otag, sizeof(sc.otag), "%s", otag);
+	snprintf(sc.ctag, sizeof(sc.ctag), "%s", ctag);
 	while (pos <= len) {
 		size_t start = 0, end = 0, nlen = 0;
 		const char *name = NULL;
 		char sigil = 0;
-		int found = pos < len ? chancery__mustache_scan(src, len, pos, otag, ctag,
-			&start, &end, &sigil, &name, &nlen) : 0;
-		size_t text_end = found > 0 ? start : len;
-		ptoken *p;
+		int found = pos < len ? chancery__mustache_scan(src, len, pos,
+			sc.otag, sc.ctag, &start, &end, &sigil, &name, &nlen) : 0;
 
-		if (found < 0) {
-			mloc loc = { line, 1, NULL, 0, NULL };
-			size_t at = pos;
-			long o = chancery__mustache_find(src, len, pos, otag);
-			char why[300];
-
-			if (o >= 0)
-				at = (size_t)o;
-			for (size_t k = line_at; k < at; k++)
-				if (src[k] == '\n') {
-					loc.line++;
-					line_at = k + 1;
-				}
-			loc.column = at - line_at + 1;
-			snprintf(why, sizeof(why), "%s", chancery_error_last()->message);
-			error = chancery__mustache_error(t, &loc, found, "%s", why);
-			goto done;
-		}
-		while (pos < text_end) {
-			const char *nl = memchr(src + pos, '\n', text_end - pos);
-			size_t stop = nl ? (size_t)(nl - src) + 1 : text_end;
-
-			if ((error = push_token(&ts, &p)) < 0)
-				goto done;
-			p->tok.text = src + pos;
-			p->tok.len = stop - pos;
-			p->start = pos;
-			p->end = stop;
-			pos = stop;
-		}
+		if (found < 0)
+			return scan_failed(&sc, t, pos, found);
+		if ((error = push_text(ts, src, pos, found > 0 ? start : len)) < 0)
+			return error;
 		if (found <= 0)
 			break;
-		if ((error = push_token(&ts, &p)) < 0)
-			goto done;
-		p->tok.sigil = sigil;
-		p->tok.text = name;
-		p->tok.len = nlen;
-		p->start = start;
-		p->end = end;
-		p->line_start = start;
-		p->body_start = end;
-		for (size_t k = counted; k < start; k++)
-			if (src[k] == '\n') {
-				line++;
-				line_at = k + 1;
-			}
-		counted = start;
-		p->tok.loc.line = line;
-		p->tok.loc.column = start - line_at + 1;
-		if (sigil == '=') {
-			if ((error = chancery__mustache_delims(otag, ctag, name, nlen)) < 0) {
-				char why[300];
-
-				snprintf(why, sizeof(why), "%s",
-					chancery_error_last()->message);
-				error = chancery__mustache_error(t, &p->tok.loc, error, "%s", why);
-				goto done;
-			}
-		}
-		memcpy(p->otag, otag, sizeof(otag));
-		memcpy(p->ctag, ctag, sizeof(ctag));
+		if ((error = push_tag(ts, &sc, t, sigil, name, nlen, start,
+				end)) < 0)
+			return error;
 		pos = end;
 	}
-	/* 2. standalone lines */
-	mark_standalone(&ts);
-	/* 3. the tree */
-	if (chancery__grow((void **)&stack, &adepth, 1, sizeof(*stack)) < 0 ||
-	    chancery__grow((void **)&opens, &aopens, 1, sizeof(*opens)) < 0) {
-		error = CHANCERY_ENOMEM;
-		goto done;
+	return 0;
+}
+
+/* ---- the tree (both kinds of template) -------------------------------------- */
+
+typedef struct {
+	mnode *node;
+	const ptoken *open;   /* text templates: the opening tag's token */
+} frame;
+
+typedef struct {
+	const chancery_template *t;
+	frame *v;             /* v[0] is the root */
+	size_t depth, alloc;
+} tree;
+
+static int tree_init(tree *tr, mnode *root, const chancery_template *t)
+{
+	memset(tr, 0, sizeof(*tr));
+	tr->t = t;
+	if (chancery__grow((void **)&tr->v, &tr->alloc, 1, sizeof(frame)) < 0)
+		return CHANCERY_ENOMEM;
+	tr->v[0].node = root;
+	tr->v[0].open = NULL;
+	return 0;
+}
+
+static mnode *tree_top(const tree *tr)
+{
+	return tr->v[tr->depth].node;
+}
+
+/* Text into top, merged with a text node just before it. */
+static int add_text(mnode *top, const char *s, size_t len)
+{
+	mnode *n;
+
+	if (top->nkids && top->kids[top->nkids - 1].kind == MN_TEXT) {
+		mnode *prev = &top->kids[top->nkids - 1];
+		char *m = chancery__realloc(prev->text, prev->len + len + 1);
+
+		if (!m)
+			return chancery__oom();
+		memcpy(m + prev->len, s, len);
+		prev->len += len;
+		m[prev->len] = '\0';
+		prev->text = m;
+		return 0;
 	}
-	stack[0] = root;
-	opens[0] = NULL;
-	for (size_t i = 0; i < ts.n; i++) {
-		ptoken *p = &ts.v[i];
-		mnode *top = stack[depth], *n;
+	if (add_kid(top, &n) < 0)
+		return CHANCERY_ENOMEM;
+	n->kind = MN_TEXT;
+	n->text = chancery__strndup(s, len);
+	n->len = len;
+	return n->text ? 0 : chancery__oom();
+}
+
+/* The node of a tag that prints or opens something (not '!', '=', '/'). */
+static int add_tag(mnode **out, mnode *top, const mtoken *tok)
+{
+	mnode *n;
+
+	if (add_kid(top, &n) < 0)
+		return CHANCERY_ENOMEM;
+	*out = n;
+	n->loc = tok->loc;
+	n->loc.near = tok->loc.near ? chancery__strdup(tok->loc.near) : NULL;
+	n->text = chancery__strndup(tok->text, tok->len);
+	n->len = tok->len;
+	switch (tok->sigil) {
+	case 'v': n->kind = MN_VAR; n->escape = true; break;
+	case '&': n->kind = MN_VAR; n->escape = false; break;
+	case '#': n->kind = MN_SECTION; break;
+	case '^': n->kind = MN_INVERTED; break;
+	case '>': n->kind = MN_PARTIAL; break;
+	case '<': n->kind = MN_PARENT; break;
+	case '$': n->kind = MN_BLOCK; break;
+	}
+	if (!n->text || (tok->loc.near && !n->loc.near))
+		return chancery__oom();
+	return 0;
+}
+
+static bool opens(const mnode *n)
+{
+	return n->kind == MN_SECTION || n->kind == MN_INVERTED ||
+		n->kind == MN_PARENT || n->kind == MN_BLOCK;
+}
+
+static int tree_open(tree *tr, mnode *n, const ptoken *open)
+{
+	if (tr->depth + 1 >= MUSTACHE_MAX_DEPTH)
+		return chancery__mustache_error(tr->t, &n->loc, CHANCERY_EINVALID,
+			"sections nested deeper than %d", MUSTACHE_MAX_DEPTH);
+	if (chancery__grow((void **)&tr->v, &tr->alloc, tr->depth + 2,
+			sizeof(frame)) < 0)
+		return CHANCERY_ENOMEM;
+	tr->depth++;
+	tr->v[tr->depth].node = n;
+	tr->v[tr->depth].open = open;
+	return 0;
+}
+
+/* Close the open section with the closing tag `tok`: *out gets its frame. */
+static int tree_close(frame *out, tree *tr, const mtoken *tok)
+{
+	mnode *open = tr->depth ? tr->v[tr->depth].node : NULL;
+
+	if (!open)
+		return chancery__mustache_error(tr->t, &tok->loc,
+			CHANCERY_EINVALID, "closing '%.*s' without an opening tag",
+			(int)tok->len, tok->text);
+	if (strlen(open->text) != tok->len ||
+	    memcmp(open->text, tok->text, tok->len)) {
+		if (open->loc.part)
+			return chancery__mustache_error(tr->t, &tok->loc,
+				CHANCERY_EINVALID, "closing '%.*s' does not match "
+				"the open section '%s' (%s paragraph %zu)",
+				(int)tok->len, tok->text, open->text,
+				open->loc.part, open->loc.paragraph);
+		return chancery__mustache_error(tr->t, &tok->loc,
+			CHANCERY_EINVALID, "closing '%.*s' does not match the "
+			"open section '%s' (line %zu)", (int)tok->len, tok->text,
+			open->text, open->loc.line);
+	}
+	*out = tr->v[tr->depth--];
+	return 0;
+}
+
+static int tree_end(tree *tr)
+{
+	const mnode *open = tree_top(tr);
+
+	if (!tr->depth)
+		return 0;
+	return chancery__mustache_error(tr->t, &open->loc, CHANCERY_EINVALID,
+		"section '%s' is never closed", open->text);
+}
+
+/* ---- pass 3: the tree of a text template ------------------------------------ */
+
+/* What closing a block or a parent of a text template settles: a block
+ * keeps where its content's source lies (to re-indent it) and the
+ * delimiters in force there; a parent keeps only its blocks. */
+static void closed(const frame *f, const ptoken *close, const char *src)
+{
+	mnode *open = f->node;
+
+	if (open->kind == MN_BLOCK) {
+		open->src = src;
+		open->src_start = f->open->body_start;
+		open->src_end = close->line_start;
+		open->def_standalone = f->open->standalone;
+		memcpy(open->otag, f->open->otag, sizeof(open->otag));
+		memcpy(open->ctag, f->open->ctag, sizeof(open->ctag));
+	}
+	if (open->kind == MN_PARENT) {
+		size_t k = 0;
+
+		for (size_t m = 0; m < open->nkids; m++) {
+			if (open->kids[m].kind == MN_BLOCK)
+				open->kids[k++] = open->kids[m];
+			else
+				chancery__mnode_dispose(&open->kids[m]);
+		}
+		open->nkids = k;
+	}
+}
+
+static int build_text_tree(mnode *root, const ptokens *ts, const char *src,
+	const chancery_template *t)
+{
+	tree tr;
+	int error;
+
+	if ((error = tree_init(&tr, root, t)) < 0)
+		return error;
+	for (size_t i = 0; i < ts->n && !error; i++) {
+		const ptoken *p = &ts->v[i];
+		frame f;
+		mnode *n;
 
 		if (!p->tok.sigil) {
-			if (!p->tok.len)
-				continue;
-			/* merge with the previous text node */
-			if (top->nkids && top->kids[top->nkids - 1].kind == MN_TEXT) {
-				mnode *prev = &top->kids[top->nkids - 1];
-				char *m = chancery__realloc(prev->text,
-					prev->len + p->tok.len + 1);
-
-				if (!m) {
-					error = chancery__oom();
-					goto done;
-				}
-				memcpy(m + prev->len, p->tok.text, p->tok.len);
-				prev->len += p->tok.len;
-				m[prev->len] = '\0';
-				prev->text = m;
-				continue;
-			}
-			if ((error = add_kid(top, &n)) < 0)
-				goto done;
-			n->kind = MN_TEXT;
-			n->text = chancery__strndup(p->tok.text, p->tok.len);
-			n->len = p->tok.len;
-			if (!n->text) {
-				error = chancery__oom();
-				goto done;
-			}
+			if (p->tok.len)
+				error = add_text(tree_top(&tr), p->tok.text,
+					p->tok.len);
 			continue;
 		}
 		if (p->tok.sigil == '!' || p->tok.sigil == '=')
 			continue;
 		if (p->tok.sigil == '/') {
-			mnode *open = depth ? stack[depth] : NULL;
-
-			if (!open) {
-				error = chancery__mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
-					"closing '%.*s' without an opening tag",
-					(int)p->tok.len, p->tok.text);
-				goto done;
-			}
-			if (strlen(open->text) != p->tok.len ||
-			    memcmp(open->text, p->tok.text, p->tok.len)) {
-				error = chancery__mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
-					"closing '%.*s' does not match the open section '%s' (line %zu)",
-					(int)p->tok.len, p->tok.text, open->text,
-					open->loc.line);
-				goto done;
-			}
-			if (open->kind == MN_BLOCK) {
-				ptoken *o = opens[depth];
-
-				open->src = src;
-				open->src_start = o->body_start;
-				open->src_end = p->line_start;
-				open->def_standalone = o->standalone;
-				memcpy(open->otag, o->otag, sizeof(open->otag));
-				memcpy(open->ctag, o->ctag, sizeof(open->ctag));
-			}
-			if (open->kind == MN_PARENT) {
-				/* only the blocks inside a parent count */
-				size_t k = 0;
-
-				for (size_t m = 0; m < open->nkids; m++) {
-					if (open->kids[m].kind == MN_BLOCK)
-						open->kids[k++] = open->kids[m];
-					else
-						chancery__mnode_dispose(&open->kids[m]);
-				}
-				open->nkids = k;
-			}
-			depth--;
+			if ((error = tree_close(&f, &tr, &p->tok)) == 0)
+				closed(&f, p, src);
 			continue;
 		}
-		if ((error = add_kid(top, &n)) < 0)
-			goto done;
-		n->loc = p->tok.loc;
-		n->text = chancery__strndup(p->tok.text, p->tok.len);
-		n->len = p->tok.len;
-		if (!n->text) {
+		if ((error = add_tag(&n, tree_top(&tr), &p->tok)) < 0)
+			break;
+		if (p->standalone && (n->kind == MN_PARTIAL ||
+				n->kind == MN_PARENT || n->kind == MN_BLOCK) &&
+		    !(n->indent = chancery__strndup(p->indent, p->indent_len)))
 			error = chancery__oom();
-			goto done;
-		}
-		switch (p->tok.sigil) {
-		case 'v': n->kind = MN_VAR; n->escape = true; break;
-		case '&': n->kind = MN_VAR; n->escape = false; break;
-		case '#': n->kind = MN_SECTION; break;
-		case '^': n->kind = MN_INVERTED; break;
-		case '>': n->kind = MN_PARTIAL; break;
-		case '<': n->kind = MN_PARENT; break;
-		case '$': n->kind = MN_BLOCK; break;
-		}
-		if (p->standalone && (n->kind == MN_PARTIAL || n->kind == MN_PARENT ||
-				n->kind == MN_BLOCK)) {
-			n->indent = chancery__strndup(p->indent, p->indent_len);
-			if (!n->indent) {
-				error = chancery__oom();
-				goto done;
-			}
-		}
-		if (n->kind == MN_SECTION || n->kind == MN_INVERTED ||
-		    n->kind == MN_PARENT || n->kind == MN_BLOCK) {
-			if (depth + 1 >= MUSTACHE_MAX_DEPTH) {
-				error = chancery__mustache_error(t, &p->tok.loc, CHANCERY_EINVALID,
-					"sections nested deeper than %d", MUSTACHE_MAX_DEPTH);
-				goto done;
-			}
-			if (chancery__grow((void **)&stack, &adepth, depth + 2,
-					sizeof(*stack)) < 0 ||
-			    chancery__grow((void **)&opens, &aopens, depth + 2,
-					sizeof(*opens)) < 0) {
-				error = CHANCERY_ENOMEM;
-				goto done;
-			}
-			stack[++depth] = n;
-			opens[depth] = p;
-		}
+		if (!error && opens(n))
+			error = tree_open(&tr, n, p);
 	}
-	if (depth) {
-		error = chancery__mustache_error(t, &stack[depth]->loc, CHANCERY_EINVALID,
-			"section '%s' is never closed", stack[depth]->text);
-		goto done;
+	if (!error)
+		error = tree_end(&tr);
+	chancery_free(tr.v);
+	return error;
+}
+
+int chancery__mustache_parse(mnode *root, const char *src, size_t len,
+	const char *otag, const char *ctag, const chancery_template *t)
+{
+	ptokens ts = { 0 };
+	int error;
+
+	if ((error = tokenize(&ts, src, len, otag, ctag, t)) == 0) {
+		mark_standalone(&ts);
+		error = build_text_tree(root, &ts, src, t);
 	}
-done:
-	chancery_free(stack);
-	chancery_free(opens);
 	chancery_free(ts.v);
 	return error;
 }
 
+/* ---- the tree of an ODT part --------------------------------------------------- */
+
 int chancery__mustache_build(mnode *root, mtoken *toks, size_t n,
 	const chancery_template *t)
 {
-	mnode **stack = NULL;
-	size_t depth = 0, adepth = 0;
-	int error = 0;
+	tree tr;
+	int error;
 
-	if (chancery__grow((void **)&stack, &adepth, 1, sizeof(*stack)) < 0)
-		return CHANCERY_ENOMEM;
-	stack[0] = root;
-	for (size_t i = 0; i < n; i++) {
-		mtoken *p = &toks[i];
-		mnode *top = stack[depth], *m;
+	if ((error = tree_init(&tr, root, t)) < 0)
+		return error;
+	for (size_t i = 0; i < n && !error; i++) {
+		const mtoken *p = &toks[i];
+		frame f;
+		mnode *m;
 
 		if (p->sigil == '!' || p->sigil == '=')
 			continue;
 		if (p->sigil == '/') {
-			mnode *open = depth ? stack[depth] : NULL;
-
-			if (!open) {
-				error = chancery__mustache_error(t, &p->loc, CHANCERY_EINVALID,
-					"closing '%.*s' without an opening tag",
-					(int)p->len, p->text);
-				goto done;
-			}
-			if (strlen(open->text) != p->len ||
-			    memcmp(open->text, p->text, p->len)) {
-				error = chancery__mustache_error(t, &p->loc, CHANCERY_EINVALID,
-					"closing '%.*s' does not match the open section '%s' (%s paragraph %zu)",
-					(int)p->len, p->text, open->text,
-					open->loc.part ? open->loc.part : "",
-					open->loc.paragraph);
-				goto done;
-			}
-			depth--;
+			error = tree_close(&f, &tr, p);
 			continue;
 		}
-		if (p->sigil == 0 && top->nkids &&
-		    top->kids[top->nkids - 1].kind == MN_TEXT) {
-			mnode *prev = &top->kids[top->nkids - 1];
-			char *m2 = chancery__realloc(prev->text, prev->len + p->len + 1);
-
-			if (!m2) {
-				error = chancery__oom();
-				goto done;
-			}
-			memcpy(m2 + prev->len, p->text, p->len);
-			prev->len += p->len;
-			m2[prev->len] = '\0';
-			prev->text = m2;
+		if (p->sigil == 0) {
+			error = add_text(tree_top(&tr), p->text, p->len);
 			continue;
 		}
-		if ((error = add_kid(top, &m)) < 0)
-			goto done;
-		m->loc = p->loc;
-		m->loc.near = p->loc.near ? chancery__strdup(p->loc.near) : NULL;
-		m->text = chancery__strndup(p->text, p->len);
-		m->len = p->len;
-		if (!m->text || (p->loc.near && !m->loc.near)) {
-			error = chancery__oom();
-			goto done;
+		if (p->sigil == '<') {
+			error = chancery__mustache_error(t, &p->loc,
+				CHANCERY_EINVALID, "parent templates ({{<%.*s}}) "
+				"work in text templates only", (int)p->len, p->text);
+			break;
 		}
-		switch (p->sigil) {
-		case 0: m->kind = MN_TEXT; break;
-		case 'v': m->kind = MN_VAR; m->escape = true; break;
-		case '&': m->kind = MN_VAR; m->escape = false; break;
-		case '#': m->kind = MN_SECTION; break;
-		case '^': m->kind = MN_INVERTED; break;
-		case '>': m->kind = MN_PARTIAL; break;
-		case '<':
-			error = chancery__mustache_error(t, &p->loc, CHANCERY_EINVALID,
-				"parent templates ({{<%.*s}}) work in text templates only",
-				(int)p->len, p->text);
-			goto done;
-		case '$': m->kind = MN_BLOCK; break;
-		}
-		if (m->kind == MN_SECTION || m->kind == MN_INVERTED ||
-		    m->kind == MN_BLOCK) {
-			if (depth + 1 >= MUSTACHE_MAX_DEPTH) {
-				error = chancery__mustache_error(t, &p->loc, CHANCERY_EINVALID,
-					"sections nested deeper than %d", MUSTACHE_MAX_DEPTH);
-				goto done;
-			}
-			if (chancery__grow((void **)&stack, &adepth, depth + 2,
-					sizeof(*stack)) < 0) {
-				error = CHANCERY_ENOMEM;
-				goto done;
-			}
-			stack[++depth] = m;
-		}
+		if ((error = add_tag(&m, tree_top(&tr), p)) == 0 && opens(m))
+			error = tree_open(&tr, m, NULL);
 	}
-	if (depth)
-		error = chancery__mustache_error(t, &stack[depth]->loc, CHANCERY_EINVALID,
-			"section '%s' is never closed", stack[depth]->text);
-done:
-	chancery_free(stack);
+	if (!error)
+		error = tree_end(&tr);
+	chancery_free(tr.v);
 	return error;
 }
