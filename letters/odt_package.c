@@ -248,24 +248,232 @@ void chancery__odt_free(odt_package *pkg)
 	for (size_t i = 0; i < pkg->nentries; i++)
 		chancery_free(pkg->entries[i].name);
 	chancery_free(pkg->entries);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < ODT_PARTS; i++)
 		chancery__mnode_dispose(&pkg->parts[i].root);
 	chancery_free(pkg->data);
 	chancery_free(pkg);
 }
 
-int chancery__odt_load(odt_package **out, chancery_template *t, const void *data,
-	size_t size)
+/* libzip over the package's own copy of the bytes, consistency checked. */
+static int open_zip(zip_t **out, const chancery_template *t,
+	odt_package *pkg)
+{
+	zip_source_t *src;
+	zip_error_t zerr;
+
+	*out = NULL;
+	zip_error_init(&zerr);
+	src = zip_source_buffer_create(pkg->data, pkg->size, 0, &zerr);
+	if (src && (*out = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS,
+			&zerr)))
+		return 0;
+	zip_source_free(src);
+	if (zip_error_code_zip(&zerr) == ZIP_ER_EXISTS)
+		return chancery__odt_error(t, "an entry appears twice "
+			"(duplicate entries are refused)");
+	return chancery__odt_error(t, "not a zip package (%s)",
+		zip_error_strerror(&zerr));
+}
+
+/* The checks of entry i from its directory record: name, encryption,
+ * mode, size, ratio; `total` adds up the uncompressed sizes. */
+static int check_stat(zip_stat_t *st, zip_uint64_t *total,
+	const chancery_template *t, zip_t *za, zip_int64_t i)
+{
+	int error;
+
+	if (zip_stat_index(za, (zip_uint64_t)i, 0, st) < 0 ||
+	    !(st->valid & ZIP_STAT_NAME) || !(st->valid & ZIP_STAT_SIZE))
+		return chancery__odt_error(t, "entry %lld cannot be read",
+			(long long)i);
+	if (!name_safe(st->name))
+		return chancery__odt_error(t, "entry name '%.80s' is not allowed "
+			"(absolute, climbing out, or not UTF-8)", st->name);
+	if ((st->valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+	    st->encryption_method != ZIP_EM_NONE)
+		return chancery__odt_error(t, "entry '%.80s' is encrypted: "
+			"encrypted documents are refused", st->name);
+	if ((error = check_mode(t, za, (zip_uint64_t)i, st->name)) < 0)
+		return error;
+	if (st->size > MAX_ENTRY_SIZE)
+		return chancery__odt_error(t, "entry '%.80s' is %llu bytes "
+			"uncompressed (the limit is %llu)", st->name,
+			(unsigned long long)st->size,
+			(unsigned long long)MAX_ENTRY_SIZE);
+	if ((st->valid & ZIP_STAT_COMP_SIZE) && st->size > (1 << 20) &&
+	    st->size / (st->comp_size ? st->comp_size : 1) > MAX_RATIO)
+		return chancery__odt_error(t, "entry '%.80s' expands %llu times "
+			"(a zip bomb?)", st->name, (unsigned long long)
+			(st->size / (st->comp_size ? st->comp_size : 1)));
+	*total += st->size;
+	if (*total > MAX_TOTAL_SIZE)
+		return chancery__odt_error(t, "more than %llu bytes uncompressed",
+			(unsigned long long)MAX_TOTAL_SIZE);
+	return 0;
+}
+
+/* No two entries of one name (libzip's check misses some spellings). */
+static int check_duplicates(const chancery_template *t,
+	const odt_package *pkg)
+{
+	char **names = chancery__calloc(pkg->nentries, sizeof(char *));
+	int error = 0;
+
+	if (!names)
+		return chancery__oom();
+	for (size_t i = 0; i < pkg->nentries; i++)
+		names[i] = pkg->entries[i].name;
+	qsort(names, pkg->nentries, sizeof(char *), cmp_str);
+	for (size_t i = 1; i < pkg->nentries && !error; i++)
+		if (!strcmp(names[i - 1], names[i]))
+			error = chancery__odt_error(t, "entry '%.80s' appears "
+				"twice", names[i]);
+	chancery_free(names);
+	return error;
+}
+
+/* The entries, in the package's order, each checked from its directory
+ * record; *mimetype_at and *manifest_at get where those two are, or -1. */
+static int read_entries(odt_package *pkg, int *mimetype_at, int *manifest_at,
+	const chancery_template *t, zip_t *za)
+{
+	zip_int64_t n = zip_get_num_entries(za, 0);
+	zip_uint64_t total = 0;
+	int error;
+
+	*mimetype_at = *manifest_at = -1;
+	if (n <= 0 || n > MAX_ENTRIES)
+		return chancery__odt_error(t, "%lld entries (a package has 1 to "
+			"%d)", (long long)n, MAX_ENTRIES);
+	pkg->entries = chancery__calloc((size_t)n, sizeof(odt_entry));
+	if (!pkg->entries)
+		return chancery__oom();
+	for (zip_int64_t i = 0; i < n; i++) {
+		zip_stat_t st;
+		odt_entry *e = &pkg->entries[i];
+
+		if ((error = check_stat(&st, &total, t, za, i)) < 0)
+			return error;
+		if (!(e->name = chancery__strdup(st.name)))
+			return chancery__oom();
+		e->index = (zip_uint64_t)i;
+		e->mtime = (st.valid & ZIP_STAT_MTIME) ? st.mtime : 0;
+		e->part = -1;
+		pkg->nentries++;
+		if (!strcmp(st.name, "mimetype"))
+			*mimetype_at = (int)i;
+		if (!strcmp(st.name, "META-INF/manifest.xml"))
+			*manifest_at = (int)i;
+		for (int k = 0; k < ODT_PARTS; k++)
+			if (!strcmp(st.name, part_names[k]))
+				e->part = k;
+	}
+	return check_duplicates(t, pkg);
+}
+
+/* The mimetype entry: an OpenDocument text or text template. */
+static int check_mimetype(odt_package *pkg, const chancery_template *t,
+	zip_t *za, int at)
+{
+	char *mt = NULL;
+	size_t mlen = 0;
+	zip_stat_t st;
+	int error = 0;
+
+	if (at < 0)
+		return chancery__odt_error(t, "no mimetype entry: not an "
+			"OpenDocument package");
+	zip_stat_index(za, (zip_uint64_t)at, 0, &st);
+	if (st.size <= 70 && (error = chancery__odt_read_entry(&mt, &mlen, t,
+			za, (zip_uint64_t)at, "mimetype")) < 0)
+		return error;
+	if (st.size > 70 ||
+	    (strcmp(mt, "application/vnd.oasis.opendocument.text") &&
+	     strcmp(mt, "application/vnd.oasis.opendocument.text-template")))
+		error = chancery__odt_error(t, "mimetype '%.70s' is not an "
+			"OpenDocument text (.odt or .ott)", mt ? mt : "?");
+	else
+		snprintf(pkg->mimetype, sizeof(pkg->mimetype), "%s", mt);
+	chancery_free(mt);
+	return error;
+}
+
+/* The manifest: present, no DTD, and no encryption data (a document
+ * protected by a password). */
+static int check_manifest(const chancery_template *t, zip_t *za, int at)
+{
+	char *man = NULL;
+	size_t mlen = 0;
+	zip_stat_t st;
+	int error;
+
+	if (at < 0)
+		return chancery__odt_error(t, "no META-INF/manifest.xml: not a "
+			"complete OpenDocument package");
+	zip_stat_index(za, (zip_uint64_t)at, 0, &st);
+	if (st.size > ODT_MAX_PART_SIZE)
+		return chancery__odt_error(t, "META-INF/manifest.xml cannot be "
+			"read");
+	if ((error = chancery__odt_read_entry(&man, &mlen, t, za,
+			(zip_uint64_t)at, "META-INF/manifest.xml")) < 0)
+		return error;
+	if (chancery__odt_contains(man, mlen, "encryption-data"))
+		error = chancery__odt_error(t, "the document is encrypted "
+			"(password protected): encrypted documents are refused");
+	else if (chancery__odt_contains(man, mlen, "<!DOCTYPE") ||
+		 chancery__odt_contains(man, mlen, "<!ENTITY"))
+		error = chancery__odt_error(t, "META-INF/manifest.xml: a DOCTYPE "
+			"or entity declaration (refused)");
+	chancery_free(man);
+	return error;
+}
+
+/* Each part that may hold tags, read whole and compiled; content.xml
+ * must be there. */
+static int compile_parts(odt_package *pkg, chancery_template *t, zip_t *za)
+{
+	bool has_content = false;
+	int error;
+
+	for (size_t i = 0; i < pkg->nentries; i++) {
+		odt_entry *e = &pkg->entries[i];
+		zip_stat_t st;
+		char *xml = NULL;
+		size_t xlen = 0;
+
+		if (e->part < 0)
+			continue;
+		has_content |= e->part == ODT_PART_CONTENT;
+		zip_stat_index(za, e->index, 0, &st);
+		if (st.size > ODT_MAX_PART_SIZE)
+			return chancery__odt_error(t, "%s is larger than %llu "
+				"bytes", e->name,
+				(unsigned long long)ODT_MAX_PART_SIZE);
+		if ((error = chancery__odt_read_entry(&xml, &xlen, t, za,
+				e->index, e->name)) < 0)
+			return error;
+		error = chancery__odt_compile_part(t, &pkg->parts[e->part], xml,
+			xlen);
+		chancery_free(xml);
+		if (error < 0)
+			return error;
+	}
+	return has_content ? 0 : chancery__odt_error(t, "no content.xml");
+}
+
+/*
+ * The checks run in this order, and a package is refused at the first
+ * that fails: the zip itself, every entry's directory record, the
+ * mimetype, the manifest, the parts (parsed: a part's error names its
+ * paragraph), then the data of every other entry, read through.
+ */
+int chancery__odt_load(odt_package **out, chancery_template *t,
+	const void *data, size_t size)
 {
 	odt_package *pkg;
-	zip_source_t *src = NULL;
 	zip_t *za = NULL;
-	zip_error_t zerr;
-	char **names = NULL;
-	zip_int64_t n;
-	zip_uint64_t total = 0;
 	int mimetype_at = -1, manifest_at = -1;
-	int error = 0;
+	int error;
 
 	*out = NULL;
 	pkg = chancery__calloc(1, sizeof(*pkg));
@@ -275,195 +483,15 @@ int chancery__odt_load(odt_package **out, chancery_template *t, const void *data
 	}
 	memcpy(pkg->data, data, size);
 	pkg->size = size;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < ODT_PARTS; i++)
 		snprintf(pkg->parts[i].name, sizeof(pkg->parts[i].name), "%s",
 			part_names[i]);
-	zip_error_init(&zerr);
-	src = zip_source_buffer_create(pkg->data, size, 0, &zerr);
-	if (!src || !(za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS,
-			&zerr))) {
-		if (zip_error_code_zip(&zerr) == ZIP_ER_EXISTS)
-			error = chancery__odt_error(t, "an entry appears twice "
-				"(duplicate entries are refused)");
-		else
-			error = chancery__odt_error(t, "not a zip package (%s)",
-				zip_error_strerror(&zerr));
-		zip_source_free(src);
+	if ((error = open_zip(&za, t, pkg)) < 0 ||
+	    (error = read_entries(pkg, &mimetype_at, &manifest_at, t, za)) < 0 ||
+	    (error = check_mimetype(pkg, t, za, mimetype_at)) < 0 ||
+	    (error = check_manifest(t, za, manifest_at)) < 0 ||
+	    (error = compile_parts(pkg, t, za)) < 0)
 		goto done;
-	}
-	n = zip_get_num_entries(za, 0);
-	if (n <= 0 || n > MAX_ENTRIES) {
-		error = chancery__odt_error(t, "%lld entries (a package has 1 to %d)",
-			(long long)n, MAX_ENTRIES);
-		goto done;
-	}
-	pkg->entries = chancery__calloc((size_t)n, sizeof(odt_entry));
-	names = chancery__calloc((size_t)n, sizeof(char *));
-	if (!pkg->entries || !names) {
-		error = chancery__oom();
-		goto done;
-	}
-	for (zip_int64_t i = 0; i < n; i++) {
-		zip_stat_t st;
-		odt_entry *e = &pkg->entries[i];
-
-		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0 ||
-		    !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE)) {
-			error = chancery__odt_error(t, "entry %lld cannot be read",
-				(long long)i);
-			goto done;
-		}
-		if (!name_safe(st.name)) {
-			error = chancery__odt_error(t, "entry name '%.80s' is not allowed "
-				"(absolute, climbing out, or not UTF-8)", st.name);
-			goto done;
-		}
-		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
-		    st.encryption_method != ZIP_EM_NONE) {
-			error = chancery__odt_error(t, "entry '%.80s' is encrypted: "
-				"encrypted documents are refused", st.name);
-			goto done;
-		}
-		if ((error = check_mode(t, za, (zip_uint64_t)i, st.name)) < 0)
-			goto done;
-		if (st.size > MAX_ENTRY_SIZE) {
-			error = chancery__odt_error(t, "entry '%.80s' is %llu bytes "
-				"uncompressed (the limit is %llu)", st.name,
-				(unsigned long long)st.size,
-				(unsigned long long)MAX_ENTRY_SIZE);
-			goto done;
-		}
-		if ((st.valid & ZIP_STAT_COMP_SIZE) && st.size > (1 << 20) &&
-		    st.size / (st.comp_size ? st.comp_size : 1) > MAX_RATIO) {
-			error = chancery__odt_error(t, "entry '%.80s' expands %llu times "
-				"(a zip bomb?)", st.name, (unsigned long long)
-				(st.size / (st.comp_size ? st.comp_size : 1)));
-			goto done;
-		}
-		total += st.size;
-		if (total > MAX_TOTAL_SIZE) {
-			error = chancery__odt_error(t, "more than %llu bytes uncompressed",
-				(unsigned long long)MAX_TOTAL_SIZE);
-			goto done;
-		}
-		e->name = chancery__strdup(st.name);
-		if (!e->name) {
-			error = chancery__oom();
-			goto done;
-		}
-		names[i] = e->name;
-		e->index = (zip_uint64_t)i;
-		e->mtime = (st.valid & ZIP_STAT_MTIME) ? st.mtime : 0;
-		e->part = -1;
-		pkg->nentries++;
-		if (!strcmp(st.name, "mimetype"))
-			mimetype_at = (int)i;
-		if (!strcmp(st.name, "META-INF/manifest.xml"))
-			manifest_at = (int)i;
-		for (int k = 0; k < 3; k++)
-			if (!strcmp(st.name, part_names[k]))
-				e->part = k;
-	}
-	qsort(names, (size_t)n, sizeof(char *), cmp_str);
-	for (zip_int64_t i = 1; i < n; i++)
-		if (!strcmp(names[i - 1], names[i])) {
-			error = chancery__odt_error(t, "entry '%.80s' appears twice",
-				names[i]);
-			goto done;
-		}
-	if (mimetype_at < 0) {
-		error = chancery__odt_error(t, "no mimetype entry: not an OpenDocument "
-			"package");
-		goto done;
-	}
-	{
-		char *mt = NULL;
-		size_t mlen = 0;
-		zip_stat_t st;
-
-		zip_stat_index(za, (zip_uint64_t)mimetype_at, 0, &st);
-		if (st.size <= 70 && (error = chancery__odt_read_entry(&mt, &mlen, t, za,
-				(zip_uint64_t)mimetype_at, "mimetype")) < 0)
-			goto done;
-		if (st.size > 70 ||
-		    (strcmp(mt, "application/vnd.oasis.opendocument.text") &&
-		     strcmp(mt, "application/vnd.oasis.opendocument.text-template"))) {
-			error = chancery__odt_error(t, "mimetype '%.70s' is not an "
-				"OpenDocument text (.odt or .ott)",
-				mt ? mt : "?");
-			chancery_free(mt);
-			goto done;
-		}
-		snprintf(pkg->mimetype, sizeof(pkg->mimetype), "%s", mt);
-		chancery_free(mt);
-	}
-	if (manifest_at < 0) {
-		error = chancery__odt_error(t, "no META-INF/manifest.xml: not a complete "
-			"OpenDocument package");
-		goto done;
-	}
-	{
-		char *man = NULL;
-		size_t mlen = 0;
-		zip_stat_t st;
-
-		zip_stat_index(za, (zip_uint64_t)manifest_at, 0, &st);
-		if (st.size > ODT_MAX_PART_SIZE) {
-			error = chancery__odt_error(t, "META-INF/manifest.xml cannot be read");
-			goto done;
-		}
-		if ((error = chancery__odt_read_entry(&man, &mlen, t, za,
-				(zip_uint64_t)manifest_at,
-				"META-INF/manifest.xml")) < 0)
-			goto done;
-		if (chancery__odt_contains(man, mlen, "encryption-data")) {
-			chancery_free(man);
-			error = chancery__odt_error(t, "the document is encrypted (password "
-				"protected): encrypted documents are refused");
-			goto done;
-		}
-		if (chancery__odt_contains(man, mlen, "<!DOCTYPE") ||
-		    chancery__odt_contains(man, mlen, "<!ENTITY")) {
-			chancery_free(man);
-			error = chancery__odt_error(t, "META-INF/manifest.xml: a DOCTYPE "
-				"or entity declaration (refused)");
-			goto done;
-		}
-		chancery_free(man);
-	}
-	for (size_t i = 0; i < pkg->nentries; i++) {
-		odt_entry *e = &pkg->entries[i];
-		zip_stat_t st;
-		char *xml = NULL;
-		size_t xlen = 0;
-
-		if (e->part < 0)
-			continue;
-		zip_stat_index(za, e->index, 0, &st);
-		if (st.size > ODT_MAX_PART_SIZE) {
-			error = chancery__odt_error(t, "%s is larger than %llu bytes",
-				e->name, (unsigned long long)ODT_MAX_PART_SIZE);
-			goto done;
-		}
-		if ((error = chancery__odt_read_entry(&xml, &xlen, t, za, e->index,
-				e->name)) < 0)
-			goto done;
-		error = chancery__odt_compile_part(t, &pkg->parts[e->part], xml, xlen);
-		chancery_free(xml);
-		if (error < 0)
-			goto done;
-	}
-	{
-		bool has_content = false;
-
-		for (size_t i = 0; i < pkg->nentries; i++)
-			if (pkg->entries[i].part == 0)
-				has_content = true;
-		if (!has_content) {
-			error = chancery__odt_error(t, "no content.xml");
-			goto done;
-		}
-	}
 	for (size_t i = 0; i < pkg->nentries; i++) {
 		const odt_entry *e = &pkg->entries[i];
 
@@ -477,7 +505,6 @@ int chancery__odt_load(odt_package **out, chancery_template *t, const void *data
 	*out = pkg;
 	pkg = NULL;
 done:
-	chancery_free(names);
 	if (za)
 		zip_discard(za);
 	chancery__odt_free(pkg);
