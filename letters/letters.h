@@ -122,7 +122,7 @@ typedef struct {
 /* render root's children into out, charging `budget` (shared by the parts
  * of one document; NULL: a budget of its own) */
 int chancery__mustache_render(chancery_buf *out, const chancery_template *t,
-	const mnode *root, json_t *data, mbudget *budget);
+	const mnode *root, const json_t *data, mbudget *budget);
 
 /*
  * The tag scanner: find the next tag at or after `from` in s, with the
@@ -148,8 +148,8 @@ int chancery__odt_load(odt_package **out, chancery_template *t, const void *data
 	size_t size);
 void chancery__odt_free(odt_package *pkg);
 int chancery__odt_render(void **out, size_t *size, const chancery_template *t,
-	json_t *data, const char *const *meta);
+	const json_t *data, const char *const *meta);
 int chancery__odt_render_part(chancery_buf *out, const chancery_template *t,
-	const char *part, json_t *data);
+	const char *part, const json_t *data);
 
 #endif

@@ -44,7 +44,7 @@ typedef struct {
 typedef struct {
 	const chancery_template *t;
 	chancery_buf *out;
-	json_t *stack[MUSTACHE_MAX_DEPTH + 1];
+	const json_t *stack[MUSTACHE_MAX_DEPTH + 1];
 	size_t depth;
 	override_frame frames[MUSTACHE_MAX_DEPTH];
 	size_t nframes;
@@ -74,7 +74,7 @@ static int step(rctx *c, const mnode *n)
 		"partials repeat too often", max, max);
 }
 
-static bool falsey(json_t *v)
+static bool falsey(const json_t *v)
 {
 	return !v || json_is_false(v) || json_is_null(v) ||
 		(json_is_array(v) && json_array_size(v) == 0) ||
@@ -100,9 +100,9 @@ static bool next_part(char *key, size_t size, const char *name,
 }
 
 /* Resolve a name; NULL when it is not found. */
-static json_t *lookup(rctx *c, const char *name)
+static const json_t *lookup(rctx *c, const char *name)
 {
-	json_t *v = NULL;
+	const json_t *v = NULL;
 	char key[256];
 
 	if (!strcmp(name, "."))
@@ -110,7 +110,7 @@ static json_t *lookup(rctx *c, const char *name)
 	if (!next_part(key, sizeof(key), name, &name))
 		return NULL;
 	for (size_t i = c->depth + 1; i-- > 0;) {
-		json_t *ctx = c->stack[i];
+		const json_t *ctx = c->stack[i];
 
 		if (json_is_object(ctx) && (v = json_object_get(ctx, key)))
 			break;
@@ -232,7 +232,7 @@ static int render_nodes(rctx *c, const mnode *kids, size_t n);
 
 static int render_var(rctx *c, const mnode *n)
 {
-	json_t *v = lookup(c, n->text);
+	const json_t *v = lookup(c, n->text);
 	char num[64];
 	const char *s = NULL;
 	size_t len = 0;
@@ -276,7 +276,7 @@ static int render_var(rctx *c, const mnode *n)
 		chancery_buf_put(c->out, s, len);
 }
 
-static int push(rctx *c, json_t *v, const mnode *n)
+static int push(rctx *c, const json_t *v, const mnode *n)
 {
 	if (c->depth + 1 >= MUSTACHE_MAX_DEPTH)
 		return chancery__mustache_error(c->t, &n->loc, CHANCERY_EINVALID,
@@ -287,7 +287,7 @@ static int push(rctx *c, json_t *v, const mnode *n)
 
 static int render_section(rctx *c, const mnode *n)
 {
-	json_t *v = lookup(c, n->text);
+	const json_t *v = lookup(c, n->text);
 	int error = 0;
 
 	if (n->kind == MN_INVERTED)
@@ -640,7 +640,7 @@ static int render_nodes(rctx *c, const mnode *kids, size_t n)
 }
 
 int chancery__mustache_render(chancery_buf *out, const chancery_template *t,
-	const mnode *root, json_t *data, mbudget *budget)
+	const mnode *root, const json_t *data, mbudget *budget)
 {
 	rctx *c = chancery__calloc(1, sizeof(*c));
 	mbudget own = { 0 };
