@@ -1,7 +1,14 @@
 /*
- * letters.h - what the letters module's files share: the compiled template
- * (a Mustache syntax tree whose literal text is either plain text or
- * ready-made XML), the renderer, and the ODT package reader/writer.
+ * letters.h - the private header of letters/: what its files share. The
+ * compiled template (a Mustache syntax tree whose literal text is either
+ * plain text or ready-made XML), the scanner, parser and renderer of the
+ * language, and the ODT package reader and writer (whose libxml2 and
+ * libzip types stay in odt.h, for the ODT files only).
+ *
+ * From engine/ it needs only the shared base (errors, the allocator,
+ * chancery_buf, UTF-8 checks, files), today through engine/internal.h.
+ * The rest of the library sees letters/ through the public
+ * chancery/letters.h and letters/data.h, never through this header.
  */
 #ifndef CHANCERY_LETTERS_INTERNAL_H
 #define CHANCERY_LETTERS_INTERNAL_H
@@ -10,9 +17,7 @@
 #include <jansson.h>
 
 #include "../engine/internal.h"
-
-/* chancery_data is jansson's json_t behind an opaque name */
-#define DATA_JSON(d) ((json_t *)(d))
+#include "data.h"
 
 #define MUSTACHE_MAX_DEPTH 256  /* nested sections and partial calls */
 #define MUSTACHE_MAX_DELIM 15   /* bytes of a delimiter */

@@ -150,10 +150,10 @@ int chancery_template_render_text(char **out, size_t *size,
 		return chancery__oom();
 	if (t->odt)
 		error = chancery__odt_render_part(&b, t, "content.xml",
-			data ? DATA_JSON(data) : empty);
+			data ? chancery__data_json(data) : empty);
 	else
 		error = chancery__mustache_render(&b, t, &t->root,
-			data ? DATA_JSON(data) : empty, NULL);
+			data ? chancery__data_json(data) : empty, NULL);
 	json_decref(empty);
 	if (error < 0) {
 		chancery_buf_dispose(&b);
@@ -186,7 +186,8 @@ int chancery_template_render_odt_meta(void **out, size_t *size,
 			"template '%s' is text, not ODT", t->name);
 	if (!data && !(empty = json_object()))
 		return chancery__oom();
-	error = chancery__odt_render(out, size, t, data ? DATA_JSON(data) : empty, meta);
+	error = chancery__odt_render(out, size, t,
+		data ? chancery__data_json(data) : empty, meta);
 	json_decref(empty);
 	return error;
 }
