@@ -7,8 +7,8 @@
  * the only one that knows it (the casts are here, in three functions:
  * data.h is how the rest of the library builds, hands over or lends
  * data). Items and members handed out are borrowed from their parent.
- * Built data (chancery__data_set...) holds UTF-8 keys and strings only. Caps: 256 MiB of text and
- * nesting 512 deep (jansson's own parser is recursive; deeper input is
+ * Built data (chancery__data_set...) holds UTF-8 keys and strings only.
+ * Caps: 256 MiB of text and nesting 512 deep (jansson's own parser is recursive; deeper input is
  * refused before it reaches it). A UTF-8 byte-order mark at the start of
  * a file is skipped (Windows editors write one); a UTF-16 or UTF-32 one is
  * refused by name.
@@ -124,7 +124,8 @@ int chancery__data_set_bool(chancery_data *object, const char *key,
 
 int chancery__data_set_null(chancery_data *object, const char *key)
 {
-	return chancery__data_set(object, key, chancery__data_wrap(json_null()));
+	return chancery__data_set(object, key,
+		chancery__data_wrap(json_null()));
 }
 
 int chancery__data_append(chancery_data *list, chancery_data *item)

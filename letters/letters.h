@@ -93,10 +93,28 @@ struct chancery_template {
 	size_t ncache, acache;
 };
 
-/* parse text into the children of root, starting with delimiters otag and ctag */
-int chancery__mustache_parse(mnode *root, const char *src, size_t len,
-	const char *otag, const char *ctag, const chancery_template *t);
-void chancery__mnode_dispose(mnode *n);
+/* ---- the language (mustache_*.c) ------------------------------------------ */
+
+/*
+ * The tag scanner (mustache_scan.c): find the next tag at or after `from`
+ * in s, with the given delimiters. start and end bound the whole tag;
+ * sigil, name and nlen describe it (for '=' tags, name holds the new
+ * delimiters). Returns 1 found, 0 none, or a negative error (unclosed or
+ * malformed tag).
+ */
+int chancery__mustache_scan(const char *s, size_t len, size_t from,
+	const char *otag, const char *ctag, size_t *start, size_t *end,
+	char *sigil, const char **name, size_t *nlen);
+/* the first `lit` at or after `from` in s: its offset, -1 none, -2 no
+ * memory */
+long chancery__mustache_find(const char *s, size_t len, size_t from,
+	const char *lit);
+/* parse "=<% %>=" content into new delimiters */
+int chancery__mustache_delims(char *otag, char *ctag, const char *spec,
+	size_t len);
+/* error with the template's name and the tag's place */
+int chancery__mustache_error(const chancery_template *t, const mloc *loc,
+	int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* a token of an already scanned template (ODT): text or tag */
 typedef struct {
@@ -106,9 +124,15 @@ typedef struct {
 	mloc loc;
 } mtoken;
 
-/* build root's children from tokens (no standalone processing) */
+/* Parse text into the children of root, starting with delimiters otag and
+ * ctag (mustache_parse.c). */
+int chancery__mustache_parse(mnode *root, const char *src, size_t len,
+	const char *otag, const char *ctag, const chancery_template *t);
+/* Build root's children from tokens (no standalone processing). */
 int chancery__mustache_build(mnode *root, mtoken *toks, size_t n,
 	const chancery_template *t);
+/* Free what n holds (not n itself) and zero it. */
+void chancery__mnode_dispose(mnode *n);
 
 /*
  * The work one document may take: every node visited (text, a value, a
@@ -124,36 +148,23 @@ typedef struct {
 	size_t steps;   /* taken so far */
 } mbudget;
 
-/* render root's children into out, charging `budget` (shared by the parts
- * of one document; NULL: a budget of its own) */
+/* Render root's children into out, charging `budget` (shared by the parts
+ * of one document; NULL: a budget of its own) (mustache_render.c). The
+ * data is only read. */
 int chancery__mustache_render(chancery_buf *out, const chancery_template *t,
 	const mnode *root, const json_t *data, mbudget *budget);
 
-/*
- * The tag scanner: find the next tag at or after `from` in s, with the
- * given delimiters. start and end bound the whole tag; sigil, name and nlen
- * describe it (for '=' tags, name holds the new delimiters). Returns 1
- * found, 0 none, or a negative error (unclosed or malformed tag).
- */
-int chancery__mustache_scan(const char *s, size_t len, size_t from, const char *otag,
-	const char *ctag, size_t *start, size_t *end, char *sigil,
-	const char **name, size_t *nlen);
-/* the first `lit` at or after `from` in s: its offset, -1 none, -2 no memory */
-long chancery__mustache_find(const char *s, size_t len, size_t from,
-	const char *lit);
-/* parse "=<% %>=" content into new delimiters */
-int chancery__mustache_delims(char *otag, char *ctag, const char *spec, size_t len);
+/* ---- ODT packages (odt_*.c) ------------------------------------------------ */
 
-/* error with the template's name and the tag's place */
-int chancery__mustache_error(const chancery_template *t, const mloc *loc, int code,
-	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* ODT (odt.c) */
-int chancery__odt_load(odt_package **out, chancery_template *t, const void *data,
-	size_t size);
+/* Check and compile a package (odt_package.c); *out is the template's. */
+int chancery__odt_load(odt_package **out, chancery_template *t,
+	const void *data, size_t size);
 void chancery__odt_free(odt_package *pkg);
+/* A rendered package in memory, *out freed with chancery_free; `meta`:
+ * NULL or name/value pairs for meta.xml, NULL-terminated (odt_render.c). */
 int chancery__odt_render(void **out, size_t *size, const chancery_template *t,
 	const json_t *data, const char *const *meta);
+/* One part rendered as XML (CHANCERY_ENOTFOUND: it has no tag). */
 int chancery__odt_render_part(chancery_buf *out, const chancery_template *t,
 	const char *part, const json_t *data);
 

@@ -54,7 +54,8 @@ typedef struct {
 	bool standalone;
 	const char *indent;     /* whitespace before a standalone tag */
 	size_t indent_len;
-	char otag[MUSTACHE_MAX_DELIM + 1], ctag[MUSTACHE_MAX_DELIM + 1]; /* in effect after it */
+	/* the delimiters in effect after it */
+	char otag[MUSTACHE_MAX_DELIM + 1], ctag[MUSTACHE_MAX_DELIM + 1];
 } ptoken;
 
 typedef struct {
@@ -189,7 +190,7 @@ next:
 typedef struct {
 	const char *src;
 	size_t len;
-	size_t line, line_at;   /* the line of `counted`, where that line starts */
+	size_t line, line_at;   /* the line of `counted`; where it starts */
 	size_t counted;         /* newlines seen in [0, counted) */
 	char otag[MUSTACHE_MAX_DELIM + 1], ctag[MUSTACHE_MAX_DELIM + 1];
 } scanner;

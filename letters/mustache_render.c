@@ -431,8 +431,8 @@ static int cached(const mnode **out, rctx *c, const void *node,
 	}
 	e->source = copy;
 	copy = NULL;
-	if ((error = chancery__mustache_parse(e->root, e->source, clen, otag, ctag,
-			t)) < 0) {
+	if ((error = chancery__mustache_parse(e->root, e->source, clen, otag,
+			ctag, t)) < 0) {
 		chancery__mnode_dispose(e->root);
 		chancery_free(e->root);
 		chancery_free(e->key_name);

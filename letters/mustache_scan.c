@@ -25,8 +25,8 @@
 
 /* ---- errors ------------------------------------------------------------- */
 
-int chancery__mustache_error(const chancery_template *t, const mloc *loc, int code,
-	const char *fmt, ...)
+int chancery__mustache_error(const chancery_template *t, const mloc *loc,
+	int code, const char *fmt, ...)
 {
 	char msg[600], where[400] = "";
 	va_list ap;
@@ -72,9 +72,9 @@ long chancery__mustache_find(const char *s, size_t len, size_t from,
 	return at;
 }
 
-int chancery__mustache_scan(const char *s, size_t len, size_t from, const char *otag,
-	const char *ctag, size_t *start, size_t *end, char *sigil,
-	const char **name, size_t *nlen)
+int chancery__mustache_scan(const char *s, size_t len, size_t from,
+	const char *otag, const char *ctag, size_t *start, size_t *end,
+	char *sigil, const char **name, size_t *nlen)
 {
 	size_t olen = strlen(otag), clen = strlen(ctag);
 	long open = chancery__mustache_find(s, len, from, otag), close;
@@ -156,7 +156,8 @@ int chancery__mustache_scan(const char *s, size_t len, size_t from, const char *
 	return 1;
 }
 
-/* The next word of spec[*at..len) into out (at most MUSTACHE_MAX_DELIM bytes). */
+/* The next word of spec[*at..len) into out (at most MUSTACHE_MAX_DELIM
+ * bytes). */
 static bool delim_word(char *out, const char *spec, size_t len, size_t *at)
 {
 	size_t a = *at, b;
@@ -173,7 +174,8 @@ static bool delim_word(char *out, const char *spec, size_t len, size_t *at)
 	return true;
 }
 
-int chancery__mustache_delims(char *otag, char *ctag, const char *spec, size_t len)
+int chancery__mustache_delims(char *otag, char *ctag, const char *spec,
+	size_t len)
 {
 	size_t at = 0;
 

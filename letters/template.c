@@ -1,7 +1,7 @@
 /*
  * template.c - the life cycle of a compiled template: compiling text or
- * loading ODT, rendering, freeing. The work is in mustache.c (language)
- * and odt.c (packages).
+ * loading ODT, rendering, freeing. The work is in mustache_*.c (the
+ * language) and odt_*.c (packages).
  */
 #include "letters.h"
 
