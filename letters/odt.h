@@ -18,7 +18,8 @@
 #include <zip.h>
 
 #define ODT_MAX_PART_SIZE ((zip_uint64_t)128 << 20)
-#define ODT_MAX_ATTRIBUTES 1000  /* per element (libxml2's duplicate check is quadratic) */
+/* attributes per element (libxml2's duplicate check is quadratic) */
+#define ODT_MAX_ATTRIBUTES 1000
 #define ODT_MARKER "chancery-tag"
 
 #define ODT_NS_TEXT "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

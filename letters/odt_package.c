@@ -312,7 +312,7 @@ static int check_stat(zip_stat_t *st, zip_uint64_t *total,
 	return 0;
 }
 
-/* No two entries of one name (libzip's check misses some spellings). */
+/* No two entries of one name, whatever libzip's own check let through. */
 static int check_duplicates(const chancery_template *t,
 	const odt_package *pkg)
 {

@@ -17,9 +17,10 @@
  * siblings, so that what lies between them is whole elements and repeating
  * it or leaving it out keeps the XML well-formed.
  *
- * Left out on purpose: sections that close in another cell of the same
- * row, or across unrelated blocks (refused with a message that says where
- * to put the tags).
+ * Left out on purpose: sections whose tags stand in unrelated places (a
+ * paragraph and a table cell, two paragraphs with other text around the
+ * tags, different levels of the document): refused, with a message that
+ * says where to put the tags.
  */
 #include "odt.h"
 
