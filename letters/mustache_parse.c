@@ -24,6 +24,8 @@
 #include <string.h>
 #include <stdlib.h>
 
+/* ---- nodes and tokens --------------------------------------------------------- */
+
 static int add_kid(mnode *parent, mnode **out)
 {
 	if (chancery__grow((void **)&parent->kids, &parent->akids,
@@ -71,117 +73,6 @@ static int push_token(ptokens *ts, ptoken **out)
 	*out = &ts->v[ts->n++];
 	memset(*out, 0, sizeof(**out));
 	return 0;
-}
-
-static bool standalone_kind(char s)
-{
-	return s && strchr("#^/!=><$", s) != NULL;
-}
-
-static bool multi_kind(char s)
-{
-	return s && strchr("#^/!=<$", s) != NULL;
-}
-
-static bool blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return false;
-	return true;
-}
-
-/*
- * Standalone lines: a line holding only whitespace and tags that print
- * nothing (sections, inverted, closes, comments, delimiters, parents,
- * blocks; or a single partial) loses its indentation and its line end.
- * Text tokens were split so that each holds at most one '\n', at its end.
- */
-static void mark_standalone(ptokens *ts)
-{
-	size_t i = 0;
-
-	while (i < ts->n) {
-		size_t j = i, tags = 0, partials = 0;
-		bool ok = true, ends_nl = false;
-
-		/* the line: tokens i..j-1, j past the one ending in '\n' */
-		for (; j < ts->n; j++) {
-			ptoken *p = &ts->v[j];
-
-			if (!p->tok.sigil) {
-				bool nl = p->tok.len && p->tok.text[p->tok.len - 1] == '\n';
-				size_t n = p->tok.len - (nl ? 1 : 0);
-
-				if (nl && n && p->tok.text[n - 1] == '\r')
-					n--;
-				if (!blank(p->tok.text, n))
-					ok = false;
-				if (nl) {
-					ends_nl = true;
-					j++;
-					break;
-				}
-			} else {
-				tags++;
-				if (!standalone_kind(p->tok.sigil))
-					ok = false;
-				if (p->tok.sigil == '>')
-					partials++;
-			}
-		}
-		(void)ends_nl;
-		if (ok && tags && (tags == 1 || partials == 0)) {
-			const char *indent = NULL;
-			size_t ilen = 0, first_tag = 0;
-			bool seen = false;
-
-			if (tags > 1)
-				for (size_t k = i; k < j; k++)
-					if (ts->v[k].tok.sigil &&
-					    !multi_kind(ts->v[k].tok.sigil))
-						goto next;
-			for (size_t k = i; k < j; k++) {
-				ptoken *p = &ts->v[k];
-
-				if (p->tok.sigil) {
-					if (!seen) {
-						first_tag = k;
-						seen = true;
-					}
-					continue;
-				}
-				if (!seen) {
-					/* the indentation */
-					indent = p->tok.text;
-					ilen = p->tok.len;
-				}
-				p->tok.len = 0;   /* drop the whitespace */
-			}
-			for (size_t k = i; k < j; k++) {
-				ptoken *p = &ts->v[k];
-
-				if (!p->tok.sigil)
-					continue;
-				p->standalone = true;
-				p->indent = indent ? indent : "";
-				p->indent_len = indent ? ilen : 0;
-			}
-			/* the text after the line's last tag starts on the next
-			 * line; the first tag's line starts at the indentation */
-			{
-				size_t last = j;
-
-				while (last > i && !ts->v[last - 1].tok.sigil)
-					last--;
-				ts->v[last - 1].body_start = j < ts->n ?
-					ts->v[j].start : ts->v[j - 1].end;
-				ts->v[first_tag].line_start = ts->v[i].start;
-			}
-		}
-next:
-		i = j > i ? j : i + 1;
-	}
 }
 
 /* ---- pass 1: tokens ---------------------------------------------------------- */
@@ -306,6 +197,119 @@ static int tokenize(ptokens *ts, const char *src, size_t len,
 		pos = end;
 	}
 	return 0;
+}
+
+/* ---- pass 2: standalone lines ------------------------------------------- */
+
+static bool standalone_kind(char s)
+{
+	return s && strchr("#^/!=><$", s) != NULL;
+}
+
+static bool multi_kind(char s)
+{
+	return s && strchr("#^/!=<$", s) != NULL;
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+/*
+ * Standalone lines: a line holding only whitespace and tags that print
+ * nothing (sections, inverted, closes, comments, delimiters, parents,
+ * blocks; or a single partial) loses its indentation and its line end.
+ * Text tokens were split so that each holds at most one '\n', at its end.
+ */
+static void mark_standalone(ptokens *ts)
+{
+	size_t i = 0;
+
+	while (i < ts->n) {
+		size_t j = i, tags = 0, partials = 0;
+		bool ok = true, ends_nl = false;
+
+		/* the line: tokens i..j-1, j past the one ending in '\n' */
+		for (; j < ts->n; j++) {
+			ptoken *p = &ts->v[j];
+
+			if (!p->tok.sigil) {
+				bool nl = p->tok.len && p->tok.text[p->tok.len - 1] == '\n';
+				size_t n = p->tok.len - (nl ? 1 : 0);
+
+				if (nl && n && p->tok.text[n - 1] == '\r')
+					n--;
+				if (!blank(p->tok.text, n))
+					ok = false;
+				if (nl) {
+					ends_nl = true;
+					j++;
+					break;
+				}
+			} else {
+				tags++;
+				if (!standalone_kind(p->tok.sigil))
+					ok = false;
+				if (p->tok.sigil == '>')
+					partials++;
+			}
+		}
+		(void)ends_nl;
+		if (ok && tags && (tags == 1 || partials == 0)) {
+			const char *indent = NULL;
+			size_t ilen = 0, first_tag = 0;
+			bool seen = false;
+
+			if (tags > 1)
+				for (size_t k = i; k < j; k++)
+					if (ts->v[k].tok.sigil &&
+					    !multi_kind(ts->v[k].tok.sigil))
+						goto next;
+			for (size_t k = i; k < j; k++) {
+				ptoken *p = &ts->v[k];
+
+				if (p->tok.sigil) {
+					if (!seen) {
+						first_tag = k;
+						seen = true;
+					}
+					continue;
+				}
+				if (!seen) {
+					/* the indentation */
+					indent = p->tok.text;
+					ilen = p->tok.len;
+				}
+				p->tok.len = 0;   /* drop the whitespace */
+			}
+			for (size_t k = i; k < j; k++) {
+				ptoken *p = &ts->v[k];
+
+				if (!p->tok.sigil)
+					continue;
+				p->standalone = true;
+				p->indent = indent ? indent : "";
+				p->indent_len = indent ? ilen : 0;
+			}
+			/* the text after the line's last tag starts on the next
+			 * line; the first tag's line starts at the indentation */
+			{
+				size_t last = j;
+
+				while (last > i && !ts->v[last - 1].tok.sigil)
+					last--;
+				ts->v[last - 1].body_start = j < ts->n ?
+					ts->v[j].start : ts->v[j - 1].end;
+				ts->v[first_tag].line_start = ts->v[i].start;
+			}
+		}
+next:
+		i = j > i ? j : i + 1;
+	}
 }
 
 /* ---- the tree (both kinds of template) -------------------------------------- */
