@@ -4,7 +4,7 @@
 #ifndef CHANCERY_TABLE_H
 #define CHANCERY_TABLE_H
 
-#include "internal.h"
+#include "base.h"
 
 #define CHANCERY_TABLE_MAX_PROBLEMS 100
 

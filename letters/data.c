@@ -3,9 +3,12 @@
  * as a list of objects (one per row, the header's names as keys, every
  * value a string: the mail-merge case).
  *
- * A chancery_data is a json_t behind an opaque name; items and members
- * handed out are borrowed from their parent. Caps: 256 MiB of text and
- * nesting 512 deep (jansson's own parser is recursive; deeper input is
+ * A chancery_data is a json_t behind an opaque name, and this file is
+ * the only one that knows it (the casts are here, in three functions:
+ * data.h is how the rest of the library builds, hands over or lends
+ * data). Items and members handed out are borrowed from their parent.
+ * Built data (chancery__data_set...) holds UTF-8 keys and strings only.
+ * Caps: 256 MiB of text and nesting 512 deep (jansson's own parser is recursive; deeper input is
  * refused before it reaches it). A UTF-8 byte-order mark at the start of
  * a file is skipped (Windows editors write one); a UTF-16 or UTF-32 one is
  * refused by name.
@@ -18,6 +21,128 @@
 
 #define DATA_MAX_SIZE ((size_t)256 << 20)
 #define DATA_MAX_DEPTH 512
+
+/* ---- chancery_data and json_t --------------------------------------------- */
+
+chancery_data *chancery__data_wrap(json_t *json)
+{
+	return (chancery_data *)json;
+}
+
+const chancery_data *chancery__data_view(const json_t *json)
+{
+	return (const chancery_data *)json;
+}
+
+const json_t *chancery__data_json(const chancery_data *data)
+{
+	return (const json_t *)data;
+}
+
+/* The data's json_t to change or free: for the data's owner only. */
+static json_t *json_of(chancery_data *data)
+{
+	return (json_t *)data;
+}
+
+/* ---- building -------------------------------------------------------------- */
+
+int chancery__data_object(chancery_data **out)
+{
+	CHANCERY_ASSERT_ARG(out);
+	*out = chancery__data_wrap(json_object());
+	return *out ? 0 : chancery__oom();
+}
+
+int chancery__data_list(chancery_data **out)
+{
+	CHANCERY_ASSERT_ARG(out);
+	*out = chancery__data_wrap(json_array());
+	return *out ? 0 : chancery__oom();
+}
+
+static bool utf8(const char *s)
+{
+	return s && chancery__utf8_valid(s, strlen(s), true);
+}
+
+/* Why jansson refused text (a key, or the value of `key`): not UTF-8 (it
+ * checks), else memory. chancery__utf8_valid is stricter than jansson
+ * about control characters: here it only names a cause, never refuses. */
+static int refused(const char *text, const char *key)
+{
+	if (utf8(text))
+		return chancery__oom();
+	if (!key)
+		return chancery__error(CHANCERY_EINVALID,
+			"data: a key is not UTF-8 text");
+	return chancery__error(CHANCERY_EINVALID,
+		"data: the value of '%.60s' is not UTF-8 text",
+		utf8(key) ? key : "?");
+}
+
+int chancery__data_set(chancery_data *object, const char *key,
+	chancery_data *value)
+{
+	json_t *o = json_of(object);
+
+	if (!object || !key || !json_is_object(o)) {
+		chancery_data_free(value);
+		return chancery__error(CHANCERY_EINVALID,
+			"invalid argument: object && key && an object");
+	}
+	if (!value)
+		return chancery__oom();
+	/* json_object_set_new takes the value even when it fails */
+	return json_object_set_new(o, key, json_of(value)) < 0 ?
+		refused(key, NULL) : 0;
+}
+
+int chancery__data_set_string(chancery_data *object, const char *key,
+	const char *value)
+{
+	json_t *s = json_string(value ? value : "");
+
+	if (!s)
+		return refused(value ? value : "", key);
+	return chancery__data_set(object, key, chancery__data_wrap(s));
+}
+
+int chancery__data_set_int(chancery_data *object, const char *key,
+	int64_t value)
+{
+	return chancery__data_set(object, key,
+		chancery__data_wrap(json_integer((json_int_t)value)));
+}
+
+int chancery__data_set_bool(chancery_data *object, const char *key,
+	bool value)
+{
+	return chancery__data_set(object, key,
+		chancery__data_wrap(json_boolean(value)));
+}
+
+int chancery__data_set_null(chancery_data *object, const char *key)
+{
+	return chancery__data_set(object, key,
+		chancery__data_wrap(json_null()));
+}
+
+int chancery__data_append(chancery_data *list, chancery_data *item)
+{
+	json_t *l = json_of(list);
+
+	if (!list || !json_is_array(l)) {
+		chancery_data_free(item);
+		return chancery__error(CHANCERY_EINVALID,
+			"invalid argument: list && a list");
+	}
+	if (!item)
+		return chancery__oom();
+	/* json_array_append_new takes the item even when it fails */
+	return json_array_append_new(l, json_of(item)) < 0 ?
+		chancery__oom() : 0;
+}
 
 /* Nesting depth of JSON text, outside strings; refuse before parsing. */
 static bool too_deep(const char *s, size_t n)
@@ -93,7 +218,7 @@ int chancery_data_parse(chancery_data **out, const char *json, size_t size)
 		return chancery__error(CHANCERY_EINVALID,
 			"JSON line %d, column %d: %s", err.line, err.column,
 			err.text);
-	*out = (chancery_data *)v;
+	*out = chancery__data_wrap(v);
 	return 0;
 }
 
@@ -141,7 +266,7 @@ int chancery_data_parse_table(chancery_data **out, const char *name,
 			}
 		}
 	}
-	*out = (chancery_data *)list;
+	*out = chancery__data_wrap(list);
 	list = NULL;
 done:
 	json_decref(list);
@@ -151,40 +276,42 @@ done:
 
 void chancery_data_free(chancery_data *data)
 {
-	json_decref(DATA_JSON(data));
+	json_decref(json_of(data));
 }
 
 int chancery_data_is_list(const chancery_data *d)
 {
-	return d && json_is_array(DATA_JSON(d));
+	return d && json_is_array(chancery__data_json(d));
 }
 
 int chancery_data_is_object(const chancery_data *d)
 {
-	return d && json_is_object(DATA_JSON(d));
+	return d && json_is_object(chancery__data_json(d));
 }
 
 size_t chancery_data_length(const chancery_data *d)
 {
-	return d && json_is_array(DATA_JSON(d)) ?
-		json_array_size(DATA_JSON(d)) : 0;
+	return d && json_is_array(chancery__data_json(d)) ?
+		json_array_size(chancery__data_json(d)) : 0;
 }
 
 const chancery_data *chancery_data_item(const chancery_data *d, size_t i)
 {
-	return d ? (const chancery_data *)json_array_get(DATA_JSON(d), i) : NULL;
+	return d ? chancery__data_view(json_array_get(
+		chancery__data_json(d), i)) : NULL;
 }
 
 const chancery_data *chancery_data_get(const chancery_data *d,
 	const char *key)
 {
-	return d ? (const chancery_data *)json_object_get(DATA_JSON(d), key) :
+	return d ? chancery__data_view(json_object_get(
+		chancery__data_json(d), key)) :
 		NULL;
 }
 
 const char *chancery_data_string(const chancery_data *d)
 {
-	return d ? json_string_value(DATA_JSON(d)) : NULL;
+	return d ? json_string_value(chancery__data_json(d)) : NULL;
 }
 
 int chancery_data_to_json(char **out, const chancery_data *d)
@@ -192,7 +319,7 @@ int chancery_data_to_json(char **out, const chancery_data *d)
 	char *s;
 
 	CHANCERY_ASSERT_ARG(out && d);
-	s = json_dumps(DATA_JSON(d), JSON_COMPACT | JSON_ENCODE_ANY);
+	s = json_dumps(chancery__data_json(d), JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!s)
 		return chancery__oom();
 	*out = chancery__strdup(s);
@@ -319,7 +446,7 @@ int chancery_data_reader_open(chancery_data_reader **out, const char *path)
 				head.ptr ? head.ptr : "", head.size));
 		if (error < 0)
 			goto done;
-		r->table = DATA_JSON(d);
+		r->table = json_of(d);
 		r->list = true;
 	} else if (c == '[') {
 		getc(r->f);
@@ -369,7 +496,7 @@ int chancery_data_reader_next(chancery_data **item, chancery_data_reader *r)
 	if (r->done)
 		return 0;
 	if (r->single) {
-		*item = (chancery_data *)r->single;
+		*item = chancery__data_wrap(r->single);
 		r->single = NULL;
 		r->done = true;
 		r->index++;
@@ -382,7 +509,7 @@ int chancery_data_reader_next(chancery_data **item, chancery_data_reader *r)
 			return 0;
 		}
 		r->index++;
-		*item = (chancery_data *)json_incref(v);
+		*item = chancery__data_wrap(json_incref(v));
 		return 1;
 	}
 	/* a JSON list, one item at a time */
@@ -425,7 +552,7 @@ int chancery_data_reader_next(chancery_data **item, chancery_data_reader *r)
 			"data '%s': after item %zu, expected ',' or ']'", r->name,
 			r->index);
 	}
-	*item = (chancery_data *)v;
+	*item = chancery__data_wrap(v);
 	return 1;
 }
 

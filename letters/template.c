@@ -1,7 +1,7 @@
 /*
  * template.c - the life cycle of a compiled template: compiling text or
- * loading ODT, rendering, freeing. The work is in mustache.c (language)
- * and odt.c (packages).
+ * loading ODT, rendering, freeing. The work is in mustache_*.c (the
+ * language) and odt_*.c (packages).
  */
 #include "letters.h"
 
@@ -59,7 +59,7 @@ int chancery_template_compile_text(chancery_template **out,
 		error = chancery__oom();
 		goto done;
 	}
-	if ((error = mustache_parse(&t->root, t->source, size, "{{", "}}",
+	if ((error = chancery__mustache_parse(&t->root, t->source, size, "{{", "}}",
 			t)) < 0)
 		goto done;
 	*out = t;
@@ -79,7 +79,7 @@ int chancery_template_load_odt(chancery_template **out, const void *package,
 	*out = NULL;
 	if ((error = template_new(&t, opts, true)) < 0)
 		return error;
-	if ((error = odt_load(&t->pkg, t, package, size)) < 0) {
+	if ((error = chancery__odt_load(&t->pkg, t, package, size)) < 0) {
 		chancery_template_free(t);
 		return error;
 	}
@@ -117,15 +117,15 @@ void chancery_template_free(chancery_template *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->ncache; i++) {
-		mnode_dispose(t->cache[i].root);
+		chancery__mnode_dispose(t->cache[i].root);
 		chancery_free(t->cache[i].root);
 		chancery_free(t->cache[i].key_name);
 		chancery_free(t->cache[i].key_indent);
 		chancery_free(t->cache[i].source);
 	}
 	chancery_free(t->cache);
-	mnode_dispose(&t->root);
-	odt_free(t->pkg);
+	chancery__mnode_dispose(&t->root);
+	chancery__odt_free(t->pkg);
 	pthread_mutex_destroy(&t->lock);
 	chancery_free(t->source);
 	chancery_free(t->name);
@@ -149,11 +149,11 @@ int chancery_template_render_text(char **out, size_t *size,
 	if (!data && !(empty = json_object()))
 		return chancery__oom();
 	if (t->odt)
-		error = odt_render_part(&b, t, "content.xml",
-			data ? DATA_JSON(data) : empty);
+		error = chancery__odt_render_part(&b, t, "content.xml",
+			data ? chancery__data_json(data) : empty);
 	else
-		error = mustache_render(&b, t, &t->root,
-			data ? DATA_JSON(data) : empty, NULL);
+		error = chancery__mustache_render(&b, t, &t->root,
+			data ? chancery__data_json(data) : empty, NULL);
 	json_decref(empty);
 	if (error < 0) {
 		chancery_buf_dispose(&b);
@@ -186,7 +186,8 @@ int chancery_template_render_odt_meta(void **out, size_t *size,
 			"template '%s' is text, not ODT", t->name);
 	if (!data && !(empty = json_object()))
 		return chancery__oom();
-	error = odt_render(out, size, t, data ? DATA_JSON(data) : empty, meta);
+	error = chancery__odt_render(out, size, t,
+		data ? chancery__data_json(data) : empty, meta);
 	json_decref(empty);
 	return error;
 }

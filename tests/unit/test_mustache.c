@@ -4,10 +4,15 @@
  * template errors with line and column, caps on nesting, and patterns
  * meant to trip the tag scanner (delimiters made of regular-expression
  * syntax, floods of braces, hundreds of thousands of tags), and the limit
- * on the work of one render (nested sections, fanning partials).
+ * on the work of one render (nested sections, fanning partials); and
+ * letters/data.h, how the other modules of the library build and lend
+ * data without casting.
  */
 #include "testkit.h"
 #include "internal.h"
+#include "../../letters/data.h"
+
+#include <jansson.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +428,138 @@ static void test_step_limit(void **state)
 	chancery_free(fan);
 }
 
+/* ---- letters/data.h -------------------------------------------------------- */
+
+static void render_data(const char *tmpl, const chancery_data *d,
+	const char *want)
+{
+	chancery_template *t = NULL;
+	char *out = NULL;
+
+	assert_int_equal(chancery_template_compile_text(&t, tmpl, strlen(tmpl),
+		NULL), 0);
+	if (chancery_template_render_text(&out, NULL, t, d) < 0)
+		fail_msg("%s: %s", tmpl, chancery_error_last()->message);
+	assert_string_equal(out, want);
+	chancery_free(out);
+	chancery_template_free(t);
+}
+
+static void expect_json(const chancery_data *d, const char *want)
+{
+	char *json = NULL;
+
+	assert_int_equal(chancery_data_to_json(&json, d), 0);
+	assert_string_equal(json, want);
+	chancery_free(json);
+}
+
+/* What workflows/ and archive/ build for a letter: nested objects, a list
+ * of objects, strings, numbers, true/false and null. */
+static void test_data_builder(void **state)
+{
+	chancery_data *o = NULL, *st = NULL, *list = NULL, *e = NULL;
+
+	(void)state;
+	assert_int_equal(chancery__data_object(&o), 0);
+	assert_int_equal(chancery__data_object(&st), 0);
+	assert_int_equal(chancery__data_set_string(st, "code", "FR"), 0);
+	assert_int_equal(chancery__data_set_string(st, "name", "France"), 0);
+	assert_int_equal(chancery__data_set_string(st, "formal_name", NULL), 0);
+	assert_int_equal(chancery__data_set(o, "state", st), 0);
+	assert_int_equal(chancery__data_list(&list), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(chancery__data_object(&e), 0);
+		assert_int_equal(chancery__data_set_string(e, "id",
+			i ? "XXVII-8" : "XXVII-7"), 0);
+		assert_int_equal(chancery__data_set_bool(e, "open", i == 0), 0);
+		assert_int_equal(chancery__data_append(list, e), 0);
+	}
+	assert_int_equal(chancery__data_set_int(o, "treaties_count",
+		(int64_t)chancery_data_length(list)), 0);
+	assert_int_equal(chancery__data_set(o, "treaties", list), 0);
+	assert_int_equal(chancery__data_set_null(o, "since"), 0);
+	assert_int_equal(chancery__data_set_int(o, "big", INT64_C(-9007199254740993)), 0);
+	/* a key set twice holds the last value */
+	assert_int_equal(chancery__data_set_string(o, "year", "2003"), 0);
+	assert_int_equal(chancery__data_set_int(o, "year", 2004), 0);
+
+	assert_true(chancery_data_is_object(o));
+	assert_string_equal(chancery_data_string(chancery_data_get(
+		chancery_data_get(o, "state"), "code")), "FR");
+	assert_string_equal(chancery_data_string(chancery_data_get(
+		chancery_data_get(o, "state"), "formal_name")), "");
+	assert_int_equal(chancery_data_length(chancery_data_get(o, "treaties")),
+		2);
+	expect_json(o, "{\"state\":{\"code\":\"FR\",\"name\":\"France\","
+		"\"formal_name\":\"\"},\"treaties_count\":2,\"treaties\":"
+		"[{\"id\":\"XXVII-7\",\"open\":true},{\"id\":\"XXVII-8\","
+		"\"open\":false}],\"since\":null,\"big\":-9007199254740993,"
+		"\"year\":2004}");
+	render_data("{{state.name}} ({{state.code}}), {{treaties_count}}:"
+		"{{#treaties}} {{id}}{{#open}}*{{/open}}{{/treaties}}"
+		"{{^since}}, never{{/since}} {{year}}", o,
+		"France (FR), 2: XXVII-7* XXVII-8, never 2004");
+	chancery_data_free(o);
+}
+
+/* The builder takes what it is given even when it fails (LeakSanitizer
+ * would see a leak), and says why it failed. */
+static void test_data_builder_errors(void **state)
+{
+	chancery_data *o = NULL, *l = NULL, *v = NULL;
+
+	(void)state;
+	assert_int_equal(chancery__data_object(&o), 0);
+	assert_int_equal(chancery__data_list(&l), 0);
+	assert_int_equal(chancery__data_set_string(o, "name", "caf\xc3"),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"the value of 'name' is not UTF-8"));
+	assert_int_equal(chancery__data_object(&v), 0);
+	assert_int_equal(chancery__data_set(o, "bad\xff", v), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"a key is not UTF-8"));
+	/* an object is not a list, a list is not an object */
+	assert_int_equal(chancery__data_object(&v), 0);
+	assert_int_equal(chancery__data_append(o, v), CHANCERY_EINVALID);
+	assert_int_equal(chancery__data_set_string(l, "k", "v"),
+		CHANCERY_EINVALID);
+	assert_int_equal(chancery__data_set(NULL, "k", NULL), CHANCERY_EINVALID);
+	/* a constructor's NULL is out of memory */
+	assert_int_equal(chancery__data_set(o, "k", NULL), CHANCERY_ENOMEM);
+	assert_int_equal(chancery__data_append(l, NULL), CHANCERY_ENOMEM);
+	/* nothing half-set */
+	expect_json(o, "{}");
+	expect_json(l, "[]");
+	chancery_data_free(o);
+	chancery_data_free(l);
+}
+
+/* A jansson value handed over (wrap) or lent (view): no cast outside
+ * letters/data.c, and a lent value outlives the rendering. */
+static void test_data_json(void **state)
+{
+	json_t *j = json_pack("{s:s, s:[i, i]}", "who", "Malta", "n", 1, 2);
+	const chancery_data *view = chancery__data_view(j);
+	chancery_data *owned;
+
+	(void)state;
+	assert_non_null(j);
+	assert_ptr_equal(chancery__data_json(view), j);
+	render_data("{{who}}:{{#n}} {{.}}{{/n}}", view, "Malta: 1 2");
+	assert_int_equal(j->refcount, 1);   /* lent: no reference taken */
+	assert_string_equal(json_string_value(json_object_get(j, "who")),
+		"Malta");
+	owned = chancery__data_wrap(j);     /* handed over: data_free frees */
+	assert_true(chancery_data_is_object(owned));
+	expect_json(owned, "{\"who\":\"Malta\",\"n\":[1,2]}");
+	chancery_data_free(owned);
+	assert_null(chancery__data_wrap(NULL));
+	assert_null(chancery__data_view(NULL));
+	assert_null(chancery__data_json(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +571,9 @@ int main(void)
 		cmocka_unit_test(test_table_data),
 		cmocka_unit_test(test_step_limit),
 		cmocka_unit_test(test_data_edges),
+		cmocka_unit_test(test_data_builder),
+		cmocka_unit_test(test_data_builder_errors),
+		cmocka_unit_test(test_data_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
