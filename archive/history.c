@@ -1,15 +1,21 @@
 /*
  * history.c - the story of a State or a treaty: chancery_history_subject()
- * lists, by real-world date and then in recording order, every event of the
- * branch that names it (State, Treaty, Intends, Withdraws or Acknowledges
- * fields: letters, dispatch, replies, reminders, deposits, notes) and every
- * batch of letters whose commit wrote its letter, across campaigns.
+ * tells, by real-world date and then in recording order, every event of the
+ * branch that names it and every batch of letters whose commit wrote its
+ * letter, across campaigns.
  *
- * Invariant: it reads the branch only (events through chancery_event_walk,
- * the registry to tell a State from a treaty); it never writes.
+ * Which events concern a subject: for a State, a State field naming it or
+ * an Acknowledges field starting with it ("LBR XVIII-10"), and a letters
+ * batch (whose events name no State) that added or changed
+ * campaigns/ID/letters/CODE.odt; for a treaty, a Treaty field naming it or
+ * an Intends or Withdraws field ending with it ("ratification XVIII-10").
  *
- * Left out: verification (verify.c), and events a batch names only by
- * recipient list without writing the subject's letter.
+ * Invariant: it only reads: the registry (to tell a State from a treaty),
+ * then the branch's events oldest first, then each chosen commit again to
+ * hand its event to the caller, so memory holds dates and ids, not events.
+ *
+ * Left out: verification (verify.c); events that name the subject only in
+ * their free text.
  */
 #include "../engine/internal.h"
 #include "chancery/archive.h"

@@ -162,7 +162,8 @@ static int load_featured(chancery_registry *r, chancery_repository *repo,
 			error = chancery__oom();
 			goto done;
 		}
-		error = chancery__reg_load_table(&r->ftables[r->nfeatured], repo, tree, path, d);
+		error = chancery__reg_load_table(&r->ftables[r->nfeatured],
+			repo, tree, path, d);
 		chancery_free(path);
 		if (error < 0)
 			goto done;
@@ -200,7 +201,7 @@ done:
 	return error;
 }
 
-/* ---- recorded actions ------------------------------------------------------ */
+/* ---- recorded actions ------------------------------------------------ */
 
 static _Atomic(const chancery__action_source *) action_source;
 

@@ -535,9 +535,15 @@ int chancery_registry_import(size_t *rows_out, chancery_repository *repo,
 		return chancery__error(CHANCERY_EINVALID,
 			"import options version %u unknown", opts->version);
 	switch (kind) {
-	case CHANCERY_IMPORT_STATES: ctx.ts = &chancery__reg_spec_states; break;
-	case CHANCERY_IMPORT_TREATIES: ctx.ts = &chancery__reg_spec_treaties; break;
-	case CHANCERY_IMPORT_PARTICIPATION: ctx.ts = &chancery__reg_spec_actions; break;
+	case CHANCERY_IMPORT_STATES:
+		ctx.ts = &chancery__reg_spec_states;
+		break;
+	case CHANCERY_IMPORT_TREATIES:
+		ctx.ts = &chancery__reg_spec_treaties;
+		break;
+	case CHANCERY_IMPORT_PARTICIPATION:
+		ctx.ts = &chancery__reg_spec_actions;
+		break;
 	default:
 		return chancery__error(CHANCERY_EINVALID,
 			"unknown registry table %d", (int)kind);

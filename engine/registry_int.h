@@ -17,7 +17,7 @@
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- column specifications (registry_schema.c) --------------------------- */
+/* ---- column specifications (registry_schema.c) -------------------- */
 
 enum cell_kind {
 	K_TEXT,     /* one line of text, may be empty */
@@ -81,7 +81,7 @@ void chancery__reg_map_columns(int *map, const tablespec *ts,
 int chancery__reg_fill_rows(void **out, size_t *count, const tablespec *ts,
 	chancery_table *t, chancery_table_diag *d, size_t size);
 
-/* ---- the loaded registry (registry.c) ------------------------------------- */
+/* ---- the loaded registry (registry.c) ------------------------------ */
 
 typedef struct {
 	char *name;
