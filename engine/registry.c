@@ -121,6 +121,32 @@ static int check_keys(chancery_registry *r, chancery_table_diag *d)
 	return 0;
 }
 
+/* The treaties of one featured list, each a treaty of the registry. */
+static void featured_rows(featured_list *f, const chancery_registry *r,
+	const chancery_table *t, chancery_table_diag *d)
+{
+	const colspec *id_col = &chancery__reg_spec_featured.cols[0];
+	int map[8];
+
+	chancery__reg_map_columns(map, &chancery__reg_spec_featured, t, d);
+	for (size_t k = 1; k < t->nrows && map[0] >= 0; k++) {
+		const chancery_trow *row = &t->rows[k];
+		const char *id = chancery__table_cell(row, map[0]);
+		const chancery_treaty *tr;
+
+		if (!chancery__reg_check_cell(d, &row->cells[map[0]], row->line,
+				id_col))
+			continue;
+		tr = chancery_registry_treaty_find(r, id);
+		if (!tr) {
+			chancery__table_problem(d, row->line, 1,
+				"unknown treaty '%s'", id);
+			continue;
+		}
+		f->treaties[f->count++] = tr;
+	}
+}
+
 static int load_featured(chancery_registry *r, chancery_repository *repo,
 	git_tree *tree, chancery_table_diag *d)
 {
@@ -153,7 +179,6 @@ static int load_featured(chancery_registry *r, chancery_repository *repo,
 		char *path;
 		featured_list *f;
 		chancery_table *t;
-		int map[8];
 
 		if (len < 5 || strcmp(name + len - 4, ".tsv"))
 			continue;
@@ -175,25 +200,7 @@ static int load_featured(chancery_registry *r, chancery_repository *repo,
 			error = chancery__oom();
 			goto done;
 		}
-		chancery__reg_map_columns(map, &chancery__reg_spec_featured, t,
-			d);
-		for (size_t k = 1; k < t->nrows && map[0] >= 0; k++) {
-			const chancery_trow *row = &t->rows[k];
-			const char *id = chancery__table_cell(row, map[0]);
-			const chancery_treaty *tr;
-
-			if (!chancery__reg_check_cell(d, &row->cells[map[0]],
-					row->line,
-					&chancery__reg_spec_featured.cols[0]))
-				continue;
-			tr = chancery_registry_treaty_find(r, id);
-			if (!tr) {
-				chancery__table_problem(d, row->line, 1,
-					"unknown treaty '%s'", id);
-				continue;
-			}
-			f->treaties[f->count++] = tr;
-		}
+		featured_rows(f, r, t, d);
 	}
 done:
 	git_tree_free(sub);
