@@ -9,7 +9,8 @@
  *   events/YYYY/MM/ID/instrument.EXT  the instrument as received
  *   archive/CODE/TREATY/DATE-ACTION.txt   the archive entry: its name is
  *                                     what makes the action part of
- *                                     participation (registry.c reads it)
+ *                                     participation (entry.c writes and
+ *                                     reads it, for the registry)
  *   notifications/YEAR/NNNN.odt       the notification C.N.N.YEAR.TREATIES-C
  *
  * Invariants: everything is built on each attempt's base tree, so the
@@ -29,6 +30,7 @@
 #include "../engine/internal.h"
 #include "../engine/embed.h"
 #include "chancery/archive.h"
+#include "entry.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -383,7 +385,7 @@ static int deposit_extra(chancery_changeset *cs, git_tree *base,
 	json_t *data = NULL;
 	chancery_date eif;
 	bool has_eif = false;
-	char ds[11], ref[80], apath[200], npath[64], line[300], *tdata = NULL;
+	char ref[80], apath[200], npath[64], line[300], *tdata = NULL;
 	void *odt = NULL;
 	size_t odt_size = 0, tsize = 0;
 	unsigned n;
@@ -456,17 +458,14 @@ static int deposit_extra(chancery_changeset *cs, git_tree *base,
 		goto done;
 
 	/* the archive entry: its name is the action; its text the facts */
-	chancery_date_format(ds, sizeof(ds), &o->date);
-	snprintf(apath, sizeof(apath), "archive/%s/%s/%s-%s.txt", o->state,
-		o->treaty, ds, g->action);
-	if ((error = chancery_buf_printf(&entry, "State: %s\nTreaty: %s\n"
-			"Action: %s\nDate: %s\nNotification: %s\n", o->state,
-			o->treaty, g->action, ds, ref)) < 0)
-		goto done;
-	if (g->media && (error = chancery_buf_printf(&entry,
-			"Instrument: instrument.%s sha256=%s size=%zu type=%s\n",
-			g->ext, g->sha, g->size, g->media)) < 0)
-		goto done;
+	{
+		chancery__archive_entry ae = { o->state, o->treaty, g->action,
+			o->date, ref, g->ext, g->sha, g->size, g->media };
+
+		chancery__archive_entry_path(apath, sizeof(apath), &ae);
+		if ((error = chancery__archive_entry_text(&entry, &ae)) < 0)
+			goto done;
+	}
 	if ((error = chancery_changeset_add(cs, apath, entry.ptr,
 			entry.size)) < 0 ||
 	    (error = chancery_changeset_add(cs, npath, odt, odt_size)) < 0)

@@ -1,11 +1,12 @@
 /*
- * test_archive.c - deposits through the library: entry into force by each
- * rule, what a deposit writes (record, instrument, archive entry, the
- * notification's text), every refusal with nothing written, numbering per
- * year, six depositor processes at once numbering without gaps, and verify
+ * test_archive.c - deposits through the library: the archive entry's
+ * format (archive/entry.c), entry into force by each rule, what a deposit
+ * writes (record, instrument, archive entry, the notification's text),
+ * every refusal with nothing written, numbering per year, six depositor processes at once numbering without gaps, and verify
  * on a clean and on an altered repository.
  */
 #include "testkit.h"
+#include "../../archive/entry.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -412,9 +413,71 @@ static void test_verify(void **state)
 	free(inst);
 }
 
+/* The entry format the archive owns: written by a deposit, its name read
+ * back for the registry. */
+static void test_entry_format(void **state)
+{
+	chancery__archive_entry e = { "LBR", "XVIII-10", "ratification",
+		{ 2004, 9, 22 }, "C.N.1.2004.TREATIES-18", "pdf",
+		"ab12", 38, "application/pdf" };
+	chancery_buf text = CHANCERY_BUF_INIT;
+	char path[200], st[8], tr[64], ac[64];
+	chancery_date d;
+	static const struct {
+		const char *dir, *name;
+	} bad[] = {
+		{ "", "2004-09-22-ratification.txt" },         /* no State */
+		{ "LBR/", "2004-09-22-ratification.txt" },     /* no treaty */
+		{ "LBR/XVIII-10/x/", "2004-09-22-ratification.txt" },
+		{ "LBR/XVIII-10/", "2004-09-22-ratification.odt" },
+		{ "LBR/XVIII-10/", "2004-09-22_ratification.txt" },
+		{ "LBR/XVIII-10/", "2004-02-30-ratification.txt" },
+		{ "LBR/XVIII-10/", "2004-09-22-ratifying.txt" },
+		{ "LBR/XVIII-10/", "2004-09-22-.txt" },
+		{ "lbr/XVIII-10/", "2004-09-22-ratification.txt" },
+		{ "LBRR/XVIII-10/", "2004-09-22-ratification.txt" },
+		{ "LBR/18-10/", "2004-09-22-ratification.txt" },
+	};
+
+	(void)state;
+	chancery__archive_entry_path(path, sizeof(path), &e);
+	assert_string_equal(path,
+		"archive/LBR/XVIII-10/2004-09-22-ratification.txt");
+	assert_int_equal(chancery__archive_entry_text(&text, &e), 0);
+	assert_string_equal(text.ptr, "State: LBR\nTreaty: XVIII-10\n"
+		"Action: ratification\nDate: 2004-09-22\n"
+		"Notification: C.N.1.2004.TREATIES-18\n"
+		"Instrument: instrument.pdf sha256=ab12 size=38 "
+		"type=application/pdf\n");
+	chancery_buf_dispose(&text);
+	e.instrument_media = NULL; /* a signature keeps no instrument */
+	assert_int_equal(chancery__archive_entry_text(&text, &e), 0);
+	assert_null(strstr(text.ptr, "Instrument:"));
+	chancery_buf_dispose(&text);
+
+	/* the path it writes is the name it reads */
+	assert_true(chancery__archive_entry_parse(st, tr, ac, &d,
+		"LBR/XVIII-10/", "2004-09-22-ratification.txt"));
+	assert_string_equal(st, "LBR");
+	assert_string_equal(tr, "XVIII-10");
+	assert_string_equal(ac, "ratification");
+	assert_int_equal(chancery_date_cmp(&d, &e.date), 0);
+	assert_true(chancery__archive_entry_parse(st, tr, ac, &d,
+		"FRA/XXVII-7-d/", "1999-01-31-consent_to_be_bound.txt"));
+	assert_string_equal(ac, "consent_to_be_bound");
+	chancery_error_clear();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (chancery__archive_entry_parse(st, tr, ac, &d, bad[i].dir,
+				bad[i].name))
+			fail_msg("%s%s read as an entry", bad[i].dir,
+				bad[i].name);
+	assert_null(chancery_error_last());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_entry_format),
 		cmocka_unit_test_setup_teardown(test_entry_into_force,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_deposit_records,

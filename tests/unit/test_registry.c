@@ -1,10 +1,13 @@
 /*
  * test_registry.c - the embedded Focus 2004 registry, participation
  * queries on real data, and imports: every kind of bad row is reported
- * with its place and nothing is committed.
+ * with its place and nothing is committed. Recorded actions reach the
+ * registry through the source registered with it (registry_source.h), the
+ * archive's unless a test puts another.
  */
 #include "testkit.h"
 #include "internal.h"
+#include "registry_source.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -373,6 +376,180 @@ static void test_malformed_registry(void **state)
 	assert_null(reg);
 }
 
+/* ---- recorded actions: the source seam ---------------------------------- */
+
+/* what main() saw before chancery_init(): the archive registers itself */
+static const chancery__action_source *source_before_init;
+
+typedef struct {
+	const char *state, *treaty, *action, *date;
+	int error; /* returned after the actions, or 0 */
+} fake_record;
+
+static const fake_record *fake;
+static size_t nfake;
+
+/* Reports the table through a scratch buffer it overwrites, so that a
+ * registry keeping the borrowed strings would see garbage. */
+static int fake_each(chancery_repository *repo, git_tree *tree,
+	chancery__action_cb cb, void *payload)
+{
+	(void)repo;
+	(void)tree;
+	for (size_t i = 0; i < nfake; i++) {
+		char st[8], tr[64], ac[64], dep[64];
+		chancery_action a = { 0 };
+		int error;
+
+		if (fake[i].error)
+			return chancery__error(fake[i].error, "fake source %zu",
+				i);
+		snprintf(st, sizeof(st), "%s", fake[i].state);
+		snprintf(tr, sizeof(tr), "%s", fake[i].treaty);
+		snprintf(ac, sizeof(ac), "%s", fake[i].action);
+		snprintf(dep, sizeof(dep), "fake/%zu", i);
+		assert_int_equal(chancery_date_parse(&a.date, fake[i].date), 0);
+		a.state = st;
+		a.treaty = tr;
+		a.action = ac;
+		a.deposit = dep;
+		a.note = "ignored";
+		if ((error = cb(&a, payload)) < 0)
+			return error;
+		memset(st, 'X', sizeof(st) - 1);
+		memset(dep, 'X', sizeof(dep) - 1);
+	}
+	return 0;
+}
+
+static const chancery__action_source fake_source = { "fake", fake_each };
+
+static int load_with(chancery_registry **reg, fixture *f,
+	const fake_record *records, size_t n)
+{
+	const chancery__action_source *was = chancery__registry_source();
+	int error;
+
+	fake = records;
+	nfake = n;
+	chancery__registry_set_source(&fake_source);
+	error = chancery_registry_load(reg, f->repo);
+	chancery__registry_set_source(was);
+	return error;
+}
+
+static void test_archive_source_registered(void **state)
+{
+	(void)state;
+	/* registered when the library loaded, before and without init */
+	assert_non_null(source_before_init);
+	assert_string_equal(source_before_init->name, "archive");
+	assert_ptr_equal(chancery__registry_source(), source_before_init);
+}
+
+static void test_recorded_actions_join(void **state)
+{
+	fixture *f = *state;
+	static const fake_record two[] = {
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", 0 },
+		{ "LBR", "XVIII-12", "accession", "2004-10-01", 0 },
+	};
+	chancery_registry *reg = NULL;
+	chancery_date before = { 2004, 9, 21 }, on = { 2004, 9, 22 };
+	const chancery_action *a;
+
+	assert_int_equal(load_with(&reg, f, two, 2), 0);
+	assert_int_equal(chancery_registry_action_count(reg), 24542 + 2);
+	/* after the baseline, in the source's order, strings copied */
+	a = chancery_registry_action(reg, 24542);
+	assert_string_equal(a->state, "LBR");
+	assert_string_equal(a->treaty, "XVIII-10");
+	assert_string_equal(a->action, "ratification");
+	assert_string_equal(a->deposit, "fake/0");
+	assert_string_equal(a->note, "");
+	assert_int_equal(chancery_date_cmp(&a->date, &on), 0);
+	assert_string_equal(chancery_registry_action(reg, 24543)->deposit,
+		"fake/1");
+	/* and count in participation, as of their dates */
+	assert_int_equal(chancery_registry_status(reg, "LBR", "XVIII-10",
+		&before), CHANCERY_STATUS_SIGNATORY);
+	assert_int_equal(chancery_registry_status(reg, "LBR", "XVIII-10", &on),
+		CHANCERY_STATUS_PARTY);
+	assert_int_equal(chancery_registry_status(reg, "LBR", "XVIII-12",
+		NULL), CHANCERY_STATUS_PARTY);
+	chancery_registry_free(reg);
+
+	/* the baseline alone when the source has nothing */
+	assert_int_equal(load_with(&reg, f, NULL, 0), 0);
+	assert_int_equal(chancery_registry_action_count(reg), 24542);
+	chancery_registry_free(reg);
+}
+
+static void test_recorded_actions_refused(void **state)
+{
+	fixture *f = *state;
+	static const fake_record unknown_state[] = {
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", 0 },
+		{ "ZZZ", "XVIII-10", "ratification", "2004-09-22", 0 },
+	};
+	static const fake_record unknown_treaty[] = {
+		{ "LBR", "XVIII-99", "ratification", "2004-09-22", 0 },
+	};
+	static const fake_record failing[] = {
+		{ "LBR", "XVIII-10", "ratification", "2004-09-22", 0 },
+		{ NULL, NULL, NULL, NULL, CHANCERY_ECONFLICT },
+	};
+	chancery_registry *reg = NULL;
+
+	assert_int_equal(load_with(&reg, f, unknown_state, 2),
+		CHANCERY_EINVALID);
+	assert_null(reg);
+	assert_string_equal(chancery_error_last()->message,
+		"malformed fake: fake/1 names an unknown State");
+	assert_int_equal(load_with(&reg, f, unknown_treaty, 1),
+		CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message,
+		"malformed fake: fake/0 names an unknown treaty");
+	/* the source's own error is the load's */
+	assert_int_equal(load_with(&reg, f, failing, 2), CHANCERY_ECONFLICT);
+	assert_null(reg);
+	assert_string_equal(chancery_error_last()->message, "fake source 1");
+}
+
+/* The registry reads no archive/ itself: what the archive's entries say
+ * counts through its source, and with no source they are not read. */
+static void test_archive_entries_through_source(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = NULL;
+	const chancery__action_source *was = chancery__registry_source();
+
+	assert_int_equal(tk_sh("cd %s && mkdir -p archive/LBR/XVIII-10 && "
+		"echo x > archive/LBR/XVIII-10/2004-09-22-ratification.txt && "
+		"git add archive && git -c user.name=x -c user.email=x@y "
+		"commit -qm 'by hand'", f->dir), 0);
+	reg = load(f);
+	assert_int_equal(chancery_registry_action_count(reg), 24542 + 1);
+	assert_string_equal(chancery_registry_action(reg, 24542)->deposit,
+		"archive/LBR/XVIII-10/2004-09-22-ratification.txt");
+	chancery_registry_free(reg);
+
+	assert_int_equal(tk_sh("cd %s && echo x > archive/LBR/notes.txt && "
+		"git add archive && git -c user.name=x -c user.email=x@y "
+		"commit -qm 'by hand'", f->dir), 0);
+	assert_int_equal(chancery_registry_load(&reg, f->repo),
+		CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message,
+		"malformed archive: 'archive/LBR/notes.txt' is not "
+		"archive/STATE/TREATY/YYYY-MM-DD-ACTION.txt");
+
+	chancery__registry_set_source(NULL);
+	reg = load(f);
+	assert_int_equal(chancery_registry_action_count(reg), 24542);
+	chancery_registry_free(reg);
+	chancery__registry_set_source(was);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,8 +561,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_upsert, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_shared_files_import, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_registry, tk_setup_sample, tk_teardown),
+		cmocka_unit_test(test_archive_source_registered),
+		cmocka_unit_test_setup_teardown(test_recorded_actions_join, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_recorded_actions_refused, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_archive_entries_through_source, tk_setup_sample, tk_teardown),
 	};
 
+	source_before_init = chancery__registry_source();
 	chancery_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,171 @@
+/*
+ * entry.c - the archive entry, archive/STATE/TREATY/DATE-ACTION.txt: how a
+ * deposit writes it, how its name is read back, and the archive as the
+ * registry's source of recorded actions.
+ *
+ * Format (docs/repository-format.md): one file per deposited action; its
+ * path says the State, the treaty, the date and the action, which is all
+ * participation needs; its text repeats them with the notification's
+ * reference and, for an instrument, its fixity line:
+ *   State: LBR / Treaty: XVIII-10 / Action: ratification /
+ *   Date: 2004-09-22 / Notification: C.N.12.2004.TREATIES-XVIII /
+ *   Instrument: instrument.pdf sha256=HEX size=N type=MEDIA
+ *
+ * The seam: the registry (engine/) knows nothing of this folder. This file
+ * registers the archive as the registry's action source
+ * (engine/registry_source.h) when the library is loaded, before main() and
+ * without chancery_init(), so every loader of a registry sees the deposits
+ * and the arrow runs archive -> engine only. CMakeLists.txt keeps this
+ * object in every program that links the static library.
+ *
+ * Invariant: an entry whose name is not of that shape, or names no State
+ * code, treaty id, action of the vocabulary or real date, makes the
+ * registry refuse to load ("malformed archive: ..."), as a hand-edited
+ * table does; nothing half believed.
+ *
+ * Left out: the entry's text is not read back here (the commit check,
+ * engine/audit.c, compares it with the deposit's record); no entry is ever
+ * removed or rewritten.
+ */
+#include "entry.h"
+#include "../engine/registry_source.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void chancery__archive_entry_path(char *out, size_t size,
+	const chancery__archive_entry *e)
+{
+	char ds[11];
+
+	chancery_date_format(ds, sizeof(ds), &e->date);
+	snprintf(out, size, CHANCERY_ARCHIVE_DIR "/%s/%s/%s-%s.txt", e->state,
+		e->treaty, ds, e->action);
+}
+
+int chancery__archive_entry_text(chancery_buf *buf,
+	const chancery__archive_entry *e)
+{
+	char ds[11];
+	int error;
+
+	chancery_date_format(ds, sizeof(ds), &e->date);
+	if ((error = chancery_buf_printf(buf, "State: %s\nTreaty: %s\n"
+			"Action: %s\nDate: %s\nNotification: %s\n", e->state,
+			e->treaty, e->action, ds, e->notification)) < 0)
+		return error;
+	if (e->instrument_media)
+		error = chancery_buf_printf(buf, "Instrument: instrument.%s "
+			"sha256=%s size=%zu type=%s\n", e->instrument_ext,
+			e->instrument_sha, e->instrument_size,
+			e->instrument_media);
+	return error;
+}
+
+bool chancery__archive_entry_parse(char state[8], char treaty[64],
+	char action[64], chancery_date *date, const char *dir,
+	const char *name)
+{
+	const char *slash = strchr(dir, '/');
+	const char *slash2 = slash ? strchr(slash + 1, '/') : NULL;
+	size_t len = strlen(name);
+	char ds[11];
+
+	if (!slash || !slash2 || slash2[1] || (size_t)(slash - dir) >= 8 ||
+	    (size_t)(slash2 - slash - 1) >= 64 || len < 16 ||
+	    len - 15 >= 64 || strcmp(name + len - 4, ".txt") ||
+	    name[10] != '-')
+		return false;
+	snprintf(state, 8, "%.*s", (int)(slash - dir), dir);
+	snprintf(treaty, 64, "%.*s", (int)(slash2 - slash - 1), slash + 1);
+	snprintf(action, 64, "%.*s", (int)(len - 15), name + 11);
+	memcpy(ds, name, 10);
+	ds[10] = '\0';
+	if (chancery_date_parse(date, ds) < 0) {
+		chancery_error_clear();
+		return false;
+	}
+	return chancery_state_code_valid(state) &&
+		chancery_treaty_id_valid(treaty) &&
+		chancery_action_classify(action) != CHANCERY_ACTION_UNKNOWN;
+}
+
+/* ---- the registry's source of recorded actions --------------------------- */
+
+typedef struct {
+	chancery__action_cb cb;
+	void *payload;
+	int error;     /* the callback's, when it stopped the walk */
+} walk_ctx;
+
+static int walk_entry(const char *root, const git_tree_entry *e,
+	void *payload)
+{
+	walk_ctx *w = payload;
+	const char *name = git_tree_entry_name(e);
+	char path[600], state[8], treaty[64], action[64];
+	chancery_action a = { 0 };
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	snprintf(path, sizeof(path), CHANCERY_ARCHIVE_DIR "/%s%s", root, name);
+	if (!chancery__archive_entry_parse(state, treaty, action, &a.date,
+			root, name)) {
+		chancery_error_clear();
+		chancery__error(CHANCERY_EINVALID, "malformed archive: '%.300s' "
+			"is not archive/STATE/TREATY/YYYY-MM-DD-ACTION.txt", path);
+		w->error = CHANCERY_EINVALID;
+		return -1;
+	}
+	a.state = state;
+	a.treaty = treaty;
+	a.action = action;
+	a.deposit = path;
+	a.note = "";
+	if ((w->error = w->cb(&a, w->payload)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Every entry of archive/ in `tree`, in tree order (State, treaty, name). */
+static int archive_each(chancery_repository *repo, git_tree *tree,
+	chancery__action_cb cb, void *payload)
+{
+	git_tree_entry *dir = NULL;
+	git_tree *sub = NULL;
+	walk_ctx w = { cb, payload, 0 };
+	int error;
+
+	error = git_tree_entry_bypath(&dir, tree, CHANCERY_ARCHIVE_DIR);
+	if (error == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;
+	}
+	if (error < 0 || (error = git_tree_lookup(&sub, repo->git,
+			git_tree_entry_id(dir))) < 0) {
+		error = chancery__git_error(error, "read " CHANCERY_ARCHIVE_DIR);
+		goto done;
+	}
+	error = git_tree_walk(sub, GIT_TREEWALK_PRE, walk_entry, &w);
+	if (w.error < 0)
+		error = w.error;
+	else if (error < 0)
+		error = chancery__git_error(error, "read " CHANCERY_ARCHIVE_DIR);
+done:
+	git_tree_free(sub);
+	git_tree_entry_free(dir);
+	return error;
+}
+
+static const chancery__action_source archive_source = { "archive",
+	archive_each };
+
+/* Referenced by name from CMakeLists.txt (-u) so that a program linking the
+ * static library keeps this object, and with it the registration. */
+const chancery__action_source *const chancery__archive_source =
+	&archive_source;
+
+__attribute__((constructor)) static void register_archive(void)
+{
+	chancery__registry_set_source(chancery__archive_source);
+}

@@ -1,0 +1,194 @@
+/*
+ * history.c - the story of a State or a treaty: chancery_history_subject()
+ * tells, by real-world date and then in recording order, every event of the
+ * branch that names it and every batch of letters whose commit wrote its
+ * letter, across campaigns.
+ *
+ * Which events concern a subject: for a State, a State field naming it or
+ * an Acknowledges field starting with it ("LBR XVIII-10"), and a letters
+ * batch (whose events name no State) that added or changed
+ * campaigns/ID/letters/CODE.odt; for a treaty, a Treaty field naming it or
+ * an Intends or Withdraws field ending with it ("ratification XVIII-10").
+ *
+ * Invariant: it only reads: the registry (to tell a State from a treaty),
+ * then the branch's events oldest first, then each chosen commit again to
+ * hand its event to the caller, so memory holds dates and ids, not events.
+ *
+ * Left out: verification (verify.c); events that name the subject only in
+ * their free text.
+ */
+#include "../engine/internal.h"
+#include "chancery/archive.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	chancery_repository *repo;
+	const char *subject;
+	bool state;
+	chancery_event_cb cb;
+	void *payload;
+} subject_ctx;
+
+/* Did this batch's commit write campaigns/X/letters/CODE.odt? */
+static bool wrote_letter(chancery_repository *repo, const chancery_event *ev,
+	const char *code)
+{
+	const char *campaign = chancery_event_get(ev, "Campaign");
+	git_oid oid;
+	git_commit *c = NULL, *p = NULL;
+	git_tree *t = NULL, *pt = NULL;
+	git_tree_entry *e = NULL, *pe = NULL;
+	char path[200];
+	bool wrote = false;
+
+	if (!campaign || git_oid_fromstr(&oid, chancery_event_commit(ev)) < 0 ||
+	    git_commit_lookup(&c, repo->git, &oid) < 0 ||
+	    git_commit_tree(&t, c) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", campaign,
+		code);
+	/* the campaign comes from a trailer: only a path a checkout would
+	 * take is looked up */
+	if (!chancery__path_valid(path) || git_tree_entry_bypath(&e, t, path) < 0)
+		goto done;
+	if (git_commit_parentcount(c) == 0 || git_commit_parent(&p, c, 0) < 0 ||
+	    git_commit_tree(&pt, p) < 0 ||
+	    git_tree_entry_bypath(&pe, pt, path) < 0 ||
+	    !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(pe)))
+		wrote = true;
+done:
+	git_error_clear();
+	git_tree_entry_free(e);
+	git_tree_entry_free(pe);
+	git_tree_free(t);
+	git_tree_free(pt);
+	git_commit_free(c);
+	git_commit_free(p);
+	return wrote;
+}
+
+/* Does the event concern the subject? */
+static bool concerns(subject_ctx *x, const chancery_event *ev)
+{
+	size_t n = strlen(x->subject);
+	bool names_state = false;
+
+	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
+		const char *k, *v;
+		size_t vl;
+
+		chancery_event_field(&k, &v, ev, i);
+		vl = strlen(v);
+		if (!strcmp(k, "State"))
+			names_state = true;
+		if (x->state) {
+			if ((!strcmp(k, "State") && !strcmp(v, x->subject)) ||
+			    (!strcmp(k, "Acknowledges") &&
+			     !strncmp(v, x->subject, n) && v[n] == ' '))
+				return true;
+		} else if ((!strcmp(k, "Treaty") && !strcmp(v, x->subject)) ||
+			   ((!strcmp(k, "Intends") || !strcmp(k, "Withdraws")) &&
+			    vl > n && v[vl - n - 1] == ' ' &&
+			    !strcmp(v + vl - n, x->subject))) {
+			return true;
+		}
+	}
+	return x->state && !names_state &&
+		!strcmp(chancery_event_type(ev), "letters") &&
+		wrote_letter(x->repo, ev, x->subject);
+}
+
+typedef struct {
+	chancery_date date;
+	size_t seq;
+	git_oid commit;
+} story_item;
+
+typedef struct {
+	subject_ctx *x;
+	story_item *items;
+	size_t n, alloc;
+	int error;
+} story_list;
+
+static int subject_cb(const chancery_event *ev, void *payload)
+{
+	story_list *l = payload;
+	story_item *it;
+
+	if (!concerns(l->x, ev))
+		return 0;
+	if (chancery__grow((void **)&l->items, &l->alloc, l->n + 1,
+			sizeof(*l->items)) < 0) {
+		l->error = CHANCERY_ENOMEM;
+		return 1;
+	}
+	it = &l->items[l->n];
+	chancery_event_date(&it->date, ev);
+	it->seq = l->n;
+	if (git_oid_fromstr(&it->commit, chancery_event_commit(ev)) < 0) {
+		l->error = chancery__git_error(-1, "read a commit id");
+		return 1;
+	}
+	l->n++;
+	return 0;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const story_item *x = a, *y = b;
+	int c = chancery_date_cmp(&x->date, &y->date);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int chancery_history_subject(chancery_repository *repo, const char *subject,
+	chancery_event_cb cb, void *payload)
+{
+	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
+	chancery_registry *reg = NULL;
+	subject_ctx x = { repo, subject, false, cb, payload };
+	story_list l = { &x, NULL, 0, 0, 0 };
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && subject && cb);
+	if ((error = chancery_registry_load(&reg, repo)) < 0)
+		return error;
+	if (chancery_state_code_valid(subject) &&
+	    chancery_registry_state_find(reg, subject))
+		x.state = true;
+	else if (!chancery_treaty_id_valid(subject) ||
+		 !chancery_registry_treaty_find(reg, subject)) {
+		chancery_registry_free(reg);
+		return chancery__error(CHANCERY_ENOTFOUND, "'%.40s' is neither "
+			"a State nor a treaty of the registry", subject);
+	}
+	chancery_registry_free(reg);
+	/* gather in recording order, then tell it by real-world date */
+	lo.oldest_first = 1;
+	error = chancery_history_foreach(repo, &lo, subject_cb, &l);
+	if (l.error < 0)
+		error = l.error;
+	if (error < 0)
+		goto done;
+	qsort(l.items, l.n, sizeof(*l.items), cmp_item);
+	for (size_t i = 0; i < l.n && !error; i++) {
+		git_commit *c = NULL;
+		chancery_event *ev = NULL;
+
+		if ((error = git_commit_lookup(&c, repo->git,
+				&l.items[i].commit)) < 0) {
+			error = chancery__git_error(error, "read a commit");
+			break;
+		}
+		if ((error = chancery__event_from_commit(&ev, c)) == 0)
+			error = cb(ev, payload);
+		chancery_event_free(ev);
+		git_commit_free(c);
+	}
+done:
+	chancery_free(l.items);
+	return error;
+}

@@ -1,0 +1,207 @@
+/*
+ * registry_participation.c - who is bound by what, as of a date: the status
+ * of a State under a treaty, the parties to a treaty, the treaties of a
+ * State, and when a treaty enters into force for a State.
+ *
+ * Participation is the registry's actions (baseline and recorded) replayed
+ * in date order per State and treaty: a signature makes a signatory, any
+ * binding action a party; the first binding action is the consent. An
+ * "as of" date leaves out actions dated after it.
+ *
+ * Invariant: the action index of the loaded registry (registry.c) is sorted
+ * by State, treaty and date, so each query is a binary search and one run.
+ *
+ * Left out: denunciations and withdrawals (nothing undoes a status), and
+ * reservations, which change no status.
+ */
+#include "registry_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int chancery_treaty_entry_into_force(chancery_date *out,
+	const chancery_treaty *t, const chancery_date *deposit)
+{
+	eif_rule rule;
+	chancery_date d, general;
+
+	CHANCERY_ASSERT_ARG(out && t && deposit);
+	if (!t->entry_into_force_rule || !*t->entry_into_force_rule ||
+	    !chancery__reg_eif_parse(&rule, t->entry_into_force_rule))
+		return chancery__error(CHANCERY_ENOTFOUND,
+			"the registry knows no entry-into-force rule for %s",
+			t->id);
+	d = *deposit;
+	if (rule.months) {
+		int m = d.month - 1 + rule.n;
+
+		d.year += m / 12;
+		d.month = m % 12 + 1;
+		/* a month too short for the day: its last day */
+		if (d.day > chancery__days_in_month(d.year, d.month))
+			d.day = chancery__days_in_month(d.year, d.month);
+	} else {
+		for (int i = 0; i < rule.n; i++)
+			if (++d.day > chancery__days_in_month(d.year, d.month)) {
+				d.day = 1;
+				if (++d.month > 12) {
+					d.month = 1;
+					d.year++;
+				}
+			}
+	}
+	if (rule.first_of_month) {
+		d.day = 1;
+		if (++d.month > 12) {
+			d.month = 1;
+			d.year++;
+		}
+	}
+	/* before the treaty itself is in force, it is its own date */
+	if (t->entry_into_force[0] &&
+	    chancery_date_parse(&general, t->entry_into_force) == 0 &&
+	    chancery_date_cmp(&general, &d) > 0)
+		d = general;
+	*out = d;
+	return 0;
+}
+
+/* First position of `state` in the sorted action index. */
+static size_t actions_from(const chancery_registry *r, const char *state)
+{
+	size_t lo = 0, hi = r->nactions;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(r->actions[r->action_index[mid]].state, state) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void apply_action(chancery_participation *p, const chancery_action *a)
+{
+	switch (chancery_action_classify(a->action)) {
+	case CHANCERY_ACTION_SIGNS:
+		p->signature = a;
+		if (p->status == CHANCERY_STATUS_NONE)
+			p->status = CHANCERY_STATUS_SIGNATORY;
+		break;
+	case CHANCERY_ACTION_BINDS:
+		if (!p->consent)
+			p->consent = a;
+		p->status = CHANCERY_STATUS_PARTY;
+		break;
+	default:
+		break;
+	}
+}
+
+chancery_status chancery_registry_status(const chancery_registry *r,
+	const char *state, const char *treaty, const chancery_date *as_of)
+{
+	chancery_participation p = { 0 };
+
+	for (size_t i = actions_from(r, state); i < r->nactions; i++) {
+		const chancery_action *a = &r->actions[r->action_index[i]];
+
+		if (strcmp(a->state, state))
+			break;
+		if (strcmp(a->treaty, treaty))
+			continue;
+		if (as_of && chancery_date_cmp(&a->date, as_of) > 0)
+			continue;
+		apply_action(&p, a);
+	}
+	return p.status;
+}
+
+int chancery_registry_parties(chancery_participation **out, size_t *count,
+	const chancery_registry *r, const char *treaty,
+	const chancery_date *as_of)
+{
+	chancery_participation *list;
+	size_t n = 0;
+
+	CHANCERY_ASSERT_ARG(out && count && r && treaty);
+	*out = NULL;
+	*count = 0;
+	if (!chancery_registry_treaty_find(r, treaty))
+		return chancery__error(CHANCERY_ENOTFOUND, "unknown treaty '%.40s'",
+			treaty);
+	list = chancery__calloc(r->nstates ? r->nstates : 1, sizeof(*list));
+	if (!list)
+		return chancery__oom();
+	for (size_t i = 0; i < r->nstates; i++) {
+		chancery_participation p = { 0 };
+		const chancery_state *st = &r->states[i];
+
+		p.state = st;
+		p.treaty = chancery_registry_treaty_find(r, treaty);
+
+		for (size_t k = actions_from(r, st->code); k < r->nactions; k++) {
+			const chancery_action *a = &r->actions[r->action_index[k]];
+
+			if (strcmp(a->state, st->code))
+				break;
+			if (strcmp(a->treaty, treaty) ||
+			    (as_of && chancery_date_cmp(&a->date, as_of) > 0))
+				continue;
+			apply_action(&p, a);
+		}
+		if (p.status != CHANCERY_STATUS_NONE)
+			list[n++] = p;
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}
+
+static int cmp_participation(const void *a, const void *b)
+{
+	const chancery_participation *x = a, *y = b;
+
+	return x->treaty < y->treaty ? -1 : x->treaty > y->treaty;
+}
+
+int chancery_registry_participation(chancery_participation **out,
+	size_t *count, const chancery_registry *r, const char *state,
+	const chancery_date *as_of)
+{
+	chancery_participation *list = NULL;
+	size_t n = 0, alloc = 0;
+
+	CHANCERY_ASSERT_ARG(out && count && r && state);
+	*out = NULL;
+	*count = 0;
+	for (size_t i = actions_from(r, state); i < r->nactions; i++) {
+		const chancery_action *a = &r->actions[r->action_index[i]];
+		chancery_participation *p;
+
+		if (strcmp(a->state, state))
+			break;
+		if (as_of && chancery_date_cmp(&a->date, as_of) > 0)
+			continue;
+		/* the index is sorted by treaty within a State */
+		if (!n || strcmp(list[n - 1].treaty->id, a->treaty)) {
+			if (chancery__grow((void **)&list, &alloc, n + 1,
+					sizeof(*list)) < 0) {
+				chancery_free(list);
+				return CHANCERY_ENOMEM;
+			}
+			p = &list[n++];
+			memset(p, 0, sizeof(*p));
+			p->state = chancery_registry_state_find(r, state);
+			p->treaty = chancery_registry_treaty_find(r, a->treaty);
+		}
+		apply_action(&list[n - 1], a);
+	}
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_participation);
+	*out = list;
+	*count = n;
+	return 0;
+}
