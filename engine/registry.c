@@ -134,6 +134,12 @@ static void featured_rows(featured_list *f, const chancery_registry *r,
 		const char *id = chancery__table_cell(row, map[0]);
 		const chancery_treaty *tr;
 
+		if ((size_t)map[0] >= row->count) {
+			/* a short row: it has no cell in the treaty column */
+			chancery__table_problem(d, row->line, 1,
+				"missing %s", id_col->name);
+			continue;
+		}
 		if (!chancery__reg_check_cell(d, &row->cells[map[0]], row->line,
 				id_col))
 			continue;
@@ -187,20 +193,27 @@ static int load_featured(chancery_registry *r, chancery_repository *repo,
 			error = chancery__oom();
 			goto done;
 		}
+		/* `d` names the file in what featured_rows reports: `path`
+		 * lives until then (it was freed before, and a short row's
+		 * problem named freed memory) */
 		error = chancery__reg_load_table(&r->ftables[r->nfeatured],
 			repo, tree, path, d);
-		chancery_free(path);
-		if (error < 0)
+		if (error < 0) {
+			chancery_free(path);
 			goto done;
+		}
 		t = r->ftables[r->nfeatured];
 		f = &r->featured[r->nfeatured++];
 		f->name = chancery__strndup(name, len - 4);
 		f->treaties = chancery__calloc(t->nrows, sizeof(*f->treaties));
 		if (!f->name || !f->treaties) {
+			chancery_free(path);
 			error = chancery__oom();
 			goto done;
 		}
 		featured_rows(f, r, t, d);
+		d->name = REG_FEATURED_DIR;
+		chancery_free(path);
 	}
 done:
 	git_tree_free(sub);

@@ -376,6 +376,28 @@ static void test_malformed_registry(void **state)
 	assert_null(reg);
 }
 
+/* A featured list committed by hand whose treaty column is not the first,
+ * with a row too short to reach it: the row says what is missing and in
+ * which file (the row was read past its last cell, and the file named
+ * from freed memory, before). */
+static void test_featured_short_row(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = NULL;
+
+	assert_int_equal(tk_sh("cd %s && printf 'note\\ttreaty\\nA\\n' "
+		"> registry/featured/short.tsv && git add registry && "
+		"git -c user.name=x -c user.email=x@y commit -qm 'hand edit'",
+		f->dir), 0);
+	assert_int_equal(chancery_registry_load(&reg, f->repo),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"registry/featured/short.tsv:2:"));
+	assert_non_null(strstr(chancery_error_last()->message,
+		"missing treaty"));
+	assert_null(reg);
+}
+
 /* ---- recorded actions: the source seam ---------------------------------- */
 
 /* what main() saw before chancery_init(): the archive registers itself */
@@ -561,6 +583,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_upsert, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_shared_files_import, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_registry, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_featured_short_row, tk_setup_sample, tk_teardown),
 		cmocka_unit_test(test_archive_source_registered),
 		cmocka_unit_test_setup_teardown(test_recorded_actions_join, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_actions_refused, tk_setup_sample, tk_teardown),
