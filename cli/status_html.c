@@ -5,26 +5,11 @@
  * table with a row per State. Made from the status JSON.
  */
 #include "cli.h"
+#include "gaps.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-static long day_number(const char *iso)
-{
-	int y, m, d;
-
-	if (!iso || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3)
-		return 0;
-	y -= m <= 2;
-	{
-		long era = y / 400, yoe = y - era * 400;
-		long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-		long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-		return era * 146097 + doe - 719468;
-	}
-}
 
 static void esc(FILE *out, const char *s)
 {
@@ -46,40 +31,22 @@ static int cmp_long(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int cli_status_html(FILE *out, const char *json)
+/* The chart's scale and points: the reply days sorted, the first and last
+ * day shown, the deadline, the status day. */
+typedef struct {
+	long *days;
+	size_t n, total;
+	long d0, d1, dl, now;
+	const char *start, *deadline, *as_of;
+} chart;
+
+/* The page's head, title, campaign line and totals. */
+static void put_head(FILE *out, json_t *root, const chart *ch)
 {
-	json_t *root = json_loads(json, 0, NULL), *c, *tot, *states, *s;
-	const char *as_of, *deadline, *start;
-	long d0, d1, dl, *days;
-	size_t n = 0, i, total;
-	const int W = 720, H = 220, L = 50, B = 30;
-
-	if (!root)
-		return cli_error(EXIT_INTERNAL, "bad status data");
-	c = json_object_get(root, "campaign");
-	tot = json_object_get(root, "totals");
-	states = json_object_get(root, "states");
-	as_of = json_string_value(json_object_get(root, "as_of"));
-	deadline = json_string_value(json_object_get(c, "deadline"));
-	start = json_string_value(json_object_get(c, "letter_date"));
-	total = json_array_size(states);
-	days = calloc(total + 1, sizeof(long));
-	json_array_foreach(states, i, s) {
-		json_t *r = json_array_get(json_object_get(s, "replies"), 0);
-
-		if (r)
-			days[n++] = day_number(json_string_value(json_object_get(r,
-				"received")));
-	}
-	qsort(days, n, sizeof(long), cmp_long);
-	d0 = day_number(start);
-	d1 = day_number(json_string_value(json_object_get(json_object_get(c,
-		"event"), "end")));
-	if (day_number(as_of) > d1)
-		d1 = day_number(as_of);
-	if (d1 <= d0)
-		d1 = d0 + 1;
-	dl = day_number(deadline);
+	json_t *c = json_object_get(root, "campaign");
+	json_t *tot = json_object_get(root, "totals");
+	const char *as_of = ch->as_of, *start = ch->start,
+		*deadline = ch->deadline;
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		"<title>", out);
@@ -105,6 +72,12 @@ int cli_status_html(FILE *out, const char *json)
 		(long long)json_integer_value(json_object_get(tot, "late")),
 		(long long)json_integer_value(json_object_get(tot, "no_reply")),
 		(long long)json_integer_value(json_object_get(tot, "reminded")));
+}
+
+/* Replies over time, against the deadline, as inline SVG. */
+static void put_chart(FILE *out, const chart *ch)
+{
+	const int W = 720, H = 220, L = 50, B = 30;
 
 	/* replies over time: a step line of the count so far */
 	fprintf(out, "<h2>Replies over time</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
@@ -115,20 +88,20 @@ int cli_status_html(FILE *out, const char *json)
 	fprintf(out, "<line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n",
 		L, L, H - B);
 	{
-		double xs = (double)(W - 10 - L) / (double)(d1 - d0);
-		double ys = (double)(H - B - 10) / (double)(total ? total : 1);
-		double xd = L + (dl - d0) * xs;
+		double xs = (double)(W - 10 - L) / (double)(ch->d1 - ch->d0);
+		double ys = (double)(H - B - 10) / (double)(ch->total ? ch->total : 1);
+		double xd = L + (ch->dl - ch->d0) * xs;
 		long prev_x = L;
 		size_t k;
 
 		fprintf(out, "<line x1=\"%.1f\" y1=\"10\" x2=\"%.1f\" y2=\"%d\" "
 			"stroke=\"#c00\" stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"20\" "
 			"font-size=\"11\" fill=\"#c00\">deadline %s</text>\n", xd, xd, H - B,
-			xd + 4, deadline);
+			xd + 4, ch->deadline);
 		fprintf(out, "<polyline fill=\"none\" stroke=\"#036\" stroke-width=\"2\" points=\"%d,%d",
 			L, H - B);
-		for (k = 0; k < n; k++) {
-			long x = (long)(L + (days[k] - d0) * xs);
+		for (k = 0; k < ch->n; k++) {
+			long x = (long)(L + (ch->days[k] - ch->d0) * xs);
 
 			if (x < L)
 				x = L;
@@ -137,71 +110,127 @@ int cli_status_html(FILE *out, const char *json)
 			prev_x = x;
 		}
 		{
-			long xe = (long)(L + (day_number(as_of) - d0) * xs);
+			long xe = (long)(L + (ch->now - ch->d0) * xs);
 
 			if (xe > prev_x)
 				fprintf(out, " %ld,%.1f", xe > W - 10 ? W - 10 : xe,
-					H - B - n * ys);
+					H - B - ch->n * ys);
 		}
 		fprintf(out, "\"/>\n<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>"
 			"<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%s</text>"
 			"<text x=\"5\" y=\"%d\" font-size=\"11\">%zu</text>"
 			"<text x=\"5\" y=\"15\" font-size=\"11\">%zu</text>\n",
-			L, H - 10, start, W - 10, H - 10, as_of, H - B, (size_t)0, total);
+			L, H - 10, ch->start, W - 10, H - 10, ch->as_of, H - B, (size_t)0,
+			ch->total);
 	}
 	fputs("</svg>\n", out);
+}
 
+/* A row of the States' table. */
+static void put_state(FILE *out, json_t *s)
+{
+	json_t *r = json_object_get(s, "reply"), *it;
+	size_t k;
+
+	fputs("<tr><td>", out);
+	esc(out, json_string_value(json_object_get(s, "code")));
+	fputs("</td><td>", out);
+	esc(out, json_string_value(json_object_get(s, "workflow_state")));
+	fputs("</td><td>", out);
+	esc(out, json_string_value(json_object_get(json_object_get(s, "letter"),
+		"reference")));
+	fputs("</td><td>", out);
+	esc(out, json_string_value(json_object_get(s, "sent")));
+	fputs("</td><td>", out);
+	if (json_is_object(r)) {
+		bool ok = json_is_true(json_object_get(r, "on_time"));
+
+		fprintf(out, "<span%s>", ok ? "" : " class=\"late\"");
+		esc(out, json_string_value(json_object_get(r, "received")));
+		fputs(ok ? "</span>" : " (late)</span>", out);
+	}
+	fputs("</td><td>", out);
+	json_array_foreach(json_object_get(s, "intentions"), k, it) {
+		if (k)
+			fputs(", ", out);
+		esc(out, json_string_value(json_object_get(it, "action")));
+		fputc(' ', out);
+		esc(out, json_string_value(json_object_get(it, "treaty")));
+	}
+	fputs("</td><td>", out);
+	json_array_foreach(json_object_get(s, "reminders"), k, it) {
+		if (k)
+			fputs(", ", out);
+		esc(out, json_string_value(it));
+	}
+	fputs("</td><td>", out);
+	json_array_foreach(json_object_get(s, "actions"), k, it) {
+		if (k)
+			fputs(", ", out);
+		esc(out, json_string_value(json_object_get(it, "action")));
+		fputc(' ', out);
+		esc(out, json_string_value(json_object_get(it, "treaty")));
+	}
+	fputs("</td></tr>\n", out);
+}
+
+/* The reply days and the span of the chart; false when out of memory. */
+static bool chart_of(chart *ch, json_t *root)
+{
+	json_t *c = json_object_get(root, "campaign");
+	json_t *states = json_object_get(root, "states"), *s;
+	size_t i;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->as_of = json_string_value(json_object_get(root, "as_of"));
+	ch->deadline = json_string_value(json_object_get(c, "deadline"));
+	ch->start = json_string_value(json_object_get(c, "letter_date"));
+	ch->total = json_array_size(states);
+	if (!(ch->days = calloc(ch->total + 1, sizeof(long))))
+		return false;
+	json_array_foreach(states, i, s) {
+		json_t *r = json_array_get(json_object_get(s, "replies"), 0);
+
+		if (r)
+			ch->days[ch->n++] = cli_day_number(json_string_value(
+				json_object_get(r, "received")));
+	}
+	qsort(ch->days, ch->n, sizeof(long), cmp_long);
+	ch->d0 = cli_day_number(ch->start);
+	ch->d1 = cli_day_number(json_string_value(json_object_get(
+		json_object_get(c, "event"), "end")));
+	ch->now = cli_day_number(ch->as_of);
+	if (ch->now > ch->d1)
+		ch->d1 = ch->now;
+	if (ch->d1 <= ch->d0)
+		ch->d1 = ch->d0 + 1;
+	ch->dl = cli_day_number(ch->deadline);
+	return true;
+}
+
+int cli_status_html(FILE *out, const char *json)
+{
+	json_t *root = json_loads(json, 0, NULL), *states, *s;
+	chart ch;
+	size_t i;
+
+	if (!root)
+		return cli_error(EXIT_INTERNAL, "bad status data");
+	if (!chart_of(&ch, root)) {
+		json_decref(root);
+		return cli_error(EXIT_INTERNAL, "out of memory");
+	}
+	states = json_object_get(root, "states");
+	put_head(out, root, &ch);
+	put_chart(out, &ch);
 	fputs("<h2>States</h2>\n<table><tr><th>State</th><th>workflow state</th>"
 		"<th>letter</th><th>sent</th><th>reply</th><th>intentions</th>"
 		"<th>reminders</th><th>actions</th></tr>\n", out);
-	json_array_foreach(states, i, s) {
-		json_t *r = json_object_get(s, "reply"), *it;
-		size_t k;
-
-		fputs("<tr><td>", out);
-		esc(out, json_string_value(json_object_get(s, "code")));
-		fputs("</td><td>", out);
-		esc(out, json_string_value(json_object_get(s, "workflow_state")));
-		fputs("</td><td>", out);
-		esc(out, json_string_value(json_object_get(json_object_get(s, "letter"),
-			"reference")));
-		fputs("</td><td>", out);
-		esc(out, json_string_value(json_object_get(s, "sent")));
-		fputs("</td><td>", out);
-		if (json_is_object(r)) {
-			bool ok = json_is_true(json_object_get(r, "on_time"));
-
-			fprintf(out, "<span%s>", ok ? "" : " class=\"late\"");
-			esc(out, json_string_value(json_object_get(r, "received")));
-			fputs(ok ? "</span>" : " (late)</span>", out);
-		}
-		fputs("</td><td>", out);
-		json_array_foreach(json_object_get(s, "intentions"), k, it) {
-			if (k)
-				fputs(", ", out);
-			esc(out, json_string_value(json_object_get(it, "action")));
-			fputc(' ', out);
-			esc(out, json_string_value(json_object_get(it, "treaty")));
-		}
-		fputs("</td><td>", out);
-		json_array_foreach(json_object_get(s, "reminders"), k, it) {
-			if (k)
-				fputs(", ", out);
-			esc(out, json_string_value(it));
-		}
-		fputs("</td><td>", out);
-		json_array_foreach(json_object_get(s, "actions"), k, it) {
-			if (k)
-				fputs(", ", out);
-			esc(out, json_string_value(json_object_get(it, "action")));
-			fputc(' ', out);
-			esc(out, json_string_value(json_object_get(it, "treaty")));
-		}
-		fputs("</td></tr>\n", out);
-	}
+	json_array_foreach(states, i, s)
+		put_state(out, s);
 	fputs("</table>\n<p><small>Made by chancery " CHANCERY_VERSION
 		".</small></p>\n</body></html>\n", out);
-	free(days);
+	free(ch.days);
 	json_decref(root);
 	return 0;
 }
