@@ -1,8 +1,8 @@
 /*
  * cli.h - the chancery command-line tool: a thin client of the public API
  * (it includes chancery.h and nothing of the library's internals). Every
- * file of cli/ includes this header and nothing else of cli/ but its own
- * private one.
+ * file of cli/ includes this header; the few that need them add office.h,
+ * gaps.h or render.h.
  *
  * The tool's rooms: main.c (global options, dispatch), commands.c (the
  * table), parse.c (options), repository.c (opening a repository with

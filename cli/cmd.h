@@ -7,9 +7,8 @@
  * command and option of the table.
  *
  * parse.c reads a subcommand's argv against its table: options (long,
- * short, "--name=value", repeatable ones), arguments, "--". It leaves out
- * clustered short options (-oj) and abbreviations on purpose: a script
- * that works today keeps working when an option is added.
+ * short, "--name=value", repeatable ones), arguments, "--"; no clustered
+ * short options (-oj), no abbreviated long ones.
  */
 #ifndef CHANCERY_CLI_CMD_H
 #define CHANCERY_CLI_CMD_H

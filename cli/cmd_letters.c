@@ -36,22 +36,6 @@ static void progress(size_t done, size_t total, void *payload)
 		fprintf(stderr, "\rgenerating %zu/%zu", done, total);
 }
 
-/* The next non-empty line of *cursor, cut out in place; NULL at the end. */
-static char *next_line(char **cursor)
-{
-	char *s = *cursor, *nl;
-
-	while (*s == '\n')
-		s++;
-	if (!*s)
-		return NULL;
-	nl = strchr(s, '\n');
-	if (nl)
-		*nl++ = '\0';
-	*cursor = nl ? nl : s + strlen(s);
-	return s;
-}
-
 /* Copy the letter of `code`, if the branch holds one, to tmp/CODE.odt and
  * add that path to `files`. */
 static int copy_letter(char **files, size_t *n, chancery_repository *repo,
@@ -79,30 +63,31 @@ static int copy_letter(char **files, size_t *n, chancery_repository *repo,
 static int copy_letters(char ***files, size_t *n, chancery_repository *repo,
 	const char *id, const char *only, const char *tmp)
 {
-	char *recips = NULL, *cursor, *line;
-	size_t size;
-	int code = 0;
+	char **codes = NULL;
+	size_t count = 0;
+	int code;
 
 	*files = NULL;
 	*n = 0;
-	if (cli_campaign_recipients(&recips, &size, repo, id) < 0)
-		return cli_fail(CHANCERY_ENOTFOUND);
-	if (!(*files = calloc(size + 1, sizeof(char *)))) {
+	if ((code = cli_campaign_recipients(&codes, repo, id)) != 0)
+		return code;
+	while (codes[count])
+		count++;
+	if (!(*files = calloc(count + 1, sizeof(char *))))
 		code = cli_error(EXIT_INTERNAL, "out of memory");
-		goto done;
-	}
-	for (cursor = recips; !code && (line = next_line(&cursor)); ) {
-		if (!strcmp(line, "state") || (only && strcmp(only, line)))
+	for (size_t i = 0; !code && i < count; i++) {
+		if (only && strcmp(only, codes[i]))
 			continue;
-		if (!chancery_state_code_valid(line))
+		/* the file comes from the tree: a peer's, maybe; the code
+		 * becomes a file name */
+		if (!chancery_state_code_valid(codes[i]))
 			code = cli_error(EXIT_INVALID, "--pdf: campaigns/%s/"
 				"recipients.tsv: '%.40s' is not a State code", id,
-				line);
+				codes[i]);
 		else
-			code = copy_letter(*files, n, repo, id, line, tmp);
+			code = copy_letter(*files, n, repo, id, codes[i], tmp);
 	}
-done:
-	chancery_free(recips);
+	free(codes);
 	return code;
 }
 

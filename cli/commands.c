@@ -8,7 +8,7 @@
  *
  * The order is the order of `chancery -h`: the registry, correspondence,
  * campaigns, the archive, then tools. Option tables are declarative: no
- * command parses its own argv.
+ * command parses its own options (parse.c does, from the table).
  */
 #include "cli.h"
 

@@ -31,13 +31,50 @@ bool cli_campaign_id_valid(const char *s)
 	return true;
 }
 
-int cli_campaign_recipients(char **out, size_t *size,
-	chancery_repository *repo, const char *id)
+/* The next non-empty line of *cursor, cut out in place; NULL at the end. */
+static char *next_line(char **cursor)
 {
-	char path[600];
+	char *s = *cursor, *nl;
 
+	while (*s == '\n')
+		s++;
+	if (!*s)
+		return NULL;
+	nl = strchr(s, '\n');
+	if (nl)
+		*nl++ = '\0';
+	*cursor = nl ? nl : s + strlen(s);
+	return s;
+}
+
+int cli_campaign_recipients(char ***out, chancery_repository *repo,
+	const char *id)
+{
+	char path[600], *tsv = NULL, *text, *cursor, *line;
+	size_t size, n = 0;
+	char **list;
+
+	*out = NULL;
 	snprintf(path, sizeof(path), "campaigns/%s/recipients.tsv", id);
-	return chancery_repository_read(out, size, repo, path);
+	if (chancery_repository_read(&tsv, &size, repo, path) < 0)
+		return cli_fail(CHANCERY_ENOTFOUND);
+	/* the text up to a NUL, as a C string; at most a code a byte, and
+	 * the text copied after the list */
+	size = strlen(tsv);
+	list = malloc((size + 1) * sizeof(char *) + size + 1);
+	if (!list) {
+		chancery_free(tsv);
+		return cli_error(EXIT_INTERNAL, "out of memory");
+	}
+	text = (char *)(list + size + 1);
+	memcpy(text, tsv, size + 1);
+	chancery_free(tsv);
+	for (cursor = text; (line = next_line(&cursor)); )
+		if (strcmp(line, "state"))
+			list[n++] = line;
+	list[n] = NULL;
+	*out = list;
+	return 0;
 }
 
 int cli_campaign_letter(char **out, size_t *size, chancery_repository *repo,

@@ -19,11 +19,13 @@
  * most 64 (the library's rule, copied: wants chancery_campaign_id_valid). */
 bool cli_campaign_id_valid(const char *s);
 
-/* A campaign's recipients file, campaigns/ID/recipients.tsv, as the
- * repository holds it (chancery_free it); the library's error when it is
- * missing. Wants an API that lists a campaign's letters. */
-int cli_campaign_recipients(char **out, size_t *size,
-	chancery_repository *repo, const char *id);
+/* The State codes of a campaign's recipients, from campaigns/ID/
+ * recipients.tsv (a "state" header, then a code a line), as the branch
+ * holds them: not checked, the file may be a peer's. *out is a NULL-
+ * terminated list in one block (free() it). Prints the error. Wants an
+ * API that lists a campaign's letters. */
+int cli_campaign_recipients(char ***out, chancery_repository *repo,
+	const char *id);
 /* The letter of State `code` in campaign `id`, campaigns/ID/letters/
  * CODE.odt (chancery_free it); < 0 when there is none. Wants an API that
  * reads a campaign's letter. */

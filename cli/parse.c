@@ -2,13 +2,13 @@
  * parse.c - a subcommand's command line read against its option table
  * (commands.c): long options ("--name VALUE", "--name=VALUE"), short ones
  * ("-o VALUE"), flags, repeatable options, arguments and "--". Every
- * mistake is a usage error (exit 2) that names the command and points at
- * its -h; -h/--help prints the table.
+ * mistake is a usage error (exit 2) that names the command; -h/--help
+ * prints the table.
  *
  * Invariants: an option given twice that is not repeatable is refused,
  * values are borrowed from argv (nothing is copied), at most
- * CLI_MAX_MULTI values an option and CLI_MAX_ARGS arguments. Left out on
- * purpose: clustered short options and abbreviated long ones.
+ * CLI_MAX_MULTI values an option and CLI_MAX_ARGS arguments. Not
+ * supported: clustered short options (-oj) and abbreviated long ones.
  */
 #include "cli.h"
 
