@@ -20,9 +20,9 @@ typedef struct {
  * Convert job->files to PDF in job->outdir. soffice runs in a process
  * group of its own, its output thrown away; when it outlives the timeout
  * (CHANCERY_SOFFICE_TIMEOUT seconds, else 120 s and 10 s a document) the
- * whole group is killed. Returns 0, or prints one "chancery: --pdf: ..."
- * line and returns the exit code (EXIT_INTERNAL; EXIT_USAGE for a
- * CHANCERY_SOFFICE_TIMEOUT that is no number of seconds).
+ * whole group is killed. Returns 0, or prints one error line and returns
+ * the exit code (EXIT_INTERNAL; EXIT_USAGE for a CHANCERY_SOFFICE_TIMEOUT
+ * that is no number of seconds).
  */
 int cli_office_convert(const cli_office_job *job);
 
