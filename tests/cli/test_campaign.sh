@@ -123,4 +123,22 @@ else
 	echo "FAIL: soffice (LibreOffice) is not installed: scripts/install-deps"
 	FAIL=$((FAIL + 1))
 fi
+# letters generate --pdf through the same runner, with a stand-in soffice:
+# the letters are handed to it from a temporary folder that is removed
+# afterwards, whatever happens; a hung converter is stopped
+mkdir -p "$T/fake"
+cat > "$T/fake/soffice" <<EOF
+#!/bin/sh
+printf '%s\n' "\$@" > "$T/fake/args"
+EOF
+chmod +x "$T/fake/soffice"
+run_out 0 "PDFs in .*campaigns/focus2004/pdf" env PATH="$T/fake:$PATH" "$C" letters generate focus2004 --state LBR --pdf
+check "soffice gets the letter, from a temporary folder" grep -q '^/tmp/chancery-pdf-.*/LBR.odt$' "$T/fake/args"
+check "and only that one" test "$(grep -c '\.odt$' "$T/fake/args")" = 1
+check "the PDFs go to campaigns/ID/pdf" grep -q "campaigns/focus2004/pdf$" "$T/fake/args"
+check "the temporary folder is gone" test ! -e "$(dirname "$(grep '/LBR.odt$' "$T/fake/args")")"
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s"\nsleep 600\n' "$T/fake/args" > "$T/fake/soffice"
+run_err 5 "soffice did not finish within 2 s" env CHANCERY_SOFFICE_TIMEOUT=2 PATH="$T/fake:$PATH" \
+	"$C" letters generate focus2004 --state FRA --pdf
+check "the temporary folder is gone after a timeout" test ! -e "$(dirname "$(grep '/FRA.odt$' "$T/fake/args")")"
 finish

@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_render.sh - chancery render end to end: one document, a JSON list, a
 # CSV mail merge, text templates with partials, --name, --dry-run, --jobs,
-# and nothing written when anything is wrong.
+# --pdf with a stand-in soffice, and nothing written when anything is wrong.
 . "$(dirname "$0")/lib.sh"
 
 python3 "$SRC/tests/fixtures/split_template.py" "$T/letter.odt"
@@ -149,4 +149,58 @@ check "one document: leftovers beside it go too" test ! -e "$T/.chancery-render-
 # progress goes to a terminal only: piped, stderr stays empty
 "$C" render "$T/letter.odt" "$T/list.json" -o "$T/quiet" 2>"$T/stderr" >/dev/null
 check "silent when piped" test ! -s "$T/stderr"
+
+# --pdf goes through the one soffice runner (cli/office.c); a stand-in
+# soffice on PATH shows what it is given and what happens when it fails
+# or hangs: nothing is written, one error line, and a hung converter is
+# stopped with everything it started
+mkdir -p "$T/fake"
+cat > "$T/fake/soffice" <<EOF
+#!/bin/sh
+pwd > "$T/fake/cwd"
+printf '%s\n' "\$@" > "$T/fake/args"
+for f; do case \$f in *.odt) printf '%%PDF-fake' > "\${f%.odt}.pdf";; esac; done
+EOF
+chmod +x "$T/fake/soffice"
+FAKE="$T/fake:$PATH"
+run_out 0 'Rendered 3 documents' env PATH="$FAKE" "$C" render "$T/letter.odt" "$T/list.json" \
+	-o "$T/fpdf" --name '{{state.code}}.odt' --pdf
+check "a PDF moved beside each document" sh -c "test -f '$T/fpdf/AAA.pdf' && test -f '$T/fpdf/CCC.pdf' && test -f '$T/fpdf/CCC.odt'"
+check "soffice is asked for PDFs, headless" sh -c "grep -qx -- --convert-to '$T/fake/args' && grep -qx pdf '$T/fake/args' && grep -qx -- --headless '$T/fake/args'"
+check "with a throw-away profile in the hidden folder" grep -q "^-env:UserInstallation=file://$T/fpdf/.chancery-render-" "$T/fake/args"
+check "run in the hidden folder, which is gone" sh -c "grep -q '/.chancery-render-' '$T/fake/cwd' && test ! -e \"\$(cat '$T/fake/cwd')\""
+check "nothing else left" test "$(ls -A "$T/fpdf" | wc -l)" = 6
+printf '#!/bin/sh\nexit 0\n' > "$T/fake/soffice"
+run_err 5 "soffice made no PDF of 'AAA.odt'" env PATH="$FAKE" "$C" render "$T/letter.odt" \
+	"$T/list.json" -o "$T/nopdf" --name '{{state.code}}.odt' --pdf
+printf '#!/bin/sh\nexit 1\n' > "$T/fake/soffice"
+run_err 5 "soffice failed \(is LibreOffice installed" env PATH="$FAKE" "$C" render "$T/letter.odt" \
+	"$T/list.json" -o "$T/fail" --pdf
+check "nothing written when soffice fails" test -z "$(ls -A "$T/fail")$(ls -A "$T/nopdf")"
+cat > "$T/fake/soffice" <<EOF
+#!/bin/sh
+echo \$\$ > "$T/fake/leader.pid"
+sleep 600 &
+echo \$! > "$T/fake/child.pid"
+wait
+EOF
+# gone: dead or a zombie, within 30 s (a killed process takes a moment to
+# die on a loaded machine; unkilled, the stand-in lives 600 s)
+gone() {
+	for _ in $(seq 300); do
+		! kill -0 "$1" 2>/dev/null && return 0
+		ps -o stat= -p "$1" | grep -q Z && return 0
+		sleep 0.1
+	done
+	return 1
+}
+t0=$(date +%s)
+run_err 5 "soffice did not finish within 3 s and was stopped" env CHANCERY_SOFFICE_TIMEOUT=3 \
+	PATH="$FAKE" "$C" render "$T/letter.odt" "$T/one.json" -o "$T/hang.odt" --pdf
+check "stopped at the timeout, not when the converter is done" test $(($(date +%s) - t0)) -lt 300
+check "the hung converter is gone" gone "$(cat "$T/fake/leader.pid")"
+check "what it started is gone too" gone "$(cat "$T/fake/child.pid")"
+check "nothing written on timeout" sh -c "test ! -e '$T/hang.odt' && ! ls -A '$T' | grep -q chancery-render"
+run_err 2 "CHANCERY_SOFFICE_TIMEOUT='1m': expected whole seconds" env CHANCERY_SOFFICE_TIMEOUT=1m \
+	PATH="$FAKE" "$C" render "$T/letter.odt" "$T/one.json" -o "$T/bad.odt" --pdf
 finish

@@ -5,22 +5,10 @@
  * event: one commit, one record file, its attachments beside it.
  */
 #include "cli.h"
+#include "gaps.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static bool campaign_id_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!n || n > 64 || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
-			return false;
-	return true;
-}
 
 static int attach_file(chancery_event *ev, const char *path)
 {
@@ -56,7 +44,7 @@ int cmd_note(int argc, char **argv)
 		return cli_error(EXIT_INVALID,
 			"--state '%.40s' is not a State code (three capital "
 			"letters, e.g. LBR)", state);
-	if (campaign && !campaign_id_valid(campaign))
+	if (campaign && !cli_campaign_id_valid(campaign))
 		return cli_error(EXIT_INVALID,
 			"--campaign '%.40s' is not a campaign id (lowercase "
 			"letters, digits, '-' and '_')", campaign);

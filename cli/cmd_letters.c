@@ -1,0 +1,245 @@
+/*
+ * cmd_letters.c - a campaign's letters: `chancery letters generate
+ * CAMPAIGN` writes its personalized invitation letters (one commit for the
+ * batch, none when nothing changed; --dry-run renders and records
+ * nothing; --pdf also makes a PDF of each, beside them in the working
+ * tree), `letters verify CAMPAIGN` checks that the recorded letters are
+ * what generation would write (exit 1 when not), `letters data CAMPAIGN
+ * STATE` prints one State's letter data as JSON.
+ *
+ * The PDFs are made from the letters the branch holds, copied to a
+ * temporary folder (removed afterwards, whatever happens) and converted
+ * by one LibreOffice process (office.c); they stay out of history, since
+ * PDF files are not deterministic. The recipients file comes from the tree
+ * (a peer's, maybe): a line that is not a State code is refused before
+ * it becomes a file name.
+ */
+#include "cli.h"
+#include "gaps.h"
+#include "office.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void print_problem(const char *line, void *payload)
+{
+	(*(int *)payload)++;
+	cli_printf_safe(stderr, "chancery: %s\n", line);
+}
+
+static void progress(size_t done, size_t total, void *payload)
+{
+	(void)payload;
+	if (done % 10 == 0 || done == total)
+		fprintf(stderr, "\rgenerating %zu/%zu", done, total);
+}
+
+/* Copy the letter of `code`, if the branch holds one, to tmp/CODE.odt and
+ * add that path to `files`. */
+static int copy_letter(char **files, size_t *n, chancery_repository *repo,
+	const char *id, const char *code, const char *tmp)
+{
+	char *odt = NULL, file[700];
+	size_t size;
+
+	if (cli_campaign_letter(&odt, &size, repo, id, code) < 0)
+		return 0;
+	snprintf(file, sizeof(file), "%s/%s.odt", tmp, code);
+	if (cli_write_file(file, odt, size) < 0) {
+		chancery_free(odt);
+		return cli_error(EXIT_INTERNAL, "--pdf: cannot write %s", file);
+	}
+	chancery_free(odt);
+	if (!(files[*n] = strdup(file)))
+		return cli_error(EXIT_INTERNAL, "out of memory");
+	(*n)++;
+	return 0;
+}
+
+/* Copy the letters of the campaign's recipients (only `only`'s, when
+ * given) into `tmp`; their paths in *files (a list of *n). */
+static int copy_letters(char ***files, size_t *n, chancery_repository *repo,
+	const char *id, const char *only, const char *tmp)
+{
+	char **codes = NULL;
+	size_t count = 0;
+	int code;
+
+	*files = NULL;
+	*n = 0;
+	if ((code = cli_campaign_recipients(&codes, repo, id)) != 0)
+		return code;
+	while (codes[count])
+		count++;
+	if (!(*files = calloc(count + 1, sizeof(char *))))
+		code = cli_error(EXIT_INTERNAL, "out of memory");
+	for (size_t i = 0; !code && i < count; i++) {
+		if (only && strcmp(only, codes[i]))
+			continue;
+		/* the file comes from the tree: a peer's, maybe; the code
+		 * becomes a file name */
+		if (!chancery_state_code_valid(codes[i]))
+			code = cli_error(EXIT_INVALID, "--pdf: campaigns/%s/"
+				"recipients.tsv: '%.40s' is not a State code", id,
+				codes[i]);
+		else
+			code = copy_letter(*files, n, repo, id, codes[i], tmp);
+	}
+	free(codes);
+	return code;
+}
+
+/* PDFs of a campaign's letters in the working tree's campaigns/ID/pdf/,
+ * one LibreOffice process for the batch. */
+static int letters_pdf(chancery_repository *repo, const char *id,
+	const char *only)
+{
+	char tmp[] = "/tmp/chancery-pdf-XXXXXX", profile[300], dest[4096];
+	cli_office_job job = { 0 };
+	char **files = NULL;
+	size_t n = 0;
+	int code;
+
+	if (!mkdtemp(tmp))
+		return cli_error(EXIT_INTERNAL, "--pdf: cannot make a folder");
+	if ((code = copy_letters(&files, &n, repo, id, only, tmp)) != 0)
+		goto done;
+	cli_campaign_pdf_dir(dest, sizeof(dest), repo, id);
+	snprintf(profile, sizeof(profile), "%s/lo", tmp);
+	mkdir(dest, 0755); /* it may exist already */
+	job.profile = profile;
+	job.outdir = dest;
+	job.files = (const char *const *)files;
+	job.nfiles = n;
+	if ((code = cli_office_convert(&job)) == 0)
+		printf("PDFs in %s\n", dest);
+done:
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	cli_remove_tree(tmp);
+	return code;
+}
+
+static int letters_data(const cli_args *a)
+{
+	chancery_repository *repo = NULL;
+	chancery_data *d = NULL;
+	char *json = NULL;
+	int code, error;
+
+	if (a->nargs != 3)
+		return cli_error(EXIT_USAGE, "letters data: CAMPAIGN STATE");
+	if ((code = cli_open(&repo, a)) != 0)
+		return code;
+	if ((error = chancery_campaign_letter_data(&d, repo, a->args[1],
+			a->args[2])) < 0 ||
+	    (error = chancery_data_to_json(&json, d)) < 0) {
+		code = cli_fail(error);
+	} else {
+		cli_json_text(stdout, json);
+		putchar('\n');
+	}
+	chancery_free(json);
+	chancery_data_free(d);
+	chancery_repository_free(repo);
+	return code;
+}
+
+static int letters_verify(const cli_args *a)
+{
+	chancery_letters_options o = CHANCERY_LETTERS_OPTIONS_INIT;
+	chancery_letters_result r;
+	chancery_repository *repo = NULL;
+	int problems = 0, code, error;
+
+	if (a->nargs != 2)
+		return cli_error(EXIT_USAGE, "letters verify: one CAMPAIGN");
+	o.verify = 1;
+	o.problem = print_problem;
+	o.payload = &problems;
+	if ((code = cli_open(&repo, a)) != 0)
+		return code;
+	error = chancery_letters_generate(&r, repo, a->args[1], &o);
+	if (error == CHANCERY_EUNCHANGED) {
+		cli_printf_safe(stdout, "%s\n", chancery_error_last()->message);
+		code = EXIT_OK;
+	} else if (error == CHANCERY_ECONFLICT) {
+		cli_error(0, "%s", chancery_error_last()->message);
+		code = EXIT_PROBLEMS;
+	} else {
+		code = cli_fail(error);
+	}
+	chancery_repository_free(repo);
+	return code;
+}
+
+/* What generation did, on stdout, or its error. */
+static int generated(int error, const chancery_letters_result *r,
+	bool dry_run)
+{
+	const char *s = r->letters == 1 ? "" : "s";
+
+	if (error == CHANCERY_EUNCHANGED) {
+		if (dry_run)
+			printf("%zu letter%s checked, no problem (%zu would "
+				"change)\n", r->letters, s, r->changed);
+		else
+			printf("%zu letter%s up to date: nothing recorded\n",
+				r->letters, s);
+		return EXIT_OK;
+	}
+	if (error < 0)
+		return cli_fail(error);
+	printf("Generated %zu letter%s (%zu new or changed), commit %.12s\n",
+		r->letters, s, r->changed, r->commit);
+	return EXIT_OK;
+}
+
+static int letters_generate(const cli_args *a)
+{
+	chancery_letters_options o = CHANCERY_LETTERS_OPTIONS_INIT;
+	chancery_letters_result r;
+	chancery_repository *repo = NULL;
+	int problems = 0, code, error;
+
+	if (a->nargs != 2)
+		return cli_error(EXIT_USAGE, "letters generate: one CAMPAIGN");
+	o.state = cli_opt_value(a, "state");
+	o.dry_run = cli_opt_count(a, "dry-run") > 0;
+	o.problem = print_problem;
+	o.payload = &problems;
+	if (isatty(2))
+		o.progress = progress;
+	if ((code = cli_open(&repo, a)) != 0)
+		return code;
+	error = chancery_letters_generate(&r, repo, a->args[1], &o);
+	if (o.progress)
+		fputc('\n', stderr);
+	if ((error == 0 || error == CHANCERY_EUNCHANGED) && !o.dry_run &&
+	    cli_opt_count(a, "pdf"))
+		code = letters_pdf(repo, a->args[1], o.state);
+	if (!code)
+		code = generated(error, &r, o.dry_run);
+	chancery_repository_free(repo);
+	return code;
+}
+
+int cmd_letters(int argc, char **argv)
+{
+	cli_args a;
+	int code;
+
+	if ((code = cli_parse(&a, cli_find("letters"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if (!strcmp(a.args[0], "data"))
+		return letters_data(&a);
+	if (!strcmp(a.args[0], "verify"))
+		return letters_verify(&a);
+	if (strcmp(a.args[0], "generate"))
+		return cli_error(EXIT_USAGE, "letters: '%s' is not generate, "
+			"verify or data", a.args[0]);
+	return letters_generate(&a);
+}

@@ -1,0 +1,56 @@
+/*
+ * cmd_parties.c - `chancery parties TREATY [--as-of DATE]`: a treaty's
+ * parties and signatories as of a day, with the counts above the table
+ * (table format only); CSV or JSON for scripts.
+ */
+#include "cli.h"
+
+int cmd_parties(int argc, char **argv)
+{
+	static const char *const cols[] = { "state", "name", "status",
+		"signature", "consent", "consent_date" };
+	cli_args a;
+	cli_format fmt;
+	chancery_repository *repo = NULL;
+	chancery_registry *reg = NULL;
+	chancery_participation *list = NULL;
+	chancery_date as_of;
+	bool have_date;
+	size_t n = 0, parties = 0, signatories = 0;
+	cli_table *t;
+	int code, error;
+
+	if ((code = cli_parse(&a, cli_find("parties"), argc, argv)) != 0)
+		return code < 0 ? EXIT_OK : code;
+	if ((code = cli_format_of(&fmt, &a, CLI_TABLE_CSV_JSON, FMT_TABLE)) != 0 ||
+	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0)
+		return code;
+	if (!chancery_treaty_id_valid(a.args[0]))
+		return cli_error(EXIT_INVALID, "'%.40s' is not a treaty reference "
+			"(like IV-4 or XVIII-12-a)", a.args[0]);
+	if ((code = cli_open_registry(&repo, &reg, &a)) != 0)
+		return code;
+	if ((error = chancery_registry_parties(&list, &n, reg, a.args[0],
+			have_date ? &as_of : NULL)) < 0) {
+		code = cli_fail(error);
+		goto done;
+	}
+	t = cli_table_new(fmt, "parties", 6, cols);
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].status == CHANCERY_STATUS_PARTY)
+			parties++;
+		else
+			signatories++;
+		t = cli_participation_row(t, list[i].state->code, list[i].state->name, &list[i]);
+	}
+	if (fmt == FMT_TABLE)
+		printf("%s: %zu parties, %zu signatories (not parties)%s%s\n\n",
+			a.args[0], parties, signatories, have_date ? " as of " : "",
+			have_date ? cli_opt_value(&a, "as-of") : "");
+	code = cli_query_done(t, n);
+done:
+	chancery_free(list);
+	chancery_registry_free(reg);
+	chancery_repository_free(repo);
+	return code;
+}

@@ -1,0 +1,76 @@
+/*
+ * repository.c - how the tool opens a repository: the folder (-C DIR was
+ * entered by main.c, so "."), who records (--author after the command,
+ * else before it, else Git's user.name and user.email, which the library
+ * reads) and when (CHANCERY_NOW: Unix seconds or YYYY-MM-DDTHH:MM:SSZ,
+ * for reproducible histories and tests).
+ *
+ * A CHANCERY_NOW that is no time at all is a usage error here; a time a
+ * commit cannot hold is the library's to refuse (exit 3), so that there
+ * is one range of a recording time.
+ */
+#include "cli.h"
+#include "gaps.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int cli_signature(chancery_signature *sig, char **name, char **email,
+	const cli_args *a)
+{
+	const char *author = a ? cli_opt_value(a, "author") : NULL;
+	const char *now = getenv("CHANCERY_NOW");
+
+	memset(sig, 0, sizeof(*sig));
+	*name = *email = NULL;
+	if (!author)
+		author = cli_author;
+	if (author) {
+		const char *lt = strchr(author, '<');
+		const char *gt = lt ? strchr(lt, '>') : NULL;
+		size_t n;
+
+		if (!lt || !gt || gt[1] || lt == author)
+			return cli_error(EXIT_USAGE,
+				"--author '%s': expected 'Name <email>'", author);
+		n = (size_t)(lt - author);
+		while (n && author[n - 1] == ' ')
+			n--;
+		*name = strndup(author, n);
+		*email = strndup(lt + 1, (size_t)(gt - lt - 1));
+		if (!*name || !*email)
+			return cli_error(EXIT_INTERNAL, "out of memory");
+		sig->name = *name;
+		sig->email = *email;
+	}
+	if (now && cli_time_parse(&sig->time, now) < 0)
+		return cli_error(EXIT_USAGE,
+			"CHANCERY_NOW='%s': expected Unix seconds or "
+			"YYYY-MM-DDTHH:MM:SSZ", now);
+	return 0;
+}
+
+int cli_open(chancery_repository **out, const cli_args *a)
+{
+	chancery_signature sig;
+	char *name = NULL, *email = NULL;
+	int error, code;
+
+	*out = NULL;
+	if ((code = cli_signature(&sig, &name, &email, a)) != 0)
+		goto done;
+	if ((error = chancery_repository_open(out, cli_dir ? cli_dir : ".")) < 0) {
+		code = cli_fail(error);
+		goto done;
+	}
+	if ((sig.name || sig.email || sig.time) &&
+	    (error = chancery_repository_set_signature(*out, &sig)) < 0) {
+		chancery_repository_free(*out);
+		*out = NULL;
+		code = cli_fail(error);
+	}
+done:
+	free(name);
+	free(email);
+	return code;
+}
