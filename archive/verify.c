@@ -653,10 +653,9 @@ static bool concerns(subject_ctx *x, const chancery_event *ev)
 
 	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
 		const char *k, *v;
-		size_t vl;
+		chancery_campaign_intention in;
 
 		chancery_event_field(&k, &v, ev, i);
-		vl = strlen(v);
 		if (!strcmp(k, "State"))
 			names_state = true;
 		if (x->state) {
@@ -666,8 +665,8 @@ static bool concerns(subject_ctx *x, const chancery_event *ev)
 				return true;
 		} else if ((!strcmp(k, "Treaty") && !strcmp(v, x->subject)) ||
 			   ((!strcmp(k, "Intends") || !strcmp(k, "Withdraws")) &&
-			    vl > n && v[vl - n - 1] == ' ' &&
-			    !strcmp(v + vl - n, x->subject))) {
+			    chancery_campaign_intention_parse(&in, v) == 0 &&
+			    !strcmp(in.treaty, x->subject))) {
 			return true;
 		}
 	}

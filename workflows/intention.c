@@ -4,7 +4,10 @@
  * registry and matches them with the deposits that carry them out.
  *
  * A caller gives an intention as "ACTION:TREATY"; history keeps it as
- * "ACTION TREATY" (the Intends and Withdraws trailers). ACTION is one of
+ * "ACTION TREATY" (the Intends and Withdraws trailers); both are split by
+ * split_at() alone, and chancery_campaign_intention_parse() offers it to
+ * the rest of the library (the archive reads those trailers) and to
+ * programs. ACTION is one of
  * sign, ratify, accept, approve, accede. A signature carries out "sign";
  * any action that binds (ratification, accession, acceptance, approval,
  * succession, ...) carries out the others.
@@ -20,33 +23,43 @@
 
 #include <string.h>
 
+/* Split `text` at `sep` into *out; false when a part is empty or does not
+ * fit. The one parser of intentions. */
+static bool split_at(wf_intention *out, const char *text, const char *sep)
+{
+	memset(out, 0, sizeof(*out));
+	if (!sep || !*sep || sep == text ||
+	    (size_t)(sep - text) >= sizeof(out->action) ||
+	    !sep[1] || strlen(sep + 1) >= sizeof(out->treaty))
+		return false;
+	snprintf(out->action, sizeof(out->action), "%.*s",
+		(int)(sep - text), text);
+	snprintf(out->treaty, sizeof(out->treaty), "%s", sep + 1);
+	return true;
+}
+
+static int form_error(const char *text)
+{
+	return chancery__error(CHANCERY_EINVALID,
+		"'%.60s': expected ACTION:TREATY (ratify:XVIII-10)", text);
+}
+
 int wf_intention_parse(wf_intention *out, const char *spec)
 {
-	const char *colon = strchr(spec, ':');
-
-	if (!colon || colon == spec ||
-	    (size_t)(colon - spec) >= sizeof(out->action) ||
-	    !colon[1] || strlen(colon + 1) >= sizeof(out->treaty))
-		return chancery__error(CHANCERY_EINVALID,
-			"'%.60s': expected ACTION:TREATY (ratify:XVIII-10)", spec);
-	snprintf(out->action, sizeof(out->action), "%.*s",
-		(int)(colon - spec), spec);
-	snprintf(out->treaty, sizeof(out->treaty), "%s", colon + 1);
-	return 0;
+	return split_at(out, spec, strchr(spec, ':')) ? 0 : form_error(spec);
 }
 
 bool wf_intention_split(wf_intention *out, const char *stored)
 {
-	const char *sp = strchr(stored, ' ');
+	return split_at(out, stored, strchr(stored, ' '));
+}
 
-	memset(out, 0, sizeof(*out));
-	if (!sp || (size_t)(sp - stored) >= sizeof(out->action) ||
-	    strlen(sp + 1) >= sizeof(out->treaty))
-		return false;
-	snprintf(out->action, sizeof(out->action), "%.*s",
-		(int)(sp - stored), stored);
-	snprintf(out->treaty, sizeof(out->treaty), "%s", sp + 1);
-	return true;
+int chancery_campaign_intention_parse(chancery_campaign_intention *out,
+	const char *text)
+{
+	CHANCERY_ASSERT_ARG(out && text);
+	return split_at(out, text, text + strcspn(text, ": ")) ? 0 :
+		form_error(text);
 }
 
 void wf_intention_format(char *buf, size_t size, const wf_intention *in)
@@ -127,12 +140,12 @@ int wf_intention_check(const chancery_registry *reg, const char *state,
 
 bool wf_intention_fulfilled(const char *intent, const chancery_action *a)
 {
-	const char *sp = strchr(intent, ' ');
+	wf_intention in;
 	chancery_action_kind k;
 
-	if (!sp || strcmp(sp + 1, a->treaty))
+	if (!wf_intention_split(&in, intent) || strcmp(in.treaty, a->treaty))
 		return false;
 	k = chancery_action_classify(a->action);
-	return !strncmp(intent, "sign ", 5) ? k == CHANCERY_ACTION_SIGNS :
+	return !strcmp(in.action, "sign") ? k == CHANCERY_ACTION_SIGNS :
 		k == CHANCERY_ACTION_BINDS;
 }

@@ -199,12 +199,9 @@ int wf_campaign_workflow(chancery_workflow **out, wf_dates *dates,
 
 /* An intention: "ratify XVIII-10" as history keeps it, "ratify:XVIII-10"
  * as a caller gives it. */
-typedef struct {
-	char action[16];
-	char treaty[40];
-} wf_intention;
+typedef chancery_campaign_intention wf_intention;
 
-/* Parse "ACTION:TREATY" (CHANCERY_EINVALID with the reason). */
+/* Parse "ACTION:TREATY" only (CHANCERY_EINVALID with the reason). */
 int wf_intention_parse(wf_intention *out, const char *spec);
 /* Split a stored "ACTION TREATY"; false when it is not of that form (or
  * does not fit). */

@@ -123,6 +123,23 @@ int chancery_letters_generate(chancery_letters_result *result,
 int chancery_campaign_send(size_t *sent, chancery_repository *repo,
 	const char *campaign, const chancery_date *date, const char *state);
 
+/** An intention a reply announces: an action (sign, ratify, accept,
+ * approve, accede) and a treaty. */
+typedef struct {
+	char action[16];
+	char treaty[40];
+} chancery_campaign_intention;
+
+/**
+ * Parse an intention, "ACTION:TREATY" as a caller gives it or "ACTION
+ * TREATY" as history keeps it (the Intends and Withdraws trailers of
+ * reply events), split at the first ':' or ' '. Only the form is checked
+ * (neither part empty, each fits), not the action nor the treaty;
+ * otherwise CHANCERY_EINVALID.
+ */
+int chancery_campaign_intention_parse(chancery_campaign_intention *out,
+	const char *text);
+
 #define CHANCERY_REPLY_OPTIONS_VERSION 1
 
 typedef struct {

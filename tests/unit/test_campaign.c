@@ -3,7 +3,7 @@
  * personalization rule for named States and treaties, dates and names in
  * the three languages, one commit per batch and none when nothing changed,
  * provenance in meta.xml, and bad input refused with nothing written;
- * the campaign id check, and a campaign's recipients and letters read
+ * the campaign id check, intentions parsed, and a campaign's recipients and letters read
  * without knowing the repository's layout.
  */
 #include "testkit.h"
@@ -241,6 +241,43 @@ static void test_id_valid(void **state)
 	assert_int_equal(chancery_campaign_id_valid(longest), 0);
 }
 
+static void test_intention_parse(void **state)
+{
+	static const struct {
+		const char *text, *action, *treaty;
+	} cases[] = {
+		{ "ratify:XVIII-10", "ratify", "XVIII-10" },
+		{ "sign XXVI-1", "sign", "XXVI-1" },      /* as history keeps it */
+		{ "accede:IV-11-b", "accede", "IV-11-b" },
+		{ "approve IV 11", "approve", "IV 11" },  /* the first separator */
+		{ "ratify", NULL, NULL },
+		{ ":XVIII-10", NULL, NULL },
+		{ "ratify:", NULL, NULL },
+		{ "", NULL, NULL },
+		{ "averyveryverylongaction:XVIII-10", NULL, NULL },
+		{ "ratify:XVIII-10-XVIII-10-XVIII-10-XVIII-10-XVIII-10", NULL, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		chancery_campaign_intention in;
+		int error = chancery_campaign_intention_parse(&in, cases[i].text);
+
+		if (!cases[i].action) {
+			if (error != CHANCERY_EINVALID)
+				fail_msg("'%s': accepted", cases[i].text);
+			assert_non_null(strstr(chancery_error_last()->message,
+				"expected ACTION:TREATY"));
+			continue;
+		}
+		if (error)
+			fail_msg("'%s': %s", cases[i].text,
+				chancery_error_last()->message);
+		assert_string_equal(in.action, cases[i].action);
+		assert_string_equal(in.treaty, cases[i].treaty);
+	}
+}
+
 static void test_recipients(void **state)
 {
 	tk_fixture *f = *state;
@@ -348,6 +385,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_generate, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, tk_teardown),
 		cmocka_unit_test(test_id_valid),
+		cmocka_unit_test(test_intention_parse),
 		cmocka_unit_test_setup_teardown(test_recipients, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_letter, setup, tk_teardown),
 	};
