@@ -13,9 +13,10 @@
  *                    reminder, acknowledgment in en, fr, es)
  *   letters/CODE.odt the invitation letters, once generated
  * Everything a letter depends on is in the repository, so a letter can be
- * re-rendered and compared years later. This file is the only one that
- * knows these names besides campaign.c (which writes them) and the
- * generators (which add letters, reminders, acknowledgments).
+ * re-rendered and compared years later. Besides this file, only
+ * campaign.c (which writes them), story.c (workflow.xml) and the
+ * generators (templates in; letters, reminders, acknowledgments out)
+ * know these names; programs use the public readers here.
  *
  * Invariant: whatever comes from a tree is checked before it is used (a
  * peer's file may hold anything, and a State code becomes a file name).

@@ -18,8 +18,10 @@
  *   status.c        the status of a campaign as JSON
  *   remind.c        reminders and acknowledgments
  *
- * Names shared between these files start with wf_; types are unprefixed
- * because they never leave the module.
+ * Functions shared between these files start with wf_ (library-private:
+ * with hidden visibility none is exported); the campaign's own types
+ * (campaign, context, story, ...) are unprefixed, as no public header
+ * names them.
  */
 #ifndef CHANCERY_WORKFLOWS_INTERNAL_H
 #define CHANCERY_WORKFLOWS_INTERNAL_H
