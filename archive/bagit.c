@@ -205,18 +205,16 @@ static bool field_is(const chancery_event *ev, const char *key,
 
 static bool names_treaty(const chancery_event *ev, const char *t)
 {
-	size_t n = strlen(t);
-
 	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
 		const char *k, *v;
-		size_t vl;
+		chancery_campaign_intention in;
 
 		chancery_event_field(&k, &v, ev, i);
-		vl = strlen(v);
 		if (!strcmp(k, "Treaty") && !strcmp(v, t))
 			return true;
 		if ((!strcmp(k, "Intends") || !strcmp(k, "Withdraws")) &&
-		    vl > n && v[vl - n - 1] == ' ' && !strcmp(v + vl - n, t))
+		    chancery_campaign_intention_parse(&in, v) == 0 &&
+		    !strcmp(in.treaty, t))
 			return true;
 	}
 	return false;

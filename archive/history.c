@@ -8,7 +8,8 @@
  * an Acknowledges field starting with it ("LBR XVIII-10"), and a letters
  * batch (whose events name no State) that added or changed
  * campaigns/ID/letters/CODE.odt; for a treaty, a Treaty field naming it or
- * an Intends or Withdraws field ending with it ("ratification XVIII-10").
+ * an Intends or Withdraws field naming it ("ratify XVIII-10", read by the
+ * one intention parser, chancery_campaign_intention_parse).
  *
  * Invariant: it only reads: the registry (to tell a State from a treaty),
  * then the branch's events oldest first, then each chosen commit again to
@@ -77,10 +78,9 @@ static bool concerns(subject_ctx *x, const chancery_event *ev)
 
 	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
 		const char *k, *v;
-		size_t vl;
+		chancery_campaign_intention in;
 
 		chancery_event_field(&k, &v, ev, i);
-		vl = strlen(v);
 		if (!strcmp(k, "State"))
 			names_state = true;
 		if (x->state) {
@@ -90,8 +90,8 @@ static bool concerns(subject_ctx *x, const chancery_event *ev)
 				return true;
 		} else if ((!strcmp(k, "Treaty") && !strcmp(v, x->subject)) ||
 			   ((!strcmp(k, "Intends") || !strcmp(k, "Withdraws")) &&
-			    vl > n && v[vl - n - 1] == ' ' &&
-			    !strcmp(v + vl - n, x->subject))) {
+			    chancery_campaign_intention_parse(&in, v) == 0 &&
+			    !strcmp(in.treaty, x->subject))) {
 			return true;
 		}
 	}

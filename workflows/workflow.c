@@ -11,8 +11,10 @@
  * problem is reported as "NAME:LINE: what".
  *
  * The embedded shipped workflows (workflows/definitions/NAME.xml) are
- * found by name. Left out on purpose: evaluation of the states of
- * recipients, which is the campaign's business.
+ * found by name. A loaded workflow takes one step at a time (wf_step: the
+ * first transition whose guards and condition hold). Left out on purpose:
+ * replaying a recipient's story, which is the campaign's business
+ * (story.c), and day arithmetic (days.c).
  */
 #include "../engine/internal.h"
 #include "workflows.h"
@@ -174,15 +176,15 @@ static long find_state(const chancery_workflow *w, const char *name)
 	return -1;
 }
 
-static int build(chancery_workflow *w, xmlDoc *doc, diag *d)
+/* The states, in document order, the initial one moved first; a second
+ * initial state or a name defined twice is a problem. *initial is -1 when
+ * there is no initial state. */
+static int read_states(chancery_workflow *w, xmlNode *root, diag *d,
+	long *initial)
 {
-	xmlNode *root = xmlDocGetRootElement(doc);
-	size_t as = 0, at = 0;
-	long initial = -1;
+	size_t as = 0;
 
-	w->name = prop(root, "name");
-	if (!w->name)
-		return chancery__oom();
+	*initial = -1;
 	for (xmlNode *c = root->children; c; c = c->next) {
 		wf_state *s;
 
@@ -214,25 +216,206 @@ static int build(chancery_workflow *w, xmlDoc *doc, diag *d)
 		}
 		w->nstates++;
 		if (s->initial) {
-			if (initial >= 0)
+			if (*initial >= 0)
 				problem(d, s->line, "a second initial state '%s' "
 					"(the first is '%s')", s->name,
-					w->states[initial].name);
+					w->states[*initial].name);
 			else
-				initial = (long)w->nstates - 1;
+				*initial = (long)w->nstates - 1;
 		}
 	}
+	if (*initial > 0) {
+		wf_state tmp = w->states[0];
+
+		w->states[0] = w->states[*initial];
+		w->states[*initial] = tmp;
+	}
+	return 0;
+}
+
+/* The date a guard compares with: a campaign date's name or a fixed date. */
+static void guard_ref(wf_guard *gd, const char *v, long line, diag *d)
+{
+	if (!strcmp(v, "letter-date"))
+		gd->ref = WR_LETTER;
+	else if (!strcmp(v, "deadline"))
+		gd->ref = WR_DEADLINE;
+	else if (!strcmp(v, "event-start"))
+		gd->ref = WR_EVENT_START;
+	else if (!strcmp(v, "event-end"))
+		gd->ref = WR_EVENT_END;
+	else if (chancery_date_parse(&gd->fixed, v) == 0)
+		gd->ref = WR_FIXED;
+	else
+		problem(d, line, "guard date '%s' is not a real date", v);
+}
+
+static int read_guard(wf_transition *tr, xmlNode *g, diag *d)
+{
+	static const char *cmp[] = { "before", "not-after", "after",
+		"not-before" };
+	wf_guard *gd;
+	char *v;
+
+	gd = chancery__realloc(tr->guards, (tr->nguards + 1) * sizeof(wf_guard));
+	if (!gd)
+		return chancery__oom();
+	tr->guards = gd;
+	gd = &tr->guards[tr->nguards++];
+	memset(gd, 0, sizeof(*gd));
+	v = prop(g, "date");
+	gd->date = v && !strcmp(v, "received") ? WD_RECEIVED :
+		v && !strcmp(v, "deposited") ? WD_DEPOSITED : WD_TODAY;
+	chancery_free(v);
+	for (int k = 0; k < 4; k++) {
+		v = prop(g, cmp[k]);
+		if (!v)
+			continue;
+		gd->cmp = (wf_cmp)k;
+		guard_ref(gd, v, xmlGetLineNo(g), d);
+		chancery_free(v);
+	}
+	v = prop(g, "offset");
+	gd->offset = v ? atoi(v) : 0;
+	chancery_free(v);
+	v = prop(g, "unit");
+	gd->working_days = v && !strcmp(v, "working-days");
+	chancery_free(v);
+	return 0;
+}
+
+/* A transition's conditions, actions and guards. */
+static int read_transition_body(wf_transition *tr, xmlNode *t, diag *d)
+{
+	int error;
+
+	for (xmlNode *g = t->children; g; g = g->next) {
+		char *v;
+
+		if (is_wf(g, "condition")) {
+			v = prop(g, "intentions");
+			tr->intent = !v ? WI_ANY :
+				!strcmp(v, "all-done") ? WI_ALL :
+				!strcmp(v, "some-done") ? WI_SOME : WI_NONE;
+			chancery_free(v);
+			continue;
+		}
+		if (is_wf(g, "action")) {
+			chancery_free(tr->letter);
+			tr->letter = prop(g, "letter");
+			continue;
+		}
+		if (is_wf(g, "guard") && (error = read_guard(tr, g, d)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* The transitions of state `fi` (element `c`); one to nowhere or out of
+ * a final state is a problem. */
+static int read_transitions(chancery_workflow *w, xmlNode *c, long fi,
+	size_t *at, diag *d)
+{
+	int error;
+
+	for (xmlNode *t = c->children; t; t = t->next) {
+		char *to;
+		long ti;
+		wf_transition *tr;
+
+		if (!is_wf(t, "transition"))
+			continue;
+		to = prop(t, "to");
+		ti = to ? find_state(w, to) : -1;
+		if (ti < 0) {
+			problem(d, xmlGetLineNo(t), "transition to '%s', a "
+				"state that is not defined (a transition to "
+				"nowhere)", to ? to : "?");
+			chancery_free(to);
+			continue;
+		}
+		chancery_free(to);
+		if (w->states[fi].final)
+			problem(d, xmlGetLineNo(t), "final state '%s' has a "
+				"transition", w->states[fi].name);
+		if (chancery__grow((void **)&w->transitions, at,
+				w->ntransitions + 1, sizeof(wf_transition)) < 0)
+			return CHANCERY_ENOMEM;
+		tr = &w->transitions[w->ntransitions++];
+		memset(tr, 0, sizeof(*tr));
+		tr->from = (size_t)fi;
+		tr->to = (size_t)ti;
+		tr->on = prop(t, "on");
+		if (!tr->on)
+			return chancery__oom();
+		if ((error = read_transition_body(tr, t, d)) < 0)
+			return error;
+		chancery_error_clear();
+	}
+	return 0;
+}
+
+/* Every state reachable from the initial one, and a way out of every
+ * state that is not final. */
+static int check_graph(chancery_workflow *w, diag *d)
+{
+	bool *seen = chancery__calloc(w->nstates, sizeof(bool));
+	size_t *queue = chancery__calloc(w->nstates, sizeof(size_t));
+	size_t head = 0, tail = 0;
+
+	if (!seen || !queue) {
+		chancery_free(seen);
+		chancery_free(queue);
+		return chancery__oom();
+	}
+	seen[0] = true;
+	queue[tail++] = 0;
+	while (head < tail) {
+		size_t s = queue[head++];
+
+		for (size_t i = 0; i < w->ntransitions; i++)
+			if (w->transitions[i].from == s &&
+			    !seen[w->transitions[i].to]) {
+				seen[w->transitions[i].to] = true;
+				queue[tail++] = w->transitions[i].to;
+			}
+	}
+	for (size_t i = 0; i < w->nstates; i++)
+		if (!seen[i])
+			problem(d, w->states[i].line, "state '%s' cannot be "
+				"reached from the initial state '%s'",
+				w->states[i].name, w->states[0].name);
+	for (size_t i = 0; i < w->nstates; i++) {
+		bool out = false;
+
+		for (size_t k = 0; k < w->ntransitions; k++)
+			if (w->transitions[k].from == i)
+				out = true;
+		if (!out && !w->states[i].final)
+			problem(d, w->states[i].line, "state '%s' has no way "
+				"out and is not final", w->states[i].name);
+	}
+	chancery_free(seen);
+	chancery_free(queue);
+	return 0;
+}
+
+static int build(chancery_workflow *w, xmlDoc *doc, diag *d)
+{
+	xmlNode *root = xmlDocGetRootElement(doc);
+	size_t at = 0;
+	long initial;
+	int error;
+
+	w->name = prop(root, "name");
+	if (!w->name)
+		return chancery__oom();
+	if ((error = read_states(w, root, d, &initial)) < 0)
+		return error;
 	if (initial < 0) {
 		problem(d, xmlGetLineNo(root), "no initial state (mark one "
 			"with initial=\"true\")");
 		return 0;
-	}
-	/* the initial state first */
-	if (initial > 0) {
-		wf_state tmp = w->states[0];
-
-		w->states[0] = w->states[initial];
-		w->states[initial] = tmp;
 	}
 	for (xmlNode *c = root->children; c; c = c->next) {
 		char *from;
@@ -245,142 +428,10 @@ static int build(chancery_workflow *w, xmlDoc *doc, diag *d)
 		chancery_free(from);
 		if (fi < 0 || w->states[fi].line != xmlGetLineNo(c))
 			continue;   /* a duplicate, reported above */
-		for (xmlNode *t = c->children; t; t = t->next) {
-			char *to;
-			long ti;
-			wf_transition *tr;
-
-			if (!is_wf(t, "transition"))
-				continue;
-			to = prop(t, "to");
-			ti = to ? find_state(w, to) : -1;
-			if (ti < 0) {
-				problem(d, xmlGetLineNo(t), "transition to '%s', a "
-					"state that is not defined (a transition to "
-					"nowhere)", to ? to : "?");
-				chancery_free(to);
-				continue;
-			}
-			chancery_free(to);
-			if (w->states[fi].final)
-				problem(d, xmlGetLineNo(t), "final state '%s' has a "
-					"transition", w->states[fi].name);
-			if (chancery__grow((void **)&w->transitions, &at,
-					w->ntransitions + 1, sizeof(wf_transition)) < 0)
-				return CHANCERY_ENOMEM;
-			tr = &w->transitions[w->ntransitions++];
-			memset(tr, 0, sizeof(*tr));
-			tr->from = (size_t)fi;
-			tr->to = (size_t)ti;
-			tr->on = prop(t, "on");
-			if (!tr->on)
-				return chancery__oom();
-			for (xmlNode *g = t->children; g; g = g->next) {
-				static const char *cmp[] = { "before", "not-after",
-					"after", "not-before" };
-				wf_guard *gd;
-				char *v;
-
-				if (is_wf(g, "condition")) {
-					v = prop(g, "intentions");
-					tr->intent = !v ? WI_ANY :
-						!strcmp(v, "all-done") ? WI_ALL :
-						!strcmp(v, "some-done") ? WI_SOME : WI_NONE;
-					chancery_free(v);
-					continue;
-				}
-				if (is_wf(g, "action")) {
-					chancery_free(tr->letter);
-					tr->letter = prop(g, "letter");
-					continue;
-				}
-				if (!is_wf(g, "guard"))
-					continue;
-				gd = chancery__realloc(tr->guards,
-					(tr->nguards + 1) * sizeof(wf_guard));
-				if (!gd)
-					return chancery__oom();
-				tr->guards = gd;
-				gd = &tr->guards[tr->nguards++];
-				memset(gd, 0, sizeof(*gd));
-				v = prop(g, "date");
-				gd->date = v && !strcmp(v, "received") ? WD_RECEIVED :
-					v && !strcmp(v, "deposited") ? WD_DEPOSITED :
-					WD_TODAY;
-				chancery_free(v);
-				for (int k = 0; k < 4; k++) {
-					v = prop(g, cmp[k]);
-					if (!v)
-						continue;
-					gd->cmp = (wf_cmp)k;
-					if (!strcmp(v, "letter-date"))
-						gd->ref = WR_LETTER;
-					else if (!strcmp(v, "deadline"))
-						gd->ref = WR_DEADLINE;
-					else if (!strcmp(v, "event-start"))
-						gd->ref = WR_EVENT_START;
-					else if (!strcmp(v, "event-end"))
-						gd->ref = WR_EVENT_END;
-					else if (chancery_date_parse(&gd->fixed, v) == 0)
-						gd->ref = WR_FIXED;
-					else
-						problem(d, xmlGetLineNo(g),
-							"guard date '%s' is not a real "
-							"date", v);
-					chancery_free(v);
-				}
-				v = prop(g, "offset");
-				gd->offset = v ? atoi(v) : 0;
-				chancery_free(v);
-				v = prop(g, "unit");
-				gd->working_days = v && !strcmp(v, "working-days");
-				chancery_free(v);
-			}
-			chancery_error_clear();
-		}
+		if ((error = read_transitions(w, c, fi, &at, d)) < 0)
+			return error;
 	}
-	/* every state reachable from the initial one */
-	{
-		bool *seen = chancery__calloc(w->nstates, sizeof(bool));
-		size_t *queue = chancery__calloc(w->nstates, sizeof(size_t));
-		size_t head = 0, tail = 0;
-
-		if (!seen || !queue) {
-			chancery_free(seen);
-			chancery_free(queue);
-			return chancery__oom();
-		}
-		seen[0] = true;
-		queue[tail++] = 0;
-		while (head < tail) {
-			size_t s = queue[head++];
-
-			for (size_t i = 0; i < w->ntransitions; i++)
-				if (w->transitions[i].from == s &&
-				    !seen[w->transitions[i].to]) {
-					seen[w->transitions[i].to] = true;
-					queue[tail++] = w->transitions[i].to;
-				}
-		}
-		for (size_t i = 0; i < w->nstates; i++)
-			if (!seen[i])
-				problem(d, w->states[i].line, "state '%s' cannot be "
-					"reached from the initial state '%s'",
-					w->states[i].name, w->states[0].name);
-		for (size_t i = 0; i < w->nstates; i++) {
-			bool out = false;
-
-			for (size_t k = 0; k < w->ntransitions; k++)
-				if (w->transitions[k].from == i)
-					out = true;
-			if (!out && !w->states[i].final)
-				problem(d, w->states[i].line, "state '%s' has no way "
-					"out and is not final", w->states[i].name);
-		}
-		chancery_free(seen);
-		chancery_free(queue);
-	}
-	return 0;
+	return check_graph(w, d);
 }
 
 int chancery_workflow_load(chancery_workflow **out, const char *name,
@@ -541,55 +592,6 @@ size_t wf_transition_count(const chancery_workflow *w)
 const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i)
 {
 	return i < w->ntransitions ? &w->transitions[i] : NULL;
-}
-
-/* Day of the week, 0 = Monday (Sakamoto's rule, redone here). */
-static int weekday(const chancery_date *d)
-{
-	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
-	int y = d->year - (d->month < 3);
-	int sunday0 = (y + y / 4 - y / 100 + y / 400 + t[d->month - 1] + d->day) % 7;
-
-	return (sunday0 + 6) % 7;
-}
-
-static void step_day(chancery_date *d, int dir)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y = d->year;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	int dim = d->month == 2 && leap ? 29 : days[d->month - 1];
-
-	if (dir > 0) {
-		if (++d->day > dim) {
-			d->day = 1;
-			if (++d->month > 12) {
-				d->month = 1;
-				d->year++;
-			}
-		}
-	} else if (--d->day < 1) {
-		if (--d->month < 1) {
-			d->month = 12;
-			d->year--;
-		}
-		y = d->year;
-		leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-		d->day = d->month == 2 && leap ? 29 : days[d->month - 1];
-	}
-}
-
-void wf_add_days(chancery_date *out, const chancery_date *d, int n,
-	bool working)
-{
-	int dir = n < 0 ? -1 : 1;
-
-	*out = *d;
-	for (int left = n < 0 ? -n : n; left > 0;) {
-		step_day(out, dir);
-		if (!working || weekday(out) < 5)
-			left--;
-	}
 }
 
 static bool guard_holds(const wf_guard *g, const wf_dates *dates,

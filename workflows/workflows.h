@@ -1,12 +1,34 @@
 /*
- * workflows.h - what the workflows module's files share: a loaded
- * workflow's transitions with their guards, conditions and actions, and
- * the evaluation of a recipient's state from its story.
+ * workflows.h - the private header of the workflows module: what its files
+ * share and nothing else (no file outside workflows/ includes it).
+ *
+ *   workflow.c      a loaded workflow's transitions, guards, conditions and
+ *                   actions, and one step of evaluation (wf_step)
+ *   days.c          adding (working) days to a date
+ *   language.c      dates, names and action words in en, fr, es
+ *   campaign_file.c the campaign id, campaigns/ID/ read back (campaign.txt,
+ *                   featured.tsv, recipients.tsv, letters/CODE.odt)
+ *   campaign.c      opening a campaign (the shipped templates embedded)
+ *   letter_data.c   the letter data of one State
+ *   generate.c      generating the invitation letters
+ *   intention.c     intentions ("ACTION TREATY"): parsed, checked, matched
+ *                   with the deposits that carry them out
+ *   story.c         each recipient's story, replayed through the workflow
+ *   reply.c         dispatch (send) and replies
+ *   status.c        the status of a campaign as JSON
+ *   remind.c        reminders and acknowledgments
+ *
+ * Functions shared between these files start with wf_ (library-private:
+ * with hidden visibility none is exported); the campaign's own types
+ * (campaign, context, story, ...) are unprefixed, as no public header
+ * names them.
  */
 #ifndef CHANCERY_WORKFLOWS_INTERNAL_H
 #define CHANCERY_WORKFLOWS_INTERNAL_H
 
 #include "../engine/internal.h"
+
+#include <jansson.h>
 
 typedef enum { WD_TODAY, WD_RECEIVED, WD_DEPOSITED } wf_datekind;
 typedef enum { WC_BEFORE, WC_NOT_AFTER, WC_AFTER, WC_NOT_BEFORE } wf_cmp;
@@ -53,8 +75,150 @@ const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i);
 long wf_step(const chancery_workflow *w, size_t state, const char *event,
 	const wf_dates *dates, const wf_facts *facts);
 
-/* Add days (or working days, Monday to Friday) to a date. */
+/* Add days (or working days, Monday to Friday) to a date (days.c, the one
+ * day arithmetic of the module; guards and the status use it). */
 void wf_add_days(chancery_date *out, const chancery_date *d, int days,
 	bool working);
+
+/* ---- language.c --------------------------------------------------------- */
+
+/* 0 for English (and anything unknown), 1 French, 2 Spanish. */
+int wf_lang_index(const char *language);
+/* "21 to 24 September 2004" in a language. */
+void wf_range_write(char *buf, size_t size, const chancery_date *a,
+	const chancery_date *b, const char *language);
+/* "France (la)" -> "la France"; the caller frees the result (NULL: out
+ * of memory). */
+char *wf_french_name(const char *name);
+/* The word of an action code (sign, ratify, accede) in a language. */
+const char *wf_action_word(const char *code, const char *language);
+
+/* ---- campaign_file.c ---------------------------------------------------- */
+
+/* campaigns/ID/campaign.txt */
+typedef struct {
+	char id[80];
+	char title[400];
+	char workflow[80];
+	chancery_date letter_date, deadline, event_start, event_end;
+	char featured[200];
+} campaign;
+
+/* Everything a campaign's letters need, read from one tree. */
+typedef struct {
+	campaign c;
+	chancery_registry *reg;
+	char **featured, **recipients;
+	size_t nfeat, nrec;
+} context;
+
+/* Load a campaign from `tree` (NULL: the branch head), with the registry
+ * of the same tree. wf_context_free() it even on error. */
+int wf_context_load(context *x, chancery_repository *repo, git_tree *tree,
+	const char *id);
+void wf_context_free(context *x);
+
+/* The campaign-id error every entry point gives. */
+int wf_id_error(const char *id);
+
+/* Adds a count as a trailer field of the event. */
+int wf_add_count(chancery_event *ev, const char *key, size_t count);
+
+/* "FOCUS2004/FRA/1": the reference of a State's invitation. */
+void wf_reference(char *buf, size_t size, const char *id, const char *code);
+
+/* ---- letter_data.c ------------------------------------------------------ */
+
+/* A JSON string of `s`, "" for NULL. */
+json_t *wf_jstr(const char *s);
+
+/* Build the invitation data of one State (docs/template-data.md). */
+int wf_letter_data(json_t **out, const campaign *c,
+	const chancery_registry *reg, char **featured, size_t nfeat,
+	const chancery_state *st);
+
+/* ---- story.c ------------------------------------------------------------ */
+
+typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND, EV_DEPOSIT } story_kind;
+
+typedef struct {
+	story_kind kind;
+	chancery_date date;
+	bool acknowledged;  /* reply: an acknowledgment was generated */
+	size_t seq;        /* order of recording, to keep equal dates stable */
+	char **intends;    /* reply: "action treaty" */
+	size_t nintends;
+	char **withdraws;
+	size_t nwithdraws;
+	bool late;
+	const chancery_action *act; /* deposit: the action (the registry's) */
+} story_event;
+
+typedef struct {
+	const char *code;
+	story_event *ev;
+	size_t nev, aev;
+} story;
+
+typedef struct {
+	const char *campaign;
+	story *s;          /* one per recipient, in recipient order */
+	size_t ns;
+	size_t seq;
+	int error;
+} story_ctx;
+
+/* The stories of a campaign's recipients, from its history (as of commit
+ * `at`, NULL: the head) and the registry's actions from the letter date
+ * on, each sorted by date. wf_stories_free() them even on error. */
+int wf_stories_load(story_ctx *sx, chancery_repository *repo,
+	const context *x, const char *at);
+void wf_stories_free(story_ctx *sx);
+story *wf_story_of(story_ctx *sx, const char *code);
+
+/* Current intentions after the replies up to `as_of` (NULL: all); *out
+ * is the caller's (chancery_free()), its strings the story's. */
+size_t wf_intentions_of(char ***out, const story *s,
+	const chancery_date *as_of);
+
+/* The first deposit carrying out an intention, up to `as_of`, or NULL. */
+const story_event *wf_done_by(const story *s, const char *intent,
+	const chancery_date *as_of);
+
+/* Replay a story up to as_of; for each event, `each` (may be NULL) gets
+ * the transition taken (-1: none). Returns the state. */
+size_t wf_replay(const chancery_workflow *w, story *s,
+	const wf_dates *dates, const chancery_date *as_of, char **cur,
+	size_t ncur, void (*each)(story_event *e, long t, void *p), void *p);
+
+/* The campaign's workflow (campaigns/ID/workflow.xml of `tree`, NULL:
+ * the head) and the dates its guards compare with. */
+int wf_campaign_workflow(chancery_workflow **out, wf_dates *dates,
+	chancery_repository *repo, git_tree *tree, const char *id,
+	const context *x);
+
+/* ---- intention.c -------------------------------------------------------- */
+
+/* An intention: "ratify XVIII-10" as history keeps it, "ratify:XVIII-10"
+ * as a caller gives it. */
+typedef chancery_campaign_intention wf_intention;
+
+/* Parse "ACTION:TREATY" only (CHANCERY_EINVALID with the reason). */
+int wf_intention_parse(wf_intention *out, const char *spec);
+/* Split a stored "ACTION TREATY"; false when it is not of that form (or
+ * does not fit). */
+bool wf_intention_split(wf_intention *out, const char *stored);
+/* Format as stored: "ACTION TREATY". */
+void wf_intention_format(char *buf, size_t size, const wf_intention *in);
+
+/* May `state` announce `spec` ("ACTION:TREATY") on `when`, given its
+ * participation as of that day? 0, or CHANCERY_EINVALID with the reason. */
+int wf_intention_check(const chancery_registry *reg, const char *state,
+	const chancery_date *when, const char *spec);
+
+/* Does registry action `a` carry out the stored intention "VERB TREATY"?
+ * A signature does "sign"; any action that binds does ratify, accept,
+ * approve, accede. */
+bool wf_intention_fulfilled(const char *intent, const chancery_action *a);
 
 #endif

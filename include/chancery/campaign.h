@@ -36,6 +36,15 @@ typedef struct {
 
 #define CHANCERY_CAMPAIGN_OPTIONS_INIT { CHANCERY_CAMPAIGN_OPTIONS_VERSION }
 
+/**
+ * Is `id` a campaign id: 1 to 64 characters, lowercase ASCII letters,
+ * digits, '-' and '_', starting with a letter or a digit ("focus2004")?
+ * 1 if so, 0 if not (NULL is not). Every function taking a campaign id
+ * refuses any other with CHANCERY_EINVALID; a program checks its input
+ * with this before building paths or messages from it.
+ */
+CHANCERY_EXTERN(int) chancery_campaign_id_valid(const char *id);
+
 /** Open a campaign: one commit storing its definition. */
 CHANCERY_EXTERN(int) chancery_campaign_open(chancery_repository *repo,
 	const chancery_campaign_options *opts);
@@ -45,6 +54,31 @@ CHANCERY_EXTERN(int) chancery_campaign_open(chancery_repository *repo,
  * docs/template-data.md describes it. The caller frees *out.
  */
 CHANCERY_EXTERN(int) chancery_campaign_letter_data(chancery_data **out,
+	chancery_repository *repo, const char *campaign, const char *state);
+
+/**
+ * The recipients of a campaign: their State codes, in the campaign's
+ * order, as of the branch head. *out is a NULL-terminated array the
+ * caller owns and frees with chancery_campaign_recipients_free();
+ * `count` (may be NULL) gets its length. CHANCERY_EINVALID for a bad
+ * campaign id or a recipient that is not a State code (a peer's file may
+ * hold anything); CHANCERY_ENOTFOUND when there is no such campaign.
+ */
+CHANCERY_EXTERN(int) chancery_campaign_recipients(char ***out, size_t *count,
+	chancery_repository *repo, const char *campaign);
+
+/** Free what chancery_campaign_recipients() gave; NULL is fine. */
+CHANCERY_EXTERN(void) chancery_campaign_recipients_free(char **recipients);
+
+/**
+ * Read the generated invitation letter of one recipient (an ODT package)
+ * as of the branch head, without knowing where the campaign keeps it.
+ * *out is the caller's (chancery_free()); `size` (may be NULL) gets its
+ * size. CHANCERY_EINVALID for a bad campaign id or State code;
+ * CHANCERY_ENOTFOUND when the letter is not generated (or the campaign or
+ * the recipient does not exist).
+ */
+CHANCERY_EXTERN(int) chancery_campaign_letter(char **out, size_t *size,
 	chancery_repository *repo, const char *campaign, const char *state);
 
 typedef struct {
@@ -89,6 +123,23 @@ CHANCERY_EXTERN(int) chancery_letters_generate(chancery_letters_result *result,
 CHANCERY_EXTERN(int) chancery_campaign_send(size_t *sent,
 	chancery_repository *repo, const char *campaign,
 	const chancery_date *date, const char *state);
+
+/** An intention a reply announces: an action (sign, ratify, accept,
+ * approve, accede) and a treaty. */
+typedef struct {
+	char action[16];
+	char treaty[40];
+} chancery_campaign_intention;
+
+/**
+ * Parse an intention, "ACTION:TREATY" as a caller gives it or "ACTION
+ * TREATY" as history keeps it (the Intends and Withdraws trailers of
+ * reply events), split at the first ':' or ' '. Only the form is checked
+ * (neither part empty, each fits), not the action nor the treaty;
+ * otherwise CHANCERY_EINVALID.
+ */
+CHANCERY_EXTERN(int) chancery_campaign_intention_parse(
+	chancery_campaign_intention *out, const char *text);
 
 #define CHANCERY_REPLY_OPTIONS_VERSION 1
 

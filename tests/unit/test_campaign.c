@@ -2,7 +2,9 @@
  * test_campaign.c - campaigns and their letters on the real 2004 data: the
  * personalization rule for named States and treaties, dates and names in
  * the three languages, one commit per batch and none when nothing changed,
- * provenance in meta.xml, and bad input refused with nothing written.
+ * provenance in meta.xml, and bad input refused with nothing written;
+ * the campaign id check, intentions parsed, and a campaign's recipients and letters read
+ * without knowing the repository's layout.
  */
 #include "testkit.h"
 
@@ -216,6 +218,165 @@ static void test_bad_input(void **state)
 	assert_string_equal(before, after);
 }
 
+static void test_id_valid(void **state)
+{
+	static const struct { const char *id; int valid; } cases[] = {
+		{ "focus2004", 1 }, { "a", 1 }, { "0x", 1 }, { "a-b_c", 1 },
+		{ "", 0 }, { "-a", 0 }, { "_a", 0 }, { "Focus", 0 },
+		{ "../x", 0 }, { "a b", 0 }, { "a/b", 0 }, { "a.b", 0 },
+		{ "caf\xc3\xa9", 0 }, { "a\n", 0 },
+	};
+	char longest[66];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		if (chancery_campaign_id_valid(cases[i].id) != cases[i].valid)
+			fail_msg("'%s': expected %d", cases[i].id, cases[i].valid);
+	assert_int_equal(chancery_campaign_id_valid(NULL), 0);
+	memset(longest, 'a', 64);
+	longest[64] = '\0';
+	assert_int_equal(chancery_campaign_id_valid(longest), 1);
+	longest[64] = 'a';
+	longest[65] = '\0';
+	assert_int_equal(chancery_campaign_id_valid(longest), 0);
+}
+
+static void test_intention_parse(void **state)
+{
+	static const struct {
+		const char *text, *action, *treaty;
+	} cases[] = {
+		{ "ratify:XVIII-10", "ratify", "XVIII-10" },
+		{ "sign XXVI-1", "sign", "XXVI-1" },      /* as history keeps it */
+		{ "accede:IV-11-b", "accede", "IV-11-b" },
+		{ "approve IV 11", "approve", "IV 11" },  /* the first separator */
+		{ "ratify", NULL, NULL },
+		{ ":XVIII-10", NULL, NULL },
+		{ "ratify:", NULL, NULL },
+		{ "", NULL, NULL },
+		{ "averyveryverylongaction:XVIII-10", NULL, NULL },
+		{ "ratify:XVIII-10-XVIII-10-XVIII-10-XVIII-10-XVIII-10", NULL, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		chancery_campaign_intention in;
+		int error = chancery_campaign_intention_parse(&in, cases[i].text);
+
+		if (!cases[i].action) {
+			if (error != CHANCERY_EINVALID)
+				fail_msg("'%s': accepted", cases[i].text);
+			assert_non_null(strstr(chancery_error_last()->message,
+				"expected ACTION:TREATY"));
+			continue;
+		}
+		if (error)
+			fail_msg("'%s': %s", cases[i].text,
+				chancery_error_last()->message);
+		assert_string_equal(in.action, cases[i].action);
+		assert_string_equal(in.treaty, cases[i].treaty);
+	}
+}
+
+static void test_recipients(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_campaign_options o = focus();
+	char **list = NULL, path[600], *out, *tmp = tk_tempdir();
+	size_t n = 0;
+
+	/* every State, as recipients.tsv lists them */
+	assert_int_equal(chancery_campaign_recipients(&list, &n, f->repo,
+		"focus2004"), 0);
+	assert_int_equal(n, 192);
+	assert_null(list[n]);
+	out = tk_sh_out("cd %s && git show HEAD:campaigns/focus2004/recipients.tsv "
+		"| sed -n '2p;$p'", f->dir);
+	assert_non_null(strstr(out, list[0]));
+	assert_non_null(strstr(out, list[n - 1]));
+	free(out);
+	chancery_campaign_recipients_free(list);
+	/* a file of codes: in its order; count may be NULL */
+	snprintf(path, sizeof(path), "%s/recipients.txt", tmp);
+	tk_write(path, "state\nLBR\nFRA\n#comment\nBEL\n");
+	o.id = "three";
+	o.recipients = path;
+	if (chancery_campaign_open(f->repo, &o) < 0)
+		fail_msg("open: %s", chancery_error_last()->message);
+	tk_rmrf(tmp);
+	free(tmp);
+	assert_int_equal(chancery_campaign_recipients(&list, NULL, f->repo,
+		"three"), 0);
+	assert_string_equal(list[0], "LBR");
+	assert_string_equal(list[1], "FRA");
+	assert_string_equal(list[2], "BEL");
+	assert_null(list[3]);
+	chancery_campaign_recipients_free(list);
+	chancery_campaign_recipients_free(NULL);
+	/* refused: a bad id, a campaign that does not exist */
+	assert_int_equal(chancery_campaign_recipients(&list, &n, f->repo, "../x"),
+		CHANCERY_EINVALID);
+	assert_null(list);
+	assert_int_equal(n, 0);
+	assert_int_equal(chancery_campaign_recipients(&list, &n, f->repo, "nope"),
+		CHANCERY_ENOTFOUND);
+	assert_null(list);
+	assert_non_null(strstr(chancery_error_last()->message, "no campaign 'nope'"));
+	/* a peer's recipients.tsv may hold anything: a code that is not one
+	 * is refused, not returned */
+	assert_int_equal(tk_sh("cd %s && printf 'state\\nFRA\\n../../x\\n' > "
+		"campaigns/three/recipients.tsv && git add campaigns/three && "
+		"git -c user.name=t -c user.email=t@t commit -qm forged",
+		f->dir), 0);
+	assert_int_equal(chancery_campaign_recipients(&list, &n, f->repo,
+		"three"), CHANCERY_EINVALID);
+	assert_null(list);
+	assert_non_null(strstr(chancery_error_last()->message, "not a State code"));
+}
+
+static void test_letter(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_letters_result r;
+	chancery_letters_options o = CHANCERY_LETTERS_OPTIONS_INIT;
+	char *data = NULL, *out;
+	size_t size = 0;
+
+	/* not generated yet */
+	assert_int_equal(chancery_campaign_letter(&data, &size, f->repo,
+		"focus2004", "FRA"), CHANCERY_ENOTFOUND);
+	assert_null(data);
+	assert_non_null(strstr(chancery_error_last()->message, "no letter to FRA"));
+	o.state = "FRA";
+	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o), 0);
+	/* the very blob history holds, an ODT package */
+	assert_int_equal(chancery_campaign_letter(&data, &size, f->repo,
+		"focus2004", "FRA"), 0);
+	assert_true(size > 1000);
+	assert_memory_equal(data, "PK\x03\x04", 4);
+	out = tk_sh_out("cd %s && git cat-file -s "
+		"HEAD:campaigns/focus2004/letters/FRA.odt", f->dir);
+	assert_int_equal((size_t)strtoul(out, NULL, 10), size);
+	free(out);
+	chancery_free(data);
+	data = NULL;
+	assert_int_equal(chancery_campaign_letter(&data, NULL, f->repo,
+		"focus2004", "FRA"), 0);
+	chancery_free(data);
+	data = NULL;
+	/* another recipient's letter is not generated; refused input */
+	assert_int_equal(chancery_campaign_letter(&data, &size, f->repo,
+		"focus2004", "BEL"), CHANCERY_ENOTFOUND);
+	assert_int_equal(size, 0);
+	assert_int_equal(chancery_campaign_letter(&data, &size, f->repo,
+		"focus2004", "../FRA"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_campaign_letter(&data, &size, f->repo,
+		"Focus2004", "FRA"), CHANCERY_EINVALID);
+	assert_int_equal(chancery_campaign_letter(&data, &size, f->repo,
+		"nope", "FRA"), CHANCERY_ENOTFOUND);
+	assert_null(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +384,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_languages, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_generate, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, tk_teardown),
+		cmocka_unit_test(test_id_valid),
+		cmocka_unit_test(test_intention_parse),
+		cmocka_unit_test_setup_teardown(test_recipients, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_letter, setup, tk_teardown),
 	};
 
 	chancery_init();

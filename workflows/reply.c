@@ -1,0 +1,276 @@
+/*
+ * reply.c - what happens between a campaign's letters and its status:
+ * their dispatch (send: one commit naming the States whose letters went
+ * out that day) and each State's replies (reply: one commit with the
+ * intentions the reply announces or withdraws, a note and attachments,
+ * marked late after the deadline).
+ *
+ * Invariants: a letter is sent only once generated and, for the whole
+ * batch, once; a reply's intentions are checked against the registry as
+ * of the day it was received (intention.c) and a withdrawal names an
+ * intention announced before. Nothing is recorded when any check fails.
+ * Left out on purpose: what the workflow does with these events (story.c
+ * replays them) and the acknowledgment of a reply (remind.c).
+ */
+#include "workflows.h"
+
+#include <string.h>
+
+typedef struct {
+	const char *id;
+	const chancery_date *date;
+	const char *state;
+	size_t sent;
+	chancery_repository *repo;
+} send_ctx;
+
+static int send_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	send_ctx *g = payload;
+	context x;
+	story_ctx sx;
+	int error;
+
+	(void)cs;
+	(void)head;
+	memset(&sx, 0, sizeof(sx));
+	if ((error = wf_context_load(&x, g->repo, base, g->id)) < 0)
+		goto done;
+	if (chancery_date_cmp(g->date, &x.c.letter_date) < 0) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"--date is before the letter date of campaign '%s'", g->id);
+		goto done;
+	}
+	if ((error = wf_stories_load(&sx, g->repo, &x, NULL)) < 0)
+		goto done;
+	g->sent = 0;
+	for (size_t i = 0; i < sx.ns; i++) {
+		story *s = &sx.s[i];
+		bool generated = false, sent = false;
+
+		if (g->state && strcmp(g->state, s->code))
+			continue;
+		for (size_t k = 0; k < s->nev; k++) {
+			generated |= s->ev[k].kind == EV_LETTERS;
+			sent |= s->ev[k].kind == EV_SEND;
+		}
+		if (!generated) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"the letter to %s is not generated yet (chancery "
+				"letters generate %s)", s->code, g->id);
+			goto done;
+		}
+		if (sent && !g->state)
+			continue;
+		if ((error = chancery_event_add(ev, "State", s->code)) < 0)
+			goto done;
+		g->sent++;
+	}
+	if (g->state && !wf_story_of(&sx, g->state)) {
+		error = chancery__error(CHANCERY_ENOTFOUND,
+			"'%s' is not a recipient of campaign '%s'", g->state, g->id);
+		goto done;
+	}
+	if (!g->sent) {
+		error = chancery__error(CHANCERY_EUNCHANGED,
+			"every letter of '%s' is sent already", g->id);
+		goto done;
+	}
+	error = wf_add_count(ev, "Sent-Count", g->sent);
+done:
+	wf_stories_free(&sx);
+	wf_context_free(&x);
+	return error;
+}
+
+int chancery_campaign_send(size_t *sent, chancery_repository *repo,
+	const char *id, const chancery_date *date, const char *state)
+{
+	send_ctx g = { id, date, state, 0, repo };
+	chancery_event *ev = NULL;
+	char d[11], subject[200];
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && id && date);
+	if (sent)
+		*sent = 0;
+	if (!chancery_campaign_id_valid(id))
+		return wf_id_error(id);
+	if (state && !chancery_state_code_valid(state))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a State code", state);
+	chancery_date_format(d, sizeof(d), date);
+	snprintf(subject, sizeof(subject), "send %s: letters dispatched on %s%s%s",
+		id, d, state ? " to " : "", state ? state : "");
+	if ((error = chancery_event_new(&ev, "send")) < 0 ||
+	    (error = chancery_event_add(ev, "Campaign", id)) < 0 ||
+	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
+	    (error = chancery_event_set_subject(ev, subject)) < 0)
+		goto done;
+	error = chancery__event_commit(repo, ev, send_extra, &g, NULL);
+	if (!error && sent)
+		*sent = g.sent;
+done:
+	chancery_event_free(ev);
+	return error;
+}
+
+/* ---- reply ------------------------------------------------------------- */
+
+typedef struct {
+	const char *id;
+	const chancery_reply_options *o;
+	chancery_repository *repo;
+	int late;
+} reply_ctx;
+
+static int reply_extra(chancery_changeset *cs, git_tree *base,
+	const git_oid *head, chancery_event *ev, void *payload)
+{
+	reply_ctx *g = payload;
+	const chancery_reply_options *o = g->o;
+	context x;
+	story_ctx sx;
+	char **current = NULL;
+	size_t ncur = 0;
+	int error;
+
+	(void)cs;
+	(void)head;
+	memset(&sx, 0, sizeof(sx));
+	if ((error = wf_context_load(&x, g->repo, base, g->id)) < 0)
+		goto done;
+	if (!chancery_registry_state_find(x.reg, o->state)) {
+		error = chancery__error(CHANCERY_EINVALID, "unknown State '%s'",
+			o->state);
+		goto done;
+	}
+	if ((error = wf_stories_load(&sx, g->repo, &x, NULL)) < 0)
+		goto done;
+	if (!wf_story_of(&sx, o->state)) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"'%s' is not a recipient of campaign '%s'", o->state, g->id);
+		goto done;
+	}
+	if (chancery_date_cmp(&o->received, &x.c.letter_date) < 0) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"--received is before the letter date of campaign '%s'", g->id);
+		goto done;
+	}
+	ncur = wf_intentions_of(&current, wf_story_of(&sx, o->state), NULL);
+	for (const char *const *w = o->withdraws; w && *w; w++) {
+		wf_intention in;
+		char key[64];
+		bool found = false;
+
+		if ((error = wf_intention_parse(&in, *w)) < 0)
+			goto done;
+		wf_intention_format(key, sizeof(key), &in);
+		for (size_t i = 0; i < ncur; i++)
+			found |= !strcmp(current[i], key);
+		if (!found) {
+			error = chancery__error(CHANCERY_EINVALID,
+				"%s never announced '%s' in campaign '%s'", o->state,
+				*w, g->id);
+			goto done;
+		}
+	}
+	for (const char *const *i = o->intends; i && *i; i++)
+		if ((error = wf_intention_check(x.reg, o->state, &o->received,
+				*i)) < 0)
+			goto done;
+	g->late = chancery_date_cmp(&o->received, &x.c.deadline) > 0;
+	error = chancery_event_add(ev, "Late", g->late ? "yes" : "no");
+done:
+	chancery_free(current);
+	wf_stories_free(&sx);
+	wf_context_free(&x);
+	return error;
+}
+
+/* "ACTION:TREATY" items as fields "ACTION TREATY" (how history keeps them) */
+static int add_intents(chancery_event *ev, const char *key,
+	const char *const *list)
+{
+	int error = 0;
+
+	for (const char *const *i = list; i && *i && !error; i++) {
+		wf_intention in;
+		char v[64];
+
+		if ((error = wf_intention_parse(&in, *i)) < 0)
+			break;
+		wf_intention_format(v, sizeof(v), &in);
+		error = chancery_event_add(ev, key, v);
+	}
+	return error;
+}
+
+int chancery_campaign_reply(int *late, chancery_repository *repo,
+	const char *id, const chancery_reply_options *o)
+{
+	reply_ctx g = { id, o, repo, 0 };
+	chancery_event *ev = NULL;
+	char d[11], subject[200];
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && id && o);
+	if (o->version != CHANCERY_REPLY_OPTIONS_VERSION)
+		return chancery__error(CHANCERY_EINVALID,
+			"reply options version %u unknown", o->version);
+	if (!chancery_campaign_id_valid(id))
+		return wf_id_error(id);
+	if (!o->state || !chancery_state_code_valid(o->state))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a State code", o->state ? o->state : "");
+	if (!o->received.year)
+		return chancery__error(CHANCERY_EINVALID,
+			"a reply needs its date (--received)");
+	if (o->none && o->intends && o->intends[0])
+		return chancery__error(CHANCERY_EINVALID,
+			"a reply announces intentions or none (--none), not both");
+	if (!o->none && !(o->intends && o->intends[0]) &&
+	    !(o->withdraws && o->withdraws[0]))
+		return chancery__error(CHANCERY_EINVALID,
+			"a reply announces intentions (--intends), withdraws some "
+			"(--withdraw) or announces none (--none)");
+	chancery_date_format(d, sizeof(d), &o->received);
+	if ((error = chancery_event_new(&ev, "reply")) < 0 ||
+	    (error = chancery_event_add(ev, "Campaign", id)) < 0 ||
+	    (error = chancery_event_add(ev, "State", o->state)) < 0 ||
+	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
+	    (error = chancery_event_add(ev, "Received", d)) < 0)
+		goto done;
+	if ((error = add_intents(ev, "Intends", o->intends)) < 0 ||
+	    (error = add_intents(ev, "Withdraws", o->withdraws)) < 0)
+		goto done;
+	if (o->none && (error = chancery_event_add(ev, "None", "yes")) < 0)
+		goto done;
+	if (o->note && *o->note &&
+	    (error = chancery_event_set_message(ev, o->note)) < 0)
+		goto done;
+	for (const char *const *a = o->attach; a && *a; a++) {
+		char *data = NULL;
+		size_t size = 0;
+		const char *base = strrchr(*a, '/') ? strrchr(*a, '/') + 1 : *a;
+
+		if ((error = chancery__read_file(&data, &size, *a,
+				CHANCERY_ATTACHMENT_MAX)) < 0)
+			goto done;
+		error = chancery_event_attach(ev, base, data, size);
+		chancery_free(data);
+		if (error < 0)
+			goto done;
+	}
+	snprintf(subject, sizeof(subject), "reply %s %s: received %s", id,
+		o->state, d);
+	if ((error = chancery_event_set_subject(ev, subject)) < 0)
+		goto done;
+	error = chancery__event_commit(repo, ev, reply_extra, &g, NULL);
+	if (!error && late)
+		*late = g.late;
+done:
+	chancery_event_free(ev);
+	return error;
+}
