@@ -1,6 +1,9 @@
 # chancery - the two entry points of the README, and a few helpers.
 #
 #   make demo    install what is missing, build, run the Focus 2004 sample
+#   make check   build, run the fast set: every test but those labelled slow
+#                or fault (ctest -LE 'slow|fault'; labels in
+#                tests/CMakeLists.txt), a few minutes on two cores
 #   make test    install what is missing, build (-Werror), run every test,
 #                then build with ASan+UBSan and run every test again, then
 #                build with ThreadSanitizer and run the threaded tests again
@@ -18,7 +21,7 @@ CMAKE_FLAGS ?=
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build build-asan build-tsan demo test test-fast test-asan test-tsan test-fuzz test-valgrind fuzz clean
+.PHONY: all deps build build-asan build-tsan demo check test test-fast test-asan test-tsan test-fuzz test-valgrind fuzz clean
 
 all: build
 
@@ -44,6 +47,9 @@ build-tsan: deps
 
 demo: build
 	@scripts/demo build/chancery
+
+check: build
+	@cd build && ctest --output-on-failure -j $(JOBS) -LE 'slow|fault'
 
 test-fast: build
 	@cd build && ctest --output-on-failure -j $(JOBS)

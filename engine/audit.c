@@ -22,7 +22,9 @@
  *     reference as chancery writes them);
  *   - when it changes registry/ or archive/, the registry of its tree
  *     loads (registry.c's own checks: a peer cannot leave a table or an
- *     archive entry that would stop every command reading the registry);
+ *     archive entry that would stop every command reading the registry;
+ *     a commit that only adds archive entries on top of a registry proved
+ *     before is proved by its new entries alone: see registry_check);
  *   - the root commit is the init event and only it; a merge commit is a
  *     sync event whose tree is the merge of its two parents plus its record.
  *
@@ -50,8 +52,6 @@ typedef struct {
 	char cid[13];          /* short commit id, for messages */
 	git_tree *ptree;       /* the parent's tree (NULL for the root) */
 	chancery_event *ev;
-	chancery_registry *reg; /* the registry of the commit's tree, once read */
-	bool reg_read;         /* it was tried (reg NULL: a problem was told) */
 	change *ch;
 	size_t nch, ach;
 	size_t problems;
@@ -757,18 +757,163 @@ static void check_fixity(audit *a, const char *dir, bool *seen)
 	}
 }
 
-/* The registry the commit leaves: loaded once; a tree whose registry does
- * not load (a table that does not parse, an archive entry the registry
- * refuses) is a problem, for it would stop every command at every office
- * that merged it. NULL when it was told or the check stops. */
-static chancery_registry *registry_of(audit *a, git_tree *tree)
+/* ---- the registry the commit leaves ------------------------------------- */
+
+/*
+ * Loading the registry parses its tables (24,000 rows of participation in
+ * the Focus 2004 registry) and walks archive/; verify and sync ask it of
+ * every deposit of the history, which made them quadratic in deposits.
+ * So the repository keeps the last registry proved to load (`reg_seen`):
+ * the ids of the registry/ and archive/ folders it was proved for, and the
+ * registry loaded from a tree with the same registry/. A commit whose
+ * parent is that state, that leaves registry/ as it was and only adds
+ * archive entries is proved by checking each new entry as the loader
+ * would (its name's form, a State and a treaty the registry knows):
+ * loading would have read the same tables and the same entries plus
+ * these. Anything else (a table changed, an entry replaced or removed, a
+ * problem already found in the commit, an entry that does not pass) loads
+ * the registry whole, so a refusal is the loader's own, word for word.
+ * The ids name the folders' content, so the state holds for any
+ * repository; it is only kept after a load that succeeded.
+ */
+struct chancery__reg_seen {
+	git_oid registry, archive; /* archive zero: the tree had none */
+	chancery_registry *reg;    /* loaded from a tree with that registry/ */
+	size_t bytes;              /* a bound on the loader's archive names */
+};
+
+/* The loader's cap on its archive names (registry.c load_archive) and
+ * what one entry may take of it (State, treaty, action, path buffers). */
+#define ARCHIVE_NAMES_MAX ((size_t)256 << 20)
+#define ARCHIVE_ENTRY_MAX (8 + 64 + 64 + 600)
+
+void chancery__reg_seen_free(struct chancery__reg_seen *s)
 {
+	if (!s)
+		return;
+	chancery_registry_free(s->reg);
+	chancery_free(s);
+}
+
+/* The ids of `tree`'s registry/ and archive/ folders: false when either
+ * is not a folder (registry/ must be one). */
+static bool folder_ids(git_tree *tree, git_oid *reg, git_oid *arc)
+{
+	const git_tree_entry *r, *a;
+
+	if (!tree || !(r = git_tree_entry_byname(tree, "registry")) ||
+	    git_tree_entry_type(r) != GIT_OBJECT_TREE)
+		return false;
+	git_oid_cpy(reg, git_tree_entry_id(r));
+	memset(arc, 0, sizeof(*arc));
+	if (!(a = git_tree_entry_byname(tree, "archive")))
+		return true;
+	if (git_tree_entry_type(a) != GIT_OBJECT_TREE)
+		return false;
+	git_oid_cpy(arc, git_tree_entry_id(a));
+	return true;
+}
+
+/* Would the loader take `path`, a file added under archive/, as an entry
+ * of `reg`? archive/STATE/TREATY/YYYY-MM-DD-ACTION.txt with a valid State
+ * code and treaty id that `reg` knows, a real date, a known action; the
+ * same bounds as the loader's (registry.c archive_walk). */
+static bool entry_loads(const chancery_registry *reg, const char *path)
+{
+	char state[8], treaty[64], action[64], ds[11];
+	const char *s1, *s2, *name;
+	size_t len;
+	chancery_date d;
+	bool ok;
+
+	if (strncmp(path, "archive/", 8) || !(s1 = strchr(path + 8, '/')) ||
+	    !(s2 = strchr(s1 + 1, '/')) || strchr(s2 + 1, '/'))
+		return false;
+	name = s2 + 1;
+	len = strlen(name);
+	if ((size_t)(s1 - path - 8) >= sizeof(state) ||
+	    (size_t)(s2 - s1 - 1) >= sizeof(treaty) || len < 16 ||
+	    len - 15 >= sizeof(action) || strcmp(name + len - 4, ".txt") ||
+	    name[10] != '-' || strlen(path) >= 600)
+		return false;
+	snprintf(state, sizeof(state), "%.*s", (int)(s1 - path - 8), path + 8);
+	snprintf(treaty, sizeof(treaty), "%.*s", (int)(s2 - s1 - 1), s1 + 1);
+	snprintf(action, sizeof(action), "%.*s", (int)(len - 15), name + 11);
+	snprintf(ds, sizeof(ds), "%.10s", name);
+	ok = chancery_date_parse(&d, ds) == 0 &&
+		chancery_state_code_valid(state) &&
+		chancery_treaty_id_valid(treaty) &&
+		chancery_action_classify(action) != CHANCERY_ACTION_UNKNOWN &&
+		chancery_registry_state_find(reg, state) &&
+		chancery_registry_treaty_find(reg, treaty);
+	chancery_error_clear();
+	return ok;
+}
+
+/* Is the registry of `tree` proved by the repository's last one? Its
+ * parent's folders are the proved ones (or its own are), registry/ is
+ * unchanged, and every change under archive/ adds an entry that loads. */
+static bool registry_proved(audit *a, const git_oid *reg,
+	const git_oid *arc)
+{
+	struct chancery__reg_seen *s = a->repo->reg_seen;
+	git_oid preg, parc;
+	size_t added = 0;
+
+	if (!s || !git_oid_equal(reg, &s->registry))
+		return false;
+	if (git_oid_equal(arc, &s->archive))
+		return true;
+	if (a->problems || !folder_ids(a->ptree, &preg, &parc) ||
+	    !git_oid_equal(&preg, reg) || !git_oid_equal(&parc, &s->archive))
+		return false;
+	for (size_t i = 0; i < a->nch; i++) {
+		const change *c = &a->ch[i];
+
+		if (strncmp(c->path, "archive", 7) ||
+		    (c->path[7] != '/' && c->path[7] != '\0'))
+			continue;
+		if (c->status != 'A' || !entry_loads(s->reg, c->path))
+			return false;
+		added++;
+	}
+	if (s->bytes + added * ARCHIVE_ENTRY_MAX >= ARCHIVE_NAMES_MAX / 2)
+		return false;
+	s->bytes += added * ARCHIVE_ENTRY_MAX;
+	git_oid_cpy(&s->archive, arc);
+	return true;
+}
+
+/* Keep `reg`, just loaded from a tree with these folders, as proved. */
+static void registry_keep(audit *a, chancery_registry **reg,
+	const git_oid *rid, const git_oid *arc)
+{
+	struct chancery__reg_seen *s = a->repo->reg_seen;
+
+	if (!s && !(s = a->repo->reg_seen = chancery__calloc(1, sizeof(*s))))
+		return; /* not kept: the next commit loads it again */
+	chancery_registry_free(s->reg);
+	s->reg = *reg;
+	*reg = NULL;
+	git_oid_cpy(&s->registry, rid);
+	git_oid_cpy(&s->archive, arc);
+	s->bytes = chancery_registry_action_count(s->reg) * ARCHIVE_ENTRY_MAX;
+}
+
+/* The registry the commit leaves must load: a tree whose registry does
+ * not (a table that does not parse, an archive entry the registry
+ * refuses) is a problem, for it would stop every command at every office
+ * that merged it. */
+static void registry_check(audit *a, git_tree *tree)
+{
+	chancery_registry *reg = NULL;
+	git_oid rid, arc;
+	bool ids = folder_ids(tree, &rid, &arc);
 	int rc;
 
-	if (a->reg_read)
-		return a->reg;
-	a->reg_read = true;
-	rc = chancery__registry_load_tree(&a->reg, a->repo, tree);
+	if (ids && registry_proved(a, &rid, &arc))
+		return;
+	rc = chancery__registry_load_tree(&reg, a->repo, tree);
 	if (rc == CHANCERY_ENOMEM) {
 		a->error = rc;
 	} else if (rc < 0) {
@@ -778,8 +923,10 @@ static chancery_registry *registry_of(audit *a, git_tree *tree)
 			"(%s)", a->cid, e ? e->message : "?");
 		chancery_error_clear();
 		git_error_clear();
+	} else if (ids) {
+		registry_keep(a, &reg, &rid, &arc);
 	}
-	return a->reg;
+	chancery_registry_free(reg);
 }
 
 /* Does the commit change anything under `dir` (with its '/')? */
@@ -796,7 +943,7 @@ static bool changes_under(const audit *a, const char *dir)
  * its own form; the Notification's number, year and chapter read back
  * from it give it again exactly. (That the State and the treaty are the
  * registry's is what loading the registry the commit leaves checks, with
- * its archive entry: registry_of.) */
+ * its archive entry: registry_check.) */
 static bool deposit_fields(const char *st, const char *tr, const char *ac,
 	const char *dt, const char *ref, unsigned *n, unsigned *year)
 {
@@ -1080,7 +1227,7 @@ int chancery__commit_check(chancery_repository *repo, git_commit *commit,
 	event_check(&a, tree, ptree);
 	if (!done(&a) && (changes_under(&a, "registry/") ||
 			changes_under(&a, "archive/")))
-		registry_of(&a, tree);
+		registry_check(&a, tree);
 	for (size_t i = 0; a.o->file && !done(&a) && i < a.nch; i++)
 		if (a.ch[i].status != 'D' && git_commit_parentcount(commit) < 2 &&
 		    a.o->file(a.ch[i].path, &a.ch[i].id, a.o->payload))
@@ -1090,7 +1237,6 @@ out:
 		chancery_free(a.ch[i].path);
 	chancery_free(a.ch);
 	chancery_event_free(a.ev);
-	chancery_registry_free(a.reg);
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	git_commit_free(parent);

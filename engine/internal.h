@@ -41,6 +41,7 @@ struct chancery_repository {
 	/* the last checkout under the lock failed: the working tree lags
 	 * behind the branch, and the lock keeps saying so until one works */
 	bool worktree_behind;
+	struct chancery__reg_seen *reg_seen; /* audit.c: the last registry proved */
 };
 
 /** The marker that makes a Git repository chancery's. */
@@ -209,6 +210,8 @@ typedef struct {
  */
 int chancery__commit_check(chancery_repository *repo, git_commit *commit,
 	const chancery__check_opts *opts);
+/** Free what the commit check keeps between commits (NULL-safe). */
+void chancery__reg_seen_free(struct chancery__reg_seen *s);
 
 /** A name from a tree as it may be printed in a message: control
  * characters (and every byte of invalid UTF-8) as '?', cut to `cap`. */

@@ -33,6 +33,7 @@ void chancery_repository_free(chancery_repository *repo)
 {
 	if (!repo)
 		return;
+	chancery__reg_seen_free(repo->reg_seen);
 	git_repository_free(repo->git);
 	chancery_free(repo->workdir);
 	chancery_free(repo->branch);

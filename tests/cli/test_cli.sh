@@ -246,8 +246,22 @@ echo tampered >> "$R/$rec"
 run_err 4 'changed by hand' "$C" -C "$R" note "refused"
 check "nothing was recorded over a hand edit" test "$(head_of)" = "$H"
 git -C "$R" checkout -q -- .
-# another program's branch lock is never taken for a leftover, however old
-# (a long git gc, push or rebase may hold it): wait, fail, leave it there
+# another program's branch lock is never taken for a leftover, however new
+# or old (a long git gc, push or rebase may hold it): wait, fail, leave it
+# there. The holder is a process that stays alive, holding it, until the
+# test releases it (through a FIFO): no timer of the test races the wait,
+# so a slow machine (memcheck) cannot change the outcome
+mkfifo "$T/release"
+: > "$R/.git/refs/heads/main.lock"
+( read -r _ < "$T/release"; rm -f "$R/.git/refs/heads/main.lock" ) </dev/null >/dev/null 2>&1 &
+holder=$!
+run_err 4 'locked by another process \(.*refs/heads/main\.lock\)' "$C" -C "$R" note "refused"
+check "a live program's branch lock was left in place" test -f "$R/.git/refs/heads/main.lock"
+check "its holder was still holding it" kill -0 "$holder"
+kill -0 "$holder" 2>/dev/null && echo release > "$T/release"
+wait "$holder"
+check "the holder let it go" test ! -e "$R/.git/refs/heads/main.lock"
+check "nothing was recorded under a live program's lock" test "$(head_of)" = "$H"
 touch -d '1 hour ago' "$R/.git/refs/heads/main.lock"
 run_err 4 'locked by another process \(.*refs/heads/main\.lock\)' "$C" -C "$R" note "refused"
 check "another program's old branch lock was left in place" test -f "$R/.git/refs/heads/main.lock"

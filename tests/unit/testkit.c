@@ -1,5 +1,11 @@
 /*
  * testkit.c - see testkit.h.
+ *
+ * Every test process works in folders of its own: tk_tempdir makes a new
+ * one under TMPDIR (or /tmp), and HOME is pointed, before main, at a new
+ * empty folder removed at exit, so that nothing a test (or git, or
+ * libgit2) writes lands in the source or build tree or in a path another
+ * test shares, and no ~/.gitconfig of the machine is read.
  */
 #define _XOPEN_SOURCE 700
 #include "testkit.h"
@@ -18,10 +24,11 @@ const chancery_signature tk_signature = { "Test Recorder",
 char *tk_tempdir(void)
 {
 	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *p = malloc(strlen(base) + 32);
+	size_t n = strlen(base) + 32;
+	char *p = malloc(n);
 
 	assert_non_null(p);
-	sprintf(p, "%s/chancery-test-XXXXXX", base);
+	snprintf(p, n, "%s/chancery-test-XXXXXX", base);
 	assert_non_null(mkdtemp(p));
 	return p;
 }
@@ -39,6 +46,30 @@ void tk_rmrf(const char *path)
 {
 	if (path)
 		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* HOME of this test process (see the top); a forked child that execs or
+ * calls _exit leaves it to its parent */
+static char own_home[600];
+static pid_t own_home_pid;
+
+static void home_remove(void)
+{
+	if (own_home[0] && getpid() == own_home_pid)
+		tk_rmrf(own_home);
+}
+
+__attribute__((constructor)) static void home_make(void)
+{
+	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+	snprintf(own_home, sizeof(own_home), "%s/chancery-home-XXXXXX", base);
+	if (!mkdtemp(own_home) || setenv("HOME", own_home, 1) < 0) {
+		perror("testkit: a HOME of its own");
+		_exit(1);
+	}
+	own_home_pid = getpid();
+	atexit(home_remove);
 }
 
 void tk_write(const char *path, const char *text)
