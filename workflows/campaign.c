@@ -120,9 +120,6 @@ done:
 
 static int check_options(const chancery_campaign_options *o)
 {
-	if (o->version != CHANCERY_CAMPAIGN_OPTIONS_VERSION)
-		return chancery__error(CHANCERY_EINVALID,
-			"campaign options version %u unknown", o->version);
 	if (!chancery_campaign_id_valid(o->id))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a campaign id (lowercase letters, digits, '-', '_')",
@@ -339,6 +336,7 @@ int chancery_campaign_open(chancery_repository *repo,
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && o);
+	CHANCERY_CHECK_VERSION(o, CHANCERY_CAMPAIGN_OPTIONS_VERSION);
 	memset(&x, 0, sizeof(x));
 	x.o = o;
 	if ((error = check_options(o)) < 0)

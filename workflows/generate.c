@@ -257,6 +257,7 @@ int chancery_letters_generate(chancery_letters_result *res,
 
 	CHANCERY_ASSERT_ARG(res && repo && id);
 	memset(res, 0, sizeof(*res));
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_LETTERS_OPTIONS_VERSION);
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
 	if ((error = chancery_event_new(&ev, "letters")) < 0 ||

@@ -216,9 +216,7 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && id && o);
-	if (o->version != CHANCERY_REPLY_OPTIONS_VERSION)
-		return chancery__error(CHANCERY_EINVALID,
-			"reply options version %u unknown", o->version);
+	CHANCERY_CHECK_VERSION(o, CHANCERY_REPLY_OPTIONS_VERSION);
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
 	if (!o->state || !chancery_state_code_valid(o->state))
