@@ -60,8 +60,8 @@ typedef struct {
 	struct { char *name; char *data; size_t size; } tpl[NTEMPLATES];
 } open_ctx;
 
-static int open_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int open_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	open_ctx *x = payload;
 	const chancery_campaign_options *o = x->o;
@@ -69,18 +69,14 @@ static int open_extra(chancery_changeset *cs, git_tree *base,
 	char path[300], d1[11], d2[11], d3[11], d4[11];
 	const char *src;
 	size_t size;
-	git_tree_entry *e = NULL;
 	int error;
 
 	(void)head;
 	(void)ev;
 	snprintf(path, sizeof(path), "campaigns/%s", o->id);
-	if (base && git_tree_entry_bypath(&e, base, path) == 0) {
-		git_tree_entry_free(e);
+	if (base && chancery__tree_has(base, path))
 		return chancery__error(CHANCERY_EEXISTS,
 			"campaign '%s' is open already", o->id);
-	}
-	git_error_clear();
 	chancery_date_format(d1, sizeof(d1), &o->letter_date);
 	chancery_date_format(d2, sizeof(d2), &o->deadline);
 	chancery_date_format(d3, sizeof(d3), &o->event_start);
@@ -358,7 +354,7 @@ int chancery_campaign_open(chancery_repository *repo,
 	x.recipients = rb.ptr;
 	if ((error = open_event(&ev, o, wf)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, open_extra, &x, NULL);
+	error = chancery__event_record(repo, ev, open_extra, &x, NULL);
 done:
 	for (size_t i = 0; i < NTEMPLATES; i++) {
 		chancery_free(x.tpl[i].name);

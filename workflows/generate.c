@@ -33,31 +33,29 @@ typedef struct {
 } batch;
 
 /* The id of the entry at `path` of `tree` into out ("" when none). */
-static void entry_id(char out[41], git_tree *tree, const char *path)
+static void entry_id(char out[41], const chancery_tree *tree, const char *path)
 {
-	git_tree_entry *e = NULL;
+	chancery_entry e;
 
-	if (git_tree_entry_bypath(&e, tree, path) == 0) {
-		git_oid_tostr(out, 41, git_tree_entry_id(e));
-		git_tree_entry_free(e);
-	}
-	git_error_clear();
+	if (chancery__tree_entry(&e, tree, path) == 0)
+		chancery__oid_tostr(out, &e.id);
+	chancery_error_clear();
 }
 
 /* Is the file at `path` of `base` this very content? *missing tells
  * whether there is a file at all. */
-static bool stored_same(git_tree *base, const char *path, const void *odt,
+static bool stored_same(const chancery_tree *base, const char *path, const void *odt,
 	size_t size, bool *missing)
 {
-	git_tree_entry *e = NULL;
-	git_oid id;
-	bool same = git_odb_hash(&id, odt, size, GIT_OBJECT_BLOB) == 0 &&
-		git_tree_entry_bypath(&e, base, path) == 0 &&
-		git_oid_equal(&id, git_tree_entry_id(e));
+	chancery_entry e;
+	chancery_oid id;
+	bool found = false;
+	bool same = chancery__oid_hash(&id, odt, size) == 0 &&
+		(found = chancery__tree_entry(&e, base, path) == 0) &&
+		chancery__oid_equal(&id, &e.id);
 
-	*missing = !e;
-	git_tree_entry_free(e);
-	git_error_clear();
+	*missing = !found;
+	chancery_error_clear();
 	return same;
 }
 
@@ -68,7 +66,7 @@ static void report(gen_ctx *g, const char *line)
 		g->o->problem(line, g->o->payload);
 }
 
-static int load_templates(batch *b, gen_ctx *g, git_tree *base)
+static int load_templates(batch *b, gen_ctx *g, const chancery_tree *base)
 {
 	static const char *const langs[3] = { "en", "fr", "es" };
 	int error;
@@ -80,7 +78,7 @@ static int load_templates(batch *b, gen_ctx *g, git_tree *base)
 
 		snprintf(path, sizeof(path), "campaigns/%s/templates/invitation-%s.odt",
 			g->id, langs[l]);
-		if ((error = chancery__tree_read(&b->data[l], &size, g->repo,
+		if ((error = wf_tree_read(&b->data[l], &size, g->repo,
 				base, path)) < 0)
 			return error;
 		entry_id(b->blob[l], base, path);
@@ -139,7 +137,7 @@ static int render_one(void **odt, size_t *size, gen_ctx *g, const batch *b,
 
 /* One recipient's letter: rendered, then compared (verify), skipped
  * (unchanged) or added to the changeset. */
-static int letter_one(chancery_changeset *cs, git_tree *base, gen_ctx *g,
+static int letter_one(chancery_changeset *cs, const chancery_tree *base, gen_ctx *g,
 	batch *b, const context *x, const chancery_state *st)
 {
 	void *odt = NULL;
@@ -204,8 +202,8 @@ static int outcome(gen_ctx *g, const batch *b)
 	return 0;
 }
 
-static int gen_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int gen_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	gen_ctx *g = payload;
 	context x;
@@ -269,7 +267,7 @@ int chancery_letters_generate(chancery_letters_result *res,
 		g.o->state ? " for " : "", g.o->state ? g.o->state : "");
 	if ((error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, gen_extra, &g, NULL);
+	error = chancery__event_record(repo, ev, gen_extra, &g, NULL);
 	if (!error && chancery_event_commit(ev))
 		snprintf(res->commit, sizeof(res->commit), "%s",
 			chancery_event_commit(ev));

@@ -24,8 +24,8 @@ typedef struct {
 	chancery_repository *repo;
 } send_ctx;
 
-static int send_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int send_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	send_ctx *g = payload;
 	context x;
@@ -108,7 +108,7 @@ int chancery_campaign_send(size_t *sent, chancery_repository *repo,
 	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
 	    (error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, send_extra, &g, NULL);
+	error = chancery__event_record(repo, ev, send_extra, &g, NULL);
 	if (!error && sent)
 		*sent = g.sent;
 done:
@@ -125,8 +125,8 @@ typedef struct {
 	int late;
 } reply_ctx;
 
-static int reply_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int reply_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	reply_ctx *g = payload;
 	const chancery_reply_options *o = g->o;
@@ -267,7 +267,7 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 		o->state, d);
 	if ((error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, reply_extra, &g, NULL);
+	error = chancery__event_record(repo, ev, reply_extra, &g, NULL);
 	if (!error && late)
 		*late = g.late;
 done:

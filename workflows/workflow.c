@@ -16,7 +16,6 @@
  * replaying a recipient's story, which is the campaign's business
  * (story.c), and day arithmetic (days.c).
  */
-#include "../engine/internal.h"
 #include "workflows.h"
 #include "../engine/embed.h"
 

@@ -26,7 +26,11 @@
 #ifndef CHANCERY_WORKFLOWS_INTERNAL_H
 #define CHANCERY_WORKFLOWS_INTERNAL_H
 
-#include "../engine/internal.h"
+#include "../engine/base.h"
+#include "../engine/store.h"
+#include "../engine/table.h"
+#include "../letters/data.h"
+#include "chancery.h"
 
 #include <jansson.h>
 
@@ -114,9 +118,14 @@ typedef struct {
 
 /* Load a campaign from `tree` (NULL: the branch head), with the registry
  * of the same tree. wf_context_free() it even on error. */
-int wf_context_load(context *x, chancery_repository *repo, git_tree *tree,
+int wf_context_load(context *x, chancery_repository *repo, const chancery_tree *tree,
 	const char *id);
 void wf_context_free(context *x);
+
+/* The file at `path` of `tree` (NULL: the branch head's), a copy the
+ * caller frees: chancery__tree_file's errors. */
+int wf_tree_read(char **out, size_t *size, chancery_repository *repo,
+	const chancery_tree *tree, const char *path);
 
 /* The campaign-id error every entry point gives. */
 int wf_id_error(const char *id);
@@ -194,7 +203,7 @@ size_t wf_replay(const chancery_workflow *w, story *s,
 /* The campaign's workflow (campaigns/ID/workflow.xml of `tree`, NULL:
  * the head) and the dates its guards compare with. */
 int wf_campaign_workflow(chancery_workflow **out, wf_dates *dates,
-	chancery_repository *repo, git_tree *tree, const char *id,
+	chancery_repository *repo, const chancery_tree *tree, const char *id,
 	const context *x);
 
 /* ---- intention.c -------------------------------------------------------- */
