@@ -84,7 +84,8 @@ static int event_numbers(json_t *root, const context *x,
 	}
 	if (chancery_date_cmp(as_of, &end) < 0)
 		end = *as_of;
-	wf_add_days(&before, &x->c.event_start, -1, false);
+	before = x->c.event_start;
+	(void)chancery_date_add_days(&before, &x->c.event_start, -1);
 	for (size_t k = 0; k < chancery_registry_action_count(x->reg); k++) {
 		const chancery_action *a = chancery_registry_action(x->reg, k);
 		char d[11];

@@ -4,7 +4,6 @@
  *
  *   workflow.c      a loaded workflow's transitions, guards, conditions and
  *                   actions, and one step of evaluation (wf_step)
- *   days.c          adding (working) days to a date
  *   language.c      dates, names and action words in en, fr, es
  *   campaign_file.c the campaign id, campaigns/ID/ read back (campaign.txt,
  *                   featured.tsv, recipients.tsv, letters/CODE.odt)
@@ -79,10 +78,6 @@ const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i);
 long wf_step(const chancery_workflow *w, size_t state, const char *event,
 	const wf_dates *dates, const wf_facts *facts);
 
-/* Add days (or working days, Monday to Friday) to a date (days.c, the one
- * day arithmetic of the module; guards and the status use it). */
-void wf_add_days(chancery_date *out, const chancery_date *d, int days,
-	bool working);
 
 /* ---- language.c --------------------------------------------------------- */
 
