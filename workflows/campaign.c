@@ -210,7 +210,7 @@ done:
 static int recipients_tsv(chancery_buf *rb, const chancery_registry *reg,
 	const char *recipients)
 {
-	char *text = NULL, *line, *save = NULL;
+	char *text = NULL, *line, *rest;
 	size_t size;
 	int error;
 
@@ -225,8 +225,8 @@ static int recipients_tsv(chancery_buf *rb, const chancery_registry *reg,
 	if ((error = chancery__read_file(&text, &size, recipients,
 			1 << 20)) < 0)
 		return error;
-	for (line = strtok_r(text, "\n\r,\t ", &save); line && !error;
-	     line = strtok_r(NULL, "\n\r,\t ", &save)) {
+	rest = text;
+	while (!error && (line = wf_token(&rest, "\n\r,\t "))) {
 		if (!strcmp(line, "state") || !strcmp(line, "code") ||
 		    line[0] == '#')
 			continue;

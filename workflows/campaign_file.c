@@ -66,6 +66,20 @@ int wf_add_count(chancery_event *ev, const char *key, size_t count)
 	return chancery_event_add(ev, key, n);
 }
 
+char *wf_token(char **s, const char *delims)
+{
+	char *t = *s + strspn(*s, delims);
+	char *end = t + strcspn(t, delims);
+
+	if (!*t) {
+		*s = t;
+		return NULL;
+	}
+	*s = *end ? end + 1 : end;
+	*end = '\0';
+	return t;
+}
+
 int wf_tree_read(char **out, size_t *size, chancery_repository *repo,
 	const chancery_tree *tree, const char *path)
 {
@@ -86,7 +100,7 @@ int wf_tree_read(char **out, size_t *size, chancery_repository *repo,
 static int campaign_load(campaign *c, chancery_repository *repo,
 	const chancery_tree *tree, const char *id)
 {
-	char path[200], *text = NULL, *line, *save = NULL;
+	char path[200], *text = NULL, *line, *rest;
 	size_t size;
 	int error;
 
@@ -102,8 +116,8 @@ static int campaign_load(campaign *c, chancery_repository *repo,
 			"no campaign '%s' (chancery campaign open)", id);
 	if (error < 0)
 		return error;
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	rest = text;
+	while ((line = wf_token(&rest, "\n"))) {
 		char *colon = strstr(line, ": ");
 		const char *v;
 

@@ -117,6 +117,11 @@ int wf_context_load(context *x, chancery_repository *repo, const chancery_tree *
 	const char *id);
 void wf_context_free(context *x);
 
+/* The next token of *s: skips any of `delims`, ends the token at the next
+ * one (written over with a NUL) and moves *s past it; NULL at the end.
+ * What strtok_r did, without its hidden state. */
+char *wf_token(char **s, const char *delims);
+
 /* The file at `path` of `tree` (NULL: the branch head's), a copy the
  * caller frees: chancery__tree_file's errors. */
 int wf_tree_read(char **out, size_t *size, chancery_repository *repo,
