@@ -122,7 +122,7 @@ static int render_one(void **odt, size_t *size, gen_ctx *g, const batch *b,
 	meta[7] = g->id;
 	meta[8] = NULL;
 	error = chancery_template_render_odt_meta(odt, size, b->tpl[l],
-		(chancery_data *)data, meta);
+		chancery__data_view(data), meta);
 	json_decref(data);
 	if (error < 0) {
 		char line[700];

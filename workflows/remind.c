@@ -63,7 +63,7 @@ static int render_letter(void **odt, size_t *size, chancery_repository *repo,
 	to.name = path;
 	if ((error = chancery_template_load_odt(&t, tpl, tsize, &to)) == 0)
 		error = chancery_template_render_odt(odt, size, t,
-			(chancery_data *)data);
+			chancery__data_view(data));
 	chancery_template_free(t);
 	chancery_free(tpl);
 	return error;
