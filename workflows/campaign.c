@@ -138,6 +138,9 @@ static int check_options(const chancery_campaign_options *o)
 	    chancery_date_cmp(&o->event_start, &o->letter_date) < 0)
 		return chancery__error(CHANCERY_EINVALID,
 			"the event must end after it starts, and start after the letter date");
+	if (o->ntemplates && !o->templates)
+		return chancery__error(CHANCERY_EINVALID,
+			"%zu templates given without their array", o->ntemplates);
 	return 0;
 }
 
@@ -240,36 +243,37 @@ static int recipients_tsv(chancery_buf *rb, const chancery_registry *reg,
 	return error;
 }
 
-/* The file given for template `name` ("en=FILE" means the invitation), or
- * NULL for the shipped one. */
+/* The file given for template `name` ("KIND-LANG"), or NULL for the
+ * shipped one; the last given wins. */
 static int template_file(const char **file, const char *name,
-	const char *const *templates)
+	const chancery_campaign_options *o)
 {
 	*file = NULL;
-	for (const char *const *p = templates; p && *p; p++) {
-		const char *eq = strchr(*p, '=');
-		size_t kl = eq ? (size_t)(eq - *p) : 0;
+	for (size_t i = 0; i < o->ntemplates; i++) {
+		const chancery_campaign_template *t = &o->templates[i];
+		size_t kl;
 
-		if (!eq)
-			return chancery__error(CHANCERY_EINVALID,
-				"--template '%.60s': expected LANG=FILE or KIND-LANG=FILE", *p);
-		if ((kl == 2 && !strncmp(name, "invitation-", 11) &&
-		     !strncmp(*p, name + 11, 2)) ||
-		    (kl == strlen(name) && !strncmp(*p, name, kl)))
-			*file = eq + 1;
+		if (!t->kind || !t->language || !t->path)
+			return chancery__error(CHANCERY_EINVALID, "template %zu: "
+				"a kind, a language and a path are needed", i);
+		kl = strlen(t->kind);
+		if (!strncmp(name, t->kind, kl) && name[kl] == '-' &&
+		    !strcmp(name + kl + 1, t->language))
+			*file = t->path;
 	}
 	return 0;
 }
 
 /* Template i, shipped or the file given, into x->tpl[i]; it must load. */
-static int load_template(open_ctx *x, size_t i, const char *const *templates)
+static int load_template(open_ctx *x, size_t i,
+	const chancery_campaign_options *o)
 {
 	const char *file = NULL, *name = shipped_templates[i].name;
 	chancery_template *t = NULL;
 	chancery_template_options to = CHANCERY_TEMPLATE_OPTIONS_INIT;
 	int error;
 
-	if ((error = template_file(&file, name, templates)) < 0)
+	if ((error = template_file(&file, name, o)) < 0)
 		return error;
 	if (!(x->tpl[i].name = chancery__strdup(name)))
 		return chancery__oom();
@@ -348,7 +352,7 @@ int chancery_campaign_open(chancery_repository *repo,
 	    (error = recipients_tsv(&rb, reg, o->recipients)) < 0)
 		goto done;
 	for (size_t i = 0; i < NTEMPLATES; i++)
-		if ((error = load_template(&x, i, o->templates)) < 0)
+		if ((error = load_template(&x, i, o)) < 0)
 			goto done;
 	x.featured = fb.ptr;
 	x.recipients = rb.ptr;

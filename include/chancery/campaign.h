@@ -16,7 +16,17 @@
 extern "C" {
 #endif
 
-#define CHANCERY_CAMPAIGN_OPTIONS_VERSION 1
+/** A template a campaign takes instead of the shipped one: the ODT file at
+ * `path` for the letters of `kind` ("invitation", "reminder",
+ * "acknowledgment") in `language` ("en", "fr", "es"). A pair that names
+ * no template is ignored (as the tool's --template has always done). */
+typedef struct {
+	const char *kind;
+	const char *language;
+	const char *path;
+} chancery_campaign_template;
+
+#define CHANCERY_CAMPAIGN_OPTIONS_VERSION 2
 
 typedef struct {
 	unsigned int version;
@@ -29,9 +39,10 @@ typedef struct {
 	chancery_date event_end;
 	const char *featured;     /**< a registry list name, or a file path */
 	const char *recipients;   /**< NULL or "all": every State; or a file of codes */
-	/** "en=FILE", "fr=FILE", "reminder-en=FILE", ... NULL-terminated;
-	 * what is not given comes from the shipped templates. */
-	const char *const *templates;
+	/** `ntemplates` templates to use; what is not given comes from the
+	 * shipped templates (the last of two for one kind and language wins) */
+	const chancery_campaign_template *templates;
+	size_t ntemplates;
 } chancery_campaign_options;
 
 #define CHANCERY_CAMPAIGN_OPTIONS_INIT { CHANCERY_CAMPAIGN_OPTIONS_VERSION }
@@ -141,16 +152,20 @@ typedef struct {
 CHANCERY_EXTERN(int) chancery_campaign_intention_parse(
 	chancery_campaign_intention *out, const char *text);
 
-#define CHANCERY_REPLY_OPTIONS_VERSION 1
+#define CHANCERY_REPLY_OPTIONS_VERSION 2
 
 typedef struct {
 	unsigned int version;
 	const char *state;
 	chancery_date received;
-	/** "ACTION:TREATY" (sign, ratify, accept, approve, accede), NULL-terminated */
-	const char *const *intends;
-	/** earlier intentions this reply takes back, same form */
-	const char *const *withdraws;
+	/** `nintends` intentions announced (the action is sign, ratify,
+	 * accept, approve or accede); chancery_campaign_intention_parse
+	 * reads "ACTION:TREATY" */
+	const chancery_campaign_intention *intends;
+	size_t nintends;
+	/** `nwithdraws` earlier intentions this reply takes back */
+	const chancery_campaign_intention *withdraws;
+	size_t nwithdraws;
 	int none;                /**< the reply announces no action */
 	const char *note;        /**< free text, or NULL */
 	const char *const *attach; /**< files to archive with it, NULL-terminated */

@@ -45,11 +45,18 @@ static int reply(tk_fixture *f, const char *state, const char *received,
 	const char *const *intends, const char *const *withdraws, int none)
 {
 	chancery_reply_options o = CHANCERY_REPLY_OPTIONS_INIT;
+	chancery_campaign_intention in[8], out[8];
 
+	for (; intends && intends[o.nintends]; o.nintends++)
+		assert_int_equal(chancery_campaign_intention_parse(
+			&in[o.nintends], intends[o.nintends]), 0);
+	for (; withdraws && withdraws[o.nwithdraws]; o.nwithdraws++)
+		assert_int_equal(chancery_campaign_intention_parse(
+			&out[o.nwithdraws], withdraws[o.nwithdraws]), 0);
 	o.state = state;
 	o.received = D(received);
-	o.intends = intends;
-	o.withdraws = withdraws;
+	o.intends = in;
+	o.withdraws = out;
 	o.none = none;
 	return chancery_campaign_reply(NULL, f->repo, "focus2004", &o);
 }
