@@ -177,7 +177,9 @@ static int letter_one(chancery_changeset *cs, const chancery_tree *base, gen_ctx
 	return error;
 }
 
-/* After the batch: the outcome, as an error when nothing is recorded. */
+/* After the batch: the outcome. CHANCERY_EUNCHANGED stops the commit when
+ * nothing is to be recorded (verify, dry run, up to date); the caller
+ * turns it into a result. */
 static int outcome(gen_ctx *g, const batch *b)
 {
 	if (g->o->state && !b->count && !g->problems)
@@ -268,7 +270,11 @@ int chancery_letters_generate(chancery_letters_result *res,
 	if ((error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
 	error = chancery__event_record(repo, ev, gen_extra, &g, NULL);
-	if (!error && chancery_event_commit(ev))
+	if (error == CHANCERY_EUNCHANGED) {
+		/* nothing recorded is a result (res->commit ""), not an error */
+		chancery_error_clear();
+		error = 0;
+	} else if (!error && chancery_event_commit(ev))
 		snprintf(res->commit, sizeof(res->commit), "%s",
 			chancery_event_commit(ev));
 done:

@@ -273,6 +273,12 @@ int chancery_campaign_remind(size_t *reminders, size_t *acks,
 	    (error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
 	error = chancery__event_record(repo, ev, remind_extra, &g, NULL);
+	if (error == CHANCERY_EUNCHANGED) {
+		/* nothing due: no commit, both counts 0, not an error */
+		chancery_error_clear();
+		error = 0;
+		g.reminders = g.acks = 0;
+	}
 	if (reminders)
 		*reminders = g.reminders;
 	if (acks)

@@ -109,6 +109,12 @@ int chancery_campaign_send(size_t *sent, chancery_repository *repo,
 	    (error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
 	error = chancery__event_record(repo, ev, send_extra, &g, NULL);
+	if (error == CHANCERY_EUNCHANGED) {
+		/* every letter sent already: 0 sent, not an error */
+		chancery_error_clear();
+		error = 0;
+		g.sent = 0;
+	}
 	if (!error && sent)
 		*sent = g.sent;
 done:

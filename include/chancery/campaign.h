@@ -95,7 +95,7 @@ CHANCERY_EXTERN(int) chancery_campaign_letter(char **out, size_t *size,
 typedef struct {
 	size_t letters;   /**< letters generated */
 	size_t changed;   /**< of which new or different */
-	char commit[41];  /**< the commit made, or "" */
+	char commit[41];  /**< the commit made, or "": nothing recorded */
 } chancery_letters_result;
 
 #define CHANCERY_LETTERS_OPTIONS_VERSION 1
@@ -119,8 +119,10 @@ typedef struct {
  * Generate the invitation letters of a campaign, each in its recipient's
  * language, personalized from participation as of the letter date, with
  * its provenance in meta.xml; one commit for the batch
- * (campaigns/ID/letters/CODE.odt). Nothing changed: no commit
- * (CHANCERY_EUNCHANGED).
+ * (campaigns/ID/letters/CODE.odt). Nothing to record (the letters are up
+ * to date, a dry run, a verify that found every letter as it should be):
+ * 0, no commit, and `result->commit` is "". A verify that finds a letter
+ * that differs is CHANCERY_ECONFLICT.
  */
 CHANCERY_EXTERN(int) chancery_letters_generate(chancery_letters_result *result,
 	chancery_repository *repo, const char *campaign,
@@ -129,7 +131,8 @@ CHANCERY_EXTERN(int) chancery_letters_generate(chancery_letters_result *result,
 /**
  * Record the dispatch of a campaign's letters on `date` (to `state` only,
  * or to every recipient whose letter is not sent yet): one commit.
- * `sent` (may be NULL) gets how many.
+ * `sent` (may be NULL) gets how many; every letter sent already is 0
+ * with *sent 0 and no commit.
  */
 CHANCERY_EXTERN(int) chancery_campaign_send(size_t *sent,
 	chancery_repository *repo, const char *campaign,
@@ -190,8 +193,9 @@ CHANCERY_EXTERN(int) chancery_campaign_reply(int *late,
  * transition whose guards hold) and acknowledgments of replies (a reply
  * whose transition has the action letter="acknowledgment" and that was not
  * acknowledged yet), as one commit: campaigns/ID/reminders/CODE-DATE.odt
- * and campaigns/ID/acknowledgments/CODE-DATE.odt. Nothing due: no commit
- * (CHANCERY_EUNCHANGED). Counts go to *reminders and *acks (may be NULL).
+ * and campaigns/ID/acknowledgments/CODE-DATE.odt. Counts go to *reminders
+ * and *acks (may be NULL); nothing due is 0 with both counts 0 and no
+ * commit.
  */
 CHANCERY_EXTERN(int) chancery_campaign_remind(size_t *reminders, size_t *acks,
 	chancery_repository *repo, const char *campaign,

@@ -55,7 +55,9 @@ typedef enum {
 	CHANCERY_EOS = -9,        /**< the operating system failed (I/O) */
 	CHANCERY_ENOTREPO = -10,  /**< not a chancery repository */
 	CHANCERY_EDIRTY = -11,    /**< the working tree was edited by hand */
-	CHANCERY_EUNCHANGED = -12 /**< nothing to do (not always a failure) */
+	/** nothing to do (not always a failure); the campaign functions no
+	 * longer return it: they return 0 and say so in their results */
+	CHANCERY_EUNCHANGED = -12
 } chancery_error_code;
 
 /** The last error of this thread; borrowed, valid until the next call. */

@@ -112,7 +112,8 @@ static void test_campaign_story(void **state)
 	assert_int_equal(chancery_campaign_send(&n, f->repo, "focus2004", &sent, NULL), 0);
 	assert_int_equal(n, 192);
 	assert_int_equal(chancery_campaign_send(&n, f->repo, "focus2004", &sent, NULL),
-		CHANCERY_EUNCHANGED);
+		0);
+	assert_int_equal(n, 0);   /* every letter sent already: no commit */
 	/* on time, late, a second letter, no action */
 	assert_int_equal(reply(f, "LBR", "2004-08-20", lbr1, NULL, 0), 0);
 	assert_int_equal(reply(f, "CHE", "2004-09-10", che, NULL, 0), 0);
@@ -241,6 +242,7 @@ static void test_reminders(void **state)
 	size_t rem = 0, ack = 0;
 	const char *lbr[] = { "ratify:XVIII-10", NULL };
 	json_t *st;
+	char head[41], head2[41];
 	char *out;
 
 	assert_int_equal(chancery_campaign_send(NULL, f->repo, "focus2004", &sent, NULL), 0);
@@ -255,8 +257,13 @@ static void test_reminders(void **state)
 	assert_int_equal(chancery_campaign_remind(&rem, &ack, f->repo, "focus2004", &d), 0);
 	assert_int_equal(rem, 191);   /* everyone but LBR */
 	assert_int_equal(ack, 0);     /* acknowledged already */
+	chancery_repository_head(head, f->repo);
 	assert_int_equal(chancery_campaign_remind(&rem, &ack, f->repo, "focus2004", &d),
-		CHANCERY_EUNCHANGED);
+		0);
+	assert_int_equal(rem, 0);   /* nothing due: no commit */
+	assert_int_equal(ack, 0);
+	chancery_repository_head(head2, f->repo);
+	assert_string_equal(head, head2);
 	st = status(f, "2004-08-20");
 	assert_string_equal(wstate(st, "FRA"), "reminded");
 	assert_string_equal(wstate(st, "LBR"), "replied-on-time");
