@@ -174,8 +174,8 @@ static int letters_verify(const cli_args *a)
 	if ((code = cli_open(&repo, a)) != 0)
 		return code;
 	error = chancery_letters_generate(&r, repo, a->args[1], &o);
-	if (error == CHANCERY_EUNCHANGED) {
-		cli_printf_safe(stdout, "%s\n", chancery_error_last()->message);
+	if (error == 0) {
+		printf("%zu letters are what their inputs give\n", r.letters);
 		code = EXIT_OK;
 	} else if (error == CHANCERY_ECONFLICT) {
 		cli_error(0, "%s", chancery_error_last()->message);
@@ -193,7 +193,7 @@ static int generated(int error, const chancery_letters_result *r,
 {
 	const char *s = r->letters == 1 ? "" : "s";
 
-	if (error == CHANCERY_EUNCHANGED) {
+	if (error == 0 && !r->commit[0]) {
 		if (dry_run)
 			printf("%zu letter%s checked, no problem (%zu would "
 				"change)\n", r->letters, s, r->changed);
@@ -229,7 +229,7 @@ static int letters_generate(const cli_args *a)
 	error = chancery_letters_generate(&r, repo, a->args[1], &o);
 	if (o.progress)
 		fputc('\n', stderr);
-	if ((error == 0 || error == CHANCERY_EUNCHANGED) && !o.dry_run &&
+	if (error == 0 && !o.dry_run &&
 	    cli_opt_count(a, "pdf"))
 		code = letters_pdf(repo, a->args[1], o.state);
 	if (!code)
