@@ -23,6 +23,9 @@
  * both write notifications/YEAR/NNNN.odt: their sync then conflicts on
  * that path instead of publishing a duplicate.
  *
+ * The instrument's kind is told from its bytes (media.c); the archive
+ * entry's format is entry.c's.
+ *
  * Left out: reservations, declarations and objections (they would be more
  * fields of the same record), withdrawals of instruments, and notifications
  * in other languages than English (the depositary issues them in English).
@@ -33,6 +36,7 @@
 #include "../letters/data.h"
 #include "chancery/archive.h"
 #include "entry.h"
+#include "media.h"
 
 #include <string.h>
 #include <time.h>
@@ -62,73 +66,6 @@ static const struct {
 
 static const char *const capacities[] = { "head-of-state",
 	"head-of-government", "foreign-minister" };
-
-/* ---- media types -------------------------------------------------------- */
-
-static bool has_tail(const char *d, size_t n, const char *what, size_t len,
-	size_t window)
-{
-	size_t from = n > window ? n - window : 0;
-
-	for (size_t i = n >= len ? n - len + 1 : 0; i-- > from;)
-		if (!memcmp(d + i, what, len))
-			return true;
-	return false;
-}
-
-/*
- * What the instrument is, from its bytes: NULL (error set) when it is none
- * of the kinds kept, or when it is cut short (a PDF without its %%EOF, a
- * PNG without IEND, a JPEG without its end marker, a zip without its
- * central directory).
- */
-static const char *media_type(const char **ext, const char *d, size_t n,
-	const char *path)
-{
-	static const char odt[] = "application/vnd.oasis.opendocument.text";
-
-	if (n >= 5 && !memcmp(d, "%PDF-", 5)) {
-		*ext = "pdf";
-		if (has_tail(d, n, "%%EOF", 5, 1024))
-			return "application/pdf";
-		chancery__error(CHANCERY_EINVALID, "instrument '%s': the PDF "
-			"is cut short (no %%%%EOF at its end)", path);
-		return NULL;
-	}
-	if (n >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8)) {
-		*ext = "png";
-		if (has_tail(d, n, "IEND", 4, 16))
-			return "image/png";
-		chancery__error(CHANCERY_EINVALID, "instrument '%s': the PNG "
-			"image is cut short", path);
-		return NULL;
-	}
-	if (n >= 3 && !memcmp(d, "\xff\xd8\xff", 3)) {
-		*ext = "jpg";
-		if (has_tail(d, n, "\xff\xd9", 2, 64))
-			return "image/jpeg";
-		chancery__error(CHANCERY_EINVALID, "instrument '%s': the JPEG "
-			"image is cut short", path);
-		return NULL;
-	}
-	if (n >= 8 && (!memcmp(d, "II*\0", 4) || !memcmp(d, "MM\0*", 4))) {
-		*ext = "tif";
-		return "image/tiff";
-	}
-	if (n >= 30 + 8 + sizeof(odt) - 1 && !memcmp(d, "PK\3\4", 4) &&
-	    !memcmp(d + 30, "mimetype", 8) &&
-	    !memcmp(d + 38, odt, sizeof(odt) - 1)) {
-		*ext = "odt";
-		if (has_tail(d, n, "PK\5\6", 4, 65536 + 22))
-			return odt;
-		chancery__error(CHANCERY_EINVALID, "instrument '%s': the "
-			"document is cut short (no zip directory)", path);
-		return NULL;
-	}
-	chancery__error(CHANCERY_EINVALID, "instrument '%s' is not a PDF, "
-		"PNG, JPEG, TIFF or ODT document", path);
-	return NULL;
-}
 
 /* ---- the rules -------------------------------------------------------- */
 
@@ -761,7 +698,8 @@ static int read_instrument(char **inst, size_t *isize, deposit_ctx *g)
 	if (!*isize)
 		return chancery__error(CHANCERY_EINVALID,
 			"instrument '%s' is empty", path);
-	if (!(g->media = media_type(&g->ext, *inst, *isize, path)))
+	if (!(g->media = chancery__instrument_media(&g->ext, *inst,
+			*isize, path)))
 		return CHANCERY_EINVALID;
 	if ((error = chancery__sha256_hex(g->sha, *inst, *isize)) < 0)
 		return error;
