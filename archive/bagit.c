@@ -27,7 +27,8 @@
  * Left out: fetch.txt (holey bags), other digest algorithms, serialization
  * (tar/zip a bag with the usual tools).
  */
-#include "../engine/internal.h"
+#include "../engine/base.h"
+#include "../engine/store.h"
 #include "chancery/archive.h"
 
 #include <dirent.h>
@@ -48,14 +49,14 @@
 
 typedef struct {
 	char *path;
-	git_oid id;
+	chancery_oid id;
 	bool want;
 } bag_file;
 
 typedef struct {
 	const chancery_bagit_options *o;
 	chancery_repository *repo;
-	char head[GIT_OID_HEXSZ + 1];
+	char head[CHANCERY_OID_HEXSZ + 1];
 	bag_file *files;   /* every file of the head, sorted by path */
 	size_t n, alloc;
 	int error;
@@ -77,18 +78,19 @@ static const char *shown(char *buf, size_t cap, const char *s, size_t len)
 	return buf;
 }
 
-static int missing(const bag_ctx *x, const git_oid *id, const char *path)
+static int missing(const bag_ctx *x, const chancery_oid *id,
+	const char *path)
 {
-	char hex[GIT_OID_HEXSZ + 1], p[300];
+	char hex[CHANCERY_OID_HEXSZ + 1], p[300];
 
 	return chancery__error(CHANCERY_ERROR, "the archive is incomplete: "
 		"object %s of '%s' (commit %s) is missing; nothing was exported",
-		git_oid_tostr(hex, sizeof(hex), id),
+		chancery__oid_tostr(hex, id),
 		shown(p, sizeof(p), path, strlen(path)), x->head);
 }
 
 static int add_file(bag_ctx *x, const char *prefix, const char *name,
-	const git_oid *id)
+	const chancery_oid *id)
 {
 	bag_file *f;
 
@@ -104,49 +106,69 @@ static int add_file(bag_ctx *x, const char *prefix, const char *name,
 	return 0;
 }
 
+static int walk(bag_ctx *x, const chancery_tree *tree, const char *prefix,
+	int depth);
+
+typedef struct {
+	bag_ctx *x;
+	const char *prefix;
+	int depth;
+} walk_ctx;
+
+/* A folder of the head, at `subprefix`: walked unless too deep or gone. */
+static int walk_folder(bag_ctx *x, const chancery_oid *id,
+	const char *subprefix, int depth)
+{
+	chancery_tree *sub = NULL;
+	char p[300];
+	int error;
+
+	if (depth >= MAX_DEPTH)
+		return chancery__error(CHANCERY_EINVALID, "commit %s: '%s' "
+			"nests more than %d folders; nothing was exported",
+			x->head, shown(p, sizeof(p), subprefix,
+			strlen(subprefix)), MAX_DEPTH);
+	error = chancery__tree_lookup(&sub, x->repo, id);
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		return missing(x, id, subprefix);
+	}
+	if (error == 0)
+		error = walk(x, sub, subprefix, depth + 1);
+	chancery__tree_free(sub);
+	return error;
+}
+
+static int walk_entry(const chancery_entry *e, void *payload)
+{
+	walk_ctx *w = payload;
+	char p[300], n[200], *subprefix;
+	int error;
+
+	if (!chancery__path_component_valid(e->name, strlen(e->name)))
+		return chancery__error(CHANCERY_EINVALID, "commit %s: the "
+			"tree entry '%s%s' " REFUSED_NAME, w->x->head,
+			shown(p, sizeof(p), w->prefix, strlen(w->prefix)),
+			shown(n, sizeof(n), e->name, strlen(e->name)));
+	if (e->kind == CHANCERY_ENTRY_FILE || e->kind == CHANCERY_ENTRY_LINK)
+		return add_file(w->x, w->prefix, e->name, &e->id);
+	if (e->kind != CHANCERY_ENTRY_FOLDER)
+		return 0; /* a submodule's commit: not ours to export */
+	if (!(subprefix = chancery__sprintf("%s%s/", w->prefix, e->name)))
+		return chancery__oom();
+	error = walk_folder(w->x, &e->id, subprefix, w->depth);
+	chancery_free(subprefix);
+	return error;
+}
+
 /* Every file under `tree` (at `prefix`, "" or ending in '/'), each entry
  * name checked on the way. */
-static int walk(bag_ctx *x, const git_tree *tree, const char *prefix,
+static int walk(bag_ctx *x, const chancery_tree *tree, const char *prefix,
 	int depth)
 {
-	char p[300], n[200];
-	int error = 0;
+	walk_ctx w = { x, prefix, depth };
 
-	for (size_t i = 0; i < git_tree_entrycount(tree) && !error; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(e);
-		git_tree *sub = NULL;
-		char *subprefix;
-
-		if (!chancery__path_component_valid(name, strlen(name)))
-			return chancery__error(CHANCERY_EINVALID, "commit %s: the "
-				"tree entry '%s%s' " REFUSED_NAME, x->head,
-				shown(p, sizeof(p), prefix, strlen(prefix)),
-				shown(n, sizeof(n), name, strlen(name)));
-		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
-			error = add_file(x, prefix, name, git_tree_entry_id(e));
-			continue;
-		}
-		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
-			continue; /* a submodule's commit: not ours to export */
-		if (!(subprefix = chancery__sprintf("%s%s/", prefix, name)))
-			return chancery__oom();
-		if (depth >= MAX_DEPTH)
-			error = chancery__error(CHANCERY_EINVALID, "commit %s: '%s' "
-				"nests more than %d folders; nothing was exported",
-				x->head, shown(p, sizeof(p), subprefix,
-				strlen(subprefix)), MAX_DEPTH);
-		else if ((error = git_tree_lookup(&sub, x->repo->git,
-				git_tree_entry_id(e))) < 0)
-			error = error == GIT_ENOTFOUND ? missing(x,
-				git_tree_entry_id(e), subprefix) :
-				chancery__git_error(error, subprefix);
-		else
-			error = walk(x, sub, subprefix, depth + 1);
-		git_tree_free(sub);
-		chancery_free(subprefix);
-	}
-	return error;
+	return chancery__tree_foreach(tree, NULL, walk_entry, &w);
 }
 
 static int cmp_file(const void *a, const void *b)
@@ -163,7 +185,7 @@ static bag_file *find_file(bag_ctx *x, const char *path)
 }
 
 /* The head's files, sorted, each path once. */
-static int read_head(bag_ctx *x, const git_tree *tree)
+static int read_head(bag_ctx *x, const chancery_tree *tree)
 {
 	char p[300];
 	int error;
@@ -480,16 +502,18 @@ static int put_path(chancery_buf *b, const char *p)
 static int write_payload(chancery_bagit_result *out, chancery_buf *manifest,
 	bag_ctx *x, const char *tmp, const bag_file *f, char **last_dir)
 {
-	git_blob *blob = NULL;
 	const char *slash = strrchr(f->path, '/');
 	size_t dlen = slash ? (size_t)(slash - f->path) : 0, size;
-	char hex[65], *p = NULL;
+	char hex[65], *p = NULL, *blob = NULL;
 	int error;
 
-	if ((error = git_blob_lookup(&blob, x->repo->git, &f->id)) < 0)
-		return error == GIT_ENOTFOUND ? missing(x, &f->id, f->path) :
-			chancery__git_error(error, f->path);
-	size = (size_t)git_blob_rawsize(blob);
+	error = chancery__blob_read(&blob, &size, x->repo, &f->id, SIZE_MAX);
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		return missing(x, &f->id, f->path);
+	}
+	if (error < 0)
+		return error;
 	if (!(p = chancery__sprintf("%s/data/%s", tmp, f->path))) {
 		error = chancery__oom();
 		goto done;
@@ -507,9 +531,8 @@ static int write_payload(chancery_bagit_result *out, chancery_buf *manifest,
 			goto done;
 		}
 	}
-	if ((error = write_new(p, git_blob_rawcontent(blob), size)) < 0 ||
-	    (error = chancery__sha256_hex(hex, git_blob_rawcontent(blob),
-			size)) < 0 ||
+	if ((error = write_new(p, blob, size)) < 0 ||
+	    (error = chancery__sha256_hex(hex, blob, size)) < 0 ||
 	    (error = chancery_buf_printf(manifest, "%s  data/", hex)) < 0 ||
 	    (error = put_path(manifest, f->path)) < 0 ||
 	    (error = chancery_buf_putc(manifest, '\n')) < 0)
@@ -518,7 +541,7 @@ static int write_payload(chancery_bagit_result *out, chancery_buf *manifest,
 	out->bytes += size;
 done:
 	chancery_free(p);
-	git_blob_free(blob);
+	chancery_free(blob);
 	return error;
 }
 
@@ -533,8 +556,7 @@ static int write_tags(chancery_bagit_result *out, const chancery_buf *manifest,
 	char today[11], hex[65], *p = NULL;
 	int error;
 
-	chancery_date_from_time(&d, x->repo->have_sig && x->repo->sig_time ?
-		x->repo->sig_time : (int64_t)time(NULL));
+	chancery_date_from_time(&d, chancery__now(x->repo));
 	chancery_date_format(today, sizeof(today), &d);
 	if ((error = chancery_buf_printf(&info, "Bag-Software-Agent: chancery %s\n"
 			"Bagging-Date: %s\nPayload-Oxum: %llu.%zu\n"
@@ -697,9 +719,8 @@ int chancery_export_bagit(chancery_bagit_result *out,
 	chancery_bagit_options none = CHANCERY_BAGIT_OPTIONS_INIT;
 	chancery_bagit_result local;
 	bag_ctx x;
-	git_commit *hc = NULL;
-	git_tree *tree = NULL;
-	git_oid head;
+	chancery_tree *tree = NULL;
+	chancery_oid head;
 	char *dir = NULL;
 	size_t len;
 	int error;
@@ -721,21 +742,15 @@ int chancery_export_bagit(chancery_bagit_result *out,
 		return chancery__oom();
 	if ((error = check_destination(dir)) < 0)
 		goto done;
-	if ((error = git_reference_name_to_id(&head, repo->git,
-			repo->branch)) < 0 ||
-	    (error = git_commit_lookup(&hc, repo->git, &head)) < 0 ||
-	    (error = git_commit_tree(&tree, hc)) < 0) {
-		error = chancery__git_error(error, "read the branch head");
+	if ((error = chancery__tree_head(&tree, &head, repo)) < 0)
 		goto done;
-	}
-	git_oid_tostr(x.head, sizeof(x.head), &head);
+	chancery__oid_tostr(x.head, &head);
 	if ((error = read_head(&x, tree)) < 0 ||
 	    (error = select_files(&x)) < 0)
 		goto done;
 	error = write_bag(out, &x, dir);
 done:
-	git_tree_free(tree);
-	git_commit_free(hc);
+	chancery__tree_free(tree);
 	files_free(&x);
 	chancery_free(dir);
 	return error;

@@ -23,16 +23,21 @@
  * both write notifications/YEAR/NNNN.odt: their sync then conflicts on
  * that path instead of publishing a duplicate.
  *
+ * The instrument's kind is told from its bytes (media.c); the archive
+ * entry's format is entry.c's.
+ *
  * Left out: reservations, declarations and objections (they would be more
  * fields of the same record), withdrawals of instruments, and notifications
  * in other languages than English (the depositary issues them in English).
  */
-#include "../engine/internal.h"
+#include "../engine/base.h"
 #include "../engine/embed.h"
+#include "../engine/store.h"
+#include "../letters/data.h"
 #include "chancery/archive.h"
 #include "entry.h"
+#include "media.h"
 
-#include <jansson.h>
 #include <string.h>
 #include <time.h>
 
@@ -61,73 +66,6 @@ static const struct {
 
 static const char *const capacities[] = { "head-of-state",
 	"head-of-government", "foreign-minister" };
-
-/* ---- media types -------------------------------------------------------- */
-
-static bool has_tail(const char *d, size_t n, const char *what, size_t len,
-	size_t window)
-{
-	size_t from = n > window ? n - window : 0;
-
-	for (size_t i = n >= len ? n - len + 1 : 0; i-- > from;)
-		if (!memcmp(d + i, what, len))
-			return true;
-	return false;
-}
-
-/*
- * What the instrument is, from its bytes: NULL (error set) when it is none
- * of the kinds kept, or when it is cut short (a PDF without its %%EOF, a
- * PNG without IEND, a JPEG without its end marker, a zip without its
- * central directory).
- */
-static const char *media_type(const char **ext, const char *d, size_t n,
-	const char *path)
-{
-	static const char odt[] = "application/vnd.oasis.opendocument.text";
-
-	if (n >= 5 && !memcmp(d, "%PDF-", 5)) {
-		*ext = "pdf";
-		if (has_tail(d, n, "%%EOF", 5, 1024))
-			return "application/pdf";
-		chancery__error(CHANCERY_EINVALID, "instrument '%s': the PDF "
-			"is cut short (no %%%%EOF at its end)", path);
-		return NULL;
-	}
-	if (n >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8)) {
-		*ext = "png";
-		if (has_tail(d, n, "IEND", 4, 16))
-			return "image/png";
-		chancery__error(CHANCERY_EINVALID, "instrument '%s': the PNG "
-			"image is cut short", path);
-		return NULL;
-	}
-	if (n >= 3 && !memcmp(d, "\xff\xd8\xff", 3)) {
-		*ext = "jpg";
-		if (has_tail(d, n, "\xff\xd9", 2, 64))
-			return "image/jpeg";
-		chancery__error(CHANCERY_EINVALID, "instrument '%s': the JPEG "
-			"image is cut short", path);
-		return NULL;
-	}
-	if (n >= 8 && (!memcmp(d, "II*\0", 4) || !memcmp(d, "MM\0*", 4))) {
-		*ext = "tif";
-		return "image/tiff";
-	}
-	if (n >= 30 + 8 + sizeof(odt) - 1 && !memcmp(d, "PK\3\4", 4) &&
-	    !memcmp(d + 30, "mimetype", 8) &&
-	    !memcmp(d + 38, odt, sizeof(odt) - 1)) {
-		*ext = "odt";
-		if (has_tail(d, n, "PK\5\6", 4, 65536 + 22))
-			return odt;
-		chancery__error(CHANCERY_EINVALID, "instrument '%s': the "
-			"document is cut short (no zip directory)", path);
-		return NULL;
-	}
-	chancery__error(CHANCERY_EINVALID, "instrument '%s' is not a PDF, "
-		"PNG, JPEG, TIFF or ODT document", path);
-	return NULL;
-}
 
 /* ---- the rules -------------------------------------------------------- */
 
@@ -253,11 +191,6 @@ typedef struct {
 	chancery_deposit_result *res;
 } deposit_ctx;
 
-static json_t *jstr(const char *s)
-{
-	return json_string(s ? s : "");
-}
-
 static char *upper(const char *s)
 {
 	char *u = chancery__strdup(s);
@@ -268,76 +201,91 @@ static char *upper(const char *s)
 	return u;
 }
 
-/* The notification's data (docs/archive.md lists it). */
-static json_t *notification_data(const deposit_ctx *g,
+/* The notification's data (docs/archive.md lists it); *out is the
+ * caller's (chancery_data_free). */
+static int notification_data(chancery_data **out, const deposit_ctx *g,
 	const chancery_state *st, const chancery_treaty *t, const char *ref,
 	unsigned n, const chancery_date *eif)
 {
-	json_t *root = json_object(), *jn = json_object(), *jt = json_object(),
-		*js = json_object(), *ja = json_object();
-	char buf[64], *su = upper(st->name), *au = upper(g->display);
+	chancery_data *root = NULL, *jn, *jt, *js, *ja;
+	char buf[64], ad[64] = "", ef[64] = "";
+	char *su = upper(st->name), *au = upper(g->display);
 	chancery_date adopted;
+	int error;
 
-	if (!root || !jn || !jt || !js || !ja || !su || !au) {
-		json_decref(root);
-		json_decref(jn);
-		json_decref(jt);
-		json_decref(js);
-		json_decref(ja);
-		chancery_free(su);
-		chancery_free(au);
-		return NULL;
+	*out = NULL;
+	if (!su || !au) {
+		error = chancery__oom();
+		goto done;
 	}
 	chancery_date_write(buf, sizeof(buf), &g->o->date, "en");
-	json_object_set_new(jn, "reference", json_string(ref));
-	json_object_set_new(jn, "number", json_integer(n));
-	json_object_set_new(jn, "year", json_integer(g->o->date.year));
-	json_object_set_new(jn, "date", json_string(buf));
-	json_object_set_new(jt, "id", json_string(t->id));
-	json_object_set_new(jt, "chapter", json_string(t->chapter));
-	json_object_set_new(jt, "title", json_string(t->title));
-	json_object_set_new(jt, "short_title",
-		json_string(t->short_title[0] ? t->short_title : t->title));
-	json_object_set_new(jt, "place_adopted", json_string(t->place_adopted));
-	if (t->adopted[0] && chancery_date_parse(&adopted, t->adopted) == 0) {
-		char ad[64];
-
+	if (t->adopted[0] && chancery_date_parse(&adopted, t->adopted) == 0)
 		chancery_date_write(ad, sizeof(ad), &adopted, "en");
-		json_object_set_new(jt, "adopted", json_string(ad));
-	} else {
+	else
 		chancery_error_clear();
-		json_object_set_new(jt, "adopted", json_string(""));
-	}
-	json_object_set_new(js, "code", json_string(st->code));
-	json_object_set_new(js, "name", json_string(st->name));
-	json_object_set_new(js, "name_upper", json_string(su));
-	json_object_set_new(js, "formal_name", jstr(st->formal_name));
-	json_object_set_new(ja, "code", json_string(g->action));
-	json_object_set_new(ja, "name", json_string(g->display));
-	json_object_set_new(ja, "name_upper", json_string(au));
-	json_object_set_new(ja, "date", json_string(buf));
-	json_object_set_new(ja, "signed_by", jstr(g->o->signed_by));
-	json_object_set_new(root, "notification", jn);
-	json_object_set_new(root, "treaty", jt);
-	json_object_set_new(root, "state", js);
-	json_object_set_new(root, "action", ja);
-	if (eif) {
-		chancery_date_write(buf, sizeof(buf), eif, "en");
-		json_object_set_new(root, "entry_into_force", json_string(buf));
-	} else {
-		json_object_set_new(root, "entry_into_force", json_false());
-	}
+	if (eif)
+		chancery_date_write(ef, sizeof(ef), eif, "en");
+	/* each child goes into root first: then only root is to free */
+	if ((error = chancery__data_object(&root)) < 0 ||
+	    (error = chancery__data_object(&jn)) < 0 ||
+	    (error = chancery__data_set(root, "notification", jn)) < 0 ||
+	    (error = chancery__data_set_string(jn, "reference", ref)) < 0 ||
+	    (error = chancery__data_set_int(jn, "number", n)) < 0 ||
+	    (error = chancery__data_set_int(jn, "year", g->o->date.year)) < 0 ||
+	    (error = chancery__data_set_string(jn, "date", buf)) < 0 ||
+	    (error = chancery__data_object(&jt)) < 0 ||
+	    (error = chancery__data_set(root, "treaty", jt)) < 0 ||
+	    (error = chancery__data_set_string(jt, "id", t->id)) < 0 ||
+	    (error = chancery__data_set_string(jt, "chapter", t->chapter)) < 0 ||
+	    (error = chancery__data_set_string(jt, "title", t->title)) < 0 ||
+	    (error = chancery__data_set_string(jt, "short_title",
+			t->short_title[0] ? t->short_title : t->title)) < 0 ||
+	    (error = chancery__data_set_string(jt, "place_adopted",
+			t->place_adopted)) < 0 ||
+	    (error = chancery__data_set_string(jt, "adopted", ad)) < 0 ||
+	    (error = chancery__data_object(&js)) < 0 ||
+	    (error = chancery__data_set(root, "state", js)) < 0 ||
+	    (error = chancery__data_set_string(js, "code", st->code)) < 0 ||
+	    (error = chancery__data_set_string(js, "name", st->name)) < 0 ||
+	    (error = chancery__data_set_string(js, "name_upper", su)) < 0 ||
+	    (error = chancery__data_set_string(js, "formal_name",
+			st->formal_name)) < 0 ||
+	    (error = chancery__data_object(&ja)) < 0 ||
+	    (error = chancery__data_set(root, "action", ja)) < 0 ||
+	    (error = chancery__data_set_string(ja, "code", g->action)) < 0 ||
+	    (error = chancery__data_set_string(ja, "name", g->display)) < 0 ||
+	    (error = chancery__data_set_string(ja, "name_upper", au)) < 0 ||
+	    (error = chancery__data_set_string(ja, "date", buf)) < 0 ||
+	    (error = chancery__data_set_string(ja, "signed_by",
+			g->o->signed_by)) < 0 ||
+	    (error = eif ? chancery__data_set_string(root, "entry_into_force",
+			ef) : chancery__data_set_bool(root, "entry_into_force",
+			false)) < 0)
+		goto done;
+	*out = root;
+	root = NULL;
+done:
+	chancery_data_free(root);
 	chancery_free(su);
 	chancery_free(au);
-	return root;
+	return error;
+}
+
+static int number_cb(const chancery_entry *e, void *payload)
+{
+	unsigned *out = payload, v = 0;
+	size_t k = 0;
+
+	while (e->name[k] >= '0' && e->name[k] <= '9' && k < 6)
+		v = v * 10 + (unsigned)(e->name[k++] - '0');
+	if (k && v > *out)
+		*out = v;
+	return 0;
 }
 
 /* The highest notification number of a year in `base` (0: none yet). */
-static int last_number(unsigned *out, chancery_repository *repo,
-	git_tree *base, int year)
+static int last_number(unsigned *out, const chancery_tree *base, int year)
 {
-	git_tree_entry *e = NULL;
-	git_tree *dir = NULL;
 	char path[32];
 	int error;
 
@@ -345,98 +293,101 @@ static int last_number(unsigned *out, chancery_repository *repo,
 	if (!base)
 		return 0;
 	snprintf(path, sizeof(path), "notifications/%04d", year);
-	error = git_tree_entry_bypath(&e, base, path);
-	if (error == GIT_ENOTFOUND) {
-		git_error_clear();
+	error = chancery__tree_foreach(base, path, number_cb, out);
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
 		return 0;
 	}
-	if (error < 0 || (error = git_tree_lookup(&dir, repo->git,
-			git_tree_entry_id(e))) < 0) {
-		git_tree_entry_free(e);
-		return chancery__git_error(error, "read notifications");
-	}
-	for (size_t i = 0; i < git_tree_entrycount(dir); i++) {
-		const char *name = git_tree_entry_name(
-			git_tree_entry_byindex(dir, i));
-		unsigned v = 0;
-		size_t k = 0;
+	return error;
+}
 
-		while (name[k] >= '0' && name[k] <= '9' && k < 6)
-			v = v * 10 + (unsigned)(name[k++] - '0');
-		if (k && v > *out)
-			*out = v;
-	}
-	git_tree_free(dir);
-	git_tree_entry_free(e);
+/* The file at `path` of `base` (none: the first commit has no files). */
+static int base_file(char **out, size_t *size, const chancery_tree *base,
+	const char *path)
+{
+	*out = NULL;
+	if (!base)
+		return chancery__error(CHANCERY_ENOTFOUND, "'%s' not found",
+			path);
+	return chancery__tree_file(out, size, base, path, 0);
+}
+
+/* The notification an attempt issues: its number, reference and file,
+ * and the entry into force it announces. */
+typedef struct {
+	unsigned n;
+	char ref[80];
+	char path[64];
+	chancery_date eif;
+	bool has_eif;
+} notice;
+
+/* The registry of `base`, with the State and treaty the deposit names:
+ * the action allowed on that date, the campaign (if any) there. */
+static int check_base(chancery_registry **reg, const chancery_state **st,
+	const chancery_treaty **t, const deposit_ctx *g,
+	const chancery_tree *base)
+{
+	const chancery_deposit_options *o = g->o;
+	char cp[120], *c = NULL;
+	size_t cz;
+	int error;
+
+	if ((error = chancery__registry_load_at(reg, g->repo, base)) < 0)
+		return error;
+	if (!(*st = chancery_registry_state_find(*reg, o->state)))
+		return chancery__error(CHANCERY_ENOTFOUND,
+			"unknown State '%s'", o->state);
+	if (!(*t = chancery_registry_treaty_find(*reg, o->treaty)))
+		return chancery__error(CHANCERY_ENOTFOUND,
+			"unknown treaty '%s'", o->treaty);
+	if ((error = check_action(*reg, o->state, *t, g->action,
+			&o->date)) < 0 || !o->campaign)
+		return error;
+	snprintf(cp, sizeof(cp), "campaigns/%s/campaign.txt", o->campaign);
+	error = base_file(&c, &cz, base, cp);
+	chancery_free(c);
+	if (error == CHANCERY_ENOTFOUND)
+		error = chancery__error(CHANCERY_ENOTFOUND, "no campaign '%s'",
+			o->campaign);
+	return error;
+}
+
+/* The next number of the year in `base`, the reference, entry into
+ * force. */
+static int number_notice(notice *nt, const deposit_ctx *g,
+	const chancery_treaty *t, const chancery_tree *base)
+{
+	const chancery_deposit_options *o = g->o;
+	int error;
+
+	if ((error = last_number(&nt->n, base, o->date.year)) < 0)
+		return error;
+	nt->n++;
+	snprintf(nt->ref, sizeof(nt->ref), "C.N.%u.%04d.TREATIES-%d", nt->n,
+		o->date.year, roman_value(t->chapter));
+	snprintf(nt->path, sizeof(nt->path), "notifications/%04d/%04u.odt",
+		o->date.year, nt->n);
+	nt->has_eif = strcmp(g->action, "signature") &&
+		chancery_treaty_entry_into_force(&nt->eif, t, &o->date) == 0;
+	chancery_error_clear();
 	return 0;
 }
 
-static int deposit_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+/* The notification as an ODT document (*odt the caller's): the
+ * repository's template when it has one, else the shipped one. */
+static int render_notice(void **odt, size_t *odt_size, const deposit_ctx *g,
+	const chancery_state *st, const chancery_treaty *t, const notice *nt,
+	const chancery_tree *base)
 {
-	deposit_ctx *g = payload;
-	const chancery_deposit_options *o = g->o;
-	chancery_registry *reg = NULL;
-	const chancery_state *st;
-	const chancery_treaty *t;
-	chancery_template *tpl = NULL;
 	chancery_template_options to = CHANCERY_TEMPLATE_OPTIONS_INIT;
-	chancery_buf entry = CHANCERY_BUF_INIT;
-	json_t *data = NULL;
-	chancery_date eif;
-	bool has_eif = false;
-	char ref[80], apath[200], npath[64], line[300], *tdata = NULL;
-	void *odt = NULL;
-	size_t odt_size = 0, tsize = 0;
-	unsigned n;
+	chancery_template *tpl = NULL;
+	chancery_data *data = NULL;
+	char *tdata = NULL;
+	size_t tsize = 0;
 	int error;
 
-	(void)head;
-	if ((error = chancery__registry_load_tree(&reg, g->repo, base)) < 0)
-		goto done;
-	if (!(st = chancery_registry_state_find(reg, o->state))) {
-		error = chancery__error(CHANCERY_ENOTFOUND,
-			"unknown State '%s'", o->state);
-		goto done;
-	}
-	if (!(t = chancery_registry_treaty_find(reg, o->treaty))) {
-		error = chancery__error(CHANCERY_ENOTFOUND,
-			"unknown treaty '%s'", o->treaty);
-		goto done;
-	}
-	if ((error = check_action(reg, o->state, t, g->action, &o->date)) < 0)
-		goto done;
-	if (o->campaign) {
-		char *c = NULL;
-		size_t cz;
-		char cp[120];
-
-		snprintf(cp, sizeof(cp), "campaigns/%s/campaign.txt", o->campaign);
-		error = chancery__tree_read(&c, &cz, g->repo, base, cp);
-		chancery_free(c);
-		if (error == CHANCERY_ENOTFOUND)
-			error = chancery__error(CHANCERY_ENOTFOUND,
-				"no campaign '%s'", o->campaign);
-		if (error < 0)
-			goto done;
-	}
-
-	/* the number, the reference, entry into force */
-	if ((error = last_number(&n, g->repo, base, o->date.year)) < 0)
-		goto done;
-	n++;
-	snprintf(ref, sizeof(ref), "C.N.%u.%04d.TREATIES-%d", n, o->date.year,
-		roman_value(t->chapter));
-	snprintf(npath, sizeof(npath), "notifications/%04d/%04u.odt",
-		o->date.year, n);
-	if (strcmp(g->action, "signature") &&
-	    chancery_treaty_entry_into_force(&eif, t, &o->date) == 0)
-		has_eif = true;
-	chancery_error_clear();
-
-	/* the notification */
-	error = chancery__tree_read(&tdata, &tsize, g->repo, base,
-		NOTIFICATION_TEMPLATE);
+	error = base_file(&tdata, &tsize, base, NOTIFICATION_TEMPLATE);
 	if (error == CHANCERY_ENOTFOUND) {
 		chancery_error_clear();
 		to.name = "notification-en.odt (shipped)";
@@ -446,74 +397,104 @@ static int deposit_extra(chancery_changeset *cs, git_tree *base,
 		to.name = NOTIFICATION_TEMPLATE;
 		error = chancery_template_load_odt(&tpl, tdata, tsize, &to);
 	}
-	if (error < 0)
+	if (error < 0 ||
+	    (error = notification_data(&data, g, st, t, nt->ref, nt->n,
+			nt->has_eif ? &nt->eif : NULL)) < 0)
 		goto done;
-	if (!(data = notification_data(g, st, t, ref, n,
-			has_eif ? &eif : NULL))) {
-		error = chancery__oom();
-		goto done;
-	}
-	if ((error = chancery_template_render_odt(&odt, &odt_size, tpl,
-			(chancery_data *)data)) < 0)
-		goto done;
-
-	/* the archive entry: its name is the action; its text the facts */
-	{
-		chancery__archive_entry ae = { o->state, o->treaty, g->action,
-			o->date, ref, g->ext, g->sha, g->size, g->media };
-
-		chancery__archive_entry_path(apath, sizeof(apath), &ae);
-		if ((error = chancery__archive_entry_text(&entry, &ae)) < 0)
-			goto done;
-	}
-	if ((error = chancery_changeset_add(cs, apath, entry.ptr,
-			entry.size)) < 0 ||
-	    (error = chancery_changeset_add(cs, npath, odt, odt_size)) < 0)
-		goto done;
-
-	/* fields: the notification and where everything is */
-	{
-		char hex[65];
-
-		if ((error = chancery__sha256_hex(hex, odt, odt_size)) < 0)
-			goto done;
-		snprintf(line, sizeof(line), "%s sha256=%s size=%zu", npath,
-			hex, odt_size);
-	}
-	if ((error = chancery_event_add(ev, "Notification", ref)) < 0 ||
-	    (error = chancery_event_add(ev, "Notification-File", line)) < 0 ||
-	    (error = chancery_event_add(ev, "Archive", apath)) < 0)
-		goto done;
-	if (has_eif) {
-		char e[11];
-
-		chancery_date_format(e, sizeof(e), &eif);
-		if ((error = chancery_event_add(ev, "Entry-Into-Force", e)) < 0)
-			goto done;
-	}
-	snprintf(g->res->notification, sizeof(g->res->notification), "%s", ref);
-	snprintf(g->res->notification_path, sizeof(g->res->notification_path),
-		"%s", npath);
-	snprintf(g->res->archive_path, sizeof(g->res->archive_path), "%s", apath);
-	g->res->has_entry_into_force = has_eif;
-	if (has_eif)
-		g->res->entry_into_force = eif;
+	error = chancery_template_render_odt(odt, odt_size, tpl, data);
 done:
-	json_decref(data);
-	chancery_free(odt);
+	chancery_data_free(data);
 	chancery_free(tdata);
-	chancery_buf_dispose(&entry);
 	chancery_template_free(tpl);
+	return error;
+}
+
+/* The archive entry (its name is the action, its text the facts) and the
+ * notification, into the commit. */
+static int add_files(chancery_changeset *cs, char *apath, size_t asize,
+	const deposit_ctx *g, const notice *nt, const void *odt,
+	size_t odt_size)
+{
+	const chancery_deposit_options *o = g->o;
+	chancery__archive_entry ae = { o->state, o->treaty, g->action,
+		o->date, nt->ref, g->ext, g->sha, g->size, g->media };
+	chancery_buf entry = CHANCERY_BUF_INIT;
+	int error;
+
+	chancery__archive_entry_path(apath, asize, &ae);
+	if ((error = chancery__archive_entry_text(&entry, &ae)) == 0 &&
+	    (error = chancery_changeset_add(cs, apath, entry.ptr,
+			entry.size)) == 0)
+		error = chancery_changeset_add(cs, nt->path, odt, odt_size);
+	chancery_buf_dispose(&entry);
+	return error;
+}
+
+/* The event's fields: the notification and where everything is. */
+static int add_fields(chancery_event *ev, const notice *nt,
+	const char *apath, const void *odt, size_t odt_size)
+{
+	char hex[65], line[300], e[11];
+	int error;
+
+	if ((error = chancery__sha256_hex(hex, odt, odt_size)) < 0)
+		return error;
+	snprintf(line, sizeof(line), "%s sha256=%s size=%zu", nt->path, hex,
+		odt_size);
+	if ((error = chancery_event_add(ev, "Notification", nt->ref)) < 0 ||
+	    (error = chancery_event_add(ev, "Notification-File", line)) < 0 ||
+	    (error = chancery_event_add(ev, "Archive", apath)) < 0 ||
+	    !nt->has_eif)
+		return error;
+	chancery_date_format(e, sizeof(e), &nt->eif);
+	return chancery_event_add(ev, "Entry-Into-Force", e);
+}
+
+/* Built on each attempt's base: see the file's header. */
+static int deposit_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
+{
+	deposit_ctx *g = payload;
+	chancery_registry *reg = NULL;
+	const chancery_state *st = NULL;
+	const chancery_treaty *t = NULL;
+	notice nt;
+	char apath[200];
+	void *odt = NULL;
+	size_t odt_size = 0;
+	int error;
+
+	(void)head;
+	memset(&nt, 0, sizeof(nt));
+	if ((error = check_base(&reg, &st, &t, g, base)) < 0 ||
+	    (error = number_notice(&nt, g, t, base)) < 0 ||
+	    (error = render_notice(&odt, &odt_size, g, st, t, &nt,
+			base)) < 0 ||
+	    (error = add_files(cs, apath, sizeof(apath), g, &nt, odt,
+			odt_size)) < 0 ||
+	    (error = add_fields(ev, &nt, apath, odt, odt_size)) < 0)
+		goto done;
+	snprintf(g->res->notification, sizeof(g->res->notification), "%s",
+		nt.ref);
+	snprintf(g->res->notification_path, sizeof(g->res->notification_path),
+		"%s", nt.path);
+	snprintf(g->res->archive_path, sizeof(g->res->archive_path), "%s",
+		apath);
+	g->res->has_entry_into_force = nt.has_eif;
+	if (nt.has_eif)
+		g->res->entry_into_force = nt.eif;
+done:
+	chancery_free(odt);
 	chancery_registry_free(reg);
 	return error;
 }
 
 /* ---- numbering through the remote ----------------------------------------- */
 
-static int push_first(chancery_repository *repo, const git_oid *commit,
+static int push_first(chancery_repository *repo, const chancery_oid *commit,
 	void *payload)
 {
-	return chancery__push_commit(repo, payload, commit);
+	return chancery__push(repo, payload, commit);
 }
 
 /* The remote that numbers into *out, or NULL when there is none:
@@ -523,7 +504,6 @@ static int push_first(chancery_repository *repo, const git_oid *commit,
 static int numbering_remote(char **out, chancery_repository *repo,
 	const char *given)
 {
-	git_remote *r = NULL;
 	int error;
 
 	*out = NULL;
@@ -536,14 +516,8 @@ static int numbering_remote(char **out, chancery_repository *repo,
 	if (error != CHANCERY_ENOTFOUND)
 		return error;
 	chancery_error_clear();
-	error = git_remote_lookup(&r, repo->git, "origin");
-	git_remote_free(r);
-	if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC) {
-		git_error_clear();
-		return 0;
-	}
-	if (error < 0)
-		return chancery__git_error(error, "look up the remote 'origin'");
+	if ((error = chancery__remote_exists(repo, "origin")) <= 0)
+		return error;
 	if (!(*out = chancery__strdup("origin")))
 		return chancery__oom();
 	return 0;
@@ -588,7 +562,150 @@ fail:
 	return error;
 }
 
+/* Record the deposit: locally, or numbered at `remote` (sync, build,
+ * push before the branch moves; a lost race builds again). *ev is the
+ * event recorded, the caller's. */
+static int record(chancery_event **ev, chancery_repository *repo,
+	deposit_ctx *g, const char *inst, size_t isize, const char *ds,
+	const char *remote)
+{
+	chancery__record_opts ropts = { push_first, (void *)remote };
+	int error;
+
+	if (!remote) {
+		if ((error = deposit_event(ev, g, inst, isize, ds)) == 0)
+			error = chancery__event_record(repo, *ev, deposit_extra,
+				g, NULL);
+		return error;
+	}
+	for (int attempt = 0;; attempt++) {
+		chancery_sync_result sr;
+		chancery_sync_options so = CHANCERY_SYNC_OPTIONS_INIT;
+
+		/* take in what the remote has, give what we have */
+		error = chancery_sync(&sr, repo, remote, &so);
+		/* a fresh event each time: fields of a refused attempt must
+		 * not stay */
+		chancery_event_free(*ev);
+		*ev = NULL;
+		if (!error)
+			error = deposit_event(ev, g, inst, isize, ds);
+		if (!error)
+			error = chancery__event_record(repo, *ev, deposit_extra,
+				g, &ropts);
+		if (error != CHANCERY_ECONFLICT || attempt >= 50)
+			return error;
+		/* another depositor got there first: again */
+		{
+			struct timespec ts = { 0, (long)(attempt % 7) *
+				10000000L };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
 /* ---- the operation ------------------------------------------------------- */
+
+/* The action in the registry's spelling ("consent-to-be-bound" as
+ * "consent_to_be_bound"), into g->action and g->display. */
+static int resolve_action(deposit_ctx *g, const char *action)
+{
+	char norm[64];
+	size_t i;
+
+	for (i = 0; action[i] && i < sizeof(norm) - 1; i++)
+		norm[i] = action[i] == '-' ? '_' : action[i];
+	norm[i] = '\0';
+	for (i = 0; i < NACTIONS; i++)
+		if (!strcmp(deposit_actions[i].name, norm)) {
+			g->action = deposit_actions[i].name;
+			g->display = deposit_actions[i].display;
+		}
+	if (!g->action)
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not an action: signature, ratification, "
+			"acceptance, approval, accession, succession or "
+			"consent-to-be-bound", action);
+	return 0;
+}
+
+/* What can be checked without the repository's contents; `ds` gets the
+ * date as YYYY-MM-DD. */
+static int check_request(deposit_ctx *g, chancery_repository *repo,
+	char ds[11])
+{
+	const chancery_deposit_options *o = g->o;
+	chancery_date today;
+	char today_s[11];
+	int error;
+
+	if (!chancery_state_code_valid(o->state))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a State code", o->state);
+	if (!chancery_treaty_id_valid(o->treaty))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a treaty reference", o->treaty);
+	if ((error = resolve_action(g, o->action)) < 0)
+		return error;
+	if (!chancery__date_ok(&o->date))
+		return chancery__error(CHANCERY_EINVALID, "invalid date");
+	chancery_date_format(ds, 11, &o->date);
+	chancery_date_from_time(&today, chancery__now(repo));
+	chancery_date_format(today_s, sizeof(today_s), &today);
+	if (chancery_date_cmp(&o->date, &today) > 0)
+		return chancery__error(CHANCERY_EINVALID,
+			"%s is in the future (today is %s): record an action when "
+			"it has happened", ds, today_s);
+	if ((error = check_signer(g->action, o->signed_by)) < 0)
+		return error;
+	if (o->campaign && (!*o->campaign || strchr(o->campaign, '/') ||
+	    strlen(o->campaign) > 64))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.40s' is not a campaign id", o->campaign);
+	if (o->note && !chancery__utf8_valid(o->note, strlen(o->note), true))
+		return chancery__error(CHANCERY_EINVALID,
+			"the note is not valid UTF-8 text");
+	if (!o->instrument && strcmp(g->action, "signature"))
+		return chancery__error(CHANCERY_EINVALID,
+			"an instrument of %s needs its file (--instrument FILE)",
+			g->action);
+	return 0;
+}
+
+/* The instrument (none for a signature without one): read, typed and
+ * hashed into `g`; *inst is the caller's. */
+static int read_instrument(char **inst, size_t *isize, deposit_ctx *g)
+{
+	const char *path = g->o->instrument;
+	int error;
+
+	*inst = NULL;
+	*isize = 0;
+	if (!path)
+		return 0;
+	error = chancery__read_file(inst, isize, path,
+		CHANCERY_ATTACHMENT_MAX);
+	if (error == CHANCERY_ENOTFOUND)
+		return chancery__error(CHANCERY_ENOTFOUND,
+			"instrument '%s': no such file", path);
+	if (error < 0) {
+		char why[400];
+
+		snprintf(why, sizeof(why), "%s", chancery_error_last()->message);
+		return chancery__error(error, "instrument unreadable: %s", why);
+	}
+	if (!*isize)
+		return chancery__error(CHANCERY_EINVALID,
+			"instrument '%s' is empty", path);
+	if (!(g->media = chancery__instrument_media(&g->ext, *inst,
+			*isize, path)))
+		return CHANCERY_EINVALID;
+	if ((error = chancery__sha256_hex(g->sha, *inst, *isize)) < 0)
+		return error;
+	g->size = *isize;
+	return 0;
+}
 
 int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 	const chancery_deposit_options *o)
@@ -596,10 +713,8 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 	deposit_ctx g;
 	chancery_deposit_result local;
 	chancery_event *ev = NULL;
-	chancery_commit_opts copts = { 0 };
-	char *inst = NULL, *remote = NULL, ds[11], today_s[11];
+	char *inst = NULL, *remote = NULL, ds[11];
 	size_t isize = 0;
-	chancery_date today;
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && o && o->state && o->treaty && o->action);
@@ -611,131 +726,17 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 	g.o = o;
 	g.repo = repo;
 	g.res = out;
-	if ((error = chancery__git_init()) < 0)
+	if ((error = check_request(&g, repo, ds)) < 0)
 		return error;
-
-	/* what can be checked without the repository */
-	if (!chancery_state_code_valid(o->state))
-		return chancery__error(CHANCERY_EINVALID,
-			"'%.40s' is not a State code", o->state);
-	if (!chancery_treaty_id_valid(o->treaty))
-		return chancery__error(CHANCERY_EINVALID,
-			"'%.40s' is not a treaty reference", o->treaty);
-	{
-		char norm[64];
-		size_t i;
-
-		for (i = 0; o->action[i] && i < sizeof(norm) - 1; i++)
-			norm[i] = o->action[i] == '-' ? '_' : o->action[i];
-		norm[i] = '\0';
-		for (i = 0; i < NACTIONS; i++)
-			if (!strcmp(deposit_actions[i].name, norm)) {
-				g.action = deposit_actions[i].name;
-				g.display = deposit_actions[i].display;
-			}
-		if (!g.action)
-			return chancery__error(CHANCERY_EINVALID,
-				"'%.40s' is not an action: signature, ratification, "
-				"acceptance, approval, accession, succession or "
-				"consent-to-be-bound", o->action);
-	}
-	if (!chancery__date_ok(&o->date))
-		return chancery__error(CHANCERY_EINVALID, "invalid date");
-	chancery_date_format(ds, sizeof(ds), &o->date);
-	chancery_date_from_time(&today, repo->have_sig && repo->sig_time ?
-		repo->sig_time : (int64_t)time(NULL));
-	chancery_date_format(today_s, sizeof(today_s), &today);
-	if (chancery_date_cmp(&o->date, &today) > 0)
-		return chancery__error(CHANCERY_EINVALID,
-			"%s is in the future (today is %s): record an action when "
-			"it has happened", ds, today_s);
-	if ((error = check_signer(g.action, o->signed_by)) < 0)
-		return error;
-	if (o->campaign && (!*o->campaign || strchr(o->campaign, '/') ||
-	    strlen(o->campaign) > 64))
-		return chancery__error(CHANCERY_EINVALID,
-			"'%.40s' is not a campaign id", o->campaign);
-	if (o->note && !chancery__utf8_valid(o->note, strlen(o->note), true))
-		return chancery__error(CHANCERY_EINVALID,
-			"the note is not valid UTF-8 text");
-
-	/* the instrument: required but for a signature; read, typed, hashed */
-	if (!o->instrument && strcmp(g.action, "signature"))
-		return chancery__error(CHANCERY_EINVALID,
-			"an instrument of %s needs its file (--instrument FILE)",
-			g.action);
-	if (o->instrument) {
-		error = chancery__read_file(&inst, &isize, o->instrument,
-			CHANCERY_ATTACHMENT_MAX);
-		if (error == CHANCERY_ENOTFOUND) {
-			error = chancery__error(CHANCERY_ENOTFOUND,
-				"instrument '%s': no such file", o->instrument);
-			goto done;
-		}
-		if (error < 0) {
-			char why[400];
-
-			snprintf(why, sizeof(why), "%s",
-				chancery_error_last()->message);
-			error = chancery__error(error, "instrument unreadable: %s",
-				why);
-			goto done;
-		}
-		if (!isize) {
-			error = chancery__error(CHANCERY_EINVALID,
-				"instrument '%s' is empty", o->instrument);
-			goto done;
-		}
-		if (!(g.media = media_type(&g.ext, inst, isize, o->instrument))) {
-			error = CHANCERY_EINVALID;
-			goto done;
-		}
-		if ((error = chancery__sha256_hex(g.sha, inst, isize)) < 0)
-			goto done;
-		g.size = isize;
-	}
-
+	if ((error = read_instrument(&inst, &isize, &g)) < 0)
+		goto done;
 	if (inst) {
 		snprintf(out->sha256, sizeof(out->sha256), "%s", g.sha);
 		out->size = isize;
 		snprintf(out->media_type, sizeof(out->media_type), "%s", g.media);
 	}
-	if ((error = numbering_remote(&remote, repo, o->remote)) < 0)
-		goto done;
-	if (!remote) {
-		if ((error = deposit_event(&ev, &g, inst, isize, ds)) == 0)
-			error = chancery__event_commit(repo, ev, deposit_extra,
-				&g, NULL);
-	} else {
-		copts.before_publish = push_first;
-		copts.before_payload = remote;
-		for (int attempt = 0;; attempt++) {
-			chancery_sync_result sr;
-			chancery_sync_options so = CHANCERY_SYNC_OPTIONS_INIT;
-
-			/* take in what the remote has, give what we have */
-			error = chancery_sync(&sr, repo, remote, &so);
-			/* a fresh event each time: fields of a refused
-			 * attempt must not stay */
-			chancery_event_free(ev);
-			ev = NULL;
-			if (!error)
-				error = deposit_event(&ev, &g, inst, isize, ds);
-			if (!error)
-				error = chancery__event_commit(repo, ev,
-					deposit_extra, &g, &copts);
-			if (error != CHANCERY_ECONFLICT || attempt >= 50)
-				break;
-			/* another depositor got there first: again */
-			{
-				struct timespec ts = { 0, (long)(attempt % 7) *
-					10000000L };
-
-				nanosleep(&ts, NULL);
-			}
-		}
-	}
-	if (error < 0)
+	if ((error = numbering_remote(&remote, repo, o->remote)) < 0 ||
+	    (error = record(&ev, repo, &g, inst, isize, ds, remote)) < 0)
 		goto done;
 	snprintf(out->id, sizeof(out->id), "%s", chancery_event_id(ev));
 	snprintf(out->commit, sizeof(out->commit), "%s",

@@ -98,24 +98,24 @@ typedef struct {
 	int error;     /* the callback's, when it stopped the walk */
 } walk_ctx;
 
-static int walk_entry(const char *root, const git_tree_entry *e,
+static int walk_entry(const char *root, const chancery_entry *e,
 	void *payload)
 {
 	walk_ctx *w = payload;
-	const char *name = git_tree_entry_name(e);
 	char path[600], state[8], treaty[64], action[64];
 	chancery_action a = { 0 };
 
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+	if (e->kind != CHANCERY_ENTRY_FILE && e->kind != CHANCERY_ENTRY_LINK)
 		return 0;
-	snprintf(path, sizeof(path), CHANCERY_ARCHIVE_DIR "/%s%s", root, name);
+	snprintf(path, sizeof(path), CHANCERY_ARCHIVE_DIR "/%s%s", root,
+		e->name);
 	if (!chancery__archive_entry_parse(state, treaty, action, &a.date,
-			root, name)) {
+			root, e->name)) {
 		chancery_error_clear();
 		chancery__error(CHANCERY_EINVALID, "malformed archive: '%.300s' "
 			"is not archive/STATE/TREATY/YYYY-MM-DD-ACTION.txt", path);
 		w->error = CHANCERY_EINVALID;
-		return -1;
+		return w->error;
 	}
 	a.state = state;
 	a.treaty = treaty;
@@ -123,37 +123,29 @@ static int walk_entry(const char *root, const git_tree_entry *e,
 	a.deposit = path;
 	a.note = "";
 	if ((w->error = w->cb(&a, w->payload)) < 0)
-		return -1;
+		return w->error;
 	return 0;
 }
 
 /* Every entry of archive/ in `tree`, in tree order (State, treaty, name). */
-static int archive_each(chancery_repository *repo, git_tree *tree,
+static int archive_each(chancery_repository *repo, const chancery_tree *tree,
 	chancery__action_cb cb, void *payload)
 {
-	git_tree_entry *dir = NULL;
-	git_tree *sub = NULL;
+	chancery_entry dir;
 	walk_ctx w = { cb, payload, 0 };
 	int error;
 
-	error = git_tree_entry_bypath(&dir, tree, CHANCERY_ARCHIVE_DIR);
-	if (error == GIT_ENOTFOUND) {
-		git_error_clear();
+	(void)repo;
+	error = chancery__tree_entry(&dir, tree, CHANCERY_ARCHIVE_DIR);
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
 		return 0;
 	}
-	if (error < 0 || (error = git_tree_lookup(&sub, repo->git,
-			git_tree_entry_id(dir))) < 0) {
-		error = chancery__git_error(error, "read " CHANCERY_ARCHIVE_DIR);
-		goto done;
-	}
-	error = git_tree_walk(sub, GIT_TREEWALK_PRE, walk_entry, &w);
+	if (error == 0)
+		error = chancery__tree_walk(tree, CHANCERY_ARCHIVE_DIR,
+			walk_entry, &w);
 	if (w.error < 0)
-		error = w.error;
-	else if (error < 0)
-		error = chancery__git_error(error, "read " CHANCERY_ARCHIVE_DIR);
-done:
-	git_tree_free(sub);
-	git_tree_entry_free(dir);
+		return w.error;
 	return error;
 }
 

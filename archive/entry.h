@@ -6,7 +6,7 @@
 #ifndef CHANCERY_ARCHIVE_ENTRY_H
 #define CHANCERY_ARCHIVE_ENTRY_H
 
-#include "../engine/internal.h"
+#include "../engine/base.h"
 
 /** The archive folder at the top of a repository's tree. */
 #define CHANCERY_ARCHIVE_DIR "archive"

@@ -18,7 +18,8 @@
  * Left out: verification (verify.c); events that name the subject only in
  * their free text.
  */
-#include "../engine/internal.h"
+#include "../engine/base.h"
+#include "../engine/store.h"
 #include "chancery/archive.h"
 
 #include <stdlib.h>
@@ -32,41 +33,51 @@ typedef struct {
 	void *payload;
 } subject_ctx;
 
+/* Is `path` in commit `id` (1), with the blob *blob? 0 when not, or when
+ * it cannot be read (the caller looks no further). */
+static int blob_at(chancery_oid *blob, chancery_repository *repo,
+	const chancery_oid *id, const char *path)
+{
+	chancery_tree *t = NULL;
+	chancery_entry e;
+	int found = 0;
+
+	if (chancery__tree_of(&t, repo, id) == 0 &&
+	    chancery__tree_entry(&e, t, path) == 0) {
+		*blob = e.id;
+		found = 1;
+	}
+	chancery__tree_free(t);
+	return found;
+}
+
 /* Did this batch's commit write campaigns/X/letters/CODE.odt? */
 static bool wrote_letter(chancery_repository *repo, const chancery_event *ev,
 	const char *code)
 {
 	const char *campaign = chancery_event_get(ev, "Campaign");
-	git_oid oid;
-	git_commit *c = NULL, *p = NULL;
-	git_tree *t = NULL, *pt = NULL;
-	git_tree_entry *e = NULL, *pe = NULL;
+	chancery__commit_info *c = NULL;
+	chancery_oid id, now, was;
 	char path[200];
 	bool wrote = false;
 
-	if (!campaign || git_oid_fromstr(&oid, chancery_event_commit(ev)) < 0 ||
-	    git_commit_lookup(&c, repo->git, &oid) < 0 ||
-	    git_commit_tree(&t, c) < 0)
+	if (!campaign || chancery__oid_fromstr(&id,
+			chancery_event_commit(ev)) < 0 ||
+	    chancery__commit_read(&c, repo, &id, false) < 0)
 		goto done;
 	snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", campaign,
 		code);
 	/* the campaign comes from a trailer: only a path a checkout would
 	 * take is looked up */
-	if (!chancery__path_valid(path) || git_tree_entry_bypath(&e, t, path) < 0)
+	if (!chancery__path_valid(path) || !blob_at(&now, repo, &c->id, path))
 		goto done;
-	if (git_commit_parentcount(c) == 0 || git_commit_parent(&p, c, 0) < 0 ||
-	    git_commit_tree(&pt, p) < 0 ||
-	    git_tree_entry_bypath(&pe, pt, path) < 0 ||
-	    !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(pe)))
+	if (c->nparents == 0 ||
+	    !blob_at(&was, repo, &c->parents[0], path) ||
+	    !chancery__oid_equal(&now, &was))
 		wrote = true;
 done:
-	git_error_clear();
-	git_tree_entry_free(e);
-	git_tree_entry_free(pe);
-	git_tree_free(t);
-	git_tree_free(pt);
-	git_commit_free(c);
-	git_commit_free(p);
+	chancery_error_clear();
+	chancery__commit_info_free(c);
 	return wrote;
 }
 
@@ -103,7 +114,7 @@ static bool concerns(subject_ctx *x, const chancery_event *ev)
 typedef struct {
 	chancery_date date;
 	size_t seq;
-	git_oid commit;
+	chancery_oid commit;
 } story_item;
 
 typedef struct {
@@ -128,10 +139,9 @@ static int subject_cb(const chancery_event *ev, void *payload)
 	it = &l->items[l->n];
 	chancery_event_date(&it->date, ev);
 	it->seq = l->n;
-	if (git_oid_fromstr(&it->commit, chancery_event_commit(ev)) < 0) {
-		l->error = chancery__git_error(-1, "read a commit id");
+	if ((l->error = chancery__oid_fromstr(&it->commit,
+			chancery_event_commit(ev))) < 0)
 		return 1;
-	}
 	l->n++;
 	return 0;
 }
@@ -175,18 +185,12 @@ int chancery_history_subject(chancery_repository *repo, const char *subject,
 		goto done;
 	qsort(l.items, l.n, sizeof(*l.items), cmp_item);
 	for (size_t i = 0; i < l.n && !error; i++) {
-		git_commit *c = NULL;
 		chancery_event *ev = NULL;
 
-		if ((error = git_commit_lookup(&c, repo->git,
-				&l.items[i].commit)) < 0) {
-			error = chancery__git_error(error, "read a commit");
-			break;
-		}
-		if ((error = chancery__event_from_commit(&ev, c)) == 0)
+		if ((error = chancery__commit_event(&ev, repo,
+				&l.items[i].commit)) == 0)
 			error = cb(ev, payload);
 		chancery_event_free(ev);
-		git_commit_free(c);
 	}
 done:
 	chancery_free(l.items);

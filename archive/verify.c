@@ -32,7 +32,8 @@
  * Left out: signatures on commits (the office may add GPG or SSH signing in
  * Git itself; verify does not require it), and untracked files.
  */
-#include "../engine/internal.h"
+#include "../engine/base.h"
+#include "../engine/store.h"
 #include "chancery/archive.h"
 
 #include <stdlib.h>
@@ -42,8 +43,8 @@ typedef struct {
 	chancery_repository *repo;
 	const chancery_verify_options *o;
 	chancery_verify_result *res;
-	git_tree *head_tree;
-	git_odb *odb;
+	chancery_tree *head_tree;
+	chancery_oid head;
 	/* notification references seen, for duplicates */
 	char **refs;
 	size_t nrefs, arefs;
@@ -60,13 +61,11 @@ static void halt(verify_ctx *v, int code)
 		v->error = code;
 }
 
-/* After a failed call: was it memory? Then stop, and say so. */
+/* After a failed call: was it memory? Then stop, and say so. (The store
+ * translates libgit2's out-of-memory into CHANCERY_ENOMEM.) */
 static bool stopped(verify_ctx *v, int code)
 {
-	const git_error *ge = git_error_last();
-
-	if (code == CHANCERY_ENOMEM ||
-	    (code != 0 && ge && ge->klass == GIT_ERROR_NOMEMORY)) {
+	if (code == CHANCERY_ENOMEM) {
 		halt(v, CHANCERY_ENOMEM);
 		return true;
 	}
@@ -106,38 +105,38 @@ static bool replaceable(const char *path)
 
 /* ---- one file against what was committed -------------------------------- */
 
-static void check_kept(verify_ctx *v, const char *path, const git_oid *blob,
-	const char *id)
+static void check_kept(verify_ctx *v, const char *path,
+	const chancery_oid *blob, const char *id)
 {
-	git_tree_entry *e = NULL;
-	git_oid wt;
-	char *full;
+	chancery_entry e;
+	chancery_oid wt;
+	char now[CHANCERY_OID_HEXSZ + 1], was[CHANCERY_OID_HEXSZ + 1], *full;
 	int rc;
 
 	v->res->files++;
-	if ((rc = git_tree_entry_bypath(&e, v->head_tree, path)) < 0) {
+	if ((rc = chancery__tree_entry(&e, v->head_tree, path)) < 0) {
 		if (!stopped(v, rc))
 			problem(v, "%s: removed after event %s recorded it",
 				path, id);
-		git_error_clear();
+		chancery_error_clear();
 		return;
 	}
-	if (!git_oid_equal(git_tree_entry_id(e), blob))
+	if (!chancery__oid_equal(&e.id, blob))
 		problem(v, "%s: changed after event %s recorded it (now blob "
 			"%.12s, recorded %.12s)", path, id,
-			git_oid_tostr_s(git_tree_entry_id(e)),
-			git_oid_tostr_s(blob));
-	git_tree_entry_free(e);
-	full = chancery__sprintf("%s%s", v->repo->workdir, path);
+			chancery__oid_tostr(now, &e.id),
+			chancery__oid_tostr(was, blob));
+	full = chancery__sprintf("%s%s", chancery_repository_workdir(v->repo),
+		path);
 	if (!full) {
 		halt(v, CHANCERY_ENOMEM);
 		return;
 	}
-	if ((rc = git_odb_hashfile(&wt, full, GIT_OBJECT_BLOB)) < 0) {
+	if ((rc = chancery__oid_hashfile(&wt, full)) < 0) {
 		if (!stopped(v, rc))
 			problem(v, "%s: missing from the working tree", path);
-		git_error_clear();
-	} else if (!git_oid_equal(&wt, blob)) {
+		chancery_error_clear();
+	} else if (!chancery__oid_equal(&wt, blob)) {
 		problem(v, "%s: the working tree's copy differs from what event "
 			"%s recorded", path, id);
 	}
@@ -186,8 +185,8 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 	size_t n = 0;
 	int rc;
 
-	if ((rc = chancery__tree_read(&data, &n, v->repo, v->head_tree,
-			path)) < 0) {
+	if ((rc = chancery__tree_file(&data, &n, v->head_tree, path,
+			SIZE_MAX)) < 0) {
 		stopped(v, rc); /* else reported as removed */
 		chancery_error_clear();
 		return;
@@ -200,7 +199,8 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 	if (rc == 0)
 		problem(v, "%s: SHA-256 or size no longer match the record of "
 			"event %s", path, id);
-	full = chancery__sprintf("%s%s", v->repo->workdir, path);
+	full = chancery__sprintf("%s%s", chancery_repository_workdir(v->repo),
+		path);
 	if (!full) {
 		halt(v, CHANCERY_ENOMEM);
 		return;
@@ -247,7 +247,8 @@ static int check_problem(const char *line, void *payload)
 
 /* Every file the commit added, but those meant to be replaced, must still
  * be in the head and the working tree as it was added. */
-static int check_file(const char *path, const git_oid *blob, void *payload)
+static int check_file(const char *path, const chancery_oid *blob,
+	void *payload)
 {
 	verify_ctx *v = payload;
 
@@ -262,21 +263,22 @@ static int check_file(const char *path, const git_oid *blob, void *payload)
  * what became of its files since (the head, the working tree, fixity) and
  * whether its notification was issued before.
  */
-static int verify_commit(verify_ctx *v, git_commit *commit,
+static int verify_commit(verify_ctx *v, const chancery_oid *commit,
 	const chancery_event *ev)
 {
-	chancery__check_opts co = { check_problem, check_file, NULL };
+	chancery__audit_opts ao = { check_problem, check_file, NULL };
 	const char *id = ev ? chancery_event_id(ev) : NULL;
+	char cid[CHANCERY_OID_HEXSZ + 1];
 	int error;
 
-	co.payload = v;
+	ao.payload = v;
 	v->id = id ? id : "?";
 	if (ev)
 		v->res->events++;
-	error = chancery__commit_check(v->repo, commit, &co);
+	error = chancery__commit_audit(v->repo, commit, &ao);
 	if (error < 0 && !stopped(v, error)) {
 		problem(v, "commit %.12s: cannot be read (%s)",
-			git_oid_tostr_s(git_commit_id(commit)),
+			chancery__oid_tostr(cid, commit),
 			chancery_error_last()->message);
 		chancery_error_clear();
 	}
@@ -295,10 +297,15 @@ static int verify_commit(verify_ctx *v, git_commit *commit,
 		if (!parse_fixity(name, sizeof(name), hex, &size, val) ||
 		    !id || strlen(id) < 6)
 			continue; /* reported by the commit check */
-		if (!strcmp(k, "Attachment"))
-			snprintf(path, sizeof(path), "events/%.4s/%.2s/%s/%s", id,
-				id + 4, id, name);
-		else
+		if (!strcmp(k, "Attachment")) {
+			char dir[CHANCERY__EVENT_DIR_MAX];
+
+			if (chancery__event_dir(dir, sizeof(dir), id) < 0) {
+				chancery_error_clear();
+				continue; /* reported by the commit check */
+			}
+			snprintf(path, sizeof(path), "%s/%s", dir, name);
+		} else
 			snprintf(path, sizeof(path), "%s", name);
 		if (!chancery__path_valid(path))
 			continue; /* reported; never looked for on disk */
@@ -326,166 +333,218 @@ static int verify_commit(verify_ctx *v, git_commit *commit,
 
 /* ---- whole-repository checks ------------------------------------------------ */
 
-static void check_numbering(verify_ctx *v)
+typedef struct {
+	verify_ctx *v;
+	const char *year;
+	size_t n, max;
+	unsigned char *seen;
+} year_ctx;
+
+static int number_cb(const chancery_entry *e, void *payload)
 {
-	git_tree_entry *e = NULL;
-	git_tree *dir = NULL;
-	int rc;
+	year_ctx *y = payload;
+	char *end;
+	unsigned long k = strtoul(e->name, &end, 10);
 
-	if ((rc = git_tree_entry_bypath(&e, v->head_tree,
-			"notifications")) < 0 ||
-	    (rc = git_tree_lookup(&dir, v->repo->git,
-			git_tree_entry_id(e))) < 0) {
-		stopped(v, rc); /* else none issued yet */
-		git_error_clear();
-		git_tree_entry_free(e);
-		return;
+	if (strlen(e->name) != 8 || strcmp(end, ".odt") || !k) {
+		problem(y->v, "notifications/%s/%s: not a notification number",
+			y->year, e->name);
+		return 0;
 	}
-	for (size_t y = 0; y < git_tree_entrycount(dir); y++) {
-		const git_tree_entry *ye = git_tree_entry_byindex(dir, y);
-		git_tree *yt = NULL;
-		size_t n, max = 0;
-		unsigned char *seen;
-
-		if ((rc = git_tree_lookup(&yt, v->repo->git,
-				git_tree_entry_id(ye))) < 0) {
-			if (!stopped(v, rc))
-				problem(v, "notifications/%s: not a folder of "
-					"notifications", git_tree_entry_name(ye));
-			git_error_clear();
-			if (v->error)
-				break;
-			continue;
-		}
-		n = git_tree_entrycount(yt);
-		seen = chancery__calloc(n + 2, 1);
-		if (!seen) {
-			halt(v, CHANCERY_ENOMEM);
-			git_tree_free(yt);
-			break;
-		}
-		for (size_t i = 0; seen && i < n; i++) {
-			const char *name = git_tree_entry_name(
-				git_tree_entry_byindex(yt, i));
-			char *end;
-			unsigned long k = strtoul(name, &end, 10);
-
-			if (strlen(name) != 8 || strcmp(end, ".odt") || !k) {
-				problem(v, "notifications/%s/%s: not a "
-					"notification number", git_tree_entry_name(ye),
-					name);
-				continue;
-			}
-			if (k > n) {
-				problem(v, "notifications/%s: number %lu but only "
-					"%zu notifications: numbers are missing",
-					git_tree_entry_name(ye), k, n);
-				continue;
-			}
-			seen[k] = 1;
-			if (k > max)
-				max = k;
-		}
-		for (size_t k = 1; seen && k <= max; k++)
-			if (!seen[k])
-				problem(v, "notifications/%s: number %zu is missing",
-					git_tree_entry_name(ye), k);
-		chancery_free(seen);
-		git_tree_free(yt);
+	if (k > y->n) {
+		problem(y->v, "notifications/%s: number %lu but only %zu "
+			"notifications: numbers are missing", y->year, k, y->n);
+		return 0;
 	}
-	git_tree_free(dir);
-	git_tree_entry_free(e);
-}
-
-static void check_reflog(verify_ctx *v, const git_oid *head)
-{
-	git_reflog *log = NULL;
-	int rc;
-
-	if ((rc = git_reflog_read(&log, v->repo->git, v->repo->branch)) < 0) {
-		stopped(v, rc); /* else there is no log to compare with */
-		git_error_clear();
-		return;
-	}
-	/* entry 0 is the newest. An entry took effect when the branch was
-	 * there afterwards: the next (newer) entry starts from it, or it is
-	 * the newest and the branch is there. A writer killed between logging
-	 * and moving the branch leaves an entry that never took effect. */
-	for (size_t i = 0; i < git_reflog_entrycount(log); i++) {
-		const git_reflog_entry *e = git_reflog_entry_byindex(log, i);
-		const git_oid *was = git_reflog_entry_id_new(e);
-		const git_oid *then = i ? git_reflog_entry_id_old(
-			git_reflog_entry_byindex(log, i - 1)) : head;
-
-		if (git_oid_is_zero(was) || git_oid_equal(was, head) ||
-		    !git_oid_equal(then, was))
-			continue;
-		if ((rc = git_graph_descendant_of(v->repo->git, head,
-				was)) < 0 && stopped(v, rc))
-			break;
-		if (rc != 1) {
-			const char *m = git_reflog_entry_message(e);
-
-			problem(v, "branch %s: no longer contains commit %.12s it "
-				"pointed to (%s): history was rewritten",
-				v->repo->branch, git_oid_tostr_s(was),
-				m ? m : "no message");
-			git_error_clear();
-		}
-	}
-	git_reflog_free(log);
-}
-
-static int odb_cb(const git_oid *id, void *payload)
-{
-	verify_ctx *v = payload;
-	git_odb_object *obj = NULL;
-	int rc;
-
-	v->res->objects++;
-	if ((rc = git_odb_read(&obj, v->odb, id)) < 0) {
-		if (stopped(v, rc))
-			return GIT_EUSER;
-		problem(v, "object %s: unreadable or corrupt (%s)",
-			git_oid_tostr_s(id), git_error_last() ?
-			git_error_last()->message : "?");
-		git_error_clear();
-	}
-	git_odb_object_free(obj);
+	y->seen[k] = 1;
+	if (k > y->max)
+		y->max = k;
 	return 0;
 }
 
-static int tree_cb(const char *root, const git_tree_entry *e, void *payload)
+/* One year's folder of notifications/: numbers 1..n, once each. */
+static int year_cb(const chancery_entry *e, void *payload)
 {
 	verify_ctx *v = payload;
-	const char *name = git_tree_entry_name(e);
+	chancery_tree *yt = NULL;
+	year_ctx y = { v, e->name, 0, 0, NULL };
+	int rc = 0;
 
-	if (!chancery__path_component_valid(name, strlen(name))) {
+	if (e->kind != CHANCERY_ENTRY_FOLDER ||
+	    (rc = chancery__tree_lookup(&yt, v->repo, &e->id)) < 0 ||
+	    (rc = chancery__tree_count(&y.n, yt, NULL)) < 0) {
+		if (e->kind != CHANCERY_ENTRY_FOLDER || !stopped(v, rc))
+			problem(v, "notifications/%s: not a folder of "
+				"notifications", e->name);
+		chancery_error_clear();
+		chancery__tree_free(yt);
+		return v->error;
+	}
+	if (!(y.seen = chancery__calloc(y.n + 2, 1))) {
+		halt(v, CHANCERY_ENOMEM);
+		chancery__tree_free(yt);
+		return v->error;
+	}
+	if ((rc = chancery__tree_foreach(yt, NULL, number_cb, &y)) < 0)
+		stopped(v, rc);
+	for (size_t k = 1; !v->error && k <= y.max; k++)
+		if (!y.seen[k])
+			problem(v, "notifications/%s: number %zu is missing",
+				e->name, k);
+	chancery_free(y.seen);
+	chancery__tree_free(yt);
+	return v->error;
+}
+
+static void check_numbering(verify_ctx *v)
+{
+	int rc;
+
+	/* none issued yet: no folder (or a file where it would be) */
+	rc = chancery__tree_foreach(v->head_tree, "notifications", year_cb, v);
+	if (rc < 0 && !v->error)
+		stopped(v, rc);
+	chancery_error_clear();
+}
+
+typedef struct {
+	verify_ctx *v;
+	chancery_oid then;   /* where the newer entry says the branch was */
+} reflog_ctx;
+
+/* Entries come newest first. An entry took effect when the branch was
+ * there afterwards: the next (newer) entry starts from it, or it is the
+ * newest and the branch is there. A writer killed between logging and
+ * moving the branch leaves an entry that never took effect. */
+static int reflog_cb(const chancery__reflog_entry *e, void *payload)
+{
+	reflog_ctx *r = payload;
+	verify_ctx *v = r->v;
+	const chancery_oid *was = &e->new_id;
+	bool took_effect = chancery__oid_equal(&r->then, was);
+	char hex[CHANCERY_OID_HEXSZ + 1];
+	int rc;
+
+	r->then = e->old_id;
+	if (chancery__oid_is_zero(was) || chancery__oid_equal(was, &v->head) ||
+	    !took_effect)
+		return 0;
+	if ((rc = chancery__descendant_of(v->repo, &v->head, was)) < 0 &&
+	    stopped(v, rc))
+		return 1;
+	if (rc != 1) {
+		problem(v, "branch %s: no longer contains commit %.12s it "
+			"pointed to (%s): history was rewritten",
+			chancery__branch(v->repo), chancery__oid_tostr(hex, was),
+			e->message ? e->message : "no message");
+		chancery_error_clear();
+	}
+	return 0;
+}
+
+static void check_reflog(verify_ctx *v)
+{
+	reflog_ctx r = { v, v->head };
+	int rc;
+
+	if ((rc = chancery__reflog_foreach(v->repo, reflog_cb, &r)) < 0)
+		stopped(v, rc); /* else there is no log to compare with */
+	chancery_error_clear();
+}
+
+static int odb_cb(const chancery_oid *id, void *payload)
+{
+	verify_ctx *v = payload;
+	char hex[CHANCERY_OID_HEXSZ + 1];
+	int rc;
+
+	v->res->objects++;
+	if ((rc = chancery__object_check(v->repo, id)) < 0) {
+		if (stopped(v, rc))
+			return 1;
+		problem(v, "object %s: unreadable or corrupt (%s)",
+			chancery__oid_tostr(hex, id),
+			chancery_error_last()->message);
+		chancery_error_clear();
+	}
+	return 0;
+}
+
+static int tree_cb(const char *root, const chancery_entry *e, void *payload)
+{
+	verify_ctx *v = payload;
+	char hex[CHANCERY_OID_HEXSZ + 1];
+	int rc;
+
+	if (!chancery__path_component_valid(e->name, strlen(e->name))) {
 		char shown[300];
 
-		chancery__printable(shown, sizeof(shown), name);
+		chancery__printable(shown, sizeof(shown), e->name);
 		problem(v, "%s%s: not a valid file name in the branch head",
 			root, shown);
 		return 1; /* nor what is under it */
 	}
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+	if (e->kind != CHANCERY_ENTRY_FILE && e->kind != CHANCERY_ENTRY_LINK)
 		return 0;
-	if (!git_odb_exists(v->odb, git_tree_entry_id(e)))
+	if ((rc = chancery__object_exists(v->repo, &e->id)) < 0 &&
+	    stopped(v, rc))
+		return rc;
+	if (rc != 1)
 		problem(v, "%s%s: its content (object %.12s) is missing", root,
-			git_tree_entry_name(e),
-			git_oid_tostr_s(git_tree_entry_id(e)));
+			e->name, chancery__oid_tostr(hex, &e->id));
+	chancery_error_clear();
 	return 0;
+}
+
+/* Each commit, oldest first: its event (if any) and what became of it. */
+static int commit_cb(const chancery__commit_info *c, void *payload)
+{
+	verify_ctx *v = payload;
+	chancery_event *ev = NULL;
+	int error = 0, e2;
+
+	e2 = chancery__commit_event(&ev, v->repo, &c->id);
+	if (e2 == CHANCERY_ENOTFOUND || e2 == CHANCERY_EINVALID) {
+		/* no event, or one recording would refuse: the commit
+		 * check says which and why */
+		chancery_error_clear();
+		error = verify_commit(v, &c->id, NULL);
+	} else if (e2 < 0) {
+		error = e2;
+	} else if (selected(v, ev)) {
+		error = verify_commit(v, &c->id, ev);
+	}
+	chancery_event_free(ev);
+	return error < 0 ? error : 0;
+}
+
+/* The whole-repository checks, after the commits: numbering, the reflog,
+ * the head's names and blobs, every object. */
+static void check_repository(verify_ctx *v)
+{
+	int error;
+
+	check_numbering(v);
+	if (!v->error)
+		check_reflog(v);
+	if (!v->error && (error = chancery__tree_walk(v->head_tree, NULL,
+			tree_cb, v)) < 0 && !stopped(v, error))
+		problem(v, "branch %s: its tree cannot be walked (%s)",
+			chancery__branch(v->repo),
+			chancery_error_last()->message);
+	if (!v->error && (error = chancery__odb_foreach(v->repo, odb_cb,
+			v)) < 0 && !stopped(v, error))
+		problem(v, "object database: cannot be listed (%s)",
+			chancery_error_last()->message);
 }
 
 int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 	const chancery_verify_options *opts)
 {
 	chancery_verify_options none = CHANCERY_VERIFY_OPTIONS_INIT;
+	chancery__walk_opts wo = CHANCERY__WALK_OPTS_INIT;
 	chancery_verify_result local;
 	verify_ctx v;
-	git_revwalk *walk = NULL;
-	git_commit *hc = NULL;
-	git_oid head, oid;
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo);
@@ -503,80 +562,21 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 		goto done;
 	if (error < 0)
 		chancery_error_clear(); /* read-only: judge it as it is */
-	if ((error = git_reference_name_to_id(&head, repo->git,
-			repo->branch)) < 0 ||
-	    (error = git_commit_lookup(&hc, repo->git, &head)) < 0 ||
-	    (error = git_commit_tree(&v.head_tree, hc)) < 0) {
-		error = chancery__git_error(error, "read the branch head");
+	if ((error = chancery__tree_head(&v.head_tree, &v.head, repo)) < 0)
+		goto done;
+	wo.from = &v.head;
+	if ((error = chancery__walk(repo, &wo, commit_cb, &v)) < 0) {
+		if (stopped(&v, error) || v.error)
+			error = v.error;
 		goto done;
 	}
-	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
-	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
-			GIT_SORT_REVERSE)) < 0 ||
-	    (error = git_revwalk_push(walk, &head)) < 0) {
-		error = chancery__git_error(error, "walk the history");
-		goto done;
-	}
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *c = NULL;
-		chancery_event *ev = NULL;
-		int e2;
-
-		if ((e2 = git_commit_lookup(&c, repo->git, &oid)) < 0) {
-			if (stopped(&v, e2)) {
-				error = v.error;
-				goto done;
-			}
-			problem(&v, "commit %.12s: unreadable",
-				git_oid_tostr_s(&oid));
-			git_error_clear();
-			continue;
-		}
-		e2 = chancery__event_from_commit(&ev, c);
-		if (e2 == CHANCERY_ENOTFOUND || e2 == CHANCERY_EINVALID) {
-			/* no event, or one recording would refuse: the commit
-			 * check says which and why */
-			chancery_error_clear();
-			error = verify_commit(&v, c, NULL);
-		} else if (e2 < 0) {
-			git_commit_free(c);
-			error = e2;
-			goto done;
-		} else if (selected(&v, ev)) {
-			error = verify_commit(&v, c, ev);
-		}
-		chancery_event_free(ev);
-		git_commit_free(c);
-		if (error < 0)
-			goto done;
-	}
-	if (error != GIT_ITEROVER) {
-		error = chancery__git_error(error, "walk the history");
-		goto done;
-	}
-	error = 0;
-	check_numbering(&v);
-	if (!v.error)
-		check_reflog(&v, &head);
-	if (!v.error && (error = git_repository_odb(&v.odb, repo->git)) < 0 &&
-	    !stopped(&v, error))
-		problem(&v, "object database: cannot be listed (%s)",
-			git_error_last() ? git_error_last()->message : "?");
-	if (!v.error && v.odb && (error = git_tree_walk(v.head_tree,
-			GIT_TREEWALK_PRE, tree_cb, &v)) < 0 && !stopped(&v, error))
-		problem(&v, "branch %s: its tree cannot be walked (%s)",
-			repo->branch, git_error_last() ?
-			git_error_last()->message : "?");
-	if (!v.error && v.odb && (error = git_odb_foreach(v.odb, odb_cb,
-			&v)) < 0 && !stopped(&v, error))
-		problem(&v, "object database: cannot be listed (%s)",
-			git_error_last() ? git_error_last()->message : "?");
+	check_repository(&v);
 	if (v.error) {
 		error = v.error;
 		goto done;
 	}
 	error = 0;
-	git_error_clear();
+	chancery_error_clear();
 	if (out->problems)
 		error = chancery__error(CHANCERY_EINVALID,
 			"verification found %zu problem%s", out->problems,
@@ -591,9 +591,6 @@ done:
 	for (size_t i = 0; i < v.nrefs; i++)
 		chancery_free(v.refs[i]);
 	chancery_free(v.refs);
-	git_odb_free(v.odb);
-	git_revwalk_free(walk);
-	git_tree_free(v.head_tree);
-	git_commit_free(hc);
+	chancery__tree_free(v.head_tree);
 	return error;
 }

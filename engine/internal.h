@@ -22,6 +22,7 @@
 
 #include "chancery.h"
 #include "base.h"
+#include "store.h"
 
 /** Translate the last libgit2 error (engine/giterr.c); `what` says what
  * we were doing. */
@@ -124,10 +125,6 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 int chancery__push_commit(chancery_repository *repo, const char *remote,
 	const git_oid *commit);
 
-/** If a writer died inside the lock, finish its checkout (under the lock,
- * as the next writer would); otherwise touch nothing. */
-int chancery__worktree_recover(chancery_repository *repo);
-
 /**
  * Take a lock of the Git folder `gitdir` (with its trailing '/'): flock on
  * GITDIR/NAME, which must be a regular file of its own (a symbolic link,
@@ -212,10 +209,6 @@ int chancery__commit_check(chancery_repository *repo, git_commit *commit,
 	const chancery__check_opts *opts);
 /** Free what the commit check keeps between commits (NULL-safe). */
 void chancery__reg_seen_free(struct chancery__reg_seen *s);
-
-/** A name from a tree as it may be printed in a message: control
- * characters (and every byte of invalid UTF-8) as '?', cut to `cap`. */
-void chancery__printable(char *out, size_t cap, const char *s);
 
 /* ---- registry internals --------------------------------------------------- */
 

@@ -1,7 +1,8 @@
 /*
  * object.c - the store's objects in chancery's types (store.h): ids and
- * their hex form, hashing as a blob, the branch head, blobs by id, the
- * object database, ancestry, the branch's reflog and remotes.
+ * their hex form, hashing as a blob, the branch's name and clock, the
+ * branch head, blobs by id, the object database, ancestry, the branch's
+ * reflog and remotes.
  *
  * Every libgit2 error is translated here (chancery__git_error), so callers
  * see only CHANCERY_E* codes and one message. Blobs are copied out with a
@@ -11,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_git.h"
 
@@ -108,6 +110,21 @@ int chancery__oid_hashfile(chancery_oid *out, const char *path)
 	}
 	chancery__oid_from_git(out, &g);
 	return 0;
+}
+
+/* ---- the repository -------------------------------------------------------- */
+
+const char *chancery__branch(const chancery_repository *repo)
+{
+	assert(repo);
+	return repo->branch;
+}
+
+int64_t chancery__now(const chancery_repository *repo)
+{
+	assert(repo);
+	return repo->have_sig && repo->sig_time ? repo->sig_time :
+		(int64_t)time(NULL);
 }
 
 /* ---- the repository's objects -------------------------------------------- */

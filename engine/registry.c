@@ -20,6 +20,7 @@
  */
 #include "registry_int.h"
 #include "registry_source.h"
+#include "store_git.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -266,13 +267,15 @@ static int load_recorded(chancery_registry *r, chancery_repository *repo,
 {
 	const chancery__action_source *src = chancery__registry_source();
 	recorded rec = { CHANCERY_BUF_INIT, NULL, 0, 0 };
+	chancery_tree tb;
 	const char *p;
 	int error = 0;
 
 	if (!src)
 		return 0;
 	rec.names.max = (size_t)256 << 20;
-	if ((error = src->each(repo, tree, collect, &rec)) < 0 || !rec.count)
+	if ((error = src->each(repo, chancery__tree_borrow(&tb, tree), collect,
+			&rec)) < 0 || !rec.count)
 		goto done;
 	if (chancery__grow((void **)&r->actions, &(size_t){ r->nactions },
 			r->nactions + rec.count, sizeof(chancery_action)) < 0) {

@@ -17,7 +17,8 @@
 #ifndef CHANCERY_REGISTRY_SOURCE_H
 #define CHANCERY_REGISTRY_SOURCE_H
 
-#include "internal.h"
+#include "base.h"
+#include "store.h"
 
 /**
  * Called once per recorded action, in the source's order. The strings of
@@ -36,7 +37,7 @@ typedef struct {
 	 * malformed record is CHANCERY_EINVALID with the last error saying
 	 * which; cb's error is returned as it is.
 	 */
-	int (*each)(chancery_repository *repo, git_tree *tree,
+	int (*each)(chancery_repository *repo, const chancery_tree *tree,
 		chancery__action_cb cb, void *payload);
 } chancery__action_source;
 

@@ -47,6 +47,17 @@ int chancery__oid_hash(chancery_oid *out, const void *data, size_t size);
  * CHANCERY_ENOTFOUND when it cannot be read. */
 int chancery__oid_hashfile(chancery_oid *out, const char *path);
 
+/* ---- the repository (object.c) ------------------------------------------ */
+
+/** The branch's full name, "refs/heads/main" (borrowed from `repo`). */
+const char *chancery__branch(const chancery_repository *repo);
+/** Now, as a write would sign it: the repository's signature time when
+ * one was set with a nonzero time, else the system's clock. */
+int64_t chancery__now(const chancery_repository *repo);
+/** If a writer died inside the lock, finish its checkout (under the lock,
+ * as the next writer would); otherwise touch nothing (store.c). */
+int chancery__worktree_recover(chancery_repository *repo);
+
 /* ---- the repository's objects (object.c) --------------------------------- */
 
 /** The commit the branch points at; CHANCERY_ENOTFOUND when unborn. */
@@ -172,6 +183,11 @@ typedef int (*chancery_walk_entry_cb)(const char *root,
  * CHANCERY__MAX_DEPTH deep (deeper: CHANCERY_EINVALID). */
 int chancery__tree_walk(const chancery_tree *t, const char *folder,
 	chancery_walk_entry_cb cb, void *payload);
+
+/** A name from a tree as it may be printed in a message: control
+ * characters (and every byte of invalid UTF-8) as '?', cut to `cap`
+ * (engine/audit.c). */
+void chancery__printable(char *out, size_t cap, const char *s);
 
 /** The registry of tree `t` (NULL: the branch head's), as
  * chancery__registry_load_tree reads it (an adapter in tree.c). */

@@ -2,8 +2,9 @@
  * test_archive.c - deposits through the library: the archive entry's
  * format (archive/entry.c), entry into force by each rule, what a deposit
  * writes (record, instrument, archive entry, the notification's text),
- * every refusal with nothing written, numbering per year, six depositor processes at once numbering without gaps, and verify
- * on a clean and on an altered repository.
+ * every refusal with nothing written (impossible dates among them),
+ * numbering per year, six depositor processes at once numbering without
+ * gaps, and verify on a clean and on an altered repository.
  */
 #include "testkit.h"
 #include "../../archive/entry.h"
@@ -260,6 +261,61 @@ static void test_deposit_refusals(void **state)
 	free(inst);
 }
 
+/*
+ * Dates that are no day of the calendar, or outside 1800..2999, are
+ * refused before anything is read or written: no commit, no event, no
+ * archive entry or notification in the working tree (the date check is
+ * strict since the one date module, engine/date.c).
+ */
+static void test_deposit_impossible_date(void **state)
+{
+	tk_fixture *f = *state;
+	char *inst = write_pdf(f->dir), head0[41], head1[41], *path;
+	const chancery_date dates[] = { { 2004, 2, 30 }, { 2004, 4, 31 },
+		{ 2003, 2, 29 }, { 2004, 13, 1 }, { 2004, 0, 10 },
+		{ 1799, 12, 31 }, { 3000, 1, 1 } };
+
+	late_2004(f->repo, "Treaty Section");
+	assert_int_equal(chancery_repository_head(head0, f->repo), 0);
+	for (size_t i = 0; i < sizeof(dates) / sizeof(*dates); i++) {
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+		chancery_deposit_result r;
+
+		o.state = "LBR";
+		o.treaty = "XVIII-10";
+		o.action = "ratification";
+		o.date = dates[i];
+		o.instrument = inst;
+		if (chancery_deposit(&r, f->repo, &o) != CHANCERY_EINVALID)
+			fail_msg("%d-%d-%d was not refused", dates[i].year,
+				dates[i].month, dates[i].day);
+		assert_non_null(strstr(chancery_error_last()->message,
+			"invalid date"));
+		assert_string_equal(r.id, "");
+		assert_string_equal(r.notification, "");
+	}
+	assert_int_equal(chancery_repository_head(head1, f->repo), 0);
+	assert_string_equal(head0, head1);
+	assert_int_equal(tk_count_events(f->repo, "deposit"), 0);
+	path = tk_sh_out("ls '%s/archive' '%s/notifications' 2>/dev/null",
+		f->dir, f->dir);
+	assert_string_equal(path, "");
+	free(path);
+	/* the same deposit on a real day goes through */
+	{
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+
+		o.state = "LBR";
+		o.treaty = "XVIII-10";
+		o.action = "ratification";
+		o.date = (chancery_date){ 2004, 2, 29 };
+		o.instrument = inst;
+		assert_int_equal(chancery_deposit(NULL, f->repo, &o), 0);
+		assert_int_equal(tk_count_events(f->repo, "deposit"), 1);
+	}
+	free(inst);
+}
+
 static void test_numbering_per_year(void **state)
 {
 	tk_fixture *f = *state;
@@ -483,6 +539,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deposit_records,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_deposit_refusals,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_deposit_impossible_date,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_numbering_per_year,
 			tk_setup_sample, tk_teardown),

@@ -436,7 +436,7 @@ static size_t nfake;
 
 /* Reports the table through a scratch buffer it overwrites, so that a
  * registry keeping the borrowed strings would see garbage. */
-static int fake_each(chancery_repository *repo, git_tree *tree,
+static int fake_each(chancery_repository *repo, const chancery_tree *tree,
 	chancery__action_cb cb, void *payload)
 {
 	(void)repo;

@@ -2,7 +2,8 @@
  * test_store.c - the store interface (engine/store.h) on real repositories:
  * ids, trees and their files, folders and walks, the commit walk with its
  * changes, the reflog, ancestry, the object database and a damaged object,
- * events and audits by id, and the pipeline's callbacks in store types.
+ * events and audits by id, the pipeline's callbacks in store types, and
+ * the branch's name and the repository's clock.
  */
 #include "testkit.h"
 #include "internal.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* `git hash-object` of "hello\n" */
 #define HELLO_ID "ce013625030ba8dba906f756967f9e9ca394464a"
@@ -934,6 +936,35 @@ static void test_store_commit_unchanged(void **state)
 	chancery_free(data);
 }
 
+/* ---- the repository ------------------------------------------------------ */
+
+static void test_branch_and_clock(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_signature pinned = { "Desk", "desk@example.org", 1104494400,
+		60 }, unpinned = { "Desk", "desk@example.org", 0, 0 };
+	chancery_repository *other;
+	int64_t before, now;
+
+	assert_string_equal(chancery__branch(f->repo), "refs/heads/main");
+	assert_int_equal(chancery_repository_set_signature(f->repo, &pinned),
+		0);
+	assert_true(chancery__now(f->repo) == INT64_C(1104494400));
+	/* a signature of time 0 means "now": the system's clock */
+	assert_int_equal(chancery_repository_set_signature(f->repo,
+		&unpinned), 0);
+	before = (int64_t)time(NULL);
+	now = chancery__now(f->repo);
+	assert_true(now >= before && now <= (int64_t)time(NULL));
+	/* opened without a signature: the system's clock too */
+	assert_int_equal(chancery_repository_open(&other, f->dir), 0);
+	before = (int64_t)time(NULL);
+	now = chancery__now(other);
+	assert_true(now >= before && now <= (int64_t)time(NULL));
+	assert_string_equal(chancery__branch(other), "refs/heads/main");
+	chancery_repository_free(other);
+}
+
 static void test_remote_exists(void **state)
 {
 	tk_fixture *f = *state;
@@ -1064,6 +1095,7 @@ int main(void)
 		T(test_event_and_audit),
 		T(test_event_record),
 		T(test_store_commit_unchanged),
+		T(test_branch_and_clock),
 		T(test_remote_exists),
 		T(test_oom),
 #undef T
