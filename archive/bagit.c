@@ -708,6 +708,7 @@ int chancery_export_bagit(chancery_bagit_result *out,
 	if (!out)
 		out = &local;
 	memset(out, 0, sizeof(*out));
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_BAGIT_OPTIONS_VERSION);
 	memset(&x, 0, sizeof(x));
 	x.o = opts ? opts : &none;
 	x.repo = repo;

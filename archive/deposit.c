@@ -606,6 +606,7 @@ int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
 	if (!out)
 		out = &local;
 	memset(out, 0, sizeof(*out));
+	CHANCERY_CHECK_VERSION(o, CHANCERY_DEPOSIT_OPTIONS_VERSION);
 	memset(&g, 0, sizeof(g));
 	g.o = o;
 	g.repo = repo;

@@ -492,6 +492,7 @@ int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
 	if (!out)
 		out = &local;
 	memset(out, 0, sizeof(*out));
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_VERIFY_OPTIONS_VERSION);
 	memset(&v, 0, sizeof(v));
 	v.repo = repo;
 	v.o = opts ? opts : &none;

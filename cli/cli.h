@@ -1,16 +1,15 @@
 /*
  * cli.h - the chancery command-line tool: a thin client of the public API
  * (it includes chancery.h and nothing of the library's internals). Every
- * file of cli/ includes this header; the few that need them add office.h,
- * gaps.h or render.h.
+ * file of cli/ includes this header; the few that need them add office.h
+ * or render.h.
  *
  * The tool's rooms: main.c (global options, dispatch), commands.c (the
  * table), parse.c (options), repository.c (opening a repository with
  * --author and CHANCERY_NOW), cmd_<name>.c (one command each), output.c,
  * table.c, events.c, status_html.c (what leaves the tool), query.c (what
  * the registry queries share), files.c (files the tool handles), office.c
- * (LibreOffice), gaps.c (what the API does not offer yet), render_*.c
- * (render's batch). Exit codes are one table (docs/commands/README.md),
+ * (LibreOffice), render_*.c (render's batch). Exit codes are one table (docs/commands/README.md),
  * append-only.
  */
 #ifndef CHANCERY_CLI_H

@@ -39,12 +39,44 @@ static int event_opt(chancery_campaign_options *o, const cli_args *a)
 	return 0;
 }
 
+/* A --template key split in two: the kind and the language. */
+typedef struct {
+	char kind[64], language[64];
+} template_key;
+
+/* --template KEY=FILE: "en" (a language: the invitation) or "KIND-LANG"
+ * ("reminder-fr"), split at the last '-'. A key that names no template is
+ * passed on, and the library ignores it, as it always has. */
+static int template_opt(chancery_campaign_template *t, template_key *k,
+	const char *spec)
+{
+	const char *eq = strchr(spec, '='), *dash;
+
+	if (!eq)
+		return cli_error(EXIT_INVALID, "--template '%.60s': expected "
+			"LANG=FILE or KIND-LANG=FILE", spec);
+	for (dash = eq; dash > spec && dash[-1] != '-'; dash--)
+		;
+	if (dash == spec)
+		snprintf(k->kind, sizeof(k->kind), "invitation");
+	else
+		snprintf(k->kind, sizeof(k->kind), "%.*s",
+			(int)(dash - 1 - spec), spec);
+	snprintf(k->language, sizeof(k->language), "%.*s", (int)(eq - dash),
+		dash);
+	t->kind = k->kind;
+	t->language = k->language;
+	t->path = eq + 1;
+	return 0;
+}
+
 int cmd_campaign(int argc, char **argv)
 {
 	cli_args a;
 	chancery_campaign_options o = CHANCERY_CAMPAIGN_OPTIONS_INIT;
 	chancery_repository *repo = NULL;
-	const char *templates[CLI_MAX_MULTI + 1];
+	chancery_campaign_template templates[CLI_MAX_MULTI];
+	template_key keys[CLI_MAX_MULTI];
 	int code, error;
 
 	if ((code = cli_parse(&a, cli_find("campaign"), argc, argv)) != 0)
@@ -70,9 +102,11 @@ int cmd_campaign(int argc, char **argv)
 	if (!o.title)
 		o.title = o.id;
 	for (int i = 0; i < cli_opt_count(&a, "template"); i++)
-		templates[i] = cli_opt_nth(&a, "template", i);
-	templates[cli_opt_count(&a, "template")] = NULL;
+		if ((code = template_opt(&templates[i], &keys[i],
+				cli_opt_nth(&a, "template", i))) != 0)
+			return code;
 	o.templates = templates;
+	o.ntemplates = (size_t)cli_opt_count(&a, "template");
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
 	if ((error = chancery_campaign_open(repo, &o)) < 0)

@@ -26,7 +26,8 @@ int cmd_import(int argc, char **argv)
 	chancery_import_kind kind;
 	const char *what, *fmt;
 	char *data = NULL;
-	size_t size = 0, rows = 0;
+	chancery_import_result res;
+	size_t size = 0;
 	int problems = 0;
 	int code, error;
 
@@ -54,10 +55,11 @@ int cmd_import(int argc, char **argv)
 		goto done;
 	opts.diagnostic = print_problem;
 	opts.payload = &problems;
-	error = chancery_registry_import(&rows, repo, kind, a.args[1], data,
+	error = chancery_registry_import(&res, repo, kind, a.args[1], data,
 		size, &opts);
-	if (error == CHANCERY_EUNCHANGED) {
-		cli_error(0, "%s", chancery_error_last()->message);
+	if (error == 0 && res.unchanged) {
+		cli_error(0, "%s: nothing new; the registry holds these rows "
+			"already", a.args[1]);
 		code = EXIT_OK;
 	} else if (error < 0 && problems) {
 		fprintf(stderr, "chancery: import: %d problem%s in %s; nothing "
@@ -67,8 +69,8 @@ int cmd_import(int argc, char **argv)
 	} else if (error < 0) {
 		code = cli_fail(error);
 	} else {
-		printf("Imported %zu row%s into the %s registry\n", rows,
-			rows == 1 ? "" : "s", what);
+		printf("Imported %zu row%s into the %s registry\n", res.rows,
+			res.rows == 1 ? "" : "s", what);
 		code = EXIT_OK;
 	}
 done:

@@ -10,12 +10,14 @@
  * The PDFs are made from the letters the branch holds, copied to a
  * temporary folder (removed afterwards, whatever happens) and converted
  * by one LibreOffice process (office.c); they stay out of history, since
- * PDF files are not deterministic. The recipients file comes from the tree
- * (a peer's, maybe): a line that is not a State code is refused before
- * it becomes a file name.
+ * PDF files are not deterministic. Which letters there are and their
+ * bytes come from the library (chancery_campaign_recipients, which refuses
+ * a recipient that is not a State code before it becomes a file name, and
+ * chancery_campaign_letter); where the PDFs go, the working tree's
+ * campaigns/ID/pdf/, is the tool's own choice (pdf_dir): the library never
+ * writes or reads them.
  */
 #include "cli.h"
-#include "gaps.h"
 #include "office.h"
 
 #include <stdlib.h>
@@ -43,9 +45,15 @@ static int copy_letter(char **files, size_t *n, chancery_repository *repo,
 {
 	char *odt = NULL, file[700];
 	size_t size;
+	int error;
 
-	if (cli_campaign_letter(&odt, &size, repo, id, code) < 0)
-		return 0;
+	error = chancery_campaign_letter(&odt, &size, repo, id, code);
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		return 0; /* not generated: nothing to convert */
+	}
+	if (error < 0)
+		return cli_fail(error);
 	snprintf(file, sizeof(file), "%s/%s.odt", tmp, code);
 	if (cli_write_file(file, odt, size) < 0) {
 		chancery_free(odt);
@@ -65,30 +73,33 @@ static int copy_letters(char ***files, size_t *n, chancery_repository *repo,
 {
 	char **codes = NULL;
 	size_t count = 0;
-	int code;
+	int code = 0, error;
 
 	*files = NULL;
 	*n = 0;
-	if ((code = cli_campaign_recipients(&codes, repo, id)) != 0)
-		return code;
-	while (codes[count])
-		count++;
+	/* every code is a State code (the library checks): safe as a name */
+	if ((error = chancery_campaign_recipients(&codes, &count, repo,
+			id)) < 0)
+		return cli_fail(error);
 	if (!(*files = calloc(count + 1, sizeof(char *))))
 		code = cli_error(EXIT_INTERNAL, "out of memory");
 	for (size_t i = 0; !code && i < count; i++) {
 		if (only && strcmp(only, codes[i]))
 			continue;
-		/* the file comes from the tree: a peer's, maybe; the code
-		 * becomes a file name */
-		if (!chancery_state_code_valid(codes[i]))
-			code = cli_error(EXIT_INVALID, "--pdf: campaigns/%s/"
-				"recipients.tsv: '%.40s' is not a State code", id,
-				codes[i]);
-		else
-			code = copy_letter(*files, n, repo, id, codes[i], tmp);
+		code = copy_letter(*files, n, repo, id, codes[i], tmp);
 	}
-	free(codes);
+	chancery_campaign_recipients_free(codes);
 	return code;
+}
+
+/* Where --pdf puts a campaign's PDFs: the working tree's campaigns/ID/pdf
+ * (ignored by history). The tool's choice, not the library's: PDFs are
+ * this tool's output, made by LibreOffice, and nothing records them. */
+static void pdf_dir(char *buf, size_t size, chancery_repository *repo,
+	const char *id)
+{
+	snprintf(buf, size, "%scampaigns/%s/pdf",
+		chancery_repository_workdir(repo), id);
 }
 
 /* PDFs of a campaign's letters in the working tree's campaigns/ID/pdf/,
@@ -106,7 +117,7 @@ static int letters_pdf(chancery_repository *repo, const char *id,
 		return cli_error(EXIT_INTERNAL, "--pdf: cannot make a folder");
 	if ((code = copy_letters(&files, &n, repo, id, only, tmp)) != 0)
 		goto done;
-	cli_campaign_pdf_dir(dest, sizeof(dest), repo, id);
+	pdf_dir(dest, sizeof(dest), repo, id);
 	snprintf(profile, sizeof(profile), "%s/lo", tmp);
 	mkdir(dest, 0755); /* it may exist already */
 	job.profile = profile;
@@ -163,8 +174,8 @@ static int letters_verify(const cli_args *a)
 	if ((code = cli_open(&repo, a)) != 0)
 		return code;
 	error = chancery_letters_generate(&r, repo, a->args[1], &o);
-	if (error == CHANCERY_EUNCHANGED) {
-		cli_printf_safe(stdout, "%s\n", chancery_error_last()->message);
+	if (error == 0) {
+		printf("%zu letters are what their inputs give\n", r.letters);
 		code = EXIT_OK;
 	} else if (error == CHANCERY_ECONFLICT) {
 		cli_error(0, "%s", chancery_error_last()->message);
@@ -182,7 +193,7 @@ static int generated(int error, const chancery_letters_result *r,
 {
 	const char *s = r->letters == 1 ? "" : "s";
 
-	if (error == CHANCERY_EUNCHANGED) {
+	if (error == 0 && !r->commit[0]) {
 		if (dry_run)
 			printf("%zu letter%s checked, no problem (%zu would "
 				"change)\n", r->letters, s, r->changed);
@@ -218,7 +229,7 @@ static int letters_generate(const cli_args *a)
 	error = chancery_letters_generate(&r, repo, a->args[1], &o);
 	if (o.progress)
 		fputc('\n', stderr);
-	if ((error == 0 || error == CHANCERY_EUNCHANGED) && !o.dry_run &&
+	if (error == 0 && !o.dry_run &&
 	    cli_opt_count(a, "pdf"))
 		code = letters_pdf(repo, a->args[1], o.state);
 	if (!code)

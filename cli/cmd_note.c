@@ -5,7 +5,6 @@
  * event: one commit, one record file, its attachments beside it.
  */
 #include "cli.h"
-#include "gaps.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +43,7 @@ int cmd_note(int argc, char **argv)
 		return cli_error(EXIT_INVALID,
 			"--state '%.40s' is not a State code (three capital "
 			"letters, e.g. LBR)", state);
-	if (campaign && !cli_campaign_id_valid(campaign))
+	if (campaign && !chancery_campaign_id_valid(campaign))
 		return cli_error(EXIT_INVALID,
 			"--campaign '%.40s' is not a campaign id (lowercase "
 			"letters, digits, '-' and '_')", campaign);

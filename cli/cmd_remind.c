@@ -23,11 +23,14 @@ int cmd_remind(int argc, char **argv)
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
 	error = chancery_campaign_remind(&reminders, &acks, repo, a.args[0], &d);
-	if (error == CHANCERY_EUNCHANGED)
-		cli_printf_safe(stdout, "%s\n", chancery_error_last()->message);
-	else if (error < 0)
+	if (error < 0) {
 		code = cli_fail(error);
-	else
+	} else if (!reminders && !acks) {
+		char day[11];
+
+		chancery_date_format(day, sizeof(day), &d);
+		printf("nothing is due on %s\n", day);
+	} else
 		printf("Generated %zu reminder%s and %zu acknowledgment%s\n",
 			reminders, reminders == 1 ? "" : "s", acks,
 			acks == 1 ? "" : "s");

@@ -6,13 +6,34 @@
  */
 #include "cli.h"
 
+#include <string.h>
+
+/* The intentions of option `name`, each "ACTION:TREATY" split at its
+ * first ':' (a space before it is refused, as the library did). */
+static int intentions_opt(chancery_campaign_intention *out, size_t *n,
+	const cli_args *a, const char *name)
+{
+	*n = 0;
+	for (int i = 0; i < cli_opt_count(a, name); i++) {
+		const char *s = cli_opt_nth(a, name, i), *colon = strchr(s, ':');
+
+		if (!colon || memchr(s, ' ', (size_t)(colon - s)) ||
+		    chancery_campaign_intention_parse(&out[i], s) < 0)
+			return cli_error(EXIT_INVALID, "'%.60s': expected "
+				"ACTION:TREATY (ratify:XVIII-10)", s);
+		(*n)++;
+	}
+	return 0;
+}
+
 int cmd_reply(int argc, char **argv)
 {
 	cli_args a;
 	chancery_reply_options o = CHANCERY_REPLY_OPTIONS_INIT;
 	chancery_repository *repo = NULL;
-	const char *intends[CLI_MAX_MULTI + 1], *withdraws[CLI_MAX_MULTI + 1],
-		*attach[CLI_MAX_MULTI + 1];
+	chancery_campaign_intention intends[CLI_MAX_MULTI],
+		withdraws[CLI_MAX_MULTI];
+	const char *attach[CLI_MAX_MULTI + 1];
 	bool given;
 	int late = 0, code, error;
 
@@ -22,12 +43,9 @@ int cmd_reply(int argc, char **argv)
 		return code;
 	if (!given)
 		return cli_error(EXIT_USAGE, "reply: --received is required");
-	for (int i = 0; i < cli_opt_count(&a, "intends"); i++)
-		intends[i] = cli_opt_nth(&a, "intends", i);
-	intends[cli_opt_count(&a, "intends")] = NULL;
-	for (int i = 0; i < cli_opt_count(&a, "withdraw"); i++)
-		withdraws[i] = cli_opt_nth(&a, "withdraw", i);
-	withdraws[cli_opt_count(&a, "withdraw")] = NULL;
+	if ((code = intentions_opt(intends, &o.nintends, &a, "intends")) ||
+	    (code = intentions_opt(withdraws, &o.nwithdraws, &a, "withdraw")))
+		return code;
 	for (int i = 0; i < cli_opt_count(&a, "attach"); i++)
 		attach[i] = cli_opt_nth(&a, "attach", i);
 	attach[cli_opt_count(&a, "attach")] = NULL;

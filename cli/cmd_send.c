@@ -24,10 +24,11 @@ int cmd_send(int argc, char **argv)
 		return code;
 	error = chancery_campaign_send(&n, repo, a.args[0], &d,
 		cli_opt_value(&a, "state"));
-	if (error == CHANCERY_EUNCHANGED)
-		cli_printf_safe(stdout, "%s\n", chancery_error_last()->message);
-	else if (error < 0)
+	if (error < 0)
 		code = cli_fail(error);
+	else if (!n)
+		cli_printf_safe(stdout, "every letter of '%s' is sent already\n",
+			a.args[0]);
 	else
 		printf("Recorded the dispatch of %zu letter%s\n", n, n == 1 ? "" : "s");
 	chancery_repository_free(repo);

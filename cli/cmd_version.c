@@ -1,6 +1,7 @@
 /*
- * cmd_version.c - `chancery version`: the tool's version, the one
- * `chancery --version` prints too.
+ * cmd_version.c - `chancery version`: the version of the library running
+ * (chancery_version(), which can be newer than the headers the tool was
+ * built with), the one `chancery --version` prints too.
  */
 #include "cli.h"
 
@@ -11,6 +12,6 @@ int cmd_version(int argc, char **argv)
 
 	if (code)
 		return code < 0 ? EXIT_OK : code;
-	printf("chancery %s\n", CHANCERY_VERSION);
+	printf("chancery %s\n", chancery_version(NULL, NULL, NULL));
 	return EXIT_OK;
 }

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
 			cli_main_usage(stdout);
 			return EXIT_OK;
 		} else if (!strcmp(arg, "--version")) {
-			printf("chancery %s\n", CHANCERY_VERSION);
+			printf("chancery %s\n",
+				chancery_version(NULL, NULL, NULL));
 			return EXIT_OK;
 		} else {
 			return cli_error(EXIT_USAGE,

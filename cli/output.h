@@ -58,8 +58,9 @@ void cli_table_width(cli_table *t, size_t col, size_t width);
 /* Print and free. */
 int cli_table_print(cli_table *t, FILE *out);
 void cli_table_free(cli_table *t);
-/* CSV cell with RFC 4180 quoting and formula neutralising. */
-void cli_csv_cell(FILE *out, const char *cell);
+/* CSV cell with RFC 4180 quoting and formula neutralising: the library's
+ * chancery_csv_quote with CHANCERY_CSV_FORMULA. < 0 when out of memory. */
+int cli_csv_cell(FILE *out, const char *cell);
 
 /* ---- events (events.c) ---- */
 

@@ -10,10 +10,34 @@
  * is one range of a recording time.
  */
 #include "cli.h"
-#include "gaps.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* CHANCERY_NOW's text as Unix seconds: digits only (no sign, no spaces,
+ * nothing after), or a recording time chancery_time_parse takes. -1 when
+ * it is neither, or 0 (which would mean "now" to the library). A number
+ * out of range is the library's to refuse. */
+static int parse_now(int64_t *out, const char *s)
+{
+	char *end;
+	long long v;
+
+	if (*s >= '0' && *s <= '9' && !strchr(s, '-')) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (*end || errno == ERANGE || v == 0)
+			return -1;
+		*out = v;
+		return 0;
+	}
+	if (chancery_time_parse(out, s) < 0) {
+		chancery_error_clear();
+		return -1;
+	}
+	return *out == 0 ? -1 : 0;
+}
 
 int cli_signature(chancery_signature *sig, char **name, char **email,
 	const cli_args *a)
@@ -43,7 +67,7 @@ int cli_signature(chancery_signature *sig, char **name, char **email,
 		sig->name = *name;
 		sig->email = *email;
 	}
-	if (now && cli_time_parse(&sig->time, now) < 0)
+	if (now && parse_now(&sig->time, now) < 0)
 		return cli_error(EXIT_USAGE,
 			"CHANCERY_NOW='%s': expected Unix seconds or "
 			"YYYY-MM-DDTHH:MM:SSZ", now);

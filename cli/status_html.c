@@ -5,7 +5,6 @@
  * table with a row per State. Made from the status JSON.
  */
 #include "cli.h"
-#include "gaps.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -174,6 +173,24 @@ static void put_state(FILE *out, json_t *s)
 	fputs("</td></tr>\n", out);
 }
 
+/* The day number of "YYYY-MM-DD" (of a longer ISO text: its date), 0
+ * when it is none. */
+static long day_number(const char *iso)
+{
+	chancery_date d;
+	char day[11];
+
+	if (!iso || strlen(iso) < 10)
+		return 0;
+	memcpy(day, iso, 10);
+	day[10] = '\0';
+	if (chancery_date_parse(&d, day) < 0) {
+		chancery_error_clear();
+		return 0;
+	}
+	return (long)chancery_date_to_days(&d);
+}
+
 /* The reply days and the span of the chart; false when out of memory. */
 static bool chart_of(chart *ch, json_t *root)
 {
@@ -192,19 +209,19 @@ static bool chart_of(chart *ch, json_t *root)
 		json_t *r = json_array_get(json_object_get(s, "replies"), 0);
 
 		if (r)
-			ch->days[ch->n++] = cli_day_number(json_string_value(
+			ch->days[ch->n++] = day_number(json_string_value(
 				json_object_get(r, "received")));
 	}
 	qsort(ch->days, ch->n, sizeof(long), cmp_long);
-	ch->d0 = cli_day_number(ch->start);
-	ch->d1 = cli_day_number(json_string_value(json_object_get(
+	ch->d0 = day_number(ch->start);
+	ch->d1 = day_number(json_string_value(json_object_get(
 		json_object_get(c, "event"), "end")));
-	ch->now = cli_day_number(ch->as_of);
+	ch->now = day_number(ch->as_of);
 	if (ch->now > ch->d1)
 		ch->d1 = ch->now;
 	if (ch->d1 <= ch->d0)
 		ch->d1 = ch->d0 + 1;
-	ch->dl = cli_day_number(ch->deadline);
+	ch->dl = day_number(ch->deadline);
 	return true;
 }
 
@@ -228,8 +245,8 @@ int cli_status_html(FILE *out, const char *json)
 		"<th>reminders</th><th>actions</th></tr>\n", out);
 	json_array_foreach(states, i, s)
 		put_state(out, s);
-	fputs("</table>\n<p><small>Made by chancery " CHANCERY_VERSION
-		".</small></p>\n</body></html>\n", out);
+	fprintf(out, "</table>\n<p><small>Made by chancery %s.</small></p>\n"
+		"</body></html>\n", chancery_version(NULL, NULL, NULL));
 	free(ch.days);
 	json_decref(root);
 	return 0;

@@ -138,25 +138,16 @@ static void put_cell(FILE *out, const char *s, size_t max, size_t pad)
 		fputc(' ', out);
 }
 
-void cli_csv_cell(FILE *out, const char *s)
+int cli_csv_cell(FILE *out, const char *s)
 {
-	bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' ||
-		*s == '\t' || *s == '\r';
-	bool quote = formula || strpbrk(s, ",\"\n\r") != NULL;
+	char *q = NULL;
+	int error = chancery_csv_quote(&q, s, ',', CHANCERY_CSV_FORMULA);
 
-	if (!quote) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	if (formula)
-		fputc('\'', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	if (error < 0)
+		return error;
+	fputs(q, out);
+	chancery_free(q);
+	return 0;
 }
 
 static int print_json(cli_table *t, FILE *out)
@@ -201,15 +192,15 @@ int cli_table_print(cli_table *t, FILE *out)
 		error = print_json(t, out);
 		break;
 	case FMT_CSV:
-		for (size_t c = 0; c < t->ncols; c++) {
-			cli_csv_cell(out, t->cols[c]);
+		for (size_t c = 0; c < t->ncols && !error; c++) {
+			error = cli_csv_cell(out, t->cols[c]);
 			fputs(c + 1 < t->ncols ? "," : "\r\n", out);
 		}
-		for (size_t r = 0; r < t->nrows; r++)
-			for (size_t c = 0; c < t->ncols; c++) {
+		for (size_t r = 0; r < t->nrows && !error; r++)
+			for (size_t c = 0; c < t->ncols && !error; c++) {
 				const char *v = t->cells[r * t->ncols + c];
 
-				cli_csv_cell(out, v ? v : "");
+				error = cli_csv_cell(out, v ? v : "");
 				fputs(c + 1 < t->ncols ? "," : "\r\n", out);
 			}
 		break;

@@ -41,6 +41,20 @@ int chancery__os_error(const char *what);
 				"invalid argument: %s", #expr); \
 	} while (0)
 
+/*
+ * The first line of every public function taking a versioned options
+ * struct: an unknown version is CHANCERY_EINVALID, one line naming the
+ * function and both versions. NULL options (the defaults) pass.
+ */
+#define CHANCERY_CHECK_VERSION(opts, known) \
+	do { \
+		if ((opts) && (opts)->version != (known)) \
+			return chancery__error(CHANCERY_EINVALID, \
+				"%s: options version %u unknown (this " \
+				"library knows %u)", __func__, \
+				(unsigned)(opts)->version, (unsigned)(known)); \
+	} while (0)
+
 /* ---- allocation --------------------------------------------------------- */
 
 void *chancery__malloc(size_t size);

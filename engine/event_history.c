@@ -52,6 +52,7 @@ int chancery_history_foreach(chancery_repository *repo,
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && cb);
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_LOG_OPTIONS_VERSION);
 	if (!opts)
 		opts = &none;
 	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||

@@ -7,8 +7,10 @@
  * those of a known row, a new key appends a row. Nothing is ever deleted by
  * an import. The whole table is validated (its own cells and keys first,
  * then against the registry of the commit it lands on: references, chapters,
- * parents) before anything is committed; an import that changes nothing is
- * CHANCERY_EUNCHANGED. The file's '#' notes join the table's.
+ * parents) before anything is committed; an import that changes nothing
+ * commits nothing and says so in its result (inside, check_changed stops
+ * the commit pipeline with CHANCERY_EUNCHANGED, which never leaves
+ * chancery_registry_import). The file's '#' notes join the table's.
  *
  * Invariant: the merged table is written in the canonical column order with
  * canonical names, so a registry file has one spelling whatever was imported.
@@ -515,9 +517,9 @@ static const char *kind_name(chancery_import_kind kind, size_t n)
 	}
 }
 
-int chancery_registry_import(size_t *rows_out, chancery_repository *repo,
-	chancery_import_kind kind, const char *name, const char *data,
-	size_t size, const chancery_import_options *opts)
+int chancery_registry_import(chancery_import_result *out,
+	chancery_repository *repo, chancery_import_kind kind, const char *name,
+	const char *data, size_t size, const chancery_import_options *opts)
 {
 	chancery_import_options none = CHANCERY_IMPORT_OPTIONS_INIT;
 	import_ctx ctx = { 0 };
@@ -529,11 +531,11 @@ int chancery_registry_import(size_t *rows_out, chancery_repository *repo,
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && name && (data || !size));
+	if (out)
+		memset(out, 0, sizeof(*out));
 	if (!opts)
 		opts = &none;
-	if (opts->version != CHANCERY_IMPORT_OPTIONS_VERSION)
-		return chancery__error(CHANCERY_EINVALID,
-			"import options version %u unknown", opts->version);
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_IMPORT_OPTIONS_VERSION);
 	switch (kind) {
 	case CHANCERY_IMPORT_STATES:
 		ctx.ts = &chancery__reg_spec_states;
@@ -592,11 +594,19 @@ int chancery_registry_import(size_t *rows_out, chancery_repository *repo,
 		if ((error = chancery_event_set_subject(ev, subject)) < 0)
 			goto done;
 	}
-	if ((error = chancery__event_commit(repo, ev, import_extra, &ctx,
-			NULL)) < 0)
+	error = chancery__event_commit(repo, ev, import_extra, &ctx, NULL);
+	if (error == CHANCERY_EUNCHANGED) {
+		chancery_error_clear();
+		error = 0;
+		if (out)
+			out->unchanged = 1;
+	} else if (error < 0)
 		goto done;
-	if (rows_out)
-		*rows_out = ctx.input->nrows - 1;
+	else if (out)
+		memcpy(out->commit, chancery_event_commit(ev),
+			sizeof(out->commit));
+	if (out)
+		out->rows = ctx.input->nrows - 1;
 done:
 	chancery_free(d.first);
 	chancery_event_free(ev);

@@ -492,9 +492,7 @@ int chancery_repository_init(chancery_repository **out, const char *path,
 
 	CHANCERY_ASSERT_ARG(out && path && *path);
 	*out = NULL;
-	if (opts && opts->version != CHANCERY_INIT_OPTIONS_VERSION)
-		return chancery__error(CHANCERY_EINVALID,
-			"init options version %u unknown", opts->version);
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_INIT_OPTIONS_VERSION);
 	ctx.empty = opts && opts->empty;
 	/* a time that cannot be recorded is refused before anything exists */
 	if (sig && sig->time &&

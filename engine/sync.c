@@ -432,6 +432,7 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 
 	CHANCERY_ASSERT_ARG(result && repo);
 	memset(result, 0, sizeof(*result));
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_SYNC_OPTIONS_VERSION);
 	if (!opts)
 		opts = &none;
 	if (!remote_name) {

@@ -14,9 +14,6 @@ static int template_new(chancery_template **out,
 	chancery_template *t;
 
 	*out = NULL;
-	if (opts && opts->version != CHANCERY_TEMPLATE_OPTIONS_VERSION)
-		return chancery__error(CHANCERY_EINVALID,
-			"template options version %u unknown", opts->version);
 	t = chancery__calloc(1, sizeof(*t));
 	if (!t)
 		return chancery__oom();
@@ -46,6 +43,7 @@ int chancery_template_compile_text(chancery_template **out,
 
 	CHANCERY_ASSERT_ARG(out && (source || !size));
 	*out = NULL;
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_TEMPLATE_OPTIONS_VERSION);
 	if ((error = template_new(&t, opts, false)) < 0)
 		return error;
 	if (!chancery__utf8_valid(source ? source : "", size, true)) {
@@ -77,6 +75,7 @@ int chancery_template_load_odt(chancery_template **out, const void *package,
 
 	CHANCERY_ASSERT_ARG(out && (package || !size));
 	*out = NULL;
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_TEMPLATE_OPTIONS_VERSION);
 	if ((error = template_new(&t, opts, true)) < 0)
 		return error;
 	if ((error = chancery__odt_load(&t->pkg, t, package, size)) < 0) {
@@ -97,6 +96,7 @@ int chancery_template_open_odt(chancery_template **out, const char *path,
 
 	CHANCERY_ASSERT_ARG(out && path);
 	*out = NULL;
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_TEMPLATE_OPTIONS_VERSION);
 	if ((error = chancery__read_file(&data, &size, path,
 			(size_t)512 << 20)) < 0)
 		return error;

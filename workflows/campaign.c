@@ -60,8 +60,8 @@ typedef struct {
 	struct { char *name; char *data; size_t size; } tpl[NTEMPLATES];
 } open_ctx;
 
-static int open_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int open_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	open_ctx *x = payload;
 	const chancery_campaign_options *o = x->o;
@@ -69,18 +69,14 @@ static int open_extra(chancery_changeset *cs, git_tree *base,
 	char path[300], d1[11], d2[11], d3[11], d4[11];
 	const char *src;
 	size_t size;
-	git_tree_entry *e = NULL;
 	int error;
 
 	(void)head;
 	(void)ev;
 	snprintf(path, sizeof(path), "campaigns/%s", o->id);
-	if (base && git_tree_entry_bypath(&e, base, path) == 0) {
-		git_tree_entry_free(e);
+	if (base && chancery__tree_has(base, path))
 		return chancery__error(CHANCERY_EEXISTS,
 			"campaign '%s' is open already", o->id);
-	}
-	git_error_clear();
 	chancery_date_format(d1, sizeof(d1), &o->letter_date);
 	chancery_date_format(d2, sizeof(d2), &o->deadline);
 	chancery_date_format(d3, sizeof(d3), &o->event_start);
@@ -120,9 +116,6 @@ done:
 
 static int check_options(const chancery_campaign_options *o)
 {
-	if (o->version != CHANCERY_CAMPAIGN_OPTIONS_VERSION)
-		return chancery__error(CHANCERY_EINVALID,
-			"campaign options version %u unknown", o->version);
 	if (!chancery_campaign_id_valid(o->id))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a campaign id (lowercase letters, digits, '-', '_')",
@@ -142,6 +135,9 @@ static int check_options(const chancery_campaign_options *o)
 	    chancery_date_cmp(&o->event_start, &o->letter_date) < 0)
 		return chancery__error(CHANCERY_EINVALID,
 			"the event must end after it starts, and start after the letter date");
+	if (o->ntemplates && !o->templates)
+		return chancery__error(CHANCERY_EINVALID,
+			"%zu templates given without their array", o->ntemplates);
 	return 0;
 }
 
@@ -214,7 +210,7 @@ done:
 static int recipients_tsv(chancery_buf *rb, const chancery_registry *reg,
 	const char *recipients)
 {
-	char *text = NULL, *line, *save = NULL;
+	char *text = NULL, *line, *rest;
 	size_t size;
 	int error;
 
@@ -229,8 +225,8 @@ static int recipients_tsv(chancery_buf *rb, const chancery_registry *reg,
 	if ((error = chancery__read_file(&text, &size, recipients,
 			1 << 20)) < 0)
 		return error;
-	for (line = strtok_r(text, "\n\r,\t ", &save); line && !error;
-	     line = strtok_r(NULL, "\n\r,\t ", &save)) {
+	rest = text;
+	while (!error && (line = wf_token(&rest, "\n\r,\t "))) {
 		if (!strcmp(line, "state") || !strcmp(line, "code") ||
 		    line[0] == '#')
 			continue;
@@ -244,36 +240,37 @@ static int recipients_tsv(chancery_buf *rb, const chancery_registry *reg,
 	return error;
 }
 
-/* The file given for template `name` ("en=FILE" means the invitation), or
- * NULL for the shipped one. */
+/* The file given for template `name` ("KIND-LANG"), or NULL for the
+ * shipped one; the last given wins. */
 static int template_file(const char **file, const char *name,
-	const char *const *templates)
+	const chancery_campaign_options *o)
 {
 	*file = NULL;
-	for (const char *const *p = templates; p && *p; p++) {
-		const char *eq = strchr(*p, '=');
-		size_t kl = eq ? (size_t)(eq - *p) : 0;
+	for (size_t i = 0; i < o->ntemplates; i++) {
+		const chancery_campaign_template *t = &o->templates[i];
+		size_t kl;
 
-		if (!eq)
-			return chancery__error(CHANCERY_EINVALID,
-				"--template '%.60s': expected LANG=FILE or KIND-LANG=FILE", *p);
-		if ((kl == 2 && !strncmp(name, "invitation-", 11) &&
-		     !strncmp(*p, name + 11, 2)) ||
-		    (kl == strlen(name) && !strncmp(*p, name, kl)))
-			*file = eq + 1;
+		if (!t->kind || !t->language || !t->path)
+			return chancery__error(CHANCERY_EINVALID, "template %zu: "
+				"a kind, a language and a path are needed", i);
+		kl = strlen(t->kind);
+		if (!strncmp(name, t->kind, kl) && name[kl] == '-' &&
+		    !strcmp(name + kl + 1, t->language))
+			*file = t->path;
 	}
 	return 0;
 }
 
 /* Template i, shipped or the file given, into x->tpl[i]; it must load. */
-static int load_template(open_ctx *x, size_t i, const char *const *templates)
+static int load_template(open_ctx *x, size_t i,
+	const chancery_campaign_options *o)
 {
 	const char *file = NULL, *name = shipped_templates[i].name;
 	chancery_template *t = NULL;
 	chancery_template_options to = CHANCERY_TEMPLATE_OPTIONS_INIT;
 	int error;
 
-	if ((error = template_file(&file, name, templates)) < 0)
+	if ((error = template_file(&file, name, o)) < 0)
 		return error;
 	if (!(x->tpl[i].name = chancery__strdup(name)))
 		return chancery__oom();
@@ -339,6 +336,7 @@ int chancery_campaign_open(chancery_repository *repo,
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && o);
+	CHANCERY_CHECK_VERSION(o, CHANCERY_CAMPAIGN_OPTIONS_VERSION);
 	memset(&x, 0, sizeof(x));
 	x.o = o;
 	if ((error = check_options(o)) < 0)
@@ -352,13 +350,13 @@ int chancery_campaign_open(chancery_repository *repo,
 	    (error = recipients_tsv(&rb, reg, o->recipients)) < 0)
 		goto done;
 	for (size_t i = 0; i < NTEMPLATES; i++)
-		if ((error = load_template(&x, i, o->templates)) < 0)
+		if ((error = load_template(&x, i, o)) < 0)
 			goto done;
 	x.featured = fb.ptr;
 	x.recipients = rb.ptr;
 	if ((error = open_event(&ev, o, wf)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, open_extra, &x, NULL);
+	error = chancery__event_record(repo, ev, open_extra, &x, NULL);
 done:
 	for (size_t i = 0; i < NTEMPLATES; i++) {
 		chancery_free(x.tpl[i].name);

@@ -58,10 +58,41 @@ int wf_add_count(chancery_event *ev, const char *key, size_t count)
 	return chancery_event_add(ev, key, n);
 }
 
-static int campaign_load(campaign *c, chancery_repository *repo,
-	git_tree *tree, const char *id)
+char *wf_token(char **s, const char *delims)
 {
-	char path[200], *text = NULL, *line, *save = NULL;
+	char *t = *s + strspn(*s, delims);
+	char *end = t + strcspn(t, delims);
+
+	if (!*t) {
+		*s = t;
+		return NULL;
+	}
+	*s = *end ? end + 1 : end;
+	*end = '\0';
+	return t;
+}
+
+int wf_tree_read(char **out, size_t *size, chancery_repository *repo,
+	const chancery_tree *tree, const char *path)
+{
+	chancery_tree *head = NULL;
+	int error;
+
+	*out = NULL;
+	if (!tree) {
+		if ((error = chancery__tree_head(&head, NULL, repo)) < 0)
+			return error;
+		tree = head;
+	}
+	error = chancery__tree_file(out, size, tree, path, 0);
+	chancery__tree_free(head);
+	return error;
+}
+
+static int campaign_load(campaign *c, chancery_repository *repo,
+	const chancery_tree *tree, const char *id)
+{
+	char path[200], *text = NULL, *line, *rest;
 	size_t size;
 	int error;
 
@@ -71,14 +102,14 @@ static int campaign_load(campaign *c, chancery_repository *repo,
 			"'%.40s' is not a campaign id (lowercase letters, digits, '-', '_')",
 			id);
 	snprintf(path, sizeof(path), "campaigns/%s/campaign.txt", id);
-	error = chancery__tree_read(&text, &size, repo, tree, path);
+	error = wf_tree_read(&text, &size, repo, tree, path);
 	if (error == CHANCERY_ENOTFOUND)
 		return chancery__error(CHANCERY_ENOTFOUND,
 			"no campaign '%s' (chancery campaign open)", id);
 	if (error < 0)
 		return error;
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	rest = text;
+	while ((line = wf_token(&rest, "\n"))) {
 		char *colon = strstr(line, ": ");
 		const char *v;
 
@@ -117,7 +148,7 @@ static int campaign_load(campaign *c, chancery_repository *repo,
  * a peer's file may hold anything, and a State code becomes a file name
  * (letters/CODE.odt, and the CLI's PDF of it). */
 static int read_column(char ***out, size_t *count, chancery_repository *repo,
-	git_tree *tree, const char *path, const char *column,
+	const chancery_tree *tree, const char *path, const char *column,
 	int (*valid)(const char *), const char *what)
 {
 	chancery_table_diag d = { path, NULL, NULL, 0, NULL };
@@ -128,7 +159,7 @@ static int read_column(char ***out, size_t *count, chancery_repository *repo,
 
 	*out = NULL;
 	*count = 0;
-	if ((error = chancery__tree_read(&text, &size, repo, tree, path)) < 0)
+	if ((error = wf_tree_read(&text, &size, repo, tree, path)) < 0)
 		return error;
 	error = chancery__table_parse(&t, text, size, '\t', &d);
 	chancery_free(text);
@@ -182,15 +213,14 @@ void wf_context_free(context *x)
 }
 
 int wf_context_load(context *x, chancery_repository *repo,
-	git_tree *tree, const char *id)
+	const chancery_tree *tree, const char *id)
 {
 	char path[200];
 	int error;
 
 	memset(x, 0, sizeof(*x));
 	if ((error = campaign_load(&x->c, repo, tree, id)) < 0 ||
-	    (error = tree ? chancery__registry_load_tree(&x->reg, repo, tree) :
-			chancery_registry_load(&x->reg, repo)) < 0)
+	    (error = chancery__registry_load_at(&x->reg, repo, tree)) < 0)
 		return error;
 	snprintf(path, sizeof(path), "campaigns/%s/featured.tsv", id);
 	if ((error = read_column(&x->featured, &x->nfeat, repo, tree, path,
@@ -254,7 +284,7 @@ int chancery_campaign_letter(char **out, size_t *size,
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", state);
 	snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", id, state);
-	error = chancery__tree_read(out, &n, repo, NULL, path);
+	error = wf_tree_read(out, &n, repo, NULL, path);
 	if (error == CHANCERY_ENOTFOUND)
 		return chancery__error(CHANCERY_ENOTFOUND,
 			"no letter to %s in campaign '%s' (chancery letters "

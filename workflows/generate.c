@@ -33,31 +33,29 @@ typedef struct {
 } batch;
 
 /* The id of the entry at `path` of `tree` into out ("" when none). */
-static void entry_id(char out[41], git_tree *tree, const char *path)
+static void entry_id(char out[41], const chancery_tree *tree, const char *path)
 {
-	git_tree_entry *e = NULL;
+	chancery_entry e;
 
-	if (git_tree_entry_bypath(&e, tree, path) == 0) {
-		git_oid_tostr(out, 41, git_tree_entry_id(e));
-		git_tree_entry_free(e);
-	}
-	git_error_clear();
+	if (chancery__tree_entry(&e, tree, path) == 0)
+		chancery__oid_tostr(out, &e.id);
+	chancery_error_clear();
 }
 
 /* Is the file at `path` of `base` this very content? *missing tells
  * whether there is a file at all. */
-static bool stored_same(git_tree *base, const char *path, const void *odt,
+static bool stored_same(const chancery_tree *base, const char *path, const void *odt,
 	size_t size, bool *missing)
 {
-	git_tree_entry *e = NULL;
-	git_oid id;
-	bool same = git_odb_hash(&id, odt, size, GIT_OBJECT_BLOB) == 0 &&
-		git_tree_entry_bypath(&e, base, path) == 0 &&
-		git_oid_equal(&id, git_tree_entry_id(e));
+	chancery_entry e;
+	chancery_oid id;
+	bool found = false;
+	bool same = chancery__oid_hash(&id, odt, size) == 0 &&
+		(found = chancery__tree_entry(&e, base, path) == 0) &&
+		chancery__oid_equal(&id, &e.id);
 
-	*missing = !e;
-	git_tree_entry_free(e);
-	git_error_clear();
+	*missing = !found;
+	chancery_error_clear();
 	return same;
 }
 
@@ -68,7 +66,7 @@ static void report(gen_ctx *g, const char *line)
 		g->o->problem(line, g->o->payload);
 }
 
-static int load_templates(batch *b, gen_ctx *g, git_tree *base)
+static int load_templates(batch *b, gen_ctx *g, const chancery_tree *base)
 {
 	static const char *const langs[3] = { "en", "fr", "es" };
 	int error;
@@ -80,7 +78,7 @@ static int load_templates(batch *b, gen_ctx *g, git_tree *base)
 
 		snprintf(path, sizeof(path), "campaigns/%s/templates/invitation-%s.odt",
 			g->id, langs[l]);
-		if ((error = chancery__tree_read(&b->data[l], &size, g->repo,
+		if ((error = wf_tree_read(&b->data[l], &size, g->repo,
 				base, path)) < 0)
 			return error;
 		entry_id(b->blob[l], base, path);
@@ -124,7 +122,7 @@ static int render_one(void **odt, size_t *size, gen_ctx *g, const batch *b,
 	meta[7] = g->id;
 	meta[8] = NULL;
 	error = chancery_template_render_odt_meta(odt, size, b->tpl[l],
-		(chancery_data *)data, meta);
+		chancery__data_view(data), meta);
 	json_decref(data);
 	if (error < 0) {
 		char line[700];
@@ -139,7 +137,7 @@ static int render_one(void **odt, size_t *size, gen_ctx *g, const batch *b,
 
 /* One recipient's letter: rendered, then compared (verify), skipped
  * (unchanged) or added to the changeset. */
-static int letter_one(chancery_changeset *cs, git_tree *base, gen_ctx *g,
+static int letter_one(chancery_changeset *cs, const chancery_tree *base, gen_ctx *g,
 	batch *b, const context *x, const chancery_state *st)
 {
 	void *odt = NULL;
@@ -179,7 +177,9 @@ static int letter_one(chancery_changeset *cs, git_tree *base, gen_ctx *g,
 	return error;
 }
 
-/* After the batch: the outcome, as an error when nothing is recorded. */
+/* After the batch: the outcome. CHANCERY_EUNCHANGED stops the commit when
+ * nothing is to be recorded (verify, dry run, up to date); the caller
+ * turns it into a result. */
 static int outcome(gen_ctx *g, const batch *b)
 {
 	if (g->o->state && !b->count && !g->problems)
@@ -204,8 +204,8 @@ static int outcome(gen_ctx *g, const batch *b)
 	return 0;
 }
 
-static int gen_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int gen_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	gen_ctx *g = payload;
 	context x;
@@ -257,6 +257,7 @@ int chancery_letters_generate(chancery_letters_result *res,
 
 	CHANCERY_ASSERT_ARG(res && repo && id);
 	memset(res, 0, sizeof(*res));
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_LETTERS_OPTIONS_VERSION);
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
 	if ((error = chancery_event_new(&ev, "letters")) < 0 ||
@@ -269,8 +270,12 @@ int chancery_letters_generate(chancery_letters_result *res,
 		g.o->state ? " for " : "", g.o->state ? g.o->state : "");
 	if ((error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, gen_extra, &g, NULL);
-	if (!error && chancery_event_commit(ev))
+	error = chancery__event_record(repo, ev, gen_extra, &g, NULL);
+	if (error == CHANCERY_EUNCHANGED) {
+		/* nothing recorded is a result (res->commit ""), not an error */
+		chancery_error_clear();
+		error = 0;
+	} else if (!error && chancery_event_commit(ev))
 		snprintf(res->commit, sizeof(res->commit), "%s",
 			chancery_event_commit(ev));
 done:

@@ -250,7 +250,7 @@ int chancery_campaign_letter_data(chancery_data **out,
 	if ((error = wf_letter_data(&o, &x.c, x.reg, x.featured, x.nfeat,
 			st)) < 0)
 		goto done;
-	*out = (chancery_data *)o;
+	*out = chancery__data_wrap(o);
 done:
 	wf_context_free(&x);
 	return error;

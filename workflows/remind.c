@@ -47,7 +47,7 @@ typedef struct {
 } remind_ctx;
 
 static int render_letter(void **odt, size_t *size, chancery_repository *repo,
-	git_tree *base, const char *id, const char *kind, const char *lang,
+	const chancery_tree *base, const char *id, const char *kind, const char *lang,
 	json_t *data)
 {
 	char path[200], *tpl = NULL;
@@ -58,12 +58,12 @@ static int render_letter(void **odt, size_t *size, chancery_repository *repo,
 
 	snprintf(path, sizeof(path), "campaigns/%s/templates/%s-%s.odt", id,
 		kind, lang);
-	if ((error = chancery__tree_read(&tpl, &tsize, repo, base, path)) < 0)
+	if ((error = wf_tree_read(&tpl, &tsize, repo, base, path)) < 0)
 		return error;
 	to.name = path;
 	if ((error = chancery_template_load_odt(&t, tpl, tsize, &to)) == 0)
 		error = chancery_template_render_odt(odt, size, t,
-			(chancery_data *)data);
+			chancery__data_view(data));
 	chancery_template_free(t);
 	chancery_free(tpl);
 	return error;
@@ -72,7 +72,7 @@ static int render_letter(void **odt, size_t *size, chancery_repository *repo,
 /* The reminder to `st`, if its state has one due: its data is the
  * invitation's, dated today, with the invitation as "invitation". */
 static int remind_one(chancery_changeset *cs, chancery_event *ev,
-	remind_ctx *g, git_tree *base, const context *x,
+	remind_ctx *g, const chancery_tree *base, const context *x,
 	const chancery_workflow *w, const wf_dates *dates,
 	const chancery_state *st, size_t state)
 {
@@ -154,7 +154,7 @@ static json_t *ack_intentions(const context *x, const chancery_state *st,
 
 /* The acknowledgment of reply `re`. */
 static int ack_one(chancery_changeset *cs, chancery_event *ev,
-	remind_ctx *g, git_tree *base, const context *x,
+	remind_ctx *g, const chancery_tree *base, const context *x,
 	const chancery_state *st, const story *s, const story_event *re)
 {
 	json_t *data = NULL, *reply, *intents;
@@ -195,7 +195,7 @@ static int ack_one(chancery_changeset *cs, chancery_event *ev,
 
 /* What is due for one recipient: its reminder, then its acknowledgments. */
 static int due_one(chancery_changeset *cs, chancery_event *ev,
-	remind_ctx *g, git_tree *base, const context *x,
+	remind_ctx *g, const chancery_tree *base, const context *x,
 	const chancery_workflow *w, const wf_dates *dates, story *s)
 {
 	const chancery_state *st = chancery_registry_state_find(x->reg, s->code);
@@ -217,8 +217,8 @@ static int due_one(chancery_changeset *cs, chancery_event *ev,
 	return error;
 }
 
-static int remind_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int remind_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	remind_ctx *g = payload;
 	context x;
@@ -272,7 +272,13 @@ int chancery_campaign_remind(size_t *reminders, size_t *acks,
 	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
 	    (error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, remind_extra, &g, NULL);
+	error = chancery__event_record(repo, ev, remind_extra, &g, NULL);
+	if (error == CHANCERY_EUNCHANGED) {
+		/* nothing due: no commit, both counts 0, not an error */
+		chancery_error_clear();
+		error = 0;
+		g.reminders = g.acks = 0;
+	}
 	if (reminders)
 		*reminders = g.reminders;
 	if (acks)

@@ -24,8 +24,8 @@ typedef struct {
 	chancery_repository *repo;
 } send_ctx;
 
-static int send_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int send_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	send_ctx *g = payload;
 	context x;
@@ -108,7 +108,13 @@ int chancery_campaign_send(size_t *sent, chancery_repository *repo,
 	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
 	    (error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, send_extra, &g, NULL);
+	error = chancery__event_record(repo, ev, send_extra, &g, NULL);
+	if (error == CHANCERY_EUNCHANGED) {
+		/* every letter sent already: 0 sent, not an error */
+		chancery_error_clear();
+		error = 0;
+		g.sent = 0;
+	}
 	if (!error && sent)
 		*sent = g.sent;
 done:
@@ -118,6 +124,13 @@ done:
 
 /* ---- reply ------------------------------------------------------------- */
 
+/* "ACTION:TREATY", the form the checks and their messages speak. */
+static void spec_of(char out[64], const chancery_campaign_intention *in)
+{
+	snprintf(out, 64, "%.*s:%.*s", (int)sizeof(in->action) - 1,
+		in->action, (int)sizeof(in->treaty) - 1, in->treaty);
+}
+
 typedef struct {
 	const char *id;
 	const chancery_reply_options *o;
@@ -125,8 +138,8 @@ typedef struct {
 	int late;
 } reply_ctx;
 
-static int reply_extra(chancery_changeset *cs, git_tree *base,
-	const git_oid *head, chancery_event *ev, void *payload)
+static int reply_extra(chancery_changeset *cs, const chancery_tree *base,
+	const chancery_oid *head, chancery_event *ev, void *payload)
 {
 	reply_ctx *g = payload;
 	const chancery_reply_options *o = g->o;
@@ -159,12 +172,13 @@ static int reply_extra(chancery_changeset *cs, git_tree *base,
 		goto done;
 	}
 	ncur = wf_intentions_of(&current, wf_story_of(&sx, o->state), NULL);
-	for (const char *const *w = o->withdraws; w && *w; w++) {
+	for (size_t k = 0; k < o->nwithdraws; k++) {
 		wf_intention in;
-		char key[64];
+		char key[64], w[64];
 		bool found = false;
 
-		if ((error = wf_intention_parse(&in, *w)) < 0)
+		spec_of(w, &o->withdraws[k]);
+		if ((error = wf_intention_parse(&in, w)) < 0)
 			goto done;
 		wf_intention_format(key, sizeof(key), &in);
 		for (size_t i = 0; i < ncur; i++)
@@ -172,14 +186,18 @@ static int reply_extra(chancery_changeset *cs, git_tree *base,
 		if (!found) {
 			error = chancery__error(CHANCERY_EINVALID,
 				"%s never announced '%s' in campaign '%s'", o->state,
-				*w, g->id);
+				w, g->id);
 			goto done;
 		}
 	}
-	for (const char *const *i = o->intends; i && *i; i++)
+	for (size_t k = 0; k < o->nintends; k++) {
+		char spec[64];
+
+		spec_of(spec, &o->intends[k]);
 		if ((error = wf_intention_check(x.reg, o->state, &o->received,
-				*i)) < 0)
+				spec)) < 0)
 			goto done;
+	}
 	g->late = chancery_date_cmp(&o->received, &x.c.deadline) > 0;
 	error = chancery_event_add(ev, "Late", g->late ? "yes" : "no");
 done:
@@ -189,17 +207,19 @@ done:
 	return error;
 }
 
-/* "ACTION:TREATY" items as fields "ACTION TREATY" (how history keeps them) */
+/* Intentions as fields "ACTION TREATY" (how history keeps them); each
+ * must be of the form (neither part empty). */
 static int add_intents(chancery_event *ev, const char *key,
-	const char *const *list)
+	const chancery_campaign_intention *list, size_t n)
 {
 	int error = 0;
 
-	for (const char *const *i = list; i && *i && !error; i++) {
+	for (size_t k = 0; k < n && !error; k++) {
 		wf_intention in;
-		char v[64];
+		char v[64], spec[64];
 
-		if ((error = wf_intention_parse(&in, *i)) < 0)
+		spec_of(spec, &list[k]);
+		if ((error = wf_intention_parse(&in, spec)) < 0)
 			break;
 		wf_intention_format(v, sizeof(v), &in);
 		error = chancery_event_add(ev, key, v);
@@ -216,9 +236,7 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && id && o);
-	if (o->version != CHANCERY_REPLY_OPTIONS_VERSION)
-		return chancery__error(CHANCERY_EINVALID,
-			"reply options version %u unknown", o->version);
+	CHANCERY_CHECK_VERSION(o, CHANCERY_REPLY_OPTIONS_VERSION);
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
 	if (!o->state || !chancery_state_code_valid(o->state))
@@ -227,11 +245,13 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	if (!o->received.year)
 		return chancery__error(CHANCERY_EINVALID,
 			"a reply needs its date (--received)");
-	if (o->none && o->intends && o->intends[0])
+	if ((o->nintends && !o->intends) || (o->nwithdraws && !o->withdraws))
+		return chancery__error(CHANCERY_EINVALID,
+			"intentions counted without their array");
+	if (o->none && o->nintends)
 		return chancery__error(CHANCERY_EINVALID,
 			"a reply announces intentions or none (--none), not both");
-	if (!o->none && !(o->intends && o->intends[0]) &&
-	    !(o->withdraws && o->withdraws[0]))
+	if (!o->none && !o->nintends && !o->nwithdraws)
 		return chancery__error(CHANCERY_EINVALID,
 			"a reply announces intentions (--intends), withdraws some "
 			"(--withdraw) or announces none (--none)");
@@ -242,8 +262,10 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	    (error = chancery_event_add(ev, "Date", d)) < 0 ||
 	    (error = chancery_event_add(ev, "Received", d)) < 0)
 		goto done;
-	if ((error = add_intents(ev, "Intends", o->intends)) < 0 ||
-	    (error = add_intents(ev, "Withdraws", o->withdraws)) < 0)
+	if ((error = add_intents(ev, "Intends", o->intends,
+			o->nintends)) < 0 ||
+	    (error = add_intents(ev, "Withdraws", o->withdraws,
+			o->nwithdraws)) < 0)
 		goto done;
 	if (o->none && (error = chancery_event_add(ev, "None", "yes")) < 0)
 		goto done;
@@ -267,7 +289,7 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 		o->state, d);
 	if ((error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
-	error = chancery__event_commit(repo, ev, reply_extra, &g, NULL);
+	error = chancery__event_record(repo, ev, reply_extra, &g, NULL);
 	if (!error && late)
 		*late = g.late;
 done:

@@ -84,7 +84,8 @@ static int event_numbers(json_t *root, const context *x,
 	}
 	if (chancery_date_cmp(as_of, &end) < 0)
 		end = *as_of;
-	wf_add_days(&before, &x->c.event_start, -1, false);
+	before = x->c.event_start;
+	(void)chancery_date_add_days(&before, &x->c.event_start, -1);
 	for (size_t k = 0; k < chancery_registry_action_count(x->reg); k++) {
 		const chancery_action *a = chancery_registry_action(x->reg, k);
 		char d[11];
@@ -290,13 +291,14 @@ static void campaign_status(json_t *root, const campaign *cp,
 }
 
 /* The tree of commit `at` (any revision git understands). */
-static int tree_at(git_object **obj, git_tree **tree,
-	chancery_repository *repo, const char *at)
+static int tree_at(chancery_tree **tree, chancery_repository *repo,
+	const char *at)
 {
-	if (git_revparse_single(obj, repo->git, at) < 0 ||
-	    git_object_type(*obj) != GIT_OBJECT_COMMIT ||
-	    git_commit_tree(tree, (git_commit *)*obj) < 0) {
-		git_error_clear();
+	chancery_oid id;
+
+	if (chancery__revparse(&id, repo, at) < 0 ||
+	    chancery__tree_of(tree, repo, &id) < 0) {
+		chancery_error_clear();
 		return chancery__error(CHANCERY_ENOTFOUND,
 			"no commit '%.60s'", at);
 	}
@@ -355,8 +357,7 @@ int chancery_campaign_status(char **out, chancery_repository *repo,
 int chancery_campaign_status_at(char **out, chancery_repository *repo,
 	const char *id, const chancery_date *as_of_in, const char *at)
 {
-	git_object *obj = NULL;
-	git_tree *tree = NULL;
+	chancery_tree *tree = NULL;
 	context x;
 	story_ctx sx;
 	chancery_workflow *w = NULL;
@@ -374,7 +375,7 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 		as_of = *as_of_in;
 	else
 		chancery_date_from_time(&as_of, (int64_t)time(NULL));
-	if ((at && (error = tree_at(&obj, &tree, repo, at)) < 0) ||
+	if ((at && (error = tree_at(&tree, repo, at)) < 0) ||
 	    (error = wf_context_load(&x, repo, tree, id)) < 0 ||
 	    (error = wf_campaign_workflow(&w, &dates, repo, tree, id, &x)) < 0 ||
 	    (error = wf_stories_load(&sx, repo, &x, at)) < 0 ||
@@ -389,8 +390,7 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 	if (!*out)
 		error = chancery__oom();
 done:
-	git_tree_free(tree);
-	git_object_free(obj);
+	chancery__tree_free(tree);
 	json_decref(root);
 	chancery_workflow_free(w);
 	wf_stories_free(&sx);

@@ -312,7 +312,7 @@ size_t wf_replay(const chancery_workflow *w, story *s, const wf_dates *dates,
 }
 
 int wf_campaign_workflow(chancery_workflow **out, wf_dates *dates,
-	chancery_repository *repo, git_tree *tree, const char *id,
+	chancery_repository *repo, const chancery_tree *tree, const char *id,
 	const context *x)
 {
 	char *xml = NULL, path[200];
@@ -321,7 +321,7 @@ int wf_campaign_workflow(chancery_workflow **out, wf_dates *dates,
 
 	*out = NULL;
 	snprintf(path, sizeof(path), "campaigns/%s/workflow.xml", id);
-	if ((error = chancery__tree_read(&xml, &size, repo, tree, path)) == 0)
+	if ((error = wf_tree_read(&xml, &size, repo, tree, path)) == 0)
 		error = chancery_workflow_load(out, path, xml, size, NULL, NULL);
 	chancery_free(xml);
 	dates->letter = x->c.letter_date;

@@ -14,9 +14,8 @@
  * found by name. A loaded workflow takes one step at a time (wf_step: the
  * first transition whose guards and condition hold). Left out on purpose:
  * replaying a recipient's story, which is the campaign's business
- * (story.c), and day arithmetic (days.c).
+ * (story.c), and day arithmetic (the library's date module).
  */
-#include "../engine/internal.h"
 #include "workflows.h"
 #include "../engine/embed.h"
 
@@ -611,8 +610,12 @@ static bool guard_holds(const wf_guard *g, const wf_dates *dates,
 	case WR_EVENT_START: ref = dates->event_start; break;
 	default: ref = dates->event_end; break;
 	}
+	/* a result outside 1800..2999 leaves `ref` as it is (no guard of a
+	 * real workflow reaches that far) */
 	if (g->offset)
-		wf_add_days(&ref, &ref, g->offset, g->working_days);
+		(void)(g->working_days ?
+			chancery_date_add_working_days(&ref, &ref, g->offset) :
+			chancery_date_add_days(&ref, &ref, g->offset));
 	c = chancery_date_cmp(x, &ref);
 	switch (g->cmp) {
 	case WC_BEFORE: return c < 0;

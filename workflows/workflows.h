@@ -4,7 +4,6 @@
  *
  *   workflow.c      a loaded workflow's transitions, guards, conditions and
  *                   actions, and one step of evaluation (wf_step)
- *   days.c          adding (working) days to a date
  *   language.c      dates, names and action words in en, fr, es
  *   campaign_file.c the campaign id, campaigns/ID/ read back (campaign.txt,
  *                   featured.tsv, recipients.tsv, letters/CODE.odt)
@@ -26,7 +25,11 @@
 #ifndef CHANCERY_WORKFLOWS_INTERNAL_H
 #define CHANCERY_WORKFLOWS_INTERNAL_H
 
-#include "../engine/internal.h"
+#include "../engine/base.h"
+#include "../engine/store.h"
+#include "../engine/table.h"
+#include "../letters/data.h"
+#include "chancery.h"
 
 #include <jansson.h>
 
@@ -75,10 +78,6 @@ const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i);
 long wf_step(const chancery_workflow *w, size_t state, const char *event,
 	const wf_dates *dates, const wf_facts *facts);
 
-/* Add days (or working days, Monday to Friday) to a date (days.c, the one
- * day arithmetic of the module; guards and the status use it). */
-void wf_add_days(chancery_date *out, const chancery_date *d, int days,
-	bool working);
 
 /* ---- language.c --------------------------------------------------------- */
 
@@ -114,9 +113,19 @@ typedef struct {
 
 /* Load a campaign from `tree` (NULL: the branch head), with the registry
  * of the same tree. wf_context_free() it even on error. */
-int wf_context_load(context *x, chancery_repository *repo, git_tree *tree,
+int wf_context_load(context *x, chancery_repository *repo, const chancery_tree *tree,
 	const char *id);
 void wf_context_free(context *x);
+
+/* The next token of *s: skips any of `delims`, ends the token at the next
+ * one (written over with a NUL) and moves *s past it; NULL at the end.
+ * What strtok_r did, without its hidden state. */
+char *wf_token(char **s, const char *delims);
+
+/* The file at `path` of `tree` (NULL: the branch head's), a copy the
+ * caller frees: chancery__tree_file's errors. */
+int wf_tree_read(char **out, size_t *size, chancery_repository *repo,
+	const chancery_tree *tree, const char *path);
 
 /* The campaign-id error every entry point gives. */
 int wf_id_error(const char *id);
@@ -194,7 +203,7 @@ size_t wf_replay(const chancery_workflow *w, story *s,
 /* The campaign's workflow (campaigns/ID/workflow.xml of `tree`, NULL:
  * the head) and the dates its guards compare with. */
 int wf_campaign_workflow(chancery_workflow **out, wf_dates *dates,
-	chancery_repository *repo, git_tree *tree, const char *id,
+	chancery_repository *repo, const chancery_tree *tree, const char *id,
 	const context *x);
 
 /* ---- intention.c -------------------------------------------------------- */

@@ -72,15 +72,13 @@ typedef struct {
 CHANCERY_EXTERN(int) chancery_deposit(chancery_deposit_result *out,
 	chancery_repository *repo, const chancery_deposit_options *opts);
 
-/** Each problem verification finds: one line, "PATH: what". */
-typedef void (*chancery_problem_cb)(const char *line, void *payload);
-
 #define CHANCERY_VERIFY_OPTIONS_VERSION 1
 typedef struct {
 	unsigned int version;
 	const char *state;     /**< only what concerns this State */
 	const char *campaign;  /**< only this campaign's */
-	chancery_problem_cb problem;
+	/** each problem found, one line "PATH: what"; may be NULL */
+	chancery_diagnostic_cb problem;
 	void *payload;
 } chancery_verify_options;
 

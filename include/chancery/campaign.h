@@ -16,7 +16,17 @@
 extern "C" {
 #endif
 
-#define CHANCERY_CAMPAIGN_OPTIONS_VERSION 1
+/** A template a campaign takes instead of the shipped one: the ODT file at
+ * `path` for the letters of `kind` ("invitation", "reminder",
+ * "acknowledgment") in `language` ("en", "fr", "es"). A pair that names
+ * no template is ignored (as the tool's --template has always done). */
+typedef struct {
+	const char *kind;
+	const char *language;
+	const char *path;
+} chancery_campaign_template;
+
+#define CHANCERY_CAMPAIGN_OPTIONS_VERSION 2
 
 typedef struct {
 	unsigned int version;
@@ -29,9 +39,10 @@ typedef struct {
 	chancery_date event_end;
 	const char *featured;     /**< a registry list name, or a file path */
 	const char *recipients;   /**< NULL or "all": every State; or a file of codes */
-	/** "en=FILE", "fr=FILE", "reminder-en=FILE", ... NULL-terminated;
-	 * what is not given comes from the shipped templates. */
-	const char *const *templates;
+	/** `ntemplates` templates to use; what is not given comes from the
+	 * shipped templates (the last of two for one kind and language wins) */
+	const chancery_campaign_template *templates;
+	size_t ntemplates;
 } chancery_campaign_options;
 
 #define CHANCERY_CAMPAIGN_OPTIONS_INIT { CHANCERY_CAMPAIGN_OPTIONS_VERSION }
@@ -84,7 +95,7 @@ CHANCERY_EXTERN(int) chancery_campaign_letter(char **out, size_t *size,
 typedef struct {
 	size_t letters;   /**< letters generated */
 	size_t changed;   /**< of which new or different */
-	char commit[41];  /**< the commit made, or "" */
+	char commit[41];  /**< the commit made, or "": nothing recorded */
 } chancery_letters_result;
 
 #define CHANCERY_LETTERS_OPTIONS_VERSION 1
@@ -108,8 +119,10 @@ typedef struct {
  * Generate the invitation letters of a campaign, each in its recipient's
  * language, personalized from participation as of the letter date, with
  * its provenance in meta.xml; one commit for the batch
- * (campaigns/ID/letters/CODE.odt). Nothing changed: no commit
- * (CHANCERY_EUNCHANGED).
+ * (campaigns/ID/letters/CODE.odt). Nothing to record (the letters are up
+ * to date, a dry run, a verify that found every letter as it should be):
+ * 0, no commit, and `result->commit` is "". A verify that finds a letter
+ * that differs is CHANCERY_ECONFLICT.
  */
 CHANCERY_EXTERN(int) chancery_letters_generate(chancery_letters_result *result,
 	chancery_repository *repo, const char *campaign,
@@ -118,7 +131,8 @@ CHANCERY_EXTERN(int) chancery_letters_generate(chancery_letters_result *result,
 /**
  * Record the dispatch of a campaign's letters on `date` (to `state` only,
  * or to every recipient whose letter is not sent yet): one commit.
- * `sent` (may be NULL) gets how many.
+ * `sent` (may be NULL) gets how many; every letter sent already is 0
+ * with *sent 0 and no commit.
  */
 CHANCERY_EXTERN(int) chancery_campaign_send(size_t *sent,
 	chancery_repository *repo, const char *campaign,
@@ -141,16 +155,20 @@ typedef struct {
 CHANCERY_EXTERN(int) chancery_campaign_intention_parse(
 	chancery_campaign_intention *out, const char *text);
 
-#define CHANCERY_REPLY_OPTIONS_VERSION 1
+#define CHANCERY_REPLY_OPTIONS_VERSION 2
 
 typedef struct {
 	unsigned int version;
 	const char *state;
 	chancery_date received;
-	/** "ACTION:TREATY" (sign, ratify, accept, approve, accede), NULL-terminated */
-	const char *const *intends;
-	/** earlier intentions this reply takes back, same form */
-	const char *const *withdraws;
+	/** `nintends` intentions announced (the action is sign, ratify,
+	 * accept, approve or accede); chancery_campaign_intention_parse
+	 * reads "ACTION:TREATY" */
+	const chancery_campaign_intention *intends;
+	size_t nintends;
+	/** `nwithdraws` earlier intentions this reply takes back */
+	const chancery_campaign_intention *withdraws;
+	size_t nwithdraws;
 	int none;                /**< the reply announces no action */
 	const char *note;        /**< free text, or NULL */
 	const char *const *attach; /**< files to archive with it, NULL-terminated */
@@ -175,8 +193,9 @@ CHANCERY_EXTERN(int) chancery_campaign_reply(int *late,
  * transition whose guards hold) and acknowledgments of replies (a reply
  * whose transition has the action letter="acknowledgment" and that was not
  * acknowledged yet), as one commit: campaigns/ID/reminders/CODE-DATE.odt
- * and campaigns/ID/acknowledgments/CODE-DATE.odt. Nothing due: no commit
- * (CHANCERY_EUNCHANGED). Counts go to *reminders and *acks (may be NULL).
+ * and campaigns/ID/acknowledgments/CODE-DATE.odt. Counts go to *reminders
+ * and *acks (may be NULL); nothing due is 0 with both counts 0 and no
+ * commit.
  */
 CHANCERY_EXTERN(int) chancery_campaign_remind(size_t *reminders, size_t *acks,
 	chancery_repository *repo, const char *campaign,

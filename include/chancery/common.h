@@ -55,7 +55,10 @@ typedef enum {
 	CHANCERY_EOS = -9,        /**< the operating system failed (I/O) */
 	CHANCERY_ENOTREPO = -10,  /**< not a chancery repository */
 	CHANCERY_EDIRTY = -11,    /**< the working tree was edited by hand */
-	CHANCERY_EUNCHANGED = -12 /**< nothing to do (not always a failure) */
+	/** no longer returned by any public function (a call that changes
+	 * nothing returns 0 and says so in its result); kept so the number
+	 * keeps its meaning */
+	CHANCERY_EUNCHANGED = -12
 } chancery_error_code;
 
 /** The last error of this thread; borrowed, valid until the next call. */
@@ -123,6 +126,14 @@ CHANCERY_EXTERN(void) chancery_allocator_set(
 
 /** Free memory the library returned through a plain `char **out`. */
 CHANCERY_EXTERN(void) chancery_free(void *ptr);
+
+/**
+ * The one diagnostic callback of the API: every options struct that reports
+ * problems one by one (registry import, verification, letters, workflows,
+ * sync conflicts) takes this type. `line` is one line, "WHERE: what" (a
+ * file and line, a path, a record), borrowed for the call only.
+ */
+typedef void (*chancery_diagnostic_cb)(const char *line, void *payload);
 
 /** A calendar date (proleptic Gregorian), as used for real-world events. */
 typedef struct {

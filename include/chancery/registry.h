@@ -169,14 +169,12 @@ typedef enum {
 	CHANCERY_IMPORT_PARTICIPATION
 } chancery_import_kind;
 
-/** Called once per problem found, with a line "FILE:LINE:COLUMN: what". */
-typedef void (*chancery_diagnostic_cb)(const char *line, void *payload);
-
 #define CHANCERY_IMPORT_OPTIONS_VERSION 1
 
 typedef struct {
 	unsigned int version;
-	/** Called for every problem; the import stops after 100. May be NULL. */
+	/** Called for every problem, "FILE:LINE:COLUMN: what"; the import
+	 * stops after 100. May be NULL. */
 	chancery_diagnostic_cb diagnostic;
 	void *payload;
 	/** 0: guess from the name (.csv) or the header line; else ',' or '\t'. */
@@ -185,17 +183,27 @@ typedef struct {
 
 #define CHANCERY_IMPORT_OPTIONS_INIT { CHANCERY_IMPORT_OPTIONS_VERSION, NULL, NULL, 0 }
 
+/** What an import did. */
+typedef struct {
+	size_t rows;      /**< rows the file holds (after its header) */
+	/** 1 when the registry holds these rows already: nothing was
+	 * committed (and `commit` is "") */
+	int unchanged;
+	char commit[41];  /**< the commit made, or "" */
+} chancery_import_result;
+
 /**
  * Validate a CSV or TSV table and merge it into the registry as one commit.
  * Rows are keyed (state code, treaty id, or state+treaty+action+date); a
  * row with a known key replaces the columns the file has. On any problem
  * nothing is committed and CHANCERY_EINVALID is returned; the last error
- * then names the first problem and the count.
+ * then names the first problem and the count. A table that would change
+ * nothing is not an error: 0, nothing committed, out->unchanged set.
  *
- * @param rows_out  rows imported (may be NULL)
- * @param name      the file's name, for messages
+ * @param out   what was done (may be NULL)
+ * @param name  the file's name, for messages
  */
-CHANCERY_EXTERN(int) chancery_registry_import(size_t *rows_out,
+CHANCERY_EXTERN(int) chancery_registry_import(chancery_import_result *out,
 	chancery_repository *repo, chancery_import_kind kind, const char *name,
 	const char *data, size_t size, const chancery_import_options *opts);
 

@@ -22,14 +22,13 @@ typedef struct {
 	int fast_forward; /**< 1 when the branch only moved forward */
 } chancery_sync_result;
 
-/** Called for each conflicting path before the sync fails. */
-typedef void (*chancery_conflict_cb)(const char *path, void *payload);
-
 #define CHANCERY_SYNC_OPTIONS_VERSION 1
 
 typedef struct {
 	unsigned int version;
-	chancery_conflict_cb conflict;
+	/** called with each conflicting path (the line is the path alone)
+	 * before the sync fails; may be NULL */
+	chancery_diagnostic_cb conflict;
 	void *payload;
 	int no_push; /**< fetch and merge only */
 } chancery_sync_options;

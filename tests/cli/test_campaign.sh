@@ -35,6 +35,8 @@ run_err 3 "LBR never signed IV-13; sign it first, or accede" "$C" reply focus200
 run_err 3 "closed for signature on 2002-12-12" "$C" reply focus2004 LBR --received 2004-08-20 \
 	--intends sign:XVIII-12
 run_err 3 "FRA is already a party to IV-4" "$C" reply focus2004 FRA --received 2004-08-20 --intends sign:IV-4
+run_err 3 "'ratify XVIII-10': expected ACTION:TREATY" "$C" reply focus2004 FRA --received 2004-08-20 --intends 'ratify XVIII-10'
+run_err 3 "'sign': expected ACTION:TREATY" "$C" reply focus2004 FRA --received 2004-08-20 --withdraw sign
 run_err 3 "no campaign 'nope'" "$C" reply nope LBR --received 2004-08-20 --none
 run_err 2 "--received is required" "$C" reply focus2004 LBR --none
 # on 18 August no reply has come in yet: everyone is reminded
@@ -99,6 +101,12 @@ run_err 3 "unknown State 'QQQ'" "$C" campaign open pilot2 --workflow treaty-even
 run_err 3 "not a zip package" "$C" campaign open pilot2 --workflow treaty-event \
 	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
 	--featured focus2004 --template "fr=$T/recipients.tsv"
+run_err 3 "not a zip package" "$C" campaign open pilot2 --workflow treaty-event \
+	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
+	--featured focus2004 --template "reminder-es=$T/recipients.tsv"
+run_err 3 "expected LANG=FILE or KIND-LANG=FILE" "$C" campaign open pilot2 --workflow treaty-event \
+	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
+	--featured focus2004 --template "$T/pilot-en.odt"
 run_out 0 '"type": "reply"' "$C" log --state LBR --format json
 run 0 "$C" log --campaign focus2004
 check "git fsck --strict" git fsck --strict

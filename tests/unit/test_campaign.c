@@ -163,8 +163,9 @@ static void test_generate(void **state)
 	/* nothing changed: no commit */
 	chancery_repository_head(before, f->repo);
 	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
-		CHANCERY_EUNCHANGED);
+		0);
 	assert_int_equal(r.changed, 0);
+	assert_string_equal(r.commit, "");
 	chancery_repository_head(after, f->repo);
 	assert_string_equal(before, after);
 	/* provenance in meta.xml, and the letter in its language */
@@ -182,8 +183,9 @@ static void test_generate(void **state)
 	/* one State only, and one that is not a recipient */
 	o.state = "LBR";
 	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
-		CHANCERY_EUNCHANGED);
+		0);
 	assert_int_equal(r.letters, 1);
+	assert_string_equal(r.commit, "");
 	o.state = "QQQ";
 	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
 		CHANCERY_ENOTFOUND);
@@ -216,6 +218,41 @@ static void test_bad_input(void **state)
 		CHANCERY_ENOTFOUND);
 	chancery_repository_head(after, f->repo);
 	assert_string_equal(before, after);
+}
+
+/* Typed templates: a kind and a language name the template they replace;
+ * a pair that names none is ignored; a missing field is refused. */
+static void test_typed_templates(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_campaign_options o = focus();
+	chancery_campaign_template t[2];
+	char bad[600], before[41], after[41];
+	FILE *fp;
+
+	snprintf(bad, sizeof(bad), "%s/not-an-odt.txt", f->dir);
+	assert_non_null(fp = fopen(bad, "w"));
+	fputs("not a package\n", fp);
+	fclose(fp);
+	chancery_repository_head(before, f->repo);
+	o.id = "typed";
+	t[0] = (chancery_campaign_template){ "memo", "en", bad };
+	t[1] = (chancery_campaign_template){ "reminder", "fr", bad };
+	o.templates = t;
+	o.ntemplates = 2;
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "reminder-fr"));
+	t[1].path = NULL;
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "template 1"));
+	o.templates = NULL;
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+	/* only the pair that names nothing: ignored, the campaign opens */
+	o.templates = t;
+	o.ntemplates = 1;
+	assert_int_equal(chancery_campaign_open(f->repo, &o), 0);
 }
 
 static void test_id_valid(void **state)
@@ -384,6 +421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_languages, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_generate, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_typed_templates, setup, tk_teardown),
 		cmocka_unit_test(test_id_valid),
 		cmocka_unit_test(test_intention_parse),
 		cmocka_unit_test_setup_teardown(test_recipients, setup, tk_teardown),

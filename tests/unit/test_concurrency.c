@@ -125,13 +125,15 @@ static void mixed_writer(const char *dir, const mixed_plan *p, int w)
 		const char *st = p->codes[w * 2 + k];
 		chancery_reply_options r = CHANCERY_REPLY_OPTIONS_INIT;
 		chancery_deposit_options d = CHANCERY_DEPOSIT_OPTIONS_INIT;
-		const char *intends[] = { "sign:IV-13", NULL };
+		const chancery_campaign_intention intends[] = {
+			{ "sign", "IV-13" } };
 		char msg[64];
 
 		snprintf(msg, sizeof(msg), "writer %d item %d", w, k);
 		r.state = st;
 		r.received = (chancery_date){ 2004, 8, 1 + w };
 		r.intends = intends;
+		r.nintends = 1;
 		d.state = st;
 		d.treaty = "IV-13";
 		d.action = "signature";

@@ -173,11 +173,13 @@ static int reply(void *payload)
 {
 	repo_call *c = payload;
 	chancery_reply_options o = CHANCERY_REPLY_OPTIONS_INIT;
-	const char *intends[] = { "ratify:XVIII-10", "sign:IV-13", NULL };
+	const chancery_campaign_intention intends[] = {
+		{ "ratify", "XVIII-10" }, { "sign", "IV-13" } };
 
 	o.state = "LBR";
 	o.received = (chancery_date){ 2004, 8, 20 };
 	o.intends = intends;
+	o.nintends = 2;
 	return chancery_campaign_reply(NULL, c->repo, "c", &o);
 }
 

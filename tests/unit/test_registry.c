@@ -163,6 +163,9 @@ static void diag_cb(const char *line, void *payload)
 		snprintf(d->first, sizeof(d->first), "%s", line);
 }
 
+/* what the last import() said it did */
+static chancery_import_result last_import;
+
 static int import(fixture *f, chancery_import_kind kind, const char *name,
 	const char *text, diags *d)
 {
@@ -171,8 +174,8 @@ static int import(fixture *f, chancery_import_kind kind, const char *name,
 	memset(d, 0, sizeof(*d));
 	o.diagnostic = diag_cb;
 	o.payload = d;
-	return chancery_registry_import(NULL, f->repo, kind, name, text,
-		strlen(text), &o);
+	return chancery_registry_import(&last_import, f->repo, kind, name,
+		text, strlen(text), &o);
 }
 
 static void test_import_bad_rows(void **state)
@@ -257,6 +260,14 @@ static void test_import_upsert(void **state)
 		"# source: a test\ncode,name,formal_name,language\n"
 		"XKX,Kosovo,the Republic of Kosovo,en\n"
 		"FRA,France,the French Republic (updated),fr\n", &d), 0);
+	assert_int_equal(last_import.unchanged, 0);
+	assert_int_equal(last_import.rows, 2);
+	{
+		char head[41];
+
+		assert_int_equal(chancery_repository_head(head, f->repo), 0);
+		assert_string_equal(last_import.commit, head);
+	}
 	reg = load(f);
 	assert_int_equal(chancery_registry_state_count(reg), 193);
 	assert_string_equal(chancery_registry_state_find(reg, "FRA")->formal_name,
@@ -268,11 +279,23 @@ static void test_import_upsert(void **state)
 	chancery_registry_free(reg);
 	assert_int_equal(tk_count_events(f->repo, "import"), 1);
 
-	/* the same again changes nothing and records nothing */
-	assert_int_equal(import(f, CHANCERY_IMPORT_STATES, "new.csv",
-		"code,name,formal_name,language\n"
-		"XKX,Kosovo,the Republic of Kosovo,en\n", &d), CHANCERY_EUNCHANGED);
-	assert_int_equal(tk_count_events(f->repo, "import"), 1);
+	/* the same again changes nothing and records nothing: not an error,
+	 * the result says so */
+	{
+		char head[41], after[41];
+
+		assert_int_equal(chancery_repository_head(head, f->repo), 0);
+		assert_int_equal(import(f, CHANCERY_IMPORT_STATES, "new.csv",
+			"code,name,formal_name,language\n"
+			"XKX,Kosovo,the Republic of Kosovo,en\n", &d), 0);
+		assert_int_equal(last_import.unchanged, 1);
+		assert_int_equal(last_import.rows, 1);
+		assert_string_equal(last_import.commit, "");
+		assert_null(chancery_error_last());
+		assert_int_equal(tk_count_events(f->repo, "import"), 1);
+		assert_int_equal(chancery_repository_head(after, f->repo), 0);
+		assert_string_equal(after, head);
+	}
 
 	/* participation of the new State; a new treaty gets its chapter */
 	assert_int_equal(import(f, CHANCERY_IMPORT_TREATIES, "t.tsv",
