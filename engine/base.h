@@ -170,6 +170,11 @@ bool chancery__path_valid(const char *path);
  */
 int chancery__event_dir(char *out, size_t size, const char *id);
 
+/** Is `s` a campaign id, the name of campaigns/ID/: 1 to 64 of lowercase
+ * letters, digits, '-' and '_', starting with a letter or digit (NULL is
+ * not)? The repository format's one rule (path.c). */
+bool chancery__campaign_id_valid(const char *s);
+
 /* ---- tables (csv.c) ------------------------------------------------------ */
 
 /** Append `cell` as one CSV/TSV cell, quoted as chancery_csv_quote says

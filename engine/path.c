@@ -18,8 +18,10 @@
  * ASCII case is folded, HFS+'s ignorable code points are dropped and
  * trailing dots and spaces are trimmed.
  *
- * It also builds the one path of chancery's own layout that several
- * modules need: an event's folder, events/YYYY/MM/ID (chancery__event_dir).
+ * It also holds the repository layout's own names that several modules
+ * need: an event's folder, events/YYYY/MM/ID (chancery__event_dir), and
+ * the form of a campaign id, campaigns/ID/ (chancery__campaign_id_valid:
+ * the one rule, used by workflows/ and the commit check).
  */
 #include "base.h"
 
@@ -131,4 +133,18 @@ int chancery__event_dir(char *out, size_t size, const char *id)
 			"event id '%.40s' too long for a path", id);
 	}
 	return 0;
+}
+
+bool chancery__campaign_id_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n || n > 64 || !((*s >= 'a' && *s <= 'z') ||
+			(*s >= '0' && *s <= '9')))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return false;
+	return true;
 }

@@ -515,151 +515,213 @@ static int publish(chancery_repository *repo, int fd, const git_oid *commit,
 	return error;
 }
 
+/* What the attempts of one commit share (chancery__commit). */
+typedef struct {
+	chancery_repository *repo;
+	chancery_build_cb build;
+	void *payload;
+	const chancery_commit_opts *opts;
+	git_signature *sig;
+	chancery_changeset cs;
+	int locked_tries;  /* attempts that found the branch's lock taken */
+} committing;
+
+/* An attempt lost a race (a writer moved the branch, or holds its lock):
+ * build again on the new head. */
+#define RETRY 1
+
+/* Step 1: the branch head (`*have_head` false: unborn) and the tree to
+ * build on, the head's or the caller's merged tree (NULL: none). */
+static int read_base(git_oid *head, bool *have_head, git_tree **base,
+	const committing *c)
+{
+	git_commit *hc = NULL;
+	int error;
+
+	*base = NULL;
+	*have_head = false;
+	error = git_reference_name_to_id(head, c->repo->git, c->repo->branch);
+	if (error < 0 && error != GIT_ENOTFOUND)
+		return chancery__git_error(error, "read the branch");
+	*have_head = error == 0;
+	if (c->opts && c->opts->expect_head &&
+	    (!*have_head || !git_oid_equal(head, c->opts->expect_head)))
+		return chancery__error(CHANCERY_ECONFLICT,
+			"the branch moved while syncing; sync again");
+	if (c->opts && c->opts->base_tree) {
+		if ((error = git_tree_lookup(base, c->repo->git,
+				c->opts->base_tree)) < 0)
+			return chancery__git_error(error,
+				"read the merged tree");
+		return 0;
+	}
+	if (*have_head &&
+	    ((error = git_commit_lookup(&hc, c->repo->git, head)) < 0 ||
+	     (error = git_commit_tree(base, hc)) < 0))
+		error = chancery__git_error(error, "read the branch head");
+	else
+		error = 0;
+	git_commit_free(hc);
+	return error;
+}
+
+/* Steps 1 and 2: let the caller build on the head, write the commit
+ * object (`*commit`); CHANCERY_EUNCHANGED when the tree would not change. */
+static int build_attempt(git_oid *commit, git_oid *head, bool *have_head,
+	committing *c)
+{
+	git_tree *base = NULL;
+	bool unchanged = false;
+	int error;
+
+	if ((error = read_base(head, have_head, &base, c)) < 0)
+		return error;
+	chancery_changeset_clear(&c->cs);
+	error = c->build(&c->cs, base, *have_head ? head : NULL, c->payload);
+	if (!error)
+		error = build_commit(commit, &unchanged, c->repo, &c->cs, base,
+			*have_head ? head : NULL, c->sig, c->opts);
+	git_tree_free(base);
+	if (error < 0)
+		return error;
+	if (unchanged)
+		return chancery__error(CHANCERY_EUNCHANGED, "nothing changed");
+	return 0;
+}
+
+/* Under the lock no chancery writer moves the branch: check it is still
+ * `head`, where we built, then let the caller act before it moves (e.g.
+ * push the commit). 0 go on, RETRY, or the caller's error; the lock is
+ * released unless it returns 0. */
+static int before_publish(const committing *c, int fd, const git_oid *commit,
+	const git_oid *head)
+{
+	git_oid now;
+	int error;
+
+	if (git_reference_name_to_id(&now, c->repo->git,
+			c->repo->branch) < 0 ||
+	    !head || !git_oid_equal(&now, head)) {
+		git_error_clear();
+		lock_release(c->repo, fd);
+		return RETRY;
+	}
+	if ((error = c->opts->before_publish(c->repo, commit,
+			c->opts->before_payload)) < 0) {
+		lock_release(c->repo, fd);
+		return error;
+	}
+	return 0;
+}
+
+/* The reflog's line: "chancery: " and the message's first line. */
+static void log_message(char *out, size_t size, const chancery_changeset *cs)
+{
+	char *nl;
+
+	snprintf(out, size, "chancery: %.100s", cs->message ? cs->message : "");
+	if ((nl = strchr(out, '\n')))
+		*nl = '\0';
+}
+
+/* Step 3's end when the branch's lock file is taken: someone else (git
+ * gc, a push, a rebase) holds the branch: wait for it, never remove its
+ * lock. RETRY (`*why` CHANCERY_ELOCKED), or CHANCERY_ELOCKED naming the
+ * file once waited for long enough. */
+static int branch_locked(committing *c, int *why)
+{
+	char *lp;
+	int error;
+
+	if (++c->locked_tries > LOCK_WAIT_TRIES) {
+		lp = chancery__sprintf("%s%s.lock",
+			git_repository_path(c->repo->git), c->repo->branch);
+		error = lp ? chancery__lock_held(lp, c->repo->branch) :
+			chancery__oom();
+		chancery_free(lp);
+		return error;
+	}
+	pause_ms(LOCK_WAIT_MS);
+	*why = CHANCERY_ELOCKED;
+	return RETRY;
+}
+
+/* Steps 3 and 4: under the lock, move the branch from `head` (NULL:
+ * unborn) to `commit` and check it out. 0 published, RETRY with `*why`
+ * (CHANCERY_ECONFLICT or CHANCERY_ELOCKED) to build again, or an error. */
+static int publish_attempt(committing *c, const git_oid *commit,
+	const git_oid *head, int attempt, int *why)
+{
+	char logmsg[128];
+	bool recovered;
+	int fd = -1, gerr, error;
+
+	if ((error = lock_acquire(&fd, &recovered, c->repo)) < 0)
+		return error;
+	/* a writer died mid-checkout: finish its checkout first */
+	if (recovered && head && worktree_checkout(c->repo, fd) < 0)
+		chancery_error_clear();
+	if (head && (error = check_clean(c->repo)) < 0) {
+		lock_release(c->repo, fd);
+		return error;
+	}
+	*why = CHANCERY_ECONFLICT;
+	if (c->opts && c->opts->before_publish &&
+	    (error = before_publish(c, fd, commit, head)) != 0)
+		return error;
+	log_message(logmsg, sizeof(logmsg), &c->cs);
+	gerr = publish(c->repo, fd, commit, head, logmsg);
+	if (gerr == GIT_ELOCKED) {
+		git_error_clear();
+		lock_release(c->repo, fd);
+		return branch_locked(c, why);
+	}
+	if (gerr == GIT_EMODIFIED || gerr == GIT_EEXISTS) {
+		/* lost the race: rebuild on the new head */
+		lock_release(c->repo, fd);
+		pause_ms(attempt % 5);
+		return RETRY;
+	}
+	if (gerr < 0) {
+		error = chancery__git_error(gerr, "move the branch");
+		lock_release(c->repo, fd);
+		return error;
+	}
+	/* Published. The working tree is a view: failing to update it (a
+	 * full disk) loses nothing; the lock keeps its mark, and the next
+	 * operation, or verify, finishes the checkout. */
+	if (worktree_checkout(c->repo, fd) < 0)
+		chancery_error_clear();
+	lock_release(c->repo, fd);
+	return 0;
+}
+
 int chancery__commit(git_oid *out, chancery_repository *repo,
 	chancery_build_cb build, void *payload,
 	const chancery_commit_opts *opts)
 {
-	chancery_changeset cs = { 0 };
-	git_signature *sig = NULL;
-	int error = 0;
-	int locked_tries = 0;
+	committing c = { repo, build, payload, opts, NULL, { 0 }, 0 };
+	int error = 0, why = 0;
 	bool raced = false;
 
-	if ((error = chancery__signature(&sig, repo)) < 0)
+	if ((error = chancery__signature(&c.sig, repo)) < 0)
 		return error;
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		git_oid head, commit;
-		git_commit *hc = NULL;
-		git_tree *base = NULL;
-		bool have_head, unchanged = false, recovered;
-		int fd = -1, gerr;
+		bool have_head;
 
 		raced = false;
-		char logmsg[128];
-
-		error = git_reference_name_to_id(&head, repo->git, repo->branch);
-		if (error < 0 && error != GIT_ENOTFOUND) {
-			error = chancery__git_error(error, "read the branch");
+		if ((error = build_attempt(&commit, &head, &have_head, &c)) < 0)
 			break;
-		}
-		have_head = error == 0;
-		if (opts && opts->expect_head &&
-		    (!have_head || !git_oid_equal(&head, opts->expect_head))) {
-			error = chancery__error(CHANCERY_ECONFLICT,
-				"the branch moved while syncing; sync again");
-			break;
-		}
-		if (opts && opts->base_tree) {
-			if ((error = git_tree_lookup(&base, repo->git,
-					opts->base_tree)) < 0) {
-				error = chancery__git_error(error,
-					"read the merged tree");
-				break;
-			}
-		} else if (have_head &&
-		    ((error = git_commit_lookup(&hc, repo->git, &head)) < 0 ||
-		     (error = git_commit_tree(&base, hc)) < 0)) {
-			git_commit_free(hc);
-			error = chancery__git_error(error, "read the branch head");
-			break;
-		}
-		chancery_changeset_clear(&cs);
-		error = build(&cs, base, have_head ? &head : NULL, payload);
-		if (!error)
-			error = build_commit(&commit, &unchanged, repo, &cs,
-				base, have_head ? &head : NULL, sig, opts);
-		git_tree_free(base);
-		git_commit_free(hc);
-		if (error < 0)
-			break;
-		if (unchanged) {
-			error = chancery__error(CHANCERY_EUNCHANGED,
-				"nothing changed");
-			break;
-		}
-
-		if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
-			break;
-		/* a writer died mid-checkout: finish its checkout first */
-		if (recovered && have_head && worktree_checkout(repo, fd) < 0)
-			chancery_error_clear();
-		if (have_head && (error = check_clean(repo)) < 0) {
-			lock_release(repo, fd);
-			break;
-		}
-		if (opts && opts->before_publish) {
-			git_oid now;
-
-			/* under the lock no chancery writer moves the branch:
-			 * check it is still where we built, then let the
-			 * caller act before it moves (e.g. push the commit) */
-			if (git_reference_name_to_id(&now, repo->git,
-					repo->branch) < 0 ||
-			    !have_head || !git_oid_equal(&now, &head)) {
-				git_error_clear();
-				lock_release(repo, fd);
-				error = CHANCERY_ECONFLICT;
-				raced = true;
-				continue;
-			}
-			if ((error = opts->before_publish(repo, &commit,
-					opts->before_payload)) < 0) {
-				lock_release(repo, fd);
-				break;
-			}
-		}
-		snprintf(logmsg, sizeof(logmsg), "chancery: %.100s",
-			cs.message ? cs.message : "");
-		{
-			char *nl = strchr(logmsg, '\n');
-
-			if (nl)
-				*nl = '\0';
-		}
-		gerr = publish(repo, fd, &commit, have_head ? &head : NULL,
-			logmsg);
-		if (gerr == GIT_ELOCKED) {
-			/* someone else (git gc, a push, a rebase) holds the
-			 * branch: wait for it, never remove its lock */
-			git_error_clear();
-			lock_release(repo, fd);
-			if (++locked_tries > LOCK_WAIT_TRIES) {
-				char *lp = chancery__sprintf("%s%s.lock",
-					git_repository_path(repo->git),
-					repo->branch);
-
-				error = lp ? chancery__lock_held(lp,
-					repo->branch) : chancery__oom();
-				chancery_free(lp);
-				break;
-			}
-			pause_ms(LOCK_WAIT_MS);
-			error = CHANCERY_ELOCKED;
+		error = publish_attempt(&c, &commit, have_head ? &head : NULL,
+			attempt, &why);
+		if (error == RETRY) {
+			error = why;
 			raced = true;
 			continue;
 		}
-		if (gerr == GIT_EMODIFIED || gerr == GIT_EEXISTS) {
-			/* lost the race: rebuild on the new head */
-			lock_release(repo, fd);
-			pause_ms(attempt % 5);
-			error = CHANCERY_ECONFLICT;
-			raced = true;
-			continue;
-		}
-		if (gerr < 0) {
-			error = chancery__git_error(gerr, "move the branch");
-			lock_release(repo, fd);
-			break;
-		}
-		/* Published. The working tree is a view: failing to update it
-		 * (a full disk) loses nothing; the lock keeps its mark, and
-		 * the next operation, or verify, finishes the checkout. */
-		if (worktree_checkout(repo, fd) < 0)
-			chancery_error_clear();
-		lock_release(repo, fd);
-		if (out)
+		if (!error && out)
 			git_oid_cpy(out, &commit);
-		error = 0;
 		break;
 	}
 	if (raced && error == CHANCERY_ELOCKED)
@@ -670,8 +732,8 @@ int chancery__commit(git_oid *out, chancery_repository *repo,
 		error = chancery__error(CHANCERY_ECONFLICT,
 			"gave up after %d attempts: too many concurrent writers",
 			MAX_ATTEMPTS);
-	chancery_changeset_clear(&cs);
-	git_signature_free(sig);
+	chancery_changeset_clear(&c.cs);
+	git_signature_free(c.sig);
 	return error;
 }
 

@@ -180,20 +180,255 @@ static int sync_extra(chancery_changeset *cs, git_tree *base,
 	return 0;
 }
 
+/* Fetch the remote's branch into `tracking`, under that ref's lock. */
+static int fetch(git_remote *remote, chancery_repository *repo,
+	const char *tracking, const char *remote_name)
+{
+	git_fetch_options fopts = GIT_FETCH_OPTIONS_INIT;
+	char *spec = chancery__sprintf("+%s:%s", repo->branch, tracking);
+	char *specs[1] = { spec };
+	git_strarray refspecs = { specs, 1 };
+	int error, fetch_lock = -1;
+
+	if (!spec)
+		return chancery__oom();
+	if ((error = wait_ref_lock(&fetch_lock, repo, tracking)) < 0)
+		goto done;
+	fopts.callbacks.credentials = credentials_cb;
+	fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	error = git_remote_fetch(remote, &refspecs, &fopts, NULL);
+	chancery__lock_leave(fetch_lock, false);
+	if (error < 0) {
+		const git_error *ge = git_error_last();
+
+		/* a local transport parses what it copies: an object the peer
+		 * made that cannot be read is bad input, as the commit check
+		 * would say of it */
+		if (ge && (ge->klass == GIT_ERROR_OBJECT ||
+		    ge->klass == GIT_ERROR_TREE))
+			error = chancery__error(CHANCERY_EINVALID,
+				"sync with '%.200s': the remote sent an object "
+				"that cannot be read (%s); nothing was merged",
+				remote_name, ge->message);
+		else
+			error = chancery__git_error(error, "fetch");
+	}
+done:
+	chancery_free(spec);
+	return error;
+}
+
+/* The id the remote advertised for our branch in this fetch, if it did:
+ * only that counts, for a tracking ref left by an earlier sync (with
+ * another URL, or a branch since deleted) must not be taken for the
+ * remote's branch. */
+static bool advertised(git_oid *out, git_remote *remote,
+	const chancery_repository *repo)
+{
+	const git_remote_head **heads = NULL;
+	size_t nheads = 0;
+	bool found = false;
+
+	if (git_remote_ls(&heads, &nheads, remote) == 0)
+		for (size_t i = 0; i < nheads; i++)
+			if (!strcmp(heads[i]->name, repo->branch)) {
+				git_oid_cpy(out, &heads[i]->oid);
+				found = true;
+			}
+	git_error_clear();
+	return found;
+}
+
+/* The merge's conflicts: each path to the caller's callback, and the
+ * error that names how many there are and the first. */
+static int conflicts(git_index *merged, const char *remote_name,
+	const chancery_sync_options *opts)
+{
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *a, *o, *t;
+	const char *first = NULL;
+	size_t n = 0;
+	int error;
+
+	if (git_index_conflict_iterator_new(&it, merged) == 0) {
+		while (git_index_conflict_next(&a, &o, &t, it) == 0) {
+			const char *p = o ? o->path : t ? t->path : a->path;
+
+			if (!first)
+				first = p;
+			n++;
+			if (opts->conflict)
+				opts->conflict(p, opts->payload);
+		}
+	}
+	error = chancery__error(CHANCERY_ECONFLICT,
+		"sync with '%s' conflicts in %zu path%s (first: %s); nothing "
+		"was merged or pushed", remote_name, n, n == 1 ? "" : "s",
+		first ? first : "?");
+	git_index_conflict_iterator_free(it);
+	return error;
+}
+
+/* The sync event, recorded on `*local` (which becomes its commit) with
+ * the fetched commit as second parent and `tree`, the merge, as its tree. */
+static int record_sync(chancery_sync_result *result,
+	chancery_repository *repo, git_oid *local, const git_oid *fetched,
+	const git_oid *tree, size_t behind, const char *remote_name)
+{
+	chancery_commit_opts copts = { 0 };
+	chancery_event *ev = NULL;
+	char subject[200];
+	int error;
+
+	if ((error = chancery_event_new(&ev, "sync")) < 0 ||
+	    (error = chancery_event_add(ev, "Remote", remote_name)) < 0 ||
+	    (error = chancery_event_add(ev, "Merged",
+			git_oid_tostr_s(fetched))) < 0)
+		goto done;
+	snprintf(subject, sizeof(subject), "sync: merge %zu commit%s from "
+		"%.120s", behind, behind == 1 ? "" : "s", remote_name);
+	if ((error = chancery_event_set_subject(ev, subject)) < 0)
+		goto done;
+	copts.extra_parent = fetched;
+	copts.expect_head = local;
+	copts.base_tree = tree;
+	if ((error = chancery__event_commit(repo, ev, sync_extra, NULL,
+			&copts)) < 0)
+		goto done;
+	result->merged = 1;
+	if ((error = git_reference_name_to_id(local, repo->git,
+			repo->branch)) < 0)
+		error = chancery__git_error(error, "read the branch");
+done:
+	chancery_event_free(ev);
+	return error;
+}
+
+/* Both sides have commits: merge them (nothing is merged when they
+ * conflict) and record the merge as a sync event. */
+static int merge_both(chancery_sync_result *result,
+	chancery_repository *repo, git_oid *local, const git_oid *fetched,
+	size_t behind, const char *remote_name,
+	const chancery_sync_options *opts)
+{
+	git_merge_options mopts = GIT_MERGE_OPTIONS_INIT;
+	git_commit *ours = NULL, *theirs = NULL;
+	git_index *merged = NULL;
+	git_oid tree;
+	int error;
+
+	if ((error = git_commit_lookup(&ours, repo->git, local)) < 0 ||
+	    (error = git_commit_lookup(&theirs, repo->git, fetched)) < 0 ||
+	    (error = git_merge_commits(&merged, repo->git, ours, theirs,
+			&mopts)) < 0) {
+		error = chancery__git_error(error, "merge");
+		goto done;
+	}
+	if (git_index_has_conflicts(merged)) {
+		error = conflicts(merged, remote_name, opts);
+		goto done;
+	}
+	if ((error = git_index_write_tree_to(&tree, merged, repo->git)) < 0) {
+		error = chancery__git_error(error, "write the merged tree");
+		goto done;
+	}
+	error = record_sync(result, repo, local, fetched, &tree, behind,
+		remote_name);
+done:
+	git_index_free(merged);
+	git_commit_free(ours);
+	git_commit_free(theirs);
+	return error;
+}
+
+/* Take in what was fetched, once the commit check passed it: a
+ * fast-forward when we have nothing the remote lacks, else a merge.
+ * `*local` becomes the new head. */
+static int merge(chancery_sync_result *result, chancery_repository *repo,
+	git_oid *local, const git_oid *fetched, const char *remote_name,
+	const chancery_sync_options *opts)
+{
+	size_t ahead = 0, behind = 0;
+	int error;
+
+	if ((error = git_graph_ahead_behind(&ahead, &behind, repo->git,
+			local, fetched)) < 0)
+		return chancery__git_error(error, "compare histories");
+	result->fetched = behind;
+	if (behind == 0)
+		return 0;
+	if ((error = check_incoming(repo, local, fetched, remote_name)) < 0)
+		return error;
+	if (ahead > 0)
+		return merge_both(result, repo, local, fetched, behind,
+			remote_name, opts);
+	if ((error = chancery__fast_forward(repo, local, fetched)) < 0)
+		return error;
+	result->fast_forward = 1;
+	git_oid_cpy(local, fetched);
+	return 0;
+}
+
+/* How many commits `head`'s history holds (all of them are what a remote
+ * without our branch lacks). */
+static size_t count_commits(chancery_repository *repo, const git_oid *head)
+{
+	git_revwalk *walk = NULL;
+	git_oid o;
+	size_t n = 0;
+
+	if (git_revwalk_new(&walk, repo->git) == 0 &&
+	    git_revwalk_push(walk, head) == 0)
+		while (git_revwalk_next(&o, walk) == 0)
+			n++;
+	git_revwalk_free(walk);
+	git_error_clear();
+	return n;
+}
+
+/* Push what the remote lacks: our head when it is ahead of `fetched`
+ * (NULL: the remote has no branch yet). */
+static int push_missing(chancery_sync_result *result,
+	chancery_repository *repo, const char *remote_name,
+	const git_oid *local, const git_oid *fetched)
+{
+	size_t ahead = 0, behind = 0;
+	int error;
+
+	if (fetched && (error = git_graph_ahead_behind(&ahead, &behind,
+			repo->git, local, fetched)) < 0)
+		return chancery__git_error(error, "compare histories");
+	if (!fetched)
+		ahead = count_commits(repo, local);
+	if (ahead == 0)
+		return 0;
+	/* one push for sync and deposits: compare-and-swap on the remote's
+	 * branch, whatever the transport */
+	if ((error = chancery__push_commit(repo, remote_name, local)) < 0) {
+		if (error == CHANCERY_ECONFLICT) {
+			char why[400];
+
+			snprintf(why, sizeof(why), "%s",
+				chancery_error_last()->message);
+			error = chancery__error(CHANCERY_ECONFLICT,
+				"push to '%s' refused (%s); sync again",
+				remote_name, why);
+		}
+		return error;
+	}
+	result->pushed = ahead;
+	return error;
+}
+
 int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 	const char *remote_name, const chancery_sync_options *opts)
 {
 	chancery_sync_options none = CHANCERY_SYNC_OPTIONS_INIT;
 	git_remote *remote = NULL;
-	git_fetch_options fopts = GIT_FETCH_OPTIONS_INIT;
-	git_commit *ours = NULL, *theirs = NULL;
-	git_index *merged = NULL;
-	chancery_event *ev = NULL;
-	char *tracking = NULL, *spec = NULL, *cfg = NULL;
-	git_oid local, fetched, tree;
+	char *tracking = NULL, *cfg = NULL;
+	git_oid local, fetched;
 	bool have_fetched;
-	size_t ahead = 0, behind = 0;
-	int error, fetch_lock = -1;
+	int error;
 
 	CHANCERY_ASSERT_ARG(result && repo);
 	memset(result, 0, sizeof(*result));
@@ -211,208 +446,25 @@ int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
 			goto done;
 		chancery_error_clear();
 	}
-	if ((error = open_remote(&remote, &tracking, repo, remote_name)) < 0)
+	if ((error = open_remote(&remote, &tracking, repo, remote_name)) < 0 ||
+	    (error = fetch(remote, repo, tracking, remote_name)) < 0)
 		goto done;
-
-	/* fetch */
-	spec = chancery__sprintf("+%s:%s", repo->branch, tracking);
-	if (!spec) {
-		error = chancery__oom();
-		goto done;
-	}
-	if ((error = wait_ref_lock(&fetch_lock, repo, tracking)) < 0)
-		goto done;
-	{
-		char *specs[] = { spec };
-		git_strarray refspecs = { specs, 1 };
-
-		fopts.callbacks.credentials = credentials_cb;
-		fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-		error = git_remote_fetch(remote, &refspecs, &fopts, NULL);
-		chancery__lock_leave(fetch_lock, false);
-		if (error < 0) {
-			const git_error *ge = git_error_last();
-
-			/* a local transport parses what it copies: an object
-			 * the peer made that cannot be read is bad input, as
-			 * the commit check would say of it */
-			if (ge && (ge->klass == GIT_ERROR_OBJECT ||
-			    ge->klass == GIT_ERROR_TREE))
-				error = chancery__error(CHANCERY_EINVALID,
-					"sync with '%.200s': the remote sent an "
-					"object that cannot be read (%s); nothing "
-					"was merged", remote_name, ge->message);
-			else
-				error = chancery__git_error(error, "fetch");
-			goto done;
-		}
-	}
 	if ((error = git_reference_name_to_id(&local, repo->git,
 			repo->branch)) < 0) {
 		error = chancery__git_error(error, "read the branch");
 		goto done;
 	}
-	/* only what the remote advertised now counts: a tracking ref left by
-	 * an earlier sync (with another URL, or a branch since deleted) must
-	 * not be taken for the remote's branch */
-	have_fetched = false;
-	{
-		const git_remote_head **heads = NULL;
-		size_t nheads = 0;
-
-		if (git_remote_ls(&heads, &nheads, remote) == 0)
-			for (size_t i = 0; i < nheads; i++)
-				if (!strcmp(heads[i]->name, repo->branch)) {
-					git_oid_cpy(&fetched, &heads[i]->oid);
-					have_fetched = true;
-				}
-	}
-	git_error_clear();
-
-	/* merge */
-	if (have_fetched && !git_oid_equal(&local, &fetched)) {
-		if ((error = git_graph_ahead_behind(&ahead, &behind, repo->git,
-				&local, &fetched)) < 0) {
-			error = chancery__git_error(error, "compare histories");
-			goto done;
-		}
-		result->fetched = behind;
-		if (behind > 0 && (error = check_incoming(repo, &local,
-				&fetched, remote_name)) < 0)
-			goto done;
-		if (behind > 0 && ahead == 0) {
-			if ((error = chancery__fast_forward(repo, &local,
-					&fetched)) < 0)
-				goto done;
-			result->fast_forward = 1;
-			git_oid_cpy(&local, &fetched);
-		} else if (behind > 0) {
-			git_merge_options mopts = GIT_MERGE_OPTIONS_INIT;
-			chancery_commit_opts copts = { 0 };
-
-			if ((error = git_commit_lookup(&ours, repo->git,
-					&local)) < 0 ||
-			    (error = git_commit_lookup(&theirs, repo->git,
-					&fetched)) < 0 ||
-			    (error = git_merge_commits(&merged, repo->git, ours,
-					theirs, &mopts)) < 0) {
-				error = chancery__git_error(error, "merge");
-				goto done;
-			}
-			if (git_index_has_conflicts(merged)) {
-				git_index_conflict_iterator *it = NULL;
-				const git_index_entry *a, *o, *t;
-				size_t n = 0;
-				const char *first = NULL;
-
-				if (git_index_conflict_iterator_new(&it,
-						merged) == 0) {
-					while (git_index_conflict_next(&a, &o, &t,
-							it) == 0) {
-						const char *p = o ? o->path :
-							t ? t->path : a->path;
-
-						if (!first)
-							first = p;
-						n++;
-						if (opts->conflict)
-							opts->conflict(p,
-								opts->payload);
-					}
-				}
-				error = chancery__error(CHANCERY_ECONFLICT,
-					"sync with '%s' conflicts in %zu path%s "
-					"(first: %s); nothing was merged or "
-					"pushed", remote_name, n,
-					n == 1 ? "" : "s", first ? first : "?");
-				git_index_conflict_iterator_free(it);
-				goto done;
-			}
-			if ((error = git_index_write_tree_to(&tree, merged,
-					repo->git)) < 0) {
-				error = chancery__git_error(error,
-					"write the merged tree");
-				goto done;
-			}
-			if ((error = chancery_event_new(&ev, "sync")) < 0 ||
-			    (error = chancery_event_add(ev, "Remote",
-					remote_name)) < 0 ||
-			    (error = chancery_event_add(ev, "Merged",
-					git_oid_tostr_s(&fetched))) < 0)
-				goto done;
-			{
-				char subject[200];
-
-				snprintf(subject, sizeof(subject),
-					"sync: merge %zu commit%s from %.120s",
-					behind, behind == 1 ? "" : "s",
-					remote_name);
-				if ((error = chancery_event_set_subject(ev,
-						subject)) < 0)
-					goto done;
-			}
-			copts.extra_parent = &fetched;
-			copts.expect_head = &local;
-			copts.base_tree = &tree;
-			if ((error = chancery__event_commit(repo, ev,
-					sync_extra, NULL, &copts)) < 0)
-				goto done;
-			result->merged = 1;
-			if ((error = git_reference_name_to_id(&local, repo->git,
-					repo->branch)) < 0) {
-				error = chancery__git_error(error,
-					"read the branch");
-				goto done;
-			}
-		}
-	}
-
-	/* push what the remote lacks */
-	if (opts->no_push)
+	have_fetched = advertised(&fetched, remote, repo);
+	if (have_fetched && !git_oid_equal(&local, &fetched) &&
+	    (error = merge(result, repo, &local, &fetched, remote_name,
+			opts)) < 0)
 		goto done;
-	if (have_fetched) {
-		if ((error = git_graph_ahead_behind(&ahead, &behind, repo->git,
-				&local, &fetched)) < 0) {
-			error = chancery__git_error(error, "compare histories");
-			goto done;
-		}
-	} else {
-		git_revwalk *walk = NULL;
-		git_oid o;
-
-		ahead = 0;
-		if (git_revwalk_new(&walk, repo->git) == 0 &&
-		    git_revwalk_push(walk, &local) == 0)
-			while (git_revwalk_next(&o, walk) == 0)
-				ahead++;
-		git_revwalk_free(walk);
-		git_error_clear();
-	}
-	if (ahead == 0)
-		goto done;
-	/* one push for sync and deposits: compare-and-swap on the remote's
-	 * branch, whatever the transport */
-	if ((error = chancery__push_commit(repo, remote_name, &local)) < 0) {
-		if (error == CHANCERY_ECONFLICT) {
-			char why[400];
-
-			snprintf(why, sizeof(why), "%s",
-				chancery_error_last()->message);
-			error = chancery__error(CHANCERY_ECONFLICT,
-				"push to '%s' refused (%s); sync again",
-				remote_name, why);
-		}
-		goto done;
-	}
-	result->pushed = ahead;
+	if (!opts->no_push)
+		error = push_missing(result, repo, remote_name, &local,
+			have_fetched ? &fetched : NULL);
 done:
-	chancery_event_free(ev);
-	git_index_free(merged);
-	git_commit_free(ours);
-	git_commit_free(theirs);
 	git_remote_free(remote);
 	chancery_free(tracking);
-	chancery_free(spec);
 	chancery_free(cfg);
 	return error;
 }

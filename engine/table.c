@@ -154,15 +154,152 @@ static void check_header(const chancery_trow *h, chancery_table_diag *diag)
 			}
 }
 
+/* Where the reader is: the text left, the line it is on and where that
+ * line starts (columns are counted from there), the arena's next byte. */
+typedef struct {
+	const char *p, *end, *line_start;
+	size_t line;
+	char *w;
+	char delim;
+	chancery_table_diag *diag;
+} reader;
+
+/* A problem was reported: the table is rejected (after the header check). */
+#define STOP 1
+
+/* A '#' note line of the leading block, kept verbatim in `notes`. */
+static int read_note(reader *r, chancery_buf *notes)
+{
+	const char *eol = line_end(r->p, r->end);
+	int error;
+
+	if ((error = chancery_buf_put(notes, r->p, (size_t)(eol - r->p))) < 0 ||
+	    (error = chancery_buf_putc(notes, '\n')) < 0)
+		return error;
+	r->p = eol < r->end ? eol + 1 : r->end;
+	r->line++;
+	r->line_start = r->p;
+	return 0;
+}
+
+/* A quoted field from its opening quote: "" is one quote, line ends are
+ * kept, and only the delimiter or the line's end may follow. */
+static int read_quoted(reader *r, size_t row_line, size_t column,
+	size_t *len)
+{
+	r->p++;
+	for (;;) {
+		if (r->p >= r->end) {
+			chancery__table_problem(r->diag, row_line, column,
+				"unterminated quoted field");
+			return STOP;
+		}
+		if (*r->p == '"') {
+			if (r->p + 1 < r->end && r->p[1] == '"') {
+				*r->w++ = '"';
+				r->p += 2;
+				(*len)++;
+				continue;
+			}
+			r->p++;
+			break;
+		}
+		if (is_line_end(r->p, r->end)) {
+			r->line++;
+			r->line_start = r->p + 1;
+		}
+		*r->w++ = *r->p++;
+		(*len)++;
+	}
+	if (r->p < r->end && *r->p != r->delim && *r->p != '\n' &&
+	    *r->p != '\r') {
+		chancery__table_problem(r->diag, r->line,
+			utf8_column(r->line_start, r->p),
+			"text after a closing quote");
+		return STOP;
+	}
+	return 0;
+}
+
+/* One cell, unquoted into the arena and added to `row`. */
+static int read_cell(reader *r, chancery_trow *row, size_t row_line)
+{
+	char *cell = r->w;
+	size_t column = utf8_column(r->line_start, r->p);
+	size_t len = 0;
+	int error;
+
+	if (r->p < r->end && *r->p == '"') {
+		if ((error = read_quoted(r, row_line, column, &len)) != 0)
+			return error;
+	} else {
+		while (r->p < r->end && *r->p != r->delim && *r->p != '\n' &&
+		       *r->p != '\r') {
+			*r->w++ = *r->p++;
+			len++;
+		}
+	}
+	*r->w++ = '\0';
+	if (len > TABLE_MAX_CELL) {
+		chancery__table_problem(r->diag, row_line, column,
+			"field longer than %zu bytes", TABLE_MAX_CELL);
+		return STOP;
+	}
+	if (row->count >= TABLE_MAX_COLUMNS) {
+		chancery__table_problem(r->diag, row_line, column,
+			"more than %d columns", TABLE_MAX_COLUMNS);
+		return STOP;
+	}
+	return push_cell(row, cell, column);
+}
+
+/* One row: its cells, then past the end of its (last) line. */
+static int read_row(reader *r, chancery_trow *row)
+{
+	size_t row_line = r->line;
+	int error;
+
+	for (;;) {
+		if ((error = read_cell(r, row, row_line)) != 0)
+			return error;
+		if (r->p >= r->end || *r->p != r->delim)
+			break;
+		r->p++;
+	}
+	row->line = row_line;
+	if (r->p < r->end && *r->p == '\r')
+		r->p++;
+	if (r->p < r->end && *r->p == '\n')
+		r->p++;
+	r->line++;
+	r->line_start = r->p;
+	return 0;
+}
+
+/* The rows read: the header checked, the notes kept; an error when a
+ * problem was reported or there is no header row. */
+static int finish(chancery_table *t, chancery_buf *notes,
+	chancery_table_diag *diag, size_t line)
+{
+	if (t->nrows)
+		check_header(&t->rows[0], diag);
+	if (diag->count)
+		return chancery__table_diag_finish(diag);
+	if (t->nrows == 0) {
+		chancery__table_problem(diag, line, 1, "no header row");
+		return chancery__table_diag_finish(diag);
+	}
+	if (!(t->notes = chancery_buf_detach(notes)))
+		return chancery__oom();
+	return 0;
+}
+
 int chancery__table_parse(chancery_table **out, const char *data,
 	size_t size, char delim, chancery_table_diag *diag)
 {
 	chancery_table *t = NULL;
 	chancery_trow row = { 0 };
-	const char *p = data, *end = data + size;
-	const char *line_start = data;
-	size_t line = 1;
-	char *w;
+	reader r = { data, data + size, data, 1, NULL, delim, diag };
 	chancery_buf notes = CHANCERY_BUF_INIT;
 	bool in_notes = true;
 	int error = 0;
@@ -177,137 +314,41 @@ int chancery__table_parse(chancery_table **out, const char *data,
 		return chancery__table_diag_finish(diag);
 	}
 	if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
+		r.p += 3;
 	t = chancery__calloc(1, sizeof(*t));
 	if (!t || !(t->arena = chancery__malloc(2 * size + 2))) {
 		error = chancery__oom();
 		goto done;
 	}
-	w = t->arena;
-
-	while (p < end) {
-		/* one row */
-		size_t row_line = line;
-
-		if (in_notes && *p == '#') {
-			const char *eol = line_end(p, end);
-
-			if ((error = chancery_buf_put(&notes, p,
-					(size_t)(eol - p))) < 0 ||
-			    (error = chancery_buf_putc(&notes, '\n')) < 0)
+	r.w = t->arena;
+	while (r.p < r.end) {
+		if (in_notes && *r.p == '#') {
+			if ((error = read_note(&r, &notes)) < 0)
 				goto done;
-			p = eol < end ? eol + 1 : end;
-			line++;
-			line_start = p;
 			continue;
 		}
 		in_notes = false;
-		if (*p == '\n' || *p == '\r') {   /* blank line: skipped */
-			p += *p == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
-			line++;
-			line_start = p;
+		if (*r.p == '\n' || *r.p == '\r') {   /* blank line: skipped */
+			r.p += *r.p == '\r' && r.p + 1 < r.end &&
+				r.p[1] == '\n' ? 2 : 1;
+			r.line++;
+			r.line_start = r.p;
 			continue;
 		}
-		for (;;) {
-			/* one cell */
-			char *cell = w;
-			size_t column = utf8_column(line_start, p);
-			size_t len = 0;
-
-			if (p < end && *p == '"') {
-				p++;
-				for (;;) {
-					if (p >= end) {
-						chancery__table_problem(diag,
-							row_line, column,
-							"unterminated quoted field");
-						goto finish;
-					}
-					if (*p == '"') {
-						if (p + 1 < end && p[1] == '"') {
-							*w++ = '"';
-							p += 2;
-							len++;
-							continue;
-						}
-						p++;
-						break;
-					}
-					if (is_line_end(p, end)) {
-						line++;
-						line_start = p + 1;
-					}
-					*w++ = *p++;
-					len++;
-				}
-				if (p < end && *p != delim && *p != '\n' &&
-				    *p != '\r') {
-					chancery__table_problem(diag, line,
-						utf8_column(line_start, p),
-						"text after a closing quote");
-					goto finish;
-				}
-			} else {
-				while (p < end && *p != delim && *p != '\n' &&
-				       *p != '\r') {
-					*w++ = *p++;
-					len++;
-				}
-			}
-			*w++ = '\0';
-			if (len > TABLE_MAX_CELL) {
-				chancery__table_problem(diag, row_line, column,
-					"field longer than %zu bytes",
-					TABLE_MAX_CELL);
-				goto finish;
-			}
-			if (row.count >= TABLE_MAX_COLUMNS) {
-				chancery__table_problem(diag, row_line, column,
-					"more than %d columns",
-					TABLE_MAX_COLUMNS);
-				goto finish;
-			}
-			if ((error = push_cell(&row, cell, column)) < 0)
-				goto done;
-			if (p < end && *p == delim) {
-				p++;
-				continue;
-			}
+		if ((error = read_row(&r, &row)) < 0)
+			goto done;
+		if (error == STOP)
 			break;
-		}
-		row.line = row_line;
-		if (p < end && *p == '\r')
-			p++;
-		if (p < end && *p == '\n')
-			p++;
-		line++;
-		line_start = p;
 		if (t->nrows >= TABLE_MAX_ROWS) {
-			chancery__table_problem(diag, row_line, 1,
+			chancery__table_problem(diag, row.line, 1,
 				"more than %d rows", TABLE_MAX_ROWS);
-			goto finish;
+			break;
 		}
 		if ((error = push_row(t, &row)) < 0)
 			goto done;
 	}
-
-finish:
-	if (t->nrows)
-		check_header(&t->rows[0], diag);
-	if (diag->count) {
-		error = chancery__table_diag_finish(diag);
+	if ((error = finish(t, &notes, diag, r.line)) < 0)
 		goto done;
-	}
-	if (t->nrows == 0) {
-		chancery__table_problem(diag, line, 1, "no header row");
-		error = chancery__table_diag_finish(diag);
-		goto done;
-	}
-	t->notes = chancery_buf_detach(&notes);
-	if (!t->notes) {
-		error = chancery__oom();
-		goto done;
-	}
 	*out = t;
 	t = NULL;
 done:

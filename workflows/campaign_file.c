@@ -30,15 +30,7 @@
 
 int chancery_campaign_id_valid(const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	if (!n || n > 64 || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
-			return 0;
-	return 1;
+	return chancery__campaign_id_valid(s);
 }
 
 int wf_id_error(const char *id)

@@ -498,6 +498,33 @@ static void test_event_dir(void **state)
 	assert_string_equal(small, "");
 }
 
+/* The repository format's one campaign-id rule (path.c), which the commit
+ * check and workflows' chancery_campaign_id_valid both use. */
+static void test_campaign_id_valid(void **state)
+{
+	static const struct { const char *id; bool valid; } cases[] = {
+		{ "focus2004", true }, { "a", true }, { "9-b_c", true },
+		{ "", false }, { "-a", false }, { "_a", false },
+		{ "Focus", false }, { "../x", false }, { "a b", false },
+		{ "a/b", false }, { "a.b", false }, { "caf\xc3\xa9", false },
+		{ "a\n", false },
+	};
+	char id[66];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		if (chancery__campaign_id_valid(cases[i].id) != cases[i].valid)
+			fail_msg("'%s': expected %d", cases[i].id,
+				cases[i].valid);
+	assert_false(chancery__campaign_id_valid(NULL));
+	memset(id, 'a', 64);
+	id[64] = '\0';
+	assert_true(chancery__campaign_id_valid(id));
+	id[64] = 'a';
+	id[65] = '\0';
+	assert_false(chancery__campaign_id_valid(id));
+}
+
 static void test_csv_quote(void **state)
 {
 	static const struct { const char *in; char delim; unsigned flags;
@@ -635,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_date_add_months),
 		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test(test_event_dir),
+		cmocka_unit_test(test_campaign_id_valid),
 		cmocka_unit_test(test_csv_quote),
 		cmocka_unit_test(test_remove_tree_links),
 		cmocka_unit_test(test_remove_tree_depth),

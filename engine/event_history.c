@@ -1,0 +1,281 @@
+/*
+ * event_history.c - events in history: walking the events of the first-
+ * parent history with a filter (chancery_history_foreach), the paths an
+ * event's commit changed, finding one event by id or commit
+ * (chancery_event_lookup) and reading its record file back.
+ *
+ * Each event is read from its commit's trailers (event_read.c); a commit
+ * without one is skipped, one a peer forged is refused.
+ */
+#include "event_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool event_matches(const chancery_event *ev,
+	const chancery_log_options *o)
+{
+	struct { const char *key; const char *want; } f[] = {
+		{ "State", o->state }, { "Treaty", o->treaty },
+		{ "Campaign", o->campaign } };
+	chancery_date d;
+
+	for (size_t k = 0; k < 3; k++) {
+		bool hit = false;
+
+		if (!f[k].want)
+			continue;
+		for (size_t i = 0; i < ev->nfields; i++)
+			if (!strcmp(ev->keys[i], f[k].key) &&
+			    !strcmp(ev->values[i], f[k].want))
+				hit = true;
+		if (!hit)
+			return false;
+	}
+	if (o->type && strcmp(o->type, ev->type))
+		return false;
+	chancery_event_date(&d, ev);
+	if (o->since && chancery_date_cmp(&d, o->since) < 0)
+		return false;
+	if (o->until && chancery_date_cmp(&d, o->until) > 0)
+		return false;
+	return true;
+}
+
+int chancery_history_foreach(chancery_repository *repo,
+	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
+{
+	chancery_log_options none = CHANCERY_LOG_OPTIONS_INIT;
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && cb);
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_LOG_OPTIONS_VERSION);
+	if (!opts)
+		opts = &none;
+	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
+	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
+			GIT_SORT_TIME |
+			(opts->oldest_first ? GIT_SORT_REVERSE : 0))) < 0 ||
+	    (error = opts->at ? 0 : git_revwalk_push_ref(walk, repo->branch)) < 0) {
+		error = chancery__git_error(error, "walk the history");
+		goto done;
+	}
+	if (opts->at) {
+		git_object *o = NULL;
+
+		error = git_revparse_single(&o, repo->git, opts->at);
+		if (error == 0 && git_object_type(o) != GIT_OBJECT_COMMIT)
+			error = GIT_ENOTFOUND;
+		if (error == 0)
+			error = git_revwalk_push(walk, git_object_id(o));
+		git_object_free(o);
+		if (error < 0) {
+			git_error_clear();
+			error = chancery__error(CHANCERY_ENOTFOUND,
+				"no commit '%.60s'", opts->at);
+			goto done;
+		}
+	}
+	while ((error = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		chancery_event *ev = NULL;
+
+		if ((error = git_commit_lookup(&c, repo->git, &oid)) < 0) {
+			error = chancery__git_error(error, "read a commit");
+			goto done;
+		}
+		error = chancery__event_from_commit(&ev, c);
+		git_commit_free(c);
+		/* a plain-git commit, or one recording would have refused
+		 * (verify names it): no event of the history */
+		if (error == CHANCERY_ENOTFOUND || error == CHANCERY_EINVALID) {
+			chancery_error_clear();
+			continue;
+		}
+		if (error < 0)
+			goto done;
+		if (event_matches(ev, opts))
+			error = cb(ev, payload);
+		chancery_event_free(ev);
+		if (error)
+			goto done;
+	}
+	if (error == GIT_ITEROVER)
+		error = 0;
+	else if (error < 0)
+		error = chancery__git_error(error, "walk the history");
+done:
+	git_revwalk_free(walk);
+	return error;
+}
+
+/* Fill the paths the event's commit added or changed. */
+static int event_paths(chancery_event *ev, chancery_repository *repo,
+	git_commit *commit)
+{
+	git_commit *parent = NULL;
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	int error;
+
+	if (git_commit_parentcount(commit) > 0 &&
+	    (error = git_commit_parent(&parent, commit, 0)) < 0)
+		goto git_fail;
+	if ((parent && (error = git_commit_tree(&a, parent)) < 0) ||
+	    (error = git_commit_tree(&b, commit)) < 0 ||
+	    (error = git_diff_tree_to_tree(&diff, repo->git, a, b, NULL)) < 0)
+		goto git_fail;
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (chancery__grow((void **)&ev->paths, &ev->apaths,
+				ev->npaths + 1, sizeof(char *)) < 0) {
+			error = CHANCERY_ENOMEM;
+			goto done;
+		}
+		if (!(ev->paths[ev->npaths] = chancery__strdup(d->new_file.path))) {
+			error = chancery__oom();
+			goto done;
+		}
+		ev->npaths++;
+	}
+	error = 0;
+	goto done;
+git_fail:
+	error = chancery__git_error(error, "read the event's changes");
+done:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	git_commit_free(parent);
+	return error;
+}
+
+typedef struct {
+	const char *want;
+	chancery_event *found;
+	size_t matches;
+	int error;
+} lookup_ctx;
+
+static int lookup_cb(const chancery_event *ev, void *payload)
+{
+	lookup_ctx *ctx = payload;
+	size_t n = strlen(ctx->want);
+
+	if (strncmp(ev->id, ctx->want, n) && strncmp(ev->commit, ctx->want, n))
+		return 0;
+	if (n < 7 && strcmp(ev->id, ctx->want))
+		return 0;
+	ctx->matches++;
+	if (ctx->matches > 1)
+		return 1;
+	/* keep a copy: the walk frees its events */
+	ctx->found = chancery__calloc(1, sizeof(*ctx->found));
+	if (!ctx->found) {
+		ctx->error = chancery__oom();
+		return 1;
+	}
+	{
+		chancery_event *c = ctx->found;
+
+		c->type = chancery__strdup(ev->type);
+		c->subject = chancery__strdup(chancery_event_subject(ev));
+		c->message = chancery__strdup(chancery_event_message(ev));
+		c->author = chancery__strdup(chancery_event_author(ev));
+		memcpy(c->id, ev->id, sizeof(c->id));
+		memcpy(c->commit, ev->commit, sizeof(c->commit));
+		c->time = ev->time;
+		c->offset = ev->offset;
+		if (!c->type || !c->subject || !c->message || !c->author) {
+			ctx->error = chancery__oom();
+			return 1;
+		}
+		for (size_t i = 0; i < ev->nfields; i++)
+			if ((ctx->error = chancery__event_field_push(c,
+					ev->keys[i], ev->values[i])) < 0)
+				return 1;
+	}
+	return 0;
+}
+
+int chancery_event_lookup(chancery_event **out, chancery_repository *repo,
+	const char *id)
+{
+	lookup_ctx ctx = { id, NULL, 0, 0 };
+	git_commit *commit = NULL;
+	git_oid oid;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && repo && id);
+	*out = NULL;
+	if (!*id || strlen(id) > 64 || !chancery__line_valid(id))
+		return chancery__error(CHANCERY_EINVALID,
+			"'%.64s' is not an event id", id);
+	error = chancery_history_foreach(repo, NULL, lookup_cb, &ctx);
+	if (ctx.error < 0) {
+		error = ctx.error;
+		goto done;
+	}
+	if (error < 0 && error != 1)
+		goto done;
+	if (ctx.matches > 1) {
+		error = chancery__error(CHANCERY_EINVALID,
+			"'%s' is ambiguous: more than one event matches", id);
+		goto done;
+	}
+	if (!ctx.found) {
+		error = chancery__error(CHANCERY_ENOTFOUND,
+			"no event '%s' in the history", id);
+		goto done;
+	}
+	if (git_oid_fromstr(&oid, ctx.found->commit) < 0 ||
+	    git_commit_lookup(&commit, repo->git, &oid) < 0) {
+		error = chancery__git_error(-1, "read the event's commit");
+		goto done;
+	}
+	if ((error = event_paths(ctx.found, repo, commit)) < 0)
+		goto done;
+	*out = ctx.found;
+	ctx.found = NULL;
+	error = 0;
+done:
+	git_commit_free(commit);
+	chancery_event_free(ctx.found);
+	return error;
+}
+
+int chancery_event_record_text(char **out, size_t *size,
+	chancery_repository *repo, const chancery_event *ev)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+	char dir[CHANCERY__EVENT_DIR_MAX], *path = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && size && repo && ev);
+	*out = NULL;
+	if (!ev->id[0] || !ev->commit[0] || strlen(ev->id) < 16)
+		return chancery__error(CHANCERY_EINVALID,
+			"the event has no record yet");
+	if ((error = chancery__event_dir(dir, sizeof(dir), ev->id)) < 0)
+		return error;
+	if (!(path = chancery__sprintf("%s.txt", dir)))
+		return chancery__oom();
+	if (git_oid_fromstr(&oid, ev->commit) < 0 ||
+	    (error = git_commit_lookup(&commit, repo->git, &oid)) < 0 ||
+	    (error = git_commit_tree(&tree, commit)) < 0) {
+		error = chancery__git_error(-1, "read the event's commit");
+		goto done;
+	}
+	error = chancery__tree_read(out, size, repo, tree, path);
+done:
+	chancery_free(path);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return error;
+}
