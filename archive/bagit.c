@@ -632,10 +632,10 @@ static int check_options(const chancery_bagit_options *opts)
 	if (!!opts->state + !!opts->campaign + !!opts->treaty > 1)
 		return chancery__error(CHANCERY_EINVALID,
 			"export a State, a campaign or a treaty, not more than one");
-	if (opts->state && !chancery_state_code_valid(opts->state))
+	if (opts->state && !chancery_registry_state_code_valid(opts->state))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", opts->state);
-	if (opts->treaty && !chancery_treaty_id_valid(opts->treaty))
+	if (opts->treaty && !chancery_registry_treaty_id_valid(opts->treaty))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a treaty reference", opts->treaty);
 	if (opts->organization && !chancery__line_valid(opts->organization))
@@ -653,7 +653,7 @@ static int select_files(bag_ctx *x)
 	int error;
 
 	lo.oldest_first = 1;
-	if ((error = chancery_history_foreach(x->repo, &lo, select_cb, x)) < 0)
+	if ((error = chancery_event_foreach(x->repo, &lo, select_cb, x)) < 0)
 		return error;
 	if (x->error < 0)
 		return x->error;
@@ -712,7 +712,7 @@ static int write_bag(chancery_bagit_result *out, bag_ctx *x, const char *dir)
 	return error;
 }
 
-int chancery_export_bagit(chancery_bagit_result *out,
+int chancery_archive_export_bagit(chancery_bagit_result *out,
 	chancery_repository *repo, const char *dir_in,
 	const chancery_bagit_options *opts)
 {

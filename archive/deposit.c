@@ -369,7 +369,7 @@ static int number_notice(notice *nt, const deposit_ctx *g,
 	snprintf(nt->path, sizeof(nt->path), "notifications/%04d/%04u.odt",
 		o->date.year, nt->n);
 	nt->has_eif = strcmp(g->action, "signature") &&
-		chancery_treaty_entry_into_force(&nt->eif, t, &o->date) == 0;
+		chancery_registry_entry_into_force(&nt->eif, t, &o->date) == 0;
 	chancery_error_clear();
 	return 0;
 }
@@ -583,7 +583,7 @@ static int record(chancery_event **ev, chancery_repository *repo,
 		chancery_sync_options so = CHANCERY_SYNC_OPTIONS_INIT;
 
 		/* take in what the remote has, give what we have */
-		error = chancery_sync(&sr, repo, remote, &so);
+		error = chancery_sync_run(&sr, repo, remote, &so);
 		/* a fresh event each time: fields of a refused attempt must
 		 * not stay */
 		chancery_event_free(*ev);
@@ -640,10 +640,10 @@ static int check_request(deposit_ctx *g, chancery_repository *repo,
 	char today_s[11];
 	int error;
 
-	if (!chancery_state_code_valid(o->state))
+	if (!chancery_registry_state_code_valid(o->state))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", o->state);
-	if (!chancery_treaty_id_valid(o->treaty))
+	if (!chancery_registry_treaty_id_valid(o->treaty))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a treaty reference", o->treaty);
 	if ((error = resolve_action(g, o->action)) < 0)
@@ -707,8 +707,8 @@ static int read_instrument(char **inst, size_t *isize, deposit_ctx *g)
 	return 0;
 }
 
-int chancery_deposit(chancery_deposit_result *out, chancery_repository *repo,
-	const chancery_deposit_options *o)
+int chancery_archive_deposit(chancery_deposit_result *out,
+	chancery_repository *repo, const chancery_deposit_options *o)
 {
 	deposit_ctx g;
 	chancery_deposit_result local;

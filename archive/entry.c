@@ -85,9 +85,9 @@ bool chancery__archive_entry_parse(char state[8], char treaty[64],
 		chancery_error_clear();
 		return false;
 	}
-	return chancery_state_code_valid(state) &&
-		chancery_treaty_id_valid(treaty) &&
-		chancery_action_classify(action) != CHANCERY_ACTION_UNKNOWN;
+	return chancery_registry_state_code_valid(state) &&
+		chancery_registry_treaty_id_valid(treaty) &&
+		chancery_registry_action_classify(action) != CHANCERY_ACTION_UNKNOWN;
 }
 
 /* ---- the registry's source of recorded actions --------------------------- */

@@ -1,5 +1,5 @@
 /*
- * history.c - the story of a State or a treaty: chancery_history_subject()
+ * history.c - the story of a State or a treaty: chancery_archive_history()
  * tells, by real-world date and then in recording order, every event of the
  * branch that names it and every batch of letters whose commit wrote its
  * letter, across campaigns.
@@ -154,7 +154,7 @@ static int cmp_item(const void *a, const void *b)
 	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-int chancery_history_subject(chancery_repository *repo, const char *subject,
+int chancery_archive_history(chancery_repository *repo, const char *subject,
 	chancery_event_cb cb, void *payload)
 {
 	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
@@ -166,10 +166,10 @@ int chancery_history_subject(chancery_repository *repo, const char *subject,
 	CHANCERY_ASSERT_ARG(repo && subject && cb);
 	if ((error = chancery_registry_load(&reg, repo)) < 0)
 		return error;
-	if (chancery_state_code_valid(subject) &&
+	if (chancery_registry_state_code_valid(subject) &&
 	    chancery_registry_state_find(reg, subject))
 		x.state = true;
-	else if (!chancery_treaty_id_valid(subject) ||
+	else if (!chancery_registry_treaty_id_valid(subject) ||
 		 !chancery_registry_treaty_find(reg, subject)) {
 		chancery_registry_free(reg);
 		return chancery__error(CHANCERY_ENOTFOUND, "'%.40s' is neither "
@@ -178,7 +178,7 @@ int chancery_history_subject(chancery_repository *repo, const char *subject,
 	chancery_registry_free(reg);
 	/* gather in recording order, then tell it by real-world date */
 	lo.oldest_first = 1;
-	error = chancery_history_foreach(repo, &lo, subject_cb, &l);
+	error = chancery_event_foreach(repo, &lo, subject_cb, &l);
 	if (l.error < 0)
 		error = l.error;
 	if (error < 0)

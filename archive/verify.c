@@ -2,7 +2,7 @@
  * verify.c - proof that nothing was altered (the story of a State or a
  * treaty is history.c).
  *
- * chancery_verify() replays the branch from its first commit:
+ * chancery_archive_verify() replays the branch from its first commit:
  *   - every commit must be what chancery would have written on top of its
  *     parent (engine/audit.c, the check sync makes of a peer's commits):
  *     valid file names, an event (a commit made by hand has none) whose
@@ -538,8 +538,8 @@ static void check_repository(verify_ctx *v)
 			chancery_error_last()->message);
 }
 
-int chancery_verify(chancery_verify_result *out, chancery_repository *repo,
-	const chancery_verify_options *opts)
+int chancery_archive_verify(chancery_verify_result *out,
+	chancery_repository *repo, const chancery_verify_options *opts)
 {
 	chancery_verify_options none = CHANCERY_VERIFY_OPTIONS_INIT;
 	chancery__walk_opts wo = CHANCERY__WALK_OPTS_INIT;
@@ -587,7 +587,7 @@ done:
 		 * they went, so say it here */
 		error = v.error == CHANCERY_ENOMEM ? chancery__oom() :
 			chancery__error(v.error, "verification stopped: %s",
-				chancery_strerror(v.error));
+				chancery_error_string(v.error));
 	for (size_t i = 0; i < v.nrefs; i++)
 		chancery_free(v.refs[i]);
 	chancery_free(v.refs);

@@ -34,7 +34,7 @@ int cmd_deposit(int argc, char **argv)
 	o.remote = cli_opt_count(&a, "local") ? "" : cli_opt_value(&a, "remote");
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
-	if ((error = chancery_deposit(&r, repo, &o)) < 0) {
+	if ((error = chancery_archive_deposit(&r, repo, &o)) < 0) {
 		code = cli_fail(error);
 	} else {
 		char eif[11];

@@ -28,7 +28,8 @@ int cmd_export(int argc, char **argv)
 			"--treaty, one of them");
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
-	if ((error = chancery_export_bagit(&r, repo, a.args[1], &o)) < 0)
+	error = chancery_archive_export_bagit(&r, repo, a.args[1], &o);
+	if (error < 0)
 		code = cli_fail(error);
 	else
 		printf("Wrote bag %s: %zu files, %llu bytes\n", a.args[1],

@@ -56,7 +56,7 @@ int cmd_history(int argc, char **argv)
 		chancery_repository_free(repo);
 		return cli_error(EXIT_INTERNAL, "out of memory");
 	}
-	error = chancery_history_subject(repo, a.args[0], history_cb, &h);
+	error = chancery_archive_history(repo, a.args[0], history_cb, &h);
 	code = cli_events_done(error, h.count, h.items, a.args[0]);
 	chancery_repository_free(repo);
 	return code;

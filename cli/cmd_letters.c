@@ -173,7 +173,7 @@ static int letters_verify(const cli_args *a)
 	o.payload = &problems;
 	if ((code = cli_open(&repo, a)) != 0)
 		return code;
-	error = chancery_letters_generate(&r, repo, a->args[1], &o);
+	error = chancery_campaign_generate(&r, repo, a->args[1], &o);
 	if (error == 0) {
 		printf("%zu letters are what their inputs give\n", r.letters);
 		code = EXIT_OK;
@@ -226,7 +226,7 @@ static int letters_generate(const cli_args *a)
 		o.progress = progress;
 	if ((code = cli_open(&repo, a)) != 0)
 		return code;
-	error = chancery_letters_generate(&r, repo, a->args[1], &o);
+	error = chancery_campaign_generate(&r, repo, a->args[1], &o);
 	if (o.progress)
 		fputc('\n', stderr);
 	if (error == 0 && !o.dry_run &&

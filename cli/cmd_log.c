@@ -69,10 +69,10 @@ int cmd_log(int argc, char **argv)
 	opts.since = have_since ? &since : NULL;
 	opts.until = have_until ? &until : NULL;
 	opts.oldest_first = cli_opt_count(&a, "reverse") > 0;
-	if (opts.state && !chancery_state_code_valid(opts.state))
+	if (opts.state && !chancery_registry_state_code_valid(opts.state))
 		return cli_error(EXIT_INVALID,
 			"--state '%.40s' is not a State code", opts.state);
-	if (opts.treaty && !chancery_treaty_id_valid(opts.treaty))
+	if (opts.treaty && !chancery_registry_treaty_id_valid(opts.treaty))
 		return cli_error(EXIT_INVALID,
 			"--treaty '%.40s' is not a treaty reference", opts.treaty);
 	if ((code = cli_open(&repo, &a)) != 0)
@@ -81,7 +81,7 @@ int cmd_log(int argc, char **argv)
 		chancery_repository_free(repo);
 		return cli_error(EXIT_INTERNAL, "out of memory");
 	}
-	error = chancery_history_foreach(repo, &opts, log_cb, &ctx);
+	error = chancery_event_foreach(repo, &opts, log_cb, &ctx);
 	code = cli_events_done(error, ctx.count, ctx.items, NULL);
 	chancery_repository_free(repo);
 	return code;

@@ -39,7 +39,7 @@ int cmd_note(int argc, char **argv)
 	date = cli_opt_value(&a, "date");
 	if (!*a.args[0])
 		return cli_error(EXIT_USAGE, "note: the message is empty");
-	if (state && !chancery_state_code_valid(state))
+	if (state && !chancery_registry_state_code_valid(state))
 		return cli_error(EXIT_INVALID,
 			"--state '%.40s' is not a State code (three capital "
 			"letters, e.g. LBR)", state);
@@ -48,7 +48,7 @@ int cmd_note(int argc, char **argv)
 			"--campaign '%.40s' is not a campaign id (lowercase "
 			"letters, digits, '-' and '_')", campaign);
 	for (int i = 0; i < cli_opt_count(&a, "treaty"); i++)
-		if (!chancery_treaty_id_valid(cli_opt_nth(&a, "treaty", i)))
+		if (!chancery_registry_treaty_id_valid(cli_opt_nth(&a, "treaty", i)))
 			return cli_error(EXIT_INVALID,
 				"--treaty '%.40s' is not a treaty reference "
 				"(like IV-4 or XVIII-12-a)",

@@ -27,7 +27,7 @@ int cmd_participation(int argc, char **argv)
 	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0)
 		return code;
 	state = a.args[0];
-	if (!chancery_state_code_valid(state))
+	if (!chancery_registry_state_code_valid(state))
 		return cli_error(EXIT_INVALID,
 			"'%.40s' is not a State code (three capital letters, "
 			"e.g. LBR)", state);

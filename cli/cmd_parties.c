@@ -25,7 +25,7 @@ int cmd_parties(int argc, char **argv)
 	if ((code = cli_format_of(&fmt, &a, CLI_TABLE_CSV_JSON, FMT_TABLE)) != 0 ||
 	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0)
 		return code;
-	if (!chancery_treaty_id_valid(a.args[0]))
+	if (!chancery_registry_treaty_id_valid(a.args[0]))
 		return cli_error(EXIT_INVALID, "'%.40s' is not a treaty reference "
 			"(like IV-4 or XVIII-12-a)", a.args[0]);
 	if ((code = cli_open_registry(&repo, &reg, &a)) != 0)

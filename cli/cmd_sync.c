@@ -25,7 +25,8 @@ int cmd_sync(int argc, char **argv)
 		return code;
 	opts.conflict = print_conflict;
 	opts.no_push = cli_opt_count(&a, "no-push") > 0;
-	error = chancery_sync(&res, repo, a.nargs ? a.args[0] : NULL, &opts);
+	error = chancery_sync_run(&res, repo, a.nargs ? a.args[0] : NULL,
+		&opts);
 	if (error < 0) {
 		code = cli_fail(error);
 	} else {

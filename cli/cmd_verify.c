@@ -24,13 +24,13 @@ int cmd_verify(int argc, char **argv)
 		return code < 0 ? EXIT_OK : code;
 	o.state = cli_opt_value(&a, "state");
 	o.campaign = cli_opt_value(&a, "campaign");
-	if (o.state && !chancery_state_code_valid(o.state))
+	if (o.state && !chancery_registry_state_code_valid(o.state))
 		return cli_error(EXIT_INVALID,
 			"--state '%.40s' is not a State code", o.state);
 	o.problem = print_problem;
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
-	error = chancery_verify(&r, repo, &o);
+	error = chancery_archive_verify(&r, repo, &o);
 	if (error == CHANCERY_EINVALID && r.problems) {
 		fprintf(stderr, "chancery: verify: %zu problem%s in %zu events, "
 			"%zu files, %zu objects\n", r.problems,

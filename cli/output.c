@@ -219,5 +219,5 @@ int cli_fail(int error)
 	const chancery_error *e = chancery_error_last();
 
 	return cli_error(cli_exit_code(error), "%s", e && e->message[0] ?
-		e->message : chancery_strerror(error));
+		e->message : chancery_error_string(error));
 }

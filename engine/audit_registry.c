@@ -100,9 +100,9 @@ static bool entry_loads(const chancery_registry *reg, const char *path)
 	snprintf(action, sizeof(action), "%.*s", (int)(len - 15), name + 11);
 	snprintf(ds, sizeof(ds), "%.10s", name);
 	ok = chancery_date_parse(&d, ds) == 0 &&
-		chancery_state_code_valid(state) &&
-		chancery_treaty_id_valid(treaty) &&
-		chancery_action_classify(action) != CHANCERY_ACTION_UNKNOWN &&
+		chancery_registry_state_code_valid(state) &&
+		chancery_registry_treaty_id_valid(treaty) &&
+		chancery_registry_action_classify(action) != CHANCERY_ACTION_UNKNOWN &&
 		chancery_registry_state_find(reg, state) &&
 		chancery_registry_treaty_find(reg, treaty);
 	chancery_error_clear();

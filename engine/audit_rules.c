@@ -82,7 +82,7 @@ static bool letter_name(const char *name, bool dated)
 	if (!name || strlen(name) != (dated ? 18 : 7))
 		return false;
 	snprintf(code, sizeof(code), "%.3s", name);
-	if (!chancery_state_code_valid(code))
+	if (!chancery_registry_state_code_valid(code))
 		return false;
 	if (!dated)
 		return true;
@@ -208,8 +208,9 @@ static bool deposit_fields(const char *st, const char *tr, const char *ac,
 	char ds[11], canon[80];
 	int used = 0, chapter = 0;
 
-	if (!chancery_state_code_valid(st) || !chancery_treaty_id_valid(tr) ||
-	    chancery_action_classify(ac) == CHANCERY_ACTION_UNKNOWN ||
+	if (!chancery_registry_state_code_valid(st) ||
+	    !chancery_registry_treaty_id_valid(tr) ||
+	    chancery_registry_action_classify(ac) == CHANCERY_ACTION_UNKNOWN ||
 	    strlen(dt) != 10 || chancery_date_parse(&d, dt) < 0) {
 		chancery_error_clear();
 		return false;

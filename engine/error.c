@@ -1,7 +1,7 @@
 /*
  * error.c - the thread-local last error: chancery__error sets it (one line:
  * a '\n' or '\r' in a message becomes a space), chancery_error_last reads
- * it, chancery_strerror names a code.
+ * it, chancery_error_string names a code.
  *
  * Invariants: a message fits 1,024 bytes (longer ones are cut, never
  * overflow); each thread has its own, so no lock is needed. libgit2's
@@ -59,7 +59,7 @@ void chancery_error_clear(void)
 	err_message[0] = '\0';
 }
 
-const char *chancery_strerror(int code)
+const char *chancery_error_string(int code)
 {
 	switch (code) {
 	case CHANCERY_OK: return "success";

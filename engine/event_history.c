@@ -1,6 +1,6 @@
 /*
  * event_history.c - events in history: walking the events of the first-
- * parent history with a filter (chancery_history_foreach), the paths an
+ * parent history with a filter (chancery_event_foreach), the paths an
  * event's commit changed, finding one event by id or commit
  * (chancery_event_lookup) and reading its record file back.
  *
@@ -43,7 +43,7 @@ static bool event_matches(const chancery_event *ev,
 	return true;
 }
 
-int chancery_history_foreach(chancery_repository *repo,
+int chancery_event_foreach(chancery_repository *repo,
 	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
 {
 	chancery_log_options none = CHANCERY_LOG_OPTIONS_INIT;
@@ -215,7 +215,7 @@ int chancery_event_lookup(chancery_event **out, chancery_repository *repo,
 	if (!*id || strlen(id) > 64 || !chancery__line_valid(id))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.64s' is not an event id", id);
-	error = chancery_history_foreach(repo, NULL, lookup_cb, &ctx);
+	error = chancery_event_foreach(repo, NULL, lookup_cb, &ctx);
 	if (ctx.error < 0) {
 		error = ctx.error;
 		goto done;

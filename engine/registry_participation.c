@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int chancery_treaty_entry_into_force(chancery_date *out,
+int chancery_registry_entry_into_force(chancery_date *out,
 	const chancery_treaty *t, const chancery_date *deposit)
 {
 	eif_rule rule;
@@ -84,7 +84,7 @@ static size_t actions_from(const chancery_registry *r, const char *state)
 
 static void apply_action(chancery_participation *p, const chancery_action *a)
 {
-	switch (chancery_action_classify(a->action)) {
+	switch (chancery_registry_action_classify(a->action)) {
 	case CHANCERY_ACTION_SIGNS:
 		p->signature = a;
 		if (p->status == CHANCERY_STATUS_NONE)

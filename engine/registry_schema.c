@@ -109,7 +109,7 @@ static const struct {
 	{ "application", CHANCERY_ACTION_OTHER },
 };
 
-chancery_action_kind chancery_action_classify(const char *action)
+chancery_action_kind chancery_registry_action_classify(const char *action)
 {
 	for (size_t i = 0; i < NCOLS(vocabulary); i++)
 		if (strcmp(vocabulary[i].name, action) == 0)
@@ -117,7 +117,7 @@ chancery_action_kind chancery_action_classify(const char *action)
 	return CHANCERY_ACTION_UNKNOWN;
 }
 
-int chancery_state_code_valid(const char *c)
+int chancery_registry_state_code_valid(const char *c)
 {
 	return c && strlen(c) == 3 && c[0] >= 'A' && c[0] <= 'Z' &&
 		c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' && c[2] <= 'Z';
@@ -136,7 +136,7 @@ static bool alnum(char c)
 
 /* MTDSG reference: a roman chapter, then '-'-separated parts of letters and
  * digits: IV-4, XVIII-12-a, III-2-2a, XI-A-5. At most 32 characters. */
-int chancery_treaty_id_valid(const char *id)
+int chancery_registry_treaty_id_valid(const char *id)
 {
 	const char *p = id;
 	size_t parts = 0;
@@ -221,7 +221,7 @@ bool chancery__reg_check_cell(chancery_table_diag *d,
 	case K_TEXT:
 		return true;
 	case K_STATE:
-		if (chancery_state_code_valid(v))
+		if (chancery_registry_state_code_valid(v))
 			return true;
 		chancery__table_problem(d, line, cell->column,
 			"%s: '%.40s' is not a State code (three capital letters)",
@@ -232,7 +232,7 @@ bool chancery__reg_check_cell(chancery_table_diag *d,
 			return true;
 		/* fall through */
 	case K_TREATY:
-		if (chancery_treaty_id_valid(v))
+		if (chancery_registry_treaty_id_valid(v))
 			return true;
 		chancery__table_problem(d, line, cell->column,
 			"%s: '%.40s' is not a treaty reference (like IV-4 or XVIII-12-a)",
@@ -258,7 +258,7 @@ bool chancery__reg_check_cell(chancery_table_diag *d,
 			"%s: '%.40s' is not en, fr or es", c->name, v);
 		return false;
 	case K_ACTION:
-		if (chancery_action_classify(v) != CHANCERY_ACTION_UNKNOWN)
+		if (chancery_registry_action_classify(v) != CHANCERY_ACTION_UNKNOWN)
 			return true;
 		chancery__table_problem(d, line, cell->column,
 			"%s: '%.40s' is not in the vocabulary", c->name, v);

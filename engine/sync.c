@@ -420,7 +420,7 @@ static int push_missing(chancery_sync_result *result,
 	return error;
 }
 
-int chancery_sync(chancery_sync_result *result, chancery_repository *repo,
+int chancery_sync_run(chancery_sync_result *result, chancery_repository *repo,
 	const char *remote_name, const chancery_sync_options *opts)
 {
 	chancery_sync_options none = CHANCERY_SYNC_OPTIONS_INIT;

@@ -224,11 +224,11 @@ int wf_context_load(context *x, chancery_repository *repo,
 		return error;
 	snprintf(path, sizeof(path), "campaigns/%s/featured.tsv", id);
 	if ((error = read_column(&x->featured, &x->nfeat, repo, tree, path,
-			"treaty", chancery_treaty_id_valid, "a treaty reference")) < 0)
+			"treaty", chancery_registry_treaty_id_valid, "a treaty reference")) < 0)
 		return error;
 	snprintf(path, sizeof(path), "campaigns/%s/recipients.tsv", id);
 	return read_column(&x->recipients, &x->nrec, repo, tree, path, "state",
-		chancery_state_code_valid, "a State code");
+		chancery_registry_state_code_valid, "a State code");
 }
 
 int chancery_campaign_recipients(char ***out, size_t *count,
@@ -246,7 +246,7 @@ int chancery_campaign_recipients(char ***out, size_t *count,
 		return wf_id_error(id);
 	snprintf(path, sizeof(path), "campaigns/%s/recipients.tsv", id);
 	error = read_column(&list, &n, repo, NULL, path, "state",
-		chancery_state_code_valid, "a State code");
+		chancery_registry_state_code_valid, "a State code");
 	if (error == CHANCERY_ENOTFOUND)
 		error = chancery__error(CHANCERY_ENOTFOUND,
 			"no campaign '%s' (chancery campaign open)", id);
@@ -280,7 +280,7 @@ int chancery_campaign_letter(char **out, size_t *size,
 		*size = 0;
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
-	if (!chancery_state_code_valid(state))
+	if (!chancery_registry_state_code_valid(state))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", state);
 	snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", id, state);

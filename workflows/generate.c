@@ -245,7 +245,7 @@ done:
 	return error;
 }
 
-int chancery_letters_generate(chancery_letters_result *res,
+int chancery_campaign_generate(chancery_letters_result *res,
 	chancery_repository *repo, const char *id,
 	const chancery_letters_options *opts)
 {

@@ -113,7 +113,7 @@ int wf_intention_check(const chancery_registry *reg, const char *state,
 		return chancery__error(CHANCERY_EINVALID,
 			"'%s': the action is sign, ratify, accept, approve or accede",
 			spec);
-	if (!chancery_treaty_id_valid(treaty) ||
+	if (!chancery_registry_treaty_id_valid(treaty) ||
 	    !(t = chancery_registry_treaty_find(reg, treaty)))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%s': unknown treaty '%.40s'", spec, treaty);
@@ -145,7 +145,7 @@ bool wf_intention_fulfilled(const char *intent, const chancery_action *a)
 
 	if (!wf_intention_split(&in, intent) || strcmp(in.treaty, a->treaty))
 		return false;
-	k = chancery_action_classify(a->action);
+	k = chancery_registry_action_classify(a->action);
 	return !strcmp(in.action, "sign") ? k == CHANCERY_ACTION_SIGNS :
 		k == CHANCERY_ACTION_BINDS;
 }

@@ -97,7 +97,7 @@ int chancery_campaign_send(size_t *sent, chancery_repository *repo,
 		*sent = 0;
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
-	if (state && !chancery_state_code_valid(state))
+	if (state && !chancery_registry_state_code_valid(state))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", state);
 	chancery_date_format(d, sizeof(d), date);
@@ -239,7 +239,7 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	CHANCERY_CHECK_VERSION(o, CHANCERY_REPLY_OPTIONS_VERSION);
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
-	if (!o->state || !chancery_state_code_valid(o->state))
+	if (!o->state || !chancery_registry_state_code_valid(o->state))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", o->state ? o->state : "");
 	if (!o->received.year)

@@ -182,7 +182,7 @@ int wf_stories_load(story_ctx *sx, chancery_repository *repo,
 	lo.campaign = x->c.id;
 	lo.oldest_first = 1;
 	lo.at = at;
-	error = chancery_history_foreach(repo, &lo, story_cb, sx);
+	error = chancery_event_foreach(repo, &lo, story_cb, sx);
 	if (sx->error < 0)
 		return sx->error;
 	if (error < 0)
@@ -195,7 +195,7 @@ int wf_stories_load(story_ctx *sx, chancery_repository *repo,
 		story_event e;
 
 		if (chancery_date_cmp(&a->date, &x->c.letter_date) < 0 ||
-		    chancery_action_classify(a->action) == CHANCERY_ACTION_OTHER ||
+		    chancery_registry_action_classify(a->action) == CHANCERY_ACTION_OTHER ||
 		    !(st = wf_story_of(sx, a->state)))
 			continue;
 		memset(&e, 0, sizeof(e));

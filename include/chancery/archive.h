@@ -69,7 +69,7 @@ typedef struct {
  * part of participation at once, and the depositary notification, numbered
  * C.N.<n>.<year>.TREATIES-<chapter> without gaps within the year.
  */
-CHANCERY_EXTERN(int) chancery_deposit(chancery_deposit_result *out,
+CHANCERY_EXTERN(int) chancery_archive_deposit(chancery_deposit_result *out,
 	chancery_repository *repo, const chancery_deposit_options *opts);
 
 #define CHANCERY_VERIFY_OPTIONS_VERSION 1
@@ -103,7 +103,7 @@ typedef struct {
  * Returns 0 when all holds, CHANCERY_EINVALID when a problem was found
  * (each one went to `problem`), or another error when it could not check.
  */
-CHANCERY_EXTERN(int) chancery_verify(chancery_verify_result *out,
+CHANCERY_EXTERN(int) chancery_archive_verify(chancery_verify_result *out,
 	chancery_repository *repo, const chancery_verify_options *opts);
 
 /**
@@ -115,7 +115,7 @@ CHANCERY_EXTERN(int) chancery_verify(chancery_verify_result *out,
  * `subject` is a State code or a treaty id; CHANCERY_ENOTFOUND when the
  * registry knows neither.
  */
-CHANCERY_EXTERN(int) chancery_history_subject(chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_archive_history(chancery_repository *repo,
 	const char *subject, chancery_event_cb cb, void *payload);
 
 #define CHANCERY_BAGIT_OPTIONS_VERSION 1
@@ -143,7 +143,7 @@ typedef struct {
  * temporary folder beside `dir` and renamed into place, so a failure
  * leaves nothing.
  */
-CHANCERY_EXTERN(int) chancery_export_bagit(chancery_bagit_result *out,
+CHANCERY_EXTERN(int) chancery_archive_export_bagit(chancery_bagit_result *out,
 	chancery_repository *repo, const char *dir,
 	const chancery_bagit_options *opts);
 

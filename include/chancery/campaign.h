@@ -124,7 +124,7 @@ typedef struct {
  * 0, no commit, and `result->commit` is "". A verify that finds a letter
  * that differs is CHANCERY_ECONFLICT.
  */
-CHANCERY_EXTERN(int) chancery_letters_generate(chancery_letters_result *result,
+CHANCERY_EXTERN(int) chancery_campaign_generate(chancery_letters_result *result,
 	chancery_repository *repo, const char *campaign,
 	const chancery_letters_options *opts);
 

@@ -77,7 +77,7 @@ CHANCERY_EXTERN(const chancery_error *) chancery_error_last(void);
 CHANCERY_EXTERN(void) chancery_error_clear(void);
 
 /** A short fixed description of a code ("not found", ...). Never NULL. */
-CHANCERY_EXTERN(const char *) chancery_strerror(int code);
+CHANCERY_EXTERN(const char *) chancery_error_string(int code);
 
 /**
  * The version of the library that is running, which can be newer than the

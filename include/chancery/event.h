@@ -130,7 +130,7 @@ typedef int (*chancery_event_cb)(const chancery_event *event, void *payload);
  * filtered by since/until is the "Date" field when the event has one (the
  * real-world date), else the day it was recorded (UTC).
  */
-CHANCERY_EXTERN(int) chancery_history_foreach(chancery_repository *repo,
+CHANCERY_EXTERN(int) chancery_event_foreach(chancery_repository *repo,
 	const chancery_log_options *opts, chancery_event_cb cb, void *payload);
 
 /**

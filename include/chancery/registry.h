@@ -71,7 +71,7 @@ typedef enum {
 } chancery_action_kind;
 
 /** Classify an action name of the vocabulary (docs/repository-format.md). */
-CHANCERY_EXTERN(chancery_action_kind) chancery_action_classify(
+CHANCERY_EXTERN(chancery_action_kind) chancery_registry_action_classify(
 	const char *action);
 
 /** Load the registry of the branch head. The caller frees it. */
@@ -155,12 +155,12 @@ CHANCERY_EXTERN(chancery_status) chancery_registry_status(
  * before the treaty's own entry into force. CHANCERY_ENOTFOUND when the
  * registry knows no rule for it.
  */
-CHANCERY_EXTERN(int) chancery_treaty_entry_into_force(chancery_date *out,
+CHANCERY_EXTERN(int) chancery_registry_entry_into_force(chancery_date *out,
 	const chancery_treaty *treaty, const chancery_date *deposit);
 
 /** Syntax checks shared by every command that takes a code. */
-CHANCERY_EXTERN(int) chancery_state_code_valid(const char *code);
-CHANCERY_EXTERN(int) chancery_treaty_id_valid(const char *id);
+CHANCERY_EXTERN(int) chancery_registry_state_code_valid(const char *code);
+CHANCERY_EXTERN(int) chancery_registry_treaty_id_valid(const char *id);
 
 /** Which registry table an import feeds. */
 typedef enum {

@@ -46,7 +46,7 @@ typedef struct {
  * CHANCERY_ECONFLICT is returned, `conflict` is called per path, and
  * neither the branch nor the remote changes.
  */
-CHANCERY_EXTERN(int) chancery_sync(chancery_sync_result *result,
+CHANCERY_EXTERN(int) chancery_sync_run(chancery_sync_result *result,
 	chancery_repository *repo, const char *remote,
 	const chancery_sync_options *opts);
 

@@ -59,7 +59,7 @@ static int call_history(fixture *f, unsigned v)
 	chancery_log_options o = CHANCERY_LOG_OPTIONS_INIT;
 
 	o.version = v;
-	return chancery_history_foreach(f->repo, &o, no_event, NULL);
+	return chancery_event_foreach(f->repo, &o, no_event, NULL);
 }
 
 static int call_sync(fixture *f, unsigned v)
@@ -70,7 +70,7 @@ static int call_sync(fixture *f, unsigned v)
 
 	o.version = v;
 	snprintf(remote, sizeof(remote), "%s/nowhere", f->dir);
-	return chancery_sync(&res, f->repo, remote, &o);
+	return chancery_sync_run(&res, f->repo, remote, &o);
 }
 
 static int call_deposit(fixture *f, unsigned v)
@@ -84,7 +84,7 @@ static int call_deposit(fixture *f, unsigned v)
 	o.signed_by = "head-of-state";
 	o.remote = "";
 	chancery_date_parse(&o.date, "2004-09-22");
-	return chancery_deposit(NULL, f->repo, &o);
+	return chancery_archive_deposit(NULL, f->repo, &o);
 }
 
 static int call_verify(fixture *f, unsigned v)
@@ -92,7 +92,7 @@ static int call_verify(fixture *f, unsigned v)
 	chancery_verify_options o = CHANCERY_VERIFY_OPTIONS_INIT;
 
 	o.version = v;
-	return chancery_verify(NULL, f->repo, &o);
+	return chancery_archive_verify(NULL, f->repo, &o);
 }
 
 static int call_bagit(fixture *f, unsigned v)
@@ -102,7 +102,7 @@ static int call_bagit(fixture *f, unsigned v)
 
 	o.version = v;
 	snprintf(dir, sizeof(dir), "%s/bag", f->dir);
-	return chancery_export_bagit(NULL, f->repo, dir, &o);
+	return chancery_archive_export_bagit(NULL, f->repo, dir, &o);
 }
 
 static int call_template_text(fixture *f, unsigned v)
@@ -183,7 +183,7 @@ static int call_letters(fixture *f, unsigned v)
 
 	o.version = v;
 	o.state = "LBR";
-	return chancery_letters_generate(&res, f->repo, "focus2004", &o);
+	return chancery_campaign_generate(&res, f->repo, "focus2004", &o);
 }
 
 static int call_reply(fixture *f, unsigned v)
@@ -206,12 +206,12 @@ static const struct {
 	{ "chancery_repository_init", call_init, CHANCERY_INIT_OPTIONS_VERSION },
 	{ "chancery_registry_import", call_import,
 		CHANCERY_IMPORT_OPTIONS_VERSION },
-	{ "chancery_history_foreach", call_history,
+	{ "chancery_event_foreach", call_history,
 		CHANCERY_LOG_OPTIONS_VERSION },
-	{ "chancery_sync", call_sync, CHANCERY_SYNC_OPTIONS_VERSION },
-	{ "chancery_deposit", call_deposit, CHANCERY_DEPOSIT_OPTIONS_VERSION },
-	{ "chancery_verify", call_verify, CHANCERY_VERIFY_OPTIONS_VERSION },
-	{ "chancery_export_bagit", call_bagit, CHANCERY_BAGIT_OPTIONS_VERSION },
+	{ "chancery_sync_run", call_sync, CHANCERY_SYNC_OPTIONS_VERSION },
+	{ "chancery_archive_deposit", call_deposit, CHANCERY_DEPOSIT_OPTIONS_VERSION },
+	{ "chancery_archive_verify", call_verify, CHANCERY_VERIFY_OPTIONS_VERSION },
+	{ "chancery_archive_export_bagit", call_bagit, CHANCERY_BAGIT_OPTIONS_VERSION },
 	{ "chancery_template_compile_text", call_template_text,
 		CHANCERY_TEMPLATE_OPTIONS_VERSION },
 	{ "chancery_template_load_odt", call_template_odt,
@@ -220,7 +220,7 @@ static const struct {
 		CHANCERY_TEMPLATE_OPTIONS_VERSION },
 	{ "chancery_campaign_open", call_campaign_open,
 		CHANCERY_CAMPAIGN_OPTIONS_VERSION },
-	{ "chancery_letters_generate", call_letters,
+	{ "chancery_campaign_generate", call_letters,
 		CHANCERY_LETTERS_OPTIONS_VERSION },
 	{ "chancery_campaign_reply", call_reply,
 		CHANCERY_REPLY_OPTIONS_VERSION },

@@ -49,7 +49,7 @@ static void eif(const chancery_registry *reg, const char *treaty,
 	char got[11];
 
 	assert_non_null(t);
-	assert_int_equal(chancery_treaty_entry_into_force(&out, t, &d), 0);
+	assert_int_equal(chancery_registry_entry_into_force(&out, t, &d), 0);
 	chancery_date_format(got, sizeof(got), &out);
 	if (strcmp(got, want))
 		fail_msg("%s deposited %s: in force %s, want %s", treaty, deposit,
@@ -74,7 +74,7 @@ static void test_entry_into_force(void **state)
 	/* before the treaty itself is in force: its own date */
 	eif(reg, "XVIII-12-c", "2004-09-22", "2005-07-03");
 	/* a treaty without a rule */
-	assert_int_equal(chancery_treaty_entry_into_force(&out,
+	assert_int_equal(chancery_registry_entry_into_force(&out,
 		chancery_registry_treaty_find(reg, "I-1"), &d), CHANCERY_ENOTFOUND);
 	chancery_registry_free(reg);
 }
@@ -97,7 +97,7 @@ static void test_deposit_records(void **state)
 	o.date = d22;
 	o.instrument = inst;
 	o.signed_by = "head-of-state";
-	assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
 	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-18");
 	assert_string_equal(r.notification_path, "notifications/2004/0001.odt");
 	assert_string_equal(r.archive_path,
@@ -159,7 +159,7 @@ static void test_deposit_records(void **state)
 	o.action = "signature";
 	o.instrument = NULL;
 	o.signed_by = "full-powers:LBR/FP/17";
-	assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
 	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-4");
 	assert_false(r.has_entry_into_force);
 	assert_string_equal(r.instrument_path, "");
@@ -167,7 +167,7 @@ static void test_deposit_records(void **state)
 	o.action = "ratification";
 	o.instrument = inst;
 	o.signed_by = "foreign-minister";
-	assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
 	assert_string_equal(r.notification, "C.N.3.2004.TREATIES-4");
 	free(inst);
 }
@@ -247,7 +247,7 @@ static void test_deposit_refusals(void **state)
 		o.instrument = c->instrument;
 		o.signed_by = c->by;
 		o.campaign = c->campaign;
-		error = chancery_deposit(NULL, f->repo, &o);
+		error = chancery_archive_deposit(NULL, f->repo, &o);
 		if (error != c->code ||
 		    !strstr(chancery_error_last()->message, c->message))
 			fail_msg("case %zu: got %d '%s', want %d '%s'", i, error,
@@ -286,7 +286,7 @@ static void test_deposit_impossible_date(void **state)
 		o.action = "ratification";
 		o.date = dates[i];
 		o.instrument = inst;
-		if (chancery_deposit(&r, f->repo, &o) != CHANCERY_EINVALID)
+		if (chancery_archive_deposit(&r, f->repo, &o) != CHANCERY_EINVALID)
 			fail_msg("%d-%d-%d was not refused", dates[i].year,
 				dates[i].month, dates[i].day);
 		assert_non_null(strstr(chancery_error_last()->message,
@@ -310,7 +310,7 @@ static void test_deposit_impossible_date(void **state)
 		o.action = "ratification";
 		o.date = (chancery_date){ 2004, 2, 29 };
 		o.instrument = inst;
-		assert_int_equal(chancery_deposit(NULL, f->repo, &o), 0);
+		assert_int_equal(chancery_archive_deposit(NULL, f->repo, &o), 0);
 		assert_int_equal(tk_count_events(f->repo, "deposit"), 1);
 	}
 	free(inst);
@@ -336,7 +336,7 @@ static void test_numbering_per_year(void **state)
 	for (size_t i = 0; i < sizeof(seq) / sizeof(*seq); i++) {
 		o.state = seq[i].state;
 		o.date = day(seq[i].date);
-		assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+		assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
 		assert_string_equal(r.notification, seq[i].want);
 	}
 }
@@ -363,7 +363,7 @@ static void desk(const char *dir, char codes[][4], int d)
 		o.action = "signature";
 		o.date = (chancery_date){ 2004, 9, 21 + i % 4 };
 		o.signed_by = "foreign-minister";
-		if (chancery_deposit(NULL, repo, &o) < 0) {
+		if (chancery_archive_deposit(NULL, repo, &o) < 0) {
 			fprintf(stderr, "desk %d: %s\n", d,
 				chancery_error_last()->message);
 			failures++;
@@ -423,7 +423,7 @@ static void test_depositors_at_once(void **state)
 	chancery_repository_free(f->repo);
 	f->repo = tk_open(f->dir);
 	assert_int_equal(tk_count_events(f->repo, "deposit"), DESKS * EACH);
-	assert_int_equal(chancery_verify(&vr, f->repo, NULL), 0);
+	assert_int_equal(chancery_archive_verify(&vr, f->repo, NULL), 0);
 	assert_int_equal(vr.problems, 0);
 	assert_int_equal(vr.events, DESKS * EACH + 1);
 	assert_int_equal(tk_sh("cd '%s' && git fsck --strict >/dev/null 2>&1", f->dir), 0);
@@ -451,11 +451,11 @@ static void test_verify(void **state)
 	o.action = "ratification";
 	o.date = day("2004-09-22");
 	o.instrument = inst;
-	assert_int_equal(chancery_deposit(&r, f->repo, &o), 0);
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
 	assert_int_equal(tk_note(f->repo, "LBR", "called the mission"), 0);
 	vo.problem = count_problem;
 	vo.payload = &seen;
-	assert_int_equal(chancery_verify(&vr, f->repo, &vo), 0);
+	assert_int_equal(chancery_archive_verify(&vr, f->repo, &vo), 0);
 	assert_int_equal(seen, 0);
 	assert_int_equal(vr.events, 3);
 	assert_true(vr.files >= 5);
@@ -463,7 +463,7 @@ static void test_verify(void **state)
 	/* one byte more in the kept instrument */
 	snprintf(path, sizeof(path), "%s/%s", f->dir, r.instrument_path);
 	tk_sh("printf x >> '%s'", path);
-	assert_int_equal(chancery_verify(&vr, f->repo, &vo), CHANCERY_EINVALID);
+	assert_int_equal(chancery_archive_verify(&vr, f->repo, &vo), CHANCERY_EINVALID);
 	assert_true(seen >= 2); /* the blob differs; the fixity fails */
 	assert_int_equal(vr.problems, (size_t)seen);
 	free(inst);

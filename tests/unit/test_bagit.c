@@ -528,7 +528,7 @@ static void test_planted_symlinks(void **state)
 	if (dead < me - 20 || dead > me + 20)
 		assert_int_equal(tk_sh("ln -s ../victim '%s.partial-%ld'", p.bag,
 			dead), 0);
-	assert_int_equal(chancery_export_bagit(&r, f->repo, p.bag, NULL), 0);
+	assert_int_equal(chancery_archive_export_bagit(&r, f->repo, p.bag, NULL), 0);
 	assert_true(r.files > 0);
 	assert_true(exists("%s/victim/keep", p.out));
 	for (long pid = me - 20; pid <= me + 20; pid++)

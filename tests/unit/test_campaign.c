@@ -156,13 +156,13 @@ static void test_generate(void **state)
 	char before[41], after[41];
 	char *out;
 
-	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o), 0);
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "focus2004", &o), 0);
 	assert_int_equal(r.letters, 192);
 	assert_int_equal(r.changed, 192);
 	assert_int_equal(tk_count_events(f->repo, "letters"), 1);
 	/* nothing changed: no commit */
 	chancery_repository_head(before, f->repo);
-	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "focus2004", &o),
 		0);
 	assert_int_equal(r.changed, 0);
 	assert_string_equal(r.commit, "");
@@ -182,12 +182,12 @@ static void test_generate(void **state)
 		f->dir), 0);
 	/* one State only, and one that is not a recipient */
 	o.state = "LBR";
-	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "focus2004", &o),
 		0);
 	assert_int_equal(r.letters, 1);
 	assert_string_equal(r.commit, "");
 	o.state = "QQQ";
-	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o),
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "focus2004", &o),
 		CHANCERY_ENOTFOUND);
 }
 
@@ -214,7 +214,7 @@ static void test_bad_input(void **state)
 	o.featured = "focus2004";
 	o.workflow = "/nonexistent/wf.xml";
 	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_ENOTFOUND);
-	assert_int_equal(chancery_letters_generate(&r, f->repo, "nope", NULL),
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "nope", NULL),
 		CHANCERY_ENOTFOUND);
 	chancery_repository_head(after, f->repo);
 	assert_string_equal(before, after);
@@ -385,7 +385,7 @@ static void test_letter(void **state)
 	assert_null(data);
 	assert_non_null(strstr(chancery_error_last()->message, "no letter to FRA"));
 	o.state = "FRA";
-	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", &o), 0);
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "focus2004", &o), 0);
 	/* the very blob history holds, an ODT package */
 	assert_int_equal(chancery_campaign_letter(&data, &size, f->repo,
 		"focus2004", "FRA"), 0);

@@ -80,7 +80,7 @@ static void test_eight_writers(void **state)
 		assert_int_equal(WEXITSTATUS(st), 0);
 	}
 	memset(&t, 0, sizeof(t));
-	assert_int_equal(chancery_history_foreach(repo, NULL, tally_cb, &t), 0);
+	assert_int_equal(chancery_event_foreach(repo, NULL, tally_cb, &t), 0);
 	for (int w = 0; w < WRITERS; w++)
 		for (int i = 0; i < EACH; i++)
 			if (t.seen[w][i] != 1)
@@ -141,7 +141,7 @@ static void mixed_writer(const char *dir, const mixed_plan *p, int w)
 		d.date = (chancery_date){ 2004, 9, 21 + k };
 		if (tk_note(repo, st, msg) < 0 ||
 		    chancery_campaign_reply(NULL, repo, "c", &r) < 0 ||
-		    chancery_deposit(NULL, repo, &d) < 0) {
+		    chancery_archive_deposit(NULL, repo, &d) < 0) {
 			fprintf(stderr, "writer %d: %s\n", w,
 				chancery_error_last()->message);
 			failures++;
@@ -217,7 +217,7 @@ static void test_sixteen_mixed(void **state)
 		assert_non_null(strstr(json, "\"replied\": 32"));
 		chancery_free(json);
 	}
-	assert_int_equal(chancery_verify(&vr, repo, NULL), 0);
+	assert_int_equal(chancery_archive_verify(&vr, repo, NULL), 0);
 	assert_int_equal(tk_sh("cd '%s' && git fsck --strict >/dev/null 2>&1 && "
 		"test -z \"$(git status --porcelain)\"", dir), 0);
 	chancery_repository_free(repo);

@@ -209,7 +209,7 @@ static void test_forged_commit_skipped(void **state)
 		"git -c user.name=P -c user.email=p@example.org commit-tree "
 		"HEAD^{tree} -p HEAD) && git update-ref "
 		"refs/heads/main $c", f->dir), 0);
-	assert_int_equal(chancery_history_foreach(f->repo, NULL, count_events,
+	assert_int_equal(chancery_event_foreach(f->repo, NULL, count_events,
 		&n), 0);
 	assert_int_equal(n.notes, 1);
 	assert_int_equal(n.forged, 0);
@@ -231,7 +231,7 @@ static void test_history_filters(void **state)
 		chancery_event_free(ev);
 	}
 	o.state = "LBR";
-	assert_int_equal(chancery_history_foreach(f->repo, &o, collect, &c), 0);
+	assert_int_equal(chancery_event_foreach(f->repo, &o, collect, &c), 0);
 	assert_int_equal(c.n, 2);
 	memset(&c, 0, sizeof(c));
 	o.state = NULL;
@@ -239,13 +239,13 @@ static void test_history_filters(void **state)
 	chancery_date_parse(&until, "2004-09-01");
 	o.since = &since;
 	o.until = &until;
-	assert_int_equal(chancery_history_foreach(f->repo, &o, collect, &c), 0);
+	assert_int_equal(chancery_event_foreach(f->repo, &o, collect, &c), 0);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.ids[0], "note CHE");
 	memset(&c, 0, sizeof(c));
 	o.since = o.until = NULL;
 	o.oldest_first = 1;
-	assert_int_equal(chancery_history_foreach(f->repo, &o, collect, &c), 0);
+	assert_int_equal(chancery_event_foreach(f->repo, &o, collect, &c), 0);
 	assert_int_equal(c.n, 4);
 	assert_string_equal(c.ids[0], "init -");
 	assert_string_equal(c.ids[3], "note LBR");

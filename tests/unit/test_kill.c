@@ -94,7 +94,7 @@ static void after_kill(const operation *op, chancery_repository *repo,
 	vo.problem = print_problem;
 	if (tk_sh("cd '%s' && git fsck --strict >/dev/null 2>&1", op->dir) != 0)
 		fail_msg("%s trial %d: git fsck --strict fails", op->name, trial);
-	error = chancery_verify(&vr, repo, &vo);
+	error = chancery_archive_verify(&vr, repo, &vo);
 	if (error < 0 || vr.problems)
 		fail_msg("%s trial %d: verify: %s", op->name, trial,
 			chancery_error_last() ? chancery_error_last()->message : "?");
@@ -514,7 +514,7 @@ static void test_kill_note(void **state)
 		notes_after = tk_count_events(repo, "note");
 		assert_true(notes_after == notes_before ||
 			notes_after == notes_before + 1);
-		assert_int_equal(chancery_history_foreach(repo, NULL,
+		assert_int_equal(chancery_event_foreach(repo, NULL,
 			check_complete, dir), 0);
 	}
 	/* and the repository goes on working, its working tree repaired */

@@ -193,14 +193,14 @@ static int deposit(void *payload)
 	o.action = "signature";
 	o.signed_by = "head-of-state";
 	o.date = (chancery_date){ 2004, 9, 22 };
-	return chancery_deposit(NULL, c->repo, &o);
+	return chancery_archive_deposit(NULL, c->repo, &o);
 }
 
 static int verify(void *payload)
 {
 	repo_call *c = payload;
 
-	return chancery_verify(NULL, c->repo, NULL);
+	return chancery_archive_verify(NULL, c->repo, NULL);
 }
 
 static void test_templates(void **state)

@@ -37,7 +37,7 @@ static int setup(void **state)
 	o.event_start = D("2004-09-21");
 	o.event_end = D("2004-09-24");
 	assert_int_equal(chancery_campaign_open(f->repo, &o), 0);
-	assert_int_equal(chancery_letters_generate(&r, f->repo, "focus2004", NULL), 0);
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "focus2004", NULL), 0);
 	return 0;
 }
 

@@ -57,7 +57,7 @@ static chancery_sync_result sync_ok(chancery_repository *repo,
 {
 	chancery_sync_result res;
 
-	if (chancery_sync(&res, repo, remote, NULL) < 0)
+	if (chancery_sync_run(&res, repo, remote, NULL) < 0)
 		fail_msg("sync: %s", chancery_error_last()->message);
 	return res;
 }
@@ -143,7 +143,7 @@ static void test_conflict(void **state)
 	chancery_repository_head(before, f->rb);
 	o.conflict = conflict_cb;
 	o.payload = seen;
-	assert_int_equal(chancery_sync(&r, f->rb, NULL, &o), CHANCERY_ECONFLICT);
+	assert_int_equal(chancery_sync_run(&r, f->rb, NULL, &o), CHANCERY_ECONFLICT);
 	assert_string_equal(seen, "registry/states.tsv;");
 	assert_non_null(strstr(chancery_error_last()->message,
 		"conflicts in 1 path (first: registry/states.tsv)"));
@@ -154,7 +154,7 @@ static void test_conflict(void **state)
 	free(remote_head);
 	free(remote_after);
 	/* unknown remote names are a clear error */
-	assert_int_equal(chancery_sync(&r, f->ra, "nowhere", NULL),
+	assert_int_equal(chancery_sync_run(&r, f->ra, "nowhere", NULL),
 		CHANCERY_ENOTFOUND);
 }
 
@@ -222,7 +222,7 @@ static void refused_as(fixture *f, const char *why, bool named)
 	const char *msg;
 
 	chancery_repository_head(before, f->ra);
-	if (chancery_sync(&r, f->ra, f->b, NULL) != CHANCERY_EINVALID)
+	if (chancery_sync_run(&r, f->ra, f->b, NULL) != CHANCERY_EINVALID)
 		fail_msg("sync was not refused as bad input: %s",
 			chancery_error_last()->message);
 	msg = chancery_error_last()->message;
@@ -259,7 +259,7 @@ static void deposit_signature(chancery_repository *repo, const char *state,
 	o.signed_by = "foreign-minister";
 	assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
 	o.remote = ""; /* number here */
-	if (chancery_deposit(&r, repo, &o) < 0)
+	if (chancery_archive_deposit(&r, repo, &o) < 0)
 		fail_msg("deposit: %s", chancery_error_last()->message);
 	snprintf(ref, n, "%s", r.notification);
 }
@@ -291,7 +291,7 @@ static void test_peer_deletes(void **state)
 		o.signed_by = "foreign-minister";
 		o.remote = f->remote;
 		assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
-		assert_int_equal(chancery_deposit(&dr, f->ra, &o),
+		assert_int_equal(chancery_archive_deposit(&dr, f->ra, &o),
 			CHANCERY_EINVALID);
 		assert_non_null(strstr(chancery_error_last()->message,
 			"records no event"));
@@ -471,7 +471,7 @@ static void test_peer_bad_names(void **state)
 	f->rb = tk_open(f->b);
 	vo.problem = collect;
 	vo.payload = lines;
-	assert_int_equal(chancery_verify(&vr, f->rb, &vo), CHANCERY_EINVALID);
+	assert_int_equal(chancery_archive_verify(&vr, f->rb, &vo), CHANCERY_EINVALID);
 	assert_non_null(strstr(lines, "..: not a valid file name (commit "));
 	assert_non_null(strstr(lines,
 		"..: not a valid file name in the branch head"));
@@ -878,7 +878,7 @@ static void test_tracked_config(void **state)
 	assert_string_equal(cfg, "Team Default");
 	chancery_free(cfg);
 	/* sync with no remote named goes to origin */
-	if (chancery_sync(&r, f->ra, NULL, NULL) < 0)
+	if (chancery_sync_run(&r, f->ra, NULL, NULL) < 0)
 		fail_msg("sync: %s", chancery_error_last()->message);
 	/* deposit numbering too */
 	deposit_signature(f->ra, "NOR", ref, sizeof(ref));
@@ -891,7 +891,7 @@ static void test_tracked_config(void **state)
 		o.action = "signature";
 		o.signed_by = "foreign-minister";
 		assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
-		if (chancery_deposit(&dr, f->ra, &o) < 0)
+		if (chancery_archive_deposit(&dr, f->ra, &o) < 0)
 			fail_msg("deposit: %s", chancery_error_last()->message);
 	}
 	remote_head = tk_sh_out("git --git-dir=%s rev-parse main", f->remote);

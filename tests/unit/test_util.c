@@ -122,7 +122,7 @@ static void test_errors(void **state)
 	assert_int_equal(chancery__error(CHANCERY_EINVALID, "two\nlines"),
 		CHANCERY_EINVALID);
 	assert_string_equal(chancery_error_last()->message, "two lines");
-	assert_string_equal(chancery_strerror(CHANCERY_ENOTFOUND), "not found");
+	assert_string_equal(chancery_error_string(CHANCERY_ENOTFOUND), "not found");
 	/* the codes are a published contract: never renumbered */
 	assert_int_equal(CHANCERY_ENOTFOUND, -3);
 	assert_int_equal(CHANCERY_EINVALID, -5);

@@ -158,7 +158,7 @@ size_t tk_count_events(chancery_repository *repo, const char *type)
 	size_t n = 0;
 
 	o.type = type;
-	assert_int_equal(chancery_history_foreach(repo, &o, count_cb, &n), 0);
+	assert_int_equal(chancery_event_foreach(repo, &o, count_cb, &n), 0);
 	return n;
 }
 
