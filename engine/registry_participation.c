@@ -24,6 +24,7 @@ int chancery_registry_entry_into_force(chancery_date *out,
 {
 	eif_rule rule;
 	chancery_date d, general;
+	int error;
 
 	CHANCERY_ASSERT_ARG(out && t && deposit);
 	if (!t->entry_into_force_rule || !*t->entry_into_force_rule ||
@@ -31,32 +32,18 @@ int chancery_registry_entry_into_force(chancery_date *out,
 		return chancery__error(CHANCERY_ENOTFOUND,
 			"the registry knows no entry-into-force rule for %s",
 			t->id);
-	d = *deposit;
-	if (rule.months) {
-		int m = d.month - 1 + rule.n;
-
-		d.year += m / 12;
-		d.month = m % 12 + 1;
-		/* a month too short for the day: its last day */
-		if (d.day > chancery__days_in_month(d.year, d.month))
-			d.day = chancery__days_in_month(d.year, d.month);
-	} else {
-		for (int i = 0; i < rule.n; i++)
-			if (++d.day > chancery__days_in_month(d.year, d.month)) {
-				d.day = 1;
-				if (++d.month > 12) {
-					d.month = 1;
-					d.year++;
-				}
-			}
-	}
-	if (rule.first_of_month) {
+	/* the date module's calendar (a month too short for the day gives
+	 * its last day); a result past 2999 is refused there */
+	if (rule.months)
+		error = chancery_date_add_months(&d, deposit, rule.n);
+	else
+		error = chancery_date_add_days(&d, deposit, rule.n);
+	if (!error && rule.first_of_month) {
 		d.day = 1;
-		if (++d.month > 12) {
-			d.month = 1;
-			d.year++;
-		}
+		error = chancery_date_add_months(&d, &d, 1);
 	}
+	if (error < 0)
+		return error;
 	/* before the treaty itself is in force, it is its own date */
 	if (t->entry_into_force[0] &&
 	    chancery_date_parse(&general, t->entry_into_force) == 0 &&

@@ -73,9 +73,15 @@ static void test_entry_into_force(void **state)
 	eif(reg, "V-5", "2004-09-22", "2004-09-22");       /* on deposit */
 	/* before the treaty itself is in force: its own date */
 	eif(reg, "XVIII-12-c", "2004-09-22", "2005-07-03");
+	eif(reg, "IV-13", "2004-12-15", "2005-04-01");     /* over a year's end */
+	eif(reg, "XVIII-10", "2004-12-31", "2005-04-01");  /* day 60 is 1 March */
 	/* a treaty without a rule */
 	assert_int_equal(chancery_registry_entry_into_force(&out,
 		chancery_registry_treaty_find(reg, "I-1"), &d), CHANCERY_ENOTFOUND);
+	/* past the calendar's last year (2999): refused, not year 3000 */
+	d = day("2999-11-30");
+	assert_int_equal(chancery_registry_entry_into_force(&out,
+		chancery_registry_treaty_find(reg, "IV-4"), &d), CHANCERY_EINVALID);
 	chancery_registry_free(reg);
 }
 
