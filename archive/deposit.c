@@ -145,36 +145,62 @@ static int check_action(const chancery_registry *reg, const char *state,
 	return 0;
 }
 
-static int check_signer(const char *action, const char *by)
+int chancery_archive_signer_parse(chancery_signer *out,
+	const char **full_powers, const char *text)
 {
-	bool signature = !strcmp(action, "signature");
-
-	if (!by || !*by) {
-		if (signature)
-			return chancery__error(CHANCERY_EINVALID,
-				"a signature needs --signed-by: head-of-state, "
-				"head-of-government, foreign-minister or "
-				"full-powers:REF");
-		return 0;
-	}
+	CHANCERY_ASSERT_ARG(out && full_powers && text);
 	for (size_t i = 0; i < 3; i++)
-		if (!strcmp(by, capacities[i]))
+		if (!strcmp(text, capacities[i])) {
+			*out = (chancery_signer)(CHANCERY_SIGNER_HEAD_OF_STATE + i);
+			*full_powers = NULL;
 			return 0;
-	if (!strncmp(by, "full-powers:", 12)) {
-		if (!signature)
-			return chancery__error(CHANCERY_EINVALID,
-				"an instrument of %s is signed by the Head of "
-				"State or Government or the Minister for Foreign "
-				"Affairs; full powers are for signatures", action);
-		if (!by[12] || strlen(by) > 200 || !chancery__line_valid(by))
-			return chancery__error(CHANCERY_EINVALID,
-				"full-powers:REF needs the reference of the full "
-				"powers (one line)");
+		}
+	if (!strncmp(text, "full-powers:", 12)) {
+		*out = CHANCERY_SIGNER_FULL_POWERS;
+		*full_powers = text + 12;
 		return 0;
 	}
 	return chancery__error(CHANCERY_EINVALID, "'%.60s' is not a capacity: "
 		"head-of-state, head-of-government, foreign-minister or "
-		"full-powers:REF", by);
+		"full-powers:REF", text);
+}
+
+/* Who signed, checked against the action, and written as records say it
+ * (`out`: "head-of-state", "full-powers:REF", or "" when not given). */
+static int check_signer(char *out, size_t size, const char *action,
+	chancery_signer by, const char *ref)
+{
+	bool signature = !strcmp(action, "signature");
+
+	*out = '\0';
+	if (by == CHANCERY_SIGNER_NONE) {
+		if (signature)
+			return chancery__error(CHANCERY_EINVALID,
+				"a signature needs its signer: the Head of "
+				"State or Government, the Minister for Foreign "
+				"Affairs, or someone with full powers");
+		return 0;
+	}
+	if (by >= CHANCERY_SIGNER_HEAD_OF_STATE &&
+	    by <= CHANCERY_SIGNER_FOREIGN_MINISTER) {
+		snprintf(out, size, "%s",
+			capacities[by - CHANCERY_SIGNER_HEAD_OF_STATE]);
+		return 0;
+	}
+	if (by != CHANCERY_SIGNER_FULL_POWERS)
+		return chancery__error(CHANCERY_EINVALID,
+			"signed_by %d is not a chancery_signer", (int)by);
+	if (!signature)
+		return chancery__error(CHANCERY_EINVALID,
+			"an instrument of %s is signed by the Head of "
+			"State or Government or the Minister for Foreign "
+			"Affairs; full powers are for signatures", action);
+	if (!ref || !*ref || strlen(ref) > 200 || !chancery__line_valid(ref))
+		return chancery__error(CHANCERY_EINVALID,
+			"full-powers:REF needs the reference of the full "
+			"powers (one line)");
+	snprintf(out, size, "full-powers:%s", ref);
+	return 0;
 }
 
 /* ---- building the commit ------------------------------------------------- */
@@ -189,6 +215,7 @@ typedef struct {
 	char sha[65];
 	size_t size;
 	chancery_deposit_result *res;
+	char signer[216];            /* as recorded: "full-powers:REF" */
 } deposit_ctx;
 
 static char *upper(const char *s)
@@ -257,7 +284,7 @@ static int notification_data(chancery_data **out, const deposit_ctx *g,
 	    (error = chancery__data_set_string(ja, "name_upper", au)) < 0 ||
 	    (error = chancery__data_set_string(ja, "date", buf)) < 0 ||
 	    (error = chancery__data_set_string(ja, "signed_by",
-			g->o->signed_by)) < 0 ||
+			g->signer[0] ? g->signer : NULL)) < 0 ||
 	    (error = eif ? chancery__data_set_string(root, "entry_into_force",
 			ef) : chancery__data_set_bool(root, "entry_into_force",
 			false)) < 0)
@@ -542,8 +569,8 @@ static int deposit_event(chancery_event **out, const deposit_ctx *g,
 	    (error = chancery_event_add(ev, "Treaty", o->treaty)) < 0 ||
 	    (error = chancery_event_add(ev, "Action", g->action)) < 0 ||
 	    (error = chancery_event_add(ev, "Date", ds)) < 0 ||
-	    (o->signed_by && *o->signed_by &&
-	     (error = chancery_event_add(ev, "Signed-By", o->signed_by)) < 0) ||
+	    (g->signer[0] &&
+	     (error = chancery_event_add(ev, "Signed-By", g->signer)) < 0) ||
 	    (o->note && *o->note &&
 	     (error = chancery_event_set_message(ev, o->note)) < 0))
 		goto fail;
@@ -657,7 +684,8 @@ static int check_request(deposit_ctx *g, chancery_repository *repo,
 		return chancery__error(CHANCERY_EINVALID,
 			"%s is in the future (today is %s): record an action when "
 			"it has happened", ds, today_s);
-	if ((error = check_signer(g->action, o->signed_by)) < 0)
+	if ((error = check_signer(g->signer, sizeof(g->signer), g->action,
+			o->signed_by, o->full_powers)) < 0)
 		return error;
 	if (o->campaign && (!*o->campaign || strchr(o->campaign, '/') ||
 	    strlen(o->campaign) > 64))

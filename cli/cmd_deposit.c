@@ -7,6 +7,28 @@
  */
 #include "cli.h"
 
+#include <string.h>
+
+/* --signed-by, read into the typed signer (the library checks it against
+ * the action); a signature without one is refused here, in the words of
+ * the option. */
+static int signer(chancery_deposit_options *o, const cli_args *a)
+{
+	const char *by = cli_opt_value(a, "signed-by");
+
+	if (!by || !*by) {
+		if (!strcmp(a->args[2], "signature"))
+			return cli_error(EXIT_INVALID, "a signature needs "
+				"--signed-by: head-of-state, head-of-government, "
+				"foreign-minister or full-powers:REF");
+		return 0;
+	}
+	if (chancery_archive_signer_parse(&o->signed_by, &o->full_powers,
+			by) < 0)
+		return cli_fail(CHANCERY_EINVALID);
+	return 0;
+}
+
 int cmd_deposit(int argc, char **argv)
 {
 	cli_args a;
@@ -28,7 +50,8 @@ int cmd_deposit(int argc, char **argv)
 	o.treaty = a.args[1];
 	o.action = a.args[2];
 	o.instrument = cli_opt_value(&a, "instrument");
-	o.signed_by = cli_opt_value(&a, "signed-by");
+	if ((code = signer(&o, &a)) != 0)
+		return code;
 	o.campaign = cli_opt_value(&a, "campaign");
 	o.note = cli_opt_value(&a, "note");
 	o.remote = cli_opt_count(&a, "local") ? "" : cli_opt_value(&a, "remote");

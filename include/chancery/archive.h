@@ -17,7 +17,28 @@
 extern "C" {
 #endif
 
-#define CHANCERY_DEPOSIT_OPTIONS_VERSION 1
+/** Who signed a treaty action: one of the three who need no full powers
+ * (article 7 of the Vienna Convention on the Law of Treaties), or someone
+ * holding full powers (a signature only). */
+typedef enum {
+	CHANCERY_SIGNER_NONE = 0,           /**< not given */
+	CHANCERY_SIGNER_HEAD_OF_STATE,      /**< recorded "head-of-state" */
+	CHANCERY_SIGNER_HEAD_OF_GOVERNMENT, /**< "head-of-government" */
+	CHANCERY_SIGNER_FOREIGN_MINISTER,   /**< "foreign-minister" */
+	CHANCERY_SIGNER_FULL_POWERS         /**< "full-powers:REF" */
+} chancery_signer;
+
+/**
+ * Read a signer as records write it (the Signed-By trailer, the tool's
+ * --signed-by): "head-of-state", "head-of-government", "foreign-minister"
+ * or "full-powers:REF". `*full_powers` is REF, pointing into `text` (""
+ * when REF is empty; NULL for the other three). CHANCERY_EINVALID, naming
+ * the text, for anything else.
+ */
+CHANCERY_EXTERN(int) chancery_archive_signer_parse(chancery_signer *out,
+	const char **full_powers, const char *text);
+
+#define CHANCERY_DEPOSIT_OPTIONS_VERSION 2
 typedef struct {
 	unsigned int version;
 	const char *state;      /**< "LBR" */
@@ -29,9 +50,12 @@ typedef struct {
 	/** the instrument's file (PDF, PNG, JPEG, TIFF or ODT); required for
 	 * every action but a signature */
 	const char *instrument;
-	/** head-of-state, head-of-government, foreign-minister, or
-	 * full-powers:REF (a signature only); required for a signature */
-	const char *signed_by;
+	/** who signed; required for a signature (full powers: for a
+	 * signature only, with their reference in `full_powers`) */
+	chancery_signer signed_by;
+	/** the reference of the full powers (one line, at most 200 bytes),
+	 * with CHANCERY_SIGNER_FULL_POWERS only */
+	const char *full_powers;
 	const char *campaign;   /**< the campaign it answers, or NULL */
 	const char *note;       /**< free text, or NULL */
 	/**

@@ -81,7 +81,7 @@ static int call_deposit(fixture *f, unsigned v)
 	o.state = "LBR";
 	o.treaty = "XVIII-10";
 	o.action = "signature";
-	o.signed_by = "head-of-state";
+	o.signed_by = CHANCERY_SIGNER_HEAD_OF_STATE;
 	o.remote = "";
 	chancery_date_parse(&o.date, "2004-09-22");
 	return chancery_archive_deposit(NULL, f->repo, &o);

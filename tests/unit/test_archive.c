@@ -102,7 +102,7 @@ static void test_deposit_records(void **state)
 	o.action = "ratification";
 	o.date = d22;
 	o.instrument = inst;
-	o.signed_by = "head-of-state";
+	o.signed_by = CHANCERY_SIGNER_HEAD_OF_STATE;
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
 	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-18");
 	assert_string_equal(r.notification_path, "notifications/2004/0001.odt");
@@ -164,18 +164,71 @@ static void test_deposit_records(void **state)
 	o.treaty = "IV-13";
 	o.action = "signature";
 	o.instrument = NULL;
-	o.signed_by = "full-powers:LBR/FP/17";
+	o.signed_by = CHANCERY_SIGNER_FULL_POWERS;
+	o.full_powers = "LBR/FP/17";
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
 	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-4");
+	/* the record says who signed as records always have */
+	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
+	assert_string_equal(chancery_event_get(ev, "Signed-By"),
+		"full-powers:LBR/FP/17");
+	chancery_event_free(ev);
+	ev = NULL;
 	assert_false(r.has_entry_into_force);
 	assert_string_equal(r.instrument_path, "");
 	/* and ratified the same afternoon */
 	o.action = "ratification";
 	o.instrument = inst;
-	o.signed_by = "foreign-minister";
+	o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
+	o.full_powers = NULL;
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
 	assert_string_equal(r.notification, "C.N.3.2004.TREATIES-4");
+	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
+	assert_string_equal(chancery_event_get(ev, "Signed-By"),
+		"foreign-minister");
+	chancery_event_free(ev);
 	free(inst);
+}
+
+/* The signer as records and the tool write it, read back typed. */
+static void test_signer_parse(void **state)
+{
+	static const struct {
+		const char *text;
+		int error;
+		chancery_signer want;
+		const char *ref;
+	} cases[] = {
+		{ "head-of-state", 0, CHANCERY_SIGNER_HEAD_OF_STATE, NULL },
+		{ "head-of-government", 0, CHANCERY_SIGNER_HEAD_OF_GOVERNMENT, NULL },
+		{ "foreign-minister", 0, CHANCERY_SIGNER_FOREIGN_MINISTER, NULL },
+		{ "full-powers:LBR/FP/17", 0, CHANCERY_SIGNER_FULL_POWERS, "LBR/FP/17" },
+		{ "full-powers:", 0, CHANCERY_SIGNER_FULL_POWERS, "" },
+		{ "ambassador", CHANCERY_EINVALID, 0, NULL },
+		{ "Head-of-State", CHANCERY_EINVALID, 0, NULL },
+		{ "full-powers", CHANCERY_EINVALID, 0, NULL },
+		{ "", CHANCERY_EINVALID, 0, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		chancery_signer got = CHANCERY_SIGNER_NONE;
+		const char *ref = "unset";
+		int error = chancery_archive_signer_parse(&got, &ref,
+			cases[i].text);
+
+		assert_int_equal(error, cases[i].error);
+		if (error) {
+			assert_non_null(strstr(chancery_error_last()->message,
+				"is not a capacity"));
+			continue;
+		}
+		assert_int_equal(got, cases[i].want);
+		if (cases[i].ref)
+			assert_string_equal(ref, cases[i].ref);
+		else
+			assert_null(ref);
+	}
 }
 
 typedef struct {
@@ -200,7 +253,9 @@ static void test_deposit_refusals(void **state)
 		  "head-of-state", NULL, CHANCERY_EINVALID,
 		  "closed for signature on 2000-12-31" },
 		{ "LBR", "IV-13", "signature", "2004-09-22", NULL, NULL, NULL,
-		  CHANCERY_EINVALID, "a signature needs --signed-by" },
+		  CHANCERY_EINVALID, "a signature needs its signer" },
+		{ "LBR", "IV-13", "signature", "2004-09-22", NULL, "full-powers:",
+		  NULL, CHANCERY_EINVALID, "needs the reference of the full powers" },
 		{ "LBR", "IV-13", "signature", "2004-09-22", NULL, "ambassador",
 		  NULL, CHANCERY_EINVALID, "'ambassador' is not a capacity" },
 		{ "LBR", "XVIII-10", "ratification", "2004-09-22", inst,
@@ -251,15 +306,32 @@ static void test_deposit_refusals(void **state)
 		o.action = c->action;
 		o.date = day(c->date);
 		o.instrument = c->instrument;
-		o.signed_by = c->by;
 		o.campaign = c->campaign;
-		error = chancery_archive_deposit(NULL, f->repo, &o);
+		/* a signer as the tool's --signed-by gives it */
+		error = c->by ? chancery_archive_signer_parse(&o.signed_by,
+			&o.full_powers, c->by) : 0;
+		if (!error)
+			error = chancery_archive_deposit(NULL, f->repo, &o);
 		if (error != c->code ||
 		    !strstr(chancery_error_last()->message, c->message))
 			fail_msg("case %zu: got %d '%s', want %d '%s'", i, error,
 				chancery_error_last() ? chancery_error_last()->message :
 				"", c->code, c->message);
 		assert_null(strchr(chancery_error_last()->message, '\n'));
+	}
+	{
+		/* a signer that is none of the enum's */
+		chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+
+		o.state = "LBR";
+		o.treaty = "IV-13";
+		o.action = "signature";
+		o.date = day("2004-09-22");
+		o.signed_by = (chancery_signer)42;
+		assert_int_equal(chancery_archive_deposit(NULL, f->repo, &o),
+			CHANCERY_EINVALID);
+		assert_non_null(strstr(chancery_error_last()->message,
+			"signed_by 42 is not a chancery_signer"));
 	}
 	assert_int_equal(chancery_repository_head(head1, f->repo), 0);
 	assert_string_equal(head0, head1);
@@ -338,7 +410,7 @@ static void test_numbering_per_year(void **state)
 	late_2004(f->repo, "Treaty Section");
 	o.treaty = "IV-13";
 	o.action = "signature";
-	o.signed_by = "foreign-minister";
+	o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 	for (size_t i = 0; i < sizeof(seq) / sizeof(*seq); i++) {
 		o.state = seq[i].state;
 		o.date = day(seq[i].date);
@@ -368,7 +440,7 @@ static void desk(const char *dir, char codes[][4], int d)
 		o.treaty = "IV-13";
 		o.action = "signature";
 		o.date = (chancery_date){ 2004, 9, 21 + i % 4 };
-		o.signed_by = "foreign-minister";
+		o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 		if (chancery_archive_deposit(NULL, repo, &o) < 0) {
 			fprintf(stderr, "desk %d: %s\n", d,
 				chancery_error_last()->message);
@@ -544,6 +616,7 @@ int main(void)
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_deposit_records,
 			tk_setup_sample, tk_teardown),
+		cmocka_unit_test(test_signer_parse),
 		cmocka_unit_test_setup_teardown(test_deposit_refusals,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_deposit_impossible_date,

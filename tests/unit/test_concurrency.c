@@ -137,7 +137,7 @@ static void mixed_writer(const char *dir, const mixed_plan *p, int w)
 		d.state = st;
 		d.treaty = "IV-13";
 		d.action = "signature";
-		d.signed_by = "foreign-minister";
+		d.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 		d.date = (chancery_date){ 2004, 9, 21 + k };
 		if (tk_note(repo, st, msg) < 0 ||
 		    chancery_campaign_reply(NULL, repo, "c", &r) < 0 ||

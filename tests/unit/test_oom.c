@@ -191,7 +191,7 @@ static int deposit(void *payload)
 	o.state = "LBR";
 	o.treaty = "IV-13";
 	o.action = "signature";
-	o.signed_by = "head-of-state";
+	o.signed_by = CHANCERY_SIGNER_HEAD_OF_STATE;
 	o.date = (chancery_date){ 2004, 9, 22 };
 	return chancery_archive_deposit(NULL, c->repo, &o);
 }

@@ -256,7 +256,7 @@ static void deposit_signature(chancery_repository *repo, const char *state,
 	o.state = state;
 	o.treaty = "IV-13";
 	o.action = "signature";
-	o.signed_by = "foreign-minister";
+	o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 	assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
 	o.remote = ""; /* number here */
 	if (chancery_archive_deposit(&r, repo, &o) < 0)
@@ -288,7 +288,7 @@ static void test_peer_deletes(void **state)
 		o.state = "DNK";
 		o.treaty = "IV-13";
 		o.action = "signature";
-		o.signed_by = "foreign-minister";
+		o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 		o.remote = f->remote;
 		assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
 		assert_int_equal(chancery_archive_deposit(&dr, f->ra, &o),
@@ -889,7 +889,7 @@ static void test_tracked_config(void **state)
 		o.state = "SWE";
 		o.treaty = "IV-13";
 		o.action = "signature";
-		o.signed_by = "foreign-minister";
+		o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 		assert_int_equal(chancery_date_parse(&o.date, "2004-09-24"), 0);
 		if (chancery_archive_deposit(&dr, f->ra, &o) < 0)
 			fail_msg("deposit: %s", chancery_error_last()->message);
