@@ -14,28 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long allocs, fail_at;
-static long failed;
-
-static void *oom_malloc(size_t n)
-{
-	if (++allocs == fail_at) {
-		failed++;
-		return NULL;
-	}
-	return malloc(n);
-}
-
-static void *oom_realloc(void *p, size_t n)
-{
-	if (++allocs == fail_at) {
-		failed++;
-		return NULL;
-	}
-	return realloc(p, n);
-}
-
-static const chancery_allocator oom = { oom_malloc, oom_realloc, free };
 
 typedef int (*call_fn)(void *payload);
 
@@ -56,9 +34,9 @@ static bool every;  /* OOM_EVERY: no stride */
 static long until_success(const char *name, call_fn fn, void *payload,
 	char *head_dir)
 {
-	long n, refused = 0;
+	long n, refused = 0, failed, allocs = 0;
 
-	chancery_allocator_set(&oom);
+	chancery_allocator_set(&tk_oom);
 	for (n = 1;; n += every || n < DENSE ? 1 : n / 64) {
 		char *before = NULL, *after = NULL;
 		int error;
@@ -66,11 +44,11 @@ static long until_success(const char *name, call_fn fn, void *payload,
 		if (head_dir)
 			before = tk_sh_out("cd '%s' && git rev-parse HEAD && "
 				"git status --porcelain", head_dir);
-		allocs = 0;
-		failed = 0;
-		fail_at = n;
+		tk_oom_arm(n);
 		error = fn(payload);
-		fail_at = 0;
+		failed = tk_oom_failed();
+		allocs = tk_oom_allocs();
+		tk_oom_arm(0);
 		if (error == 0 && failed)
 			/* a failure swallowed is a check skipped or a setting
 			 * misread (verify passing what it never checked) */

@@ -981,27 +981,6 @@ static void test_remote_exists(void **state)
 /* SQLite's way, as test_oom.c: fail the library's allocation N for N = 1,
  * 2, ... until the call succeeds; each failure must be CHANCERY_ENOMEM
  * (and leak nothing: the sanitizer build checks). */
-static long allocs, fail_at, failed;
-
-static void *oom_malloc(size_t n)
-{
-	if (++allocs == fail_at) {
-		failed++;
-		return NULL;
-	}
-	return malloc(n);
-}
-
-static void *oom_realloc(void *p, size_t n)
-{
-	if (++allocs == fail_at) {
-		failed++;
-		return NULL;
-	}
-	return realloc(p, n);
-}
-
-static const chancery_allocator oom = { oom_malloc, oom_realloc, free };
 
 typedef struct {
 	chancery_repository *repo;
@@ -1050,14 +1029,15 @@ static void test_oom(void **state)
 	long n;
 
 	two_commits(f->repo, &a, &x.b);
-	chancery_allocator_set(&oom);
+	chancery_allocator_set(&tk_oom);
 	for (n = 1;; n++) {
 		int error;
+		long failed;
 
-		allocs = failed = 0;
-		fail_at = n;
+		tk_oom_arm(n);
 		error = oom_reads(&x);
-		fail_at = 0;
+		failed = tk_oom_failed();
+		tk_oom_arm(0);
 		if (!failed) {
 			assert_int_equal(error, 0);
 			break;

@@ -370,3 +370,44 @@ chancery_template *tk_odt_template(const char *body, int lenient)
 	free(pkg);
 	return t;
 }
+
+/* ---- an allocator that fails on demand -------------------------------- */
+
+static long oom_allocs, oom_fail_at, oom_failed;
+
+static void *oom_malloc(size_t n)
+{
+	if (++oom_allocs == oom_fail_at) {
+		oom_failed++;
+		return NULL;
+	}
+	return malloc(n);
+}
+
+static void *oom_realloc(void *p, size_t n)
+{
+	if (++oom_allocs == oom_fail_at) {
+		oom_failed++;
+		return NULL;
+	}
+	return realloc(p, n);
+}
+
+const chancery_allocator tk_oom = { oom_malloc, oom_realloc, free };
+
+void tk_oom_arm(long n)
+{
+	oom_allocs = 0;
+	oom_failed = 0;
+	oom_fail_at = n;
+}
+
+long tk_oom_allocs(void)
+{
+	return oom_allocs;
+}
+
+long tk_oom_failed(void)
+{
+	return oom_failed;
+}

@@ -66,6 +66,14 @@ void *tk_render(size_t *size, const chancery_template *tmpl,
 /* Compile a package made by tk_odt(); asserts success. */
 chancery_template *tk_odt_template(const char *body, int lenient);
 
+/* SQLite's way of testing out of memory: tk_oom fails the library's
+ * allocation number N after tk_oom_arm(N) (0: none fails), counting every
+ * allocation since; tk_oom_failed() says how many it failed. */
+extern const chancery_allocator tk_oom;
+void tk_oom_arm(long n);
+long tk_oom_allocs(void);
+long tk_oom_failed(void);
+
 /* Whether ../shared exists (tests that need it skip otherwise). */
 bool tk_have_shared(void);
 
