@@ -30,6 +30,7 @@ export CHANCERY_NOW=2004-08-21T10:00:00Z
 run 0 "$C" reply c LBR --received 2004-08-20 --intends ratify:IV-4
 WRONG=$(last_id)
 check "the wrong reply is in status" test "$(intentions LBR)" = "ratify IV-4"
+run_out 0 '1 acknowledgment' "$C" remind c --as-of 2004-08-21
 # a note --supersedes does not change what the reply says (it is a note)
 run 0 "$C" note "LBR meant the Rome Statute" --state LBR --campaign c --supersedes "$WRONG"
 check "note --supersedes changes nothing in status" test "$(intentions LBR)" = "ratify IV-4"
@@ -39,6 +40,12 @@ run_out 0 "Recorded the reply of LBR, correcting $WRONG" "$C" reply c LBR --rece
 	--intends ratify:XVIII-10 --corrects "$WRONG" --reason "misread the note verbale"
 FIXED=$(last_id)
 check "status uses the correction" test "$(intentions LBR)" = "ratify XVIII-10"
+# the correction is acknowledged on its own, with what it says
+export CHANCERY_NOW=2004-08-22T10:00:00Z
+run_out 0 'Generated 0 reminders and 1 acknowledgment' "$C" remind c --as-of 2004-08-22
+check "the acknowledgment of the correction names XVIII-10" sh -c \
+	"unzip -p campaigns/c/acknowledgments/LBR-2004-08-22.odt content.xml | grep -q XVIII-10"
+run_out 0 'nothing is due' "$C" remind c --as-of 2004-08-22
 check "the original stays in history" sh -c "git log --format=%s | grep -q '^reply c LBR: received 2004-08-20\$'"
 # plain git log shows the original and the correction, naming who and why
 git log -2 --format='%an|%(trailers:key=Chancery-Corrects,valueonly,separator=)|%(trailers:key=Chancery-Reason,valueonly,separator=)' \
