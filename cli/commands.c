@@ -48,7 +48,7 @@ static const cli_opt opts_note[] = {
 	{ "treaty", 0, "TREATY", true, "a treaty it concerns (repeatable)" },
 	{ "date", 0, "DATE", false, "when it happened, if not today (YYYY-MM-DD)" },
 	{ "attach", 0, "FILE", true, "archive a file with it (repeatable)" },
-	{ "supersedes", 0, "EVENT", false, "this note corrects an earlier event (its id or commit)" },
+	{ "supersedes", 0, "EVENT", false, "this note is about an earlier event (its id or commit); changes no status" },
 	AUTHOR_OPT,
 	{ 0 } };
 static const cli_opt opts_log[] = {
