@@ -249,7 +249,8 @@ static void check_fixity(audit *a, const char *dir, bool *seen)
 			}
 			snprintf(path, sizeof(path), "%s/%s", dir, name);
 		} else {
-			if (strcmp(chancery_event_type(a->ev), "deposit")) {
+			if (strcmp(chancery_event_type(a->ev), "deposit") &&
+			    strcmp(chancery_event_type(a->ev), "void")) {
 				problem(a, "event %s (commit %s): a %s event "
 					"issues no notification",
 					chancery_event_id(a->ev), a->cid,
@@ -381,6 +382,9 @@ void chancery__audit_event_check(audit *a, git_tree *tree, git_tree *ptree)
 	check_fixity(a, dir, seen);
 	if (!done(a) && !strcmp(type, "deposit"))
 		chancery__audit_deposit_check(a, ptree);
+	if (!done(a) && (!strcmp(type, "void") ||
+			chancery_event_get(a->ev, "Corrects")))
+		chancery__audit_refers_check(a);
 	for (size_t i = 0; i < a->nch && !done(a); i++) {
 		const change *c = &a->ch[i];
 
