@@ -101,7 +101,9 @@ static int treaties_json(json_t *treaties, const campaign *c,
 		const char *code;
 		json_t *e;
 
-		if (!t || !(code = invited_action(reg, t, st->code,
+		if (!t || !chancery_registry_treaty_adopted_by(t,
+				&c->letter_date) ||
+		    !(code = invited_action(reg, t, st->code,
 				&c->letter_date)))
 			continue;
 		if (!(e = json_object()))
@@ -169,9 +171,12 @@ static int review_json(json_t *review, const campaign *c,
 	for (size_t i = 0; i < chancery_registry_treaty_count(reg); i++) {
 		const chancery_treaty *t = chancery_registry_treaty(reg, i);
 		const chancery_participation *pp = NULL;
-		json_t *e = json_object();
+		json_t *e;
 
-		if (!e) {
+		/* what did not exist on the letter date is not in the annex */
+		if (!chancery_registry_treaty_adopted_by(t, &c->letter_date))
+			continue;
+		if (!(e = json_object())) {
 			error = chancery__oom();
 			break;
 		}
