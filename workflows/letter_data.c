@@ -157,7 +157,8 @@ static void review_entry(json_t *e, const chancery_treaty *t,
 	json_object_set_new(e, "status_text", wf_jstr(text));
 }
 
-/* review: the annex, every treaty of the registry. */
+/* review: the annex, every treaty of the registry adopted by the letter
+ * date. */
 static int review_json(json_t *review, const campaign *c,
 	const chancery_registry *reg, const chancery_state *st, int l)
 {

@@ -771,6 +771,74 @@ static void test_asof_letter_annex(void **state)
 	chancery_registry_free(reg);
 }
 
+/* The predicate and the featured list as of a day: adopted on the day is
+ * there, the day before is not; an unknown adoption date (XIX-40) always
+ * is; no date is everything. */
+static void test_asof_predicate(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = load(f);
+	const chancery_treaty *att = chancery_registry_treaty_find(reg, "XXVI-8");
+	const chancery_treaty **list = NULL;
+	chancery_date eve, day;
+	size_t n = 0;
+
+	chancery_date_parse(&eve, "2013-04-01");
+	chancery_date_parse(&day, "2013-04-02");
+	assert_int_equal(chancery_registry_treaty_adopted_by(att, &eve), 0);
+	assert_int_equal(chancery_registry_treaty_adopted_by(att, &day), 1);
+	assert_int_equal(chancery_registry_treaty_adopted_by(att, NULL), 1);
+	assert_int_equal(chancery_registry_treaty_adopted_by(
+		chancery_registry_treaty_find(reg, "XIX-40"), &eve), 1);
+	assert_int_equal(chancery_registry_treaty_adopted_by(NULL, &day), 0);
+	chancery_date_parse(&day, "1990-01-01");
+	assert_int_equal(chancery_registry_featured_as_of(&list, &n, reg,
+		"focus2004", &day), 0);
+	assert_int_equal(n, 15);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(list[i]->id, "IV-13"); /* 1990-12-18 */
+	assert_string_equal(list[0]->id, "IV-1");
+	chancery_free(list);
+	assert_int_equal(chancery_registry_featured_as_of(&list, &n, reg,
+		"focus2004", NULL), 0);
+	assert_int_equal(n, 28);
+	chancery_free(list);
+	assert_int_equal(chancery_registry_featured_as_of(&list, &n, reg,
+		"nope", &day), CHANCERY_ENOTFOUND);
+	chancery_registry_free(reg);
+}
+
+/* A campaign featuring a treaty adopted after its letter date is refused,
+ * from the registry's list as from a file, and nothing is written. */
+static void test_asof_campaign_refused(void **state)
+{
+	fixture *f = *state;
+	chancery_campaign_options o = focus_options();
+	char before[41], after[41], file[600];
+	FILE *fp;
+
+	head_of(f, before);
+	chancery_date_parse(&o.letter_date, "1990-06-01");
+	assert_int_equal(chancery_campaign_open(f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message,
+		"featured list 'focus2004': featured treaty IV-13 (adopted "
+		"1990-12-18) did not exist on the letter date 1990-06-01");
+	snprintf(file, sizeof(file), "%s/later.tsv", f->dir);
+	assert_non_null(fp = fopen(file, "w"));
+	fputs("treaty\nIV-1\nXXVII-17\n", fp);
+	fclose(fp);
+	o = focus_options();
+	o.featured = file;
+	assert_int_equal(chancery_campaign_open(f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"later.tsv:3: featured treaty XXVII-17 (adopted 2013-10-10) "
+		"did not exist on the letter date 2004-03-12"));
+	head_of(f, after);
+	assert_string_equal(before, after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -790,6 +858,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_every_problem, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_asof_before_adoption, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_asof_letter_annex, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_asof_predicate, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_asof_campaign_refused, tk_setup_sample, tk_teardown),
 	};
 
 	source_before_init = chancery__registry_source();
