@@ -10,8 +10,8 @@
  * parents) before anything is committed, and every problem is reported:
  * when the file's own checks found some, the registry's checks still run
  * (against the branch head, nothing committed) on the cells that passed
- * them, so a cell is reported once. Only a header that lacks a key column
- * stops the checks of the rows. An import that changes nothing
+ * them, so a cell is reported once. Only a problem of the header (a key
+ * column missing, a column twice) stops the checks of the rows. An import that changes nothing
  * commits nothing and says so in its result (inside, check_changed stops
  * the commit pipeline with CHANCERY_EUNCHANGED, which never leaves
  * chancery_registry_import). The file's '#' notes join the table's.
