@@ -10,6 +10,7 @@
 #include "registry_source.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -641,6 +642,52 @@ static void test_import_every_problem(void **state)
 	chancery_buf_dispose(&b);
 }
 
+/* Out of memory in an import with problems of both kinds (the registry's
+ * checks run at the branch head, after its registry loaded): out of memory
+ * or the problems, never a crash, a leak (ASan) or a commit. Every one of
+ * the first and of the last allocations fails once (the checks at the
+ * head are the last), a few between (test_oom covers a registry load). */
+static int import_bad(fixture *f)
+{
+	static const char text[] =
+		"state,treaty,action,date\n"
+		"LBR,IV-4,ratifikation,2004-09-22\n"
+		"QQQ,IV-98,ratification,2004-09-22\n";
+
+	return chancery_registry_import(NULL, f->repo,
+		CHANCERY_IMPORT_PARTICIPATION, "oom.csv", text, strlen(text),
+		NULL);
+}
+
+static void test_import_every_problem_oom(void **state)
+{
+	fixture *f = *state;
+	char before[41], after[41];
+	long all;
+
+	head_of(f, before);
+	chancery_allocator_set(&tk_oom);
+	tk_oom_arm(LONG_MAX);
+	assert_int_equal(import_bad(f), CHANCERY_EINVALID);
+	all = tk_oom_allocs();
+	for (long n = 1; n <= all; n++) {
+		int error;
+
+		if (n > 60 && n < all - 150 && n % (all / 16))
+			continue; /* the middle: a registry load */
+
+		tk_oom_arm(n);
+		error = import_bad(f);
+		tk_oom_arm(0);
+		if (error != CHANCERY_EINVALID && error != CHANCERY_ENOMEM)
+			fail_msg("allocation %ld of %ld: got %d", n, all,
+				error);
+	}
+	chancery_allocator_set(NULL);
+	head_of(f, after);
+	assert_string_equal(before, after);
+}
+
 /* ---- as of a date: nothing before it existed ------------------------- */
 
 /* The baseline holds actions dated before their treaty's adoption (the
@@ -856,6 +903,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recorded_actions_refused, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_archive_entries_through_source, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_every_problem, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_import_every_problem_oom, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_asof_before_adoption, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_asof_letter_annex, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_asof_predicate, tk_setup_sample, tk_teardown),
