@@ -1,7 +1,8 @@
 /*
  * cmd_parties.c - `chancery parties TREATY [--as-of DATE]`: a treaty's
  * parties and signatories as of a day, with the counts above the table
- * (table format only); CSV or JSON for scripts.
+ * (table format only); CSV or JSON for scripts. As of a day before the
+ * treaty's adoption the answer is one line, that it did not exist yet.
  */
 #include "cli.h"
 
@@ -14,6 +15,7 @@ int cmd_parties(int argc, char **argv)
 	chancery_repository *repo = NULL;
 	chancery_registry *reg = NULL;
 	chancery_participation *list = NULL;
+	const chancery_treaty *tr;
 	chancery_date as_of;
 	bool have_date;
 	size_t n = 0, parties = 0, signatories = 0;
@@ -30,6 +32,13 @@ int cmd_parties(int argc, char **argv)
 			"(like IV-4 or XVIII-12-a)", a.args[0]);
 	if ((code = cli_open_registry(&repo, &reg, &a)) != 0)
 		return code;
+	tr = chancery_registry_treaty_find(reg, a.args[0]);
+	if (tr && have_date && !chancery_registry_treaty_adopted_by(tr,
+			&as_of)) {
+		code = cli_error(EXIT_PROBLEMS, "%s (adopted %s) did not exist "
+			"on %s", tr->id, tr->adopted, cli_opt_value(&a, "as-of"));
+		goto done;
+	}
 	if ((error = chancery_registry_parties(&list, &n, reg, a.args[0],
 			have_date ? &as_of : NULL)) < 0) {
 		code = cli_fail(error);

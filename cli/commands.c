@@ -32,6 +32,7 @@ static const cli_opt opts_states[] = {
 	{ 0 } };
 static const cli_opt opts_treaties[] = {
 	{ "featured", 0, "LIST", false, "only the treaties of a featured list (a campaign's, e.g. focus2004)" },
+	{ "as-of", 0, "DATE", false, "only treaties adopted on or before DATE (YYYY-MM-DD)" },
 	FORMAT_OPT("table (default), csv or json"),
 	{ 0 } };
 static const cli_opt opts_participation[] = {
@@ -160,7 +161,7 @@ const cli_cmd cli_commands[] = {
 	{ "states", cmd_states, "list the States of the registry",
 	  "chancery states [--format FORMAT]", opts_states, 0, 0 },
 	{ "treaties", cmd_treaties, "list treaties, or a featured list",
-	  "chancery treaties [--featured LIST] [--format FORMAT]", opts_treaties, 0, 0 },
+	  "chancery treaties [--featured LIST] [--as-of DATE] [--format FORMAT]", opts_treaties, 0, 0 },
 	{ "participation", cmd_participation, "where a State stands with each treaty",
 	  "chancery participation STATE [--as-of DATE]", opts_participation, 1, 1 },
 	{ "parties", cmd_parties, "the parties and signatories of a treaty",

@@ -7,7 +7,11 @@
  * those of a known row, a new key appends a row. Nothing is ever deleted by
  * an import. The whole table is validated (its own cells and keys first,
  * then against the registry of the commit it lands on: references, chapters,
- * parents) before anything is committed; an import that changes nothing
+ * parents) before anything is committed, and every problem is reported:
+ * when the file's own checks found some, the registry's checks still run
+ * (against the branch head, nothing committed) on the cells that passed
+ * them, so a cell is reported once. Only a problem of the header (a key
+ * column missing, a column twice) stops the checks of the rows. An import that changes nothing
  * commits nothing and says so in its result (inside, check_changed stops
  * the commit pipeline with CHANCERY_EUNCHANGED, which never leaves
  * chancery_registry_import). The file's '#' notes join the table's.
@@ -183,6 +187,10 @@ typedef struct {
 	int map[16];              /* spec column -> input column */
 	const char **until;       /* per input row: signature_until from
 	                             "yes (until D)", or NULL */
+	unsigned *bad;            /* per input row: bit i, spec column i had
+	                             a problem of its own (checked no more) */
+	bool header_bad;          /* the header's problems: no row checks */
+	chancery_table_diag *d;   /* every problem, both kinds of checks */
 	chancery_import_options opts;
 	const char *name;
 } import_ctx;
@@ -197,6 +205,7 @@ static void import_check_input(import_ctx *ctx, chancery_table_diag *d)
 	const char *row[16];
 
 	chancery__reg_map_columns(ctx->map, ts, t, d);
+	ctx->header_bad = d->count > 0;
 	if (d->count || keymap_init(&seen, t->nrows) < 0)
 		goto done;
 	for (size_t r = 1; r < t->nrows; r++) {
@@ -216,9 +225,11 @@ static void import_check_input(import_ctx *ctx, chancery_table_diag *d)
 			if (col < 0)
 				continue;
 			if ((size_t)col >= tr->count) {
-				if (c->key)
+				if (c->key) {
 					chancery__table_problem(d, tr->line, 1,
 						"missing %s", c->name);
+					ctx->bad[r] |= 1u << i;
+				}
 				continue;
 			}
 			cell = &tr->cells[col];
@@ -229,17 +240,23 @@ static void import_check_input(import_ctx *ctx, chancery_table_diag *d)
 				cell->text[3] = '\0';
 				cell->text[21] = '\0';
 				ctx->until[r] = cell->text + 11;
-				if (!chancery__date_valid(ctx->until[r]))
+				if (!chancery__date_valid(ctx->until[r])) {
 					chancery__table_problem(d, tr->line,
 						cell->column + 11,
 						"%s: impossible date '%s'",
 						c->name, ctx->until[r]);
+					ctx->until[r] = NULL;
+				}
 			}
 			if (chancery__reg_check_cell(d, cell, tr->line, c))
 				row[i] = cell->text;
-			if (c->key && !*cell->text)
+			else
+				ctx->bad[r] |= 1u << i;
+			if (c->key && !*cell->text) {
 				chancery__table_problem(d, tr->line,
 					cell->column, "empty %s", c->name);
+				ctx->bad[r] |= 1u << i;
+			}
 		}
 		if (row_key(&key, ts, row) < 0 ||
 		    keymap_get(&found, &seen, key.ptr, r, true) < 0)
@@ -317,9 +334,10 @@ done:
 /* The row of the input's key: a known one, or a new one, which must have
  * every needed column. */
 static int merged_row(const char ***row, merged *m, const import_ctx *ctx,
-	const chancery_trow *tr, const char **in, chancery_table_diag *d)
+	size_t r, const char **in, chancery_table_diag *d)
 {
 	const tablespec *ts = ctx->ts;
+	const chancery_trow *tr = &ctx->input->rows[r];
 	size_t found;
 	int error;
 
@@ -335,7 +353,12 @@ static int merged_row(const char ***row, merged *m, const import_ctx *ctx,
 	    (error = keymap_get(&found, &m->km, m->key.ptr, m->rs.nrows - 1,
 			true)) < 0)
 		return error;
+	for (size_t i = 0; i < ts->ncols; i++)
+		if (ts->cols[i].key && (ctx->bad[r] & (1u << i)))
+			return 0; /* a bad key: not known to be new */
 	for (size_t i = 0; i < ts->ncols; i++) {
+		if (ctx->bad[r] & (1u << i))
+			continue;
 		if (ts->cols[i].needed && ctx->map[i] >= 0 && !*in[i])
 			chancery__table_problem(d, tr->line, 1,
 				"new %s '%s' needs a %s", ts->what, in[0],
@@ -357,6 +380,8 @@ static int treaty_row(merged *m, const import_ctx *ctx, size_t r,
 
 	if (ctx->until[r])
 		row[REG_TREATY_SIGNATURE_UNTIL] = ctx->until[r];
+	if (!*row[0])
+		return 0; /* a bad id, reported already */
 	chancery__reg_chapter_of(chapter, sizeof(chapter), row[0]);
 	if (*row[REG_TREATY_CHAPTER]) {
 		if (strcmp(row[REG_TREATY_CHAPTER], chapter))
@@ -377,11 +402,11 @@ static int treaty_row(merged *m, const import_ctx *ctx, size_t r,
 static void action_refs(const import_ctx *ctx, const chancery_registry *reg,
 	const chancery_trow *tr, const char **row, chancery_table_diag *d)
 {
-	if (!chancery_registry_state_find(reg, row[0]))
+	if (*row[0] && !chancery_registry_state_find(reg, row[0]))
 		chancery__table_problem(d, tr->line,
 			tr->cells[ctx->map[0]].column,
 			"unknown State '%s' (import it first)", row[0]);
-	if (!chancery_registry_treaty_find(reg, row[1]))
+	if (*row[1] && !chancery_registry_treaty_find(reg, row[1]))
 		chancery__table_problem(d, tr->line,
 			tr->cells[ctx->map[1]].column,
 			"unknown treaty '%s' (import it first)", row[1]);
@@ -399,9 +424,11 @@ static int merge_input(merged *m, const import_ctx *ctx,
 		const char *in[16];
 		const char **row;
 
+		/* a cell with a problem of its own is checked no more */
 		for (size_t i = 0; i < ts->ncols; i++)
-			in[i] = chancery__table_cell(tr, ctx->map[i]);
-		if ((error = merged_row(&row, m, ctx, tr, in, d)) < 0)
+			in[i] = ctx->bad[r] & (1u << i) ? "" :
+				chancery__table_cell(tr, ctx->map[i]);
+		if ((error = merged_row(&row, m, ctx, r, in, d)) < 0)
 			return error;
 		for (size_t i = 0; i < ts->ncols; i++)
 			if (ctx->map[i] >= 0)
@@ -460,13 +487,27 @@ static int check_changed(const import_ctx *ctx, git_tree *base,
 	return error;
 }
 
+/* The import's rows merged over the registry of `base`, every problem to
+ * ctx->d. *reg and *cur are the caller's to free, m its to dispose. */
+static int merge_checked(merged *m, chancery_registry **reg,
+	chancery_table **cur, const import_ctx *ctx, git_tree *base)
+{
+	int error;
+
+	if ((error = merged_start(m, reg, cur, ctx, base)) < 0 ||
+	    (error = merge_input(m, ctx, *reg, ctx->d)) < 0)
+		return error;
+	if (ctx->ts == &chancery__reg_spec_treaties)
+		return check_parents(m, ctx->d);
+	return 0;
+}
+
 static int import_extra(chancery_changeset *cs, git_tree *base,
 	const git_oid *head, chancery_event *ev, void *payload)
 {
 	import_ctx *ctx = payload;
 	chancery_registry *reg = NULL;
 	chancery_table *cur = NULL;
-	chancery_table_diag d = { 0 };
 	merged m = { { ctx->ts, NULL, 0, 0 }, { 0 }, CHANCERY_BUF_INIT,
 		NULL, 0, 0 };
 	chancery_buf notes = CHANCERY_BUF_INIT;
@@ -479,17 +520,10 @@ static int import_extra(chancery_changeset *cs, git_tree *base,
 	if (!base)
 		return chancery__error(CHANCERY_ENOTREPO,
 			"the repository has no commit yet");
-	if ((error = merged_start(&m, &reg, &cur, ctx, base)) < 0)
+	if ((error = merge_checked(&m, &reg, &cur, ctx, base)) < 0)
 		goto done;
-	d.name = ctx->name;
-	d.cb = ctx->opts.diagnostic;
-	d.payload = ctx->opts.payload;
-	if ((error = merge_input(&m, ctx, reg, &d)) < 0 ||
-	    (ctx->ts == &chancery__reg_spec_treaties &&
-	     (error = check_parents(&m, &d)) < 0))
-		goto done;
-	if (d.count) {
-		error = chancery__table_diag_finish(&d);
+	if (ctx->d->count) {
+		error = chancery__table_diag_finish(ctx->d);
 		goto done;
 	}
 	if ((error = merge_notes(&notes, cur->notes, ctx->input->notes)) < 0 ||
@@ -500,12 +534,47 @@ static int import_extra(chancery_changeset *cs, git_tree *base,
 	data = NULL;
 done:
 	chancery_free(data);
-	chancery_free(d.first);
 	chancery_buf_dispose(&notes);
 	merged_dispose(&m);
 	chancery__table_free(cur);
 	chancery_registry_free(reg);
 	return error;
+}
+
+/* The file's own checks found problems: the registry's checks still run,
+ * against the branch head, so that every problem is told; nothing is
+ * committed. Returns the problems' CHANCERY_EINVALID. */
+static int check_at_head(import_ctx *ctx)
+{
+	git_reference *ref = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	chancery_registry *reg = NULL;
+	chancery_table *cur = NULL;
+	merged m = { { ctx->ts, NULL, 0, 0 }, { 0 }, CHANCERY_BUF_INIT,
+		NULL, 0, 0 };
+	int error;
+
+	if ((error = git_reference_lookup(&ref, ctx->repo->git,
+			ctx->repo->branch)) < 0 ||
+	    (error = git_commit_lookup(&commit, ctx->repo->git,
+			git_reference_target(ref))) < 0 ||
+	    (error = git_commit_tree(&tree, commit)) < 0) {
+		error = chancery__git_error(error, "read the branch head");
+		goto done;
+	}
+	error = merge_checked(&m, &reg, &cur, ctx, tree);
+done:
+	merged_dispose(&m);
+	chancery__table_free(cur);
+	chancery_registry_free(reg);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_reference_free(ref);
+	/* a registry that cannot be read says so; else the problems */
+	if (error < 0)
+		return error;
+	return chancery__table_diag_finish(ctx->d);
 }
 
 static const char *kind_name(chancery_import_kind kind, size_t n)
@@ -553,6 +622,7 @@ int chancery_registry_import(chancery_import_result *out,
 	ctx.repo = repo;
 	ctx.opts = *opts;
 	ctx.name = name;
+	ctx.d = &d;
 	d.name = name;
 	d.cb = opts->diagnostic;
 	d.payload = opts->payload;
@@ -562,11 +632,17 @@ int chancery_registry_import(chancery_import_result *out,
 			delim, &d)) < 0)
 		goto done;
 	if (!(ctx.until = chancery__calloc(ctx.input->nrows,
-			sizeof(*ctx.until)))) {
+			sizeof(*ctx.until))) ||
+	    !(ctx.bad = chancery__calloc(ctx.input->nrows,
+			sizeof(*ctx.bad)))) {
 		error = chancery__oom();
 		goto done;
 	}
 	import_check_input(&ctx, &d);
+	if (d.count && !ctx.header_bad && ctx.input->nrows > 1) {
+		error = check_at_head(&ctx);
+		goto done;
+	}
 	if ((error = chancery__table_diag_finish(&d)) < 0)
 		goto done;
 	if (ctx.input->nrows < 2) {
@@ -610,6 +686,7 @@ int chancery_registry_import(chancery_import_result *out,
 done:
 	chancery_free(d.first);
 	chancery_event_free(ev);
+	chancery_free(ctx.bad);
 	chancery_free(ctx.until);
 	chancery__table_free(ctx.input);
 	return error;

@@ -81,6 +81,11 @@ void chancery__reg_map_columns(int *map, const tablespec *ts,
 int chancery__reg_fill_rows(void **out, size_t *count, const tablespec *ts,
 	chancery_table *t, chancery_table_diag *d, size_t size);
 
+/** 1 when `treaty` existed on `on` (registry_asof.c): adopted by then,
+ * or of unknown adoption, or unknown to the registry, or `on` NULL. */
+int chancery__reg_existed(const chancery_registry *r, const char *treaty,
+	const chancery_date *on);
+
 /* ---- the loaded registry (registry.c) ------------------------------ */
 
 typedef struct {

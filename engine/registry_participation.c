@@ -6,7 +6,8 @@
  * Participation is the registry's actions (baseline and recorded) replayed
  * in date order per State and treaty: a signature makes a signatory, any
  * binding action a party; the first binding action is the consent. An
- * "as of" date leaves out actions dated after it.
+ * "as of" date leaves out actions dated after it, and treaties adopted
+ * after it (registry_asof.c), whatever the actions' dates.
  *
  * Invariant: the action index of the loaded registry (registry.c) is sorted
  * by State, treaty and date, so each query is a binary search and one run.
@@ -103,7 +104,9 @@ chancery_status chancery_registry_status(const chancery_registry *r,
 			continue;
 		apply_action(&p, a);
 	}
-	return p.status;
+	/* before its adoption a treaty has no signatories or parties */
+	return chancery__reg_existed(r, treaty, as_of) ? p.status :
+		CHANCERY_STATUS_NONE;
 }
 
 int chancery_registry_parties(chancery_participation **out, size_t *count,
@@ -112,6 +115,7 @@ int chancery_registry_parties(chancery_participation **out, size_t *count,
 {
 	chancery_participation *list;
 	size_t n = 0;
+	bool existed;
 
 	CHANCERY_ASSERT_ARG(out && count && r && treaty);
 	*out = NULL;
@@ -122,7 +126,9 @@ int chancery_registry_parties(chancery_participation **out, size_t *count,
 	list = chancery__calloc(r->nstates ? r->nstates : 1, sizeof(*list));
 	if (!list)
 		return chancery__oom();
-	for (size_t i = 0; i < r->nstates; i++) {
+	/* before its adoption a treaty has no signatories or parties */
+	existed = chancery__reg_existed(r, treaty, as_of);
+	for (size_t i = 0; existed && i < r->nstates; i++) {
 		chancery_participation p = { 0 };
 		const chancery_state *st = &r->states[i];
 
@@ -170,7 +176,8 @@ int chancery_registry_participation(chancery_participation **out,
 
 		if (strcmp(a->state, state))
 			break;
-		if (as_of && chancery_date_cmp(&a->date, as_of) > 0)
+		if (as_of && (chancery_date_cmp(&a->date, as_of) > 0 ||
+		    !chancery__reg_existed(r, a->treaty, as_of)))
 			continue;
 		/* the index is sorted by treaty within a State */
 		if (!n || strcmp(list[n - 1].treaty->id, a->treaty)) {

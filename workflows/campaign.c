@@ -141,10 +141,26 @@ static int check_options(const chancery_campaign_options *o)
 	return 0;
 }
 
+/* A featured treaty must exist on the letter date `on` (adopted by then):
+ * letters dated that day cannot invite States to what was not there.
+ * `where` names the list or the file and line. */
+static int featured_existed(const chancery_treaty *t, const chancery_date *on,
+	const char *where)
+{
+	char day[11];
+
+	if (chancery_registry_treaty_adopted_by(t, on))
+		return 0;
+	chancery_date_format(day, sizeof(day), on);
+	return chancery__error(CHANCERY_EINVALID, "%s: featured treaty %s "
+		"(adopted %s) did not exist on the letter date %s", where,
+		t->id, t->adopted, day);
+}
+
 /* The featured treaties from a file with a treaty (or mtdsg_id) column,
  * each known to the registry, as lines of `fb`. */
 static int featured_from_file(chancery_buf *fb, const chancery_registry *reg,
-	const char *file)
+	const char *file, const chancery_date *on)
 {
 	char *text = NULL;
 	size_t size;
@@ -169,12 +185,14 @@ static int featured_from_file(chancery_buf *fb, const chancery_registry *reg,
 	}
 	for (size_t r = 1; r < t->nrows && !error; r++) {
 		const char *id = chancery__table_cell(&t->rows[r], col);
+		const chancery_treaty *tr = chancery_registry_treaty_find(reg, id);
+		char where[300];
 
-		if (!chancery_registry_treaty_find(reg, id))
+		snprintf(where, sizeof(where), "%s:%zu", file, t->rows[r].line);
+		if (!tr)
 			error = chancery__error(CHANCERY_EINVALID,
-				"%s:%zu: unknown treaty '%.40s'", file,
-				t->rows[r].line, id);
-		else
+				"%s: unknown treaty '%.40s'", where, id);
+		else if (!(error = featured_existed(tr, on, where)))
 			error = chancery_buf_printf(fb, "%s\n", id);
 	}
 	chancery__table_free(t);
@@ -183,8 +201,9 @@ static int featured_from_file(chancery_buf *fb, const chancery_registry *reg,
 
 /* featured.tsv: the registry's list, or a file with a treaty column. */
 static int featured_tsv(chancery_buf *fb, const chancery_registry *reg,
-	const char *featured)
+	const char *featured, const chancery_date *on)
 {
+	char where[100];
 	const chancery_treaty **feat = NULL;
 	size_t nfeat = 0;
 	int error;
@@ -195,12 +214,14 @@ static int featured_tsv(chancery_buf *fb, const chancery_registry *reg,
 	if ((error = chancery_buf_puts(fb, "treaty\n")) < 0)
 		return error;
 	if (strchr(featured, '/') || strchr(featured, '.'))
-		return featured_from_file(fb, reg, featured);
+		return featured_from_file(fb, reg, featured, on);
 	if ((error = chancery_registry_featured(&feat, &nfeat, reg,
 			featured)) < 0)
 		goto done;
+	snprintf(where, sizeof(where), "featured list '%.60s'", featured);
 	for (size_t i = 0; i < nfeat && !error; i++)
-		error = chancery_buf_printf(fb, "%s\n", feat[i]->id);
+		if (!(error = featured_existed(feat[i], on, where)))
+			error = chancery_buf_printf(fb, "%s\n", feat[i]->id);
 done:
 	chancery_free(feat);
 	return error;
@@ -346,7 +367,7 @@ int chancery_campaign_open(chancery_repository *repo,
 		return error;
 	x.wf = wf;
 	if ((error = chancery_registry_load(&reg, repo)) < 0 ||
-	    (error = featured_tsv(&fb, reg, o->featured)) < 0 ||
+	    (error = featured_tsv(&fb, reg, o->featured, &o->letter_date)) < 0 ||
 	    (error = recipients_tsv(&rb, reg, o->recipients)) < 0)
 		goto done;
 	for (size_t i = 0; i < NTEMPLATES; i++)

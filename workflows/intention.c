@@ -13,11 +13,11 @@
  * succession, ...) carries out the others.
  *
  * Invariant: an announced intention is possible on the day of the reply
- * (participation as of that day): a party announces nothing more, a
- * signature needs a treaty open for it, ratifying needs a signature where
- * the treaty takes one. Left out on purpose: the same rule for deposited
- * actions, in the registry's vocabulary (archive/deposit.c), which also
- * checks adoption dates.
+ * (participation as of that day): the treaty existed (was adopted by
+ * then), a party announces nothing more, a signature needs a treaty open
+ * for it, ratifying needs a signature where the treaty takes one. Left out
+ * on purpose: the same rule for deposited actions, in the registry's
+ * vocabulary (archive/deposit.c).
  */
 #include "workflows.h"
 
@@ -117,6 +117,14 @@ int wf_intention_check(const chancery_registry *reg, const char *state,
 	    !(t = chancery_registry_treaty_find(reg, treaty)))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%s': unknown treaty '%.40s'", spec, treaty);
+	if (!chancery_registry_treaty_adopted_by(t, when)) {
+		char day[11];
+
+		chancery_date_format(day, sizeof(day), when);
+		return chancery__error(CHANCERY_EINVALID,
+			"%s %s %s: %s (adopted %s) did not exist on %s", state,
+			action, treaty, treaty, t->adopted, day);
+	}
 	st = chancery_registry_status(reg, state, treaty, when);
 	if (st == CHANCERY_STATUS_PARTY)
 		return chancery__error(CHANCERY_EINVALID,

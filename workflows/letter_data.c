@@ -101,7 +101,9 @@ static int treaties_json(json_t *treaties, const campaign *c,
 		const char *code;
 		json_t *e;
 
-		if (!t || !(code = invited_action(reg, t, st->code,
+		if (!t || !chancery_registry_treaty_adopted_by(t,
+				&c->letter_date) ||
+		    !(code = invited_action(reg, t, st->code,
 				&c->letter_date)))
 			continue;
 		if (!(e = json_object()))
@@ -155,7 +157,8 @@ static void review_entry(json_t *e, const chancery_treaty *t,
 	json_object_set_new(e, "status_text", wf_jstr(text));
 }
 
-/* review: the annex, every treaty of the registry. */
+/* review: the annex, every treaty of the registry adopted by the letter
+ * date. */
 static int review_json(json_t *review, const campaign *c,
 	const chancery_registry *reg, const chancery_state *st, int l)
 {
@@ -169,9 +172,12 @@ static int review_json(json_t *review, const campaign *c,
 	for (size_t i = 0; i < chancery_registry_treaty_count(reg); i++) {
 		const chancery_treaty *t = chancery_registry_treaty(reg, i);
 		const chancery_participation *pp = NULL;
-		json_t *e = json_object();
+		json_t *e;
 
-		if (!e) {
+		/* what did not exist on the letter date is not in the annex */
+		if (!chancery_registry_treaty_adopted_by(t, &c->letter_date))
+			continue;
+		if (!(e = json_object())) {
 			error = chancery__oom();
 			break;
 		}

@@ -207,8 +207,9 @@ int wf_stories_load(story_ctx *sx, chancery_repository *repo,
 			return error;
 	}
 	for (size_t i = 0; i < sx->ns; i++)
-		qsort(sx->s[i].ev, sx->s[i].nev, sizeof(story_event),
-			cmp_story_event);
+		if (sx->s[i].nev > 1) /* qsort(NULL, 0) is undefined */
+			qsort(sx->s[i].ev, sx->s[i].nev, sizeof(story_event),
+				cmp_story_event);
 	return 0;
 }
 

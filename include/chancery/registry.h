@@ -207,6 +207,26 @@ CHANCERY_EXTERN(int) chancery_registry_import(chancery_import_result *out,
 	chancery_repository *repo, chancery_import_kind kind, const char *name,
 	const char *data, size_t size, const chancery_import_options *opts);
 
+/**
+ * 1 when treaty `t` existed on `on`: adopted on or before it. A treaty whose
+ * adoption date the registry does not know (`adopted` "") has always
+ * existed; `on` NULL (every date) is 1; `t` NULL (no treaty) is 0. Every
+ * "as of" answer of the registry leaves out what did not exist on the day.
+ */
+CHANCERY_EXTERN(int) chancery_registry_treaty_adopted_by(
+	const chancery_treaty *t, const chancery_date *on);
+
+/**
+ * chancery_registry_featured() as of `as_of`: the treaties of the list
+ * that existed that day (chancery_registry_treaty_adopted_by()), in the
+ * list's order; NULL is every treaty of the list. The array is the
+ * caller's (chancery_free()).
+ */
+CHANCERY_EXTERN(int) chancery_registry_featured_as_of(
+	const chancery_treaty ***out, size_t *count,
+	const chancery_registry *registry, const char *name,
+	const chancery_date *as_of);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,8 @@
 #include "internal.h"
 #include "registry_source.h"
 
+#include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -595,6 +597,291 @@ static void test_archive_entries_through_source(void **state)
 	chancery__registry_set_source(was);
 }
 
+/* Every problem of the file, those of its own cells and those against the
+ * registry: 4 bad rows of different kinds, one of them with two problems
+ * (a malformed date and an unknown treaty). Only the first 2 were told,
+ * the file's own checks stopping the import before the registry's. */
+static void all_diags(const char *line, void *payload)
+{
+	chancery_buf *b = payload;
+
+	chancery_buf_printf(b, "%s\n", line);
+}
+
+static void test_import_every_problem(void **state)
+{
+	fixture *f = *state;
+	chancery_import_options o = CHANCERY_IMPORT_OPTIONS_INIT;
+	chancery_buf b = CHANCERY_BUF_INIT;
+	static const char text[] =
+		"state,treaty,action,date\n"
+		"LBR,IV-4,ratifikation,2004-09-22\n"
+		"QQQ,IV-4,ratification,2004-09-22\n"
+		"LBR,IV-98,ratification,2004-9-22\n"
+		"LBR,IV-99,signature,2004-09-22\n"
+		"LBR,IV-4,signature,2004-09-22\n";
+	char before[41], after[41];
+
+	head_of(f, before);
+	o.diagnostic = all_diags;
+	o.payload = &b;
+	assert_int_equal(chancery_registry_import(NULL, f->repo,
+		CHANCERY_IMPORT_PARTICIPATION, "four.csv", text, strlen(text),
+		&o), CHANCERY_EINVALID);
+	assert_non_null(b.ptr);
+	assert_string_equal(b.ptr,
+		"four.csv:2:10: action: 'ratifikation' is not in the vocabulary\n"
+		"four.csv:4:24: date: malformed date '2004-9-22' (expected YYYY-MM-DD)\n"
+		"four.csv:3:1: unknown State 'QQQ' (import it first)\n"
+		"four.csv:4:5: unknown treaty 'IV-98' (import it first)\n"
+		"four.csv:5:5: unknown treaty 'IV-99' (import it first)\n");
+	assert_non_null(strstr(chancery_error_last()->message,
+		"(and 4 more problems)"));
+	head_of(f, after);
+	assert_string_equal(before, after);
+	chancery_buf_dispose(&b);
+}
+
+/* Out of memory in an import with problems of both kinds (the registry's
+ * checks run at the branch head): out of memory or the problems, never a
+ * crash, a leak (ASan) or a commit. Every allocation fails once; on an
+ * empty registry, so that there are few (LBR is unknown there too). */
+static int import_bad(fixture *f)
+{
+	static const char text[] =
+		"state,treaty,action,date\n"
+		"LBR,IV-4,ratifikation,2004-09-22\n"
+		"QQQ,IV-98,ratification,2004-09-22\n";
+
+	return chancery_registry_import(NULL, f->repo,
+		CHANCERY_IMPORT_PARTICIPATION, "oom.csv", text, strlen(text),
+		NULL);
+}
+
+static void test_import_every_problem_oom(void **state)
+{
+	fixture *f = *state;
+	char before[41], after[41];
+	long all;
+
+	head_of(f, before);
+	chancery_allocator_set(&tk_oom);
+	tk_oom_arm(LONG_MAX);
+	assert_int_equal(import_bad(f), CHANCERY_EINVALID);
+	all = tk_oom_allocs();
+	for (long n = 1; n <= all; n++) {
+		int error;
+
+		tk_oom_arm(n);
+		error = import_bad(f);
+		tk_oom_arm(0);
+		if (error != CHANCERY_EINVALID && error != CHANCERY_ENOMEM)
+			fail_msg("allocation %ld of %ld: got %d", n, all,
+				error);
+	}
+	chancery_allocator_set(NULL);
+	head_of(f, after);
+	assert_string_equal(before, after);
+}
+
+/* ---- as of a date: nothing before it existed ------------------------- */
+
+/* The baseline holds actions dated before their treaty's adoption (the
+ * MTDSG heading date): Finland signed XIV-4 (adopted 1971-10-29) on
+ * 1971-04-21, 40 States "participated" in VI-18 (adopted 1975-08-08)
+ * from 1972. As of a day before adoption the treaty did not exist: no
+ * status, no parties, no line in a State's participation. */
+static void test_asof_before_adoption(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = load(f);
+	chancery_participation *p = NULL;
+	chancery_date before, after;
+	size_t n = 99;
+
+	chancery_date_parse(&before, "1971-10-28");
+	chancery_date_parse(&after, "1971-10-29");
+	assert_int_equal(chancery_registry_status(reg, "FIN", "XIV-4",
+		&before), CHANCERY_STATUS_NONE);
+	assert_int_equal(chancery_registry_status(reg, "FIN", "XIV-4",
+		&after), CHANCERY_STATUS_SIGNATORY);
+	chancery_date_parse(&before, "1975-08-07");
+	assert_int_equal(chancery_registry_parties(&p, &n, reg, "VI-18",
+		&before), 0);
+	assert_int_equal(n, 0);
+	chancery_free(p);
+	assert_int_equal(chancery_registry_participation(&p, &n, reg, "ARG",
+		&before), 0);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(p[i].treaty->id, "VI-18"))
+			fail_msg("ARG VI-18 as of 1975-08-07: it did not exist");
+	chancery_free(p);
+	/* from its adoption on, the same actions count */
+	chancery_date_parse(&after, "1975-08-08");
+	assert_int_equal(chancery_registry_parties(&p, &n, reg, "VI-18",
+		&after), 0);
+	assert_true(n >= 30);
+	chancery_free(p);
+	chancery_registry_free(reg);
+}
+
+static chancery_campaign_options focus_options(void)
+{
+	chancery_campaign_options o = CHANCERY_CAMPAIGN_OPTIONS_INIT;
+
+	o.id = "focus2004";
+	o.title = "Focus 2004";
+	o.workflow = "treaty-event";
+	o.featured = "focus2004";
+	chancery_date_parse(&o.letter_date, "2004-03-12");
+	chancery_date_parse(&o.deadline, "2004-09-01");
+	chancery_date_parse(&o.event_start, "2004-09-21");
+	chancery_date_parse(&o.event_end, "2004-09-24");
+	return o;
+}
+
+/* true when json array `a` has an entry whose id is `id` */
+static bool names(json_t *a, const char *id)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(a, i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "id")), id))
+			return true;
+	return false;
+}
+
+/* How many entries of `a` name a treaty adopted after `on`. */
+static size_t later_than(json_t *a, const chancery_registry *reg,
+	const chancery_date *on)
+{
+	size_t i, n = 0;
+	json_t *e;
+
+	json_array_foreach(a, i, e) {
+		const chancery_treaty *t = chancery_registry_treaty_find(reg,
+			json_string_value(json_object_get(e, "id")));
+		chancery_date d;
+
+		assert_non_null(t);
+		if (t->adopted[0] && chancery_date_parse(&d, t->adopted) == 0 &&
+		    chancery_date_cmp(&d, on) > 0)
+			n++;
+	}
+	return n;
+}
+
+/* The letter data of every State as of 12 March 2004: the annex (33
+ * treaties adopted later were listed) and the featured table name no
+ * treaty that did not exist that day. */
+static void test_asof_letter_annex(void **state)
+{
+	fixture *f = *state;
+	chancery_campaign_options o = focus_options();
+	chancery_registry *reg;
+	size_t total = 0;
+
+	if (chancery_campaign_open(f->repo, &o) < 0)
+		fail_msg("open: %s", chancery_error_last()->message);
+	reg = load(f);
+	for (size_t i = 0; i < chancery_registry_state_count(reg); i++) {
+		const char *code = chancery_registry_state(reg, i)->code;
+		chancery_data *d = NULL;
+		char *text = NULL;
+		json_t *j, *review;
+
+		if (chancery_campaign_letter_data(&d, f->repo, "focus2004",
+				code) < 0)
+			fail_msg("%s: %s", code, chancery_error_last()->message);
+		assert_int_equal(chancery_data_to_json(&text, d), 0);
+		assert_non_null(j = json_loads(text, 0, NULL));
+		review = json_object_get(j, "review");
+		total += later_than(review, reg, &o.letter_date) +
+			later_than(json_object_get(j, "treaties"), reg,
+				&o.letter_date);
+		if (names(review, "IV-15") || names(review, "XXVI-8") ||
+		    names(review, "XXVII-17"))
+			fail_msg("%s: the annex names a treaty of 2006/2013",
+				code);
+		/* the 401 treaties less the 33 adopted after the day */
+		assert_int_equal(json_array_size(review), 368);
+		json_decref(j);
+		chancery_free(text);
+		chancery_data_free(d);
+	}
+	assert_int_equal(total, 0);
+	chancery_registry_free(reg);
+}
+
+/* The predicate and the featured list as of a day: adopted on the day is
+ * there, the day before is not; an unknown adoption date (XIX-40) always
+ * is; no date is everything. */
+static void test_asof_predicate(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = load(f);
+	const chancery_treaty *att = chancery_registry_treaty_find(reg, "XXVI-8");
+	const chancery_treaty **list = NULL;
+	chancery_date eve, day;
+	size_t n = 0;
+
+	chancery_date_parse(&eve, "2013-04-01");
+	chancery_date_parse(&day, "2013-04-02");
+	assert_int_equal(chancery_registry_treaty_adopted_by(att, &eve), 0);
+	assert_int_equal(chancery_registry_treaty_adopted_by(att, &day), 1);
+	assert_int_equal(chancery_registry_treaty_adopted_by(att, NULL), 1);
+	assert_int_equal(chancery_registry_treaty_adopted_by(
+		chancery_registry_treaty_find(reg, "XIX-40"), &eve), 1);
+	assert_int_equal(chancery_registry_treaty_adopted_by(NULL, &day), 0);
+	chancery_date_parse(&day, "1990-01-01");
+	assert_int_equal(chancery_registry_featured_as_of(&list, &n, reg,
+		"focus2004", &day), 0);
+	assert_int_equal(n, 15);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(list[i]->id, "IV-13"); /* 1990-12-18 */
+	assert_string_equal(list[0]->id, "IV-1");
+	chancery_free(list);
+	assert_int_equal(chancery_registry_featured_as_of(&list, &n, reg,
+		"focus2004", NULL), 0);
+	assert_int_equal(n, 28);
+	chancery_free(list);
+	assert_int_equal(chancery_registry_featured_as_of(&list, &n, reg,
+		"nope", &day), CHANCERY_ENOTFOUND);
+	chancery_registry_free(reg);
+}
+
+/* A campaign featuring a treaty adopted after its letter date is refused,
+ * from the registry's list as from a file, and nothing is written. */
+static void test_asof_campaign_refused(void **state)
+{
+	fixture *f = *state;
+	chancery_campaign_options o = focus_options();
+	char before[41], after[41], file[600];
+	FILE *fp;
+
+	head_of(f, before);
+	chancery_date_parse(&o.letter_date, "1990-06-01");
+	assert_int_equal(chancery_campaign_open(f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message,
+		"featured list 'focus2004': featured treaty IV-13 (adopted "
+		"1990-12-18) did not exist on the letter date 1990-06-01");
+	snprintf(file, sizeof(file), "%s/later.tsv", f->dir);
+	assert_non_null(fp = fopen(file, "w"));
+	fputs("treaty\nIV-1\nXXVII-17\n", fp);
+	fclose(fp);
+	o = focus_options();
+	o.featured = file;
+	assert_int_equal(chancery_campaign_open(f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"later.tsv:3: featured treaty XXVII-17 (adopted 2013-10-10) "
+		"did not exist on the letter date 2004-03-12"));
+	head_of(f, after);
+	assert_string_equal(before, after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +898,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recorded_actions_join, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_actions_refused, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_archive_entries_through_source, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_import_every_problem, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_import_every_problem_oom, tk_setup_empty, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_asof_before_adoption, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_asof_letter_annex, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_asof_predicate, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_asof_campaign_refused, tk_setup_sample, tk_teardown),
 	};
 
 	source_before_init = chancery__registry_source();
