@@ -265,6 +265,10 @@ int chancery_campaign_remind(size_t *reminders, size_t *acks,
 	CHANCERY_ASSERT_ARG(repo && id && as_of);
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
+	/* a reminder is dated as_of: not a day that has not come */
+	if ((error = chancery__date_not_future(as_of, chancery__now(repo),
+			"--as-of")) < 0)
+		return error;
 	chancery_date_format(d, sizeof(d), as_of);
 	snprintf(subject, sizeof(subject), "remind %s: what is due on %s", id, d);
 	if ((error = chancery_event_new(&ev, "remind")) < 0 ||

@@ -100,6 +100,9 @@ int chancery_campaign_send(size_t *sent, chancery_repository *repo,
 	if (state && !chancery_registry_state_code_valid(state))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", state);
+	if ((error = chancery__date_not_future(date, chancery__now(repo),
+			"--date")) < 0)
+		return error;
 	chancery_date_format(d, sizeof(d), date);
 	snprintf(subject, sizeof(subject), "send %s: letters dispatched on %s%s%s",
 		id, d, state ? " to " : "", state ? state : "");
@@ -245,6 +248,9 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	if (!o->received.year)
 		return chancery__error(CHANCERY_EINVALID,
 			"a reply needs its date (--received)");
+	if ((error = chancery__date_not_future(&o->received,
+			chancery__now(repo), "--received")) < 0)
+		return error;
 	if ((o->nintends && !o->intends) || (o->nwithdraws && !o->withdraws))
 		return chancery__error(CHANCERY_EINVALID,
 			"intentions counted without their array");
