@@ -46,7 +46,7 @@ typedef struct {
 
 /* --template KEY=FILE: "en" (a language: the invitation) or "KIND-LANG"
  * ("reminder-fr"), split at the last '-'. A key that names no template is
- * passed on, and the library ignores it, as it always has. */
+ * passed on, and the library refuses it (exit 3). */
 static int template_opt(chancery_campaign_template *t, template_key *k,
 	const char *spec)
 {

@@ -18,8 +18,10 @@ extern "C" {
 
 /** A template a campaign takes instead of the shipped one: the ODT file at
  * `path` for the letters of `kind` ("invitation", "reminder",
- * "acknowledgment") in `language` ("en", "fr", "es"). A pair that names
- * no template is ignored (as the tool's --template has always done). */
+ * "acknowledgment") in `language` ("en", "fr", "es"). A kind or a
+ * language that names no template, a file that cannot be read or is not
+ * an ODT template is refused (CHANCERY_EINVALID, CHANCERY_ENOTFOUND for
+ * a missing file): nothing is written. */
 typedef struct {
 	const char *kind;
 	const char *language;

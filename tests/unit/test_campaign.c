@@ -223,7 +223,8 @@ static void test_bad_input(void **state)
 }
 
 /* Typed templates: a kind and a language name the template they replace;
- * a pair that names none is ignored; a missing field is refused. */
+ * a pair that names none, a missing field, a missing file or a file that
+ * is not a template are refused, and nothing is written. */
 static void test_typed_templates(void **state)
 {
 	tk_fixture *f = *state;
@@ -238,7 +239,7 @@ static void test_typed_templates(void **state)
 	fclose(fp);
 	chancery_repository_head(before, f->repo);
 	o.id = "typed";
-	t[0] = (chancery_campaign_template){ "memo", "en", bad };
+	t[0] = (chancery_campaign_template){ "reminder", "fr", bad };
 	t[1] = (chancery_campaign_template){ "reminder", "fr", bad };
 	o.templates = t;
 	o.ntemplates = 2;
@@ -251,9 +252,44 @@ static void test_typed_templates(void **state)
 	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
 	chancery_repository_head(after, f->repo);
 	assert_string_equal(before, after);
-	/* only the pair that names nothing: ignored, the campaign opens */
+	/* a kind or a language that does not exist: refused, not ignored */
+	t[0] = (chancery_campaign_template){ "memo", "en", bad };
 	o.templates = t;
 	o.ntemplates = 1;
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "template "
+		"'memo-en' ("));
+	assert_non_null(strstr(chancery_error_last()->message, "): no kind "
+		"'memo' (invitation, reminder or acknowledgment)"));
+	t[0] = (chancery_campaign_template){ "invitation", "de", bad };
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"no language 'de' (en, fr or es)"));
+	t[0] = (chancery_campaign_template){ "reminder", "en", "/nonexistent/x.odt" };
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_ENOTFOUND);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"template 'reminder-en': '/nonexistent/x.odt'"));
+	t[0] = (chancery_campaign_template){ "acknowledgment", "es", bad };
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"template 'acknowledgment-es'"));
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+}
+
+/* A deadline after the event (or before the letter date) is refused. */
+static void test_campaign_dates(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_campaign_options o = focus();
+
+	o.id = "late";
+	chancery_date_parse(&o.deadline, "2004-09-30");
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message, "the deadline "
+		"(2004-09-30) is after the event (2004-09-21): replies are "
+		"asked for before it");
+	chancery_date_parse(&o.deadline, "2004-09-21");
 	assert_int_equal(chancery_campaign_open(f->repo, &o), 0);
 }
 
@@ -424,6 +460,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_generate, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_typed_templates, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_campaign_dates, setup, tk_teardown),
 		cmocka_unit_test(test_id_valid),
 		cmocka_unit_test(test_intention_parse),
 		cmocka_unit_test_setup_teardown(test_recipients, setup, tk_teardown),
