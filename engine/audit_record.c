@@ -381,6 +381,8 @@ void chancery__audit_event_check(audit *a, git_tree *tree, git_tree *ptree)
 	check_fixity(a, dir, seen);
 	if (!done(a) && !strcmp(type, "deposit"))
 		chancery__audit_deposit_check(a, ptree);
+	if (!done(a) && !strcmp(type, "letters"))
+		chancery__audit_letters_check(a);
 	for (size_t i = 0; i < a->nch && !done(a); i++) {
 		const change *c = &a->ch[i];
 

@@ -85,7 +85,8 @@ CHANCERY_EXTERN(void) chancery_campaign_recipients_free(char **recipients);
 
 /**
  * Read the generated invitation letter of one recipient (an ODT package)
- * as of the branch head, without knowing where the campaign keeps it.
+ * as of the branch head, without knowing where the campaign keeps it:
+ * its current letter (the last of those that superseded each other).
  * *out is the caller's (chancery_free()); `size` (may be NULL) gets its
  * size. CHANCERY_EINVALID for a bad campaign id or State code;
  * CHANCERY_ENOTFOUND when the letter is not generated (or the campaign or
@@ -100,7 +101,7 @@ typedef struct {
 	char commit[41];  /**< the commit made, or "": nothing recorded */
 } chancery_letters_result;
 
-#define CHANCERY_LETTERS_OPTIONS_VERSION 1
+#define CHANCERY_LETTERS_OPTIONS_VERSION 2
 
 typedef struct {
 	unsigned int version;
@@ -113,6 +114,10 @@ typedef struct {
 	int verify;
 	/** called after each letter: done, total */
 	void (*progress)(size_t done, size_t total, void *payload);
+	/** a dispatched letter that would change gets a new letter that
+	 * supersedes it (its own file and reference, ID/CODE/2, ...);
+	 * without this, such a letter is refused (CHANCERY_EINVALID) */
+	int supersede;
 } chancery_letters_options;
 
 #define CHANCERY_LETTERS_OPTIONS_INIT { CHANCERY_LETTERS_OPTIONS_VERSION }
@@ -124,7 +129,12 @@ typedef struct {
  * (campaigns/ID/letters/CODE.odt). Nothing to record (the letters are up
  * to date, a dry run, a verify that found every letter as it should be):
  * 0, no commit, and `result->commit` is "". A verify that finds a letter
- * that differs is CHANCERY_ECONFLICT.
+ * that differs is CHANCERY_ECONFLICT. A letter that was dispatched is a
+ * record: if it would change, CHANCERY_EINVALID naming the States, unless
+ * `supersede` is set: then a new letter, campaigns/ID/letters/CODE-N.odt
+ * with reference ID/CODE/N, supersedes it (the first stays) and waits for
+ * its own dispatch. A closed campaign generates nothing
+ * (CHANCERY_EINVALID); verify still checks it.
  */
 CHANCERY_EXTERN(int) chancery_campaign_generate(chancery_letters_result *result,
 	chancery_repository *repo, const char *campaign,

@@ -63,8 +63,8 @@ cp campaigns/c1/letters/TUV.odt "$T/tuv1.odt"
 printf 'state,treaty,action,date\nTUV,XVIII-10,signature,2000-11-30\n' > "$T/row.csv"
 run 0 "$C" import participation "$T/row.csv"
 HEAD3=$(git rev-parse HEAD)
-run_err 3 "^chancery: the letter to TUV was dispatched .*--supersede" "$C" letters generate c1
-run_err 3 "^chancery: the letter to TUV was dispatched .*--supersede" "$C" letters generate c1 --state TUV
+run_err 3 "^chancery: the letter to TUV was dispatched.*--supersede" "$C" letters generate c1
+run_err 3 "^chancery: the letter to TUV was dispatched.*--supersede" "$C" letters generate c1 --state TUV
 check "a dispatched letter is not replaced" cmp -s campaigns/c1/letters/TUV.odt "$T/tuv1.odt"
 check "nothing recorded by a refused generate" test "$(git rev-parse HEAD)" = "$HEAD3"
 run_out 0 'Generated 1 letter \(1 new or changed\)' "$C" letters generate c1 --supersede --state TUV
@@ -73,11 +73,11 @@ check "the new letter is a file of its own" test -f campaigns/c1/letters/TUV-2.o
 check "the new letter has its own reference" sh -c \
 	"unzip -p campaigns/c1/letters/TUV-2.odt content.xml | grep -q 'C1/TUV/2'"
 check "the new letter names the one it supersedes" sh -c \
-	"git log -1 --format=%B | grep -q '^Supersedes: C1/TUV/1'"
+	"git log -1 --format=%B | grep -q '^Chancery-Supersedes: C1/TUV/1'"
 run_out 0 'every letter of .c1. is sent already|Recorded the dispatch of 1 letter$' \
 	"$C" send c1 --date 2004-08-20
 check "send dispatches the new letter on its own" sh -c \
-	"git log -1 --format=%B | grep -q '^State: TUV' && ! git log -1 --format=%B | grep -q '^State: FRA'"
+	"git log -1 --format=%B | grep -q '^Chancery-State: TUV' && ! git log -1 --format=%B | grep -q '^Chancery-State: FRA'"
 run_out 0 '"reference": *"C1/TUV/2"' "$C" status c1 --format json
 run_out 0 'letters c1: generate for TUV' "$C" log --campaign c1
 run_out 0 'letters are what their inputs give' "$C" letters verify c1
