@@ -71,6 +71,8 @@ chancery__audit_rule chancery__audit_rule_of(const char *type);
 void chancery__audit_deposit_check(audit *a, git_tree *ptree);
 /** A letters commit writes over no dispatched or superseded letter. */
 void chancery__audit_letters_check(audit *a);
+/** A close commit only marks an open campaign closed. */
+void chancery__audit_close_check(audit *a);
 
 /* ---- audit_record.c ------------------------------------------------------ */
 

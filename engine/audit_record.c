@@ -383,6 +383,8 @@ void chancery__audit_event_check(audit *a, git_tree *tree, git_tree *ptree)
 		chancery__audit_deposit_check(a, ptree);
 	if (!done(a) && !strcmp(type, "letters"))
 		chancery__audit_letters_check(a);
+	if (!done(a) && !strcmp(type, "close"))
+		chancery__audit_close_check(a);
 	for (size_t i = 0; i < a->nch && !done(a); i++) {
 		const change *c = &a->ch[i];
 

@@ -196,6 +196,16 @@ static bool letters_may(const audit *a, const change *c)
 		n - 1);
 }
 
+/* A campaign closed: its closed.txt added, and nothing else (close_check:
+ * it says "Closed: DATE", the event's Date). */
+static bool close_may(const audit *a, const change *c)
+{
+	const char *name = in_campaign(a, c->path, "", ".txt");
+
+	return c->status == 'A' && name && !strcmp(name, "closed.txt") &&
+		campaign_in_parent(a) == 1;
+}
+
 static bool remind_may(const audit *a, const change *c)
 {
 	return c->status == 'A' && campaign_in_parent(a) == 1 &&
@@ -238,6 +248,7 @@ static const struct {
 	{ "campaign", campaign_may },
 	{ "letters", letters_may },
 	{ "remind", remind_may },
+	{ "close", close_may },
 	{ "deposit", deposit_may },
 	{ "sync", nothing_may },
 };
@@ -341,6 +352,38 @@ void chancery__audit_letters_check(audit *a)
 				a->cid, s.st[j].code);
 	}
 	chancery_free(s.st);
+}
+
+/* ---- a campaign closed ------------------------------------------------------ */
+
+/* A close commit adds campaigns/ID/closed.txt saying "Closed: DATE", its
+ * own Date, to a campaign that was open. */
+void chancery__audit_close_check(audit *a)
+{
+	const char *campaign = chancery_event_get(a->ev, "Campaign");
+	const char *date = chancery_event_get(a->ev, "Date");
+	char path[200], *text = NULL, line[40];
+	size_t size = 0;
+	change *c;
+
+	if (!chancery__campaign_id_valid(campaign) || !date ||
+	    !chancery__date_valid(date) || strlen(date) != 10) {
+		problem(a, "event %s (commit %s): a close without a campaign "
+			"and a date", chancery_event_id(a->ev), a->cid);
+		return;
+	}
+	snprintf(path, sizeof(path), "campaigns/%s/closed.txt", campaign);
+	if (!(c = find_change(a, path)) || c->status != 'A') {
+		problem(a, "event %s (commit %s): a close that does not add %s",
+			chancery_event_id(a->ev), a->cid, path);
+		return;
+	}
+	snprintf(line, sizeof(line), "Closed: %s\n", date);
+	if (read_blob(a, &text, &size, &c->id) == 0 &&
+	    (size != strlen(line) || strcmp(text, line)))
+		problem(a, "%s: commit %s does not say \"Closed: %s\", the "
+			"date of its event", path, a->cid, date);
+	chancery_free(text);
 }
 
 /* ---- a deposit ------------------------------------------------------------ */

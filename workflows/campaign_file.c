@@ -15,7 +15,7 @@
  *   letters/CODE-N.odt  the Nth letter to CODE (N = 2..999), which
  *                    supersedes letter N-1 once that was dispatched
  *                    (dispatch.c); the largest N is the current letter
- * campaign.txt gains "Closed: DATE" when the campaign is closed.
+ *   closed.txt       "Closed: DATE", once the campaign is closed
  * Everything a letter depends on is in the repository, so a letter can be
  * re-rendered and compared years later. Besides this file, only
  * campaign.c (which writes them), story.c (workflow.xml) and the
@@ -99,6 +99,30 @@ int wf_tree_read(char **out, size_t *size, chancery_repository *repo,
 	return error;
 }
 
+/* closed.txt, "Closed: DATE", when the campaign was closed. */
+static int closed_load(campaign *c, chancery_repository *repo,
+	const chancery_tree *tree, const char *id)
+{
+	char path[200], *text = NULL;
+	size_t size;
+	int error;
+
+	snprintf(path, sizeof(path), "campaigns/%s/closed.txt", id);
+	error = wf_tree_read(&text, &size, repo, tree, path);
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		return 0;
+	}
+	if (error < 0)
+		return error;
+	if (size != 19 || strncmp(text, "Closed: ", 8) || text[18] != '\n' ||
+	    (text[18] = '\0', chancery_date_parse(&c->closed, text + 8) < 0))
+		error = chancery__error(CHANCERY_EINVALID,
+			"%s is malformed", path);
+	chancery_free(text);
+	return error;
+}
+
 static int campaign_load(campaign *c, chancery_repository *repo,
 	const chancery_tree *tree, const char *id)
 {
@@ -143,8 +167,6 @@ static int campaign_load(campaign *c, chancery_repository *repo,
 			error = chancery_date_parse(&c->event_start, v);
 		else if (!strcmp(line, "Event-End"))
 			error = chancery_date_parse(&c->event_end, v);
-		else if (!strcmp(line, "Closed"))
-			error = chancery_date_parse(&c->closed, v);
 		if (error < 0)
 			break;
 	}
@@ -153,7 +175,7 @@ static int campaign_load(campaign *c, chancery_repository *repo,
 	    !c->deadline.year || !c->event_start.year)
 		return chancery__error(CHANCERY_EINVALID,
 			"campaigns/%s/campaign.txt is malformed", id);
-	return 0;
+	return closed_load(c, repo, tree, id);
 }
 
 /* The codes of one column of a TSV in the tree, each checked with `valid`:

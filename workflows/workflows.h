@@ -101,7 +101,7 @@ typedef struct {
 	char workflow[80];
 	chancery_date letter_date, deadline, event_start, event_end;
 	char featured[200];
-	chancery_date closed;   /* "Closed:" (campaign close); year 0: open */
+	chancery_date closed;   /* closed.txt (campaign close); year 0: open */
 } campaign;
 
 /* Everything a campaign's letters need, read from one tree. */

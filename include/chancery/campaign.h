@@ -232,6 +232,37 @@ CHANCERY_EXTERN(int) chancery_campaign_status_at(char **out,
 CHANCERY_EXTERN(void) chancery_date_write(char *buf, size_t size,
 	const chancery_date *date, const char *language);
 
+/**
+ * The campaigns of the repository as of the branch head, as JSON text:
+ * {"version": 1, "campaigns": [CAMPAIGN, ...]} in id order, each CAMPAIGN
+ * as chancery_campaign_show() gives it. No campaign is an empty list.
+ * The caller frees *out (chancery_free()).
+ */
+CHANCERY_EXTERN(int) chancery_campaign_list(char **out,
+	chancery_repository *repo);
+
+/**
+ * One campaign as JSON text: {"version": 1, "campaign": {"id", "title",
+ * "workflow", "state" ("open" or "closed"), "closed" (its date or null),
+ * "letter_date", "deadline", "event": {"start", "end"}, "featured_from",
+ * "featured" (treaty ids), "templates" (KIND-LANG names), "recipients",
+ * "letters" (recipients with a letter), "superseded" (letters superseded
+ * by a later one)}}. CHANCERY_EINVALID for a bad id, CHANCERY_ENOTFOUND
+ * when there is no such campaign. The caller frees *out.
+ */
+CHANCERY_EXTERN(int) chancery_campaign_show(char **out,
+	chancery_repository *repo, const char *campaign);
+
+/**
+ * Close a campaign on `date` (NULL: today): one commit (event "close")
+ * that adds campaigns/ID/closed.txt ("Closed: DATE"). A closed campaign
+ * generates no more letters or reminders (CHANCERY_EINVALID) and still
+ * records replies. Refused (CHANCERY_EINVALID): a campaign closed
+ * already, a date after today or before the letter date.
+ */
+CHANCERY_EXTERN(int) chancery_campaign_close(chancery_repository *repo,
+	const char *campaign, const chancery_date *date);
+
 #ifdef __cplusplus
 }
 #endif
