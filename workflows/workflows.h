@@ -8,6 +8,8 @@
  *   campaign_file.c the campaign id, campaigns/ID/ read back (campaign.txt,
  *                   featured.tsv, recipients.tsv, letters/CODE.odt)
  *   campaign.c      opening a campaign (the shipped templates embedded)
+ *   campaign_info.c campaigns listed, shown and closed
+ *   dispatch.c      a State's current letter, and whether it went out
  *   letter_data.c   the letter data of one State
  *   generate.c      generating the invitation letters
  *   intention.c     intentions ("ACTION TREATY"): parsed, checked, matched
