@@ -116,20 +116,24 @@ static int scan_cb(const chancery_event *ev, void *payload)
 	return 0;
 }
 
-void wf_registry_at(char out[41], chancery_repository *repo,
+int wf_registry_at(char out[41], chancery_repository *repo,
 	const char *commit)
 {
 	chancery_oid id;
 	chancery_tree *t = NULL;
 	chancery_entry e;
+	int error;
 
 	out[0] = '\0';
-	if (chancery__revparse(&id, repo, commit) == 0 &&
-	    chancery__tree_of(&t, repo, &id) == 0 &&
-	    chancery__tree_entry(&e, t, "registry") == 0)
+	if ((error = chancery__revparse(&id, repo, commit)) == 0 &&
+	    (error = chancery__tree_of(&t, repo, &id)) == 0 &&
+	    (error = chancery__tree_entry(&e, t, "registry")) == 0)
 		chancery__oid_tostr(out, &e.id);
 	chancery__tree_free(t);
+	if (error == CHANCERY_ENOMEM)
+		return error;
 	chancery_error_clear();
+	return 0;
 }
 
 int wf_dispatched(wf_dispatch **out, chancery_repository *repo,

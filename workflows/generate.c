@@ -216,7 +216,11 @@ static int letter_one(chancery_changeset *cs, chancery_event *ev,
 		 * give: the registry its commit held, not today's */
 		if (strcmp(b->written, d->written)) {
 			snprintf(b->written, sizeof(b->written), "%s", d->written);
-			wf_registry_at(b->wregistry, g->repo, d->written);
+			if ((error = wf_registry_at(b->wregistry, g->repo,
+					d->written)) < 0) {
+				b->written[0] = '\0';
+				return error;
+			}
 		}
 		if (b->wregistry[0])
 			registry = b->wregistry;

@@ -172,8 +172,8 @@ int wf_dispatched(wf_dispatch **out, chancery_repository *repo,
 	const context *x, const char *at);
 /* The registry's tree id (hex) in the tree of commit `commit` (hex):
  * the provenance a letter written by that commit carries; "" when it
- * cannot be read. */
-void wf_registry_at(char out[41], chancery_repository *repo,
+ * cannot be found (0), CHANCERY_ENOMEM when memory ran out. */
+int wf_registry_at(char out[41], chancery_repository *repo,
 	const char *commit);
 /* CHANCERY_EINVALID when the campaign is closed ("it generates no more
  * `what`"), else 0. */
