@@ -617,7 +617,7 @@ static void test_close(void **state)
 	chancery_date d;
 	char *out = NULL;
 	size_t rem, ack;
-	json_t *j;
+	json_t *j, *root;
 
 	small_campaign(f, "small");
 	assert_int_equal(chancery_repository_set_signature(f->repo, &later), 0);
@@ -627,7 +627,8 @@ static void test_close(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "campaigns")), 2);
 	json_decref(j);
 	assert_int_equal(chancery_campaign_show(&out, f->repo, "small"), 0);
-	j = json_object_get(json_loads(out, 0, NULL), "campaign");
+	root = json_loads(out, 0, NULL);
+	j = json_object_get(root, "campaign");
 	chancery_free(out);
 	assert_string_equal(json_string_value(json_object_get(j, "state")), "open");
 	assert_true(json_is_null(json_object_get(j, "closed")));
@@ -635,7 +636,7 @@ static void test_close(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "letters")), 3);
 	assert_int_equal(json_array_size(json_object_get(j, "templates")), 9);
 	assert_int_equal(json_array_size(json_object_get(j, "featured")), 28);
-	json_decref(j);
+	json_decref(root);
 	assert_int_equal(chancery_campaign_show(&out, f->repo, "nope"),
 		CHANCERY_ENOTFOUND);
 	assert_int_equal(chancery_campaign_close(f->repo, "small",
