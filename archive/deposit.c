@@ -310,8 +310,10 @@ static int number_cb(const chancery_entry *e, void *payload)
 	return 0;
 }
 
-/* The highest notification number of a year in `base` (0: none yet). */
-static int last_number(unsigned *out, const chancery_tree *base, int year)
+/* The highest notification number of a year in `base` (0: none yet):
+ * entry.h, for every notification (a deposit's, a void's correction). */
+int chancery__notification_last(unsigned *out, const chancery_tree *base,
+	int year)
 {
 	char path[32];
 	int error;
@@ -380,6 +382,15 @@ static int check_base(chancery_registry **reg, const chancery_state **st,
 	return error;
 }
 
+/* The reference of notification `n` of `year` about treaty `t`: entry.h,
+ * the one place it is made. */
+void chancery__notification_reference(char *out, size_t size, unsigned n,
+	int year, const chancery_treaty *t)
+{
+	snprintf(out, size, "C.N.%u.%04d.TREATIES-%d", n, year,
+		roman_value(t->chapter));
+}
+
 /* The next number of the year in `base`, the reference, entry into
  * force. */
 static int number_notice(notice *nt, const deposit_ctx *g,
@@ -388,11 +399,12 @@ static int number_notice(notice *nt, const deposit_ctx *g,
 	const chancery_deposit_options *o = g->o;
 	int error;
 
-	if ((error = last_number(&nt->n, base, o->date.year)) < 0)
+	if ((error = chancery__notification_last(&nt->n, base,
+			o->date.year)) < 0)
 		return error;
 	nt->n++;
-	snprintf(nt->ref, sizeof(nt->ref), "C.N.%u.%04d.TREATIES-%d", nt->n,
-		o->date.year, roman_value(t->chapter));
+	chancery__notification_reference(nt->ref, sizeof(nt->ref), nt->n,
+		o->date.year, t);
 	snprintf(nt->path, sizeof(nt->path), "notifications/%04d/%04u.odt",
 		o->date.year, nt->n);
 	nt->has_eif = strcmp(g->action, "signature") &&

@@ -23,6 +23,10 @@
  * registry refuse to load ("malformed archive: ..."), as a hand-edited
  * table does; nothing half believed.
  *
+ * A deposit recorded in error is voided (archive/void.c) by a marker beside
+ * its entry, DATE-ACTION.void: the entry stays, but is no recorded action
+ * any more, so every view of participation, as of any date, leaves it out.
+ *
  * Left out: the entry's text is not read back here (the commit check,
  * engine/audit.c, compares it with the deposit's record); no entry is ever
  * removed or rewritten.
@@ -96,7 +100,20 @@ typedef struct {
 	chancery__action_cb cb;
 	void *payload;
 	int error;     /* the callback's, when it stopped the walk */
+	const chancery_tree *tree;
 } walk_ctx;
+
+/* Is `name` (in folder `root`) a voided deposit's marker, DATE-ACTION.void
+ * beside its entry? Its entry's name into `entry`. */
+static bool void_marker(char *entry, size_t size, const char *name)
+{
+	size_t n = strlen(name), x = strlen(CHANCERY_ARCHIVE_VOID_EXT);
+
+	if (n <= x || strcmp(name + n - x, CHANCERY_ARCHIVE_VOID_EXT))
+		return false;
+	snprintf(entry, size, "%.*s.txt", (int)(n - x), name);
+	return true;
+}
 
 static int walk_entry(const char *root, const chancery_entry *e,
 	void *payload)
@@ -105,17 +122,33 @@ static int walk_entry(const char *root, const chancery_entry *e,
 	char path[600], state[8], treaty[64], action[64];
 	chancery_action a = { 0 };
 
+	char name[300];
+	bool marker;
+
 	if (e->kind != CHANCERY_ENTRY_FILE && e->kind != CHANCERY_ENTRY_LINK)
 		return 0;
+	marker = void_marker(name, sizeof(name), e->name);
+	if (!marker)
+		snprintf(name, sizeof(name), "%s", e->name);
 	snprintf(path, sizeof(path), CHANCERY_ARCHIVE_DIR "/%s%s", root,
 		e->name);
 	if (!chancery__archive_entry_parse(state, treaty, action, &a.date,
-			root, e->name)) {
+			root, name)) {
 		chancery_error_clear();
 		chancery__error(CHANCERY_EINVALID, "malformed archive: '%.300s' "
 			"is not archive/STATE/TREATY/YYYY-MM-DD-ACTION.txt", path);
 		w->error = CHANCERY_EINVALID;
 		return w->error;
+	}
+	if (marker)
+		return 0; /* the entry it voids is left out with it */
+	{
+		char vpath[600];
+
+		snprintf(vpath, sizeof(vpath), "%.*s" CHANCERY_ARCHIVE_VOID_EXT,
+			(int)(strlen(path) - 4), path);
+		if (chancery__tree_has(w->tree, vpath))
+			return 0; /* voided: recorded in error, never happened */
 	}
 	a.state = state;
 	a.treaty = treaty;
@@ -132,7 +165,7 @@ static int archive_each(chancery_repository *repo, const chancery_tree *tree,
 	chancery__action_cb cb, void *payload)
 {
 	chancery_entry dir;
-	walk_ctx w = { cb, payload, 0 };
+	walk_ctx w = { cb, payload, 0, tree };
 	int error;
 
 	(void)repo;

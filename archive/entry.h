@@ -7,6 +7,7 @@
 #define CHANCERY_ARCHIVE_ENTRY_H
 
 #include "../engine/base.h"
+#include "../engine/store.h"
 
 /** The archive folder at the top of a repository's tree. */
 #define CHANCERY_ARCHIVE_DIR "archive"
@@ -44,5 +45,19 @@ int chancery__archive_entry_text(chancery_buf *buf,
 bool chancery__archive_entry_parse(char state[8], char treaty[64],
 	char action[64], chancery_date *date, const char *dir,
 	const char *name);
+
+/** The highest notification number of `year` in `base` (0: none yet, or
+ * no base); deposit.c, for a deposit's notification and a void's. */
+int chancery__notification_last(unsigned *out, const chancery_tree *base,
+	int year);
+
+/** The reference of notification `n` of `year` about treaty `t`
+ * ("C.N.12.2004.TREATIES-18"), cut to `size`; deposit.c, the one place. */
+void chancery__notification_reference(char *out, size_t size, unsigned n,
+	int year, const chancery_treaty *t);
+
+/** A voided deposit's marker beside its entry: the entry's path with
+ * ".void" for ".txt" (entry.c reads it; void.c writes it). */
+#define CHANCERY_ARCHIVE_VOID_EXT ".void"
 
 #endif

@@ -41,6 +41,13 @@ extern const char *cli_author; /* --author "Name <email>" */
 
 /* Open the repository of -C DIR or the current folder, with --author and
  * CHANCERY_NOW applied. */
+/* What became of an event (fate.c): "INDENTvoided by ID: reason" or
+ * "corrected by ...", nothing when it stands; the same as JSON keys. */
+void cli_fate_print(FILE *out, const chancery_corrections *c,
+	const chancery_event *ev, const char *indent);
+struct json_t;
+void cli_fate_json(struct json_t *o, const chancery_corrections *c,
+	const chancery_event *ev);
 int cli_open(chancery_repository **out, const cli_args *a);
 /* Apply --author / CHANCERY_NOW to a repository (or signature for init). */
 int cli_signature(chancery_signature *sig, char **name, char **email,

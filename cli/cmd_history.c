@@ -2,7 +2,8 @@
  * cmd_history.c - `chancery history STATE|TREATY`: the whole story of a
  * State or a treaty, in the order things happened (real-world date, then
  * recording order): every event that names it, two lines each (what,
- * then who recorded it and when), or JSON (events.c).
+ * then who recorded it and when, then what voided or corrected it if
+ * anything did: fate.c), or JSON (events.c).
  */
 #include "cli.h"
 
@@ -12,6 +13,7 @@ typedef struct {
 	cli_format fmt;
 	json_t *items;
 	size_t count;
+	chancery_corrections *fates;
 } history_ctx;
 
 static int history_cb(const chancery_event *ev, void *payload)
@@ -26,6 +28,7 @@ static int history_cb(const chancery_event *ev, void *payload)
 
 		if (!o)
 			return -1;
+		cli_fate_json(o, h->fates, ev);
 		json_array_append_new(h->items, o);
 		return 0;
 	}
@@ -35,6 +38,7 @@ static int history_cb(const chancery_event *ev, void *payload)
 	cli_printf_safe(stdout, "%s  %-8s %s  %s\n            recorded %s by %s\n", date,
 		chancery_event_type(ev), chancery_event_id(ev),
 		chancery_event_subject(ev), when, chancery_event_author(ev));
+	cli_fate_print(stdout, h->fates, ev, "            ");
 	return 0;
 }
 
@@ -42,7 +46,7 @@ int cmd_history(int argc, char **argv)
 {
 	cli_args a;
 	chancery_repository *repo = NULL;
-	history_ctx h = { FMT_TABLE, NULL, 0 };
+	history_ctx h = { FMT_TABLE, NULL, 0, NULL };
 	int code, error;
 
 	if ((code = cli_parse(&a, cli_find("history"), argc, argv)) != 0)
@@ -56,8 +60,11 @@ int cmd_history(int argc, char **argv)
 		chancery_repository_free(repo);
 		return cli_error(EXIT_INTERNAL, "out of memory");
 	}
-	error = chancery_archive_history(repo, a.args[0], history_cb, &h);
+	if ((error = chancery_corrections_load(&h.fates, repo, NULL)) == 0)
+		error = chancery_archive_history(repo, a.args[0], history_cb,
+			&h);
 	code = cli_events_done(error, h.count, h.items, a.args[0]);
+	chancery_corrections_free(h.fates);
 	chancery_repository_free(repo);
 	return code;
 }

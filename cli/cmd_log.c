@@ -14,6 +14,7 @@ typedef struct {
 	cli_format fmt;
 	json_t *items;
 	size_t count;
+	chancery_corrections *fates;
 } log_ctx;
 
 static int log_cb(const chancery_event *ev, void *payload)
@@ -33,6 +34,7 @@ static int log_cb(const chancery_event *ev, void *payload)
 
 		if (!o)
 			return -1;
+		cli_fate_json(o, ctx->fates, ev);
 		json_array_append_new(ctx->items, o);
 		return 0;
 	}
@@ -42,6 +44,7 @@ static int log_cb(const chancery_event *ev, void *payload)
 		chancery_event_commit(ev), chancery_event_type(ev),
 		state ? state : "-", name_len > 18 ? 18 : name_len, author,
 		chancery_event_subject(ev));
+	cli_fate_print(stdout, ctx->fates, ev, "            ");
 	return 0;
 }
 
@@ -52,7 +55,7 @@ int cmd_log(int argc, char **argv)
 	chancery_repository *repo = NULL;
 	chancery_date since, until;
 	bool have_since, have_until;
-	log_ctx ctx = { FMT_TABLE, NULL, 0 };
+	log_ctx ctx = { FMT_TABLE, NULL, 0, NULL };
 	int code, error;
 
 	if ((code = cli_parse(&a, cli_find("log"), argc, argv)) != 0)
@@ -81,8 +84,10 @@ int cmd_log(int argc, char **argv)
 		chancery_repository_free(repo);
 		return cli_error(EXIT_INTERNAL, "out of memory");
 	}
-	error = chancery_event_foreach(repo, &opts, log_cb, &ctx);
+	if ((error = chancery_corrections_load(&ctx.fates, repo, NULL)) == 0)
+		error = chancery_event_foreach(repo, &opts, log_cb, &ctx);
 	code = cli_events_done(error, ctx.count, ctx.items, NULL);
+	chancery_corrections_free(ctx.fates);
 	chancery_repository_free(repo);
 	return code;
 }

@@ -2,7 +2,8 @@
  * cmd_reply.c - `chancery reply CAMPAIGN STATE --received DATE`: record a
  * State's reply (the actions it announces, --intends ACTION:TREATY, or
  * takes back, --withdraw, or --none; a note; attached scans) in one
- * commit, said late when it came after the deadline.
+ * commit, said late when it came after the deadline; with --corrects, a
+ * reply that replaces one recorded wrongly (and --reason, why).
  */
 #include "cli.h"
 
@@ -55,12 +56,19 @@ int cmd_reply(int argc, char **argv)
 	o.attach = attach;
 	o.none = cli_opt_count(&a, "none") > 0;
 	o.note = cli_opt_value(&a, "note");
+	o.corrects = cli_opt_value(&a, "corrects");
+	o.reason = cli_opt_value(&a, "reason");
+	if (!o.corrects != !o.reason)
+		return cli_error(EXIT_USAGE, "reply: --corrects EVENT and "
+			"--reason TEXT go together");
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
 	if ((error = chancery_campaign_reply(&late, repo, a.args[0], &o)) < 0)
 		code = cli_fail(error);
 	else
-		printf("Recorded the reply of %s%s\n", o.state,
+		printf("Recorded the reply of %s%s%s%s\n", o.state,
+			o.corrects ? ", correcting " : "",
+			o.corrects ? o.corrects : "",
 			late ? " (late: after the deadline)" : "");
 	chancery_repository_free(repo);
 	return code;

@@ -13,6 +13,7 @@ int cmd_show(int argc, char **argv)
 	cli_format fmt;
 	chancery_repository *repo = NULL;
 	chancery_event *ev = NULL;
+	chancery_corrections *fates = NULL;
 	char *record = NULL;
 	size_t size = 0;
 	int code, error;
@@ -25,6 +26,10 @@ int cmd_show(int argc, char **argv)
 	if ((code = cli_open(&repo, &a)) != 0)
 		return code;
 	if ((error = chancery_event_lookup(&ev, repo, a.args[0])) < 0) {
+		code = cli_fail(error);
+		goto done;
+	}
+	if ((error = chancery_corrections_load(&fates, repo, NULL)) < 0) {
 		code = cli_fail(error);
 		goto done;
 	}
@@ -43,6 +48,7 @@ int cmd_show(int argc, char **argv)
 		json_object_set_new(o, "record", record ?
 			json_stringn(record, size) : json_null());
 		json_object_set_new(o, "version", json_integer(1));
+		cli_fate_json(o, fates, ev);
 		cli_json_print(o, stdout);
 		json_decref(o);
 	} else {
@@ -54,6 +60,7 @@ int cmd_show(int argc, char **argv)
 			chancery_event_id(ev) ? chancery_event_id(ev) : "");
 		cli_printf_safe(stdout, "by     %s\n", chancery_event_author(ev));
 		cli_printf_safe(stdout, "at     %s\n", when);
+		cli_fate_print(stdout, fates, ev, "       ");
 		for (size_t i = 0; i < chancery_event_path_count(ev); i++)
 			cli_printf_safe(stdout, "file   %s\n",
 				chancery_event_path(ev, i));
@@ -65,6 +72,7 @@ int cmd_show(int argc, char **argv)
 	code = EXIT_OK;
 done:
 	chancery_free(record);
+	chancery_corrections_free(fates);
 	chancery_event_free(ev);
 	chancery_repository_free(repo);
 	return code;

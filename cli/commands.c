@@ -48,7 +48,7 @@ static const cli_opt opts_note[] = {
 	{ "treaty", 0, "TREATY", true, "a treaty it concerns (repeatable)" },
 	{ "date", 0, "DATE", false, "when it happened, if not today (YYYY-MM-DD)" },
 	{ "attach", 0, "FILE", true, "archive a file with it (repeatable)" },
-	{ "supersedes", 0, "EVENT", false, "this note corrects an earlier event (its id or commit)" },
+	{ "supersedes", 0, "EVENT", false, "this note is about an earlier event (its id or commit); changes no status" },
 	AUTHOR_OPT,
 	{ 0 } };
 static const cli_opt opts_log[] = {
@@ -109,6 +109,12 @@ static const cli_opt opts_reply[] = {
 	{ "none", 0, NULL, false, "the reply announces no action" },
 	{ "note", 0, "TEXT", false, "free text recorded with the reply" },
 	{ "attach", 0, "FILE", true, "archive the reply's scan or note verbale (repeatable)" },
+	{ "corrects", 0, "EVENT", false, "this reply replaces an earlier one recorded wrongly (its id or commit)" },
+	{ "reason", 0, "TEXT", false, "why the earlier reply is corrected (needed with --corrects)" },
+	AUTHOR_OPT,
+	{ 0 } };
+static const cli_opt opts_void[] = {
+	{ "reason", 0, "TEXT", false, "why the event was recorded in error (required)" },
 	AUTHOR_OPT,
 	{ 0 } };
 static const cli_opt opts_remind[] = {
@@ -184,6 +190,8 @@ const cli_cmd cli_commands[] = {
 	  "chancery status CAMPAIGN [--as-of DATE] [--format FORMAT]", opts_status, 1, 1 },
 	{ "deposit", cmd_deposit, "record a signature or an instrument, with its notification",
 	  "chancery deposit STATE TREATY ACTION --date DATE [--instrument FILE] [--signed-by CAPACITY]", opts_deposit, 3, 3 },
+	{ "void", cmd_void, "void an event recorded in error (a reply, a note, a deposit)",
+	  "chancery void EVENT --reason TEXT", opts_void, 1, 1 },
 	{ "verify", cmd_verify, "prove that nothing recorded was altered",
 	  "chancery verify [--state STATE] [--campaign CAMPAIGN]", opts_verify, 0, 0 },
 	{ "history", cmd_history, "the whole story of a State or a treaty",

@@ -73,6 +73,7 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree);
 void chancery__audit_letters_check(audit *a);
 /** A close commit only marks an open campaign closed. */
 void chancery__audit_close_check(audit *a);
+void chancery__audit_refers_check(audit *a);
 
 /* ---- audit_record.c ------------------------------------------------------ */
 

@@ -249,7 +249,8 @@ static void check_fixity(audit *a, const char *dir, bool *seen)
 			}
 			snprintf(path, sizeof(path), "%s/%s", dir, name);
 		} else {
-			if (strcmp(chancery_event_type(a->ev), "deposit")) {
+			if (strcmp(chancery_event_type(a->ev), "deposit") &&
+			    strcmp(chancery_event_type(a->ev), "void")) {
 				problem(a, "event %s (commit %s): a %s event "
 					"issues no notification",
 					chancery_event_id(a->ev), a->cid,
@@ -385,6 +386,9 @@ void chancery__audit_event_check(audit *a, git_tree *tree, git_tree *ptree)
 		chancery__audit_letters_check(a);
 	if (!done(a) && !strcmp(type, "close"))
 		chancery__audit_close_check(a);
+	if (!done(a) && (!strcmp(type, "void") ||
+			chancery_event_get(a->ev, "Corrects")))
+		chancery__audit_refers_check(a);
 	for (size_t i = 0; i < a->nch && !done(a); i++) {
 		const change *c = &a->ch[i];
 

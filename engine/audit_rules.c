@@ -5,9 +5,13 @@
  * its own files once, letters and reminders into a campaign the parent
  * holds (CODE.odt, or CODE-N.odt after letter N-1: letters_check refuses
  * one that writes over a dispatched or superseded letter, reading the
- * campaign's history), a deposit its archive entry and notification
- * (deposit_check: the trailers agree with each other and with those files,
- * as chancery writes them). Every other type changes nothing else.
+ * campaign's history), a close its closed.txt (close_check), a deposit
+ * its archive entry and notification (deposit_check: the trailers agree
+ * with each other and with those files, as chancery writes them), a void
+ * of a deposit the marker beside its entry and the correction
+ * notification (refers_check: a void or a correction names an event the
+ * parent holds, of a type it may void or correct). Every other type
+ * changes nothing else.
  *
  * A rule judges one change at a time and reads only the event and the
  * parent's tree; whether the registry still loads is audit_registry.c's.
@@ -228,6 +232,18 @@ static bool deposit_may(const audit *a, const change *c)
 		 !strncmp(c->path, nf, (size_t)(sp - nf))));
 }
 
+/* A void of a deposit: its marker beside the entry and the correction
+ * notification its trailers name (chancery__audit_refers_check makes
+ * sure they are the voided deposit's). A void of anything else adds
+ * nothing but its record. */
+static bool void_may(const audit *a, const change *c)
+{
+	const char *ar = chancery_event_get(a->ev, "Archive");
+	size_t n = ar ? strlen(ar) : 0;
+
+	return n > 5 && !strcmp(ar + n - 5, ".void") && deposit_may(a, c);
+}
+
 static bool nothing_may(const audit *a, const change *c)
 {
 	(void)a;
@@ -250,6 +266,7 @@ static const struct {
 	{ "remind", remind_may },
 	{ "close", close_may },
 	{ "deposit", deposit_may },
+	{ "void", void_may },
 	{ "sync", nothing_may },
 };
 
@@ -486,4 +503,172 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 			"(commit %s) recorded", ar, chancery_event_id(a->ev),
 			a->cid);
 	chancery_free(text);
+}
+
+/* ---- a void, a correction -------------------------------------------------- */
+
+/* The value of header line `key` of a record (its "Key: value" lines up to
+ * the first blank line), into `out`; false when it has none. */
+static bool record_field(char *out, size_t size, const char *text,
+	const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = text; *p && *p != '\n';) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len > kl + 2 && !strncmp(p, key, kl) && p[kl] == ':' &&
+		    p[kl + 1] == ' ') {
+			snprintf(out, size, "%.*s", (int)(len - kl - 2),
+				p + kl + 2);
+			return true;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return false;
+}
+
+/* The record of event `id` in the parent's tree, into *text (NULL and a
+ * problem when the parent holds no such event). */
+static void parent_record(audit *a, char **text, const char *id,
+	const char *what)
+{
+	char dir[CHANCERY__EVENT_DIR_MAX], path[CHANCERY__EVENT_DIR_MAX + 8];
+	git_tree_entry *e = NULL;
+	size_t size;
+	int rc;
+
+	*text = NULL;
+	if (chancery__event_dir(dir, sizeof(dir), id) < 0) {
+		chancery_error_clear();
+		problem(a, "event %s (commit %s): %s '%.60s' is not an event id",
+			chancery_event_id(a->ev), a->cid, what, id);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s.txt", dir);
+	rc = a->ptree ? git_tree_entry_bypath(&e, a->ptree, path) :
+		GIT_ENOTFOUND;
+	if (rc == GIT_ENOTFOUND)
+		problem(a, "event %s (commit %s): %s %s, an event that was never "
+			"recorded", chancery_event_id(a->ev), a->cid, what, id);
+	else if (rc < 0)
+		unreadable(a, rc, path);
+	else
+		read_blob(a, text, &size, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	git_error_clear();
+}
+
+/* A deposit's void: the marker is its entry's, says what it voids, and
+ * the correction notification is the next number of its year. */
+static void deposit_void_check(audit *a, const char *record, const char *id)
+{
+	const char *ar = chancery_event_get(a->ev, "Archive");
+	const char *nf = chancery_event_get(a->ev, "Notification-File");
+	char entry[300], want[300], prev[64], head[80], *text = NULL;
+	unsigned year = 0, n = 0;
+	int used = 0;
+	change *c;
+	size_t size;
+
+	if (!ar || !nf || !chancery_event_get(a->ev, "Notification") ||
+	    !record_field(entry, sizeof(entry), record, "Archive") ||
+	    strlen(entry) < 5) {
+		problem(a, "event %s (commit %s): the void of deposit %s names "
+			"no marker or correction notification",
+			chancery_event_id(a->ev), a->cid, id);
+		return;
+	}
+	snprintf(want, sizeof(want), "%.*s.void", (int)(strlen(entry) - 4),
+		entry);
+	if (strcmp(ar, want) || sscanf(nf, "notifications/%4u/%4u.odt %n",
+			&year, &n, &used) < 2 || !used || !n) {
+		problem(a, "event %s (commit %s): its marker or correction "
+			"notification is not where the void of %s puts it (%s)",
+			chancery_event_id(a->ev), a->cid, id, want);
+		return;
+	}
+	snprintf(prev, sizeof(prev), "notifications/%04u/%04u.odt", year,
+		n - 1);
+	if (n > 1) {
+		git_tree_entry *e = NULL;
+		int rc = a->ptree ? git_tree_entry_bypath(&e, a->ptree, prev) :
+			GIT_ENOTFOUND;
+
+		if (rc == GIT_ENOTFOUND)
+			problem(a, "event %s (commit %s) issues number %u, but "
+				"%s was never issued", chancery_event_id(a->ev),
+				a->cid, n, prev);
+		git_tree_entry_free(e);
+		git_error_clear();
+	}
+	if (done(a) || !(c = find_change(a, ar)) || c->status != 'A')
+		return; /* reported by the rules */
+	if (read_blob(a, &text, &size, &c->id) < 0)
+		return;
+	snprintf(head, sizeof(head), "Voids: %s\n", id);
+	if (strncmp(text, head, strlen(head)))
+		problem(a, "%s: the marker does not say it voids %s (commit %s)",
+			ar, id, a->cid);
+	chancery_free(text);
+}
+
+/* A void names a reply, note or deposit the parent holds; a correction
+ * names a reply of its own campaign and State the parent holds. */
+void chancery__audit_refers_check(audit *a)
+{
+	const char *type = chancery_event_type(a->ev);
+	bool is_void = !strcmp(type, "void");
+	const char *id = chancery_event_get(a->ev,
+		is_void ? "Voids" : "Corrects");
+	char *rec = NULL, kind[32] = "", v[80];
+
+	if (!id) {
+		if (is_void)
+			problem(a, "event %s (commit %s): a void names no event "
+				"(Voids)", chancery_event_id(a->ev), a->cid);
+		return;
+	}
+	if (!is_void && strcmp(type, "reply")) {
+		problem(a, "event %s (commit %s): a %s corrects nothing; only a "
+			"reply corrects a reply", chancery_event_id(a->ev),
+			a->cid, type);
+		return;
+	}
+	parent_record(a, &rec, id, is_void ? "voids" : "corrects");
+	if (!rec)
+		return;
+	record_field(kind, sizeof(kind), rec, "Event");
+	if (is_void && strcmp(kind, "reply") && strcmp(kind, "note") &&
+	    strcmp(kind, "deposit"))
+		problem(a, "event %s (commit %s): voids %s, a %s: only a reply, "
+			"a note or a deposit is voided", chancery_event_id(a->ev),
+			a->cid, id, kind);
+	else if (!is_void) {
+		const char *keys[] = { "Campaign", "State" };
+
+		if (strcmp(kind, "reply"))
+			problem(a, "event %s (commit %s): corrects %s, a %s, not "
+				"a reply", chancery_event_id(a->ev), a->cid, id,
+				kind);
+		for (size_t k = 0; k < 2 && !done(a); k++) {
+			const char *mine = chancery_event_get(a->ev, keys[k]);
+
+			if (!record_field(v, sizeof(v), rec, keys[k]) || !mine ||
+			    strcmp(v, mine))
+				problem(a, "event %s (commit %s): corrects %s, "
+					"which is not a reply of its %s",
+					chancery_event_id(a->ev), a->cid, id,
+					keys[k]);
+		}
+	} else if (!strcmp(kind, "deposit"))
+		deposit_void_check(a, rec, id);
+	else if (chancery_event_get(a->ev, "Notification") ||
+		 chancery_event_get(a->ev, "Archive"))
+		problem(a, "event %s (commit %s): the void of a %s issues no "
+			"notification", chancery_event_id(a->ev), a->cid, kind);
+	chancery_free(rec);
 }

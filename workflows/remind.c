@@ -192,6 +192,17 @@ static int ack_one(chancery_changeset *cs, chancery_event *ev,
 	snprintf(path, sizeof(path),
 		"campaigns/%s/acknowledgments/%s-%s.odt", g->id, s->code, d);
 	snprintf(key, sizeof(key), "%s %s", s->code, d);
+	if (chancery__tree_has(base, path)) {
+		/* a reply of that day acknowledged already (then corrected, or
+		 * a second one): this acknowledgment is named by its own day */
+		chancery_date_format(buf, sizeof(buf), g->as_of);
+		snprintf(path, sizeof(path), "campaigns/%s/acknowledgments/"
+			"%s-%s.odt", g->id, s->code, buf);
+		if (chancery__tree_has(base, path)) {
+			chancery_free(odt);
+			return 0;
+		}
+	}
 	if ((error = chancery_changeset_add_owned(cs, path, odt, size)) < 0 ||
 	    (error = chancery_event_add(ev, "Acknowledges", key)) < 0)
 		return error;

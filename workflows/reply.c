@@ -11,6 +11,9 @@
  * after the day it is recorded; a reply's intentions are checked against the registry as
  * of the day it was received (intention.c) and a withdrawal names an
  * intention announced before. Nothing is recorded when any check fails.
+ * A reply may correct an earlier one recorded wrongly (Corrects, Reason):
+ * the earlier one must be a reply of the same campaign and State, neither
+ * corrected nor voided (event_effective.c decides what stands).
  * Left out on purpose: what the workflow does with these events (story.c
  * replays them) and the acknowledgment of a reply (remind.c).
  */
@@ -241,12 +244,54 @@ static int add_intents(chancery_event *ev, const char *key,
 	return error;
 }
 
+/* The reply `o->corrects` names, checked: a reply of campaign `id` and
+ * the same State, neither corrected nor voided yet; its id into `out`. */
+static int check_corrected(char *out, size_t size, chancery_repository *repo,
+	const char *id, const chancery_reply_options *o)
+{
+	chancery_event *old = NULL;
+	chancery_corrections *cs = NULL;
+	const char *c, *st, *by;
+	int voided = 0, error;
+
+	if (!o->reason || !*o->reason)
+		return chancery__error(CHANCERY_EINVALID,
+			"a correction says why the reply is corrected (--reason)");
+	if ((error = chancery_event_lookup(&old, repo, o->corrects)) < 0)
+		return error;
+	c = chancery_event_get(old, "Campaign");
+	st = chancery_event_get(old, "State");
+	snprintf(out, size, "%s", chancery_event_id(old));
+	if (strcmp(chancery_event_type(old), "reply")) {
+		error = chancery__error(CHANCERY_EINVALID, "event %s is a %s, "
+			"not a reply: only a reply is corrected (void an event "
+			"recorded in error)", out, chancery_event_type(old));
+		goto done;
+	}
+	if (!c || strcmp(c, id) || !st || strcmp(st, o->state)) {
+		error = chancery__error(CHANCERY_EINVALID, "event %s is the "
+			"reply of %s in campaign '%s', not of %s in '%s'", out,
+			st ? st : "?", c ? c : "?", o->state, id);
+		goto done;
+	}
+	if ((error = chancery_corrections_load(&cs, repo, NULL)) < 0)
+		goto done;
+	if ((by = chancery_corrections_of(cs, out, &voided, NULL)) != NULL)
+		error = chancery__error(CHANCERY_EINVALID, "reply %s is %s "
+			"already (by %s)", out, voided ? "voided" : "corrected",
+			by);
+done:
+	chancery_corrections_free(cs);
+	chancery_event_free(old);
+	return error;
+}
+
 int chancery_campaign_reply(int *late, chancery_repository *repo,
 	const char *id, const chancery_reply_options *o)
 {
 	reply_ctx g = { id, o, repo, 0 };
 	chancery_event *ev = NULL;
-	char d[11], subject[200];
+	char d[11], subject[200], corrected[64] = "";
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && id && o);
@@ -272,6 +317,10 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 		return chancery__error(CHANCERY_EINVALID,
 			"a reply announces intentions (--intends), withdraws some "
 			"(--withdraw) or announces none (--none)");
+	if (o->corrects &&
+	    (error = check_corrected(corrected, sizeof(corrected), repo, id,
+			o)) < 0)
+		return error;
 	chancery_date_format(d, sizeof(d), &o->received);
 	if ((error = chancery_event_new(&ev, "reply")) < 0 ||
 	    (error = chancery_event_add(ev, "Campaign", id)) < 0 ||
@@ -285,6 +334,10 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 			o->nwithdraws)) < 0)
 		goto done;
 	if (o->none && (error = chancery_event_add(ev, "None", "yes")) < 0)
+		goto done;
+	if (*corrected &&
+	    ((error = chancery_event_add(ev, "Corrects", corrected)) < 0 ||
+	     (error = chancery_event_add(ev, "Reason", o->reason)) < 0))
 		goto done;
 	if (o->note && *o->note &&
 	    (error = chancery_event_set_message(ev, o->note)) < 0)
@@ -302,8 +355,8 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 		if (error < 0)
 			goto done;
 	}
-	snprintf(subject, sizeof(subject), "reply %s %s: received %s", id,
-		o->state, d);
+	snprintf(subject, sizeof(subject), "reply %s %s: received %s%s%s", id,
+		o->state, d, *corrected ? ", correcting " : "", corrected);
 	if ((error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
 	error = chancery__event_record(repo, ev, reply_extra, &g, NULL);

@@ -182,7 +182,7 @@ int wf_stories_load(story_ctx *sx, chancery_repository *repo,
 	lo.campaign = x->c.id;
 	lo.oldest_first = 1;
 	lo.at = at;
-	error = chancery_event_foreach(repo, &lo, story_cb, sx);
+	error = chancery_event_foreach_effective(repo, &lo, story_cb, sx);
 	if (sx->error < 0)
 		return sx->error;
 	if (error < 0)

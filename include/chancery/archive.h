@@ -96,6 +96,45 @@ typedef struct {
 CHANCERY_EXTERN(int) chancery_archive_deposit(chancery_deposit_result *out,
 	chancery_repository *repo, const chancery_deposit_options *opts);
 
+#define CHANCERY_VOID_OPTIONS_VERSION 1
+typedef struct {
+	unsigned int version;
+	/** why the event was recorded in error: one line, required */
+	const char *reason;
+} chancery_void_options;
+
+#define CHANCERY_VOID_OPTIONS_INIT { CHANCERY_VOID_OPTIONS_VERSION, NULL }
+
+/** What a void recorded. */
+typedef struct {
+	char id[40];              /**< the void's event id */
+	char commit[41];
+	char voided[40];          /**< the id of the event voided */
+	char type[24];            /**< its type: reply, note or deposit */
+	/** a deposit's: the correction notification ("C.N.14.2004...") and
+	 * its file, and the reference of the notification issued in error;
+	 * "" otherwise */
+	char notification[80];
+	char notification_path[64];
+	char corrected[80];
+} chancery_void_result;
+
+/**
+ * Void an event recorded in error (a reply, a note or a deposit; `event`
+ * is its id, a unique prefix, or its commit): one more event, type
+ * "void", naming it (trailers Voids, Reason). Nothing is rewritten; from
+ * then on status, participation, parties and letters behave as if it had
+ * never been recorded, and history shows both. A deposit's void also
+ * leaves participation as of every date, and circulates a correction
+ * notification (the next number of the year) saying the earlier one was
+ * issued in error. CHANCERY_ENOTFOUND for no such event; CHANCERY_EINVALID
+ * without a reason, for an event of another type, a void, or an event
+ * voided or corrected already.
+ */
+CHANCERY_EXTERN(int) chancery_archive_void(chancery_void_result *out,
+	chancery_repository *repo, const char *event,
+	const chancery_void_options *opts);
+
 #define CHANCERY_VERIFY_OPTIONS_VERSION 1
 typedef struct {
 	unsigned int version;

@@ -167,7 +167,7 @@ typedef struct {
 CHANCERY_EXTERN(int) chancery_campaign_intention_parse(
 	chancery_campaign_intention *out, const char *text);
 
-#define CHANCERY_REPLY_OPTIONS_VERSION 2
+#define CHANCERY_REPLY_OPTIONS_VERSION 3
 
 typedef struct {
 	unsigned int version;
@@ -184,6 +184,11 @@ typedef struct {
 	int none;                /**< the reply announces no action */
 	const char *note;        /**< free text, or NULL */
 	const char *const *attach; /**< files to archive with it, NULL-terminated */
+	/** the id (or unique prefix, or commit) of an earlier reply of the
+	 * same campaign and State that this one replaces, recorded wrongly;
+	 * NULL: a reply like any */
+	const char *corrects;
+	const char *reason;      /**< why it is corrected (needed with corrects) */
 } chancery_reply_options;
 
 #define CHANCERY_REPLY_OPTIONS_INIT { CHANCERY_REPLY_OPTIONS_VERSION }
@@ -195,6 +200,13 @@ typedef struct {
  * joining a treaty the State is a party to are refused with the reason).
  * A reply after the deadline is recorded and marked late. *late (may be
  * NULL) tells which.
+ *
+ * With `corrects`, the reply replaces an earlier one recorded wrongly:
+ * status, history and letters use it instead (the original stays in
+ * history, corrected by it; trailers Corrects and Reason). The earlier
+ * event must exist (CHANCERY_ENOTFOUND), be a reply of the same campaign
+ * and State, and be neither corrected nor voided already
+ * (CHANCERY_EINVALID, saying which).
  */
 CHANCERY_EXTERN(int) chancery_campaign_reply(int *late,
 	chancery_repository *repo, const char *campaign,

@@ -151,6 +151,41 @@ CHANCERY_EXTERN(int) chancery_event_record_text(char **out, size_t *size,
 CHANCERY_EXTERN(int) chancery_event_date(chancery_date *out,
 	const chancery_event *event);
 
+/* ---- corrections (event_effective.c) ------------------------------------ */
+
+/**
+ * What became of the events of a history: an event is voided by a later
+ * `void` event naming it (field Voids), or corrected by a later reply
+ * naming it (field Corrects) that is not voided itself. Both stay in
+ * history; docs/corrections.md.
+ */
+typedef struct chancery_corrections chancery_corrections;
+
+/** The corrections of the history of the branch head, or as of commit
+ * `at` (NULL: the head). The caller frees them. */
+CHANCERY_EXTERN(int) chancery_corrections_load(chancery_corrections **out,
+	chancery_repository *repo, const char *at);
+
+CHANCERY_EXTERN(void) chancery_corrections_free(chancery_corrections *c);
+
+/**
+ * The id of the event that voids or corrects event `id` (borrowed), or
+ * NULL when it stands. *voided (may be NULL) says which, *reason (may be
+ * NULL) gets the void's or correction's Reason (borrowed, "" if none).
+ */
+CHANCERY_EXTERN(const char *) chancery_corrections_of(
+	const chancery_corrections *c, const char *id, int *voided,
+	const char **reason);
+
+/**
+ * chancery_event_foreach over the effective events only: every event
+ * voided or corrected is left out (the voids and corrections themselves
+ * are walked like any event).
+ */
+CHANCERY_EXTERN(int) chancery_event_foreach_effective(
+	chancery_repository *repo, const chancery_log_options *opts,
+	chancery_event_cb cb, void *payload);
+
 #ifdef __cplusplus
 }
 #endif

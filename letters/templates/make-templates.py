@@ -388,6 +388,26 @@ def notification(w):
     return body
 
 
+def correction(w):
+    """The correction notification a void of a deposit circulates: the earlier
+    notification was issued in error (archive/void.c gives the data)."""
+    body = letterhead("Office of Legal Affairs \u00b7 Treaty Section")
+    body += p("Date", "{{notification.reference}}")
+    body += p("Reference", "Depositary Notification")
+    body += p("Title", "{{treaty.title}}")
+    body += p("Subtitle", "{{treaty.place_adopted}}, {{treaty.adopted}}")
+    body += p("Title", "{{state.name_upper}}: {{action.name_upper}}: CORRECTION")
+    body += p("Body", "The Secretary-General of the United Nations, acting in his capacity "
+              "as depositary, communicates the following:")
+    body += p("Body", "Depositary notification {{corrected.reference}}, concerning the "
+              "{{action.name_lower}} by {{state.name}} of the above treaty on "
+              "{{action.date}}, was issued in error and is to be disregarded. The "
+              "action it announced was not effected.")
+    body += p("Body", "{{#reason}}Reason: {{reason}}{{/reason}}")
+    body += p("Date", "{{notification.date}}")
+    return body
+
+
 def write(name, lang, body, title, footer):
     code, country = lang
     parts = [
@@ -417,6 +437,8 @@ def main():
         write("acknowledgment-%s.odt" % lang, w["lang"], acknowledgment(w),
               "{{campaign.title}}: {{state.name}}", w["footer"])
     write("notification-en.odt", ("en", "GB"), notification(WORDS["en"]),
+          "{{notification.reference}}", "{{notification.reference}}")
+    write("correction-en.odt", ("en", "GB"), correction(WORDS["en"]),
           "{{notification.reference}}", "{{notification.reference}}")
 
 

@@ -22,7 +22,8 @@ for code in 0 1 2 3 4 5; do
 done
 for key in Chancery-Event Chancery-Id Chancery-State Chancery-Campaign Chancery-Treaty \
 	Chancery-Date Chancery-Attachment Chancery-Registry Chancery-Rows Chancery-File \
-	Chancery-Remote Chancery-Merged Chancery-Supersedes Chancery-Late Chancery-Intends Chancery-Received; do
+	Chancery-Remote Chancery-Merged Chancery-Supersedes Chancery-Late Chancery-Intends Chancery-Received \
+	Chancery-Corrects Chancery-Voids Chancery-Voids-Event Chancery-Reason; do
 	check "trailer $key is documented" grep -q -- "$key" "$D/repository-format.md"
 done
 finish

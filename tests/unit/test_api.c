@@ -197,6 +197,24 @@ static int call_reply(fixture *f, unsigned v)
 	return chancery_campaign_reply(NULL, f->repo, "focus2004", &o);
 }
 
+static int call_void(fixture *f, unsigned v)
+{
+	chancery_void_options o = CHANCERY_VOID_OPTIONS_INIT;
+
+	o.version = v;
+	o.reason = "recorded in error";
+	return chancery_archive_void(NULL, f->repo, "20040101T000000Z-00000000",
+		&o);
+}
+
+static int call_effective(fixture *f, unsigned v)
+{
+	chancery_log_options o = CHANCERY_LOG_OPTIONS_INIT;
+
+	o.version = v;
+	return chancery_event_foreach_effective(f->repo, &o, no_event, NULL);
+}
+
 /* Every public function that takes a versioned options struct. */
 static const struct {
 	const char *name; /* as the message names it */
@@ -224,6 +242,9 @@ static const struct {
 		CHANCERY_LETTERS_OPTIONS_VERSION },
 	{ "chancery_campaign_reply", call_reply,
 		CHANCERY_REPLY_OPTIONS_VERSION },
+	{ "chancery_archive_void", call_void, CHANCERY_VOID_OPTIONS_VERSION },
+	{ "chancery_event_foreach_effective", call_effective,
+		CHANCERY_LOG_OPTIONS_VERSION },
 };
 
 static void check_refused(fixture *f, size_t i, unsigned v)

@@ -4,8 +4,9 @@
  * and nothing moves; the same through git daemon on 127.0.0.1. A peer is
  * untrusted: a commit chancery would not have written (a plain-git
  * deletion, a hand-made archive entry, a tree with "..", ".git" or a '/'
- * in a name, a forged or altered event) is refused with the commit named
- * and nothing merged; a tracked .chancery/config never says where sync
+ * in a name, a forged or altered event, a void of an event never
+ * recorded or one deleting what it voids) is refused with the commit
+ * named and nothing merged; a tracked .chancery/config never says where sync
  * and deposits send the archive.
  */
 #include "testkit.h"
@@ -725,6 +726,80 @@ static void test_peer_deposit_reference(void **state)
 	refused(f, "a deposit without a consistent State, Treaty");
 }
 
+/* Issue 13 (corrections): a void is one more event, checked like any. A
+ * real void of a deposit merges (its marker and correction notification);
+ * a void of an event never recorded, one that also deletes the archive
+ * entry, and a correction of a non-reply are refused. */
+static void test_peer_voids(void **state)
+{
+	fixture *f = *state;
+	chancery_void_options vo = CHANCERY_VOID_OPTIONS_INIT;
+	chancery_void_result vr;
+	chancery_registry *reg = NULL;
+	chancery_date d;
+	char ref[80], *id;
+
+	peer_setup(f);
+	{
+		const char *const fields[] = { "Voids",
+			"20040101T000000Z-00000000", "Reason", "made up", NULL };
+		extra_files x = { { NULL }, { NULL }, 0 };
+
+		forge(f, "void", fields, &x);
+	}
+	refused(f, "voids 20040101T000000Z-00000000, an event that was never "
+		"recorded");
+	peer_reset(f);
+	deposit_signature(f->rb, "SWE", ref, sizeof(ref));
+	id = tk_sh_out("git -C %s log -1 --format="
+		"'%%(trailers:key=Chancery-Id,valueonly,separator=)'", f->b);
+	id[strcspn(id, "\n")] = '\0';
+	vo.reason = "recorded in error";
+	if (chancery_archive_void(&vr, f->rb, id, &vo) < 0)
+		fail_msg("void: %s", chancery_error_last()->message);
+	assert_string_equal(vr.notification, "C.N.2.2004.TREATIES-4");
+	/* the same void, also deleting the entry it voids: refused */
+	assert_int_equal(tk_sh("cd %s && git rm -q archive/SWE/IV-13/"
+		"2004-09-24-signature.txt && " PEER_GIT " commit -q --amend "
+		"--no-edit", f->b), 0);
+	refused(f, "archive/SWE/IV-13/2004-09-24-signature.txt: removed by "
+		"commit");
+	/* a reply "correcting" a note: refused */
+	peer_reset(f);
+	assert_int_equal(tk_note(f->rb, "SWE", "a call"), 0);
+	{
+		char *note = tk_sh_out("git -C %s log -1 --format="
+			"'%%(trailers:key=Chancery-Id,valueonly,separator=)'",
+			f->b);
+		const char *fields[] = { "State", "SWE", "Corrects", NULL,
+			"Reason", "x", NULL };
+		extra_files x = { { NULL }, { NULL }, 0 };
+
+		note[strcspn(note, "\n")] = '\0';
+		fields[3] = note;
+		forge(f, "reply", fields, &x);
+		free(note);
+	}
+	refused(f, "a note, not a reply");
+	/* the real void merges; the deposit is out of participation */
+	peer_reset(f);
+	deposit_signature(f->rb, "SWE", ref, sizeof(ref));
+	free(id);
+	id = tk_sh_out("git -C %s log -1 --format="
+		"'%%(trailers:key=Chancery-Id,valueonly,separator=)'", f->b);
+	id[strcspn(id, "\n")] = '\0';
+	if (chancery_archive_void(&vr, f->rb, id, &vo) < 0)
+		fail_msg("void: %s", chancery_error_last()->message);
+	sync_ok(f->ra, f->b);
+	assert_int_equal(tk_count_events(f->ra, "void"), 1);
+	assert_int_equal(chancery_registry_load(&reg, f->ra), 0);
+	assert_int_equal(chancery_date_parse(&d, "2004-12-31"), 0);
+	assert_int_equal(chancery_registry_status(reg, "SWE", "IV-13", &d),
+		CHANCERY_STATUS_NONE);
+	chancery_registry_free(reg);
+	free(id);
+}
+
 /* Issue 11 (audit) 1 and 2: an import wrote any content to any table. */
 static void test_peer_import_tables(void **state)
 {
@@ -988,6 +1063,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_peer_deep_tree, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_peer_other_root, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_voids, setup,
 			teardown),
 	};
 

@@ -1,0 +1,177 @@
+/*
+ * event_effective.c - the effective events of a history: what stands once
+ * corrections are taken into account. Nothing recorded is ever rewritten:
+ * an event recorded in error is voided by a later `void` event (trailer
+ * Voids: ID), a reply recorded wrongly is replaced by a later reply that
+ * corrects it (trailer Corrects: ID). Both stay in history; this file
+ * tells who stands.
+ *
+ * The rule, over the history up to the walk's start (the head, or `at`):
+ *   - an event named by the Voids field of a void event is voided;
+ *   - an event named by the Corrects field of a reply that is not itself
+ *     voided is corrected (voiding a correction lets the original stand);
+ *   - the effective events are all the others, in history order.
+ * Voids are never voided (recording and the commit check refuse it), so
+ * one pass collecting the voids, then the corrections, decides every event.
+ *
+ * Invariant: the filtering is done here once; the workflows' stories, the
+ * tool's log and the archive's history read it through
+ * chancery_event_foreach_effective() and chancery_corrections_*().
+ * Left out: deposits voided are also dropped from participation, but that
+ * is the archive's marker file (archive/void.c, archive/entry.c), read from
+ * the tree, not from this walk.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+typedef struct {
+	char *target;   /* the id voided or corrected */
+	char *by;       /* the void's or correction's id */
+	char *reason;   /* its Reason field, or "" */
+	bool voids;     /* a void (else a correction) */
+} fate;
+
+struct chancery_corrections {
+	fate *f;
+	size_t n, a;
+};
+
+void chancery_corrections_free(chancery_corrections *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		chancery_free(c->f[i].target);
+		chancery_free(c->f[i].by);
+		chancery_free(c->f[i].reason);
+	}
+	chancery_free(c->f);
+	chancery_free(c);
+}
+
+static int fate_push(chancery_corrections *c, const char *target,
+	const chancery_event *ev, bool voids)
+{
+	const char *reason = chancery_event_get(ev, "Reason");
+	fate *f;
+
+	if (chancery__grow((void **)&c->f, &c->a, c->n + 1, sizeof(*c->f)) < 0)
+		return CHANCERY_ENOMEM;
+	f = &c->f[c->n];
+	f->target = chancery__strdup(target);
+	f->by = chancery__strdup(chancery_event_id(ev));
+	f->reason = chancery__strdup(reason ? reason : "");
+	f->voids = voids;
+	c->n++;
+	if (!f->target || !f->by || !f->reason)
+		return chancery__oom();
+	return 0;
+}
+
+static int collect_cb(const chancery_event *ev, void *payload)
+{
+	chancery_corrections *c = payload;
+	const char *type = chancery_event_type(ev);
+	const char *v = chancery_event_get(ev, "Voids");
+	const char *k = chancery_event_get(ev, "Corrects");
+
+	if (!strcmp(type, "void") && v)
+		return fate_push(c, v, ev, true);
+	if (!strcmp(type, "reply") && k)
+		return fate_push(c, k, ev, false);
+	return 0;
+}
+
+static const fate *fate_of(const chancery_corrections *c, const char *id,
+	bool voids)
+{
+	for (size_t i = 0; id && i < c->n; i++)
+		if (c->f[i].voids == voids && !strcmp(c->f[i].target, id))
+			return &c->f[i];
+	return NULL;
+}
+
+int chancery_corrections_load(chancery_corrections **out,
+	chancery_repository *repo, const char *at)
+{
+	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
+	chancery_corrections *c;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && repo);
+	*out = NULL;
+	if (!(c = chancery__calloc(1, sizeof(*c))))
+		return chancery__oom();
+	lo.at = at;
+	lo.oldest_first = 1;
+	error = chancery_event_foreach(repo, &lo, collect_cb, c);
+	if (error < 0) {
+		chancery_corrections_free(c);
+		return error;
+	}
+	*out = c;
+	return 0;
+}
+
+const char *chancery_corrections_of(const chancery_corrections *c,
+	const char *id, int *voided, const char **reason)
+{
+	const fate *f;
+
+	if (voided)
+		*voided = 0;
+	if (reason)
+		*reason = NULL;
+	if (!c || !id)
+		return NULL;
+	if ((f = fate_of(c, id, true)) == NULL) {
+		/* the latest correction that is not voided */
+		for (size_t i = c->n; i-- > 0;)
+			if (!c->f[i].voids && !strcmp(c->f[i].target, id) &&
+			    !fate_of(c, c->f[i].by, true)) {
+				f = &c->f[i];
+				break;
+			}
+	}
+	if (voided)
+		*voided = f && f->voids;
+	if (reason)
+		*reason = f ? f->reason : NULL;
+	return f ? f->by : NULL;
+}
+
+typedef struct {
+	const chancery_corrections *c;
+	chancery_event_cb cb;
+	void *payload;
+} effective_ctx;
+
+static int effective_cb(const chancery_event *ev, void *payload)
+{
+	effective_ctx *x = payload;
+
+	if (chancery_corrections_of(x->c, chancery_event_id(ev), NULL, NULL))
+		return 0;
+	return x->cb(ev, x->payload);
+}
+
+int chancery_event_foreach_effective(chancery_repository *repo,
+	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
+{
+	chancery_corrections *c = NULL;
+	effective_ctx x;
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && cb);
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_LOG_OPTIONS_VERSION);
+	if ((error = chancery_corrections_load(&c, repo,
+			opts ? opts->at : NULL)) < 0)
+		return error;
+	x.c = c;
+	x.cb = cb;
+	x.payload = payload;
+	error = chancery_event_foreach(repo, opts, effective_cb, &x);
+	chancery_corrections_free(c);
+	return error;
+}
