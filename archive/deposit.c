@@ -675,8 +675,6 @@ static int check_request(deposit_ctx *g, chancery_repository *repo,
 	char ds[11])
 {
 	const chancery_deposit_options *o = g->o;
-	chancery_date today;
-	char today_s[11];
 	int error;
 
 	if (!chancery_registry_state_code_valid(o->state))
@@ -690,12 +688,9 @@ static int check_request(deposit_ctx *g, chancery_repository *repo,
 	if (!chancery__date_ok(&o->date))
 		return chancery__error(CHANCERY_EINVALID, "invalid date");
 	chancery_date_format(ds, 11, &o->date);
-	chancery_date_from_time(&today, chancery__now(repo));
-	chancery_date_format(today_s, sizeof(today_s), &today);
-	if (chancery_date_cmp(&o->date, &today) > 0)
-		return chancery__error(CHANCERY_EINVALID,
-			"%s is in the future (today is %s): record an action when "
-			"it has happened", ds, today_s);
+	if ((error = chancery__date_not_future(&o->date, chancery__now(repo),
+			NULL)) < 0)
+		return error;
 	if ((error = check_signer(g->signer, sizeof(g->signer), g->action,
 			o->signed_by, o->full_powers)) < 0)
 		return error;

@@ -1,8 +1,10 @@
 /*
  * cmd_letters.c - a campaign's letters: `chancery letters generate
  * CAMPAIGN` writes its personalized invitation letters (one commit for the
- * batch, none when nothing changed; --dry-run renders and records
- * nothing; --pdf also makes a PDF of each, beside them in the working
+ * batch, none when nothing changed; a dispatched letter that would change
+ * is refused, or superseded by a new one with --supersede; --dry-run
+ * renders and records nothing; --pdf also makes a PDF of each (of the
+ * current letters), beside them in the working
  * tree), `letters verify CAMPAIGN` checks that the recorded letters are
  * what generation would write (exit 1 when not), `letters data CAMPAIGN
  * STATE` prints one State's letter data as JSON.
@@ -220,6 +222,7 @@ static int letters_generate(const cli_args *a)
 		return cli_error(EXIT_USAGE, "letters generate: one CAMPAIGN");
 	o.state = cli_opt_value(a, "state");
 	o.dry_run = cli_opt_count(a, "dry-run") > 0;
+	o.supersede = cli_opt_count(a, "supersede") > 0;
 	o.problem = print_problem;
 	o.payload = &problems;
 	if (isatty(2))

@@ -87,12 +87,15 @@ static const cli_opt opts_campaign[] = {
 	{ "title", 0, "TITLE", false, "the campaign's title, as letters quote it" },
 	{ "recipients", 0, "all|FILE", false, "who gets letters: every State (default) or a file of State codes" },
 	{ "template", 0, "LANG=FILE", true, "an invitation template for a language (en=FILE), or KIND-LANG=FILE for reminder and acknowledgment (repeatable)" },
+	FORMAT_OPT("list and show: table (default), csv or json"),
+	{ "date", 0, "DATE", false, "close: the day the campaign closes (default: today)" },
 	AUTHOR_OPT,
 	{ 0 } };
 static const cli_opt opts_letters[] = {
 	{ "state", 0, "STATE", false, "only this State's letter" },
 	{ "dry-run", 0, NULL, false, "render every letter, report problems, record nothing" },
 	{ "pdf", 0, NULL, false, "also make a PDF of every letter in campaigns/ID/pdf/ (one LibreOffice process; kept out of history)" },
+	{ "supersede", 0, NULL, false, "a dispatched letter that would change gets a new letter (its own reference) that supersedes it" },
 	AUTHOR_OPT,
 	{ 0 } };
 static const cli_opt opts_send[] = {
@@ -174,10 +177,10 @@ const cli_cmd cli_commands[] = {
 	  "chancery show EVENT", opts_show, 1, 1 },
 	{ "sync", cmd_sync, "fetch, merge and push with a Git remote",
 	  "chancery sync [REMOTE]", opts_sync, 0, 1 },
-	{ "campaign", cmd_campaign, "open a correspondence campaign",
-	  "chancery campaign open ID --workflow W --letter-date D --deadline D --event D..D --featured L", opts_campaign, 2, 2 },
+	{ "campaign", cmd_campaign, "open, list, show or close correspondence campaigns",
+	  "chancery campaign open ID --workflow W --letter-date D --deadline D --event D..D --featured L | list | show ID | close ID [--date D]", opts_campaign, 1, 2 },
 	{ "letters", cmd_letters, "generate a campaign's personalized letters",
-	  "chancery letters generate CAMPAIGN [--state S] [--dry-run] [--pdf] | verify CAMPAIGN | data CAMPAIGN STATE", opts_letters, 2, 3 },
+	  "chancery letters generate CAMPAIGN [--state S] [--dry-run] [--pdf] [--supersede] | verify CAMPAIGN | data CAMPAIGN STATE", opts_letters, 2, 3 },
 	{ "send", cmd_send, "record the dispatch of a campaign's letters",
 	  "chancery send CAMPAIGN --date DATE [--state STATE]", opts_send, 1, 1 },
 	{ "reply", cmd_reply, "record a State's reply to a campaign",

@@ -69,6 +69,10 @@ typedef bool (*chancery__audit_rule)(const audit *a, const change *c);
 chancery__audit_rule chancery__audit_rule_of(const char *type);
 /** A deposit's trailers agree with each other and with its files. */
 void chancery__audit_deposit_check(audit *a, git_tree *ptree);
+/** A letters commit writes over no dispatched or superseded letter. */
+void chancery__audit_letters_check(audit *a);
+/** A close commit only marks an open campaign closed. */
+void chancery__audit_close_check(audit *a);
 void chancery__audit_refers_check(audit *a);
 
 /* ---- audit_record.c ------------------------------------------------------ */

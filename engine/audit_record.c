@@ -382,6 +382,10 @@ void chancery__audit_event_check(audit *a, git_tree *tree, git_tree *ptree)
 	check_fixity(a, dir, seen);
 	if (!done(a) && !strcmp(type, "deposit"))
 		chancery__audit_deposit_check(a, ptree);
+	if (!done(a) && !strcmp(type, "letters"))
+		chancery__audit_letters_check(a);
+	if (!done(a) && !strcmp(type, "close"))
+		chancery__audit_close_check(a);
 	if (!done(a) && (!strcmp(type, "void") ||
 			chancery_event_get(a->ev, "Corrects")))
 		chancery__audit_refers_check(a);

@@ -3,9 +3,12 @@
  * attachments, by event type (the `rules` table): an init the format file
  * and the registry's tables, an import the one table it names, a campaign
  * its own files once, letters and reminders into a campaign the parent
- * holds, a deposit its archive entry and notification (deposit_check: the
- * trailers agree with each other and with those files, as chancery writes
- * them), a void of a deposit the marker beside its entry and the correction
+ * holds (CODE.odt, or CODE-N.odt after letter N-1: letters_check refuses
+ * one that writes over a dispatched or superseded letter, reading the
+ * campaign's history), a close its closed.txt (close_check), a deposit
+ * its archive entry and notification (deposit_check: the trailers agree
+ * with each other and with those files, as chancery writes them), a void
+ * of a deposit the marker beside its entry and the correction
  * notification (refers_check: a void or a correction names an event the
  * parent holds, of a type it may void or correct). Every other type
  * changes nothing else.
@@ -135,10 +138,75 @@ static bool campaign_may(const audit *a, const change *c)
 	return in_campaign(a, c->path, "templates/", ".odt") != NULL;
 }
 
-/* Letters (re)written for the States of an open campaign. */
+/* A letter's number from its name: CODE.odt is 1, CODE-N.odt N (2 to
+ * 999, no leading zero); 0 when the name is neither. */
+static unsigned letter_number(const char *name)
+{
+	unsigned n = 0;
+	size_t len = name ? strlen(name) : 0, i;
+
+	if (len == 7)
+		return letter_name(name, false) ? 1 : 0;
+	if (len < 9 || len > 11 || name[3] != '-' || name[4] == '0' ||
+	    strcmp(name + len - 4, ".odt"))
+		return 0;
+	for (i = 4; i < len - 4; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+		n = n * 10 + (unsigned)(name[i] - '0');
+	}
+	{
+		char code[8];
+
+		snprintf(code, sizeof(code), "%.3s.odt", name);
+		if (!letter_name(code, false))
+			return 0;
+	}
+	return n >= 2 ? n : 0;
+}
+
+/* Does the parent hold letter `n` of the State whose letter `path` is? */
+static bool parent_has_letter(const audit *a, const char *path, unsigned n)
+{
+	char want[300];
+	const char *slash = strrchr(path, '/');
+	git_tree_entry *e = NULL;
+	int rc;
+
+	if (!slash || !a->ptree)
+		return false;
+	if (n > 1)
+		snprintf(want, sizeof(want), "%.*s%.3s-%u.odt",
+			(int)(slash + 1 - path), path, slash + 1, n);
+	else
+		snprintf(want, sizeof(want), "%.*s%.3s.odt",
+			(int)(slash + 1 - path), path, slash + 1);
+	rc = git_tree_entry_bypath(&e, a->ptree, want);
+	git_tree_entry_free(e);
+	git_error_clear();
+	return rc == 0;
+}
+
+/* Letters (re)written for the States of an open campaign: CODE.odt, or
+ * CODE-N.odt added after letter N-1 (it supersedes it). Whether a letter
+ * replaced was dispatched is chancery__audit_letters_check's. */
 static bool letters_may(const audit *a, const change *c)
 {
-	return letter_name(in_campaign(a, c->path, "letters/", ".odt"), false) &&
+	unsigned n = letter_number(in_campaign(a, c->path, "letters/", ".odt"));
+
+	if (!n || campaign_in_parent(a) != 1)
+		return false;
+	return n == 1 || c->status != 'A' || parent_has_letter(a, c->path,
+		n - 1);
+}
+
+/* A campaign closed: its closed.txt added, and nothing else (close_check:
+ * it says "Closed: DATE", the event's Date). */
+static bool close_may(const audit *a, const change *c)
+{
+	const char *name = in_campaign(a, c->path, "", ".txt");
+
+	return c->status == 'A' && name && !strcmp(name, "closed.txt") &&
 		campaign_in_parent(a) == 1;
 }
 
@@ -196,6 +264,7 @@ static const struct {
 	{ "campaign", campaign_may },
 	{ "letters", letters_may },
 	{ "remind", remind_may },
+	{ "close", close_may },
 	{ "deposit", deposit_may },
 	{ "void", void_may },
 	{ "sync", nothing_may },
@@ -207,6 +276,131 @@ chancery__audit_rule chancery__audit_rule_of(const char *type)
 		if (!strcmp(rules[i].type, type))
 			return rules[i].may;
 	return nothing_may;
+}
+
+/* ---- letters: a dispatched one is not written over ------------------------ */
+
+/* Which States' current letters a campaign's history (up to the parent)
+ * says went out: a send naming a State dispatches its letter; a letters
+ * event naming it (or a batch naming none) writes it again, as
+ * workflows/dispatch.c reads it for the library. */
+typedef struct {
+	struct { char code[4]; bool sent; } *st;
+	size_t n, alloc;
+} sent_scan;
+
+static int sent_cb(const chancery_event *ev, void *payload)
+{
+	sent_scan *s = payload;
+	const char *type = chancery_event_type(ev);
+	bool send = !strcmp(type, "send"), named = false;
+
+	if (!send && strcmp(type, "letters"))
+		return 0;
+	for (size_t i = 0; i < chancery_event_field_count(ev); i++) {
+		const char *k, *v;
+		size_t j;
+
+		chancery_event_field(&k, &v, ev, i);
+		if (strcmp(k, "State") || strlen(v) != 3)
+			continue;
+		named = true;
+		for (j = 0; j < s->n && strcmp(s->st[j].code, v); j++)
+			;
+		if (j == s->n) {
+			if (chancery__grow((void **)&s->st, &s->alloc, s->n + 1,
+					sizeof(*s->st)) < 0)
+				return CHANCERY_ENOMEM;
+			memcpy(s->st[s->n++].code, v, 4);
+		}
+		s->st[j].sent = send;
+	}
+	for (size_t j = 0; !send && !named && j < s->n; j++)
+		s->st[j].sent = false;
+	return 0;
+}
+
+/* A letters commit writes over no letter that went out, nor one that a
+ * later letter superseded: a dispatched letter is a record. */
+void chancery__audit_letters_check(audit *a)
+{
+	const char *campaign = chancery_event_get(a->ev, "Campaign");
+	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
+	sent_scan s = { NULL, 0, 0 };
+	char parent[GIT_OID_HEXSZ + 1];
+	bool scanned = false;
+	int error;
+
+	if (!chancery__campaign_id_valid(campaign) ||
+	    git_commit_parentcount(a->commit) != 1)
+		return;
+	git_oid_tostr(parent, sizeof(parent), git_commit_parent_id(a->commit, 0));
+	for (size_t i = 0; i < a->nch && !done(a); i++) {
+		const change *c = &a->ch[i];
+		const char *name = in_campaign(a, c->path, "letters/", ".odt");
+		unsigned n = letter_number(name);
+		size_t j;
+
+		if (c->status != 'M' || !n)
+			continue;
+		if (parent_has_letter(a, c->path, n + 1)) {
+			problem(a, "%s: commit %s writes over a letter that a "
+				"later one superseded: a dispatched letter is a "
+				"record", c->path, a->cid);
+			continue;
+		}
+		if (!scanned) {
+			lo.campaign = campaign;
+			lo.oldest_first = 1;
+			lo.at = parent;
+			scanned = true;
+			if ((error = chancery_event_foreach(a->repo, &lo, sent_cb,
+					&s)) < 0) {
+				unreadable(a, error, "the campaign's history");
+				break;
+			}
+		}
+		for (j = 0; j < s.n && strncmp(s.st[j].code, name, 3); j++)
+			;
+		if (j < s.n && s.st[j].sent)
+			problem(a, "%s: commit %s writes over the letter to %s, "
+				"which was dispatched: a dispatched letter is a "
+				"record (a new letter supersedes it)", c->path,
+				a->cid, s.st[j].code);
+	}
+	chancery_free(s.st);
+}
+
+/* ---- a campaign closed ------------------------------------------------------ */
+
+/* A close commit adds campaigns/ID/closed.txt saying "Closed: DATE", its
+ * own Date, to a campaign that was open. */
+void chancery__audit_close_check(audit *a)
+{
+	const char *campaign = chancery_event_get(a->ev, "Campaign");
+	const char *date = chancery_event_get(a->ev, "Date");
+	char path[200], *text = NULL, line[40];
+	size_t size = 0;
+	change *c;
+
+	if (!chancery__campaign_id_valid(campaign) || !date ||
+	    !chancery__date_valid(date) || strlen(date) != 10) {
+		problem(a, "event %s (commit %s): a close without a campaign "
+			"and a date", chancery_event_id(a->ev), a->cid);
+		return;
+	}
+	snprintf(path, sizeof(path), "campaigns/%s/closed.txt", campaign);
+	if (!(c = find_change(a, path)) || c->status != 'A') {
+		problem(a, "event %s (commit %s): a close that does not add %s",
+			chancery_event_id(a->ev), a->cid, path);
+		return;
+	}
+	snprintf(line, sizeof(line), "Closed: %s\n", date);
+	if (read_blob(a, &text, &size, &c->id) == 0 &&
+	    (size != strlen(line) || strcmp(text, line)))
+		problem(a, "%s: commit %s does not say \"Closed: %s\", the "
+			"date of its event", path, a->cid, date);
+	chancery_free(text);
 }
 
 /* ---- a deposit ------------------------------------------------------------ */

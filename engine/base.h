@@ -122,6 +122,12 @@ int chancery__days_in_month(int y, int m);
 bool chancery__date_ok(const chancery_date *d);
 /** The seconds of `t` since its day's UTC midnight (0..86399). */
 int chancery__time_of_day(int64_t t);
+/** 0 when `d` is not after the UTC day of `now` (Unix seconds: the
+ * repository's now, chancery__now); else CHANCERY_EINVALID naming `what`
+ * (the option, or NULL), the date and today. No record (a reply, a note,
+ * a dispatch, a reminder, a deposit) is dated after the day it is made. */
+int chancery__date_not_future(const chancery_date *d, int64_t now,
+	const char *what);
 
 /* ---- files (file.c) ------------------------------------------------------ */
 

@@ -13,7 +13,9 @@
  *
  * Left out on purpose: time zones and daylight saving, leap seconds, the
  * Julian calendar, public holidays (a "working day" is Monday to Friday),
- * and the languages dates are written in (letters/ and workflows/).
+ * and the languages dates are written in (letters/ and workflows/). One
+ * rule of the records lives here as well: none is dated after the day it is
+ * made (chancery__date_not_future).
  */
 #include "base.h"
 
@@ -306,4 +308,22 @@ void chancery_time_format(char *buf, size_t size, int64_t t)
 	chancery_date_from_time(&d, t);
 	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month,
 		d.day, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+}
+
+/* ---- the past: what a record may be dated ------------------------------- */
+
+int chancery__date_not_future(const chancery_date *d, int64_t now,
+	const char *what)
+{
+	chancery_date today;
+	char ds[11], ts[11];
+
+	chancery_date_from_time(&today, now);
+	if (chancery_date_cmp(d, &today) <= 0)
+		return 0;
+	chancery_date_format(ds, sizeof(ds), d);
+	chancery_date_format(ts, sizeof(ts), &today);
+	return chancery__error(CHANCERY_EINVALID, "%s%s%s is in the future "
+		"(today is %s): a record is dated when it has happened",
+		what ? what : "", what ? " " : "", ds, ts);
 }

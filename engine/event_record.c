@@ -301,10 +301,20 @@ done:
 
 int chancery_event_record(chancery_repository *repo, chancery_event *ev)
 {
+	const char *date = chancery_event_get(ev, "Date");
+	chancery_date d;
+	int error;
+
 	CHANCERY_ASSERT_ARG(repo && ev);
 	if (ev->commit[0])
 		return chancery__error(CHANCERY_EEXISTS,
 			"event %s is recorded already", ev->id);
+	/* a note (any event a program records) is not dated in the future */
+	if (date && chancery_date_parse(&d, date) == 0 &&
+	    (error = chancery__date_not_future(&d, chancery__now(repo),
+			"--date")) < 0)
+		return error;
+	chancery_error_clear();
 	return chancery__event_commit(repo, ev, NULL, NULL, NULL);
 }
 

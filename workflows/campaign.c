@@ -7,7 +7,9 @@
  *
  * Invariants: a campaign is opened once (an existing campaigns/ID is
  * refused); every treaty, State and template is checked before anything
- * is written, so a campaign that opened can always be rendered. The
+ * is written, so a campaign that opened can always be rendered (a
+ * template given for a kind or a language that does not exist is refused,
+ * not ignored; a deadline after the event too). The
  * shipped templates are embedded in the library, so a campaign does not
  * depend on where the library was built. Left out on purpose: changing a
  * campaign once open (the record is what was sent).
@@ -135,6 +137,15 @@ static int check_options(const chancery_campaign_options *o)
 	    chancery_date_cmp(&o->event_start, &o->letter_date) < 0)
 		return chancery__error(CHANCERY_EINVALID,
 			"the event must end after it starts, and start after the letter date");
+	if (chancery_date_cmp(&o->deadline, &o->event_start) > 0) {
+		char d1[11], d2[11];
+
+		chancery_date_format(d1, sizeof(d1), &o->deadline);
+		chancery_date_format(d2, sizeof(d2), &o->event_start);
+		return chancery__error(CHANCERY_EINVALID, "the deadline (%s) "
+			"is after the event (%s): replies are asked for before it",
+			d1, d2);
+	}
 	if (o->ntemplates && !o->templates)
 		return chancery__error(CHANCERY_EINVALID,
 			"%zu templates given without their array", o->ntemplates);
@@ -261,6 +272,37 @@ static int recipients_tsv(chancery_buf *rb, const chancery_registry *reg,
 	return error;
 }
 
+/* Does every template given name one of the nine, with a file? A kind or
+ * a language that names none is refused: it would be silently ignored. */
+static int templates_check(const chancery_campaign_options *o)
+{
+	static const char *const kinds[] = { "invitation", "reminder",
+		"acknowledgment" };
+	static const char *const langs[] = { "en", "fr", "es" };
+
+	for (size_t i = 0; i < o->ntemplates; i++) {
+		const chancery_campaign_template *t = &o->templates[i];
+		bool kind = false, lang = false;
+
+		if (!t->kind || !t->language || !t->path)
+			return chancery__error(CHANCERY_EINVALID, "template %zu: "
+				"a kind, a language and a path are needed", i);
+		for (size_t k = 0; k < 3; k++) {
+			kind |= !strcmp(t->kind, kinds[k]);
+			lang |= !strcmp(t->language, langs[k]);
+		}
+		if (!kind || !lang)
+			return chancery__error(CHANCERY_EINVALID,
+				"template '%.40s-%.40s' (%.300s): no %s '%.40s' (%s)",
+				t->kind, t->language, t->path,
+				!kind ? "kind" : "language",
+				!kind ? t->kind : t->language, !kind ?
+				"invitation, reminder or acknowledgment" :
+				"en, fr or es");
+	}
+	return 0;
+}
+
 /* The file given for template `name` ("KIND-LANG"), or NULL for the
  * shipped one; the last given wins. */
 static int template_file(const char **file, const char *name,
@@ -271,9 +313,6 @@ static int template_file(const char **file, const char *name,
 		const chancery_campaign_template *t = &o->templates[i];
 		size_t kl;
 
-		if (!t->kind || !t->language || !t->path)
-			return chancery__error(CHANCERY_EINVALID, "template %zu: "
-				"a kind, a language and a path are needed", i);
 		kl = strlen(t->kind);
 		if (!strncmp(name, t->kind, kl) && name[kl] == '-' &&
 		    !strcmp(name + kl + 1, t->language))
@@ -297,8 +336,14 @@ static int load_template(open_ctx *x, size_t i,
 		return chancery__oom();
 	if (file) {
 		if ((error = chancery__read_file(&x->tpl[i].data,
-				&x->tpl[i].size, file, 64 << 20)) < 0)
-			return error;
+				&x->tpl[i].size, file, 64 << 20)) < 0) {
+			char why[300]; /* the last error's buffer is rewritten */
+
+			snprintf(why, sizeof(why), "%s",
+				chancery_error_last()->message);
+			return chancery__error(error, "template '%s': %s", name,
+				why);
+		}
 	} else {
 		x->tpl[i].size = (size_t)*shipped_templates[i].size;
 		x->tpl[i].data = chancery__malloc(x->tpl[i].size);
@@ -360,7 +405,8 @@ int chancery_campaign_open(chancery_repository *repo,
 	CHANCERY_CHECK_VERSION(o, CHANCERY_CAMPAIGN_OPTIONS_VERSION);
 	memset(&x, 0, sizeof(x));
 	x.o = o;
-	if ((error = check_options(o)) < 0)
+	if ((error = check_options(o)) < 0 ||
+	    (error = templates_check(o)) < 0)
 		return error;
 	if ((error = chancery_workflow_open(&wf, o->workflow ? o->workflow :
 			"treaty-event", NULL, NULL)) < 0)

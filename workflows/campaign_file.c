@@ -12,6 +12,10 @@
  *   templates/KIND-LANG.odt   the templates its letters use (invitation,
  *                    reminder, acknowledgment in en, fr, es)
  *   letters/CODE.odt the invitation letters, once generated
+ *   letters/CODE-N.odt  the Nth letter to CODE (N = 2..999), which
+ *                    supersedes letter N-1 once that was dispatched
+ *                    (dispatch.c); the largest N is the current letter
+ *   closed.txt       "Closed: DATE", once the campaign is closed
  * Everything a letter depends on is in the repository, so a letter can be
  * re-rendered and compared years later. Besides this file, only
  * campaign.c (which writes them), story.c (workflow.xml) and the
@@ -39,7 +43,8 @@ int wf_id_error(const char *id)
 		"'%.40s' is not a campaign id", id);
 }
 
-void wf_reference(char *buf, size_t size, const char *id, const char *code)
+void wf_reference_nth(char *buf, size_t size, const char *id,
+	const char *code, unsigned n)
 {
 	char up[80];
 	size_t i;
@@ -47,7 +52,12 @@ void wf_reference(char *buf, size_t size, const char *id, const char *code)
 	for (i = 0; id[i] && i < sizeof(up) - 1; i++)
 		up[i] = (char)(id[i] >= 'a' && id[i] <= 'z' ? id[i] - 32 : id[i]);
 	up[i] = '\0';
-	snprintf(buf, size, "%s/%s/1", up, code);
+	snprintf(buf, size, "%s/%s/%u", up, code, n ? n : 1);
+}
+
+void wf_reference(char *buf, size_t size, const char *id, const char *code)
+{
+	wf_reference_nth(buf, size, id, code, 1);
 }
 
 int wf_add_count(chancery_event *ev, const char *key, size_t count)
@@ -86,6 +96,30 @@ int wf_tree_read(char **out, size_t *size, chancery_repository *repo,
 	}
 	error = chancery__tree_file(out, size, tree, path, 0);
 	chancery__tree_free(head);
+	return error;
+}
+
+/* closed.txt, "Closed: DATE", when the campaign was closed. */
+static int closed_load(campaign *c, chancery_repository *repo,
+	const chancery_tree *tree, const char *id)
+{
+	char path[200], *text = NULL;
+	size_t size;
+	int error;
+
+	snprintf(path, sizeof(path), "campaigns/%s/closed.txt", id);
+	error = wf_tree_read(&text, &size, repo, tree, path);
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		return 0;
+	}
+	if (error < 0)
+		return error;
+	if (size != 19 || strncmp(text, "Closed: ", 8) || text[18] != '\n' ||
+	    (text[18] = '\0', chancery_date_parse(&c->closed, text + 8) < 0))
+		error = chancery__error(CHANCERY_EINVALID,
+			"%s is malformed", path);
+	chancery_free(text);
 	return error;
 }
 
@@ -141,7 +175,7 @@ static int campaign_load(campaign *c, chancery_repository *repo,
 	    !c->deadline.year || !c->event_start.year)
 		return chancery__error(CHANCERY_EINVALID,
 			"campaigns/%s/campaign.txt is malformed", id);
-	return 0;
+	return closed_load(c, repo, tree, id);
 }
 
 /* The codes of one column of a TSV in the tree, each checked with `valid`:
@@ -209,7 +243,27 @@ void wf_context_free(context *x)
 	chancery_registry_free(x->reg);
 	free_list(x->featured, x->nfeat);
 	free_list(x->recipients, x->nrec);
+	chancery_free(x->letter);
 	memset(x, 0, sizeof(*x));
+}
+
+/* Each recipient's current letter number, from `tree` (NULL: the head). */
+static int letter_numbers(context *x, chancery_repository *repo,
+	const chancery_tree *tree)
+{
+	chancery_tree *head = NULL;
+	int error;
+
+	if (!tree) {
+		if ((error = chancery__tree_head(&head, NULL, repo)) < 0)
+			return error;
+		tree = head;
+	}
+	x->letter = chancery__calloc(x->nrec ? x->nrec : 1, sizeof(unsigned));
+	for (size_t i = 0; x->letter && i < x->nrec; i++)
+		x->letter[i] = wf_letter_number(tree, x->c.id, x->recipients[i]);
+	chancery__tree_free(head);
+	return x->letter ? 0 : chancery__oom();
 }
 
 int wf_context_load(context *x, chancery_repository *repo,
@@ -227,8 +281,11 @@ int wf_context_load(context *x, chancery_repository *repo,
 			"treaty", chancery_registry_treaty_id_valid, "a treaty reference")) < 0)
 		return error;
 	snprintf(path, sizeof(path), "campaigns/%s/recipients.tsv", id);
-	return read_column(&x->recipients, &x->nrec, repo, tree, path, "state",
-		chancery_registry_state_code_valid, "a State code");
+	if ((error = read_column(&x->recipients, &x->nrec, repo, tree, path,
+			"state", chancery_registry_state_code_valid,
+			"a State code")) < 0)
+		return error;
+	return letter_numbers(x, repo, tree);
 }
 
 int chancery_campaign_recipients(char ***out, size_t *count,
@@ -270,6 +327,7 @@ void chancery_campaign_recipients_free(char **list)
 int chancery_campaign_letter(char **out, size_t *size,
 	chancery_repository *repo, const char *id, const char *state)
 {
+	chancery_tree *head = NULL;
 	char path[200];
 	size_t n = 0;
 	int error;
@@ -283,8 +341,13 @@ int chancery_campaign_letter(char **out, size_t *size,
 	if (!chancery_registry_state_code_valid(state))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", state);
-	snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", id, state);
-	error = wf_tree_read(out, &n, repo, NULL, path);
+	if ((error = chancery__tree_head(&head, NULL, repo)) < 0)
+		return error;
+	/* the current letter: the last of those that superseded each other */
+	wf_letter_path(path, sizeof(path), id, state,
+		wf_letter_number(head, id, state));
+	error = wf_tree_read(out, &n, repo, head, path);
+	chancery__tree_free(head);
 	if (error == CHANCERY_ENOTFOUND)
 		return chancery__error(CHANCERY_ENOTFOUND,
 			"no letter to %s in campaign '%s' (chancery letters "

@@ -8,8 +8,14 @@
  * Invariants: a letter whose blob is already in the tree makes no change,
  * so generating twice records nothing the second time; one letter that
  * cannot be rendered records none of them. `verify` renders afresh and
- * compares, recording nothing. Left out on purpose: PDF (the tool runs
- * the office for that) and dispatch (reply.c).
+ * compares the current letters, recording nothing. A dispatched letter is
+ * a record (dispatch.c): one that would change is refused, naming the
+ * States, unless `supersede` asks for a new letter, CODE-N.odt with
+ * reference ID/CODE/N and the same inputs, recorded with "State",
+ * "Reference" and "Supersedes" trailers; a batch written after any
+ * dispatch names the States it writes. A closed campaign generates
+ * nothing. Left out on purpose: PDF (the tool runs the office for that)
+ * and dispatch itself (reply.c).
  */
 #include "workflows.h"
 
@@ -30,6 +36,12 @@ typedef struct {
 	char blob[3][41];             /* their blob ids, for provenance */
 	char registry[41];            /* the registry's tree id */
 	size_t count, changed;
+	wf_dispatch *disp;            /* per recipient: dispatched? */
+	char written[41], wregistry[41]; /* the last commit asked for, and
+	                              * the registry id its tree holds */
+	bool name_states;             /* some letter was dispatched */
+	chancery_buf refused;         /* dispatched letters that would change */
+	size_t nrefused;
 } batch;
 
 /* The id of the entry at `path` of `tree` into out ("" when none). */
@@ -96,26 +108,39 @@ static void batch_free(batch *b)
 		chancery_template_free(b->tpl[l]);
 		chancery_free(b->data[l]);
 	}
+	chancery_free(b->disp);
+	chancery_buf_dispose(&b->refused);
 }
 
 /* Render the letter to `st` into *odt; 1 when it cannot be rendered
  * (reported, the batch goes on to find every such letter). */
 static int render_one(void **odt, size_t *size, gen_ctx *g, const batch *b,
-	const context *x, const chancery_state *st)
+	const context *x, const chancery_state *st, unsigned n,
+	const char *registry)
 {
 	int l = wf_lang_index(st->language), error;
 	json_t *data = NULL;
-	char version[64];
+	char version[64], ref[120];
 	const char *meta[9];
 
 	if ((error = wf_letter_data(&data, &x->c, x->reg, x->featured,
 			x->nfeat, st)) < 0)
 		return error;
+	if (n > 1) {
+		/* a letter that supersedes another: its own reference, and the
+		 * one it supersedes */
+		json_t *letter = json_object_get(data, "letter");
+
+		wf_reference_nth(ref, sizeof(ref), x->c.id, st->code, n);
+		json_object_set_new(letter, "reference", json_string(ref));
+		wf_reference_nth(ref, sizeof(ref), x->c.id, st->code, n - 1);
+		json_object_set_new(letter, "supersedes", json_string(ref));
+	}
 	snprintf(version, sizeof(version), "chancery %s", CHANCERY_VERSION);
 	meta[0] = "chancery:template";
 	meta[1] = b->blob[l];
 	meta[2] = "chancery:registry";
-	meta[3] = b->registry;
+	meta[3] = registry;
 	meta[4] = "chancery:engine";
 	meta[5] = version;
 	meta[6] = "chancery:campaign";
@@ -135,22 +160,75 @@ static int render_one(void **odt, size_t *size, gen_ctx *g, const batch *b,
 	return 0;
 }
 
+/* A dispatched letter that would change: refused, or superseded by letter
+ * n + 1 (its own file and reference, named in the event). */
+static int supersede_one(chancery_changeset *cs, chancery_event *ev,
+	gen_ctx *g, batch *b, const context *x, const chancery_state *st,
+	unsigned n)
+{
+	void *odt = NULL;
+	size_t size = 0;
+	char path[200], ref[120];
+	int error;
+
+	if (!g->o->supersede || n >= WF_LETTER_MAX) {
+		b->nrefused++;
+		return b->nrefused > 8 ? 0 : chancery_buf_printf(&b->refused,
+			"%s%s", b->nrefused > 1 ? ", " : "", st->code);
+	}
+	if ((error = render_one(&odt, &size, g, b, x, st, n + 1,
+			b->registry)) != 0)
+		return error < 0 ? error : 0;
+	b->changed++;
+	if (g->o->dry_run) {
+		chancery_free(odt);
+		return 0;
+	}
+	wf_letter_path(path, sizeof(path), g->id, st->code, n + 1);
+	if ((error = chancery_changeset_add_owned(cs, path, odt, size)) < 0)
+		return error;
+	if (!g->o->state && (error = chancery_event_add(ev, "State",
+			st->code)) < 0)
+		return error;
+	wf_reference_nth(ref, sizeof(ref), g->id, st->code, n + 1);
+	if ((error = chancery_event_add(ev, "Reference", ref)) < 0)
+		return error;
+	wf_reference_nth(ref, sizeof(ref), g->id, st->code, n);
+	return chancery_event_add(ev, "Supersedes", ref);
+}
+
 /* One recipient's letter: rendered, then compared (verify), skipped
- * (unchanged) or added to the changeset. */
-static int letter_one(chancery_changeset *cs, const chancery_tree *base, gen_ctx *g,
-	batch *b, const context *x, const chancery_state *st)
+ * (unchanged), refused or superseded (dispatched) or added to the
+ * changeset. `n` is its current letter's number (0: none yet). */
+static int letter_one(chancery_changeset *cs, chancery_event *ev,
+	const chancery_tree *base, gen_ctx *g, batch *b, const context *x,
+	const chancery_state *st, unsigned n, const wf_dispatch *d)
 {
 	void *odt = NULL;
 	size_t size = 0;
 	char path[200];
-	bool missing, same;
+	const char *registry = b->registry;
+	bool missing, same, sent = d->sent;
 	int error;
 
-	if ((error = render_one(&odt, &size, g, b, x, st)) != 0)
+	if (sent && d->written[0]) {
+		/* a dispatched letter is compared with what its own inputs
+		 * give: the registry its commit held, not today's */
+		if (strcmp(b->written, d->written)) {
+			snprintf(b->written, sizeof(b->written), "%s", d->written);
+			if ((error = wf_registry_at(b->wregistry, g->repo,
+					d->written)) < 0) {
+				b->written[0] = '\0';
+				return error;
+			}
+		}
+		if (b->wregistry[0])
+			registry = b->wregistry;
+	}
+	if ((error = render_one(&odt, &size, g, b, x, st, n, registry)) != 0)
 		return error < 0 ? error : 0;
 	b->count++;
-	snprintf(path, sizeof(path), "campaigns/%s/letters/%s.odt", g->id,
-		st->code);
+	wf_letter_path(path, sizeof(path), g->id, st->code, n);
 	same = stored_same(base, path, odt, size, &missing);
 	if (g->o->verify) {
 		if (!same) {
@@ -163,12 +241,17 @@ static int letter_one(chancery_changeset *cs, const chancery_tree *base, gen_ctx
 		chancery_free(odt);
 		return 0;
 	}
-	if (!same) {
+	if (!same && sent && n) {
+		chancery_free(odt);
+		error = supersede_one(cs, ev, g, b, x, st, n);
+	} else if (!same) {
 		b->changed++;
 		if (!g->o->dry_run)
 			error = chancery_changeset_add_owned(cs, path, odt, size);
 		else
 			chancery_free(odt);
+		if (!error && !g->o->dry_run && b->name_states && !g->o->state)
+			error = chancery_event_add(ev, "State", st->code);
 	} else {
 		chancery_free(odt);
 	}
@@ -197,6 +280,15 @@ static int outcome(gen_ctx *g, const batch *b)
 		return chancery__error(CHANCERY_EINVALID,
 			"%zu letter%s could not be rendered; nothing was recorded",
 			g->problems, g->problems == 1 ? "" : "s");
+	if (b->nrefused)
+		return chancery__error(CHANCERY_EINVALID, "the letter%s to %s%s "
+			"%s dispatched: a dispatched letter is a record, not "
+			"written over; chancery letters generate %s --supersede "
+			"[--state STATE] makes a new one that supersedes it "
+			"(nothing recorded)", b->nrefused == 1 ? "" : "s",
+			b->refused.ptr ? b->refused.ptr : "", b->nrefused > 8 ?
+			" and others" : "", b->nrefused == 1 ? "was" : "were",
+			g->id);
 	if (g->o->dry_run || !b->changed)
 		return chancery__error(CHANCERY_EUNCHANGED, g->o->dry_run ?
 			"dry run: nothing recorded" :
@@ -210,7 +302,7 @@ static int gen_extra(chancery_changeset *cs, const chancery_tree *base,
 	gen_ctx *g = payload;
 	context x;
 	batch b;
-	char d[11];
+	char d[11], at[CHANCERY_OID_HEXSZ + 1];
 	int error;
 
 	memset(&b, 0, sizeof(b));
@@ -221,16 +313,25 @@ static int gen_extra(chancery_changeset *cs, const chancery_tree *base,
 	/* provenance: the registry's tree, stable while it does not change
 	 * (git log -- registry finds the commit) */
 	entry_id(b.registry, base, "registry");
+	at[0] = '\0';
+	if (head)
+		chancery__oid_tostr(at, head);
 	if ((error = wf_context_load(&x, g->repo, base, g->id)) < 0 ||
+	    (!g->o->verify && (error = wf_open_check(&x.c, "letters")) < 0) ||
+	    (error = wf_dispatched(&b.disp, g->repo, &x,
+			at[0] ? at : NULL)) < 0 ||
 	    (error = load_templates(&b, g, base)) < 0)
 		goto done;
+	for (size_t i = 0; i < x.nrec; i++)
+		b.name_states |= b.disp[i].sent;
 	for (size_t i = 0; i < x.nrec; i++) {
 		const chancery_state *st = chancery_registry_state_find(x.reg,
 			x.recipients[i]);
 
 		if (!st || (g->o->state && strcmp(g->o->state, st->code)))
 			continue;
-		if ((error = letter_one(cs, base, g, &b, &x, st)) < 0)
+		if ((error = letter_one(cs, ev, base, g, &b, &x, st,
+				x.letter[i], &b.disp[i])) < 0)
 			goto done;
 	}
 	if ((error = outcome(g, &b)) < 0)
@@ -266,8 +367,9 @@ int chancery_campaign_generate(chancery_letters_result *res,
 	if (g.o->state && (error = chancery_event_add(ev, "State",
 			g.o->state)) < 0)
 		goto done;
-	snprintf(subject, sizeof(subject), "letters %s: generate%s%s", id,
-		g.o->state ? " for " : "", g.o->state ? g.o->state : "");
+	snprintf(subject, sizeof(subject), "letters %s: generate%s%s%s", id,
+		g.o->state ? " for " : "", g.o->state ? g.o->state : "",
+		g.o->supersede ? ", superseding what was dispatched" : "");
 	if ((error = chancery_event_set_subject(ev, subject)) < 0)
 		goto done;
 	error = chancery__event_record(repo, ev, gen_extra, &g, NULL);

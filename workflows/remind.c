@@ -9,8 +9,10 @@
  * Invariants: a reply is acknowledged once (story.c reads the Acknowledges
  * trailers back); letters are written in the State's language from the
  * campaign's own templates; nothing due, no commit. A reminder carries the
- * invitation's date and reference; an acknowledgment lists the intentions
- * current after the reply. Left out on purpose: dispatch of these letters
+ * invitation's date and the reference of the current letter; an
+ * acknowledgment lists the intentions current after the reply. Nothing is
+ * dated after the day it is recorded, and a closed campaign generates
+ * nothing. Left out on purpose: dispatch of these letters
  * (they are sent by hand and recorded with send).
  */
 #include "workflows.h"
@@ -95,8 +97,12 @@ static int remind_one(chancery_changeset *cs, chancery_event *ev,
 		return error;
 	inv = json_object();
 	letter = json_object_get(data, "letter");
+	/* the invitation is the current letter: one that superseded the
+	 * first has its own reference */
+	wf_reference_nth(ref, sizeof(ref), x->c.id, st->code,
+		wf_letter_of(x, st->code));
 	json_object_set(inv, "date", json_object_get(letter, "date"));
-	json_object_set(inv, "reference", json_object_get(letter, "reference"));
+	json_object_set_new(inv, "reference", json_string(ref));
 	json_object_set_new(data, "invitation", inv);
 	chancery_date_write(buf, sizeof(buf), g->as_of, st->language);
 	json_object_set_new(letter, "date", json_string(buf));
@@ -244,6 +250,7 @@ static int remind_extra(chancery_changeset *cs, const chancery_tree *base,
 	g->reminders = g->acks = 0;
 	chancery_date_format(today, sizeof(today), g->as_of);
 	if ((error = wf_context_load(&x, g->repo, base, g->id)) < 0 ||
+	    (error = wf_open_check(&x.c, "reminders")) < 0 ||
 	    (error = wf_campaign_workflow(&w, &dates, g->repo, base, g->id,
 			&x)) < 0 ||
 	    (error = wf_stories_load(&sx, g->repo, &x, NULL)) < 0)
@@ -276,6 +283,10 @@ int chancery_campaign_remind(size_t *reminders, size_t *acks,
 	CHANCERY_ASSERT_ARG(repo && id && as_of);
 	if (!chancery_campaign_id_valid(id))
 		return wf_id_error(id);
+	/* a reminder is dated as_of: not a day that has not come */
+	if ((error = chancery__date_not_future(as_of, chancery__now(repo),
+			"--as-of")) < 0)
+		return error;
 	chancery_date_format(d, sizeof(d), as_of);
 	snprintf(subject, sizeof(subject), "remind %s: what is due on %s", id, d);
 	if ((error = chancery_event_new(&ev, "remind")) < 0 ||

@@ -6,7 +6,9 @@
  * marked late after the deadline).
  *
  * Invariants: a letter is sent only once generated and, for the whole
- * batch, once; a reply's intentions are checked against the registry as
+ * batch, once (a letter that supersedes a dispatched one is sent on its
+ * own, dispatch.c tells which are out); no dispatch or reply is dated
+ * after the day it is recorded; a reply's intentions are checked against the registry as
  * of the day it was received (intention.c) and a withdrawal names an
  * intention announced before. Nothing is recorded when any check fails.
  * A reply may correct an earlier one recorded wrongly (Corrects, Reason):
@@ -33,12 +35,19 @@ static int send_extra(chancery_changeset *cs, const chancery_tree *base,
 	send_ctx *g = payload;
 	context x;
 	story_ctx sx;
+	wf_dispatch *dispatched = NULL;
+	char at[CHANCERY_OID_HEXSZ + 1];
 	int error;
 
 	(void)cs;
-	(void)head;
 	memset(&sx, 0, sizeof(sx));
 	if ((error = wf_context_load(&x, g->repo, base, g->id)) < 0)
+		goto done;
+	at[0] = '\0';
+	if (head)
+		chancery__oid_tostr(at, head);
+	if ((error = wf_dispatched(&dispatched, g->repo, &x,
+			at[0] ? at : NULL)) < 0)
 		goto done;
 	if (chancery_date_cmp(g->date, &x.c.letter_date) < 0) {
 		error = chancery__error(CHANCERY_EINVALID,
@@ -50,14 +59,15 @@ static int send_extra(chancery_changeset *cs, const chancery_tree *base,
 	g->sent = 0;
 	for (size_t i = 0; i < sx.ns; i++) {
 		story *s = &sx.s[i];
-		bool generated = false, sent = false;
+		bool generated = false;
+		/* its current letter went out (a superseding one waits for its
+		 * own dispatch); stories are in recipient order */
+		bool sent = dispatched[i].sent;
 
 		if (g->state && strcmp(g->state, s->code))
 			continue;
-		for (size_t k = 0; k < s->nev; k++) {
+		for (size_t k = 0; k < s->nev; k++)
 			generated |= s->ev[k].kind == EV_LETTERS;
-			sent |= s->ev[k].kind == EV_SEND;
-		}
 		if (!generated) {
 			error = chancery__error(CHANCERY_EINVALID,
 				"the letter to %s is not generated yet (chancery "
@@ -82,6 +92,7 @@ static int send_extra(chancery_changeset *cs, const chancery_tree *base,
 	}
 	error = wf_add_count(ev, "Sent-Count", g->sent);
 done:
+	chancery_free(dispatched);
 	wf_stories_free(&sx);
 	wf_context_free(&x);
 	return error;
@@ -103,6 +114,9 @@ int chancery_campaign_send(size_t *sent, chancery_repository *repo,
 	if (state && !chancery_registry_state_code_valid(state))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a State code", state);
+	if ((error = chancery__date_not_future(date, chancery__now(repo),
+			"--date")) < 0)
+		return error;
 	chancery_date_format(d, sizeof(d), date);
 	snprintf(subject, sizeof(subject), "send %s: letters dispatched on %s%s%s",
 		id, d, state ? " to " : "", state ? state : "");
@@ -290,6 +304,9 @@ int chancery_campaign_reply(int *late, chancery_repository *repo,
 	if (!o->received.year)
 		return chancery__error(CHANCERY_EINVALID,
 			"a reply needs its date (--received)");
+	if ((error = chancery__date_not_future(&o->received,
+			chancery__now(repo), "--received")) < 0)
+		return error;
 	if ((o->nintends && !o->intends) || (o->nwithdraws && !o->withdraws))
 		return chancery__error(CHANCERY_EINVALID,
 			"intentions counted without their array");

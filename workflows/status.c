@@ -235,7 +235,9 @@ static int state_status(json_t *states, status_totals *t,
 			json_decref(all[i]);
 		return chancery__oom();
 	}
-	wf_reference(ref, sizeof(ref), x->c.id, s->code);
+	/* the current letter's: a superseding letter has its own */
+	wf_reference_nth(ref, sizeof(ref), x->c.id, s->code,
+		wf_letter_of(x, s->code));
 	json_object_set_new(letter, "reference", json_string(ref));
 	json_object_set_new(letter, "language",
 		json_string(st ? st->language : "en"));

@@ -8,6 +8,8 @@
  *   campaign_file.c the campaign id, campaigns/ID/ read back (campaign.txt,
  *                   featured.tsv, recipients.tsv, letters/CODE.odt)
  *   campaign.c      opening a campaign (the shipped templates embedded)
+ *   campaign_info.c campaigns listed, shown and closed
+ *   dispatch.c      a State's current letter, and whether it went out
  *   letter_data.c   the letter data of one State
  *   generate.c      generating the invitation letters
  *   intention.c     intentions ("ACTION TREATY"): parsed, checked, matched
@@ -101,6 +103,7 @@ typedef struct {
 	char workflow[80];
 	chancery_date letter_date, deadline, event_start, event_end;
 	char featured[200];
+	chancery_date closed;   /* closed.txt (campaign close); year 0: open */
 } campaign;
 
 /* Everything a campaign's letters need, read from one tree. */
@@ -109,6 +112,8 @@ typedef struct {
 	chancery_registry *reg;
 	char **featured, **recipients;
 	size_t nfeat, nrec;
+	unsigned *letter;   /* per recipient: its current letter's number
+	                     * (dispatch.c), 0 when none is generated */
 } context;
 
 /* Load a campaign from `tree` (NULL: the branch head), with the registry
@@ -135,6 +140,44 @@ int wf_add_count(chancery_event *ev, const char *key, size_t count);
 
 /* "FOCUS2004/FRA/1": the reference of a State's invitation. */
 void wf_reference(char *buf, size_t size, const char *id, const char *code);
+
+/* ---- dispatch.c --------------------------------------------------------- */
+
+/* The largest number a State's letter takes (letters/CODE-999.odt). */
+#define WF_LETTER_MAX 999u
+
+/* "FOCUS2004/FRA/N": the reference of a State's Nth letter. */
+void wf_reference_nth(char *buf, size_t size, const char *id,
+	const char *code, unsigned n);
+/* campaigns/ID/letters/CODE.odt (n 1) or CODE-N.odt (n > 1). */
+void wf_letter_path(char *buf, size_t size, const char *id,
+	const char *code, unsigned n);
+/* The number of the current letter of `code` in `tree`: the largest N
+ * whose file it holds (0: none). */
+unsigned wf_letter_number(const chancery_tree *tree, const char *id,
+	const char *code);
+/* The current letter's number of recipient `code` in `x` (0: none). */
+unsigned wf_letter_of(const context *x, const char *code);
+/* What history says of a recipient's current letter. */
+typedef struct {
+	bool sent;          /* a send named it after the letter was written */
+	char written[41];   /* the commit of the letters event that wrote
+	                     * it ("" when none is known) */
+} wf_dispatch;
+
+/* Per recipient of `x` (in its order), the dispatch of its current
+ * letter, from the history of commit `at` (NULL: the head). *out is the
+ * caller's (chancery_free()). */
+int wf_dispatched(wf_dispatch **out, chancery_repository *repo,
+	const context *x, const char *at);
+/* The registry's tree id (hex) in the tree of commit `commit` (hex):
+ * the provenance a letter written by that commit carries; "" when it
+ * cannot be found (0), CHANCERY_ENOMEM when memory ran out. */
+int wf_registry_at(char out[41], chancery_repository *repo,
+	const char *commit);
+/* CHANCERY_EINVALID when the campaign is closed ("it generates no more
+ * `what`"), else 0. */
+int wf_open_check(const campaign *c, const char *what);
 
 /* ---- letter_data.c ------------------------------------------------------ */
 

@@ -18,8 +18,10 @@ extern "C" {
 
 /** A template a campaign takes instead of the shipped one: the ODT file at
  * `path` for the letters of `kind` ("invitation", "reminder",
- * "acknowledgment") in `language` ("en", "fr", "es"). A pair that names
- * no template is ignored (as the tool's --template has always done). */
+ * "acknowledgment") in `language` ("en", "fr", "es"). A kind or a
+ * language that names no template, a file that cannot be read or is not
+ * an ODT template is refused (CHANCERY_EINVALID, CHANCERY_ENOTFOUND for
+ * a missing file): nothing is written. */
 typedef struct {
 	const char *kind;
 	const char *language;
@@ -83,7 +85,8 @@ CHANCERY_EXTERN(void) chancery_campaign_recipients_free(char **recipients);
 
 /**
  * Read the generated invitation letter of one recipient (an ODT package)
- * as of the branch head, without knowing where the campaign keeps it.
+ * as of the branch head, without knowing where the campaign keeps it:
+ * its current letter (the last of those that superseded each other).
  * *out is the caller's (chancery_free()); `size` (may be NULL) gets its
  * size. CHANCERY_EINVALID for a bad campaign id or State code;
  * CHANCERY_ENOTFOUND when the letter is not generated (or the campaign or
@@ -98,7 +101,7 @@ typedef struct {
 	char commit[41];  /**< the commit made, or "": nothing recorded */
 } chancery_letters_result;
 
-#define CHANCERY_LETTERS_OPTIONS_VERSION 1
+#define CHANCERY_LETTERS_OPTIONS_VERSION 2
 
 typedef struct {
 	unsigned int version;
@@ -111,6 +114,10 @@ typedef struct {
 	int verify;
 	/** called after each letter: done, total */
 	void (*progress)(size_t done, size_t total, void *payload);
+	/** a dispatched letter that would change gets a new letter that
+	 * supersedes it (its own file and reference, ID/CODE/2, ...);
+	 * without this, such a letter is refused (CHANCERY_EINVALID) */
+	int supersede;
 } chancery_letters_options;
 
 #define CHANCERY_LETTERS_OPTIONS_INIT { CHANCERY_LETTERS_OPTIONS_VERSION }
@@ -122,7 +129,12 @@ typedef struct {
  * (campaigns/ID/letters/CODE.odt). Nothing to record (the letters are up
  * to date, a dry run, a verify that found every letter as it should be):
  * 0, no commit, and `result->commit` is "". A verify that finds a letter
- * that differs is CHANCERY_ECONFLICT.
+ * that differs is CHANCERY_ECONFLICT. A letter that was dispatched is a
+ * record: if it would change, CHANCERY_EINVALID naming the States, unless
+ * `supersede` is set: then a new letter, campaigns/ID/letters/CODE-N.odt
+ * with reference ID/CODE/N, supersedes it (the first stays) and waits for
+ * its own dispatch. A closed campaign generates nothing
+ * (CHANCERY_EINVALID); verify still checks it.
  */
 CHANCERY_EXTERN(int) chancery_campaign_generate(chancery_letters_result *result,
 	chancery_repository *repo, const char *campaign,
@@ -231,6 +243,37 @@ CHANCERY_EXTERN(int) chancery_campaign_status_at(char **out,
  * "1 de septiembre de 2004". */
 CHANCERY_EXTERN(void) chancery_date_write(char *buf, size_t size,
 	const chancery_date *date, const char *language);
+
+/**
+ * The campaigns of the repository as of the branch head, as JSON text:
+ * {"version": 1, "campaigns": [CAMPAIGN, ...]} in id order, each CAMPAIGN
+ * as chancery_campaign_show() gives it. No campaign is an empty list.
+ * The caller frees *out (chancery_free()).
+ */
+CHANCERY_EXTERN(int) chancery_campaign_list(char **out,
+	chancery_repository *repo);
+
+/**
+ * One campaign as JSON text: {"version": 1, "campaign": {"id", "title",
+ * "workflow", "state" ("open" or "closed"), "closed" (its date or null),
+ * "letter_date", "deadline", "event": {"start", "end"}, "featured_from",
+ * "featured" (treaty ids), "templates" (KIND-LANG names), "recipients",
+ * "letters" (recipients with a letter), "superseded" (letters superseded
+ * by a later one)}}. CHANCERY_EINVALID for a bad id, CHANCERY_ENOTFOUND
+ * when there is no such campaign. The caller frees *out.
+ */
+CHANCERY_EXTERN(int) chancery_campaign_show(char **out,
+	chancery_repository *repo, const char *campaign);
+
+/**
+ * Close a campaign on `date` (NULL: today): one commit (event "close")
+ * that adds campaigns/ID/closed.txt ("Closed: DATE"). A closed campaign
+ * generates no more letters or reminders (CHANCERY_EINVALID) and still
+ * records replies. Refused (CHANCERY_EINVALID): a campaign closed
+ * already, a date after today or before the letter date.
+ */
+CHANCERY_EXTERN(int) chancery_campaign_close(chancery_repository *repo,
+	const char *campaign, const chancery_date *date);
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,7 @@ git config user.email "treaty@example.org"
 run 0 "$C" campaign open focus2004 --workflow treaty-event --letter-date 2004-03-12 \
 	--deadline 2004-09-01 --event 2004-09-21..2004-09-24 --featured focus2004
 run 0 "$C" letters generate focus2004
-run 0 "$C" send focus2004 --date 2004-03-15
+CHANCERY_NOW=2004-03-15T10:00:00Z run 0 "$C" send focus2004 --date 2004-03-15
 CHANCERY_NOW=2004-08-20T10:00:00Z run 0 "$C" reply focus2004 LBR --received 2004-08-20 \
 	--intends ratify:XVIII-10 --intends ratify:IV-4 --intends sign:IV-13
 CHANCERY_NOW=2004-08-20T10:00:00Z run 0 "$C" reply focus2004 MEX --received 2004-08-20 \

@@ -27,6 +27,9 @@ run_out 0 '192 letters up to date: nothing recorded' "$C" letters generate focus
 run_out 0 'are what their inputs give' "$C" letters verify focus2004
 run_out 0 '"action":"ratify"' "$C" letters data focus2004 LBR
 run_out 0 'Recorded the dispatch of 192 letters' "$C" send focus2004 --date 2004-03-12
+# what follows is recorded on 22 September: no reply or reminder is dated
+# after the day it is recorded
+export CHANCERY_NOW=2004-09-22T09:00:00Z
 run_out 0 'Recorded the reply of LBR$' "$C" reply focus2004 LBR --received 2004-08-20 \
 	--intends ratify:XVIII-10 --intends sign:IV-11-b --note "Note verbale of 19 August"
 run_out 0 'late' "$C" reply focus2004 CHE --received 2004-09-10 --intends ratify:XVIII-12

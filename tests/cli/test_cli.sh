@@ -64,7 +64,7 @@ run_err 3 "not a treaty reference" "$C" parties "../x"
 # ---- note
 H0=$(head_of)
 run_out 0 '^Recorded note 20040312T090000Z-' "$C" --author "$AUTHOR" note --state LBR \
-	--campaign focus2004 --date 2004-04-02 "Mission called: reply on its way"
+	--campaign focus2004 --date 2004-03-10 "Mission called: reply on its way"
 H1=$(head_of)
 check "note made one commit" test "$(git rev-list --count "$H0..$H1")" = 1
 run_err 3 "not a State code" "$C" note --state ../x "bad"
@@ -140,7 +140,7 @@ run_out 0 'note +LBR' "$C" log --state LBR
 run_out 0 '"events"' "$C" log --format json
 check "log JSON parses" sh -c "'$C' log --format json | python3 -m json.tool"
 run 1 "$C" log --state ZWE
-run_out 0 'note' "$C" log --since 2004-04-01 --until 2004-04-30
+run_out 0 'note' "$C" log --since 2004-03-01 --until 2004-03-11
 run_err 3 'impossible date' "$C" log --since 2004-04-31
 run_err 3 'not a State code' "$C" log --state lbr
 ID=$(git log --format='%(trailers:key=Chancery-Id,valueonly)' --grep='Mission called' | head -n 1)

@@ -15,7 +15,7 @@ run 0 "$C" campaign open c --workflow treaty-event --letter-date 2004-03-12 \
 	--deadline 2004-09-01 --event 2004-09-21..2004-09-24 --featured focus2004 \
 	--recipients "$T/recipients.tsv"
 run 0 "$C" letters generate c
-run 0 "$C" send c --date 2004-03-15
+CHANCERY_NOW=2004-03-15T10:00:00Z run 0 "$C" send c --date 2004-03-15
 # the id of the event the last commit recorded, read with plain git
 last_id() { git log -1 --format='%(trailers:key=Chancery-Id,valueonly)'; }
 intentions() { # STATE: its intentions in status, "action treaty" joined by ','

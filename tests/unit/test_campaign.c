@@ -224,7 +224,8 @@ static void test_bad_input(void **state)
 }
 
 /* Typed templates: a kind and a language name the template they replace;
- * a pair that names none is ignored; a missing field is refused. */
+ * a pair that names none, a missing field, a missing file or a file that
+ * is not a template are refused, and nothing is written. */
 static void test_typed_templates(void **state)
 {
 	tk_fixture *f = *state;
@@ -239,7 +240,7 @@ static void test_typed_templates(void **state)
 	fclose(fp);
 	chancery_repository_head(before, f->repo);
 	o.id = "typed";
-	t[0] = (chancery_campaign_template){ "memo", "en", bad };
+	t[0] = (chancery_campaign_template){ "reminder", "fr", bad };
 	t[1] = (chancery_campaign_template){ "reminder", "fr", bad };
 	o.templates = t;
 	o.ntemplates = 2;
@@ -252,9 +253,44 @@ static void test_typed_templates(void **state)
 	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
 	chancery_repository_head(after, f->repo);
 	assert_string_equal(before, after);
-	/* only the pair that names nothing: ignored, the campaign opens */
+	/* a kind or a language that does not exist: refused, not ignored */
+	t[0] = (chancery_campaign_template){ "memo", "en", bad };
 	o.templates = t;
 	o.ntemplates = 1;
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "template "
+		"'memo-en' ("));
+	assert_non_null(strstr(chancery_error_last()->message, "): no kind "
+		"'memo' (invitation, reminder or acknowledgment)"));
+	t[0] = (chancery_campaign_template){ "invitation", "de", bad };
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"no language 'de' (en, fr or es)"));
+	t[0] = (chancery_campaign_template){ "reminder", "en", "/nonexistent/x.odt" };
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_ENOTFOUND);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"template 'reminder-en': '/nonexistent/x.odt'"));
+	t[0] = (chancery_campaign_template){ "acknowledgment", "es", bad };
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"template 'acknowledgment-es'"));
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+}
+
+/* A deadline after the event (or before the letter date) is refused. */
+static void test_campaign_dates(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_campaign_options o = focus();
+
+	o.id = "late";
+	chancery_date_parse(&o.deadline, "2004-09-30");
+	assert_int_equal(chancery_campaign_open(f->repo, &o), CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message, "the deadline "
+		"(2004-09-30) is after the event (2004-09-21): replies are "
+		"asked for before it");
+	chancery_date_parse(&o.deadline, "2004-09-21");
 	assert_int_equal(chancery_campaign_open(f->repo, &o), 0);
 }
 
@@ -417,6 +453,221 @@ static void test_letter(void **state)
 	assert_null(data);
 }
 
+/* A campaign of three recipients (FRA, LBR, TUV), its letters generated. */
+static void small_campaign(tk_fixture *f, const char *id)
+{
+	chancery_campaign_options o = focus();
+	chancery_letters_result r;
+	char rec[600];
+	FILE *fp;
+
+	snprintf(rec, sizeof(rec), "%s/small-recipients.tsv", f->dir);
+	assert_non_null(fp = fopen(rec, "w"));
+	fputs("state\nFRA\nLBR\nTUV\n", fp);
+	fclose(fp);
+	o.id = id;
+	o.recipients = rec;
+	if (chancery_campaign_open(f->repo, &o) < 0)
+		fail_msg("open: %s", chancery_error_last()->message);
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, id, NULL), 0);
+	assert_int_equal(r.changed, 3);
+}
+
+/* Issue 13, 4: no record is dated after the day it is recorded (the
+ * repository's today: its signature's time, 2004-03-12). */
+static void test_future_dates(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_reply_options ro = CHANCERY_REPLY_OPTIONS_INIT;
+	chancery_event *ev = NULL;
+	chancery_date d;
+	char before[41], after[41];
+	size_t n = 9, rem = 9, ack = 9;
+
+	small_campaign(f, "small");
+	chancery_repository_head(before, f->repo);
+	chancery_date_parse(&d, "2004-03-13");
+	assert_int_equal(chancery_campaign_send(&n, f->repo, "small", &d, NULL),
+		CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message, "--date 2004-03-13 "
+		"is in the future (today is 2004-03-12): a record is dated when "
+		"it has happened");
+	ro.state = "LBR";
+	ro.none = 1;
+	chancery_date_parse(&ro.received, "2030-08-20");
+	assert_int_equal(chancery_campaign_reply(NULL, f->repo, "small", &ro),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"--received 2030-08-20 is in the future (today is 2004-03-12)"));
+	chancery_date_parse(&d, "2004-08-18");
+	assert_int_equal(chancery_campaign_remind(&rem, &ack, f->repo, "small",
+		&d), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"--as-of 2004-08-18 is in the future"));
+	assert_int_equal(chancery_event_new(&ev, "note"), 0);
+	assert_int_equal(chancery_event_add(ev, "Date", "2004-04-02"), 0);
+	assert_int_equal(chancery_event_record(f->repo, ev), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"--date 2004-04-02 is in the future"));
+	chancery_event_free(ev);
+	assert_int_equal(chancery_campaign_close(f->repo, "small",
+		&(chancery_date){ 2004, 3, 13 }), CHANCERY_EINVALID);
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+	/* today itself is fine */
+	chancery_date_parse(&d, "2004-03-12");
+	assert_int_equal(chancery_campaign_send(&n, f->repo, "small", &d, NULL), 0);
+	assert_int_equal(n, 3);
+}
+
+/* Issue 13, 6: a dispatched letter is a record: a change to its inputs
+ * is refused unless superseded; the new letter has its own file and
+ * reference, is the one the campaign gives, and goes out on its own. */
+static void test_supersede(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_letters_options lo = CHANCERY_LETTERS_OPTIONS_INIT;
+	chancery_letters_result r;
+	chancery_import_result ir;
+	const chancery_signature later = { "Test Recorder", "test@example.org",
+		1092992400, 0 }; /* 2004-08-20T09:00:00Z */
+	static const char row[] = "state,treaty,action,date\n"
+		"TUV,XVIII-10,signature,2000-11-30\n";
+	chancery_date d;
+	char before[41], after[41], *first = NULL, *cur = NULL, *out;
+	size_t n = 0, s1 = 0, s2 = 0;
+
+	small_campaign(f, "small");
+	chancery_date_parse(&d, "2004-03-12");
+	assert_int_equal(chancery_campaign_send(&n, f->repo, "small", &d, NULL), 0);
+	assert_int_equal(chancery_campaign_letter(&first, &s1, f->repo, "small",
+		"TUV"), 0);
+	assert_int_equal(chancery_repository_set_signature(f->repo, &later), 0);
+	assert_int_equal(chancery_registry_import(&ir, f->repo,
+		CHANCERY_IMPORT_PARTICIPATION, "row.csv", row, strlen(row),
+		NULL), 0);
+	/* refused, naming the State: nothing recorded */
+	chancery_repository_head(before, f->repo);
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "small", NULL),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"the letter to TUV was dispatched"));
+	assert_non_null(strstr(chancery_error_last()->message, "--supersede"));
+	chancery_repository_head(after, f->repo);
+	assert_string_equal(before, after);
+	/* verify: the dispatched letters are what their own inputs gave,
+	 * except TUV's, whose inputs changed */
+	lo.verify = 1;
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "small", &lo),
+		CHANCERY_ECONFLICT);
+	assert_non_null(strstr(chancery_error_last()->message, "1 of 3 letters"));
+	lo.verify = 0;
+	lo.supersede = 1;
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "small", &lo), 0);
+	assert_int_equal(r.changed, 1);
+	assert_int_equal(r.letters, 3);
+	out = tk_sh_out("cd %s && git log -1 --format=%%B | grep '^Chancery-' | "
+		"grep -v 'Chancery-Event-Id'; unzip -p "
+		"campaigns/small/letters/TUV-2.odt content.xml | grep -o "
+		"'SMALL/TUV/2' | head -n 1; cmp -s campaigns/small/letters/TUV.odt "
+		"/dev/null; git log -1 --format=%%s", f->dir);
+	assert_non_null(strstr(out, "Chancery-State: TUV\nChancery-Reference: "
+		"SMALL/TUV/2\nChancery-Supersedes: SMALL/TUV/1\n"));
+	assert_null(strstr(out, "Chancery-State: FRA"));
+	assert_non_null(strstr(out, "\nSMALL/TUV/2\n"));
+	free(out);
+	/* the first letter stays; the campaign's letter is the new one */
+	assert_int_equal(chancery_campaign_letter(&cur, &s2, f->repo, "small",
+		"TUV"), 0);
+	assert_false(s1 == s2 && !memcmp(first, cur, s1));
+	chancery_free(cur);
+	cur = NULL;
+	out = tk_sh_out("cd %s && git show HEAD:campaigns/small/letters/TUV.odt "
+		"| cmp -s - campaigns/small/letters/TUV.odt && echo same", f->dir);
+	assert_string_equal(out, "same\n");
+	free(out);
+	/* up to date now, supersede or not; verify agrees */
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "small", &lo), 0);
+	assert_string_equal(r.commit, "");
+	lo.verify = 1;
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "small", &lo), 0);
+	/* the new letter goes out on its own */
+	chancery_date_parse(&d, "2004-08-20");
+	assert_int_equal(chancery_campaign_send(&n, f->repo, "small", &d, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(chancery_campaign_send(&n, f->repo, "small", &d, NULL), 0);
+	assert_int_equal(n, 0);
+	/* and the status gives its reference */
+	assert_int_equal(chancery_campaign_status(&out, f->repo, "small", &d), 0);
+	assert_non_null(strstr(out, "\"SMALL/TUV/2\""));
+	assert_non_null(strstr(out, "\"SMALL/FRA/1\""));
+	chancery_free(out);
+	chancery_free(first);
+	assert_int_equal(tk_sh("cd %s && git fsck --strict >/dev/null 2>&1", f->dir), 0);
+}
+
+/* Issue 13, 7: campaigns listed, shown and closed; a closed campaign
+ * generates no more letters or reminders and still records replies. */
+static void test_close(void **state)
+{
+	tk_fixture *f = *state;
+	const chancery_signature later = { "Test Recorder", "test@example.org",
+		1094893200, 0 }; /* 2004-09-11T09:00:00Z */
+	chancery_reply_options ro = CHANCERY_REPLY_OPTIONS_INIT;
+	chancery_letters_result r;
+	chancery_date d;
+	char *out = NULL;
+	size_t rem, ack;
+	json_t *j, *root;
+
+	small_campaign(f, "small");
+	assert_int_equal(chancery_repository_set_signature(f->repo, &later), 0);
+	assert_int_equal(chancery_campaign_list(&out, f->repo), 0);
+	j = json_loads(out, 0, NULL);
+	chancery_free(out);
+	assert_int_equal(json_array_size(json_object_get(j, "campaigns")), 2);
+	json_decref(j);
+	assert_int_equal(chancery_campaign_show(&out, f->repo, "small"), 0);
+	root = json_loads(out, 0, NULL);
+	j = json_object_get(root, "campaign");
+	chancery_free(out);
+	assert_string_equal(json_string_value(json_object_get(j, "state")), "open");
+	assert_true(json_is_null(json_object_get(j, "closed")));
+	assert_int_equal(json_integer_value(json_object_get(j, "recipients")), 3);
+	assert_int_equal(json_integer_value(json_object_get(j, "letters")), 3);
+	assert_int_equal(json_array_size(json_object_get(j, "templates")), 9);
+	assert_int_equal(json_array_size(json_object_get(j, "featured")), 28);
+	json_decref(root);
+	assert_int_equal(chancery_campaign_show(&out, f->repo, "nope"),
+		CHANCERY_ENOTFOUND);
+	assert_int_equal(chancery_campaign_close(f->repo, "small",
+		&(chancery_date){ 2004, 3, 1 }), CHANCERY_EINVALID);
+	assert_int_equal(chancery_campaign_close(f->repo, "small",
+		&(chancery_date){ 2004, 9, 2 }), 0);
+	assert_int_equal(chancery_campaign_close(f->repo, "small", NULL),
+		CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message,
+		"campaign 'small' is closed already (on 2004-09-02)");
+	assert_int_equal(chancery_campaign_show(&out, f->repo, "small"), 0);
+	assert_non_null(strstr(out, "\"closed\": \"2004-09-02\""));
+	chancery_free(out);
+	assert_int_equal(chancery_campaign_generate(&r, f->repo, "small", NULL),
+		CHANCERY_EINVALID);
+	assert_string_equal(chancery_error_last()->message, "campaign 'small' "
+		"was closed on 2004-09-02: it generates no more letters "
+		"(replies are still recorded)");
+	chancery_date_parse(&d, "2004-09-10");
+	assert_int_equal(chancery_campaign_remind(&rem, &ack, f->repo, "small",
+		&d), CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"no more reminders"));
+	ro.state = "LBR";
+	ro.none = 1;
+	ro.received = d;
+	assert_int_equal(chancery_campaign_reply(NULL, f->repo, "small", &ro), 0);
+	assert_int_equal(tk_count_events(f->repo, "close"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,10 +676,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_generate, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_typed_templates, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_campaign_dates, setup, tk_teardown),
 		cmocka_unit_test(test_id_valid),
 		cmocka_unit_test(test_intention_parse),
 		cmocka_unit_test_setup_teardown(test_recipients, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_letter, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_future_dates, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_supersede, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_close, setup, tk_teardown),
 	};
 
 	chancery_init();

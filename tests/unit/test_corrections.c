@@ -56,6 +56,8 @@ static int setup(void **state)
 	o.event_end = D("2004-09-24");
 	assert_int_equal(chancery_campaign_open(f->repo, &o), 0);
 	assert_int_equal(chancery_campaign_generate(&r, f->repo, "c", NULL), 0);
+	/* dispatched on the day it is recorded: no record is dated later */
+	at(f, "2004-03-15T10:00:00Z");
 	assert_int_equal(chancery_campaign_send(&n, f->repo, "c", &sent, NULL),
 		0);
 	at(f, "2004-08-21T10:00:00Z");

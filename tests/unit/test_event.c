@@ -29,7 +29,9 @@ static chancery_event *note(const char *state, const char *date,
 static void test_record_and_trailers(void **state)
 {
 	fixture *f = *state;
-	chancery_event *ev = note("LBR", "2004-08-20", "Mission called.\n\n"
+	/* dated before the day it is recorded (2004-03-12): a note is not
+	 * dated in the future */
+	chancery_event *ev = note("LBR", "2004-03-10", "Mission called.\n\n"
 		"---\nThe reply is on its way.");
 	char *out, path[512];
 
@@ -47,7 +49,7 @@ static void test_record_and_trailers(void **state)
 	assert_non_null(strstr(out, "XVIII-10,IV-11-b"));
 	assert_non_null(strstr(out, "Chancery-Event: note"));
 	assert_non_null(strstr(out, "Chancery-State: LBR"));
-	assert_non_null(strstr(out, "Chancery-Date: 2004-08-20"));
+	assert_non_null(strstr(out, "Chancery-Date: 2004-03-10"));
 	assert_non_null(strstr(out, "Chancery-Attachment: call.txt sha256="
 		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 size=5"));
 	free(out);
@@ -223,7 +225,11 @@ static void test_history_filters(void **state)
 	collected c = { 0 };
 	const char *specs[][2] = { { "LBR", "2004-04-02" }, { "CHE", "2004-08-20" },
 		{ "LBR", "2004-09-22" } };
+	/* recorded on 2004-09-30: no note is dated after the day it is made */
+	const chancery_signature later = { "Test Recorder", "test@example.org",
+		1096534800, 0 };
 
+	assert_int_equal(chancery_repository_set_signature(f->repo, &later), 0);
 	for (int i = 0; i < 3; i++) {
 		chancery_event *ev = note(specs[i][0], specs[i][1], "item");
 

@@ -861,6 +861,62 @@ static void test_peer_campaign_files(void **state)
 		"commit");
 }
 
+/* The peer's clone back one commit (the one refused). */
+static void peer_back(fixture *f)
+{
+	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD~1", f->b), 0);
+	chancery_repository_free(f->rb);
+	f->rb = tk_open(f->b);
+}
+
+/* Issue 13, 6: a dispatched letter is a record. A peer's letters commit
+ * that writes over it (or over a letter superseded by a later one) is
+ * refused; one that adds the next letter, superseding it, merges, as do
+ * letters rewritten before they went out. */
+static void test_peer_dispatched_letter(void **state)
+{
+	fixture *f = *state;
+	const char *const open[] = { "Campaign", "treaty-event-2004",
+		"Workflow", "treaty-event", NULL };
+	const char *const letters[] = { "Campaign", "treaty-event-2004", NULL };
+	const char *const sent[] = { "Campaign", "treaty-event-2004", "Date",
+		"2004-03-12", "State", "FRA", NULL };
+	extra_files x = { { "campaigns/treaty-event-2004/campaign.txt",
+		"campaigns/treaty-event-2004/recipients.tsv" },
+		{ "Campaign: treaty-event-2004\n", "state\nFRA\n" }, 2 };
+	extra_files letter = { { "campaigns/treaty-event-2004/letters/FRA.odt" },
+		{ "a letter" }, 1 };
+	extra_files none = { { NULL }, { NULL }, 0 };
+
+	peer_setup(f);
+	forge(f, "campaign", open, &x);
+	forge(f, "letters", letters, &letter);
+	letter.data[0] = "the letter, rewritten before it went out";
+	forge(f, "letters", letters, &letter);
+	forge(f, "send", sent, &none);
+	sync_ok(f->ra, f->b);
+	/* written over once dispatched */
+	letter.data[0] = "another letter in its place";
+	forge(f, "letters", letters, &letter);
+	refused(f, "campaigns/treaty-event-2004/letters/FRA.odt: commit");
+	refused(f, "writes over the letter to FRA, which was dispatched");
+	peer_back(f);
+	/* a third letter before the second */
+	letter.path[0] = "campaigns/treaty-event-2004/letters/FRA-3.odt";
+	forge(f, "letters", letters, &letter);
+	refused(f, "letters/FRA-3.odt: added by commit");
+	peer_back(f);
+	/* the second letter, superseding the first: what chancery does */
+	letter.path[0] = "campaigns/treaty-event-2004/letters/FRA-2.odt";
+	forge(f, "letters", letters, &letter);
+	sync_ok(f->ra, f->b);
+	/* the superseded first letter written over */
+	letter.path[0] = "campaigns/treaty-event-2004/letters/FRA.odt";
+	letter.data[0] = "the first letter, changed afterwards";
+	forge(f, "letters", letters, &letter);
+	refused(f, "writes over a letter that a later one superseded");
+}
+
 /* Issue 11 (audit) 3: a tree of nested one-entry folders was walked by
  * recursion to its bottom (deep enough, the stack ran out). */
 static void test_peer_deep_tree(void **state)
@@ -1001,6 +1057,7 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_import_tables, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_dispatched_letter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_campaign_files, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_peer_deep_tree, setup,
