@@ -12,7 +12,8 @@
  *
  * The embedded shipped workflows (workflows/definitions/NAME.xml) are
  * found by name. A loaded workflow takes one step at a time (wf_step: the
- * first transition whose guards and condition hold). Left out on purpose:
+ * first transition whose guards and condition hold; a condition compares
+ * what the recipient announced with what it did, and whether it acted). Left out on purpose:
  * replaying a recipient's story, which is the campaign's business
  * (story.c), and day arithmetic (the library's date module).
  */
@@ -295,7 +296,13 @@ static int read_transition_body(wf_transition *tr, xmlNode *t, diag *d)
 			v = prop(g, "intentions");
 			tr->intent = !v ? WI_ANY :
 				!strcmp(v, "all-done") ? WI_ALL :
-				!strcmp(v, "some-done") ? WI_SOME : WI_NONE;
+				!strcmp(v, "some-done") ? WI_SOME :
+				!strcmp(v, "none-announced") ? WI_NONE_ANNOUNCED :
+				WI_NONE;
+			chancery_free(v);
+			v = prop(g, "deposits");
+			tr->deposits = !v ? WP_EITHER :
+				!strcmp(v, "any") ? WP_ANY : WP_NONE;
 			chancery_free(v);
 			continue;
 		}
@@ -625,6 +632,28 @@ static bool guard_holds(const wf_guard *g, const wf_dates *dates,
 	}
 }
 
+/* What the recipient announced against what it did: the conditions of
+ * the outcomes partition every case (all, some or none of something
+ * announced done; nothing announced), and deposits= splits each by
+ * whether the State acted at all. */
+static bool condition_holds(const wf_transition *t, const wf_facts *f)
+{
+	bool ok = true;
+
+	switch (t->intent) {
+	case WI_ALL: ok = f->announced && f->done >= f->announced; break;
+	case WI_SOME: ok = f->done && f->done < f->announced; break;
+	case WI_NONE: ok = f->announced && !f->done; break;
+	case WI_NONE_ANNOUNCED: ok = !f->announced; break;
+	default: break;
+	}
+	if (t->deposits == WP_ANY)
+		ok = ok && f->deposits;
+	if (t->deposits == WP_NONE)
+		ok = ok && !f->deposits;
+	return ok;
+}
+
 long wf_step(const chancery_workflow *w, size_t state, const char *event,
 	const wf_dates *dates, const wf_facts *f)
 {
@@ -634,13 +663,7 @@ long wf_step(const chancery_workflow *w, size_t state, const char *event,
 
 		for (size_t g = 0; ok && g < t->nguards; g++)
 			ok = guard_holds(&t->guards[g], dates, f);
-		if (ok && t->intent == WI_ALL)
-			ok = f->announced && f->done >= f->announced;
-		if (ok && t->intent == WI_SOME)
-			ok = f->done && f->done < f->announced;
-		if (ok && t->intent == WI_NONE)
-			ok = !f->done;
-		if (ok)
+		if (ok && condition_holds(t, f))
 			return (long)i;
 	}
 	return -1;

@@ -47,7 +47,11 @@ typedef struct {
 	bool working_days;
 } wf_guard;
 
-typedef enum { WI_ANY, WI_ALL, WI_SOME, WI_NONE } wf_intent;
+/* condition intentions=: all-done, some-done, none-done (announced some,
+ * did none), none-announced (nothing announced, or all withdrawn) */
+typedef enum { WI_ANY, WI_ALL, WI_SOME, WI_NONE, WI_NONE_ANNOUNCED } wf_intent;
+/* condition deposits=: any or none of the campaign's deposits */
+typedef enum { WP_EITHER, WP_ANY, WP_NONE } wf_deposits;
 
 typedef struct {
 	size_t from, to;
@@ -55,6 +59,7 @@ typedef struct {
 	wf_guard *guards;
 	size_t nguards;
 	wf_intent intent;
+	wf_deposits deposits;
 	char *letter;   /* action letter="...", or NULL */
 } wf_transition;
 
@@ -69,6 +74,7 @@ typedef struct {
 	const chancery_date *received;
 	const chancery_date *deposited;
 	size_t announced, done;   /* intentions announced and performed */
+	size_t deposits;          /* treaty actions that count for the campaign */
 } wf_facts;
 
 size_t wf_transition_count(const chancery_workflow *w);
@@ -161,6 +167,9 @@ typedef struct {
 	size_t nwithdraws;
 	bool late;
 	const chancery_action *act; /* deposit: the action (the registry's) */
+	/* deposit: it counts for the campaign (dated from the letter to the
+	 * event's last day, or its record names the campaign) */
+	bool counts;
 } story_event;
 
 typedef struct {
@@ -174,6 +183,8 @@ typedef struct {
 	story *s;          /* one per recipient, in recipient order */
 	size_t ns;
 	size_t seq;
+	char **named;      /* "STATE TREATY ACTION DATE" of deposits naming it */
+	size_t nnamed;
 	int error;
 } story_ctx;
 
@@ -190,7 +201,8 @@ story *wf_story_of(story_ctx *sx, const char *code);
 size_t wf_intentions_of(char ***out, const story *s,
 	const chancery_date *as_of);
 
-/* The first deposit carrying out an intention, up to `as_of`, or NULL. */
+/* The first deposit that counts for the campaign and carries out an
+ * intention, up to `as_of`, or NULL. */
 const story_event *wf_done_by(const story *s, const char *intent,
 	const chancery_date *as_of);
 
