@@ -10,8 +10,8 @@
  * (wf_step) and, after the last one, lets time move the State on; the
  * state reached is what the status shows and what reminders act on.
  *
- * A treaty action counts for the campaign when it is dated from the
- * letter to the event's last day, or when its deposit names the campaign
+ * A treaty action counts for the campaign when it is dated after the
+ * letter's day up to the event's last day, or when its deposit names the campaign
  * (`deposit --campaign`) whatever its date: only those reach the workflow
  * and its conditions, so an outcome reached after the event stays what it
  * was when later actions come (they are still in the story, for the
@@ -171,7 +171,10 @@ static int story_cb(const chancery_event *ev, void *payload)
 		if (e.kind == EV_REPLY) {
 			const char *late = chancery_event_get(ev, "Late");
 
+			const char *none = chancery_event_get(ev, "None");
+
 			e.late = late && !strcmp(late, "yes");
+			e.none = none && !strcmp(none, "yes");
 			e.intends = collect_field(&e.nintends, ev, "Intends");
 			e.withdraws = collect_field(&e.nwithdraws, ev, "Withdraws");
 		}
@@ -250,7 +253,8 @@ int wf_stories_load(story_ctx *sx, chancery_repository *repo,
 		e.kind = EV_DEPOSIT;
 		e.date = a->date;
 		e.act = a;
-		e.counts = chancery_date_cmp(&a->date, &x->c.event_end) <= 0 ||
+		e.counts = (chancery_date_cmp(&a->date, &x->c.letter_date) > 0 &&
+			chancery_date_cmp(&a->date, &x->c.event_end) <= 0) ||
 			is_named(sx, a);
 		e.seq = sx->seq++;
 		if ((error = story_push(st, &e)) < 0)
@@ -321,12 +325,33 @@ static void count_done(wf_facts *f, const story *s, char **cur, size_t ncur,
 			chancery_date_cmp(&s->ev[k].date, as_of) <= 0;
 }
 
+/* A time step for the callback, dated the first day its guards held (the
+ * last event's day when no guard says; never after as_of); *last moves to
+ * it. The replay takes time steps after the last event only, so this day
+ * can come before that event's. */
+static void each_time(chancery_date *last, const wf_transition *tr, long t,
+	const wf_dates *dates, const chancery_date *as_of,
+	void (*each)(story_event *e, long t, void *p), void *p)
+{
+	story_event te;
+	chancery_date since;
+
+	memset(&te, 0, sizeof(te));
+	te.kind = EV_TIME;
+	te.date = wf_guard_since(&since, tr, dates) ? since : *last;
+	if (chancery_date_cmp(&te.date, as_of) > 0)
+		te.date = *as_of;
+	*last = te.date;
+	each(&te, t, p);
+}
+
 size_t wf_replay(const chancery_workflow *w, story *s, const wf_dates *dates,
 	const chancery_date *as_of, char **cur, size_t ncur,
 	void (*each)(story_event *e, long t, void *p), void *p)
 {
 	wf_facts f;
 	size_t state = 0;
+	chancery_date last = dates->letter;
 
 	memset(&f, 0, sizeof(f));
 	f.announced = ncur;
@@ -350,6 +375,7 @@ size_t wf_replay(const chancery_workflow *w, story *s, const wf_dates *dates,
 			state = wf_transition_at(w, (size_t)t)->to;
 		if (each)
 			each(ev, t, p);
+		last = ev->date;
 	}
 	f.today = as_of;
 	f.received = NULL;
@@ -357,10 +383,13 @@ size_t wf_replay(const chancery_workflow *w, story *s, const wf_dates *dates,
 	count_done(&f, s, cur, ncur, as_of);
 	for (int guard = 0; guard < 32; guard++) {
 		long t = wf_step(w, state, "time", dates, &f);
+		const wf_transition *tr;
 
-		if (t < 0 || wf_transition_at(w, (size_t)t)->to == state)
+		if (t < 0 || (tr = wf_transition_at(w, (size_t)t))->to == state)
 			break;
-		state = wf_transition_at(w, (size_t)t)->to;
+		if (each)
+			each_time(&last, tr, t, dates, as_of, each, p);
+		state = tr->to;
 	}
 	return state;
 }

@@ -600,16 +600,11 @@ const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i)
 	return i < w->ntransitions ? &w->transitions[i] : NULL;
 }
 
-static bool guard_holds(const wf_guard *g, const wf_dates *dates,
-	const wf_facts *f)
+/* The date guard `g` compares with, its offset applied. */
+static chancery_date guard_ref_date(const wf_guard *g, const wf_dates *dates)
 {
-	const chancery_date *x = g->date == WD_TODAY ? f->today :
-		g->date == WD_RECEIVED ? f->received : f->deposited;
 	chancery_date ref;
-	int c;
 
-	if (!x)
-		return false;
 	switch (g->ref) {
 	case WR_FIXED: ref = g->fixed; break;
 	case WR_LETTER: ref = dates->letter; break;
@@ -623,6 +618,42 @@ static bool guard_holds(const wf_guard *g, const wf_dates *dates,
 		(void)(g->working_days ?
 			chancery_date_add_working_days(&ref, &ref, g->offset) :
 			chancery_date_add_days(&ref, &ref, g->offset));
+	return ref;
+}
+
+bool wf_guard_since(chancery_date *out, const wf_transition *t,
+	const wf_dates *dates)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < t->nguards; i++) {
+		const wf_guard *g = &t->guards[i];
+		chancery_date d;
+
+		if (g->date != WD_TODAY ||
+		    (g->cmp != WC_AFTER && g->cmp != WC_NOT_BEFORE))
+			continue;
+		d = guard_ref_date(g, dates);
+		if (g->cmp == WC_AFTER)
+			(void)chancery_date_add_days(&d, &d, 1);
+		if (!found || chancery_date_cmp(&d, out) > 0)
+			*out = d;
+		found = true;
+	}
+	return found;
+}
+
+static bool guard_holds(const wf_guard *g, const wf_dates *dates,
+	const wf_facts *f)
+{
+	const chancery_date *x = g->date == WD_TODAY ? f->today :
+		g->date == WD_RECEIVED ? f->received : f->deposited;
+	chancery_date ref;
+	int c;
+
+	if (!x)
+		return false;
+	ref = guard_ref_date(g, dates);
 	c = chancery_date_cmp(x, &ref);
 	switch (g->cmp) {
 	case WC_BEFORE: return c < 0;

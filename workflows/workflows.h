@@ -80,6 +80,11 @@ typedef struct {
 size_t wf_transition_count(const chancery_workflow *w);
 const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i);
 
+/* The first day from which the `today` guards of `t` hold (the latest of
+ * their lower bounds); false when none bounds it from below. */
+bool wf_guard_since(chancery_date *out, const wf_transition *t,
+	const wf_dates *dates);
+
 /* The first transition from `state` on `event` whose guards hold, or -1. */
 long wf_step(const chancery_workflow *w, size_t state, const char *event,
 	const wf_dates *dates, const wf_facts *facts);
@@ -154,7 +159,10 @@ int wf_letter_data(json_t **out, const campaign *c,
 
 /* ---- story.c ------------------------------------------------------------ */
 
-typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND, EV_DEPOSIT } story_kind;
+/* EV_TIME is no event of the story: wf_replay hands one to its callback
+ * for each time step it takes after the last event. */
+typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND, EV_DEPOSIT,
+	EV_TIME } story_kind;
 
 typedef struct {
 	story_kind kind;
@@ -166,9 +174,10 @@ typedef struct {
 	char **withdraws;
 	size_t nwithdraws;
 	bool late;
+	bool none;         /* reply: "None: yes", no action intended */
 	const chancery_action *act; /* deposit: the action (the registry's) */
-	/* deposit: it counts for the campaign (dated from the letter to the
-	 * event's last day, or its record names the campaign) */
+	/* deposit: it counts for the campaign (dated after the letter's day
+	 * up to the event's last day, or its record names the campaign) */
 	bool counts;
 } story_event;
 
@@ -207,7 +216,10 @@ const story_event *wf_done_by(const story *s, const char *intent,
 	const chancery_date *as_of);
 
 /* Replay a story up to as_of; for each event, `each` (may be NULL) gets
- * the transition taken (-1: none). Returns the state. */
+ * the transition taken (-1: none), then for each time step after the last
+ * event an EV_TIME event (borrowed for the call) dated the first day its
+ * guards held (at most as_of; it may precede the last event). Returns the
+ * state. */
 size_t wf_replay(const chancery_workflow *w, story *s,
 	const wf_dates *dates, const chancery_date *as_of, char **cur,
 	size_t ncur, void (*each)(story_event *e, long t, void *p), void *p);
