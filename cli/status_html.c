@@ -200,8 +200,8 @@ static void put_chart(FILE *out, const chart *ch)
 		"2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label="
 		"\"replies over time\">\n", W, H);
 	put_y_axis(out, max, L, TOP, H - B);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n"
-		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n",
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		"stroke=\"#444\"/>\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n",
 		L, H - B, W - 10, H - B, L, TOP, L, H - B);
 	fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 		"stroke=\"#c00\" stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"12\" "

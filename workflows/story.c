@@ -11,11 +11,11 @@
  * state reached is what the status shows and what reminders act on.
  *
  * A treaty action counts for the campaign when it is dated after the
- * letter's day up to the event's last day, or when its deposit names the campaign
- * (`deposit --campaign`) whatever its date: only those reach the workflow
- * and its conditions, so an outcome reached after the event stays what it
- * was when later actions come (they are still in the story, for the
- * status to list).
+ * letter's day up to the event's last day, or when its deposit names the
+ * campaign (`deposit --campaign`) whatever its date: only those reach the
+ * workflow and its conditions, so an outcome reached after the event
+ * stays what it was when later actions come (they are still in the story,
+ * for the status to list).
  *
  * Invariants: events of equal date keep the order they were recorded in
  * (seq), so a replay is the same every time; the history is read as of a
@@ -170,7 +170,6 @@ static int story_cb(const chancery_event *ev, void *payload)
 			continue;
 		if (e.kind == EV_REPLY) {
 			const char *late = chancery_event_get(ev, "Late");
-
 			const char *none = chancery_event_get(ev, "None");
 
 			e.late = late && !strcmp(late, "yes");

@@ -13,9 +13,10 @@
  * The embedded shipped workflows (workflows/definitions/NAME.xml) are
  * found by name. A loaded workflow takes one step at a time (wf_step: the
  * first transition whose guards and condition hold; a condition compares
- * what the recipient announced with what it did, and whether it acted). Left out on purpose:
- * replaying a recipient's story, which is the campaign's business
- * (story.c), and day arithmetic (the library's date module).
+ * what the recipient announced with what it did, and whether it acted).
+ * Left out on purpose: replaying a recipient's story, which is the
+ * campaign's business (story.c), and day arithmetic (the library's date
+ * module).
  */
 #include "workflows.h"
 #include "../engine/embed.h"
