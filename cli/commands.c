@@ -125,6 +125,8 @@ static const cli_opt opts_remind[] = {
 static const cli_opt opts_status[] = {
 	{ "as-of", 0, "DATE", false, "the status on that day (default: today)" },
 	{ "at", 0, "COMMIT", false, "the status as the repository recorded it at COMMIT" },
+	{ "state", 0, "CODE", false, "only this State: its line and its story" },
+	{ "in", 0, "STATE", true, "only States in this workflow state (repeatable: any of them)" },
 	FORMAT_OPT("table (default), csv, json or html (one page that opens offline)"),
 	{ "output", 'o', "FILE", false, "write to FILE instead of standard output" },
 	{ 0 } };
@@ -188,7 +190,7 @@ const cli_cmd cli_commands[] = {
 	{ "remind", cmd_remind, "generate the reminders and acknowledgments that are due",
 	  "chancery remind CAMPAIGN --as-of DATE", opts_remind, 1, 1 },
 	{ "status", cmd_status, "where every recipient of a campaign stands",
-	  "chancery status CAMPAIGN [--as-of DATE] [--format FORMAT]", opts_status, 1, 1 },
+	  "chancery status CAMPAIGN [--as-of DATE] [--state CODE] [--in STATE]... [--format FORMAT]", opts_status, 1, 1 },
 	{ "deposit", cmd_deposit, "record a signature or an instrument, with its notification",
 	  "chancery deposit STATE TREATY ACTION --date DATE [--instrument FILE] [--signed-by CAPACITY]", opts_deposit, 3, 3 },
 	{ "void", cmd_void, "void an event recorded in error (a reply, a note, a deposit)",

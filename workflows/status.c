@@ -1,8 +1,10 @@
 /*
  * status.c - the status of a campaign as of a date, as JSON text
  * (docs/status-format.md, "version": 1): each recipient's workflow state,
- * letter, dispatch, replies, intentions (and the deposit that carried each
- * out), reminders and actions; totals; the event in numbers.
+ * name, letter, dispatch, replies, intentions (and the deposit that carried
+ * each out), reminders, actions and story (each event and time step with
+ * the state it led to); totals; the event in numbers; the workflow's
+ * states.
  *
  * Invariants: the status is computed from the repository alone (as of a
  * commit when asked), so it can be shown again as it was; nothing is
@@ -30,13 +32,103 @@ typedef struct {
 	json_t *reminders;
 	json_t *replies;
 	json_t **reply;
+	json_t *story;
+	const chancery_workflow *w;
 } status_scan;
+
+/* What a reply said, as the tool takes it: "ratify:XVIII-10
+ * -sign:IV-11-b" (a '-' withdraws), or "none". */
+static json_t *reply_detail(const story_event *ev)
+{
+	char buf[2000];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ev->nintends + ev->nwithdraws; i++) {
+		bool out = i >= ev->nintends;
+		const char *v = out ? ev->withdraws[i - ev->nintends] :
+			ev->intends[i];
+		const char *sp = strchr(v, ' ');
+		int k;
+
+		if (!sp)
+			continue;
+		k = snprintf(buf + n, sizeof(buf) - n, "%s%s%.*s:%s",
+			n ? " " : "", out ? "-" : "", (int)(sp - v), v, sp + 1);
+		if (k < 0 || (size_t)k >= sizeof(buf) - n)
+			break;
+		n += (size_t)k;
+	}
+	return json_string(n ? buf : ev->none ? "none" : "");
+}
+
+/* One step of the story: the event, its day, what it was, where it led
+ * (null: the state did not change). */
+static void story_step(status_scan *sc, const story_event *ev, long t)
+{
+	static const char *const names[] = { "letters", "send", "reply",
+		"remind", "deposit", "time" };
+	json_t *it = json_object();
+	char what[200];
+
+	json_object_set_new(it, "date", jdate(&ev->date));
+	json_object_set_new(it, "event", json_string(names[ev->kind]));
+	if (ev->kind == EV_REPLY)
+		json_object_set_new(it, "detail", reply_detail(ev));
+	if (ev->kind == EV_DEPOSIT) {
+		snprintf(what, sizeof(what), "%s %s", ev->act->action,
+			ev->act->treaty);
+		json_object_set_new(it, "detail", json_string(what));
+		json_object_set_new(it, "counts", json_boolean(ev->counts));
+	}
+	json_object_set_new(it, "to", t < 0 ? json_null() :
+		json_string(chancery_workflow_state(sc->w,
+			wf_transition_at(sc->w, (size_t)t)->to)));
+	json_array_append_new(sc->story, it);
+}
+
+/* The story in date order: the replay takes its time steps after the
+ * last event, dated the first day their guards held (the deadline passed
+ * before a deposit during the event); equal dates keep replay order. */
+typedef struct {
+	const char *date;
+	size_t i;
+	json_t *v;
+} story_item;
+
+static int cmp_story_item(const void *a, const void *b)
+{
+	const story_item *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+
+	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+static int sort_story(json_t *list)
+{
+	size_t n = json_array_size(list);
+	story_item *it = chancery__calloc(n ? n : 1, sizeof(*it));
+
+	if (!it)
+		return chancery__oom();
+	for (size_t i = 0; i < n; i++) {
+		it[i].v = json_incref(json_array_get(list, i));
+		it[i].date = json_string_value(json_object_get(it[i].v, "date"));
+		it[i].i = i;
+	}
+	qsort(it, n, sizeof(*it), cmp_story_item);
+	json_array_clear(list);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, it[i].v);
+	chancery_free(it);
+	return 0;
+}
 
 static void collect_status(story_event *ev, long t, void *p)
 {
 	status_scan *sc = p;
 
-	(void)t;
+	story_step(sc, ev, t);
 	if (ev->kind == EV_SEND) {
 		json_decref(*sc->sent);
 		*sc->sent = jdate(&ev->date);
@@ -209,27 +301,33 @@ static int state_status(json_t *states, status_totals *t,
 	const chancery_state *st = chancery_registry_state_find(x->reg, s->code);
 	json_t *e = json_object(), *reminders = json_array(),
 		*replies = json_array(), *letter = json_object(),
-		*reply = json_null(), *jsent = json_null(), *intents, *actions;
-	status_scan sc = { &jsent, reminders, replies, &reply };
+		*reply = json_null(), *jsent = json_null(), *intents, *actions,
+		*jstory = json_array();
+	status_scan sc = { &jsent, reminders, replies, &reply, jstory, w };
 	char **cur = NULL, ref[120];
 	size_t ncur, state;
 	const char *sn;
 
-	if (!e || !reminders || !replies || !letter) {
+	if (!e || !reminders || !replies || !letter || !jstory) {
 		json_decref(e);
 		json_decref(reminders);
 		json_decref(replies);
 		json_decref(letter);
+		json_decref(jstory);
 		return chancery__oom();
 	}
 	ncur = wf_intentions_of(&cur, s, as_of);
 	state = wf_replay(w, s, dates, as_of, cur, ncur, collect_status, &sc);
 	intents = intentions_json(s, cur, ncur, as_of);
+	if (sort_story(jstory) < 0) {
+		json_decref(intents);
+		intents = NULL;
+	}
 	chancery_free(cur);
 	actions = actions_json(s, as_of);
 	if (!intents || !actions) {
 		json_t *all[] = { e, reminders, replies, letter, reply, jsent,
-			intents, actions };
+			intents, actions, jstory };
 
 		for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++)
 			json_decref(all[i]);
@@ -243,7 +341,10 @@ static int state_status(json_t *states, status_totals *t,
 		json_string(st ? st->language : "en"));
 	sn = chancery_workflow_state(w, state);
 	json_object_set_new(e, "code", json_string(s->code));
+	json_object_set_new(e, "name", json_string(st ? st->name : ""));
 	json_object_set_new(e, "workflow_state", json_string(sn));
+	json_object_set_new(e, "final", json_boolean(
+		chancery_workflow_state_is_final(w, state)));
 	json_object_set_new(e, "letter", letter);
 	json_object_set_new(e, "sent", jsent);
 	json_object_set_new(e, "reply", reply);
@@ -251,6 +352,7 @@ static int state_status(json_t *states, status_totals *t,
 	json_object_set_new(e, "intentions", intents);
 	json_object_set_new(e, "reminders", reminders);
 	json_object_set_new(e, "actions", actions);
+	json_object_set_new(e, "story", jstory);
 	json_array_append_new(states, e);
 	count_state(t, sn, jsent, reply, replies, reminders);
 	return 0;
@@ -274,6 +376,23 @@ static json_t *totals_json(const status_totals *t, size_t recipients)
 	return totals;
 }
 
+/* Every state of the workflow, in its order, and whether it is final. */
+static json_t *workflow_states(const chancery_workflow *w)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; list && i < chancery_workflow_state_count(w); i++) {
+		json_t *it = json_object();
+
+		json_object_set_new(it, "name", json_string(
+			chancery_workflow_state(w, i)));
+		json_object_set_new(it, "final", json_boolean(
+			chancery_workflow_state_is_final(w, i)));
+		json_array_append_new(list, it);
+	}
+	return list;
+}
+
 /* version and campaign: what the campaign is. */
 static void campaign_status(json_t *root, const campaign *cp,
 	const chancery_workflow *w)
@@ -283,6 +402,7 @@ static void campaign_status(json_t *root, const campaign *cp,
 	json_object_set_new(c, "id", json_string(cp->id));
 	json_object_set_new(c, "title", json_string(cp->title));
 	json_object_set_new(c, "workflow", json_string(chancery_workflow_name(w)));
+	json_object_set_new(c, "workflow_states", workflow_states(w));
 	json_object_set_new(c, "letter_date", jdate(&cp->letter_date));
 	json_object_set_new(c, "deadline", jdate(&cp->deadline));
 	json_object_set_new(ev, "start", jdate(&cp->event_start));

@@ -10,6 +10,13 @@
  * (wf_step) and, after the last one, lets time move the State on; the
  * state reached is what the status shows and what reminders act on.
  *
+ * A treaty action counts for the campaign when it is dated after the
+ * letter's day up to the event's last day, or when its deposit names the
+ * campaign (`deposit --campaign`) whatever its date: only those reach the
+ * workflow and its conditions, so an outcome reached after the event
+ * stays what it was when later actions come (they are still in the story,
+ * for the status to list).
+ *
  * Invariants: events of equal date keep the order they were recorded in
  * (seq), so a replay is the same every time; the history is read as of a
  * commit when asked, so a status can be shown as it was. Left out on
@@ -60,6 +67,42 @@ static char **collect_field(size_t *n, const chancery_event *ev,
 	return v;
 }
 
+/* A deposit that names the campaign, kept as "STATE TREATY ACTION DATE"
+ * to mark the registry's action it recorded. */
+static int named_deposit(story_ctx *x, const chancery_event *ev)
+{
+	const char *f[4] = { chancery_event_get(ev, "State"),
+		chancery_event_get(ev, "Treaty"), chancery_event_get(ev, "Action"),
+		chancery_event_get(ev, "Date") };
+	char key[200], **grown;
+
+	for (int i = 0; i < 4; i++)
+		if (!f[i])
+			return 0;
+	snprintf(key, sizeof(key), "%s %s %s %s", f[0], f[1], f[2], f[3]);
+	grown = chancery__realloc(x->named, (x->nnamed + 1) * sizeof(char *));
+	if (!grown)
+		return chancery__oom();
+	x->named = grown;
+	if (!(x->named[x->nnamed] = chancery__strdup(key)))
+		return chancery__oom();
+	x->nnamed++;
+	return 0;
+}
+
+static bool is_named(const story_ctx *x, const chancery_action *a)
+{
+	char key[200], d[11];
+
+	chancery_date_format(d, sizeof(d), &a->date);
+	snprintf(key, sizeof(key), "%s %s %s %s", a->state, a->treaty,
+		a->action, d);
+	for (size_t i = 0; i < x->nnamed; i++)
+		if (!strcmp(x->named[i], key))
+			return true;
+	return false;
+}
+
 static int story_cb(const chancery_event *ev, void *payload)
 {
 	story_ctx *x = payload;
@@ -68,6 +111,8 @@ static int story_cb(const chancery_event *ev, void *payload)
 	bool all = true;
 
 	memset(&e, 0, sizeof(e));
+	if (!strcmp(type, "deposit"))
+		return (x->error = named_deposit(x, ev)) < 0;
 	if (!strcmp(type, "letters"))
 		e.kind = EV_LETTERS;
 	else if (!strcmp(type, "send"))
@@ -125,8 +170,10 @@ static int story_cb(const chancery_event *ev, void *payload)
 			continue;
 		if (e.kind == EV_REPLY) {
 			const char *late = chancery_event_get(ev, "Late");
+			const char *none = chancery_event_get(ev, "None");
 
 			e.late = late && !strcmp(late, "yes");
+			e.none = none && !strcmp(none, "yes");
 			e.intends = collect_field(&e.nintends, ev, "Intends");
 			e.withdraws = collect_field(&e.nwithdraws, ev, "Withdraws");
 		}
@@ -163,6 +210,9 @@ void wf_stories_free(story_ctx *x)
 		chancery_free(x->s[i].ev);
 	}
 	chancery_free(x->s);
+	for (size_t i = 0; i < x->nnamed; i++)
+		chancery_free(x->named[i]);
+	chancery_free(x->named);
 }
 
 int wf_stories_load(story_ctx *sx, chancery_repository *repo,
@@ -202,6 +252,9 @@ int wf_stories_load(story_ctx *sx, chancery_repository *repo,
 		e.kind = EV_DEPOSIT;
 		e.date = a->date;
 		e.act = a;
+		e.counts = (chancery_date_cmp(&a->date, &x->c.letter_date) > 0 &&
+			chancery_date_cmp(&a->date, &x->c.event_end) <= 0) ||
+			is_named(sx, a);
 		e.seq = sx->seq++;
 		if ((error = story_push(st, &e)) < 0)
 			return error;
@@ -252,21 +305,44 @@ const story_event *wf_done_by(const story *s, const char *intent,
 	const chancery_date *as_of)
 {
 	for (size_t k = 0; k < s->nev; k++)
-		if (s->ev[k].kind == EV_DEPOSIT &&
+		if (s->ev[k].kind == EV_DEPOSIT && s->ev[k].counts &&
 		    wf_intention_fulfilled(intent, s->ev[k].act) &&
 		    chancery_date_cmp(&s->ev[k].date, as_of) <= 0)
 			return &s->ev[k];
 	return NULL;
 }
 
-static size_t count_done(const story *s, char **cur, size_t ncur,
+/* The facts of the day: intentions done, actions that count. */
+static void count_done(wf_facts *f, const story *s, char **cur, size_t ncur,
 	const chancery_date *as_of)
 {
-	size_t n = 0;
-
+	f->done = 0;
+	f->deposits = 0;
 	for (size_t i = 0; i < ncur; i++)
-		n += wf_done_by(s, cur[i], as_of) != NULL;
-	return n;
+		f->done += wf_done_by(s, cur[i], as_of) != NULL;
+	for (size_t k = 0; k < s->nev; k++)
+		f->deposits += s->ev[k].kind == EV_DEPOSIT && s->ev[k].counts &&
+			chancery_date_cmp(&s->ev[k].date, as_of) <= 0;
+}
+
+/* A time step for the callback, dated the first day its guards held (the
+ * last event's day when no guard says; never after as_of); *last moves to
+ * it. The replay takes time steps after the last event only, so this day
+ * can come before that event's. */
+static void each_time(chancery_date *last, const wf_transition *tr, long t,
+	const wf_dates *dates, const chancery_date *as_of,
+	void (*each)(story_event *e, long t, void *p), void *p)
+{
+	story_event te;
+	chancery_date since;
+
+	memset(&te, 0, sizeof(te));
+	te.kind = EV_TIME;
+	te.date = wf_guard_since(&since, tr, dates) ? since : *last;
+	if (chancery_date_cmp(&te.date, as_of) > 0)
+		te.date = *as_of;
+	*last = te.date;
+	each(&te, t, p);
 }
 
 size_t wf_replay(const chancery_workflow *w, story *s, const wf_dates *dates,
@@ -275,6 +351,7 @@ size_t wf_replay(const chancery_workflow *w, story *s, const wf_dates *dates,
 {
 	wf_facts f;
 	size_t state = 0;
+	chancery_date last = dates->letter;
 
 	memset(&f, 0, sizeof(f));
 	f.announced = ncur;
@@ -291,23 +368,28 @@ size_t wf_replay(const chancery_workflow *w, story *s, const wf_dates *dates,
 		f.today = &ev->date;
 		f.received = ev->kind == EV_REPLY ? &ev->date : NULL;
 		f.deposited = ev->kind == EV_DEPOSIT ? &ev->date : NULL;
-		f.done = count_done(s, cur, ncur, &ev->date);
-		t = wf_step(w, state, name, dates, &f);
+		count_done(&f, s, cur, ncur, &ev->date);
+		t = ev->kind == EV_DEPOSIT && !ev->counts ? -1 :
+			wf_step(w, state, name, dates, &f);
 		if (t >= 0)
 			state = wf_transition_at(w, (size_t)t)->to;
 		if (each)
 			each(ev, t, p);
+		last = ev->date;
 	}
 	f.today = as_of;
 	f.received = NULL;
 	f.deposited = NULL;
-	f.done = count_done(s, cur, ncur, as_of);
+	count_done(&f, s, cur, ncur, as_of);
 	for (int guard = 0; guard < 32; guard++) {
 		long t = wf_step(w, state, "time", dates, &f);
+		const wf_transition *tr;
 
-		if (t < 0 || wf_transition_at(w, (size_t)t)->to == state)
+		if (t < 0 || (tr = wf_transition_at(w, (size_t)t))->to == state)
 			break;
-		state = wf_transition_at(w, (size_t)t)->to;
+		if (each)
+			each_time(&last, tr, t, dates, as_of, each, p);
+		state = tr->to;
 	}
 	return state;
 }

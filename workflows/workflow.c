@@ -12,9 +12,11 @@
  *
  * The embedded shipped workflows (workflows/definitions/NAME.xml) are
  * found by name. A loaded workflow takes one step at a time (wf_step: the
- * first transition whose guards and condition hold). Left out on purpose:
- * replaying a recipient's story, which is the campaign's business
- * (story.c), and day arithmetic (the library's date module).
+ * first transition whose guards and condition hold; a condition compares
+ * what the recipient announced with what it did, and whether it acted).
+ * Left out on purpose: replaying a recipient's story, which is the
+ * campaign's business (story.c), and day arithmetic (the library's date
+ * module).
  */
 #include "workflows.h"
 #include "../engine/embed.h"
@@ -295,7 +297,13 @@ static int read_transition_body(wf_transition *tr, xmlNode *t, diag *d)
 			v = prop(g, "intentions");
 			tr->intent = !v ? WI_ANY :
 				!strcmp(v, "all-done") ? WI_ALL :
-				!strcmp(v, "some-done") ? WI_SOME : WI_NONE;
+				!strcmp(v, "some-done") ? WI_SOME :
+				!strcmp(v, "none-announced") ? WI_NONE_ANNOUNCED :
+				WI_NONE;
+			chancery_free(v);
+			v = prop(g, "deposits");
+			tr->deposits = !v ? WP_EITHER :
+				!strcmp(v, "any") ? WP_ANY : WP_NONE;
 			chancery_free(v);
 			continue;
 		}
@@ -593,16 +601,11 @@ const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i)
 	return i < w->ntransitions ? &w->transitions[i] : NULL;
 }
 
-static bool guard_holds(const wf_guard *g, const wf_dates *dates,
-	const wf_facts *f)
+/* The date guard `g` compares with, its offset applied. */
+static chancery_date guard_ref_date(const wf_guard *g, const wf_dates *dates)
 {
-	const chancery_date *x = g->date == WD_TODAY ? f->today :
-		g->date == WD_RECEIVED ? f->received : f->deposited;
 	chancery_date ref;
-	int c;
 
-	if (!x)
-		return false;
 	switch (g->ref) {
 	case WR_FIXED: ref = g->fixed; break;
 	case WR_LETTER: ref = dates->letter; break;
@@ -616,6 +619,42 @@ static bool guard_holds(const wf_guard *g, const wf_dates *dates,
 		(void)(g->working_days ?
 			chancery_date_add_working_days(&ref, &ref, g->offset) :
 			chancery_date_add_days(&ref, &ref, g->offset));
+	return ref;
+}
+
+bool wf_guard_since(chancery_date *out, const wf_transition *t,
+	const wf_dates *dates)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < t->nguards; i++) {
+		const wf_guard *g = &t->guards[i];
+		chancery_date d;
+
+		if (g->date != WD_TODAY ||
+		    (g->cmp != WC_AFTER && g->cmp != WC_NOT_BEFORE))
+			continue;
+		d = guard_ref_date(g, dates);
+		if (g->cmp == WC_AFTER)
+			(void)chancery_date_add_days(&d, &d, 1);
+		if (!found || chancery_date_cmp(&d, out) > 0)
+			*out = d;
+		found = true;
+	}
+	return found;
+}
+
+static bool guard_holds(const wf_guard *g, const wf_dates *dates,
+	const wf_facts *f)
+{
+	const chancery_date *x = g->date == WD_TODAY ? f->today :
+		g->date == WD_RECEIVED ? f->received : f->deposited;
+	chancery_date ref;
+	int c;
+
+	if (!x)
+		return false;
+	ref = guard_ref_date(g, dates);
 	c = chancery_date_cmp(x, &ref);
 	switch (g->cmp) {
 	case WC_BEFORE: return c < 0;
@@ -623,6 +662,28 @@ static bool guard_holds(const wf_guard *g, const wf_dates *dates,
 	case WC_AFTER: return c > 0;
 	default: return c >= 0;
 	}
+}
+
+/* What the recipient announced against what it did: the conditions of
+ * the outcomes partition every case (all, some or none of something
+ * announced done; nothing announced), and deposits= splits each by
+ * whether the State acted at all. */
+static bool condition_holds(const wf_transition *t, const wf_facts *f)
+{
+	bool ok = true;
+
+	switch (t->intent) {
+	case WI_ALL: ok = f->announced && f->done >= f->announced; break;
+	case WI_SOME: ok = f->done && f->done < f->announced; break;
+	case WI_NONE: ok = f->announced && !f->done; break;
+	case WI_NONE_ANNOUNCED: ok = !f->announced; break;
+	default: break;
+	}
+	if (t->deposits == WP_ANY)
+		ok = ok && f->deposits;
+	if (t->deposits == WP_NONE)
+		ok = ok && !f->deposits;
+	return ok;
 }
 
 long wf_step(const chancery_workflow *w, size_t state, const char *event,
@@ -634,13 +695,7 @@ long wf_step(const chancery_workflow *w, size_t state, const char *event,
 
 		for (size_t g = 0; ok && g < t->nguards; g++)
 			ok = guard_holds(&t->guards[g], dates, f);
-		if (ok && t->intent == WI_ALL)
-			ok = f->announced && f->done >= f->announced;
-		if (ok && t->intent == WI_SOME)
-			ok = f->done && f->done < f->announced;
-		if (ok && t->intent == WI_NONE)
-			ok = !f->done;
-		if (ok)
+		if (ok && condition_holds(t, f))
 			return (long)i;
 	}
 	return -1;

@@ -49,7 +49,11 @@ typedef struct {
 	bool working_days;
 } wf_guard;
 
-typedef enum { WI_ANY, WI_ALL, WI_SOME, WI_NONE } wf_intent;
+/* condition intentions=: all-done, some-done, none-done (announced some,
+ * did none), none-announced (nothing announced, or all withdrawn) */
+typedef enum { WI_ANY, WI_ALL, WI_SOME, WI_NONE, WI_NONE_ANNOUNCED } wf_intent;
+/* condition deposits=: any or none of the campaign's deposits */
+typedef enum { WP_EITHER, WP_ANY, WP_NONE } wf_deposits;
 
 typedef struct {
 	size_t from, to;
@@ -57,6 +61,7 @@ typedef struct {
 	wf_guard *guards;
 	size_t nguards;
 	wf_intent intent;
+	wf_deposits deposits;
 	char *letter;   /* action letter="...", or NULL */
 } wf_transition;
 
@@ -71,10 +76,16 @@ typedef struct {
 	const chancery_date *received;
 	const chancery_date *deposited;
 	size_t announced, done;   /* intentions announced and performed */
+	size_t deposits;          /* treaty actions that count for the campaign */
 } wf_facts;
 
 size_t wf_transition_count(const chancery_workflow *w);
 const wf_transition *wf_transition_at(const chancery_workflow *w, size_t i);
+
+/* The first day from which the `today` guards of `t` hold (the latest of
+ * their lower bounds); false when none bounds it from below. */
+bool wf_guard_since(chancery_date *out, const wf_transition *t,
+	const wf_dates *dates);
 
 /* The first transition from `state` on `event` whose guards hold, or -1. */
 long wf_step(const chancery_workflow *w, size_t state, const char *event,
@@ -191,7 +202,10 @@ int wf_letter_data(json_t **out, const campaign *c,
 
 /* ---- story.c ------------------------------------------------------------ */
 
-typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND, EV_DEPOSIT } story_kind;
+/* EV_TIME is no event of the story: wf_replay hands one to its callback
+ * for each time step it takes after the last event. */
+typedef enum { EV_LETTERS, EV_SEND, EV_REPLY, EV_REMIND, EV_DEPOSIT,
+	EV_TIME } story_kind;
 
 typedef struct {
 	story_kind kind;
@@ -203,7 +217,11 @@ typedef struct {
 	char **withdraws;
 	size_t nwithdraws;
 	bool late;
+	bool none;         /* reply: "None: yes", no action intended */
 	const chancery_action *act; /* deposit: the action (the registry's) */
+	/* deposit: it counts for the campaign (dated after the letter's day
+	 * up to the event's last day, or its record names the campaign) */
+	bool counts;
 } story_event;
 
 typedef struct {
@@ -217,6 +235,8 @@ typedef struct {
 	story *s;          /* one per recipient, in recipient order */
 	size_t ns;
 	size_t seq;
+	char **named;      /* "STATE TREATY ACTION DATE" of deposits naming it */
+	size_t nnamed;
 	int error;
 } story_ctx;
 
@@ -233,12 +253,16 @@ story *wf_story_of(story_ctx *sx, const char *code);
 size_t wf_intentions_of(char ***out, const story *s,
 	const chancery_date *as_of);
 
-/* The first deposit carrying out an intention, up to `as_of`, or NULL. */
+/* The first deposit that counts for the campaign and carries out an
+ * intention, up to `as_of`, or NULL. */
 const story_event *wf_done_by(const story *s, const char *intent,
 	const chancery_date *as_of);
 
 /* Replay a story up to as_of; for each event, `each` (may be NULL) gets
- * the transition taken (-1: none). Returns the state. */
+ * the transition taken (-1: none), then for each time step after the last
+ * event an EV_TIME event (borrowed for the call) dated the first day its
+ * guards held (at most as_of; it may precede the last event). Returns the
+ * state. */
 size_t wf_replay(const chancery_workflow *w, story *s,
 	const wf_dates *dates, const chancery_date *as_of, char **cur,
 	size_t ncur, void (*each)(story_event *e, long t, void *p), void *p);

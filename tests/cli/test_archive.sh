@@ -17,10 +17,21 @@ run 0 "$C" campaign open focus2004 --workflow treaty-event --letter-date 2004-03
 	--deadline 2004-09-01 --event 2004-09-21..2004-09-24 --featured focus2004
 run 0 "$C" letters generate focus2004
 CHANCERY_NOW=2004-03-15T10:00:00Z run 0 "$C" send focus2004 --date 2004-03-15
-CHANCERY_NOW=2004-08-20T10:00:00Z run 0 "$C" reply focus2004 LBR --received 2004-08-20 \
-	--intends ratify:XVIII-10 --intends ratify:IV-4 --intends sign:IV-13
-CHANCERY_NOW=2004-08-20T10:00:00Z run 0 "$C" reply focus2004 MEX --received 2004-08-20 \
-	--intends ratify:XVIII-10
+# the replies, as the office recorded them: what each State announced
+# ("none": no action); the outcomes after the event are derived from this
+# table and the plan below
+cat > "$T/replies" <<'RE'
+LBR ratify:XVIII-10 ratify:IV-4 sign:IV-13
+MEX ratify:XVIII-10
+USA none
+DEU none
+CHE ratify:XVIII-12
+RE
+while read -r code what; do
+	if [ "$what" = none ]; then set -- --none; else
+		set --; for i in $what; do set -- "$@" --intends "$i"; done; fi
+	CHANCERY_NOW=2004-08-20T10:00:00Z run 0 "$C" reply focus2004 "$code" --received 2004-08-20 "$@"
+done < "$T/replies"
 
 # instruments: a PDF, a PNG; and broken ones
 printf '%%PDF-1.4\n1 0 obj <<>> endobj\n%%%%EOF\n' > "$T/inst.pdf"
@@ -88,6 +99,8 @@ for i, code in enumerate(others):
     for k, (tid, act) in enumerate(inv[: 1 + i % 3]):
         print(days[(i + k) % 4], code, tid, act)
 PY
+# the USA replied that it intends nothing, then signed IV-13 (issue 13)
+echo "2004-09-23 USA IV-13 signature" >> "$T/plan"
 N=$(wc -l < "$T/plan")
 check "the plan has dozens of actions ($N)" test "$N" -ge 50
 check "LBR alone more than fifteen" test "$(grep -c ' LBR ' "$T/plan")" -gt 15
@@ -159,19 +172,137 @@ assert e["actions_by_day"] == dict(collections.Counter(p[0] for p in plan)), e["
 assert e["actions_by_type"] == dict(collections.Counter(p[3] for p in plan)), e["actions_by_type"]
 assert e["actions_by_state"] == dict(collections.Counter(p[1] for p in plan))
 assert e["actions_by_state"]["LBR"] > 15
-assert e["states"] == 30
+assert e["states"] == 31
 rome = sum(1 for p in plan if p[2] == "XVIII-10" and p[3] != "signature")
 assert e["parties"]["XVIII-10"]["after"] - e["parties"]["XVIII-10"]["before"] == rome
 s = {x["code"]: x for x in d["states"]}
 assert s["LBR"]["workflow_state"] == "acted-in-full", s["LBR"]["workflow_state"]
 assert all(i["done"] == "2004-09-22" for i in s["LBR"]["intentions"]), s["LBR"]["intentions"]
 assert len(s["LBR"]["actions"]) == e["actions_by_state"]["LBR"]
-mex = {(a["treaty"], a["action"]) for a in s["MEX"]["actions"]}
-want = "acted-in-full" if any(t == "XVIII-10" and a != "signature" for t, a in mex) else "acted-in-part"
-assert s["MEX"]["workflow_state"] == want, (s["MEX"]["workflow_state"], want, mex)
 PY
-run_out 0 "^event 2004-09-21\\.\\.2004-09-24: $N actions by 30 States" "$C" status focus2004 --as-of 2004-10-01
+check "status: after the event every State is in the final state its record calls for" \
+	python3 - "$T/st.json" "$T/plan" "$T/replies" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+plan = [l.split() for l in open(sys.argv[2])]
+replies = {l.split()[0]: [i for i in l.split()[1:] if i != "none"] for l in open(sys.argv[3])}
+def outcome(code):
+    acts = [(t, a) for _, c, t, a in plan if c == code]
+    if code not in replies:
+        return "acted-without-reply" if acts else "no-reply-no-action"
+    ints = replies[code]
+    if not ints:
+        return "acted-after-none" if acts else "no-action-as-announced"
+    done = sum(any(t == i.split(":")[1] and (a == "signature") == (i.split(":")[0] == "sign")
+                   for t, a in acts) for i in ints)
+    if done == len(ints):
+        return "acted-in-full"
+    if done:
+        return "acted-in-part"
+    return "acted-otherwise" if acts else "announced-no-action"
+assert len(d["states"]) == 192
+bad = [(x["code"], x["workflow_state"], outcome(x["code"])) for x in d["states"]
+       if x["workflow_state"] != outcome(x["code"]) or not x["final"]]
+assert not bad, bad
+got = {x["code"]: x["workflow_state"] for x in d["states"]}
+# the issue's cases: a "none" reply then a signature; no reply then a ratification
+assert got["USA"] == "acted-after-none", got["USA"]
+assert [c for _, c, t, a in plan if t == "XVIII-10" and a == "ratification" and c not in replies]
+assert {got[c] for c in got} >= {"acted-in-full", "acted-after-none", "acted-without-reply",
+    "no-action-as-announced", "announced-no-action", "no-reply-no-action"}, set(got.values())
+PY
+run_out 0 "^event 2004-09-21\\.\\.2004-09-24: $N actions by 31 States" "$C" status focus2004 --as-of 2004-10-01
 run_out 0 "^  2004-09-22 +[0-9]+" "$C" status focus2004 --as-of 2004-10-01
+
+# ---- status for people: names, intentions listed, one State, a filter -----
+run_out 0 '^USA +United States of America +acted-after-none ' "$C" status focus2004 --as-of 2004-10-01
+"$C" status focus2004 --as-of 2004-10-01 --format csv > "$T/st.csv"
+check "status CSV: a name column, the intentions listed, every State" python3 - "$T/st.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert list(rows[0].keys()) == ["code", "name", "workflow_state", "sent", "received", "on_time",
+                                "intentions", "reminders", "actions"], list(rows[0].keys())
+r = {x["code"]: x for x in rows}
+assert len(rows) == 192
+assert r["LBR"]["name"] == "Liberia" and r["MEX"]["name"] == "Mexico"
+assert r["LBR"]["intentions"] == "ratify:XVIII-10 ratify:IV-4 sign:IV-13", r["LBR"]
+assert r["USA"]["intentions"] == "" and r["USA"]["workflow_state"] == "acted-after-none", r["USA"]
+PY
+run_out 0 '^story of USA \(United States of America\):' "$C" status focus2004 --as-of 2004-10-01 --state USA
+check "status --state: one line, then the story to the outcome" sh -c "
+	test \$(grep -c '^[A-Z][A-Z][A-Z]  ' '$T/out') -eq 1 &&
+	grep -Eq '^  2004-08-20  reply: none +-> replied-on-time\$' '$T/out' &&
+	grep -Eq '^  2004-09-23  deposit: signature IV-13 +-> acting\$' '$T/out' &&
+	grep -Eq '^  2004-09-25  time +-> acted-after-none\$' '$T/out'"
+run 0 "$C" status focus2004 --as-of 2004-10-01 --in acted-in-full --in acted-after-none --format json
+check "status --in (twice): exactly the States in either state" python3 - "$T/out" "$T/st.json" <<'PY'
+import json, sys
+got = [x["code"] for x in json.load(open(sys.argv[1]))["states"]]
+want = [x["code"] for x in json.load(open(sys.argv[2]))["states"]
+        if x["workflow_state"] in ("acted-in-full", "acted-after-none")]
+assert got == want and "USA" in got and "LBR" in got, (got, want)
+PY
+run_out 0 '^MEX,Mexico,' "$C" status focus2004 --as-of 2004-10-01 --state MEX --format csv
+run_err 3 "--in 'bogus': not a state of workflow treaty-event \(its states: drafted," \
+	"$C" status focus2004 --in bogus
+run_err 3 "--state 'ZZZ': not a recipient of campaign focus2004" "$C" status focus2004 --state ZZZ
+run_err 1 "no State of focus2004 is in" "$C" status focus2004 --as-of 2004-10-01 --in not-invited
+# the page: names, the results of the event, scales that follow the data
+run 0 "$C" status focus2004 --as-of 2004-10-01 --format html -o "$T/st.html"
+check "the HTML page is well-formed (XML) and its HTML has no structural error" sh -c "
+	xmllint --noout '$T/st.html' &&
+	! xmllint --html --noout '$T/st.html' 2>&1 | grep 'error' | grep -v 'Tag [a-z]* invalid'"
+check "the HTML page: names, results, data-driven scales" python3 - "$T/st.html" "$T/st.json" <<'PY'
+import json, re, sys
+import xml.etree.ElementTree as ET
+h = open(sys.argv[1]).read()
+d = json.load(open(sys.argv[2]))
+ns = {"h": "http://www.w3.org/1999/xhtml", "s": "http://www.w3.org/2000/svg"}
+root = ET.fromstring(h.split("\n", 1)[1])
+# a row per State with its name
+rows = root.findall(".//h:table[@class='states']/h:tr", ns)[1:]
+assert len(rows) == 192
+names = {r[0].text: r[1].text for r in rows}
+assert names["USA"] == "United States of America" and names["LBR"] == "Liberia", names["USA"]
+assert names["GBR"] == "United Kingdom of Great Britain and Northern Ireland"
+# the results of the event, as the JSON has them
+res = root.find(".//h:section[@id='results']", ns)
+assert res is not None
+e = d["event"]
+def bars(cls):
+    out = {}
+    for tr in res.findall(".//h:table[@class='%s']/h:tr" % cls, ns):
+        w = float(re.search(r"width:([0-9.]+)%", tr[2][0].get("style")).group(1))
+        out[tr[0].text.split()[0]] = (int(tr[1].text), w)
+    return out
+for cls, key in (("by-day", "actions_by_day"), ("by-type", "actions_by_type"),
+                 ("by-state", "actions_by_state")):
+    b = bars(cls)
+    assert {k: v[0] for k, v in b.items()} == e[key], (cls, b)
+    top = max(v[0] for v in b.values())
+    # the largest bar is the full width, the others in proportion
+    assert all(abs(w - 100.0 * n / top) < 0.11 for n, w in b.values()), (cls, b)
+    assert max(w for _, w in b.values()) == 100.0
+lbr = [tr for tr in res.findall(".//h:table[@class='by-state']/h:tr", ns) if tr[0].text.startswith("LBR")]
+assert lbr[0][0].text == "LBR Liberia", lbr[0][0].text
+parties = {tr[0].text: [int(c.text) for c in tr[1:]]
+           for tr in res.findall(".//h:table[@class='parties']/h:tr", ns)[1:]}
+assert parties == {k: [v["before"], v["after"], v["after"] - v["before"]]
+                   for k, v in e["parties"].items()}, parties
+# replies over time: the line reaches the top of the chart at the most replies
+svg = root.find(".//s:svg", ns)
+pts = [tuple(map(float, p.split(","))) for p in svg.find("s:polyline", ns).get("points").split()]
+ys = [y for _, y in pts]
+axis = sorted(float(l.get("y1")) for l in svg.findall("s:line", ns) if l.get("stroke") == "#ddd")
+replied = d["totals"]["replied"]
+assert replied == 5, replied
+assert min(ys) == axis[0] and max(ys) == axis[-1], (ys, axis)
+labels = [t.text for t in svg.findall("s:text", ns)]
+assert "0" in labels and str(replied) in labels, labels
+# where the States stand: one bar per state any State is in
+st = {tr[0].text.split()[0]: int(tr[1].text) for tr in root.findall(".//h:table[@class='standing']/h:tr", ns)}
+assert st == d["totals"]["workflow_states"], (st, d["totals"]["workflow_states"])
+PY
 
 # ---- history ---------------------------------------------------------------
 run 0 "$C" history LBR --format json

@@ -188,8 +188,10 @@ static void test_campaign_story(void **state)
 	json_decref(st);
 
 	st = status(f, "2004-10-01");
-	assert_string_equal(wstate(st, "LBR"), "no-action");   /* no deposit yet */
-	assert_string_equal(wstate(st, "FRA"), "no-action");
+	/* announced, no deposit; never replied, no deposit; replied "none" */
+	assert_string_equal(wstate(st, "LBR"), "announced-no-action");
+	assert_string_equal(wstate(st, "FRA"), "no-reply-no-action");
+	assert_string_equal(wstate(st, "DEU"), "no-action-as-announced");
 	json_decref(st);
 	assert_int_equal(tk_sh("cd %s && git fsck --strict >/dev/null 2>&1", f->dir), 0);
 }
@@ -289,6 +291,116 @@ static void test_reminders(void **state)
 	assert_int_equal(tk_sh("cd %s && git fsck --strict >/dev/null 2>&1", f->dir), 0);
 }
 
+/* One treaty action, as the depositary records it (an instrument for
+ * anything but a signature). */
+static void deposit(tk_fixture *f, const char *state, const char *treaty,
+	const char *action, const char *date, const char *campaign)
+{
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/inst.pdf", f->dir);
+	tk_write(path, "%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n");
+	o.state = state;
+	o.treaty = treaty;
+	o.action = action;
+	o.date = D(date);
+	o.campaign = campaign;
+	if (!strcmp(action, "signature"))
+		o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
+	else {
+		o.instrument = path;
+		o.signed_by = CHANCERY_SIGNER_HEAD_OF_STATE;
+	}
+	if (chancery_archive_deposit(&r, f->repo, &o) < 0)
+		fail_msg("deposit %s %s %s: %s", state, treaty, action,
+			chancery_error_last()->message);
+}
+
+/* After the event every State is in a final state that says what it did
+ * against what it announced: the USA replied "none" and then signed IV-13,
+ * Mexico never replied and ratified the Rome Statute (issue 13, finding
+ * 3), and one State for each other outcome. */
+static void test_outcomes(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_date sent = D("2004-03-15");
+	chancery_signature late = { "Treaty Section", "desk@example.org",
+		1262304000, 0 };   /* 2010-01-01: every date below is past */
+	chancery_workflow *w = NULL;
+	static const struct { const char *code, *want; } cases[] = {
+		{ "USA", "acted-after-none" },
+		{ "MEX", "acted-without-reply" },
+		{ "BRA", "acted-without-reply" },   /* before the event */
+		{ "LBR", "acted-in-part" },
+		{ "AFG", "acted-in-full" },
+		{ "GAB", "acted-otherwise" },
+		{ "CHE", "announced-no-action" },
+		{ "DEU", "no-action-as-announced" }, /* acted only in 2005 */
+		{ "FRA", "no-reply-no-action" },
+	};
+	const char *lbr[] = { "ratify:XVIII-10", "sign:IV-13", NULL };
+	const char *afg[] = { "accede:V-5", NULL };
+	const char *gab[] = { "sign:IV-13", NULL };
+	const char *che[] = { "ratify:XVIII-12", NULL };
+	const char *asof[] = { "2004-10-01", "2010-01-01" };
+	json_t *st, *s;
+	size_t i;
+
+	assert_int_equal(chancery_repository_set_signature(f->repo, &late), 0);
+	assert_int_equal(chancery_campaign_send(NULL, f->repo, "focus2004", &sent,
+		NULL), 0);
+	assert_int_equal(reply(f, "USA", "2004-08-20", NULL, NULL, 1), 0);
+	assert_int_equal(reply(f, "DEU", "2004-08-20", NULL, NULL, 1), 0);
+	assert_int_equal(reply(f, "LBR", "2004-08-20", lbr, NULL, 0), 0);
+	assert_int_equal(reply(f, "AFG", "2004-08-20", afg, NULL, 0), 0);
+	assert_int_equal(reply(f, "GAB", "2004-08-20", gab, NULL, 0), 0);
+	assert_int_equal(reply(f, "CHE", "2004-08-20", che, NULL, 0), 0);
+	assert_int_equal(reply(f, "NER", "2004-08-20", gab, NULL, 0), 0);
+	deposit(f, "BRA", "IV-13", "signature", "2004-06-01", NULL);
+	deposit(f, "LBR", "XVIII-10", "ratification", "2004-09-22", "focus2004");
+	deposit(f, "AFG", "V-5", "accession", "2004-09-22", "focus2004");
+	deposit(f, "GAB", "IV-11-b", "ratification", "2004-09-22", NULL);
+	deposit(f, "USA", "IV-13", "signature", "2004-09-23", "focus2004");
+	deposit(f, "MEX", "XVIII-10", "ratification", "2004-09-23", NULL);
+	deposit(f, "DEU", "IV-13", "signature", "2005-03-01", NULL);
+	/* after the event, but recorded for the campaign: it counts */
+	deposit(f, "NER", "IV-13", "signature", "2005-02-01", "focus2004");
+
+	st = status(f, "2004-09-23");
+	assert_string_equal(wstate(st, "USA"), "acting");
+	assert_string_equal(wstate(st, "MEX"), "overdue");
+	json_decref(st);
+	assert_int_equal(chancery_workflow_open(&w, "treaty-event", NULL, NULL), 0);
+	for (int k = 0; k < 2; k++) {
+		st = status(f, asof[k]);
+		for (i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+			if (strcmp(wstate(st, cases[i].code), cases[i].want))
+				fail_msg("%s as of %s: %s, want %s", cases[i].code,
+					asof[k], wstate(st, cases[i].code),
+					cases[i].want);
+		/* no State is left in a state that is not final */
+		json_array_foreach(json_object_get(st, "states"), i, s) {
+			const char *sn = json_string_value(json_object_get(s,
+				"workflow_state"));
+			bool final = false;
+
+			for (size_t n = 0; n < chancery_workflow_state_count(w); n++)
+				if (!strcmp(chancery_workflow_state(w, n), sn))
+					final = chancery_workflow_state_is_final(w, n);
+			if (!final)
+				fail_msg("%s as of %s: '%s' is not final",
+					json_string_value(json_object_get(s, "code")),
+					asof[k], sn);
+		}
+		assert_string_equal(wstate(st, "NER"), k ? "acted-in-full" :
+			"announced-no-action");
+		json_decref(st);
+	}
+	chancery_workflow_free(w);
+}
+
 /* Replies recorded by several processes at once: every commit that lost a
  * race is built again, and its fields describe the published commit only
  * (one Late each, never duplicated from an earlier attempt). */
@@ -344,6 +456,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_replies, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_reminders, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_replies, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_outcomes, setup, tk_teardown),
 	};
 
 	chancery_init();

@@ -40,18 +40,28 @@ static void test_shipped(void **state)
 	assert_int_equal(d.count, 0);
 	assert_string_equal(chancery_workflow_name(w), "treaty-event");
 	assert_string_equal(chancery_workflow_state(w, 0), "drafted");
-	assert_int_equal(chancery_workflow_state_count(w), 10);
+	assert_int_equal(chancery_workflow_state_count(w), 16);
 	{
-		bool full = false, part = false, none = false;
+		/* the outcomes after the event: what each State did against
+		 * what it announced (issue 13, finding 3), every one final */
+		static const char *const finals[] = { "acted-in-full",
+			"acted-in-part", "acted-otherwise", "announced-no-action",
+			"acted-after-none", "no-action-as-announced",
+			"acted-without-reply", "no-reply-no-action", "not-invited" };
+		size_t nfinal = 0;
 
-		for (size_t i = 0; i < chancery_workflow_state_count(w); i++) {
-			const char *s = chancery_workflow_state(w, i);
+		for (size_t k = 0; k < sizeof(finals) / sizeof(*finals); k++) {
+			bool found = false;
 
-			full |= !strcmp(s, "acted-in-full") && chancery_workflow_state_is_final(w, i);
-			part |= !strcmp(s, "acted-in-part") && chancery_workflow_state_is_final(w, i);
-			none |= !strcmp(s, "no-action") && chancery_workflow_state_is_final(w, i);
+			for (size_t i = 0; i < chancery_workflow_state_count(w); i++)
+				found |= !strcmp(chancery_workflow_state(w, i),
+					finals[k]) && chancery_workflow_state_is_final(w, i);
+			if (!found)
+				fail_msg("no final state '%s'", finals[k]);
 		}
-		assert_true(full && part && none);
+		for (size_t i = 0; i < chancery_workflow_state_count(w); i++)
+			nfinal += chancery_workflow_state_is_final(w, i) != 0;
+		assert_int_equal(nfinal, sizeof(finals) / sizeof(*finals));
 	}
 	chancery_workflow_free(w);
 	assert_int_equal(chancery_workflow_open(&w, "nope", NULL, NULL), CHANCERY_ENOTFOUND);
@@ -70,7 +80,10 @@ static const char second[] =
 	"  </state>\n"
 	"  <state name=\"chased\">\n"
 	"    <transition on=\"reply\" to=\"answered\"/>\n"
-	"    <transition on=\"time\" to=\"silent\"><guard date=\"today\" after=\"deadline\"/></transition>\n"
+	"    <transition on=\"time\" to=\"silent\"><guard date=\"today\" after=\"deadline\"/>"
+	"<condition intentions=\"none-announced\" deposits=\"none\"/></transition>\n"
+	"    <transition on=\"time\" to=\"answered\"><guard date=\"today\" after=\"deadline\"/>"
+	"<condition deposits=\"any\"/></transition>\n"
 	"  </state>\n"
 	"  <state name=\"answered\" final=\"true\"/>\n"
 	"  <state name=\"silent\" final=\"true\"/>\n"
@@ -86,7 +99,7 @@ static void test_second_workflow(void **state)
 		fail_msg("%s", chancery_error_last()->message);
 	assert_string_equal(chancery_workflow_name(w), "consultation");
 	assert_int_equal(chancery_workflow_state_count(w), 4);
-	assert_int_equal(chancery_workflow_transition_count(w), 4);
+	assert_int_equal(chancery_workflow_transition_count(w), 5);
 	chancery_workflow_free(w);
 }
 
@@ -133,6 +146,16 @@ static void test_broken(void **state)
 		"DOCTYPE");
 	expect_bad("<workflow xmlns=\"urn:chancery:workflow:1\" name=\"w\"><state", "bad.xml:1:");
 	expect_bad(WF("<stage name=\"a\"/>\n"), "bad.xml:3:");
+	/* conditions: known words only, and at least one of them */
+	expect_bad(WF("<state name=\"a\" initial=\"true\"><transition on=\"time\" to=\"b\">"
+		"<condition intentions=\"maybe\"/></transition></state>\n"
+		"<state name=\"b\" final=\"true\"/>\n"), "bad.xml:3:");
+	expect_bad(WF("<state name=\"a\" initial=\"true\"><transition on=\"time\" to=\"b\">"
+		"<condition deposits=\"some\"/></transition></state>\n"
+		"<state name=\"b\" final=\"true\"/>\n"), "bad.xml:3:");
+	expect_bad(WF("<state name=\"a\" initial=\"true\"><transition on=\"time\" to=\"b\">"
+		"<condition/></transition></state>\n"
+		"<state name=\"b\" final=\"true\"/>\n"), "bad.xml:3:");
 }
 
 int main(void)
