@@ -32,6 +32,7 @@
  */
 #include "../engine/base.h"
 #include "../engine/embed.h"
+#include "../engine/notice_ref.h"
 #include "../engine/store.h"
 #include "../letters/data.h"
 #include "chancery/archive.h"
@@ -68,23 +69,6 @@ static const char *const capacities[] = { "head-of-state",
 	"head-of-government", "foreign-minister" };
 
 /* ---- the rules -------------------------------------------------------- */
-
-static int roman_value(const char *r)
-{
-	int total = 0, prev = 0;
-
-	for (size_t i = strlen(r); i-- > 0;) {
-		int v = r[i] == 'I' ? 1 : r[i] == 'V' ? 5 : r[i] == 'X' ? 10 :
-			r[i] == 'L' ? 50 : r[i] == 'C' ? 100 : 0;
-
-		if (!v)
-			return 0;
-		total += v < prev ? -v : v;
-		if (v > prev)
-			prev = v;
-	}
-	return total;
-}
 
 /*
  * May `state` do `action` on treaty `t` on `date`, given participation as
@@ -216,6 +200,8 @@ typedef struct {
 	size_t size;
 	chancery_deposit_result *res;
 	char signer[216];            /* as recorded: "full-powers:REF" */
+	/* the reference pattern in force (chancery.notificationReference) */
+	char pattern[CHANCERY__REFERENCE_MAX + 1];
 } deposit_ctx;
 
 static char *upper(const char *s)
@@ -391,8 +377,10 @@ static int number_notice(notice *nt, const deposit_ctx *g,
 	if ((error = last_number(&nt->n, base, o->date.year)) < 0)
 		return error;
 	nt->n++;
-	snprintf(nt->ref, sizeof(nt->ref), "C.N.%u.%04d.TREATIES-%d", nt->n,
-		o->date.year, roman_value(t->chapter));
+	if ((error = chancery__notification_reference(nt->ref,
+			sizeof(nt->ref), g->pattern, nt->n, o->date.year,
+			t->id)) < 0)
+		return error;
 	snprintf(nt->path, sizeof(nt->path), "notifications/%04d/%04u.odt",
 		o->date.year, nt->n);
 	nt->has_eif = strcmp(g->action, "signature") &&
@@ -569,6 +557,8 @@ static int deposit_event(chancery_event **out, const deposit_ctx *g,
 	    (error = chancery_event_add(ev, "Treaty", o->treaty)) < 0 ||
 	    (error = chancery_event_add(ev, "Action", g->action)) < 0 ||
 	    (error = chancery_event_add(ev, "Date", ds)) < 0 ||
+	    (error = chancery_event_add(ev, "Notification-Format",
+			g->pattern)) < 0 ||
 	    (g->signer[0] &&
 	     (error = chancery_event_add(ev, "Signed-By", g->signer)) < 0) ||
 	    (o->note && *o->note &&
@@ -657,6 +647,33 @@ static int resolve_action(deposit_ctx *g, const char *action)
 	return 0;
 }
 
+/* The reference pattern in force, into g->pattern: the setting, else the
+ * default; a pattern that is not one is refused, naming the setting. */
+static int reference_pattern(deposit_ctx *g)
+{
+	char *v = NULL;
+	int error = chancery_repository_config(&v, g->repo,
+		CHANCERY__REFERENCE_SETTING);
+
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		snprintf(g->pattern, sizeof(g->pattern), "%s",
+			CHANCERY__REFERENCE_DEFAULT);
+		return 0;
+	}
+	if (error == 0 && (error = chancery__reference_pattern_check(v)) < 0) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "%s", chancery_error_last()->message);
+		error = chancery__error(CHANCERY_EINVALID, "setting %s: %s",
+			CHANCERY__REFERENCE_SETTING, why);
+	}
+	if (error == 0)
+		snprintf(g->pattern, sizeof(g->pattern), "%s", v);
+	chancery_free(v);
+	return error;
+}
+
 /* What can be checked without the repository's contents; `ds` gets the
  * date as YYYY-MM-DD. */
 static int check_request(deposit_ctx *g, chancery_repository *repo,
@@ -673,7 +690,8 @@ static int check_request(deposit_ctx *g, chancery_repository *repo,
 	if (!chancery_registry_treaty_id_valid(o->treaty))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a treaty reference", o->treaty);
-	if ((error = resolve_action(g, o->action)) < 0)
+	if ((error = resolve_action(g, o->action)) < 0 ||
+	    (error = reference_pattern(g)) < 0)
 		return error;
 	if (!chancery__date_ok(&o->date))
 		return chancery__error(CHANCERY_EINVALID, "invalid date");

@@ -13,6 +13,7 @@
  * (chancery__campaign_id_valid, path.c).
  */
 #include "audit_int.h"
+#include "notice_ref.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -197,16 +198,20 @@ chancery__audit_rule chancery__audit_rule_of(const char *type)
 
 /* State, Treaty, Action and Date as a deposit writes them: a State code,
  * a treaty id, an action the registry's classifier knows, a real date in
- * its own form; the Notification's number, year and chapter read back
- * from it give it again exactly. (That the State and the treaty are the
- * registry's is what loading the registry the commit leaves checks, with
- * its archive entry: registry_check.) */
+ * its own form; the notification file notifications/YEAR/NNNN.odt gives
+ * the number and year, and the Notification is exactly what the pattern
+ * the deposit names (Notification-Format; none: the form chancery wrote
+ * before the setting, CHANCERY__REFERENCE_LEGACY) makes of them and the
+ * treaty. (That the State and the treaty are the registry's is what
+ * loading the registry the commit leaves checks, with its archive entry:
+ * registry_check.) */
 static bool deposit_fields(const char *st, const char *tr, const char *ac,
-	const char *dt, const char *ref, unsigned *n, unsigned *year)
+	const char *dt, const char *ref, const char *fmt, const char *nf,
+	unsigned *n, unsigned *year)
 {
 	chancery_date d;
-	char ds[11], canon[80];
-	int used = 0, chapter = 0;
+	char ds[11], canon[CHANCERY__REFERENCE_MAX + 1];
+	int used = 0;
 
 	if (!chancery_registry_state_code_valid(st) ||
 	    !chancery_registry_treaty_id_valid(tr) ||
@@ -216,12 +221,17 @@ static bool deposit_fields(const char *st, const char *tr, const char *ac,
 		return false;
 	}
 	chancery_date_format(ds, sizeof(ds), &d);
-	if (strcmp(ds, dt) || sscanf(ref, "C.N.%u.%u.TREATIES-%d%n", n, year,
-			&chapter, &used) < 3 || (size_t)used != strlen(ref) ||
-	    !*n || *n > 9999 || *year != (unsigned)d.year || chapter < 1)
+	if (strcmp(ds, dt) || strncmp(nf, "notifications/", 14) ||
+	    sscanf(nf + 14, "%4u/%4u.odt%n", year, n, &used) < 2 ||
+	    used != 13 || nf[14 + used] != ' ' || nf[14] < '0' || nf[19] < '0' ||
+	    !*n || *year != (unsigned)d.year)
 		return false;
-	snprintf(canon, sizeof(canon), "C.N.%u.%04u.TREATIES-%d", *n, *year,
-		chapter);
+	if (chancery__notification_reference(canon, sizeof(canon),
+			fmt ? fmt : CHANCERY__REFERENCE_LEGACY, *n, d.year,
+			tr) < 0) {
+		chancery_error_clear();
+		return false;
+	}
 	return !strcmp(canon, ref);
 }
 
@@ -238,6 +248,7 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 	const char *ref = chancery_event_get(a->ev, "Notification");
 	const char *ar = chancery_event_get(a->ev, "Archive");
 	const char *nf = chancery_event_get(a->ev, "Notification-File");
+	const char *fmt = chancery_event_get(a->ev, "Notification-Format");
 	char want[400], npath[64], prev[64], *text = NULL;
 	unsigned n = 0, year = 0;
 	change *c;
@@ -245,11 +256,12 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 	int wn;
 
 	if (!st || !tr || !ac || !dt || !ref || !ar || !nf ||
-	    !deposit_fields(st, tr, ac, dt, ref, &n, &year)) {
+	    !deposit_fields(st, tr, ac, dt, ref, fmt, nf, &n, &year)) {
 		problem(a, "event %s (commit %s): a deposit without a consistent "
 			"State, Treaty, Action, Date, Notification and Archive "
 			"(a State code, a treaty id, a known action, a real "
-			"date)", chancery_event_id(a->ev), a->cid);
+			"date, the reference its Notification-Format makes)",
+			chancery_event_id(a->ev), a->cid);
 		return;
 	}
 	wn = snprintf(want, sizeof(want), "archive/%s/%s/%s-%s.txt", st, tr,

@@ -104,7 +104,7 @@ static void test_deposit_records(void **state)
 	o.instrument = inst;
 	o.signed_by = CHANCERY_SIGNER_HEAD_OF_STATE;
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
-	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-18");
+	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-XVIII.10");
 	assert_string_equal(r.notification_path, "notifications/2004/0001.odt");
 	assert_string_equal(r.archive_path,
 		"archive/LBR/XVIII-10/2004-09-22-ratification.txt");
@@ -152,7 +152,7 @@ static void test_deposit_records(void **state)
 	assert_int_equal(chancery_repository_read(&data, &size, f->repo,
 		r.notification_path), 0);
 	content = tk_odt_entry(data, size, "content.xml");
-	assert_non_null(strstr(content, "C.N.1.2004.TREATIES-18"));
+	assert_non_null(strstr(content, "C.N.1.2004.TREATIES-XVIII.10"));
 	assert_non_null(strstr(content, "LIBERIA: RATIFICATION"));
 	assert_non_null(strstr(content, "22 September 2004"));
 	assert_non_null(strstr(content, "will enter into force for Liberia on 1 December 2004"));
@@ -167,7 +167,7 @@ static void test_deposit_records(void **state)
 	o.signed_by = CHANCERY_SIGNER_FULL_POWERS;
 	o.full_powers = "LBR/FP/17";
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
-	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-4");
+	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-IV.13");
 	/* the record says who signed as records always have */
 	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
 	assert_string_equal(chancery_event_get(ev, "Signed-By"),
@@ -182,7 +182,7 @@ static void test_deposit_records(void **state)
 	o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 	o.full_powers = NULL;
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
-	assert_string_equal(r.notification, "C.N.3.2004.TREATIES-4");
+	assert_string_equal(r.notification, "C.N.3.2004.TREATIES-IV.13");
 	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
 	assert_string_equal(chancery_event_get(ev, "Signed-By"),
 		"foreign-minister");
@@ -394,17 +394,68 @@ static void test_deposit_impossible_date(void **state)
 	free(inst);
 }
 
+/* Issue 13 finding 9: the reference read the suffix as the chapter
+ * (C.N.1.2004.TREATIES-18); the UNTC writes chapter and number
+ * (TREATIES-XVIII.10), and the form is the repository's setting
+ * chancery.notificationReference, checked before anything is written. */
+static void test_reference_setting(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	chancery_verify_options vo = CHANCERY_VERIFY_OPTIONS_INIT;
+	chancery_verify_result vr;
+	char *inst = write_pdf(f->dir);
+
+	late_2004(f->repo, "Treaty Section");
+	o.state = "TUV";
+	o.treaty = "XVIII-12-a";
+	o.action = "accession";
+	o.date = day("2004-09-22");
+	o.instrument = inst;
+	/* unset: the UNTC's current form, a protocol's letter after a dot */
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
+	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-XVIII.12.a");
+	/* an unknown placeholder: refused, naming it, nothing written */
+	assert_int_equal(tk_sh("git -C '%s' config chancery.notificationReference"
+		" 'C.N.{n}.{yr}.TREATIES-{chapter}'", f->dir), 0);
+	o.state = "LBR";
+	o.treaty = "XVIII-10";
+	o.action = "ratification";
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"chancery.notificationReference"));
+	assert_non_null(strstr(chancery_error_last()->message,
+		"unknown placeholder '{yr}'"));
+	assert_int_equal(tk_count_events(f->repo, "deposit"), 1);
+	/* no {n}: two notifications would share it */
+	assert_int_equal(tk_sh("git -C '%s' config chancery.notificationReference"
+		" 'C.N.{year}.TREATIES-{chapter}'", f->dir), 0);
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	/* the form chancery wrote before, by the setting */
+	assert_int_equal(tk_sh("git -C '%s' config chancery.notificationReference"
+		" 'C.N.{n}.{year}.TREATIES-{chapter_arabic}'", f->dir), 0);
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
+	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-18");
+	/* verify and the commit check take both, each under its own form */
+	assert_int_equal(chancery_archive_verify(&vr, f->repo, &vo), 0);
+	assert_int_equal(vr.problems, 0);
+	free(inst);
+}
+
 static void test_numbering_per_year(void **state)
 {
 	tk_fixture *f = *state;
 	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
 	chancery_deposit_result r;
 	static const struct { const char *state, *date, *want; } seq[] = {
-		{ "SWE", "2004-09-21", "C.N.1.2004.TREATIES-4" },
-		{ "NOR", "2003-05-02", "C.N.1.2003.TREATIES-4" },
-		{ "FIN", "2004-09-22", "C.N.2.2004.TREATIES-4" },
-		{ "DNK", "2003-06-01", "C.N.2.2003.TREATIES-4" },
-		{ "ISL", "2004-09-23", "C.N.3.2004.TREATIES-4" },
+		{ "SWE", "2004-09-21", "C.N.1.2004.TREATIES-IV.13" },
+		{ "NOR", "2003-05-02", "C.N.1.2003.TREATIES-IV.13" },
+		{ "FIN", "2004-09-22", "C.N.2.2004.TREATIES-IV.13" },
+		{ "DNK", "2003-06-01", "C.N.2.2003.TREATIES-IV.13" },
+		{ "ISL", "2004-09-23", "C.N.3.2004.TREATIES-IV.13" },
 	};
 
 	late_2004(f->repo, "Treaty Section");
@@ -622,6 +673,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deposit_impossible_date,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_numbering_per_year,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_reference_setting,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_depositors_at_once,
 			tk_setup_sample, tk_teardown),

@@ -272,7 +272,7 @@ static void test_peer_deletes(void **state)
 	char ref[80];
 
 	deposit_signature(f->ra, "NOR", ref, sizeof(ref));
-	assert_string_equal(ref, "C.N.1.2004.TREATIES-4");
+	assert_string_equal(ref, "C.N.1.2004.TREATIES-IV.13");
 	peer_setup(f);
 	assert_int_equal(tk_sh("cd %s && git rm -rq notifications archive && "
 		PEER_GIT " commit -qm 'tidy up'", f->b), 0);
@@ -299,7 +299,7 @@ static void test_peer_deletes(void **state)
 	}
 	/* numbering goes on from what was issued */
 	deposit_signature(f->ra, "SWE", ref, sizeof(ref));
-	assert_string_equal(ref, "C.N.2.2004.TREATIES-4");
+	assert_string_equal(ref, "C.N.2.2004.TREATIES-IV.13");
 	/* an event commit that deletes is refused as such */
 	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD~1 && "
 		"git rm -rq notifications && " PEER_GIT " commit -q --allow-empty "
@@ -690,7 +690,7 @@ static void test_peer_deposit_on_deposit(void **state)
 
 	peer_setup(f);
 	deposit_signature(f->rb, "SWE", ref, sizeof(ref));
-	assert_string_equal(ref, "C.N.1.2004.TREATIES-4");
+	assert_string_equal(ref, "C.N.1.2004.TREATIES-IV.13");
 	forged_deposit(f, "ZZZ", "signature", "2004-09-24",
 		"C.N.2.2004.TREATIES-4");
 	refused(f, "the registry it leaves cannot be loaded (malformed "
