@@ -54,12 +54,53 @@ int chancery__archive_entry_text(chancery_buf *buf,
 			"Action: %s\nDate: %s\nNotification: %s\n", e->state,
 			e->treaty, e->action, ds, e->notification)) < 0)
 		return error;
-	if (e->instrument_media)
-		error = chancery_buf_printf(buf, "Instrument: instrument.%s "
-			"sha256=%s size=%zu type=%s\n", e->instrument_ext,
-			e->instrument_sha, e->instrument_size,
-			e->instrument_media);
+	if (e->made_at && (error = chancery_buf_printf(buf, "Made-At: %s\n",
+			e->made_at)) < 0)
+		return error;
+	if (e->article && (error = chancery_buf_printf(buf, "Article: %s\n",
+			e->article)) < 0)
+		return error;
+	if (e->objects_to && (error = chancery_buf_printf(buf,
+			"Objects-To: %s\n", e->objects_to)) < 0)
+		return error;
+	if (e->withdraws && (error = chancery_buf_printf(buf,
+			"Withdraws: %s\n", e->withdraws)) < 0)
+		return error;
+	if (e->effective.year) {
+		chancery_date_format(ds, sizeof(ds), &e->effective);
+		if ((error = chancery_buf_printf(buf, "Effective: %s\n",
+				ds)) < 0)
+			return error;
+	}
+	if (e->instrument_media && (error = chancery_buf_printf(buf,
+			"Instrument: instrument.%s sha256=%s size=%zu type=%s\n",
+			e->instrument_ext, e->instrument_sha, e->instrument_size,
+			e->instrument_media)) < 0)
+		return error;
+	if (e->text_media)
+		error = chancery_buf_printf(buf, "Text: text.%s sha256=%s "
+			"size=%zu type=%s\n", e->text_ext, e->text_sha,
+			e->text_size, e->text_media);
 	return error;
+}
+
+bool chancery__archive_entry_field(char *out, size_t size, const char *text,
+	const char *key)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 :
+			NULL) {
+		const char *end = strchr(p, '\n');
+
+		if (!strncmp(p, key, k) && p[k] == ':' && p[k + 1] == ' ') {
+			p += k + 2;
+			snprintf(out, size, "%.*s", (int)(end ? (size_t)(end - p) :
+				strlen(p)), p);
+			return true;
+		}
+	}
+	return false;
 }
 
 bool chancery__archive_entry_parse(char state[8], char treaty[64],
@@ -96,7 +137,30 @@ typedef struct {
 	chancery__action_cb cb;
 	void *payload;
 	int error;     /* the callback's, when it stopped the walk */
+	const chancery_tree *tree;
 } walk_ctx;
+
+/* A denunciation's effective date, from its entry's Effective line. */
+static int read_effective(chancery_date *out, const walk_ctx *w,
+	const char *path)
+{
+	char *text = NULL, v[16];
+	size_t size = 0;
+	int error = chancery__tree_file(&text, &size, w->tree, path,
+		4096);
+
+	if (error < 0)
+		return error;
+	if (!chancery__archive_entry_field(v, sizeof(v), text, "Effective") ||
+	    strlen(v) != 10 || chancery_date_parse(out, v) < 0) {
+		chancery_error_clear();
+		error = chancery__error(CHANCERY_EINVALID, "malformed archive: "
+			"'%.300s' is a denunciation without its Effective date",
+			path);
+	}
+	chancery_free(text);
+	return error;
+}
 
 static int walk_entry(const char *root, const chancery_entry *e,
 	void *payload)
@@ -117,6 +181,9 @@ static int walk_entry(const char *root, const chancery_entry *e,
 		w->error = CHANCERY_EINVALID;
 		return w->error;
 	}
+	if (chancery_registry_action_classify(action) == CHANCERY_ACTION_ENDS &&
+	    (w->error = read_effective(&a.effective, w, path)) < 0)
+		return w->error;
 	a.state = state;
 	a.treaty = treaty;
 	a.action = action;
@@ -132,7 +199,7 @@ static int archive_each(chancery_repository *repo, const chancery_tree *tree,
 	chancery__action_cb cb, void *payload)
 {
 	chancery_entry dir;
-	walk_ctx w = { cb, payload, 0 };
+	walk_ctx w = { cb, payload, 0, tree };
 	int error;
 
 	(void)repo;

@@ -235,6 +235,82 @@ static bool deposit_fields(const char *st, const char *tr, const char *ac,
 	return !strcmp(canon, ref);
 }
 
+/* The lines of an archive entry past its first five that the record's
+ * trailers give, in the order entry.c writes them. */
+static const char *const entry_lines[] = { "Made-At", "Article",
+	"Objects-To", "Withdraws", "Effective" };
+
+/* Does `text` say what the deposit recorded: State, Treaty, Action, Date,
+ * Notification, then each of entry_lines the record has, then at most an
+ * Instrument and a Text fixity line (verify re-hashes those)? */
+static bool entry_says(const audit *a, const char *text, size_t size,
+	const char *st, const char *tr, const char *ac, const char *dt,
+	const char *ref)
+{
+	chancery_buf want = CHANCERY_BUF_INIT;
+	const char *rest;
+	bool ok = false;
+
+	if (strlen(text) != size || chancery_buf_printf(&want, "State: %s\n"
+			"Treaty: %s\nAction: %s\nDate: %s\nNotification: %s\n",
+			st, tr, ac, dt, ref) < 0)
+		goto done;
+	for (size_t i = 0; i < sizeof(entry_lines) / sizeof(*entry_lines); i++) {
+		const char *v = chancery_event_get(a->ev, entry_lines[i]);
+
+		if (v && chancery_buf_printf(&want, "%s: %s\n", entry_lines[i],
+				v) < 0)
+			goto done;
+	}
+	if (strncmp(text, want.ptr, want.size))
+		goto done;
+	rest = text + want.size;
+	if (!strncmp(rest, "Instrument: ", 12))
+		rest = strchr(rest, '\n');
+	if (rest && rest != text + want.size)
+		rest++;
+	if (rest && !strncmp(rest, "Text: ", 6) &&
+	    (rest = strchr(rest, '\n')))
+		rest++;
+	ok = rest && !*rest;
+done:
+	chancery_error_clear();
+	chancery_buf_dispose(&want);
+	return ok;
+}
+
+/* The trailers an act of the vocabulary needs: an objection names the
+ * reservation and its State, a withdrawal the reservation, a
+ * notification its article, a denunciation its effective date (a real
+ * date, not before its receipt); NULL, or what is missing. */
+static const char *act_fields(const audit *a, const char *ac,
+	const char *dt)
+{
+	const char *eff = chancery_event_get(a->ev, "Effective");
+	chancery_date d, e;
+
+	if (!strcmp(ac, "objection") &&
+	    (!chancery_event_get(a->ev, "Objects-To") ||
+	     !chancery_event_get(a->ev, "Reserving-State")))
+		return "an objection without Objects-To and Reserving-State";
+	if (!strcmp(ac, "reservation_withdrawal") &&
+	    !chancery_event_get(a->ev, "Withdraws"))
+		return "a withdrawal of reservation without Withdraws";
+	if (!strcmp(ac, "denunciation")) {
+		if (!eff || strlen(eff) != 10 ||
+		    chancery_date_parse(&e, eff) < 0 ||
+		    chancery_date_parse(&d, dt) < 0 ||
+		    chancery_date_cmp(&e, &d) < 0) {
+			chancery_error_clear();
+			return "a denunciation without its Effective date (on "
+				"or after its Date)";
+		}
+	} else if (eff) {
+		return "an Effective date on what is not a denunciation";
+	}
+	return NULL;
+}
+
 /* A deposit's trailers agree with each other and with the files: the
  * archive entry archive/STATE/TREATY/DATE-ACTION.txt, the notification
  * notifications/YEAR/NNNN.odt of reference C.N.N.YEAR.TREATIES-C, the
@@ -249,6 +325,7 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 	const char *ar = chancery_event_get(a->ev, "Archive");
 	const char *nf = chancery_event_get(a->ev, "Notification-File");
 	const char *fmt = chancery_event_get(a->ev, "Notification-Format");
+	const char *why;
 	char want[400], npath[64], prev[64], *text = NULL;
 	unsigned n = 0, year = 0;
 	change *c;
@@ -262,6 +339,11 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 			"(a State code, a treaty id, a known action, a real "
 			"date, the reference its Notification-Format makes)",
 			chancery_event_id(a->ev), a->cid);
+		return;
+	}
+	if ((why = act_fields(a, ac, dt))) {
+		problem(a, "event %s (commit %s): %s",
+			chancery_event_id(a->ev), a->cid, why);
 		return;
 	}
 	wn = snprintf(want, sizeof(want), "archive/%s/%s/%s-%s.txt", st, tr,
@@ -294,13 +376,7 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 		return; /* reported by the rules */
 	if (read_blob(a, &text, &size, &c->id) < 0)
 		return;
-	wn = snprintf(want, sizeof(want), "State: %s\nTreaty: %s\nAction: "
-		"%s\nDate: %s\nNotification: %s\n", st, tr, ac, dt, ref);
-	if (wn < 0 || (size_t)wn >= sizeof(want) ||
-	    strncmp(text, want, strlen(want)) || strlen(text) != size ||
-	    (text[strlen(want)] && (strncmp(text + strlen(want),
-			"Instrument: ", 12) ||
-		strchr(text + strlen(want), '\n') != text + size - 1)))
+	if (!entry_says(a, text, size, st, tr, ac, dt, ref))
 		problem(a, "%s: the archive entry does not say what event %s "
 			"(commit %s) recorded", ar, chancery_event_id(a->ev),
 			a->cid);

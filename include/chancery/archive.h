@@ -38,13 +38,15 @@ typedef enum {
 CHANCERY_EXTERN(int) chancery_archive_signer_parse(chancery_signer *out,
 	const char **full_powers, const char *text);
 
-#define CHANCERY_DEPOSIT_OPTIONS_VERSION 2
+#define CHANCERY_DEPOSIT_OPTIONS_VERSION 3
 typedef struct {
 	unsigned int version;
 	const char *state;      /**< "LBR" */
 	const char *treaty;     /**< "XVIII-10" */
 	/** signature, ratification, acceptance, approval, accession,
-	 * succession or consent-to-be-bound */
+	 * succession or consent-to-be-bound; or reservation, declaration,
+	 * objection, reservation-withdrawal, territorial-application,
+	 * notification, denunciation (docs/archive.md, "The vocabulary") */
 	const char *action;
 	chancery_date date;     /**< the day it was signed or deposited */
 	/** the instrument's file (PDF, PNG, JPEG, TIFF or ODT); required for
@@ -65,6 +67,20 @@ typedef struct {
 	 * before it counts here, so two clones never issue the same number.
 	 */
 	const char *remote;
+	/** the act's text (plain UTF-8 text, or a PDF, ODT...): required for
+	 * a reservation, declaration, objection and notification, taken by
+	 * the other acts of the vocabulary; archived with its SHA-256 */
+	const char *text;
+	/** an objection: the event id of the reservation objected to */
+	const char *objects_to;
+	/** a reservation-withdrawal: the event id of the reservation */
+	const char *withdraws;
+	/** a notification: the article it is made under ("article 24") */
+	const char *article;
+	/** a denunciation: the day it takes effect, where the registry knows
+	 * no denunciation rule for the treaty (all zero: not given); if
+	 * given with a rule, it must agree with it */
+	chancery_date effective;
 } chancery_deposit_options;
 
 #define CHANCERY_DEPOSIT_OPTIONS_INIT { CHANCERY_DEPOSIT_OPTIONS_VERSION }
@@ -82,6 +98,8 @@ typedef struct {
 	char media_type[64];
 	int has_entry_into_force;
 	chancery_date entry_into_force; /**< for the State, when known */
+	int has_effective;
+	chancery_date effective; /**< a denunciation: when it takes effect */
 } chancery_deposit_result;
 
 /**
