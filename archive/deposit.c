@@ -1,17 +1,20 @@
 /*
- * deposit.c - a treaty action as the depositary records it: a signature or
- * an instrument, checked against participation and kept with its fixity,
- * and the depositary notification that tells every State about it.
+ * deposit.c - a treaty action as the depositary records it: a signature, an
+ * instrument or another act of the vocabulary (vocabulary.c), checked
+ * against participation and kept with its fixity, and the depositary
+ * notification that tells every State about it.
  *
  * One deposit is one commit holding:
  *   events/YYYY/MM/ID.txt             the record (State, Treaty, Action,
  *                                     Date, Signed-By, fixity lines)
  *   events/YYYY/MM/ID/instrument.EXT  the instrument as received
+ *   events/YYYY/MM/ID/text.EXT        the act's text (--text), if any
  *   archive/CODE/TREATY/DATE-ACTION.txt   the archive entry: its name is
  *                                     what makes the action part of
  *                                     participation (entry.c writes and
  *                                     reads it, for the registry)
- *   notifications/YEAR/NNNN.odt       the notification C.N.N.YEAR.TREATIES-C
+ *   notifications/YEAR/NNNN.odt       the notification, its reference made
+ *                                     by the setting's pattern (notice_ref.c)
  *
  * Invariants: everything is built on each attempt's base tree, so the
  * participation check and the notification number always see the head the
@@ -26,9 +29,9 @@
  * The instrument's kind is told from its bytes (media.c); the archive
  * entry's format is entry.c's.
  *
- * Left out: reservations, declarations and objections (they would be more
- * fields of the same record), withdrawals of instruments, and notifications
- * in other languages than English (the depositary issues them in English).
+ * Left out: withdrawals of a signature or instrument before it takes
+ * effect, and notifications in other languages than English (the
+ * depositary issues them in English).
  */
 #include "../engine/base.h"
 #include "../engine/embed.h"

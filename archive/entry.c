@@ -8,8 +8,10 @@
  * participation needs; its text repeats them with the notification's
  * reference and, for an instrument, its fixity line:
  *   State: LBR / Treaty: XVIII-10 / Action: ratification /
- *   Date: 2004-09-22 / Notification: C.N.12.2004.TREATIES-XVIII /
- *   Instrument: instrument.pdf sha256=HEX size=N type=MEDIA
+ *   Date: 2004-09-22 / Notification: C.N.12.2004.TREATIES-XVIII.10 /
+ *   then, for the acts that have them, Made-At, Article, Objects-To,
+ *   Withdraws, Effective / Instrument: instrument.pdf sha256=HEX size=N
+ *   type=MEDIA / Text: text.txt sha256=HEX size=N type=MEDIA
  *
  * The seam: the registry (engine/) knows nothing of this folder. This file
  * registers the archive as the registry's action source
@@ -24,8 +26,9 @@
  * table does; nothing half believed.
  *
  * Left out: the entry's text is not read back here (the commit check,
- * engine/audit.c, compares it with the deposit's record); no entry is ever
- * removed or rewritten.
+ * engine/audit.c, compares it with the deposit's record), but for a
+ * denunciation's Effective date, which participation needs; no entry is
+ * ever removed or rewritten.
  */
 #include "entry.h"
 #include "../engine/registry_source.h"

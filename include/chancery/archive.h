@@ -89,7 +89,7 @@ typedef struct {
 typedef struct {
 	char id[40];              /**< the event id */
 	char commit[41];
-	char notification[80];    /**< "C.N.12.2004.TREATIES-XVIII" */
+	char notification[80];    /**< "C.N.12.2004.TREATIES-XVIII.10" */
 	char notification_path[64]; /**< "notifications/2004/0012.odt" */
 	char archive_path[200];   /**< "archive/LBR/XVIII-10/2004-09-22-accession.txt" */
 	char instrument_path[200]; /**< where the instrument is kept, or "" */
@@ -109,7 +109,12 @@ typedef struct {
  * with the reason), the signer's capacity and the instrument. One commit
  * holds the record, the instrument, the archive entry that makes the action
  * part of participation at once, and the depositary notification, numbered
- * C.N.<n>.<year>.TREATIES-<chapter> without gaps within the year.
+ * without gaps within the year and referenced by the repository's setting
+ * chancery.notificationReference (default
+ * C.N.<n>.<year>.TREATIES-<chapter>.<number>, docs/archive.md). The other
+ * acts of the vocabulary (reservation, declaration, objection,
+ * reservation-withdrawal, territorial-application, notification,
+ * denunciation) are checked by their own rules (docs/commands/deposit.md).
  */
 CHANCERY_EXTERN(int) chancery_archive_deposit(chancery_deposit_result *out,
 	chancery_repository *repo, const chancery_deposit_options *opts);

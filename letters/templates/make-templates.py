@@ -383,7 +383,7 @@ def notification(w):
     body += p("Body", "The above action was effected on {{action.date}}.")
     # the act itself (docs/archive.md, "The vocabulary"): what the State did,
     # the text it communicated, and for a denunciation when it takes effect
-    body += p("Body", "{{action.statement}}")
+    body += p("Body", "{{#action.statement}}{{action.statement}}{{/action.statement}}")
     body += p("Body", "{{#action.article}}Article concerned: {{action.article}}."
               "{{/action.article}}")
     body += p("Body", "{{#action.text}}Text: {{action.text}}{{/action.text}}")

@@ -480,12 +480,13 @@ static void test_vocabulary_reservations(void **state)
 	chancery_deposit_result r;
 	chancery_registry *reg = NULL;
 	chancery_event *ev = NULL;
-	char *inst = write_pdf(f->dir), *text = malloc(strlen(f->dir) + 16);
+	size_t tlen = strlen(f->dir) + 16;
+	char *inst = write_pdf(f->dir), *text = malloc(tlen);
 	char res[40], *data = NULL, *content;
 	size_t size = 0, deposits;
 	chancery_date d = day("2004-09-23");
 
-	sprintf(text, "%s/res.txt", f->dir);
+	snprintf(text, tlen, "%s/res.txt", f->dir);
 	tk_write(text, "Mexico does not consider itself bound by article 87.\n");
 	late_2004(f->repo, "Treaty Section");
 	/* no text, or a State that has neither signed nor joined */
