@@ -764,33 +764,6 @@ static int check_act_options(const deposit_ctx *g)
 	return 0;
 }
 
-/* The reference pattern in force, into g->pattern: the setting, else the
- * default; a pattern that is not one is refused, naming the setting. */
-static int reference_pattern(deposit_ctx *g)
-{
-	char *v = NULL;
-	int error = chancery_repository_config(&v, g->repo,
-		CHANCERY__REFERENCE_SETTING);
-
-	if (error == CHANCERY_ENOTFOUND) {
-		chancery_error_clear();
-		snprintf(g->pattern, sizeof(g->pattern), "%s",
-			CHANCERY__REFERENCE_DEFAULT);
-		return 0;
-	}
-	if (error == 0 && (error = chancery__reference_pattern_check(v)) < 0) {
-		char why[300];
-
-		snprintf(why, sizeof(why), "%s", chancery_error_last()->message);
-		error = chancery__error(CHANCERY_EINVALID, "setting %s: %s",
-			CHANCERY__REFERENCE_SETTING, why);
-	}
-	if (error == 0)
-		snprintf(g->pattern, sizeof(g->pattern), "%s", v);
-	chancery_free(v);
-	return error;
-}
-
 /* What can be checked without the repository's contents; `ds` gets the
  * date as YYYY-MM-DD. */
 static int check_request(deposit_ctx *g, chancery_repository *repo,
@@ -809,7 +782,8 @@ static int check_request(deposit_ctx *g, chancery_repository *repo,
 			"'%.40s' is not a treaty reference", o->treaty);
 	if ((error = resolve_action(g, o->action)) < 0 ||
 	    (error = check_act_options(g)) < 0 ||
-	    (error = reference_pattern(g)) < 0)
+	    (error = chancery__reference_pattern(g->pattern,
+			sizeof(g->pattern), repo)) < 0)
 		return error;
 	if (!chancery__date_ok(&o->date))
 		return chancery__error(CHANCERY_EINVALID, "invalid date");

@@ -77,6 +77,33 @@ int chancery__reference_pattern_check(const char *pattern)
 	return 0;
 }
 
+int chancery__reference_pattern(char *out, size_t size,
+	chancery_repository *repo)
+{
+	char *v = NULL;
+	int error;
+
+	CHANCERY_ASSERT_ARG(out && size && repo);
+	error = chancery_repository_config(&v, repo,
+		CHANCERY__REFERENCE_SETTING);
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		snprintf(out, size, "%s", CHANCERY__REFERENCE_DEFAULT);
+		return 0;
+	}
+	if (error == 0 && (error = chancery__reference_pattern_check(v)) < 0) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "%s", chancery_error_last()->message);
+		error = chancery__error(CHANCERY_EINVALID, "setting %s: %s",
+			CHANCERY__REFERENCE_SETTING, why);
+	}
+	if (error == 0)
+		snprintf(out, size, "%s", v);
+	chancery_free(v);
+	return error;
+}
+
 static int roman_value(const char *r, size_t len)
 {
 	int total = 0, prev = 0;

@@ -7,6 +7,7 @@
 #define CHANCERY_NOTICE_REF_H
 
 #include "base.h"
+#include "chancery/repository.h"
 
 /** The setting that holds the pattern. */
 #define CHANCERY__REFERENCE_SETTING "chancery.notificationReference"
@@ -29,6 +30,15 @@
  * {year}, a character a reference may not hold).
  */
 int chancery__reference_pattern_check(const char *pattern);
+
+/**
+ * The pattern in force in `repo` into `out`: the setting, else the
+ * default. A setting that is no pattern is CHANCERY_EINVALID naming the
+ * setting. Every writer of a notification (a deposit, a correction) takes
+ * its pattern here and records it as the event's Notification-Format.
+ */
+int chancery__reference_pattern(char *out, size_t size,
+	chancery_repository *repo);
 
 /**
  * The reference of notification `n` of `year` about treaty `treaty_id`
