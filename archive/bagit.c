@@ -282,7 +282,9 @@ static int select_cb(const chancery_event *ev, void *payload)
 	if (!id || !strcmp(type, "sync") || !strcmp(type, "init") ||
 	    !strcmp(type, "import"))
 		return 0;
-	if (o->state && !field_is(ev, "State", o->state))
+	/* an objection is also the reserving State's */
+	if (o->state && !field_is(ev, "State", o->state) &&
+	    !field_is(ev, "Reserving-State", o->state))
 		return 0;
 	if (o->campaign && !field_is(ev, "Campaign", o->campaign))
 		return 0;

@@ -1,17 +1,20 @@
 /*
- * deposit.c - a treaty action as the depositary records it: a signature or
- * an instrument, checked against participation and kept with its fixity,
- * and the depositary notification that tells every State about it.
+ * deposit.c - a treaty action as the depositary records it: a signature, an
+ * instrument or another act of the vocabulary (vocabulary.c), checked
+ * against participation and kept with its fixity, and the depositary
+ * notification that tells every State about it.
  *
  * One deposit is one commit holding:
  *   events/YYYY/MM/ID.txt             the record (State, Treaty, Action,
  *                                     Date, Signed-By, fixity lines)
  *   events/YYYY/MM/ID/instrument.EXT  the instrument as received
+ *   events/YYYY/MM/ID/text.EXT        the act's text (--text), if any
  *   archive/CODE/TREATY/DATE-ACTION.txt   the archive entry: its name is
  *                                     what makes the action part of
  *                                     participation (entry.c writes and
  *                                     reads it, for the registry)
- *   notifications/YEAR/NNNN.odt       the notification C.N.N.YEAR.TREATIES-C
+ *   notifications/YEAR/NNNN.odt       the notification, its reference made
+ *                                     by the setting's pattern (notice_ref.c)
  *
  * Invariants: everything is built on each attempt's base tree, so the
  * participation check and the notification number always see the head the
@@ -26,18 +29,21 @@
  * The instrument's kind is told from its bytes (media.c); the archive
  * entry's format is entry.c's.
  *
- * Left out: reservations, declarations and objections (they would be more
- * fields of the same record), withdrawals of instruments, and notifications
- * in other languages than English (the depositary issues them in English).
+ * Left out: withdrawals of a signature or instrument before it takes
+ * effect, and notifications in other languages than English (the
+ * depositary issues them in English).
  */
 #include "../engine/base.h"
 #include "../engine/embed.h"
+#include "../engine/notice_ref.h"
 #include "../engine/store.h"
 #include "../letters/data.h"
 #include "chancery/archive.h"
 #include "entry.h"
 #include "media.h"
+#include "vocabulary.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -50,41 +56,10 @@ CHANCERY_EMBED(tpl_notification, CHANCERY_TEMPLATES_DIR, "notification-en.odt");
 /** A repository may replace the shipped notification template here. */
 #define NOTIFICATION_TEMPLATE ".chancery/notification.odt"
 
-static const struct {
-	const char *name;    /* as the registry writes it */
-	const char *display; /* as the notification says it */
-} deposit_actions[] = {
-	{ "signature", "Signature" },
-	{ "ratification", "Ratification" },
-	{ "acceptance", "Acceptance" },
-	{ "approval", "Approval" },
-	{ "accession", "Accession" },
-	{ "succession", "Succession" },
-	{ "consent_to_be_bound", "Consent to be bound" },
-};
-#define NACTIONS (sizeof(deposit_actions) / sizeof(*deposit_actions))
-
 static const char *const capacities[] = { "head-of-state",
 	"head-of-government", "foreign-minister" };
 
 /* ---- the rules -------------------------------------------------------- */
-
-static int roman_value(const char *r)
-{
-	int total = 0, prev = 0;
-
-	for (size_t i = strlen(r); i-- > 0;) {
-		int v = r[i] == 'I' ? 1 : r[i] == 'V' ? 5 : r[i] == 'X' ? 10 :
-			r[i] == 'L' ? 50 : r[i] == 'C' ? 100 : 0;
-
-		if (!v)
-			return 0;
-		total += v < prev ? -v : v;
-		if (v > prev)
-			prev = v;
-	}
-	return total;
-}
 
 /*
  * May `state` do `action` on treaty `t` on `date`, given participation as
@@ -207,6 +182,7 @@ static int check_signer(char *out, size_t size, const char *action,
 
 typedef struct {
 	const chancery_deposit_options *o;
+	const chancery__act *act;
 	const char *action;          /* registry spelling */
 	const char *display;
 	chancery_repository *repo;
@@ -216,6 +192,17 @@ typedef struct {
 	size_t size;
 	chancery_deposit_result *res;
 	char signer[216];            /* as recorded: "full-powers:REF" */
+	/* the reference pattern in force (chancery.notificationReference) */
+	char pattern[CHANCERY__REFERENCE_MAX + 1];
+	/* the act's text (--text), kept as text.EXT beside the record */
+	const char *text_media;
+	const char *text_ext;
+	char text_sha[65];
+	size_t text_size;
+	char *text;                  /* its bytes, NUL-terminated */
+	/* what the act's checks found on the attempt's base */
+	chancery__act_facts facts;
+	char statement[600];
 } deposit_ctx;
 
 static char *upper(const char *s)
@@ -235,7 +222,7 @@ static int notification_data(chancery_data **out, const deposit_ctx *g,
 	unsigned n, const chancery_date *eif)
 {
 	chancery_data *root = NULL, *jn, *jt, *js, *ja;
-	char buf[64], ad[64] = "", ef[64] = "";
+	char buf[64], ad[64] = "", ef[64] = "", ef2[64] = "";
 	char *su = upper(st->name), *au = upper(g->display);
 	chancery_date adopted;
 	int error;
@@ -252,6 +239,8 @@ static int notification_data(chancery_data **out, const deposit_ctx *g,
 		chancery_error_clear();
 	if (eif)
 		chancery_date_write(ef, sizeof(ef), eif, "en");
+	if (g->facts.has_effective)
+		chancery_date_write(ef2, sizeof(ef2), &g->facts.effective, "en");
 	/* each child goes into root first: then only root is to free */
 	if ((error = chancery__data_object(&root)) < 0 ||
 	    (error = chancery__data_object(&jn)) < 0 ||
@@ -285,6 +274,18 @@ static int notification_data(chancery_data **out, const deposit_ctx *g,
 	    (error = chancery__data_set_string(ja, "date", buf)) < 0 ||
 	    (error = chancery__data_set_string(ja, "signed_by",
 			g->signer[0] ? g->signer : NULL)) < 0 ||
+	    (error = chancery__data_set_string(ja, "statement",
+			g->statement)) < 0 ||
+	    (error = chancery__data_set_string(ja, "text",
+			g->text_media && !strcmp(g->text_media, "text/plain") ?
+			g->text : NULL)) < 0 ||
+	    (error = chancery__data_set_string(ja, "article",
+			g->o->article)) < 0 ||
+	    (error = chancery__data_set_string(ja, "made_at",
+			g->facts.made_at[0] ? g->facts.made_at : NULL)) < 0 ||
+	    (error = g->facts.has_effective ? chancery__data_set_string(ja,
+			"effective", ef2) : chancery__data_set_bool(ja,
+			"effective", false)) < 0 ||
 	    (error = eif ? chancery__data_set_string(root, "entry_into_force",
 			ef) : chancery__data_set_bool(root, "entry_into_force",
 			false)) < 0)
@@ -354,8 +355,7 @@ typedef struct {
 /* The registry of `base`, with the State and treaty the deposit names:
  * the action allowed on that date, the campaign (if any) there. */
 static int check_base(chancery_registry **reg, const chancery_state **st,
-	const chancery_treaty **t, const deposit_ctx *g,
-	const chancery_tree *base)
+	const chancery_treaty **t, deposit_ctx *g, const chancery_tree *base)
 {
 	const chancery_deposit_options *o = g->o;
 	char cp[120], *c = NULL;
@@ -370,9 +370,18 @@ static int check_base(chancery_registry **reg, const chancery_state **st,
 	if (!(*t = chancery_registry_treaty_find(*reg, o->treaty)))
 		return chancery__error(CHANCERY_ENOTFOUND,
 			"unknown treaty '%s'", o->treaty);
-	if ((error = check_action(*reg, o->state, *t, g->action,
-			&o->date)) < 0 || !o->campaign)
+	if (g->act->needs & CHANCERY__ACT_MORE)
+		error = chancery__act_check(&g->facts, g->repo,
+			*reg, base, o, g->act, *t);
+	else
+		error = check_action(*reg, o->state, *t, g->action, &o->date);
+	if (error < 0)
 		return error;
+	chancery__act_statement(g->statement,
+		sizeof(g->statement), g->act, *reg, o->state, &g->facts,
+		o->article);
+	if (!o->campaign)
+		return 0;
 	snprintf(cp, sizeof(cp), "campaigns/%s/campaign.txt", o->campaign);
 	error = base_file(&c, &cz, base, cp);
 	chancery_free(c);
@@ -380,15 +389,6 @@ static int check_base(chancery_registry **reg, const chancery_state **st,
 		error = chancery__error(CHANCERY_ENOTFOUND, "no campaign '%s'",
 			o->campaign);
 	return error;
-}
-
-/* The reference of notification `n` of `year` about treaty `t`: entry.h,
- * the one place it is made. */
-void chancery__notification_reference(char *out, size_t size, unsigned n,
-	int year, const chancery_treaty *t)
-{
-	snprintf(out, size, "C.N.%u.%04d.TREATIES-%d", n, year,
-		roman_value(t->chapter));
 }
 
 /* The next number of the year in `base`, the reference, entry into
@@ -403,11 +403,14 @@ static int number_notice(notice *nt, const deposit_ctx *g,
 			o->date.year)) < 0)
 		return error;
 	nt->n++;
-	chancery__notification_reference(nt->ref, sizeof(nt->ref), nt->n,
-		o->date.year, t);
+	if ((error = chancery__notification_reference(nt->ref,
+			sizeof(nt->ref), g->pattern, nt->n, o->date.year,
+			t->id)) < 0)
+		return error;
 	snprintf(nt->path, sizeof(nt->path), "notifications/%04d/%04u.odt",
 		o->date.year, nt->n);
-	nt->has_eif = strcmp(g->action, "signature") &&
+	nt->has_eif = !(g->act->needs & CHANCERY__ACT_MORE) &&
+		strcmp(g->action, "signature") &&
 		chancery_registry_entry_into_force(&nt->eif, t, &o->date) == 0;
 	chancery_error_clear();
 	return 0;
@@ -460,6 +463,19 @@ static int add_files(chancery_changeset *cs, char *apath, size_t asize,
 	chancery_buf entry = CHANCERY_BUF_INIT;
 	int error;
 
+	ae.made_at = g->facts.made_at[0] ? g->facts.made_at : NULL;
+	ae.article = o->article;
+	ae.objects_to = o->objects_to;
+	ae.withdraws = o->withdraws;
+	if (g->facts.has_effective)
+		ae.effective = g->facts.effective;
+	if (g->text_media) {
+		ae.text_ext = g->text_ext;
+		ae.text_sha = g->text_sha;
+		ae.text_size = g->text_size;
+		ae.text_media = g->text_media;
+	}
+
 	chancery__archive_entry_path(apath, asize, &ae);
 	if ((error = chancery__archive_entry_text(&entry, &ae)) == 0 &&
 	    (error = chancery_changeset_add(cs, apath, entry.ptr,
@@ -470,14 +486,26 @@ static int add_files(chancery_changeset *cs, char *apath, size_t asize,
 }
 
 /* The event's fields: the notification and where everything is. */
-static int add_fields(chancery_event *ev, const notice *nt,
-	const char *apath, const void *odt, size_t odt_size)
+static int add_fields(chancery_event *ev, const deposit_ctx *g,
+	const notice *nt, const char *apath, const void *odt, size_t odt_size)
 {
 	char hex[65], line[300], e[11];
 	int error;
 
 	if ((error = chancery__sha256_hex(hex, odt, odt_size)) < 0)
 		return error;
+	if (g->facts.made_at[0] && (error = chancery_event_add(ev, "Made-At",
+			g->facts.made_at)) < 0)
+		return error;
+	if (g->facts.other_state[0] && !strcmp(g->action, "objection") &&
+	    (error = chancery_event_add(ev, "Reserving-State",
+			g->facts.other_state)) < 0)
+		return error;
+	if (g->facts.has_effective) {
+		chancery_date_format(e, sizeof(e), &g->facts.effective);
+		if ((error = chancery_event_add(ev, "Effective", e)) < 0)
+			return error;
+	}
 	snprintf(line, sizeof(line), "%s sha256=%s size=%zu", nt->path, hex,
 		odt_size);
 	if ((error = chancery_event_add(ev, "Notification", nt->ref)) < 0 ||
@@ -511,7 +539,7 @@ static int deposit_extra(chancery_changeset *cs, const chancery_tree *base,
 			base)) < 0 ||
 	    (error = add_files(cs, apath, sizeof(apath), g, &nt, odt,
 			odt_size)) < 0 ||
-	    (error = add_fields(ev, &nt, apath, odt, odt_size)) < 0)
+	    (error = add_fields(ev, g, &nt, apath, odt, odt_size)) < 0)
 		goto done;
 	snprintf(g->res->notification, sizeof(g->res->notification), "%s",
 		nt.ref);
@@ -520,6 +548,8 @@ static int deposit_extra(chancery_changeset *cs, const chancery_tree *base,
 	snprintf(g->res->archive_path, sizeof(g->res->archive_path), "%s",
 		apath);
 	g->res->has_entry_into_force = nt.has_eif;
+	g->res->has_effective = g->facts.has_effective;
+	g->res->effective = g->facts.effective;
 	if (nt.has_eif)
 		g->res->entry_into_force = nt.eif;
 done:
@@ -581,8 +611,16 @@ static int deposit_event(chancery_event **out, const deposit_ctx *g,
 	    (error = chancery_event_add(ev, "Treaty", o->treaty)) < 0 ||
 	    (error = chancery_event_add(ev, "Action", g->action)) < 0 ||
 	    (error = chancery_event_add(ev, "Date", ds)) < 0 ||
+	    (error = chancery_event_add(ev, "Notification-Format",
+			g->pattern)) < 0 ||
 	    (g->signer[0] &&
 	     (error = chancery_event_add(ev, "Signed-By", g->signer)) < 0) ||
+	    (o->article &&
+	     (error = chancery_event_add(ev, "Article", o->article)) < 0) ||
+	    (o->objects_to &&
+	     (error = chancery_event_add(ev, "Objects-To", o->objects_to)) < 0) ||
+	    (o->withdraws &&
+	     (error = chancery_event_add(ev, "Withdraws", o->withdraws)) < 0) ||
 	    (o->note && *o->note &&
 	     (error = chancery_event_set_message(ev, o->note)) < 0))
 		goto fail;
@@ -592,6 +630,16 @@ static int deposit_event(chancery_event **out, const deposit_ctx *g,
 		snprintf(name, sizeof(name), "instrument.%s", g->ext);
 		if ((error = chancery_event_attach(ev, name, inst, isize)) < 0 ||
 		    (error = chancery_event_add(ev, "Media-Type", g->media)) < 0)
+			goto fail;
+	}
+	if (g->text_media) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "text.%s", g->text_ext);
+		if ((error = chancery_event_attach(ev, name, g->text,
+				g->text_size)) < 0 ||
+		    (error = chancery_event_add(ev, "Text-Type",
+				g->text_media)) < 0)
 			goto fail;
 	}
 	*out = ev;
@@ -647,7 +695,7 @@ static int record(chancery_event **ev, chancery_repository *repo,
 /* ---- the operation ------------------------------------------------------- */
 
 /* The action in the registry's spelling ("consent-to-be-bound" as
- * "consent_to_be_bound"), into g->action and g->display. */
+ * "consent_to_be_bound"), into g->act, g->action and g->display. */
 static int resolve_action(deposit_ctx *g, const char *action)
 {
 	char norm[64];
@@ -656,16 +704,66 @@ static int resolve_action(deposit_ctx *g, const char *action)
 	for (i = 0; action[i] && i < sizeof(norm) - 1; i++)
 		norm[i] = action[i] == '-' ? '_' : action[i];
 	norm[i] = '\0';
-	for (i = 0; i < NACTIONS; i++)
-		if (!strcmp(deposit_actions[i].name, norm)) {
-			g->action = deposit_actions[i].name;
-			g->display = deposit_actions[i].display;
-		}
-	if (!g->action)
+	if (!(g->act = chancery__act_find(norm)))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not an action: signature, ratification, "
-			"acceptance, approval, accession, succession or "
-			"consent-to-be-bound", action);
+			"acceptance, approval, accession, succession, "
+			"consent-to-be-bound, reservation, declaration, "
+			"objection, reservation-withdrawal, "
+			"territorial-application, notification or denunciation",
+			action);
+	g->action = g->act->name;
+	g->display = g->act->display;
+	return 0;
+}
+
+/* "an objection", "a reservation" */
+static const char *an(const char *word)
+{
+	return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
+/* The options only some acts take: each given for its act only, and
+ * required there. */
+static int check_act_options(const deposit_ctx *g)
+{
+	const chancery_deposit_options *o = g->o;
+	static const struct { const char *act, *opt; size_t off; } only[] = {
+		{ "objection", "--objects-to",
+			offsetof(chancery_deposit_options, objects_to) },
+		{ "reservation_withdrawal", "--withdraws",
+			offsetof(chancery_deposit_options, withdraws) },
+		{ "notification", "--article",
+			offsetof(chancery_deposit_options, article) },
+	};
+
+	for (size_t i = 0; i < sizeof(only) / sizeof(*only); i++) {
+		const char *v = *(const char *const *)((const char *)o +
+			only[i].off);
+		bool mine = !strcmp(g->action, only[i].act);
+
+		if (v && !mine)
+			return chancery__error(CHANCERY_EINVALID, "%s is for "
+				"%s %s, not %s %s", only[i].opt, an(only[i].act),
+				only[i].act, an(g->action), g->action);
+		if (mine && (!v || !*v || strlen(v) > 200 ||
+		    !chancery__line_valid(v)))
+			return chancery__error(CHANCERY_EINVALID, "%s %s needs "
+				"%s (one line)", an(only[i].act), only[i].act,
+				only[i].opt);
+	}
+	if (o->effective.year && strcmp(g->action, "denunciation"))
+		return chancery__error(CHANCERY_EINVALID, "--effective is for "
+			"a denunciation, not %s %s", an(g->action), g->action);
+	if (o->text && !(g->act->needs & CHANCERY__ACT_MORE))
+		return chancery__error(CHANCERY_EINVALID, "--text is for a "
+			"reservation, declaration, objection, withdrawal, "
+			"territorial application, notification or "
+			"denunciation; %s %s has its instrument", an(g->action),
+			g->action);
+	if (!o->text && (g->act->needs & CHANCERY__ACT_TEXT))
+		return chancery__error(CHANCERY_EINVALID, "%s %s needs its "
+			"text (--text FILE)", an(g->action), g->action);
 	return 0;
 }
 
@@ -683,7 +781,10 @@ static int check_request(deposit_ctx *g, chancery_repository *repo,
 	if (!chancery_registry_treaty_id_valid(o->treaty))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.40s' is not a treaty reference", o->treaty);
-	if ((error = resolve_action(g, o->action)) < 0)
+	if ((error = resolve_action(g, o->action)) < 0 ||
+	    (error = check_act_options(g)) < 0 ||
+	    (error = chancery__reference_pattern(g->pattern,
+			sizeof(g->pattern), repo)) < 0)
 		return error;
 	if (!chancery__date_ok(&o->date))
 		return chancery__error(CHANCERY_EINVALID, "invalid date");
@@ -701,7 +802,7 @@ static int check_request(deposit_ctx *g, chancery_repository *repo,
 	if (o->note && !chancery__utf8_valid(o->note, strlen(o->note), true))
 		return chancery__error(CHANCERY_EINVALID,
 			"the note is not valid UTF-8 text");
-	if (!o->instrument && strcmp(g->action, "signature"))
+	if (!o->instrument && (g->act->needs & CHANCERY__ACT_INSTRUMENT))
 		return chancery__error(CHANCERY_EINVALID,
 			"an instrument of %s needs its file (--instrument FILE)",
 			g->action);
@@ -742,6 +843,38 @@ static int read_instrument(char **inst, size_t *isize, deposit_ctx *g)
 	return 0;
 }
 
+/* The act's text (--text): plain UTF-8 text, or a document of the
+ * instrument's kinds; read, typed and hashed into `g`. */
+static int read_text(deposit_ctx *g)
+{
+	const char *path = g->o->text;
+	size_t size = 0;
+	int error;
+
+	if (!path)
+		return 0;
+	error = chancery__read_file(&g->text, &size, path,
+		CHANCERY_ATTACHMENT_MAX);
+	if (error == CHANCERY_ENOTFOUND)
+		return chancery__error(CHANCERY_ENOTFOUND,
+			"text '%s': no such file", path);
+	if (error < 0)
+		return error;
+	if (!size)
+		return chancery__error(CHANCERY_EINVALID, "text '%s' is empty",
+			path);
+	if (chancery__utf8_valid(g->text, size, true) &&
+	    !memchr(g->text, '\0', size)) {
+		g->text_media = "text/plain";
+		g->text_ext = "txt";
+	} else if (!(g->text_media = chancery__instrument_media(&g->text_ext,
+			g->text, size, path))) {
+		return CHANCERY_EINVALID;
+	}
+	g->text_size = size;
+	return chancery__sha256_hex(g->text_sha, g->text, size);
+}
+
 int chancery_archive_deposit(chancery_deposit_result *out,
 	chancery_repository *repo, const chancery_deposit_options *o)
 {
@@ -763,7 +896,8 @@ int chancery_archive_deposit(chancery_deposit_result *out,
 	g.res = out;
 	if ((error = check_request(&g, repo, ds)) < 0)
 		return error;
-	if ((error = read_instrument(&inst, &isize, &g)) < 0)
+	if ((error = read_instrument(&inst, &isize, &g)) < 0 ||
+	    (error = read_text(&g)) < 0)
 		goto done;
 	if (inst) {
 		snprintf(out->sha256, sizeof(out->sha256), "%s", g.sha);
@@ -784,6 +918,7 @@ int chancery_archive_deposit(chancery_deposit_result *out,
 			"%s/instrument.%s", dir, g.ext);
 	}
 done:
+	chancery_free(g.text);
 	chancery_free(remote);
 	chancery_free(inst);
 	chancery_event_free(ev);

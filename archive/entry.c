@@ -8,8 +8,10 @@
  * participation needs; its text repeats them with the notification's
  * reference and, for an instrument, its fixity line:
  *   State: LBR / Treaty: XVIII-10 / Action: ratification /
- *   Date: 2004-09-22 / Notification: C.N.12.2004.TREATIES-XVIII /
- *   Instrument: instrument.pdf sha256=HEX size=N type=MEDIA
+ *   Date: 2004-09-22 / Notification: C.N.12.2004.TREATIES-XVIII.10 /
+ *   then, for the acts that have them, Made-At, Article, Objects-To,
+ *   Withdraws, Effective / Instrument: instrument.pdf sha256=HEX size=N
+ *   type=MEDIA / Text: text.txt sha256=HEX size=N type=MEDIA
  *
  * The seam: the registry (engine/) knows nothing of this folder. This file
  * registers the archive as the registry's action source
@@ -28,8 +30,9 @@
  * any more, so every view of participation, as of any date, leaves it out.
  *
  * Left out: the entry's text is not read back here (the commit check,
- * engine/audit.c, compares it with the deposit's record); no entry is ever
- * removed or rewritten.
+ * engine/audit.c, compares it with the deposit's record), but for a
+ * denunciation's Effective date, which participation needs; no entry is
+ * ever removed or rewritten.
  */
 #include "entry.h"
 #include "../engine/registry_source.h"
@@ -58,12 +61,53 @@ int chancery__archive_entry_text(chancery_buf *buf,
 			"Action: %s\nDate: %s\nNotification: %s\n", e->state,
 			e->treaty, e->action, ds, e->notification)) < 0)
 		return error;
-	if (e->instrument_media)
-		error = chancery_buf_printf(buf, "Instrument: instrument.%s "
-			"sha256=%s size=%zu type=%s\n", e->instrument_ext,
-			e->instrument_sha, e->instrument_size,
-			e->instrument_media);
+	if (e->made_at && (error = chancery_buf_printf(buf, "Made-At: %s\n",
+			e->made_at)) < 0)
+		return error;
+	if (e->article && (error = chancery_buf_printf(buf, "Article: %s\n",
+			e->article)) < 0)
+		return error;
+	if (e->objects_to && (error = chancery_buf_printf(buf,
+			"Objects-To: %s\n", e->objects_to)) < 0)
+		return error;
+	if (e->withdraws && (error = chancery_buf_printf(buf,
+			"Withdraws: %s\n", e->withdraws)) < 0)
+		return error;
+	if (e->effective.year) {
+		chancery_date_format(ds, sizeof(ds), &e->effective);
+		if ((error = chancery_buf_printf(buf, "Effective: %s\n",
+				ds)) < 0)
+			return error;
+	}
+	if (e->instrument_media && (error = chancery_buf_printf(buf,
+			"Instrument: instrument.%s sha256=%s size=%zu type=%s\n",
+			e->instrument_ext, e->instrument_sha, e->instrument_size,
+			e->instrument_media)) < 0)
+		return error;
+	if (e->text_media)
+		error = chancery_buf_printf(buf, "Text: text.%s sha256=%s "
+			"size=%zu type=%s\n", e->text_ext, e->text_sha,
+			e->text_size, e->text_media);
 	return error;
+}
+
+bool chancery__archive_entry_field(char *out, size_t size, const char *text,
+	const char *key)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 :
+			NULL) {
+		const char *end = strchr(p, '\n');
+
+		if (!strncmp(p, key, k) && p[k] == ':' && p[k + 1] == ' ') {
+			p += k + 2;
+			snprintf(out, size, "%.*s", (int)(end ? (size_t)(end - p) :
+				strlen(p)), p);
+			return true;
+		}
+	}
+	return false;
 }
 
 bool chancery__archive_entry_parse(char state[8], char treaty[64],
@@ -113,6 +157,26 @@ static bool void_marker(char *entry, size_t size, const char *name)
 		return false;
 	snprintf(entry, size, "%.*s.txt", (int)(n - x), name);
 	return true;
+/* A denunciation's effective date, from its entry's Effective line. */
+static int read_effective(chancery_date *out, const walk_ctx *w,
+	const char *path)
+{
+	char *text = NULL, v[16];
+	size_t size = 0;
+	int error = chancery__tree_file(&text, &size, w->tree, path,
+		4096);
+
+	if (error < 0)
+		return error;
+	if (!chancery__archive_entry_field(v, sizeof(v), text, "Effective") ||
+	    strlen(v) != 10 || chancery_date_parse(out, v) < 0) {
+		chancery_error_clear();
+		error = chancery__error(CHANCERY_EINVALID, "malformed archive: "
+			"'%.300s' is a denunciation without its Effective date",
+			path);
+	}
+	chancery_free(text);
+	return error;
 }
 
 static int walk_entry(const char *root, const chancery_entry *e,
@@ -150,6 +214,9 @@ static int walk_entry(const char *root, const chancery_entry *e,
 		if (chancery__tree_has(w->tree, vpath))
 			return 0; /* voided: recorded in error, never happened */
 	}
+	if (chancery_registry_action_classify(action) == CHANCERY_ACTION_ENDS &&
+	    (w->error = read_effective(&a.effective, w, path)) < 0)
+		return w->error;
 	a.state = state;
 	a.treaty = treaty;
 	a.action = action;

@@ -24,6 +24,18 @@ typedef struct {
 	const char *instrument_sha;   /**< 64 hex digits */
 	size_t instrument_size;
 	const char *instrument_media; /**< "application/pdf" */
+	/* the rest of the vocabulary (docs/archive.md); NULL or zero when
+	 * the act has none */
+	const char *made_at;      /**< "signature", "consent" or "later" */
+	const char *article;      /**< a notification: "article 24" */
+	const char *objects_to;   /**< an objection: the reservation's event */
+	const char *withdraws;    /**< a withdrawal: the reservation's event */
+	chancery_date effective;  /**< a denunciation: when it takes effect */
+	/** the act's text kept with the deposit, or NULL */
+	const char *text_ext;
+	const char *text_sha;
+	size_t text_size;
+	const char *text_media;
 } chancery__archive_entry;
 
 /** The entry's path, "archive/LBR/XVIII-10/2004-09-22-ratification.txt",
@@ -31,7 +43,10 @@ typedef struct {
 void chancery__archive_entry_path(char *out, size_t size,
 	const chancery__archive_entry *e);
 
-/** Append the entry's text (its "Key: value" lines) to `buf`. */
+/** Append the entry's text (its "Key: value" lines) to `buf`: State,
+ * Treaty, Action, Date, Notification, then those of Made-At, Article,
+ * Objects-To, Withdraws, Effective the act has, then Instrument and Text
+ * fixity lines. */
 int chancery__archive_entry_text(chancery_buf *buf,
 	const chancery__archive_entry *e);
 
@@ -51,13 +66,13 @@ bool chancery__archive_entry_parse(char state[8], char treaty[64],
 int chancery__notification_last(unsigned *out, const chancery_tree *base,
 	int year);
 
-/** The reference of notification `n` of `year` about treaty `t`
- * ("C.N.12.2004.TREATIES-18"), cut to `size`; deposit.c, the one place. */
-void chancery__notification_reference(char *out, size_t size, unsigned n,
-	int year, const chancery_treaty *t);
-
 /** A voided deposit's marker beside its entry: the entry's path with
  * ".void" for ".txt" (entry.c reads it; void.c writes it). */
 #define CHANCERY_ARCHIVE_VOID_EXT ".void"
+
+/** The value of line "KEY: value" of entry text `text` into `out` (cut
+ * to `size`); false when it has no such line. */
+bool chancery__archive_entry_field(char *out, size_t size, const char *text,
+	const char *key);
 
 #endif

@@ -33,6 +33,7 @@
  */
 #include "../engine/base.h"
 #include "../engine/embed.h"
+#include "../engine/notice_ref.h"
 #include "../engine/store.h"
 #include "../letters/data.h"
 #include "chancery/archive.h"
@@ -201,6 +202,7 @@ static int deposit_void_extra(chancery_changeset *cs,
 	const chancery_treaty *t;
 	chancery_buf marker = CHANCERY_BUF_INIT;
 	char mpath[240], ref[80], npath[64], line[300], hex[65];
+	char pat[CHANCERY__REFERENCE_MAX + 1];
 	void *odt = NULL;
 	size_t odt_size = 0;
 	unsigned n = 0;
@@ -229,7 +231,11 @@ static int deposit_void_extra(chancery_changeset *cs,
 			g->today.year)) < 0)
 		goto done;
 	n++;
-	chancery__notification_reference(ref, sizeof(ref), n, g->today.year, t);
+	if ((error = chancery__reference_pattern(pat, sizeof(pat),
+			g->repo)) < 0 ||
+	    (error = chancery__notification_reference(ref, sizeof(ref), pat,
+			n, g->today.year, t->id)) < 0)
+		goto done;
 	snprintf(npath, sizeof(npath), "notifications/%04d/%04u.odt",
 		g->today.year, n);
 	if ((error = render_correction(&odt, &odt_size, g, st, t, ref, n,
@@ -245,6 +251,7 @@ static int deposit_void_extra(chancery_changeset *cs,
 	snprintf(line, sizeof(line), "%s sha256=%s size=%zu", npath, hex,
 		odt_size);
 	if ((error = chancery_event_add(ev, "Notification", ref)) < 0 ||
+	    (error = chancery_event_add(ev, "Notification-Format", pat)) < 0 ||
 	    (error = chancery_event_add(ev, "Notification-File", line)) < 0 ||
 	    (error = chancery_event_add(ev, "Archive", mpath)) < 0)
 		goto done;

@@ -64,9 +64,11 @@ int cli_open_registry(chancery_repository **repo, chancery_registry **reg,
 /* Print a query's table (NULL: out of memory); exit 1 for no rows. */
 int cli_query_done(cli_table *t, size_t rows);
 /* A participation row: two naming cells, then status, signature date,
- * consent and its date (empty cells are JSON null). Frees the table and
- * returns NULL when it fails. */
+ * consent and its date, and the other acts of the vocabulary by `as_of`
+ * (reservations, declarations, ..., denunciations; from `reg`) (empty
+ * cells are JSON null). Frees the table and returns NULL when it fails. */
 cli_table *cli_participation_row(cli_table *t, const char *a, const char *b,
-	const chancery_participation *p);
+	const chancery_participation *p, const chancery_registry *reg,
+	const chancery_date *as_of);
 
 #endif

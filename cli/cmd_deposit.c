@@ -1,9 +1,12 @@
 /*
  * cmd_deposit.c - `chancery deposit STATE TREATY ACTION --date DATE`:
- * record a signature or the deposit of an instrument (its file archived,
- * its digest kept) and issue its depositary notification, numbered at the
- * sync remote unless --local; prints the event, the notification and,
- * for a consent, when the treaty enters into force for the State.
+ * record a signature, the deposit of an instrument (its file archived,
+ * its digest kept) or another act of the vocabulary (a reservation with
+ * its --text, an objection --objects-to EVENT, a denunciation...) and
+ * issue its depositary notification, numbered at the sync remote unless
+ * --local; prints the event, the notification and, for a consent, when
+ * the treaty enters into force for the State (for a denunciation, when it
+ * takes effect).
  */
 #include "cli.h"
 
@@ -50,6 +53,12 @@ int cmd_deposit(int argc, char **argv)
 	o.treaty = a.args[1];
 	o.action = a.args[2];
 	o.instrument = cli_opt_value(&a, "instrument");
+	o.text = cli_opt_value(&a, "text");
+	o.objects_to = cli_opt_value(&a, "objects-to");
+	o.withdraws = cli_opt_value(&a, "withdraws");
+	o.article = cli_opt_value(&a, "article");
+	if ((code = cli_date(&o.effective, &given, &a, "effective")) != 0)
+		return code;
 	if ((code = signer(&o, &a)) != 0)
 		return code;
 	o.campaign = cli_opt_value(&a, "campaign");
@@ -69,6 +78,11 @@ int cmd_deposit(int argc, char **argv)
 		if (r.has_entry_into_force) {
 			chancery_date_format(eif, sizeof(eif), &r.entry_into_force);
 			printf("Enters into force for %s on %s\n", o.state, eif);
+		}
+		if (r.has_effective) {
+			chancery_date_format(eif, sizeof(eif), &r.effective);
+			printf("Takes effect on %s: %s is a party until then\n",
+				eif, o.state);
 		}
 		if (r.instrument_path[0])
 			printf("Instrument %s sha256=%s size=%zu %s\n",

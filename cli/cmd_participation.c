@@ -8,7 +8,7 @@
 int cmd_participation(int argc, char **argv)
 {
 	static const char *const cols[] = { "treaty", "short_title", "status",
-		"signature", "consent", "consent_date" };
+		"signature", "consent", "consent_date", "acts" };
 	cli_args a;
 	cli_format fmt;
 	chancery_repository *repo = NULL;
@@ -42,10 +42,10 @@ int cmd_participation(int argc, char **argv)
 		code = cli_fail(error);
 		goto done;
 	}
-	t = cli_table_new(fmt, "participation", 6, cols);
+	t = cli_table_new(fmt, "participation", 7, cols);
 	for (size_t i = 0; t && i < n; i++)
 		t = cli_participation_row(t, list[i].treaty->id, list[i].treaty->short_title,
-			&list[i]);
+			&list[i], reg, have_date ? &as_of : NULL);
 	code = cli_query_done(t, n);
 done:
 	chancery_free(list);

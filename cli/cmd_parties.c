@@ -9,7 +9,7 @@
 int cmd_parties(int argc, char **argv)
 {
 	static const char *const cols[] = { "state", "name", "status",
-		"signature", "consent", "consent_date" };
+		"signature", "consent", "consent_date", "acts" };
 	cli_args a;
 	cli_format fmt;
 	chancery_repository *repo = NULL;
@@ -44,13 +44,14 @@ int cmd_parties(int argc, char **argv)
 		code = cli_fail(error);
 		goto done;
 	}
-	t = cli_table_new(fmt, "parties", 6, cols);
+	t = cli_table_new(fmt, "parties", 7, cols);
 	for (size_t i = 0; i < n; i++) {
 		if (list[i].status == CHANCERY_STATUS_PARTY)
 			parties++;
 		else
 			signatories++;
-		t = cli_participation_row(t, list[i].state->code, list[i].state->name, &list[i]);
+		t = cli_participation_row(t, list[i].state->code, list[i].state->name, &list[i],
+			reg, have_date ? &as_of : NULL);
 	}
 	if (fmt == FMT_TABLE)
 		printf("%s: %zu parties, %zu signatories (not parties)%s%s\n\n",

@@ -138,6 +138,11 @@ static const cli_opt opts_deposit[] = {
 	{ "note", 0, "TEXT", false, "free text recorded with the deposit" },
 	{ "remote", 0, "REMOTE", false, "take the notification number at this remote (default: the sync remote when there is one)" },
 	{ "local", 0, NULL, false, "number in this repository alone, even if it has a remote" },
+	{ "text", 0, "FILE", false, "the act's text (required for a reservation, declaration, objection, notification)" },
+	{ "objects-to", 0, "EVENT", false, "an objection: the reservation's event" },
+	{ "withdraws", 0, "EVENT", false, "a reservation-withdrawal: the reservation's event" },
+	{ "article", 0, "TEXT", false, "a notification: the article it is made under" },
+	{ "effective", 0, "DATE", false, "a denunciation: the day it takes effect (where the registry knows no rule)" },
 	AUTHOR_OPT,
 	{ 0 } };
 static const cli_opt opts_verify[] = {
@@ -192,7 +197,7 @@ const cli_cmd cli_commands[] = {
 	{ "status", cmd_status, "where every recipient of a campaign stands",
 	  "chancery status CAMPAIGN [--as-of DATE] [--state CODE] [--in STATE]... [--format FORMAT]", opts_status, 1, 1 },
 	{ "deposit", cmd_deposit, "record a signature or an instrument, with its notification",
-	  "chancery deposit STATE TREATY ACTION --date DATE [--instrument FILE] [--signed-by CAPACITY]", opts_deposit, 3, 3 },
+	  "chancery deposit STATE TREATY ACTION --date DATE [--instrument FILE] [--signed-by CAPACITY] [--text FILE]", opts_deposit, 3, 3 },
 	{ "void", cmd_void, "void an event recorded in error (a reply, a note, a deposit)",
 	  "chancery void EVENT --reason TEXT", opts_void, 1, 1 },
 	{ "verify", cmd_verify, "prove that nothing recorded was altered",

@@ -6,6 +6,8 @@
  */
 #include "cli.h"
 
+#include <string.h>
+
 int cli_open_registry(chancery_repository **repo, chancery_registry **reg,
 	const cli_args *a)
 {
@@ -31,12 +33,45 @@ int cli_query_done(cli_table *t, size_t rows)
 	return rows ? EXIT_OK : EXIT_PROBLEMS;
 }
 
+/* The acts of the vocabulary that change no status, and denunciations,
+ * of p's State on p's treaty by `as_of`: "reservation 2004-09-21;
+ * denunciation 2004-09-22 effective 2005-09-22" (cut at `size`). */
+static void other_acts(char *buf, size_t size, const chancery_registry *reg,
+	const chancery_participation *p, const chancery_date *as_of)
+{
+	size_t len = 0;
+
+	*buf = '\0';
+	for (size_t i = 0; reg && i < chancery_registry_action_count(reg); i++) {
+		const chancery_action *x = chancery_registry_action(reg, i);
+		chancery_action_kind k = chancery_registry_action_classify(
+			x->action);
+		char d[11], e[11] = "";
+		int w;
+
+		if ((k != CHANCERY_ACTION_OTHER && k != CHANCERY_ACTION_ENDS) ||
+		    strcmp(x->state, p->state->code) ||
+		    strcmp(x->treaty, p->treaty->id) ||
+		    (as_of && chancery_date_cmp(&x->date, as_of) > 0))
+			continue;
+		chancery_date_format(d, sizeof(d), &x->date);
+		if (x->effective.year)
+			chancery_date_format(e, sizeof(e), &x->effective);
+		w = snprintf(buf + len, size - len, "%s%s %s%s%s", len ? "; " :
+			"", x->action, d, *e ? " effective " : "", e);
+		if (w < 0 || (size_t)w >= size - len)
+			return;
+		len += (size_t)w;
+	}
+}
+
 cli_table *cli_participation_row(cli_table *t, const char *a, const char *b,
-	const chancery_participation *p)
+	const chancery_participation *p, const chancery_registry *reg,
+	const chancery_date *as_of)
 {
 	static const char *const names[] = { "none", "signatory", "party" };
-	char sig[11] = "", cons[11] = "";
-	const char *row[6];
+	char sig[11] = "", cons[11] = "", acts[600];
+	const char *row[7];
 
 	if (!t)
 		return NULL;
@@ -44,12 +79,14 @@ cli_table *cli_participation_row(cli_table *t, const char *a, const char *b,
 		chancery_date_format(sig, sizeof(sig), &p->signature->date);
 	if (p->consent)
 		chancery_date_format(cons, sizeof(cons), &p->consent->date);
+	other_acts(acts, sizeof(acts), reg, p, as_of);
 	row[0] = a;
 	row[1] = b;
 	row[2] = names[p->status];
 	row[3] = p->signature ? sig : NULL;
 	row[4] = p->consent ? p->consent->action : NULL;
 	row[5] = p->consent ? cons : NULL;
+	row[6] = *acts ? acts : NULL;
 	if (cli_table_row(t, row) < 0) {
 		cli_table_free(t);
 		return NULL;

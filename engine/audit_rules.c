@@ -19,6 +19,7 @@
  * (chancery__campaign_id_valid, path.c).
  */
 #include "audit_int.h"
+#include "notice_ref.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -407,16 +408,20 @@ void chancery__audit_close_check(audit *a)
 
 /* State, Treaty, Action and Date as a deposit writes them: a State code,
  * a treaty id, an action the registry's classifier knows, a real date in
- * its own form; the Notification's number, year and chapter read back
- * from it give it again exactly. (That the State and the treaty are the
- * registry's is what loading the registry the commit leaves checks, with
- * its archive entry: registry_check.) */
+ * its own form; the notification file notifications/YEAR/NNNN.odt gives
+ * the number and year, and the Notification is exactly what the pattern
+ * the deposit names (Notification-Format; none: the form chancery wrote
+ * before the setting, CHANCERY__REFERENCE_LEGACY) makes of them and the
+ * treaty. (That the State and the treaty are the registry's is what
+ * loading the registry the commit leaves checks, with its archive entry:
+ * registry_check.) */
 static bool deposit_fields(const char *st, const char *tr, const char *ac,
-	const char *dt, const char *ref, unsigned *n, unsigned *year)
+	const char *dt, const char *ref, const char *fmt, const char *nf,
+	unsigned *n, unsigned *year)
 {
 	chancery_date d;
-	char ds[11], canon[80];
-	int used = 0, chapter = 0;
+	char ds[11], canon[CHANCERY__REFERENCE_MAX + 1];
+	int used = 0;
 
 	if (!chancery_registry_state_code_valid(st) ||
 	    !chancery_registry_treaty_id_valid(tr) ||
@@ -426,13 +431,94 @@ static bool deposit_fields(const char *st, const char *tr, const char *ac,
 		return false;
 	}
 	chancery_date_format(ds, sizeof(ds), &d);
-	if (strcmp(ds, dt) || sscanf(ref, "C.N.%u.%u.TREATIES-%d%n", n, year,
-			&chapter, &used) < 3 || (size_t)used != strlen(ref) ||
-	    !*n || *n > 9999 || *year != (unsigned)d.year || chapter < 1)
+	if (strcmp(ds, dt) || strncmp(nf, "notifications/", 14) ||
+	    sscanf(nf + 14, "%4u/%4u.odt%n", year, n, &used) < 2 ||
+	    used != 13 || nf[14 + used] != ' ' || nf[14] < '0' || nf[19] < '0' ||
+	    !*n || *year != (unsigned)d.year)
 		return false;
-	snprintf(canon, sizeof(canon), "C.N.%u.%04u.TREATIES-%d", *n, *year,
-		chapter);
+	if (chancery__notification_reference(canon, sizeof(canon),
+			fmt ? fmt : CHANCERY__REFERENCE_LEGACY, *n, d.year,
+			tr) < 0) {
+		chancery_error_clear();
+		return false;
+	}
 	return !strcmp(canon, ref);
+}
+
+/* The lines of an archive entry past its first five that the record's
+ * trailers give, in the order entry.c writes them. */
+static const char *const entry_lines[] = { "Made-At", "Article",
+	"Objects-To", "Withdraws", "Effective" };
+
+/* Does `text` say what the deposit recorded: State, Treaty, Action, Date,
+ * Notification, then each of entry_lines the record has, then at most an
+ * Instrument and a Text fixity line (verify re-hashes those)? */
+static bool entry_says(const audit *a, const char *text, size_t size,
+	const char *st, const char *tr, const char *ac, const char *dt,
+	const char *ref)
+{
+	chancery_buf want = CHANCERY_BUF_INIT;
+	const char *rest;
+	bool ok = false;
+
+	if (strlen(text) != size || chancery_buf_printf(&want, "State: %s\n"
+			"Treaty: %s\nAction: %s\nDate: %s\nNotification: %s\n",
+			st, tr, ac, dt, ref) < 0)
+		goto done;
+	for (size_t i = 0; i < sizeof(entry_lines) / sizeof(*entry_lines); i++) {
+		const char *v = chancery_event_get(a->ev, entry_lines[i]);
+
+		if (v && chancery_buf_printf(&want, "%s: %s\n", entry_lines[i],
+				v) < 0)
+			goto done;
+	}
+	if (strncmp(text, want.ptr, want.size))
+		goto done;
+	rest = text + want.size;
+	if (!strncmp(rest, "Instrument: ", 12))
+		rest = strchr(rest, '\n');
+	if (rest && rest != text + want.size)
+		rest++;
+	if (rest && !strncmp(rest, "Text: ", 6) &&
+	    (rest = strchr(rest, '\n')))
+		rest++;
+	ok = rest && !*rest;
+done:
+	chancery_error_clear();
+	chancery_buf_dispose(&want);
+	return ok;
+}
+
+/* The trailers an act of the vocabulary needs: an objection names the
+ * reservation and its State, a withdrawal the reservation, a
+ * notification its article, a denunciation its effective date (a real
+ * date, not before its receipt); NULL, or what is missing. */
+static const char *act_fields(const audit *a, const char *ac,
+	const char *dt)
+{
+	const char *eff = chancery_event_get(a->ev, "Effective");
+	chancery_date d, e;
+
+	if (!strcmp(ac, "objection") &&
+	    (!chancery_event_get(a->ev, "Objects-To") ||
+	     !chancery_event_get(a->ev, "Reserving-State")))
+		return "an objection without Objects-To and Reserving-State";
+	if (!strcmp(ac, "reservation_withdrawal") &&
+	    !chancery_event_get(a->ev, "Withdraws"))
+		return "a withdrawal of reservation without Withdraws";
+	if (!strcmp(ac, "denunciation")) {
+		if (!eff || strlen(eff) != 10 ||
+		    chancery_date_parse(&e, eff) < 0 ||
+		    chancery_date_parse(&d, dt) < 0 ||
+		    chancery_date_cmp(&e, &d) < 0) {
+			chancery_error_clear();
+			return "a denunciation without its Effective date (on "
+				"or after its Date)";
+		}
+	} else if (eff) {
+		return "an Effective date on what is not a denunciation";
+	}
+	return NULL;
 }
 
 /* A deposit's trailers agree with each other and with the files: the
@@ -448,6 +534,8 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 	const char *ref = chancery_event_get(a->ev, "Notification");
 	const char *ar = chancery_event_get(a->ev, "Archive");
 	const char *nf = chancery_event_get(a->ev, "Notification-File");
+	const char *fmt = chancery_event_get(a->ev, "Notification-Format");
+	const char *why;
 	char want[400], npath[64], prev[64], *text = NULL;
 	unsigned n = 0, year = 0;
 	change *c;
@@ -455,11 +543,17 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 	int wn;
 
 	if (!st || !tr || !ac || !dt || !ref || !ar || !nf ||
-	    !deposit_fields(st, tr, ac, dt, ref, &n, &year)) {
+	    !deposit_fields(st, tr, ac, dt, ref, fmt, nf, &n, &year)) {
 		problem(a, "event %s (commit %s): a deposit without a consistent "
 			"State, Treaty, Action, Date, Notification and Archive "
 			"(a State code, a treaty id, a known action, a real "
-			"date)", chancery_event_id(a->ev), a->cid);
+			"date, the reference its Notification-Format makes)",
+			chancery_event_id(a->ev), a->cid);
+		return;
+	}
+	if ((why = act_fields(a, ac, dt))) {
+		problem(a, "event %s (commit %s): %s",
+			chancery_event_id(a->ev), a->cid, why);
 		return;
 	}
 	wn = snprintf(want, sizeof(want), "archive/%s/%s/%s-%s.txt", st, tr,
@@ -492,13 +586,7 @@ void chancery__audit_deposit_check(audit *a, git_tree *ptree)
 		return; /* reported by the rules */
 	if (read_blob(a, &text, &size, &c->id) < 0)
 		return;
-	wn = snprintf(want, sizeof(want), "State: %s\nTreaty: %s\nAction: "
-		"%s\nDate: %s\nNotification: %s\n", st, tr, ac, dt, ref);
-	if (wn < 0 || (size_t)wn >= sizeof(want) ||
-	    strncmp(text, want, strlen(want)) || strlen(text) != size ||
-	    (text[strlen(want)] && (strncmp(text + strlen(want),
-			"Instrument: ", 12) ||
-		strchr(text + strlen(want), '\n') != text + size - 1)))
+	if (!entry_says(a, text, size, st, tr, ac, dt, ref))
 		problem(a, "%s: the archive entry does not say what event %s "
 			"(commit %s) recorded", ar, chancery_event_id(a->ev),
 			a->cid);

@@ -240,7 +240,7 @@ const chancery__action_source *chancery__registry_source(void)
  * the registry), the dates beside them. */
 typedef struct {
 	chancery_buf names;   /* "STATE\0TREATY\0ACTION\0DEPOSIT\0" per action */
-	chancery_date *dates;
+	chancery_date *dates; /* the date, then the effective date, each */
 	size_t count;
 	size_t alloc;
 } recorded;
@@ -251,13 +251,14 @@ static int collect(const chancery_action *a, void *payload)
 	const char *s[4] = { a->state, a->treaty, a->action, a->deposit };
 
 	if (chancery__grow((void **)&rec->dates, &rec->alloc, rec->count + 1,
-			sizeof(*rec->dates)) < 0)
+			2 * sizeof(*rec->dates)) < 0)
 		return CHANCERY_ENOMEM;
 	for (size_t i = 0; i < 4; i++)
 		if (chancery_buf_put(&rec->names, s[i] ? s[i] : "",
 				strlen(s[i] ? s[i] : "") + 1) < 0)
 			return chancery__oom();
-	rec->dates[rec->count++] = a->date;
+	rec->dates[2 * rec->count] = a->date;
+	rec->dates[2 * rec->count++ + 1] = a->effective;
 	return 0;
 }
 
@@ -296,7 +297,8 @@ static int load_recorded(chancery_registry *r, chancery_repository *repo,
 			p += strlen(p) + 1;
 		}
 		act->note = "";
-		act->date = rec.dates[i];
+		act->date = rec.dates[2 * i];
+		act->effective = rec.dates[2 * i + 1];
 	}
 done:
 	chancery_free(rec.dates);

@@ -31,7 +31,8 @@ enum cell_kind {
 	K_YESNO,    /* yes, no or empty */
 	K_YEAR,     /* four digits or empty */
 	K_CHAPTER,  /* roman numeral or empty */
-	K_EIF       /* an entry-into-force rule or empty */
+	K_EIF,      /* an entry-into-force rule or empty */
+	K_DENOUNCE  /* a denunciation rule or empty */
 };
 
 typedef struct {
@@ -69,6 +70,13 @@ typedef struct {
 } eif_rule;
 
 bool chancery__reg_eif_parse(eif_rule *r, const char *v);
+/* A denunciation rule: "none" (no clause: kind 'x'), "on receipt" (n 0),
+ * "N days|months|years". */
+typedef struct {
+	int n;
+	char unit; /* 'd', 'm', 'y'; 'x' for none */
+} denounce_rule;
+bool chancery__reg_denounce_parse(denounce_rule *r, const char *v);
 /** The roman chapter of a treaty id ("XVIII" of "XVIII-10") into buf. */
 const char *chancery__reg_chapter_of(char *buf, size_t size, const char *id);
 /** Check one cell; report a problem and return false when it is wrong. */

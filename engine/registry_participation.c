@@ -5,15 +5,18 @@
  *
  * Participation is the registry's actions (baseline and recorded) replayed
  * in date order per State and treaty: a signature makes a signatory, any
- * binding action a party; the first binding action is the consent. An
- * "as of" date leaves out actions dated after it, and treaties adopted
- * after it (registry_asof.c), whatever the actions' dates.
+ * binding action a party; the first binding action is the consent; a
+ * denunciation ends party status on its effective date (until then the
+ * State is still a party, its denunciation pending). An "as of" date
+ * leaves out actions dated after it, and treaties adopted after it
+ * (registry_asof.c), whatever the actions' dates.
  *
  * Invariant: the action index of the loaded registry (registry.c) is sorted
  * by State, treaty and date, so each query is a binary search and one run.
  *
- * Left out: denunciations and withdrawals (nothing undoes a status), and
- * reservations, which change no status.
+ * Left out: reservations, declarations, objections and the rest of the
+ * vocabulary, which change no status (chancery_registry_action lists
+ * them).
  */
 #include "registry_int.h"
 
@@ -70,9 +73,50 @@ static size_t actions_from(const chancery_registry *r, const char *state)
 	return lo;
 }
 
-static void apply_action(chancery_participation *p, const chancery_action *a)
+int chancery_registry_denunciation_effective(chancery_date *out,
+	const chancery_treaty *t, const chancery_date *received)
+{
+	denounce_rule rule;
+
+	CHANCERY_ASSERT_ARG(out && t && received);
+	if (!t->denunciation_rule || !*t->denunciation_rule ||
+	    !chancery__reg_denounce_parse(&rule, t->denunciation_rule))
+		return chancery__error(CHANCERY_ENOTFOUND,
+			"the registry knows no denunciation rule for %s", t->id);
+	if (rule.unit == 'x')
+		return chancery__error(CHANCERY_EINVALID, "%s has no "
+			"denunciation clause (%s): it cannot be denounced",
+			t->id, *t->denunciation_basis ? t->denunciation_basis :
+			"registry: denunciation_rule \"none\"");
+	if (rule.unit == 'd')
+		return chancery_date_add_days(out, received, rule.n);
+	return chancery_date_add_months(out, received,
+		rule.unit == 'y' ? rule.n * 12 : rule.n);
+}
+
+/* A denunciation ends the State's status from its effective date on
+ * (`as_of` NULL: every action known, so it has); before, it is only
+ * received. */
+static void end_status(chancery_participation *p, const chancery_action *a,
+	const chancery_date *as_of)
+{
+	const chancery_date *eff = a->effective.year ? &a->effective : &a->date;
+
+	p->denunciation = a;
+	if (as_of && chancery_date_cmp(eff, as_of) > 0)
+		return;
+	p->status = CHANCERY_STATUS_NONE;
+	p->signature = NULL;
+	p->consent = NULL;
+}
+
+static void apply_action(chancery_participation *p, const chancery_action *a,
+	const chancery_date *as_of)
 {
 	switch (chancery_registry_action_classify(a->action)) {
+	case CHANCERY_ACTION_ENDS:
+		end_status(p, a, as_of);
+		break;
 	case CHANCERY_ACTION_SIGNS:
 		p->signature = a;
 		if (p->status == CHANCERY_STATUS_NONE)
@@ -82,6 +126,7 @@ static void apply_action(chancery_participation *p, const chancery_action *a)
 		if (!p->consent)
 			p->consent = a;
 		p->status = CHANCERY_STATUS_PARTY;
+		p->denunciation = NULL; /* joined again */
 		break;
 	default:
 		break;
@@ -102,7 +147,7 @@ chancery_status chancery_registry_status(const chancery_registry *r,
 			continue;
 		if (as_of && chancery_date_cmp(&a->date, as_of) > 0)
 			continue;
-		apply_action(&p, a);
+		apply_action(&p, a, as_of);
 	}
 	/* before its adoption a treaty has no signatories or parties */
 	return chancery__reg_existed(r, treaty, as_of) ? p.status :
@@ -143,7 +188,7 @@ int chancery_registry_parties(chancery_participation **out, size_t *count,
 			if (strcmp(a->treaty, treaty) ||
 			    (as_of && chancery_date_cmp(&a->date, as_of) > 0))
 				continue;
-			apply_action(&p, a);
+			apply_action(&p, a, as_of);
 		}
 		if (p.status != CHANCERY_STATUS_NONE)
 			list[n++] = p;
@@ -191,7 +236,7 @@ int chancery_registry_participation(chancery_participation **out,
 			p->state = chancery_registry_state_find(r, state);
 			p->treaty = chancery_registry_treaty_find(r, a->treaty);
 		}
-		apply_action(&list[n - 1], a);
+		apply_action(&list[n - 1], a, as_of);
 	}
 	if (n)
 		qsort(list, n, sizeof(*list), cmp_participation);

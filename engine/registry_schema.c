@@ -16,8 +16,10 @@
  * no column by name but the key and the treaty columns named in
  * registry_int.h.
  *
- * Left out on purpose: denunciations and withdrawals (the baseline data has
- * none), treaty-specific signature conditions beyond a closing date.
+ * Left out on purpose: treaty-specific signature conditions beyond a
+ * closing date, and the conditions some denunciation clauses add (not
+ * before N years in force, not while in armed conflict): the rule is the
+ * delay only, its basis says the rest.
  */
 #include "registry_int.h"
 
@@ -59,6 +61,10 @@ static const colspec treaty_cols[] = {
 	{ "note", "notes", K_TEXT, false, false, T(note) },
 	{ "entry_into_force_rule", NULL, K_EIF, false, false,
 		T(entry_into_force_rule) },
+	{ "denunciation_rule", NULL, K_DENOUNCE, false, false,
+		T(denunciation_rule) },
+	{ "denunciation_basis", NULL, K_TEXT, false, false,
+		T(denunciation_basis) },
 };
 #undef T
 
@@ -107,6 +113,13 @@ static const struct {
 	{ "provisional_acceptance", CHANCERY_ACTION_OTHER },
 	{ "notification", CHANCERY_ACTION_OTHER },
 	{ "application", CHANCERY_ACTION_OTHER },
+	/* the rest of the depositary's vocabulary (docs/archive.md) */
+	{ "reservation", CHANCERY_ACTION_OTHER },
+	{ "declaration", CHANCERY_ACTION_OTHER },
+	{ "objection", CHANCERY_ACTION_OTHER },
+	{ "reservation_withdrawal", CHANCERY_ACTION_OTHER },
+	{ "territorial_application", CHANCERY_ACTION_OTHER },
+	{ "denunciation", CHANCERY_ACTION_ENDS },
 };
 
 chancery_action_kind chancery_registry_action_classify(const char *action)
@@ -167,6 +180,37 @@ const char *chancery__reg_chapter_of(char *buf, size_t size, const char *id)
 	}
 	buf[n] = '\0';
 	return buf;
+}
+
+/* ---- denunciation ------------------------------------------------------------ */
+
+/* "none" | "on receipt" | "N days|months|years" (N from 1 to 99; "1 day",
+ * "1 month", "1 year" too) */
+bool chancery__reg_denounce_parse(denounce_rule *r, const char *v)
+{
+	char *end;
+	long n;
+
+	memset(r, 0, sizeof(*r));
+	if (!strcmp(v, "none")) {
+		r->unit = 'x';
+		return true;
+	}
+	if (!strcmp(v, "on receipt")) {
+		r->unit = 'd';
+		return true;
+	}
+	if (*v < '1' || *v > '9')
+		return false;
+	n = strtol(v, &end, 10);
+	if (n < 1 || n > 99 || *end != ' ')
+		return false;
+	r->n = (int)n;
+	end++;
+	r->unit = !strcmp(end, "days") || (n == 1 && !strcmp(end, "day")) ? 'd' :
+		!strcmp(end, "months") || (n == 1 && !strcmp(end, "month")) ? 'm' :
+		!strcmp(end, "years") || (n == 1 && !strcmp(end, "year")) ? 'y' : 0;
+	return r->unit != 0;
 }
 
 /* ---- entry into force ------------------------------------------------------ */
@@ -284,6 +328,16 @@ bool chancery__reg_check_cell(chancery_table_diag *d,
 			"%s: '%.60s' is not a rule (\"3 months\", \"30 days\", "
 			"\"first day of the month after 60 days\", \"on deposit\")",
 			c->name, v);
+		return false;
+	}
+	case K_DENOUNCE: {
+		denounce_rule rule;
+
+		if (!*v || chancery__reg_denounce_parse(&rule, v))
+			return true;
+		chancery__table_problem(d, line, cell->column,
+			"%s: '%.60s' is not a rule (\"1 year\", \"6 months\", "
+			"\"90 days\", \"on receipt\", \"none\")", c->name, v);
 		return false;
 	}
 	case K_CHAPTER:

@@ -234,7 +234,7 @@ int chancery_repository_set_signature(chancery_repository *repo,
  * with Git's case-insensitive section and key names.
  */
 static const char *const shared_settings[] = {
-	"chancery.name", "chancery.email",
+	"chancery.name", "chancery.email", "chancery.notificationReference",
 };
 
 static bool shared_setting(const char *key)

@@ -110,6 +110,44 @@ EIF_RULES = {
     "VII-11-a": ("90 days", "art. 24"),
 }
 
+# denunciation_rule: when a denunciation takes effect, counted from its
+# receipt by the Secretary-General ("none": the treaty has no denunciation
+# clause; "" where the delay is not a plain one, with the reason in the
+# basis). Written down from the published final clauses by the chancery
+# project; the sources read are named in the note line below.
+DENUNCIATION_RULES = {
+    "IV-1": ("", "art. XIV: effect only at the end of the current five-year period, "
+             "notified at least six months before it ends: give the day"),
+    "IV-2": ("1 year", "art. 21"),
+    "IV-3": ("none", "HRC General Comment 26, para. 2"),
+    "IV-4": ("none", "HRC General Comment 26, para. 1"),
+    "IV-5": ("3 months", "art. 12(1)"),
+    "IV-8": ("none", "its final clauses, arts. 25-30, have none"),
+    "IV-8-b": ("6 months", "art. 19(1)"),
+    "IV-9": ("1 year", "art. 31(1)"),
+    "IV-9-b": ("1 year", "art. 33(1)"),
+    "IV-11": ("1 year", "art. 52"),
+    "IV-11-b": ("1 year", "art. 11(1); later while the State is engaged in armed conflict"),
+    "IV-11-c": ("1 year", "art. 15(1)"),
+    "IV-12": ("none", "HRC General Comment 26, para. 2"),
+    "IV-13": ("", "art. 89: not before five years in force for the State; effect on the "
+              "first day of the month after twelve months: give the day"),
+    "XVIII-8": ("1 year", "art. 28(2)"),
+    "XVIII-10": ("1 year", "art. 127(1); or a later date the notification specifies"),
+    "XVIII-12": ("1 year", "art. 40(1)"),
+    "XVIII-12-a": ("1 year", "art. 20(1)"),
+    "XVIII-12-b": ("1 year", "art. 24(1)"),
+    "XVIII-12-c": ("1 year", "art. 20(1)"),
+    "XVIII-13": ("", "final clauses not read against a source: give the day"),
+    "V-2": ("1 year", "art. 44(2)"),
+    "V-3": ("1 year", "art. 40(2)"),
+    "V-4": ("1 year", "art. 19(1)"),
+    "V-5": ("1 year", "art. IX(2)"),
+    "XXVI-2": ("1 year", "art. 9; later while the State is engaged in armed conflict"),
+    "XXVI-5": ("6 months", "art. 20(2); later while the State is engaged in armed conflict"),
+    "VII-11-a": ("1 year", "art. 25"),
+}
+
 
 def main():
     os.makedirs(OUT, exist_ok=True)
@@ -184,6 +222,8 @@ def main():
                         raise SystemExit("no closing date for " + tid)
         if tid in EIF_RULES:
             row["entry_into_force_rule"] = EIF_RULES[tid][0]
+        if tid in DENUNCIATION_RULES:
+            row["denunciation_rule"], row["denunciation_basis"] = DENUNCIATION_RULES[tid]
         treaties.append(row)
     assert all(t in {r["id"] for r in treaties} for t in EIF_RULES)
     eif_note = ("# entry_into_force_rule: for a State acting after the treaty is in "
@@ -193,7 +233,21 @@ def main():
                 "project, not checked against a page stored with the data; "
                 "empty where not given.")
     assert all(f in {t["id"] for t in treaties} for f in fby)
-    write("treaties.tsv", inotes + fnotes + [eif_note],
+    assert set(DENUNCIATION_RULES) == set(fby)
+    den_note = ("# denunciation_rule, denunciation_basis: when a denunciation takes "
+                "effect, counted from its receipt, for the Focus 2004 treaties, from their "
+                "final clauses (the article in denunciation_basis); 'none' where the treaty "
+                "has no denunciation clause, empty where the delay is not a plain one or "
+                "was not read. Written down by the chancery project; read against "
+                "https://www.dobolp.com/how-a-state-party-to-the-rome-statute-may-withdraw-from-icc/ "
+                "(Rome Statute art. 127), https://ls-cts.unog.ch/sites/default/files/2019-05/CCPR_GC_26_ENG-CHI_BT.htm "
+                "(HRC General Comment 26: ICCPR and its Second Optional Protocol), "
+                "https://hebamusa.blogspot.com/2018/08/what-are-reservations-declarations-and.html "
+                "(ICESCR, CEDAW: no denunciation; CRC art. 52) and "
+                "https://www.droit-bilingue.ch/fr-it/0.3/0.31/0.311.11-XIV-17.html (Genocide "
+                "Convention art. XIV); the others from the published texts, not checked "
+                "against a page stored with the data. Empty for every other treaty.")
+    write("treaties.tsv", inotes + fnotes + [eif_note, den_note],
           "treaties-mtdsg.tsv merged with treaties-focus2004.tsv (title, title_fr, "
           "short_title, entry_into_force, parent and note from the latter); "
           "signature/signature_until derived from its open_for_signature and notes "
@@ -202,7 +256,8 @@ def main():
           "yes where it has signatures, empty (unknown) where it has no rows.",
           ["id", "chapter", "title", "title_fr", "short_title", "place_adopted",
            "adopted", "entry_into_force", "signature", "signature_until",
-           "parent", "note", "entry_into_force_rule"],
+           "parent", "note", "entry_into_force_rule", "denunciation_rule",
+           "denunciation_basis"],
           treaties)
 
     write("featured-focus2004.tsv", fnotes,

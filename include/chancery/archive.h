@@ -38,13 +38,15 @@ typedef enum {
 CHANCERY_EXTERN(int) chancery_archive_signer_parse(chancery_signer *out,
 	const char **full_powers, const char *text);
 
-#define CHANCERY_DEPOSIT_OPTIONS_VERSION 2
+#define CHANCERY_DEPOSIT_OPTIONS_VERSION 3
 typedef struct {
 	unsigned int version;
 	const char *state;      /**< "LBR" */
 	const char *treaty;     /**< "XVIII-10" */
 	/** signature, ratification, acceptance, approval, accession,
-	 * succession or consent-to-be-bound */
+	 * succession or consent-to-be-bound; or reservation, declaration,
+	 * objection, reservation-withdrawal, territorial-application,
+	 * notification, denunciation (docs/archive.md, "The vocabulary") */
 	const char *action;
 	chancery_date date;     /**< the day it was signed or deposited */
 	/** the instrument's file (PDF, PNG, JPEG, TIFF or ODT); required for
@@ -65,6 +67,20 @@ typedef struct {
 	 * before it counts here, so two clones never issue the same number.
 	 */
 	const char *remote;
+	/** the act's text (plain UTF-8 text, or a PDF, ODT...): required for
+	 * a reservation, declaration, objection and notification, taken by
+	 * the other acts of the vocabulary; archived with its SHA-256 */
+	const char *text;
+	/** an objection: the event id of the reservation objected to */
+	const char *objects_to;
+	/** a reservation-withdrawal: the event id of the reservation */
+	const char *withdraws;
+	/** a notification: the article it is made under ("article 24") */
+	const char *article;
+	/** a denunciation: the day it takes effect, where the registry knows
+	 * no denunciation rule for the treaty (all zero: not given); if
+	 * given with a rule, it must agree with it */
+	chancery_date effective;
 } chancery_deposit_options;
 
 #define CHANCERY_DEPOSIT_OPTIONS_INIT { CHANCERY_DEPOSIT_OPTIONS_VERSION }
@@ -73,7 +89,7 @@ typedef struct {
 typedef struct {
 	char id[40];              /**< the event id */
 	char commit[41];
-	char notification[80];    /**< "C.N.12.2004.TREATIES-XVIII" */
+	char notification[80];    /**< "C.N.12.2004.TREATIES-XVIII.10" */
 	char notification_path[64]; /**< "notifications/2004/0012.odt" */
 	char archive_path[200];   /**< "archive/LBR/XVIII-10/2004-09-22-accession.txt" */
 	char instrument_path[200]; /**< where the instrument is kept, or "" */
@@ -82,6 +98,8 @@ typedef struct {
 	char media_type[64];
 	int has_entry_into_force;
 	chancery_date entry_into_force; /**< for the State, when known */
+	int has_effective;
+	chancery_date effective; /**< a denunciation: when it takes effect */
 } chancery_deposit_result;
 
 /**
@@ -91,7 +109,12 @@ typedef struct {
  * with the reason), the signer's capacity and the instrument. One commit
  * holds the record, the instrument, the archive entry that makes the action
  * part of participation at once, and the depositary notification, numbered
- * C.N.<n>.<year>.TREATIES-<chapter> without gaps within the year.
+ * without gaps within the year and referenced by the repository's setting
+ * chancery.notificationReference (default
+ * C.N.<n>.<year>.TREATIES-<chapter>.<number>, docs/archive.md). The other
+ * acts of the vocabulary (reservation, declaration, objection,
+ * reservation-withdrawal, territorial-application, notification,
+ * denunciation) are checked by their own rules (docs/commands/deposit.md).
  */
 CHANCERY_EXTERN(int) chancery_archive_deposit(chancery_deposit_result *out,
 	chancery_repository *repo, const chancery_deposit_options *opts);

@@ -47,6 +47,13 @@ typedef struct {
 	 * "3 months", "30 days", "first day of the month after 60 days",
 	 * "on deposit"; "" when the registry does not know */
 	const char *entry_into_force_rule;
+	/** when a denunciation (or withdrawal) takes effect, counted from its
+	 * receipt: "1 year", "6 months", "90 days", "on receipt"; "none"
+	 * when the treaty has no denunciation clause; "" when the registry
+	 * does not know */
+	const char *denunciation_rule;
+	/** where the rule comes from: the article, the source read */
+	const char *denunciation_basis;
 } chancery_treaty;
 
 /** One treaty action of the baseline. */
@@ -60,6 +67,9 @@ typedef struct {
 	 * ("archive/LBR/XVIII-10/2004-09-22-ratification.txt"); "" for the
 	 * baseline of registry/participation.tsv */
 	const char *deposit;
+	/** a denunciation: the day it takes effect (party status ends);
+	 * all zero for every other action */
+	chancery_date effective;
 } chancery_action;
 
 /** What an action does to a State's participation. */
@@ -67,7 +77,10 @@ typedef enum {
 	CHANCERY_ACTION_UNKNOWN = 0, /**< not in the vocabulary */
 	CHANCERY_ACTION_SIGNS,       /**< signature */
 	CHANCERY_ACTION_BINDS,       /**< makes the State a party */
-	CHANCERY_ACTION_OTHER        /**< recorded, changes no status */
+	CHANCERY_ACTION_OTHER,       /**< recorded, changes no status */
+	/** a denunciation or withdrawal: party status ends on its
+	 * effective date */
+	CHANCERY_ACTION_ENDS
 } chancery_action_kind;
 
 /** Classify an action name of the vocabulary (docs/repository-format.md). */
@@ -123,6 +136,10 @@ typedef struct {
 	chancery_status status;
 	const chancery_action *signature; /**< latest signature, or NULL */
 	const chancery_action *consent;   /**< the binding action, or NULL */
+	/** the State's denunciation received by the date, or NULL: status
+	 * is CHANCERY_STATUS_NONE (and signature and consent NULL) from its
+	 * effective date on, still what it was before */
+	const chancery_action *denunciation;
 } chancery_participation;
 
 /**
@@ -157,6 +174,16 @@ CHANCERY_EXTERN(chancery_status) chancery_registry_status(
  */
 CHANCERY_EXTERN(int) chancery_registry_entry_into_force(chancery_date *out,
 	const chancery_treaty *treaty, const chancery_date *deposit);
+
+/**
+ * The day a denunciation of `treaty` received on `received` takes effect,
+ * by the treaty's denunciation_rule. CHANCERY_EINVALID, naming it, when
+ * the treaty has no denunciation clause ("none"); CHANCERY_ENOTFOUND when
+ * the registry does not know the rule ("": the date must then be given).
+ */
+CHANCERY_EXTERN(int) chancery_registry_denunciation_effective(
+	chancery_date *out, const chancery_treaty *treaty,
+	const chancery_date *received);
 
 /** Syntax checks shared by every command that takes a code. */
 CHANCERY_EXTERN(int) chancery_registry_state_code_valid(const char *code);

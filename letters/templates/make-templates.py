@@ -381,6 +381,12 @@ def notification(w):
     body += p("Body", "The Secretary-General of the United Nations, acting in his capacity "
               "as depositary, communicates the following:")
     body += p("Body", "The above action was effected on {{action.date}}.")
+    # the act itself (docs/archive.md, "The vocabulary"): what the State did,
+    # the text it communicated, and for a denunciation when it takes effect
+    body += p("Body", "{{#action.statement}}{{action.statement}}{{/action.statement}}")
+    body += p("Body", "{{#action.article}}Article concerned: {{action.article}}."
+              "{{/action.article}}")
+    body += p("Body", "{{#action.text}}Text: {{action.text}}{{/action.text}}")
     body += p("Body", "{{#entry_into_force}}The {{treaty.short_title}} will enter into force "
               "for {{state.name}} on {{entry_into_force}}, in accordance with its "
               "provisions.{{/entry_into_force}}")

@@ -103,7 +103,7 @@ DEP=$(last_id)
 run_out 0 'XVIII-10 .*party' "$C" participation LBR --as-of 2004-09-30
 run_out 0 'LBR' "$C" parties XVIII-10
 export CHANCERY_NOW=2004-09-23T10:00:00Z
-run_out 0 "Voided deposit $DEP \\(C.N.1.2004.TREATIES-18 issued in error\\): correction notification C.N.2.2004.TREATIES-18, notifications/2004/0002.odt" \
+run_out 0 "Voided deposit $DEP \\(C.N.1.2004.TREATIES-XVIII.10 issued in error\\): correction notification C.N.2.2004.TREATIES-XVIII.10, notifications/2004/0002.odt" \
 	"$C" void "$DEP" --reason "the instrument was Liberia's signature, not a ratification"
 run_out 0 'XVIII-10 .*(not a party|none|-)' "$C" participation LBR --as-of 2004-09-30
 check "the voided deposit is in no as-of view" sh -c "! '$C' participation LBR --as-of 2004-09-22 | grep -q 'XVIII-10 .*party'"
@@ -111,9 +111,9 @@ check "no longer a party" sh -c "'$C' parties XVIII-10 | grep -q 'LBR .*signator
 check "the entry and its notification stay" test -f archive/LBR/XVIII-10/2004-09-22-ratification.txt -a \
 	-f notifications/2004/0001.odt -a -f archive/LBR/XVIII-10/2004-09-22-ratification.void
 unzip -p notifications/2004/0002.odt content.xml > "$T/cn2.xml"
-check "the correction notification names itself" grep -q 'C.N.2.2004.TREATIES-18' "$T/cn2.xml"
+check "the correction notification names itself" grep -q 'C.N.2.2004.TREATIES-XVIII.10' "$T/cn2.xml"
 check "and says the earlier one was issued in error" grep -q \
-	'Depositary notification C.N.1.2004.TREATIES-18, concerning the ratification by Liberia of the above treaty on 22 September 2004, was issued in error' "$T/cn2.xml"
+	'Depositary notification C.N.1.2004.TREATIES-XVIII.10, concerning the ratification by Liberia of the above treaty on 22 September 2004, was issued in error' "$T/cn2.xml"
 check "with the reason" grep -q "Reason: the instrument was Liberia&apos;s signature\|Reason: the instrument was Liberia's signature" "$T/cn2.xml"
 run_err 3 "deposit $DEP is voided already" "$C" void "$DEP" --reason again
 run_out 0 '[0-9]+ events' "$C" verify

@@ -49,6 +49,7 @@ if command -v soffice >/dev/null 2>&1; then
 	check "acknowledgment without" grep -q "n’envisage pas d’action" "$T/txt/ack-FRA.txt"
 	check "notification" grep -q "^LIBERIA: RATIFICATION" "$T/txt/cn-LBR.txt"
 	check "notification: entry into force" grep -q "will enter into force for Liberia on 1 December 2004" "$T/txt/cn-LBR.txt"
+	check "notification: the act said" grep -q "^Liberia deposited its instrument of ratification." "$T/txt/cn-LBR.txt"
 else
 	echo "FAIL: soffice (LibreOffice) is not installed: scripts/install-deps"
 	FAIL=$((FAIL + 1))

@@ -104,7 +104,7 @@ static void test_deposit_records(void **state)
 	o.instrument = inst;
 	o.signed_by = CHANCERY_SIGNER_HEAD_OF_STATE;
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
-	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-18");
+	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-XVIII.10");
 	assert_string_equal(r.notification_path, "notifications/2004/0001.odt");
 	assert_string_equal(r.archive_path,
 		"archive/LBR/XVIII-10/2004-09-22-ratification.txt");
@@ -152,7 +152,7 @@ static void test_deposit_records(void **state)
 	assert_int_equal(chancery_repository_read(&data, &size, f->repo,
 		r.notification_path), 0);
 	content = tk_odt_entry(data, size, "content.xml");
-	assert_non_null(strstr(content, "C.N.1.2004.TREATIES-18"));
+	assert_non_null(strstr(content, "C.N.1.2004.TREATIES-XVIII.10"));
 	assert_non_null(strstr(content, "LIBERIA: RATIFICATION"));
 	assert_non_null(strstr(content, "22 September 2004"));
 	assert_non_null(strstr(content, "will enter into force for Liberia on 1 December 2004"));
@@ -167,7 +167,7 @@ static void test_deposit_records(void **state)
 	o.signed_by = CHANCERY_SIGNER_FULL_POWERS;
 	o.full_powers = "LBR/FP/17";
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
-	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-4");
+	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-IV.13");
 	/* the record says who signed as records always have */
 	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
 	assert_string_equal(chancery_event_get(ev, "Signed-By"),
@@ -182,7 +182,7 @@ static void test_deposit_records(void **state)
 	o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 	o.full_powers = NULL;
 	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
-	assert_string_equal(r.notification, "C.N.3.2004.TREATIES-4");
+	assert_string_equal(r.notification, "C.N.3.2004.TREATIES-IV.13");
 	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
 	assert_string_equal(chancery_event_get(ev, "Signed-By"),
 		"foreign-minister");
@@ -394,17 +394,336 @@ static void test_deposit_impossible_date(void **state)
 	free(inst);
 }
 
+/* Issue 13 finding 9: the reference read the suffix as the chapter
+ * (C.N.1.2004.TREATIES-18); the UNTC writes chapter and number
+ * (TREATIES-XVIII.10), and the form is the repository's setting
+ * chancery.notificationReference, checked before anything is written. */
+static void test_reference_setting(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	chancery_verify_options vo = CHANCERY_VERIFY_OPTIONS_INIT;
+	chancery_verify_result vr;
+	char *inst = write_pdf(f->dir);
+
+	late_2004(f->repo, "Treaty Section");
+	o.state = "TUV";
+	o.treaty = "XVIII-12-a";
+	o.action = "accession";
+	o.date = day("2004-09-22");
+	o.instrument = inst;
+	/* unset: the UNTC's current form, a protocol's letter after a dot */
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
+	assert_string_equal(r.notification, "C.N.1.2004.TREATIES-XVIII.12.a");
+	/* an unknown placeholder: refused, naming it, nothing written */
+	assert_int_equal(tk_sh("git -C '%s' config chancery.notificationReference"
+		" 'C.N.{n}.{yr}.TREATIES-{chapter}'", f->dir), 0);
+	o.state = "LBR";
+	o.treaty = "XVIII-10";
+	o.action = "ratification";
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message,
+		"chancery.notificationReference"));
+	assert_non_null(strstr(chancery_error_last()->message,
+		"unknown placeholder '{yr}'"));
+	assert_int_equal(tk_count_events(f->repo, "deposit"), 1);
+	/* no {n}: two notifications would share it */
+	assert_int_equal(tk_sh("git -C '%s' config chancery.notificationReference"
+		" 'C.N.{year}.TREATIES-{chapter}'", f->dir), 0);
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	/* the form chancery wrote before, by the setting */
+	assert_int_equal(tk_sh("git -C '%s' config chancery.notificationReference"
+		" 'C.N.{n}.{year}.TREATIES-{chapter_arabic}'", f->dir), 0);
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
+	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-18");
+	/* verify and the commit check take both, each under its own form */
+	assert_int_equal(chancery_archive_verify(&vr, f->repo, &vo), 0);
+	assert_int_equal(vr.problems, 0);
+	free(inst);
+}
+
+/* One act of the vocabulary by `state` on `date` (text for those that
+ * take one); the error, and the result in *r. */
+static int act(tk_fixture *f, chancery_deposit_result *r, const char *state,
+	const char *treaty, const char *action, const char *date,
+	const char *text, const char *inst)
+{
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+
+	o.state = state;
+	o.treaty = treaty;
+	o.action = action;
+	o.date = day(date);
+	o.text = text;
+	o.instrument = inst;
+	(void)f;
+	return chancery_archive_deposit(r, f->repo, &o);
+}
+
+static void assert_last_error(const char *want)
+{
+	if (!strstr(chancery_error_last()->message, want))
+		fail_msg("error '%s' lacks '%s'", chancery_error_last()->message,
+			want);
+}
+
+/* Issue 13 finding 10: reservations, declarations, objections and their
+ * withdrawal, each with its checks, its record and its notification;
+ * none of them changes status. */
+static void test_vocabulary_reservations(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	chancery_registry *reg = NULL;
+	chancery_event *ev = NULL;
+	size_t tlen = strlen(f->dir) + 16;
+	char *inst = write_pdf(f->dir), *text = malloc(tlen);
+	char res[40], *data = NULL, *content;
+	size_t size = 0, deposits;
+	chancery_date d = day("2004-09-23");
+
+	snprintf(text, tlen, "%s/res.txt", f->dir);
+	tk_write(text, "Mexico does not consider itself bound by article 87.\n");
+	late_2004(f->repo, "Treaty Section");
+	/* no text, or a State that has neither signed nor joined */
+	assert_int_equal(act(f, &r, "MEX", "XVIII-10", "reservation",
+		"2004-09-21", NULL, NULL), CHANCERY_EINVALID);
+	assert_last_error("a reservation needs its text (--text FILE)");
+	assert_int_equal(act(f, &r, "TUV", "XVIII-10", "reservation",
+		"2004-09-21", text, NULL), CHANCERY_EINVALID);
+	assert_last_error("TUV has neither signed nor joined XVIII-10");
+	/* with the instrument: on the day of the ratification */
+	assert_int_equal(act(f, &r, "MEX", "XVIII-10", "ratification",
+		"2004-09-21", NULL, inst), 0);
+	assert_int_equal(act(f, &r, "MEX", "XVIII-10", "reservation",
+		"2004-09-22", text, NULL), CHANCERY_EINVALID);
+	assert_last_error("a reservation is made at signature or with the "
+		"instrument");
+	assert_int_equal(act(f, &r, "MEX", "XVIII-10", "reservation",
+		"2004-09-21", text, NULL), 0);
+	snprintf(res, sizeof(res), "%s", r.id);
+	assert_string_equal(r.archive_path,
+		"archive/MEX/XVIII-10/2004-09-21-reservation.txt");
+	assert_false(r.has_entry_into_force);
+	assert_int_equal(chancery_event_lookup(&ev, f->repo, res), 0);
+	assert_string_equal(chancery_event_get(ev, "Made-At"), "consent");
+	assert_string_equal(chancery_event_get(ev, "Text-Type"), "text/plain");
+	assert_non_null(strstr(chancery_event_get(ev, "Attachment"), "text.txt "));
+	chancery_event_free(ev);
+	ev = NULL;
+	/* the entry says it, with the text's fixity */
+	assert_int_equal(chancery_repository_read(&data, &size, f->repo,
+		r.archive_path), 0);
+	assert_non_null(strstr(data, "Action: reservation\n"));
+	assert_non_null(strstr(data, "Made-At: consent\n"));
+	assert_non_null(strstr(data, "Text: text.txt sha256="));
+	chancery_free(data);
+	/* the notification says the act and gives the text */
+	assert_int_equal(chancery_repository_read(&data, &size, f->repo,
+		r.notification_path), 0);
+	content = tk_odt_entry(data, size, "content.xml");
+	assert_non_null(strstr(content, "MEXICO: RESERVATION"));
+	assert_non_null(strstr(content, "Mexico made a reservation upon "
+		"depositing its instrument."));
+	assert_non_null(strstr(content, "bound by article 87"));
+	free(content);
+	chancery_free(data);
+	/* a declaration later: recorded as made later */
+	assert_int_equal(act(f, &r, "MEX", "XVIII-10", "declaration",
+		"2004-09-22", text, NULL), 0);
+	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
+	assert_string_equal(chancery_event_get(ev, "Made-At"), "later");
+	chancery_event_free(ev);
+	ev = NULL;
+
+	/* objections: to another State's reservation only */
+	o.state = "MEX";
+	o.treaty = "XVIII-10";
+	o.action = "objection";
+	o.date = d;
+	o.text = text;
+	o.objects_to = res;
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("is MEX's own reservation");
+	o.state = "FRA";
+	o.objects_to = "20040101T000000Z-00000000";
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_ENOTFOUND);
+	assert_last_error("--objects-to 20040101T000000Z-00000000: no such event");
+	o.objects_to = NULL;
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("an objection needs --objects-to");
+	o.objects_to = res;
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
+	assert_int_equal(chancery_event_lookup(&ev, f->repo, r.id), 0);
+	assert_string_equal(chancery_event_get(ev, "Objects-To"), res);
+	assert_string_equal(chancery_event_get(ev, "Reserving-State"), "MEX");
+	chancery_event_free(ev);
+	ev = NULL;
+	assert_int_equal(chancery_repository_read(&data, &size, f->repo,
+		r.notification_path), 0);
+	content = tk_odt_entry(data, size, "content.xml");
+	assert_non_null(strstr(content, "France objected to the reservation "
+		"made by Mexico on 2004-09-21."));
+	free(content);
+	chancery_free(data);
+
+	/* withdrawals: of one's own reservation, once */
+	o.action = "reservation-withdrawal";
+	o.objects_to = NULL;
+	o.text = NULL;
+	o.withdraws = res;
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("a reservation of MEX; a State withdraws only its own");
+	o.state = "MEX";
+	o.withdraws = "20040101T000000Z-00000000";
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_ENOTFOUND);
+	assert_last_error("--withdraws 20040101T000000Z-00000000: no such event");
+	o.withdraws = res;
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
+	deposits = tk_count_events(f->repo, "deposit");
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("MEX has withdrawn that reservation");
+	/* and a withdrawn reservation takes no more objections */
+	o.state = "DEU";
+	o.action = "objection";
+	o.withdraws = NULL;
+	o.objects_to = res;
+	o.text = text;
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("MEX has withdrawn that reservation");
+	assert_int_equal(tk_count_events(f->repo, "deposit"), deposits);
+	/* an option of another act is refused */
+	o.action = "reservation";
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("--objects-to is for an objection, not a reservation");
+
+	/* none of it changed a status */
+	assert_int_equal(chancery_registry_load(&reg, f->repo), 0);
+	assert_int_equal(chancery_registry_status(reg, "MEX", "XVIII-10", &d),
+		CHANCERY_STATUS_PARTY);
+	assert_int_equal(chancery_registry_status(reg, "FRA", "XVIII-10", &d),
+		CHANCERY_STATUS_PARTY);
+	chancery_registry_free(reg);
+	{
+		chancery_verify_options vo = CHANCERY_VERIFY_OPTIONS_INIT;
+		chancery_verify_result vr;
+
+		assert_int_equal(chancery_archive_verify(&vr, f->repo, &vo), 0);
+	}
+	free(text);
+	free(inst);
+}
+
+/* Issue 13 finding 10: only a party denounces, and party status ends on
+ * the day the treaty's rule sets, not before. */
+static void test_vocabulary_denunciation(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
+	chancery_deposit_result r;
+	chancery_registry *reg = NULL;
+	chancery_participation *list = NULL;
+	size_t n = 0;
+	char *inst = write_pdf(f->dir), eff[11];
+	chancery_date before = day("2005-09-21"), on = day("2005-09-22");
+
+	late_2004(f->repo, "Treaty Section");
+	o.treaty = "XVIII-10";
+	o.action = "denunciation";
+	o.date = day("2004-09-22");
+	o.instrument = inst;
+	/* a signatory, not a party */
+	o.state = "LBR";
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("LBR is not a party to XVIII-10; only a party "
+		"denounces");
+	/* a treaty without a denunciation clause */
+	o.state = "FRA";
+	o.treaty = "IV-4";
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("IV-4 has no denunciation clause");
+	/* a rule the registry does not know: the day must be given */
+	o.treaty = "IV-1";
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("give the day it takes effect (--effective DATE)");
+	/* a day that contradicts the rule */
+	o.treaty = "XVIII-10";
+	o.effective = day("2004-12-01");
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("by its rule (1 year) it takes effect on 2005-09-22");
+	o.effective = (chancery_date){ 0, 0, 0 };
+	assert_int_equal(tk_count_events(f->repo, "deposit"), 0);
+	/* Rome Statute art. 127: one year after receipt */
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
+	assert_true(r.has_effective);
+	chancery_date_format(eff, sizeof(eff), &r.effective);
+	assert_string_equal(eff, "2005-09-22");
+	assert_false(r.has_entry_into_force);
+	/* a party until then, not after */
+	assert_int_equal(chancery_registry_load(&reg, f->repo), 0);
+	assert_int_equal(chancery_registry_status(reg, "FRA", "XVIII-10",
+		&before), CHANCERY_STATUS_PARTY);
+	assert_int_equal(chancery_registry_status(reg, "FRA", "XVIII-10", &on),
+		CHANCERY_STATUS_NONE);
+	assert_int_equal(chancery_registry_parties(&list, &n, reg, "XVIII-10",
+		&before), 0);
+	{
+		bool seen = false;
+
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(list[i].state->code, "FRA")) {
+				seen = true;
+				assert_non_null(list[i].denunciation);
+			}
+		assert_true(seen);
+	}
+	chancery_free(list);
+	assert_int_equal(chancery_registry_parties(&list, &n, reg, "XVIII-10",
+		&on), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(list[i].state->code, "FRA");
+	chancery_free(list);
+	chancery_registry_free(reg);
+	/* once */
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o),
+		CHANCERY_EINVALID);
+	assert_last_error("FRA denounced XVIII-10 already on 2004-09-22");
+	/* where the registry knows no rule, the day given counts */
+	o.treaty = "IV-1";
+	o.effective = day("2006-01-12");
+	assert_int_equal(chancery_archive_deposit(&r, f->repo, &o), 0);
+	chancery_date_format(eff, sizeof(eff), &r.effective);
+	assert_string_equal(eff, "2006-01-12");
+	free(inst);
+}
+
 static void test_numbering_per_year(void **state)
 {
 	tk_fixture *f = *state;
 	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
 	chancery_deposit_result r;
 	static const struct { const char *state, *date, *want; } seq[] = {
-		{ "SWE", "2004-09-21", "C.N.1.2004.TREATIES-4" },
-		{ "NOR", "2003-05-02", "C.N.1.2003.TREATIES-4" },
-		{ "FIN", "2004-09-22", "C.N.2.2004.TREATIES-4" },
-		{ "DNK", "2003-06-01", "C.N.2.2003.TREATIES-4" },
-		{ "ISL", "2004-09-23", "C.N.3.2004.TREATIES-4" },
+		{ "SWE", "2004-09-21", "C.N.1.2004.TREATIES-IV.13" },
+		{ "NOR", "2003-05-02", "C.N.1.2003.TREATIES-IV.13" },
+		{ "FIN", "2004-09-22", "C.N.2.2004.TREATIES-IV.13" },
+		{ "DNK", "2003-06-01", "C.N.2.2003.TREATIES-IV.13" },
+		{ "ISL", "2004-09-23", "C.N.3.2004.TREATIES-IV.13" },
 	};
 
 	late_2004(f->repo, "Treaty Section");
@@ -622,6 +941,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deposit_impossible_date,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_numbering_per_year,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_reference_setting,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_vocabulary_reservations,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_vocabulary_denunciation,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_depositors_at_once,
 			tk_setup_sample, tk_teardown),

@@ -317,7 +317,7 @@ static void test_void_deposit(void **state)
 	o.date = D("2004-09-22");
 	o.remote = "";
 	assert_int_equal(chancery_archive_deposit(&dr, f->repo, &o), 0);
-	assert_string_equal(dr.notification, "C.N.1.2004.TREATIES-4");
+	assert_string_equal(dr.notification, "C.N.1.2004.TREATIES-IV.13");
 	assert_int_equal(chancery_registry_load(&reg, f->repo), 0);
 	assert_int_equal(chancery_registry_status(reg, "NOR", "IV-13", &d),
 		CHANCERY_STATUS_SIGNATORY);
@@ -326,8 +326,8 @@ static void test_void_deposit(void **state)
 	assert_int_equal(void_it(f, &r, dr.id, "signed by Norway's neighbour"),
 		0);
 	assert_string_equal(r.type, "deposit");
-	assert_string_equal(r.corrected, "C.N.1.2004.TREATIES-4");
-	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-4");
+	assert_string_equal(r.corrected, "C.N.1.2004.TREATIES-IV.13");
+	assert_string_equal(r.notification, "C.N.2.2004.TREATIES-IV.13");
 	assert_string_equal(r.notification_path, "notifications/2004/0002.odt");
 	assert_int_equal(chancery_registry_load(&reg, f->repo), 0);
 	assert_int_equal(chancery_registry_status(reg, "NOR", "IV-13", &d),
@@ -339,9 +339,9 @@ static void test_void_deposit(void **state)
 	/* the correction notification */
 	snprintf(path, sizeof(path), "%s/notifications/2004/0002.odt", f->dir);
 	xml = tk_sh_out("unzip -p %s content.xml", path);
-	assert_non_null(strstr(xml, "C.N.2.2004.TREATIES-4"));
+	assert_non_null(strstr(xml, "C.N.2.2004.TREATIES-IV.13"));
 	assert_non_null(strstr(xml, "Depositary notification "
-		"C.N.1.2004.TREATIES-4, concerning the signature by Norway of the "
+		"C.N.1.2004.TREATIES-IV.13, concerning the signature by Norway of the "
 		"above treaty on 22 September 2004, was issued in error"));
 	assert_non_null(strstr(xml, "NORWAY: SIGNATURE: CORRECTION"));
 	free(xml);
@@ -356,7 +356,7 @@ static void test_void_deposit(void **state)
 	/* the next deposit numbers after the correction */
 	o.state = "SWE";
 	assert_int_equal(chancery_archive_deposit(&dr, f->repo, &o), 0);
-	assert_string_equal(dr.notification, "C.N.3.2004.TREATIES-4");
+	assert_string_equal(dr.notification, "C.N.3.2004.TREATIES-IV.13");
 }
 
 int main(void)

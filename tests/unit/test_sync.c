@@ -273,7 +273,7 @@ static void test_peer_deletes(void **state)
 	char ref[80];
 
 	deposit_signature(f->ra, "NOR", ref, sizeof(ref));
-	assert_string_equal(ref, "C.N.1.2004.TREATIES-4");
+	assert_string_equal(ref, "C.N.1.2004.TREATIES-IV.13");
 	peer_setup(f);
 	assert_int_equal(tk_sh("cd %s && git rm -rq notifications archive && "
 		PEER_GIT " commit -qm 'tidy up'", f->b), 0);
@@ -300,7 +300,7 @@ static void test_peer_deletes(void **state)
 	}
 	/* numbering goes on from what was issued */
 	deposit_signature(f->ra, "SWE", ref, sizeof(ref));
-	assert_string_equal(ref, "C.N.2.2004.TREATIES-4");
+	assert_string_equal(ref, "C.N.2.2004.TREATIES-IV.13");
 	/* an event commit that deletes is refused as such */
 	assert_int_equal(tk_sh("cd %s && git reset -q --hard HEAD~1 && "
 		"git rm -rq notifications && " PEER_GIT " commit -q --allow-empty "
@@ -691,7 +691,7 @@ static void test_peer_deposit_on_deposit(void **state)
 
 	peer_setup(f);
 	deposit_signature(f->rb, "SWE", ref, sizeof(ref));
-	assert_string_equal(ref, "C.N.1.2004.TREATIES-4");
+	assert_string_equal(ref, "C.N.1.2004.TREATIES-IV.13");
 	forged_deposit(f, "ZZZ", "signature", "2004-09-24",
 		"C.N.2.2004.TREATIES-4");
 	refused(f, "the registry it leaves cannot be loaded (malformed "
@@ -757,7 +757,7 @@ static void test_peer_voids(void **state)
 	vo.reason = "recorded in error";
 	if (chancery_archive_void(&vr, f->rb, id, &vo) < 0)
 		fail_msg("void: %s", chancery_error_last()->message);
-	assert_string_equal(vr.notification, "C.N.2.2004.TREATIES-4");
+	assert_string_equal(vr.notification, "C.N.2.2004.TREATIES-IV.13");
 	/* the same void, also deleting the entry it voids: refused */
 	assert_int_equal(tk_sh("cd %s && git rm -q archive/SWE/IV-13/"
 		"2004-09-24-signature.txt && " PEER_GIT " commit -q --amend "
@@ -798,6 +798,86 @@ static void test_peer_voids(void **state)
 		CHANCERY_STATUS_NONE);
 	chancery_registry_free(reg);
 	free(id);
+/* A deposit of `action` on IV-13 with the trailers `more` ("K", "V", ...,
+ * NULL) besides the usual ones, its archive entry ending in `tail`. */
+static void forged_act(fixture *f, const char *action, const char *ref,
+	const char *const *more, const char *tail)
+{
+	static const char odt[] = "a notification, as the peer says";
+	char entry[600], nline[300], hex[65];
+	const char *apath = "archive/NOR/IV-13/2004-09-24-%s.txt";
+	char ap[200];
+	extra_files x = { { NULL }, { NULL }, 2 };
+	const char *fields[40];
+	size_t k = 0;
+
+	snprintf(ap, sizeof(ap), apath, action);
+	snprintf(entry, sizeof(entry), "State: NOR\nTreaty: IV-13\nAction: %s\n"
+		"Date: 2004-09-24\nNotification: %s\n%s", action, ref, tail);
+	assert_int_equal(chancery__sha256_hex(hex, odt, strlen(odt)), 0);
+	snprintf(nline, sizeof(nline), "notifications/2004/0001.odt sha256=%s "
+		"size=%zu", hex, strlen(odt));
+	x.path[0] = ap;
+	x.data[0] = entry;
+	x.path[1] = "notifications/2004/0001.odt";
+	x.data[1] = odt;
+	{
+		const char *const base[] = { "State", "NOR", "Treaty", "IV-13",
+			"Action", action, "Date", "2004-09-24", "Notification", ref,
+			"Notification-File", nline, "Archive", ap, NULL };
+
+		for (size_t i = 0; base[i]; i++)
+			fields[k++] = base[i];
+	}
+	for (size_t i = 0; more && more[i]; i++)
+		fields[k++] = more[i];
+	fields[k] = NULL;
+	forge(f, "deposit", fields, &x);
+}
+
+/* Issue 13 findings 9 and 10: the commit check takes a reference made by
+ * the pattern the deposit names and the new acts with their fields, and
+ * refuses what does not hold together. */
+static void test_peer_deposit_vocabulary(void **state)
+{
+	fixture *f = *state;
+	static const char *const fmt[] = { "Notification-Format",
+		"C.N.{n}.{year}.TREATIES-{chapter}.{number}", NULL };
+	static const char *const later[] = { "Notification-Format",
+		"C.N.{n}.{year}.TREATIES-{chapter}.{number}", "Made-At", "later",
+		NULL };
+	static const char *const no_eff[] = { "Notification-Format",
+		"C.N.{n}.{year}.TREATIES-{chapter}.{number}", NULL };
+	static const char *const eff_early[] = { "Notification-Format",
+		"C.N.{n}.{year}.TREATIES-{chapter}.{number}", "Effective",
+		"2004-09-23", NULL };
+
+	peer_setup(f);
+	/* the pattern named, and a reference it does not make */
+	forged_act(f, "signature", "C.N.1.2004.TREATIES-4", fmt, "");
+	refused(f, "the reference its Notification-Format makes");
+	peer_reset(f);
+	/* an objection that names no reservation */
+	forged_act(f, "objection", "C.N.1.2004.TREATIES-IV.13", fmt, "");
+	refused(f, "an objection without Objects-To and Reserving-State");
+	peer_reset(f);
+	/* a denunciation without its effective date, or one before receipt */
+	forged_act(f, "denunciation", "C.N.1.2004.TREATIES-IV.13", no_eff, "");
+	refused(f, "a denunciation without its Effective date");
+	peer_reset(f);
+	forged_act(f, "denunciation", "C.N.1.2004.TREATIES-IV.13", eff_early,
+		"Effective: 2004-09-23\n");
+	refused(f, "a denunciation without its Effective date");
+	peer_reset(f);
+	/* a field the entry does not repeat */
+	forged_act(f, "declaration", "C.N.1.2004.TREATIES-IV.13", later, "");
+	refused(f, "the archive entry does not say what event");
+	peer_reset(f);
+	/* the same, well formed, merges */
+	forged_act(f, "declaration", "C.N.1.2004.TREATIES-IV.13", later,
+		"Made-At: later\n");
+	sync_ok(f->ra, f->b);
+	assert_int_equal(tk_count_events(f->ra, "deposit"), 1);
 }
 
 /* Issue 11 (audit) 1 and 2: an import wrote any content to any table. */
@@ -1051,6 +1131,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_peer_deposit_fields, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_peer_deposit_vocabulary,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_deposit_reference,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_deposit_on_deposit,
