@@ -157,6 +157,8 @@ static bool void_marker(char *entry, size_t size, const char *name)
 		return false;
 	snprintf(entry, size, "%.*s.txt", (int)(n - x), name);
 	return true;
+}
+
 /* A denunciation's effective date, from its entry's Effective line. */
 static int read_effective(chancery_date *out, const walk_ctx *w,
 	const char *path)

@@ -798,6 +798,8 @@ static void test_peer_voids(void **state)
 		CHANCERY_STATUS_NONE);
 	chancery_registry_free(reg);
 	free(id);
+}
+
 /* A deposit of `action` on IV-13 with the trailers `more` ("K", "V", ...,
  * NULL) besides the usual ones, its archive entry ending in `tail`. */
 static void forged_act(fixture *f, const char *action, const char *ref,
