@@ -40,6 +40,10 @@ static const colspec state_cols[] = {
 	{ "language_basis", NULL, K_TEXT, false, false, (size_t)-1 },
 	{ "note", NULL, K_TEXT, false, false, S(note) },
 	{ "name_es", "short_name_es", K_TEXT, false, false, S(name_es) },
+	{ "article_en", NULL, K_TEXT, false, false, S(article_en) },
+	{ "plural_fr", NULL, K_YESNO, false, false, S(plural_fr) },
+	{ "article_es", NULL, K_TEXT, false, false, S(article_es) },
+	{ "plural_es", NULL, K_YESNO, false, false, S(plural_es) },
 };
 #undef S
 
@@ -59,6 +63,11 @@ static const colspec treaty_cols[] = {
 	{ "note", "notes", K_TEXT, false, false, T(note) },
 	{ "entry_into_force_rule", NULL, K_EIF, false, false,
 		T(entry_into_force_rule) },
+	{ "title_es", NULL, K_TEXT, false, false, T(title_es) },
+	{ "short_title_es", NULL, K_TEXT, false, false, T(short_title_es) },
+	{ "title_es_source", NULL, K_TEXT, false, false, T(title_es_source) },
+	{ "title_es_confidence", NULL, K_TEXT, false, false,
+		T(title_es_confidence) },
 };
 #undef T
 

@@ -27,6 +27,10 @@ typedef struct {
 	const char *status;       /**< "member", "non-member", ... */
 	const char *note;
 	const char *name_es;      /**< Spanish short name, "México", or "" */
+	const char *article_en;   /**< "the" ("the Netherlands") or "" */
+	const char *plural_fr;    /**< "yes": "les Comores ont"; "no" or "" */
+	const char *article_es;   /**< article of name_es: "la", "el" or "" */
+	const char *plural_es;    /**< "yes" where name_es is plural */
 } chancery_state;
 
 /** A treaty of the registry. Strings are borrowed and never NULL. */
@@ -47,6 +51,10 @@ typedef struct {
 	 * "3 months", "30 days", "first day of the month after 60 days",
 	 * "on deposit"; "" when the registry does not know */
 	const char *entry_into_force_rule;
+	const char *title_es;            /**< Spanish title, or "" */
+	const char *short_title_es;      /**< Spanish short title, or "" */
+	const char *title_es_source;     /**< where title_es comes from */
+	const char *title_es_confidence; /**< "confirmed", "likely", ... */
 } chancery_treaty;
 
 /** One treaty action of the baseline. */
