@@ -147,3 +147,37 @@ void wf_treaty_json(json_t *e, const chancery_treaty *t, const char *lang)
 	json_object_set_new(e, "short_title_fallback",
 		json_boolean(sfall && l));
 }
+
+/* The name of a binding action of the registry's vocabulary, as the annex
+ * writes it ("Parte (ratificación, ...)"); an action it does not know is
+ * its code with spaces. */
+void wf_action_name(char *buf, size_t size, const char *code,
+	const char *lang)
+{
+	static const char *const names[][4] = {
+		{ "ratification", "ratification", "ratification", "ratificación" },
+		{ "accession", "accession", "adhésion", "adhesión" },
+		{ "acceptance", "acceptance", "acceptation", "aceptación" },
+		{ "approval", "approval", "approbation", "aprobación" },
+		{ "succession", "succession", "succession", "sucesión" },
+		{ "consent_to_be_bound", "consent to be bound",
+		  "consentement à être lié", "consentimiento en obligarse" },
+		{ "definitive_signature", "definitive signature",
+		  "signature définitive", "firma definitiva" },
+		{ "participation", "participation", "participation",
+		  "participación" },
+		{ "simplified_procedure", "simplified procedure",
+		  "procédure simplifiée", "procedimiento simplificado" },
+	};
+	int l = wf_lang_index(lang);
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (!strcmp(code, names[i][0])) {
+			snprintf(buf, size, "%s", names[i][1 + l]);
+			return;
+		}
+	snprintf(buf, size, "%s", code);
+	for (char *c = buf; *c; c++)
+		if (*c == '_')
+			*c = ' ';
+}

@@ -181,7 +181,7 @@ static void review_entry(json_t *e, const chancery_treaty *t,
 	static const char *const party[3] = { "Party", "Partie", "Parte" };
 	static const char *const signatory[3] = { "Signatory",
 		"Signataire", "Signatario" };
-	char since[11] = "", when[64] = "", text[200] = "-";
+	char since[11] = "", when[64] = "", text[200] = "-", name[64];
 	const char *status = "none", *action = NULL;
 
 	if (pp && pp->status == CHANCERY_STATUS_PARTY) {
@@ -189,7 +189,8 @@ static void review_entry(json_t *e, const chancery_treaty *t,
 		action = pp->consent->action;
 		chancery_date_format(since, sizeof(since), &pp->consent->date);
 		chancery_date_write(when, sizeof(when), &pp->consent->date, lang);
-		snprintf(text, sizeof(text), "%s (%s, %s)", party[l], action,
+		wf_action_name(name, sizeof(name), action, lang);
+		snprintf(text, sizeof(text), "%s (%s, %s)", party[l], name,
 			when);
 	} else if (pp && pp->status == CHANCERY_STATUS_SIGNATORY) {
 		status = "signatory";

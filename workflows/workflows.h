@@ -91,6 +91,9 @@ void wf_range_write(char *buf, size_t size, const chancery_date *a,
 char *wf_french_name(const char *name);
 /* The word of an action code (sign, ratify, accede) in a language. */
 const char *wf_action_word(const char *code, const char *language);
+/* "ratificación": a binding action's name in a language, for the annex. */
+void wf_action_name(char *buf, size_t size, const char *code,
+	const char *language);
 /* "sign by 30 June 2004, or accede to it at the event", in a language. */
 void wf_sign_or_accede(char *buf, size_t size, const chancery_date *until,
 	const char *language);

@@ -224,6 +224,30 @@ static void test_titles(void **state)
 	json_decref(lbr);
 }
 
+/* The annex names the action in the letter's language too. */
+static void test_annex_words(void **state)
+{
+	tk_fixture *f = *state;
+	json_t *arg = data_of(f, "ARG"), *fra = data_of(f, "FRA");
+	json_t *alb = data_of(f, "ALB");
+
+	assert_string_equal(json_string_value(json_object_get(treaty_of(arg,
+		"review", "IV-4"), "status_text")),
+		"Parte (ratificación, 8 de agosto de 1986)");
+	assert_string_equal(json_string_value(json_object_get(treaty_of(fra,
+		"review", "IV-4"), "status_text")),
+		"Partie (adhésion, 4 novembre 1980)");
+	/* the action code stays the registry's */
+	assert_string_equal(json_string_value(json_object_get(treaty_of(fra,
+		"review", "IV-4"), "action")), "accession");
+	assert_string_equal(json_string_value(json_object_get(treaty_of(alb,
+		"review", "XXI-6-a"), "status_text")),
+		"Party (consent to be bound, 23 June 2003)");
+	json_decref(arg);
+	json_decref(fra);
+	json_decref(alb);
+}
+
 static void test_languages(void **state)
 {
 	tk_fixture *f = *state;
@@ -546,6 +570,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sign_by_or_accede, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_titles, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_annex_words, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_generate, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_typed_templates, setup, tk_teardown),
