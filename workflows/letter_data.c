@@ -49,25 +49,39 @@ static char *name_in(const chancery_state *st, int l, const char **bare)
 static int state_json(json_t *state, const chancery_state *st, int l)
 {
 	const char *bare = NULL, *formal;
-	char *name = name_in(st, l, &bare);
+	char *name = name_in(st, l, &bare), *fr = NULL;
 	bool plural = l == 1 ? !strcmp(st->plural_fr, "yes") :
 		l == 2 ? !strcmp(st->plural_es, "yes") : false;
 
-	if (!name)
+	if (l == 1) {
+		/* "Libéria (le)" -> "Libéria" */
+		const char *f = st->name_fr[0] ? st->name_fr : st->name;
+		const char *open = strrchr(f, '(');
+		size_t n = open && open > f ? (size_t)(open - f) : strlen(f);
+
+		while (n && f[n - 1] == ' ')
+			n--;
+		bare = fr = chancery__sprintf("%.*s", (int)n, f);
+	}
+	if (!name || !bare) {
+		chancery_free(name);
+		chancery_free(fr);
 		return chancery__oom();
+	}
 	/* French and Spanish: no formal names in the registry, the short
 	 * one stands for both (Spanish without its article: "a Ecuador") */
 	formal = l == 1 ? name : l == 2 ? bare :
 		st->formal_name[0] ? st->formal_name : st->name;
 	json_object_set_new(state, "code", wf_jstr(st->code));
 	json_object_set_new(state, "name", wf_jstr(name));
-	json_object_set_new(state, "short_name", wf_jstr(bare ? bare : name));
+	json_object_set_new(state, "short_name", wf_jstr(bare));
 	json_object_set_new(state, "formal_name", wf_jstr(formal));
 	json_object_set_new(state, "plural", json_boolean(plural));
 	json_object_set_new(state, "name_fallback", json_boolean(
 		(l == 1 && !st->name_fr[0]) || (l == 2 && !st->name_es[0])));
 	json_object_set_new(state, "language", wf_jstr(st->language));
 	chancery_free(name);
+	chancery_free(fr);
 	return 0;
 }
 

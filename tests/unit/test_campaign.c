@@ -178,6 +178,10 @@ static void test_names(void **state)
 		{ "ARG", "la Argentina", false },
 		{ "MEX", "México", false },
 	};
+	static const struct { const char *code, *short_name; } bare[] = {
+		{ "USA", "United States of America" }, { "COM", "Comores" },
+		{ "LBR", "Libéria" }, { "ARG", "Argentina" },
+	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		json_t *d = data_of(f, cases[i].code);
@@ -188,6 +192,26 @@ static void test_names(void **state)
 			fail_msg("%s: plural is not %d", cases[i].code,
 				cases[i].plural);
 		json_decref(d);
+	}
+	/* the short name, without its article (LBR in French: "Libéria") */
+	for (size_t i = 0; i < sizeof(bare) / sizeof(*bare); i++) {
+		const char *lang = !strcmp(bare[i].code, "LBR") ? "fr" : NULL;
+		const char *codes[1] = { bare[i].code };
+		chancery_letter_data_options o = CHANCERY_LETTER_DATA_OPTIONS_INIT;
+		chancery_data *d = NULL;
+		char *text = NULL;
+		json_t *j;
+
+		o.language = lang;
+		assert_int_equal(chancery_campaign_letters_data(&d, f->repo,
+			"focus2004", codes, 1, &o), 0);
+		assert_int_equal(chancery_data_to_json(&text, d), 0);
+		j = json_loads(text, 0, NULL);
+		assert_string_equal(str_at(json_array_get(j, 0), "state",
+			"short_name"), bare[i].short_name);
+		json_decref(j);
+		chancery_free(text);
+		chancery_data_free(d);
 	}
 }
 
