@@ -87,6 +87,9 @@ static const colspec featured_cols[] = {
 	{ "evidence", NULL, K_TEXT, false, false, 0 },
 };
 
+_Static_assert(NCOLS(state_cols) <= REG_MAX_COLS &&
+	NCOLS(treaty_cols) <= REG_MAX_COLS, "REG_MAX_COLS is too small");
+
 const tablespec chancery__reg_spec_states = { REG_STATES, state_cols,
 	NCOLS(state_cols), "State" };
 const tablespec chancery__reg_spec_treaties = { REG_TREATIES, treaty_cols,
