@@ -352,7 +352,7 @@ void chancery__reg_map_columns(int *map, const tablespec *ts,
 int chancery__reg_fill_rows(void **out, size_t *count, const tablespec *ts,
 	chancery_table *t, chancery_table_diag *d, size_t size)
 {
-	int map[16];
+	int map[REG_MAX_COLS];
 	char *rows;
 
 	chancery__reg_map_columns(map, ts, t, d);
