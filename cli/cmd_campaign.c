@@ -89,6 +89,8 @@ static int campaign_open(const cli_args *ap)
 		return cli_error(EXIT_USAGE, "campaign open: one ID");
 	o.id = a.args[1];
 	o.title = cli_opt_value(&a, "title");
+	o.title_fr = cli_opt_value(&a, "title-fr");
+	o.title_es = cli_opt_value(&a, "title-es");
 	o.workflow = cli_opt_value(&a, "workflow");
 	o.featured = cli_opt_value(&a, "featured");
 	o.recipients = cli_opt_value(&a, "recipients");

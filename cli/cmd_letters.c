@@ -7,7 +7,8 @@
  * current letters), beside them in the working
  * tree), `letters verify CAMPAIGN` checks that the recorded letters are
  * what generation would write (exit 1 when not), `letters data CAMPAIGN
- * STATE` prints one State's letter data as JSON.
+ * STATE...` prints the letter data of States as JSON (--language: in
+ * another language than the State's own).
  *
  * The PDFs are made from the letters the branch holds, copied to a
  * temporary folder (removed afterwards, whatever happens) and converted
@@ -136,20 +137,36 @@ done:
 	return code;
 }
 
+/* letters data CAMPAIGN STATE [STATE...|all] [--language LANG]: one State
+ * gives its object, several (or all: every recipient) an array. */
 static int letters_data(const cli_args *a)
 {
+	chancery_letter_data_options o = CHANCERY_LETTER_DATA_OPTIONS_INIT;
 	chancery_repository *repo = NULL;
 	chancery_data *d = NULL;
+	const char *states[CLI_MAX_ARGS];
+	bool all = a->nargs == 3 && !strcmp(a->args[2], "all");
+	size_t n = 0;
 	char *json = NULL;
 	int code, error;
 
-	if (a->nargs != 3)
-		return cli_error(EXIT_USAGE, "letters data: CAMPAIGN STATE");
+	if (a->nargs < 3)
+		return cli_error(EXIT_USAGE, "letters data: CAMPAIGN STATE...");
+	o.language = cli_opt_value(a, "language");
+	for (int i = 2; i < a->nargs; i++)
+		states[n++] = a->args[i];
 	if ((code = cli_open(&repo, a)) != 0)
 		return code;
-	if ((error = chancery_campaign_letter_data(&d, repo, a->args[1],
-			a->args[2])) < 0 ||
-	    (error = chancery_data_to_json(&json, d)) < 0) {
+	if (n == 1 && !all && !o.language)
+		error = chancery_campaign_letter_data(&d, repo, a->args[1],
+			a->args[2]);
+	else
+		error = chancery_campaign_letters_data(&d, repo, a->args[1],
+			all ? NULL : states, all ? 0 : n, &o);
+	/* one State: its object, as without --language */
+	if (error < 0 || (error = chancery_data_to_json(&json,
+			n == 1 && !all && o.language ? chancery_data_item(d, 0) :
+			d)) < 0) {
 		code = cli_fail(error);
 	} else {
 		cli_json_text(stdout, json);

@@ -85,6 +85,8 @@ static const cli_opt opts_campaign[] = {
 	{ "event", 0, "FROM..TO", false, "the event's first and last days" },
 	{ "featured", 0, "LIST|FILE", false, "the featured treaties: a registry list (focus2004) or a CSV/TSV file with a treaty column" },
 	{ "title", 0, "TITLE", false, "the campaign's title, as letters quote it" },
+	{ "title-fr", 0, "TITLE", false, "its title in French, for letters in French" },
+	{ "title-es", 0, "TITLE", false, "its title in Spanish, for letters in Spanish" },
 	{ "recipients", 0, "all|FILE", false, "who gets letters: every State (default) or a file of State codes" },
 	{ "template", 0, "LANG=FILE", true, "an invitation template for a language (en=FILE), or KIND-LANG=FILE for reminder and acknowledgment (repeatable)" },
 	FORMAT_OPT("list and show: table (default), csv or json"),
@@ -96,6 +98,7 @@ static const cli_opt opts_letters[] = {
 	{ "dry-run", 0, NULL, false, "render every letter, report problems, record nothing" },
 	{ "pdf", 0, NULL, false, "also make a PDF of every letter in campaigns/ID/pdf/ (one LibreOffice process; kept out of history)" },
 	{ "supersede", 0, NULL, false, "a dispatched letter that would change gets a new letter (its own reference) that supersedes it" },
+	{ "language", 0, "LANG", false, "data: the letters in this language (en, fr, es), not each State's own" },
 	AUTHOR_OPT,
 	{ 0 } };
 static const cli_opt opts_send[] = {
@@ -187,7 +190,7 @@ const cli_cmd cli_commands[] = {
 	{ "campaign", cmd_campaign, "open, list, show or close correspondence campaigns",
 	  "chancery campaign open ID --workflow W --letter-date D --deadline D --event D..D --featured L | list | show ID | close ID [--date D]", opts_campaign, 1, 2 },
 	{ "letters", cmd_letters, "generate a campaign's personalized letters",
-	  "chancery letters generate CAMPAIGN [--state S] [--dry-run] [--pdf] [--supersede] | verify CAMPAIGN | data CAMPAIGN STATE", opts_letters, 2, 3 },
+	  "chancery letters generate CAMPAIGN [--state S] [--dry-run] [--pdf] [--supersede] | verify CAMPAIGN | data CAMPAIGN STATE...|all [--language L]", opts_letters, 2, CLI_MAX_ARGS },
 	{ "send", cmd_send, "record the dispatch of a campaign's letters",
 	  "chancery send CAMPAIGN --date DATE [--state STATE]", opts_send, 1, 1 },
 	{ "reply", cmd_reply, "record a State's reply to a campaign",

@@ -184,7 +184,7 @@ typedef struct {
 	chancery_repository *repo;
 	const tablespec *ts;
 	chancery_table *input;
-	int map[16];              /* spec column -> input column */
+	int map[REG_MAX_COLS];              /* spec column -> input column */
 	const char **until;       /* per input row: signature_until from
 	                             "yes (until D)", or NULL */
 	unsigned *bad;            /* per input row: bit i, spec column i had
@@ -202,7 +202,7 @@ static void import_check_input(import_ctx *ctx, chancery_table_diag *d)
 	chancery_table *t = ctx->input;
 	keymap seen = { 0 };
 	chancery_buf key = CHANCERY_BUF_INIT;
-	const char *row[16];
+	const char *row[REG_MAX_COLS];
 
 	chancery__reg_map_columns(ctx->map, ts, t, d);
 	ctx->header_bad = d->count > 0;
@@ -299,7 +299,7 @@ static int merged_start(merged *m, chancery_registry **reg,
 {
 	const tablespec *ts = ctx->ts;
 	chancery_table_diag d = { 0 };
-	int curmap[16];
+	int curmap[REG_MAX_COLS];
 	int error;
 
 	if ((error = chancery__registry_load_tree(reg, ctx->repo, base)) < 0 ||
@@ -421,7 +421,7 @@ static int merge_input(merged *m, const import_ctx *ctx,
 
 	for (size_t r = 1; r < ctx->input->nrows; r++) {
 		const chancery_trow *tr = &ctx->input->rows[r];
-		const char *in[16];
+		const char *in[REG_MAX_COLS];
 		const char **row;
 
 		/* a cell with a problem of its own is checked no more */

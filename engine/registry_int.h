@@ -35,6 +35,10 @@ enum cell_kind {
 	K_DENOUNCE  /* a denunciation rule or empty */
 };
 
+/* The most columns a registry table has (registry_schema.c checks its
+ * tables against it; the import sizes its per-row arrays by it). */
+#define REG_MAX_COLS 32
+
 typedef struct {
 	const char *name;  /* canonical column name */
 	const char *alias; /* another name accepted on import, or NULL */

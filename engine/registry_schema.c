@@ -42,6 +42,10 @@ static const colspec state_cols[] = {
 	{ "language_basis", NULL, K_TEXT, false, false, (size_t)-1 },
 	{ "note", NULL, K_TEXT, false, false, S(note) },
 	{ "name_es", "short_name_es", K_TEXT, false, false, S(name_es) },
+	{ "article_en", NULL, K_TEXT, false, false, S(article_en) },
+	{ "plural_fr", NULL, K_YESNO, false, false, S(plural_fr) },
+	{ "article_es", NULL, K_TEXT, false, false, S(article_es) },
+	{ "plural_es", NULL, K_YESNO, false, false, S(plural_es) },
 };
 #undef S
 
@@ -65,6 +69,11 @@ static const colspec treaty_cols[] = {
 		T(denunciation_rule) },
 	{ "denunciation_basis", NULL, K_TEXT, false, false,
 		T(denunciation_basis) },
+	{ "title_es", NULL, K_TEXT, false, false, T(title_es) },
+	{ "short_title_es", NULL, K_TEXT, false, false, T(short_title_es) },
+	{ "title_es_source", NULL, K_TEXT, false, false, T(title_es_source) },
+	{ "title_es_confidence", NULL, K_TEXT, false, false,
+		T(title_es_confidence) },
 };
 #undef T
 
@@ -83,6 +92,9 @@ static const colspec featured_cols[] = {
 	{ "confidence", NULL, K_TEXT, false, false, 0 },
 	{ "evidence", NULL, K_TEXT, false, false, 0 },
 };
+
+_Static_assert(NCOLS(state_cols) <= REG_MAX_COLS &&
+	NCOLS(treaty_cols) <= REG_MAX_COLS, "REG_MAX_COLS is too small");
 
 const tablespec chancery__reg_spec_states = { REG_STATES, state_cols,
 	NCOLS(state_cols), "State" };
@@ -394,7 +406,7 @@ void chancery__reg_map_columns(int *map, const tablespec *ts,
 int chancery__reg_fill_rows(void **out, size_t *count, const tablespec *ts,
 	chancery_table *t, chancery_table_diag *d, size_t size)
 {
-	int map[16];
+	int map[REG_MAX_COLS];
 	char *rows;
 
 	chancery__reg_map_columns(map, ts, t, d);

@@ -17,6 +17,8 @@ What it does to the facts, and nothing more:
   - marks a treaty with participation rows but no signature row at all as
     taking no signature (DOMAIN.md), and leaves treaties without any rows
     unknown (empty);
+  - adds Spanish titles (treaty-titles-es.tsv) and, per State, the article
+    and number of its names in English, French and Spanish (see ARTICLE_EN);
   - keeps every `#` source note of the input files, and adds one line saying
     what was derived here.
 
@@ -74,6 +76,33 @@ NAMES_ES = {
     "GTM": "Guatemala", "HND": "Honduras", "MEX": "México",
     "NIC": "Nicaragua", "PAN": "Panamá", "PRY": "Paraguay", "PER": "Perú",
     "ESP": "España", "URY": "Uruguay", "VEN": "Venezuela",
+}
+
+# The article and grammatical number of each name, per language (letters
+# write "the Netherlands has", "les Comores ont", "la Argentina ha").
+#
+# English: the States whose UNTERM English short name carries "(the)"
+# (UNTERM column "UNTERM English Short" of github.com/datasets/country-codes,
+# data/country-codes.csv at commit 1055072, the source states-2004.tsv was
+# built from; states-2004.tsv drops the suffix). Of the names restored by
+# hand to their 2004 form there, LBY (Libyan Arab Jamahiriya) is given "the"
+# by the chancery project, following UN usage for that name in 2004 and the
+# rule the list shows for descriptive names; CZE keeps its listed "(the)";
+# the others (BOL CPV SWZ FJI HUN MMR NPL MKD SCG TUR VEN) take none (MKD's
+# name already begins with "The"). UN English treats every name as singular
+# ("the Philippines has"), so there is no English number column.
+ARTICLE_EN = {
+    "BHS", "CAF", "COM", "COG", "CZE", "PRK", "COD", "DOM", "GMB", "VAT",
+    "LAO", "MHL", "NLD", "NER", "PHL", "KOR", "MDA", "RUS", "SDN", "ARE",
+    "GBR", "TZA", "USA", "LBY",
+}
+# Spanish: the article of the Spanish short names above, from "UNTERM
+# Spanish Short" of the same file ("Argentina (la)", "Ecuador (el)");
+# BOL and VEN have present-day UNTERM names, so their 2004 names keep no
+# article. None of these names is plural.
+ARTICLE_ES = {
+    "ARG": "la", "DOM": "la", "ECU": "el", "PRY": "el", "PER": "el",
+    "URY": "el",
 }
 
 # When a treaty enters into force for a State that deposits after the
@@ -158,19 +187,37 @@ def main():
                      "Debian iso-codes 4.15.0 (Spanish translation of ISO 3166-1, common "
                      "name where it has one); present-day ISO forms, not checked against "
                      "UN terminology of 2004. Added by the chancery project."]
+    notes = notes + ["# article_en: 'the' where the UNTERM English short name carries "
+                     "'(the)' (UNTERM English Short, github.com/datasets/country-codes "
+                     "data/country-codes.csv, commit 1055072); LBY given 'the' by the "
+                     "chancery project (2004 name, UN usage); English names are "
+                     "singular. Added by the chancery project.",
+                     "# plural_fr: yes where the French short name takes the article "
+                     "'les' (from short_name_fr), else no. article_es/plural_es: the "
+                     "article of name_es from UNTERM Spanish Short of the same file "
+                     "(none for BOL and VEN, whose UNTERM names are of today), plural "
+                     "where the article is 'los'/'las' (none is); empty where there "
+                     "is no name_es. Added by the chancery project."]
     write("states.tsv", notes,
           "columns renamed from states-2004.tsv (iso3->code, short_name_en->name, "
           "formal_name_en->formal_name, short_name_fr->name_fr, "
           "preferred_language->language, un_member_since->member_since).",
           ["code", "name", "formal_name", "name_fr", "language", "member_since",
-           "status", "language_basis", "note", "name_es"],
+           "status", "language_basis", "note", "name_es", "article_en",
+           "plural_fr", "article_es", "plural_es"],
           [{"code": s["iso3"], "name": s["short_name_en"],
             "formal_name": s["formal_name_en"], "name_fr": s["short_name_fr"],
             "language": s["preferred_language"],
             "member_since": s["un_member_since"], "status": s["status"],
             "language_basis": s["language_basis"], "note": s["note"],
-            "name_es": NAMES_ES.get(s["iso3"], "")}
+            "name_es": NAMES_ES.get(s["iso3"], ""),
+            "article_en": "the" if s["iso3"] in ARTICLE_EN else "",
+            "plural_fr": "yes" if s["short_name_fr"].endswith("(les)") else "no",
+            "article_es": ARTICLE_ES.get(s["iso3"], ""),
+            "plural_es": "no" if s["iso3"] in NAMES_ES else ""}
            for s in states])
+    assert ARTICLE_EN <= {s["iso3"] for s in states}
+    assert set(ARTICLE_ES) <= set(NAMES_ES)
 
     pnotes, part = read("participation-mtdsg-2004-03.tsv")
     write("participation.tsv", pnotes,
@@ -186,6 +233,8 @@ def main():
         if p["action"] in ("signature", "definitive_signature"):
             has_sig.add(p["mtdsg_id"])
 
+    esnotes, titles_es = read("treaty-titles-es.tsv")
+    esby = {t["mtdsg_id"]: t for t in titles_es}
     inotes, index = read("treaties-mtdsg.tsv")
     fnotes, focus = read("treaties-focus2004.tsv")
     fby = {f["mtdsg_id"]: f for f in focus}
@@ -224,6 +273,12 @@ def main():
             row["entry_into_force_rule"] = EIF_RULES[tid][0]
         if tid in DENUNCIATION_RULES:
             row["denunciation_rule"], row["denunciation_basis"] = DENUNCIATION_RULES[tid]
+        e = esby.get(tid)
+        if e:
+            row["title_es"] = e["title_es"]
+            row["short_title_es"] = e["short_title_es"]
+            row["title_es_source"] = e["source"]
+            row["title_es_confidence"] = e["confidence"]
         treaties.append(row)
     assert all(t in {r["id"] for r in treaties} for t in EIF_RULES)
     eif_note = ("# entry_into_force_rule: for a State acting after the treaty is in "
@@ -247,7 +302,13 @@ def main():
                 "https://www.droit-bilingue.ch/fr-it/0.3/0.31/0.311.11-XIV-17.html (Genocide "
                 "Convention art. XIV); the others from the published texts, not checked "
                 "against a page stored with the data. Empty for every other treaty.")
-    write("treaties.tsv", inotes + fnotes + [eif_note, den_note],
+    assert all(e in {t["id"] for t in treaties} for e in esby)
+    es_note = ("# title_es, short_title_es, title_es_source, title_es_confidence: "
+               "title_es, short_title_es, source and confidence of "
+               "treaty-titles-es.tsv (its notes above); empty for the treaties it "
+               "does not cover, whose letters in Spanish give the English title "
+               "marked as such.")
+    write("treaties.tsv", inotes + fnotes + esnotes + [eif_note, den_note, es_note],
           "treaties-mtdsg.tsv merged with treaties-focus2004.tsv (title, title_fr, "
           "short_title, entry_into_force, parent and note from the latter); "
           "signature/signature_until derived from its open_for_signature and notes "
@@ -257,7 +318,8 @@ def main():
           ["id", "chapter", "title", "title_fr", "short_title", "place_adopted",
            "adopted", "entry_into_force", "signature", "signature_until",
            "parent", "note", "entry_into_force_rule", "denunciation_rule",
-           "denunciation_basis"],
+           "denunciation_basis", "title_es", "short_title_es", "title_es_source",
+           "title_es_confidence"],
           treaties)
 
     write("featured-focus2004.tsv", fnotes,

@@ -87,7 +87,11 @@ static int open_extra(chancery_changeset *cs, const chancery_tree *base,
 			"Workflow: %s\nLetter-Date: %s\nDeadline: %s\n"
 			"Event-Start: %s\nEvent-End: %s\nFeatured: %s\n", o->id,
 			o->title, chancery_workflow_name(x->wf), d1, d2, d3, d4,
-			o->featured)) < 0)
+			o->featured)) < 0 ||
+	    (o->title_fr && (error = chancery_buf_printf(&b, "Title-fr: %s\n",
+			o->title_fr)) < 0) ||
+	    (o->title_es && (error = chancery_buf_printf(&b, "Title-es: %s\n",
+			o->title_es)) < 0))
 		goto done;
 	snprintf(path, sizeof(path), "campaigns/%s/campaign.txt", o->id);
 	if ((error = chancery_changeset_add(cs, path, b.ptr, b.size)) < 0)
@@ -126,6 +130,15 @@ static int check_options(const chancery_campaign_options *o)
 	    strlen(o->title) > 300)
 		return chancery__error(CHANCERY_EINVALID,
 			"the campaign needs a title of one line (--title)");
+	for (int i = 0; i < 2; i++) {
+		const char *t = i ? o->title_es : o->title_fr;
+
+		if (t && (!*t || !chancery__line_valid(t) || strlen(t) > 300))
+			return chancery__error(CHANCERY_EINVALID,
+				"the campaign's %s title is not one line of text "
+				"(--title-%s)", i ? "Spanish" : "French",
+				i ? "es" : "fr");
+	}
 	if (!o->letter_date.year || !o->deadline.year || !o->event_start.year ||
 	    !o->event_end.year)
 		return chancery__error(CHANCERY_EINVALID,

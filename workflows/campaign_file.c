@@ -155,6 +155,10 @@ static int campaign_load(campaign *c, chancery_repository *repo,
 			snprintf(c->id, sizeof(c->id), "%s", v);
 		else if (!strcmp(line, "Title"))
 			snprintf(c->title, sizeof(c->title), "%s", v);
+		else if (!strcmp(line, "Title-fr"))
+			snprintf(c->title_fr, sizeof(c->title_fr), "%s", v);
+		else if (!strcmp(line, "Title-es"))
+			snprintf(c->title_es, sizeof(c->title_es), "%s", v);
 		else if (!strcmp(line, "Workflow"))
 			snprintf(c->workflow, sizeof(c->workflow), "%s", v);
 		else if (!strcmp(line, "Featured"))

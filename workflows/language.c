@@ -1,13 +1,17 @@
 /*
  * language.c - what a letter writes differently in English, French and
  * Spanish: dates ("1 September 2004", "1er septembre 2004", "1 de
- * septiembre de 2004"), date ranges, French names with their article, and
- * the words for the actions a letter invites.
+ * septiembre de 2004"), date ranges, French names with their article, the
+ * words for the actions a letter invites, and a treaty's titles in the
+ * letter's language.
  *
  * Invariant: any language other than fr and es is written in English, so
- * a State whose language the registry does not know still gets a letter.
- * Left out on purpose: plural and gender agreement beyond the article of
- * a French name, and any language the shipped templates do not carry.
+ * a State whose language the registry does not know still gets a letter;
+ * a title the registry does not have in a language is the English one,
+ * flagged as such (title_fallback), never passed off as a translation.
+ * Left out on purpose: agreement beyond what the data gives (the article
+ * and number of a name are registry columns, used by letter_data.c), and
+ * any language the shipped templates do not carry.
  */
 #include "workflows.h"
 
@@ -102,4 +106,78 @@ const char *wf_action_word(const char *code, const char *lang)
 	int a = !strcmp(code, "sign") ? 0 : !strcmp(code, "ratify") ? 1 : 2;
 
 	return words[wf_lang_index(lang)][a];
+}
+
+/* "sign by 30 June 2004, or accede to it at the event": signature closes
+ * between the letter and the event (DOMAIN.md, the personalization rule) */
+void wf_sign_or_accede(char *buf, size_t size, const chancery_date *until,
+	const char *lang)
+{
+	static const char *const forms[3] = {
+		"sign by %s, or accede to it at the event",
+		"signer d\u2019ici le %s, ou y adh\u00e9rer lors de la manifestation",
+		"firmar a m\u00e1s tardar el %s, o adherirse durante el evento",
+	};
+	char d[64];
+
+	chancery_date_write(d, sizeof(d), until, lang);
+	snprintf(buf, size, forms[wf_lang_index(lang)], d);
+}
+
+static const char *const lang_codes[3] = { "en", "fr", "es" };
+
+void wf_treaty_json(json_t *e, const chancery_treaty *t, const char *lang)
+{
+	int l = wf_lang_index(lang);
+	const char *title = l == 1 ? t->title_fr : l == 2 ? t->title_es :
+		t->title;
+	const char *shrt = l == 0 ? t->short_title : l == 2 ?
+		t->short_title_es : "";
+	bool tfall = !title || !*title, sfall = !shrt || !*shrt;
+
+	json_object_set_new(e, "id", wf_jstr(t->id));
+	json_object_set_new(e, "title", wf_jstr(tfall ? t->title : title));
+	json_object_set_new(e, "title_language",
+		wf_jstr(lang_codes[tfall ? 0 : l]));
+	json_object_set_new(e, "title_fallback", json_boolean(tfall && l));
+	/* an English letter without a short title names the treaty by its
+	 * id, as it always has: that is no stand-in */
+	json_object_set_new(e, "short_title", wf_jstr(!sfall ? shrt :
+		t->short_title[0] ? t->short_title : t->id));
+	json_object_set_new(e, "short_title_fallback",
+		json_boolean(sfall && l));
+}
+
+/* The name of a binding action of the registry's vocabulary, as the annex
+ * writes it ("Parte (ratificación, ...)"); an action it does not know is
+ * its code with spaces. */
+void wf_action_name(char *buf, size_t size, const char *code,
+	const char *lang)
+{
+	static const char *const names[][4] = {
+		{ "ratification", "ratification", "ratification", "ratificación" },
+		{ "accession", "accession", "adhésion", "adhesión" },
+		{ "acceptance", "acceptance", "acceptation", "aceptación" },
+		{ "approval", "approval", "approbation", "aprobación" },
+		{ "succession", "succession", "succession", "sucesión" },
+		{ "consent_to_be_bound", "consent to be bound",
+		  "consentement à être lié", "consentimiento en obligarse" },
+		{ "definitive_signature", "definitive signature",
+		  "signature définitive", "firma definitiva" },
+		{ "participation", "participation", "participation",
+		  "participación" },
+		{ "simplified_procedure", "simplified procedure",
+		  "procédure simplifiée", "procedimiento simplificado" },
+	};
+	int l = wf_lang_index(lang);
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (!strcmp(code, names[i][0])) {
+			snprintf(buf, size, "%s", names[i][1 + l]);
+			return;
+		}
+	snprintf(buf, size, "%s", code);
+	for (char *c = buf; *c; c++)
+		if (*c == '_')
+			*c = ' ';
 }

@@ -5,12 +5,16 @@
  * It follows the personalization rule of DOMAIN.md on participation as of
  * the letter date: a party is left out; a signatory is invited to ratify;
  * a State that did nothing is invited to sign while the treaty is open for
- * signature, else to accede. Names: English from the registry; French from
- * its French short names with their article (the registry has no French
- * formal names, so the short name stands for both); Spanish from its
- * Spanish names (name_es, the short name standing for both), English where
- * a State has none. Titles: French where the registry has them. Dates are
- * written in the letter's language (language.c).
+ * signature at the event, to sign by its closing date or accede where
+ * signature closes between the letter and the event, else to accede.
+ * Names, with the article and number the registry gives them (article_en,
+ * plural_fr, article_es, plural_es): English; French from its French short
+ * names (the registry has no French formal names, so the short name stands
+ * for both); Spanish from name_es, the English name flagged as such
+ * (name_fallback) where a State has none. Titles (treaty and campaign) in
+ * the letter's language where there is one, else the English one flagged
+ * (title_fallback). Dates are written in the letter's language
+ * (language.c).
  *
  * Invariant: the data depends on the campaign and the registry only, never
  * on the clock, so a letter renders the same years later. Left out on
@@ -25,27 +29,73 @@ json_t *wf_jstr(const char *s)
 	return json_string(s ? s : "");
 }
 
-/* state: code, name, formal_name and language, names in the letter's. */
-static int state_json(json_t *state, const chancery_state *st, int l)
+/* The name in running text, with its article: "the Netherlands", "les
+ * Comores", "la Argentina"; the bare short name into *bare. */
+static char *name_in(const chancery_state *st, int l, const char **bare)
 {
-	char *name;
+	const char *article = l == 0 ? st->article_en : st->article_es;
 
 	if (l == 1)
-		name = wf_french_name(st->name_fr[0] ? st->name_fr : st->name);
-	else if (l == 2 && st->name_es[0])
-		name = chancery__strdup(st->name_es);
-	else
-		name = chancery__strdup(st->name);
-	if (!name)
+		return wf_french_name(st->name_fr[0] ? st->name_fr : st->name);
+	*bare = l == 2 && st->name_es[0] ? st->name_es : st->name;
+	if (l == 2 && !st->name_es[0])
+		return chancery__strdup(st->name);
+	return article[0] ? chancery__sprintf("%s %s", article, *bare) :
+		chancery__strdup(*bare);
+}
+
+/* state: code, name (with its article), short_name, formal_name, plural,
+ * name_fallback and language, names in the letter's. */
+static int state_json(json_t *state, const chancery_state *st, int l)
+{
+	const char *bare = NULL, *formal;
+	char *name = name_in(st, l, &bare), *fr = NULL;
+	bool plural = l == 1 ? !strcmp(st->plural_fr, "yes") :
+		l == 2 ? !strcmp(st->plural_es, "yes") : false;
+
+	if (l == 1) {
+		/* "Libéria (le)" -> "Libéria" */
+		const char *f = st->name_fr[0] ? st->name_fr : st->name;
+		const char *open = strrchr(f, '(');
+		size_t n = open && open > f ? (size_t)(open - f) : strlen(f);
+
+		while (n && f[n - 1] == ' ')
+			n--;
+		bare = fr = chancery__sprintf("%.*s", (int)n, f);
+	}
+	if (!name || !bare) {
+		chancery_free(name);
+		chancery_free(fr);
 		return chancery__oom();
+	}
+	/* French and Spanish: no formal names in the registry, the short
+	 * one stands for both (Spanish without its article: "a Ecuador") */
+	formal = l == 1 ? name : l == 2 ? bare :
+		st->formal_name[0] ? st->formal_name : st->name;
 	json_object_set_new(state, "code", wf_jstr(st->code));
 	json_object_set_new(state, "name", wf_jstr(name));
-	json_object_set_new(state, "formal_name",
-		wf_jstr(l == 1 || (l == 2 && st->name_es[0]) ? name :
-			st->formal_name[0] ? st->formal_name : st->name));
+	json_object_set_new(state, "short_name", wf_jstr(bare));
+	json_object_set_new(state, "formal_name", wf_jstr(formal));
+	json_object_set_new(state, "plural", json_boolean(plural));
+	json_object_set_new(state, "name_fallback", json_boolean(
+		(l == 1 && !st->name_fr[0]) || (l == 2 && !st->name_es[0])));
 	json_object_set_new(state, "language", wf_jstr(st->language));
 	chancery_free(name);
+	chancery_free(fr);
 	return 0;
+}
+
+/* campaign.title in the letter's language; the English one, flagged,
+ * where the campaign has none in it */
+static void campaign_title(json_t *camp, const campaign *c, int l)
+{
+	const char *t = l == 1 ? c->title_fr : l == 2 ? c->title_es : c->title;
+	bool fallback = !t[0];
+
+	json_object_set_new(camp, "title", wf_jstr(fallback ? c->title : t));
+	json_object_set_new(camp, "title_language",
+		wf_jstr(fallback || !l ? "en" : l == 1 ? "fr" : "es"));
+	json_object_set_new(camp, "title_fallback", json_boolean(fallback));
 }
 
 /* letter (date, reference) and campaign (id, title, deadline, event). */
@@ -60,7 +110,7 @@ static void campaign_json(json_t *letter, json_t *camp, json_t *event,
 	wf_reference(ref, sizeof(ref), c->id, st->code);
 	json_object_set_new(letter, "reference", wf_jstr(ref));
 	json_object_set_new(camp, "id", wf_jstr(c->id));
-	json_object_set_new(camp, "title", wf_jstr(c->title));
+	campaign_title(camp, c, wf_lang_index(lang));
 	chancery_date_write(buf, sizeof(buf), &c->deadline, lang);
 	json_object_set_new(camp, "deadline", wf_jstr(buf));
 	chancery_date_write(buf, sizeof(buf), &c->event_start, lang);
@@ -90,10 +140,36 @@ static const char *invited_action(const chancery_registry *reg,
 	return open ? "sign" : "accede";
 }
 
+/* One featured treaty the State is invited to act on. A treaty open for
+ * signature on the letter date that closes before the event is offered
+ * both ways: sign by its closing date, or accede at the event. */
+static void treaty_entry(json_t *e, const chancery_treaty *t,
+	const char *code, const campaign *c, const char *lang)
+{
+	chancery_date until;
+	bool dated = t->signature_until[0] &&
+		chancery_date_parse(&until, t->signature_until) == 0;
+	char buf[200];
+
+	wf_treaty_json(e, t, lang);
+	if (!strcmp(code, "sign") && dated &&
+	    chancery_date_cmp(&until, &c->event_start) < 0) {
+		code = "sign_or_accede";
+		wf_sign_or_accede(buf, sizeof(buf), &until, lang);
+	} else
+		snprintf(buf, sizeof(buf), "%s", wf_action_word(code, lang));
+	json_object_set_new(e, "action", wf_jstr(buf));
+	json_object_set_new(e, "action_code", wf_jstr(code));
+	if (dated)
+		chancery_date_write(buf, sizeof(buf), &until, lang);
+	json_object_set_new(e, "signature_until", dated ? wf_jstr(buf) :
+		json_null());
+}
+
 /* treaties: the featured treaties the State has not joined. */
 static int treaties_json(json_t *treaties, const campaign *c,
 	const chancery_registry *reg, char **featured, size_t nfeat,
-	const chancery_state *st, int l)
+	const chancery_state *st)
 {
 	for (size_t i = 0; i < nfeat; i++) {
 		const chancery_treaty *t = chancery_registry_treaty_find(reg,
@@ -108,14 +184,7 @@ static int treaties_json(json_t *treaties, const campaign *c,
 			continue;
 		if (!(e = json_object()))
 			return chancery__oom();
-		json_object_set_new(e, "id", wf_jstr(t->id));
-		json_object_set_new(e, "title", wf_jstr(l == 1 && t->title_fr[0] ?
-			t->title_fr : t->title));
-		json_object_set_new(e, "short_title", wf_jstr(t->short_title[0] ?
-			t->short_title : t->id));
-		json_object_set_new(e, "action", wf_jstr(wf_action_word(code,
-			st->language)));
-		json_object_set_new(e, "action_code", wf_jstr(code));
+		treaty_entry(e, t, code, c, st->language);
 		json_array_append_new(treaties, e);
 	}
 	return 0;
@@ -128,7 +197,7 @@ static void review_entry(json_t *e, const chancery_treaty *t,
 	static const char *const party[3] = { "Party", "Partie", "Parte" };
 	static const char *const signatory[3] = { "Signatory",
 		"Signataire", "Signatario" };
-	char since[11] = "", when[64] = "", text[200] = "-";
+	char since[11] = "", when[64] = "", text[200] = "-", name[64];
 	const char *status = "none", *action = NULL;
 
 	if (pp && pp->status == CHANCERY_STATUS_PARTY) {
@@ -136,7 +205,8 @@ static void review_entry(json_t *e, const chancery_treaty *t,
 		action = pp->consent->action;
 		chancery_date_format(since, sizeof(since), &pp->consent->date);
 		chancery_date_write(when, sizeof(when), &pp->consent->date, lang);
-		snprintf(text, sizeof(text), "%s (%s, %s)", party[l], action,
+		wf_action_name(name, sizeof(name), action, lang);
+		snprintf(text, sizeof(text), "%s (%s, %s)", party[l], name,
 			when);
 	} else if (pp && pp->status == CHANCERY_STATUS_SIGNATORY) {
 		status = "signatory";
@@ -146,9 +216,7 @@ static void review_entry(json_t *e, const chancery_treaty *t,
 			lang);
 		snprintf(text, sizeof(text), "%s (%s)", signatory[l], when);
 	}
-	json_object_set_new(e, "id", wf_jstr(t->id));
-	json_object_set_new(e, "title", wf_jstr(l == 1 && t->title_fr[0] ?
-		t->title_fr : t->title));
+	wf_treaty_json(e, t, lang);
 	json_object_set_new(e, "status", wf_jstr(status));
 	json_object_set_new(e, "action", action ? wf_jstr(action) :
 		json_null());
@@ -212,7 +280,7 @@ int wf_letter_data(json_t **out, const campaign *c,
 	campaign_json(letter, camp, event, c, st);
 	json_object_set_new(camp, "event", event);
 	event = NULL;
-	if ((error = treaties_json(treaties, c, reg, featured, nfeat, st, l)) < 0)
+	if ((error = treaties_json(treaties, c, reg, featured, nfeat, st)) < 0)
 		goto fail;
 	json_object_set_new(o, "treaties_count",
 		json_integer((json_int_t)json_array_size(treaties)));

@@ -9,10 +9,13 @@
  * Invariants: a reply is acknowledged once (story.c reads the Acknowledges
  * trailers back); letters are written in the State's language from the
  * campaign's own templates; nothing due, no commit. A reminder carries the
- * invitation's date and the reference of the current letter; an
- * acknowledgment lists the intentions current after the reply. Nothing is
- * dated after the day it is recorded, and a closed campaign generates
- * nothing. Left out on purpose: dispatch of these letters
+ * invitation's date and the reference of the current letter, and offers
+ * only what can still be done on its day (a signature that has closed
+ * since becomes an accession); an acknowledgment lists the intentions
+ * current after the reply, and its templates promise arrangements only
+ * where the reply announced some. Nothing is dated after the day it is
+ * recorded, and a closed campaign generates nothing. Left out on purpose:
+ * dispatch of these letters
  * (they are sent by hand and recorded with send).
  */
 #include "workflows.h"
@@ -71,8 +74,33 @@ static int render_letter(void **odt, size_t *size, chancery_repository *repo,
 	return error;
 }
 
+/* A reminder is written on its own day: a treaty the invitation offered
+ * to sign by a date that has passed since can only be acceded to now. */
+static void reminder_actions(json_t *data, const chancery_registry *reg,
+	const chancery_date *today, const char *lang)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(data, "treaties"), i, e) {
+		const chancery_treaty *t = chancery_registry_treaty_find(reg,
+			json_string_value(json_object_get(e, "id")));
+		chancery_date until;
+
+		if (!t || strcmp(json_string_value(json_object_get(e,
+				"action_code")), "sign_or_accede") ||
+		    chancery_date_parse(&until, t->signature_until) < 0 ||
+		    chancery_date_cmp(&until, today) >= 0)
+			continue;
+		json_object_set_new(e, "action_code", json_string("accede"));
+		json_object_set_new(e, "action", json_string(
+			wf_action_word("accede", lang)));
+	}
+}
+
 /* The reminder to `st`, if its state has one due: its data is the
- * invitation's, dated today, with the invitation as "invitation". */
+ * invitation's, dated today, with the invitation as "invitation", and the
+ * actions still possible today. */
 static int remind_one(chancery_changeset *cs, chancery_event *ev,
 	remind_ctx *g, const chancery_tree *base, const context *x,
 	const chancery_workflow *w, const wf_dates *dates,
@@ -104,6 +132,7 @@ static int remind_one(chancery_changeset *cs, chancery_event *ev,
 	json_object_set(inv, "date", json_object_get(letter, "date"));
 	json_object_set_new(inv, "reference", json_string(ref));
 	json_object_set_new(data, "invitation", inv);
+	reminder_actions(data, x->reg, g->as_of, st->language);
 	chancery_date_write(buf, sizeof(buf), g->as_of, st->language);
 	json_object_set_new(letter, "date", json_string(buf));
 	snprintf(ref, sizeof(ref), "%s-R%s",
@@ -141,13 +170,9 @@ static json_t *ack_intentions(const context *x, const chancery_state *st,
 
 		if (!tr)
 			continue;
-		it = json_object();
-		json_object_set_new(it, "id", json_string(tr->id));
-		json_object_set_new(it, "title", json_string(
-			wf_lang_index(st->language) == 1 && tr->title_fr[0] ?
-			tr->title_fr : tr->title));
-		json_object_set_new(it, "short_title", json_string(
-			tr->short_title[0] ? tr->short_title : tr->id));
+		if (!(it = json_object()))
+			break;
+		wf_treaty_json(it, tr, st->language);
 		json_object_set_new(it, "action_code", json_string(code));
 		json_object_set_new(it, "action", json_string(
 			!strcmp(code, "accept") || !strcmp(code, "approve") ?

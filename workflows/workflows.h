@@ -104,6 +104,15 @@ void wf_range_write(char *buf, size_t size, const chancery_date *a,
 char *wf_french_name(const char *name);
 /* The word of an action code (sign, ratify, accede) in a language. */
 const char *wf_action_word(const char *code, const char *language);
+/* "ratificación": a binding action's name in a language, for the annex. */
+void wf_action_name(char *buf, size_t size, const char *code,
+	const char *language);
+/* "sign by 30 June 2004, or accede to it at the event", in a language. */
+void wf_sign_or_accede(char *buf, size_t size, const chancery_date *until,
+	const char *language);
+/* The treaty's id, title, short title in a language, each with its
+ * *_language and *_fallback (true: the English one, standing in). */
+void wf_treaty_json(json_t *e, const chancery_treaty *t, const char *language);
 
 /* ---- campaign_file.c ---------------------------------------------------- */
 
@@ -115,6 +124,7 @@ typedef struct {
 	chancery_date letter_date, deadline, event_start, event_end;
 	char featured[200];
 	chancery_date closed;   /* closed.txt (campaign close); year 0: open */
+	char title_fr[400], title_es[400]; /* "" : none given */
 } campaign;
 
 /* Everything a campaign's letters need, read from one tree. */

@@ -28,7 +28,7 @@ typedef struct {
 	const char *path;
 } chancery_campaign_template;
 
-#define CHANCERY_CAMPAIGN_OPTIONS_VERSION 2
+#define CHANCERY_CAMPAIGN_OPTIONS_VERSION 3
 
 typedef struct {
 	unsigned int version;
@@ -45,9 +45,26 @@ typedef struct {
 	 * shipped templates (the last of two for one kind and language wins) */
 	const chancery_campaign_template *templates;
 	size_t ntemplates;
+	/** the title in French and in Spanish, as letters in those languages
+	 * quote it; NULL: none (those letters give the English title, marked
+	 * as such) */
+	const char *title_fr;
+	const char *title_es;
 } chancery_campaign_options;
 
 #define CHANCERY_CAMPAIGN_OPTIONS_INIT { CHANCERY_CAMPAIGN_OPTIONS_VERSION }
+
+#define CHANCERY_LETTER_DATA_OPTIONS_VERSION 1
+
+typedef struct {
+	unsigned int version;
+	/** "en", "fr" or "es": every letter in that language; NULL: each
+	 * State's own */
+	const char *language;
+} chancery_letter_data_options;
+
+#define CHANCERY_LETTER_DATA_OPTIONS_INIT \
+	{ CHANCERY_LETTER_DATA_OPTIONS_VERSION, NULL }
 
 /**
  * Is `id` a campaign id: 1 to 64 characters, lowercase ASCII letters,
@@ -82,6 +99,19 @@ CHANCERY_EXTERN(int) chancery_campaign_recipients(char ***out, size_t *count,
 
 /** Free what chancery_campaign_recipients() gave; NULL is fine. */
 CHANCERY_EXTERN(void) chancery_campaign_recipients_free(char **recipients);
+
+/**
+ * The letter data of `nstates` States (`states` NULL: every recipient of
+ * the campaign, in its order) as one JSON array, each as
+ * chancery_campaign_letter_data() gives it, but written in
+ * `opts->language` where it is set: a State's letter in a language not its
+ * own. CHANCERY_EINVALID for an unknown language, CHANCERY_ENOTFOUND for
+ * an unknown State. The caller frees *out.
+ */
+CHANCERY_EXTERN(int) chancery_campaign_letters_data(chancery_data **out,
+	chancery_repository *repo, const char *campaign,
+	const char *const *states, size_t nstates,
+	const chancery_letter_data_options *opts);
 
 /**
  * Read the generated invitation letter of one recipient (an ODT package)

@@ -27,6 +27,10 @@ typedef struct {
 	const char *status;       /**< "member", "non-member", ... */
 	const char *note;
 	const char *name_es;      /**< Spanish short name, "México", or "" */
+	const char *article_en;   /**< "the" ("the Netherlands") or "" */
+	const char *plural_fr;    /**< "yes": "les Comores ont"; "no" or "" */
+	const char *article_es;   /**< article of name_es: "la", "el" or "" */
+	const char *plural_es;    /**< "yes" where name_es is plural */
 } chancery_state;
 
 /** A treaty of the registry. Strings are borrowed and never NULL. */
@@ -54,6 +58,10 @@ typedef struct {
 	const char *denunciation_rule;
 	/** where the rule comes from: the article, the source read */
 	const char *denunciation_basis;
+	const char *title_es;            /**< Spanish title, or "" */
+	const char *short_title_es;      /**< Spanish short title, or "" */
+	const char *title_es_source;     /**< where title_es comes from */
+	const char *title_es_confidence; /**< "confirmed", "likely", ... */
 } chancery_treaty;
 
 /** One treaty action of the baseline. */

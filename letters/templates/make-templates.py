@@ -143,6 +143,12 @@ def closing(w):
             p("Signature", "Kofi A. Annan") + p("Signature", t(w["sg"])))
 
 
+# What a letter says where the data has no text in its language and the
+# English one stands in (title_fallback): the reader sees it is English.
+def marked(field, flag, note):
+    return "%s{{#%s}} (%s){{/%s}}" % (field, flag, note, flag)
+
+
 WORDS = {
     "en": {
         "lang": ("en", "GB"), "office": "The Secretary-General", "ref": "Reference:",
@@ -195,13 +201,13 @@ WORDS = {
             "\u201c{{campaign.title}}\u201d.",
         ],
         "ack_some": "I note that your Government intends to take the following actions:",
-        "ack_none": "I note that your Government does not intend to take treaty actions at "
-            "this time, and I remain at its disposal should it reconsider.",
+        "ack_none": "I thank your Government for its reply, and note that it does not intend "
+            "to take treaty actions at this time.",
         "ack_end": "The Treaty Section of the Office of Legal Affairs will contact your "
             "Permanent Mission to make the necessary arrangements.",
     },
     "fr": {
-        "lang": ("fr", "FR"), "office": "Le Secrétaire général", "ref": "Référence :",
+        "lang": ("fr", "FR"), "english": "titre en anglais", "office": "Le Secrétaire général", "ref": "Référence :",
         "excellency": "Excellence,", "sg": "Secrétaire général",
         "closing": "Je vous prie d\u2019agréer, Excellence, les assurances de ma très haute "
             "considération.",
@@ -218,12 +224,14 @@ WORDS = {
             "les traités multilatéraux déposés auprès du Secrétaire général, ou d\u2019y "
             "adhérer. Elle est consacrée cette année aux traités qui protègent les civils.",
         ],
-        "invitation_some": "D\u2019après les registres du dépositaire, {{state.name}} n\u2019a pas "
-            "encore accompli les actions suivantes à l\u2019égard des traités présentés. "
+        "invitation_some": "D\u2019après les registres du dépositaire, {{state.name}} "
+            "{{#state.plural}}n\u2019ont{{/state.plural}}{{^state.plural}}n\u2019a{{/state.plural}} "
+            "pas encore accompli les actions suivantes à l\u2019égard des traités présentés. "
             "J\u2019invite votre gouvernement à envisager de les accomplir lors de la "
             "manifestation\u00a0:",
-        "invitation_none": "Je note avec satisfaction que {{state.name}} est déjà partie à tous "
-            "les traités présentés, et j\u2019espère que votre gouvernement envisagera les "
+        "invitation_none": "Je note avec satisfaction que {{state.name}} "
+            "{{#state.plural}}sont déjà parties{{/state.plural}}{{^state.plural}}est déjà "
+            "partie{{/state.plural}} à tous les traités présentés, et j\u2019espère que votre gouvernement envisagera les "
             "autres traités déposés auprès de moi.",
         "invitation_end": [
             "Je vous serais reconnaissant de bien vouloir me faire savoir, d\u2019ici le "
@@ -257,14 +265,13 @@ WORDS = {
             "conventionnelle \u00ab\u00a0{{campaign.title}}\u00a0\u00bb.",
         ],
         "ack_some": "Je note que votre gouvernement compte accomplir les actions suivantes\u00a0:",
-        "ack_none": "Je note que votre gouvernement n\u2019envisage pas d\u2019action "
-            "conventionnelle pour le moment, et je reste à sa disposition s\u2019il venait à "
-            "reconsidérer sa position.",
+        "ack_none": "Je remercie votre gouvernement de sa réponse et prends note qu\u2019il "
+            "n\u2019envisage pas d\u2019action conventionnelle pour le moment.",
         "ack_end": "La Section des traités du Bureau des affaires juridiques prendra contact "
             "avec votre mission permanente afin de prendre les dispositions nécessaires.",
     },
     "es": {
-        "lang": ("es", "ES"), "office": "El Secretario General", "ref": "Referencia:",
+        "lang": ("es", "ES"), "english": "título en inglés", "office": "El Secretario General", "ref": "Referencia:",
         "excellency": "Excelencia:", "sg": "Secretario General",
         "closing": "Aprovecho la oportunidad para reiterar a Vuestra Excelencia el testimonio "
             "de mi más alta consideración.",
@@ -280,11 +287,15 @@ WORDS = {
             "multilaterales depositados en poder del Secretario General, o de adherirse a "
             "ellos. Este año está dedicado a los tratados que protegen a la población civil.",
         ],
-        "invitation_some": "Según los registros del depositario, {{state.name}} aún no ha "
+        "invitation_some": "Según los registros del depositario, {{state.name}}"
+            "{{#state.name_fallback}} (nombre en inglés){{/state.name_fallback}} aún no "
+            "{{#state.plural}}han{{/state.plural}}{{^state.plural}}ha{{/state.plural}} "
             "realizado las siguientes acciones respecto de los tratados destacados. Invito a su "
             "Gobierno a considerar la posibilidad de realizarlas durante el evento:",
-        "invitation_none": "Observo con satisfacción que {{state.name}} ya es parte en todos "
-            "los tratados destacados, y espero que su Gobierno considere los demás tratados "
+        "invitation_none": "Observo con satisfacción que {{state.name}}"
+            "{{#state.name_fallback}} (nombre en inglés){{/state.name_fallback}} ya "
+            "{{#state.plural}}son partes{{/state.plural}}{{^state.plural}}es "
+            "parte{{/state.plural}} en todos los tratados destacados, y espero que su Gobierno considere los demás tratados "
             "depositados en mi poder.",
         "invitation_end": [
             "Le agradecería que su Gobierno me comunicara, a más tardar el "
@@ -316,14 +327,42 @@ WORDS = {
             "{{reply.received}}, relativa al evento sobre tratados \u00ab{{campaign.title}}\u00bb.",
         ],
         "ack_some": "Tomo nota de que su Gobierno tiene previsto realizar las siguientes acciones:",
-        "ack_none": "Tomo nota de que su Gobierno no tiene previsto realizar acciones relativas "
-            "a tratados por el momento, y quedo a su disposición si decidiera reconsiderarlo.",
+        "ack_none": "Agradezco a su Gobierno su respuesta y tomo nota de que no tiene previsto "
+            "realizar acciones relativas a tratados por el momento.",
         "ack_end": "La Sección de Tratados de la Oficina de Asuntos Jurídicos se pondrá en "
             "contacto con su Misión Permanente para adoptar las disposiciones necesarias.",
     },
 }
 
+# The campaign's title in French and Spanish letters: the English one,
+# marked, where the campaign has none in the language.
+QUOTED = {"fr": "\u00ab\u00a0{{campaign.title}}\u00a0\u00bb", "es": "\u00ab{{campaign.title}}\u00bb"}
+for _lang, _q in QUOTED.items():
+    _w = WORDS[_lang]
+    _m = _q + "{{#campaign.title_fallback}} (%s){{/campaign.title_fallback}}" % _w["english"]
+    for _k, _v in _w.items():
+        if isinstance(_v, str):
+            _w[_k] = _v.replace(_q, _m)
+        elif isinstance(_v, list):
+            _w[_k] = [x.replace(_q, _m) for x in _v]
+
 TREATY_CELLS = ("{{title}} ({{short_title}})", "{{id}}", "{{action}}")
+
+
+def treaty_cells(w):
+    """English: title (short title). French, Spanish: the title, marked when
+    it is the English one; the short title only where the language has one."""
+    if "english" not in w:
+        return TREATY_CELLS
+    return ("{{title}}{{#title_fallback}} (%s){{/title_fallback}}"
+            "{{^short_title_fallback}} ({{short_title}}){{/short_title_fallback}}"
+            % w["english"], "{{id}}", "{{action}}")
+
+
+def review_title(w):
+    if "english" not in w:
+        return "{{title}}"
+    return "{{title}}{{#title_fallback}} (%s){{/title_fallback}}" % w["english"]
 
 
 def invitation(w):
@@ -331,7 +370,7 @@ def invitation(w):
     body += "".join(p("Body", t(x)) for x in w["invitation"])
     body += p("Standard", "{{#treaties_count}}")
     body += p("Body", t(w["invitation_some"]))
-    body += table(w["cols"], TREATY_CELLS, "treaties")
+    body += table(w["cols"], treaty_cells(w), "treaties")
     body += p("Standard", "{{/treaties_count}}")
     body += p("Standard", "{{^treaties_count}}")
     body += p("Body", t(w["invitation_none"]))
@@ -340,7 +379,7 @@ def invitation(w):
     body += closing(w)
     body += '<text:p text:style-name="PB">%s</text:p>' % t(w["annex"])
     body += p("Subtitle", t(w["annex_sub"]))
-    body += table(w["review_cols"], ("{{id}}", "{{title}}", "{{status_text}}"), "review",
+    body += table(w["review_cols"], ("{{id}}", review_title(w), "{{status_text}}"), "review",
                   "Tr")
     return body
 
@@ -350,7 +389,7 @@ def reminder(w):
     body += "".join(p("Body", t(x)) for x in w["reminder"])
     body += p("Standard", "{{#treaties_count}}")
     body += p("Body", t(w["reminder_some"]))
-    body += table(w["cols"], TREATY_CELLS, "treaties")
+    body += table(w["cols"], treaty_cells(w), "treaties")
     body += p("Standard", "{{/treaties_count}}")
     body += closing(w)
     return body
@@ -361,12 +400,12 @@ def acknowledgment(w):
     body += "".join(p("Body", t(x)) for x in w["ack"])
     body += p("Standard", "{{#intentions_count}}")
     body += p("Body", t(w["ack_some"]))
-    body += table(w["cols"], TREATY_CELLS, "intentions")
+    body += table(w["cols"], treaty_cells(w), "intentions")
+    body += p("Body", t(w["ack_end"]))
     body += p("Standard", "{{/intentions_count}}")
     body += p("Standard", "{{^intentions_count}}")
     body += p("Body", t(w["ack_none"]))
     body += p("Standard", "{{/intentions_count}}")
-    body += p("Body", t(w["ack_end"]))
     body += closing(w)
     return body
 

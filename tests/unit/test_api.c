@@ -176,6 +176,19 @@ static int call_campaign_open(fixture *f, unsigned v)
 	return chancery_campaign_open(f->repo, &o);
 }
 
+static int call_letters_data(fixture *f, unsigned v)
+{
+	chancery_letter_data_options o = CHANCERY_LETTER_DATA_OPTIONS_INIT;
+	chancery_data *d = NULL;
+	int error;
+
+	o.version = v;
+	error = chancery_campaign_letters_data(&d, f->repo, "focus2004", NULL,
+		0, &o);
+	chancery_data_free(d);
+	return error;
+}
+
 static int call_letters(fixture *f, unsigned v)
 {
 	chancery_letters_options o = CHANCERY_LETTERS_OPTIONS_INIT;
@@ -245,6 +258,8 @@ static const struct {
 	{ "chancery_archive_void", call_void, CHANCERY_VOID_OPTIONS_VERSION },
 	{ "chancery_event_foreach_effective", call_effective,
 		CHANCERY_LOG_OPTIONS_VERSION },
+	{ "chancery_campaign_letters_data", call_letters_data,
+		CHANCERY_LETTER_DATA_OPTIONS_VERSION },
 };
 
 static void check_refused(fixture *f, size_t i, unsigned v)

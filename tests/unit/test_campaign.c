@@ -68,7 +68,8 @@ static const char *action_for(json_t *d, const char *treaty)
 static void test_personalization(void **state)
 {
 	tk_fixture *f = *state;
-	json_t *lbr = data_of(f, "LBR"), *fra = data_of(f, "FRA");
+	json_t *lbr = data_of(f, "LBR"), *fra = data_of(f, "FRA"),
+		*usa = data_of(f, "USA"), *tuv = data_of(f, "TUV");
 	static const struct { const char *state, *treaty, *want; } cases[] = {
 		{ "LBR", "IV-4", "ratify" },      /* signed 1967, not ratified */
 		{ "LBR", "XVIII-10", "ratify" },  /* signed the Rome Statute 1998 */
@@ -76,7 +77,10 @@ static void test_personalization(void **state)
 		{ "LBR", "IV-9", "sign" },
 		{ "LBR", "XVIII-12", "accede" },  /* nothing done, closed 2002 */
 		{ "LBR", "V-4", "accede" },       /* closed 1962 */
-		{ "LBR", "XVIII-13", "sign" },    /* open until 2004-06-30 */
+		/* APIC: open on the letter date, closed (30 June) by the event */
+		{ "LBR", "XVIII-13", "sign_or_accede" },
+		{ "USA", "XVIII-13", "sign_or_accede" },
+		{ "TUV", "XVIII-13", "sign_or_accede" },
 		{ "LBR", "IV-1", NULL },          /* a party since 1950 */
 		{ "FRA", "IV-4", NULL },          /* a party (accession 1980) */
 		{ "FRA", "XVIII-10", NULL },      /* a party (ratification 2000) */
@@ -86,7 +90,9 @@ static void test_personalization(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		const char *got = action_for(!strcmp(cases[i].state, "LBR") ? lbr : fra,
+		const char *c = cases[i].state;
+		const char *got = action_for(!strcmp(c, "LBR") ? lbr :
+			!strcmp(c, "USA") ? usa : !strcmp(c, "TUV") ? tuv : fra,
 			cases[i].treaty);
 
 		if ((got == NULL) != (cases[i].want == NULL) ||
@@ -101,6 +107,170 @@ static void test_personalization(void **state)
 	assert_int_equal(json_array_size(json_object_get(lbr, "review")), 368);
 	json_decref(lbr);
 	json_decref(fra);
+	json_decref(usa);
+	json_decref(tuv);
+}
+
+static json_t *treaty_of(json_t *d, const char *list, const char *id)
+{
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(json_object_get(d, list), i, t)
+		if (!strcmp(json_string_value(json_object_get(t, "id")), id))
+			return t;
+	fail_msg("%s: no %s", list, id);
+	return NULL;
+}
+
+static const char *str_at(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(json_object_get(o, a), b);
+
+	if (!json_is_string(v))
+		fail_msg("%s.%s is not a string", a, b);
+	return json_string_value(v);
+}
+
+/* APIC closes for signature (30 June 2004) between the letter and the
+ * event: the letter says both, with the closing date in its language. */
+static void test_sign_by_or_accede(void **state)
+{
+	tk_fixture *f = *state;
+	static const struct { const char *code, *action, *until; } cases[] = {
+		{ "LBR", "sign by 30 June 2004, or accede to it at the event",
+		  "30 June 2004" },
+		{ "COM", "signer d\u2019ici le 30 juin 2004, ou y adhérer lors de "
+		  "la manifestation", "30 juin 2004" },
+		{ "MEX", "firmar a más tardar el 30 de junio de 2004, o adherirse "
+		  "durante el evento", "30 de junio de 2004" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		json_t *d = data_of(f, cases[i].code);
+		json_t *t = treaty_of(d, "treaties", "XVIII-13");
+
+		assert_string_equal(json_string_value(json_object_get(t,
+			"action_code")), "sign_or_accede");
+		assert_string_equal(json_string_value(json_object_get(t,
+			"action")), cases[i].action);
+		assert_string_equal(json_string_value(json_object_get(t,
+			"signature_until")), cases[i].until);
+		json_decref(d);
+	}
+}
+
+/* Names with their article and number, from the registry's columns. */
+static void test_names(void **state)
+{
+	tk_fixture *f = *state;
+	static const struct { const char *code, *name; bool plural; } cases[] = {
+		{ "USA", "the United States of America", false },
+		{ "NLD", "the Netherlands", false },
+		{ "BHS", "the Bahamas", false },
+		{ "PHL", "the Philippines", false },
+		{ "GMB", "the Gambia", false },
+		{ "VAT", "the Holy See", false },
+		{ "RUS", "the Russian Federation", false },
+		{ "LBR", "Liberia", false },
+		{ "TUV", "Tuvalu", false },
+		{ "COM", "les Comores", true },     /* French: n'ont pas */
+		{ "FRA", "la France", false },
+		{ "ARG", "la Argentina", false },
+		{ "MEX", "México", false },
+	};
+	static const struct { const char *code, *short_name; } bare[] = {
+		{ "USA", "United States of America" }, { "COM", "Comores" },
+		{ "LBR", "Libéria" }, { "ARG", "Argentina" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		json_t *d = data_of(f, cases[i].code);
+
+		assert_string_equal(str_at(d, "state", "name"), cases[i].name);
+		if (json_is_true(json_object_get(json_object_get(d, "state"),
+				"plural")) != cases[i].plural)
+			fail_msg("%s: plural is not %d", cases[i].code,
+				cases[i].plural);
+		json_decref(d);
+	}
+	/* the short name, without its article (LBR in French: "Libéria") */
+	for (size_t i = 0; i < sizeof(bare) / sizeof(*bare); i++) {
+		const char *lang = !strcmp(bare[i].code, "LBR") ? "fr" : NULL;
+		const char *codes[1] = { bare[i].code };
+		chancery_letter_data_options o = CHANCERY_LETTER_DATA_OPTIONS_INIT;
+		chancery_data *d = NULL;
+		char *text = NULL;
+		json_t *j;
+
+		o.language = lang;
+		assert_int_equal(chancery_campaign_letters_data(&d, f->repo,
+			"focus2004", codes, 1, &o), 0);
+		assert_int_equal(chancery_data_to_json(&text, d), 0);
+		j = json_loads(text, 0, NULL);
+		assert_string_equal(str_at(json_array_get(j, 0), "state",
+			"short_name"), bare[i].short_name);
+		json_decref(j);
+		chancery_free(text);
+		chancery_data_free(d);
+	}
+}
+
+/* Titles in the letter's language where the registry has one, else the
+ * English title flagged as a fallback. */
+static void test_titles(void **state)
+{
+	tk_fixture *f = *state;
+	json_t *arg = data_of(f, "ARG"), *lbr = data_of(f, "LBR");
+	json_t *t = treaty_of(arg, "treaties", "XVIII-13");
+
+	assert_string_equal(json_string_value(json_object_get(t, "title")),
+		"Acuerdo sobre los Privilegios e Inmunidades de la Corte Penal "
+		"Internacional");
+	assert_true(json_is_false(json_object_get(t, "title_fallback")));
+	assert_string_equal(json_string_value(json_object_get(t,
+		"title_language")), "es");
+	t = treaty_of(arg, "review", "IV-4");
+	assert_string_equal(json_string_value(json_object_get(t, "title")),
+		"Pacto Internacional de Derechos Civiles y Políticos");
+	/* I-1, the Charter: no Spanish title in the registry */
+	t = treaty_of(arg, "review", "I-1");
+	assert_true(json_is_true(json_object_get(t, "title_fallback")));
+	assert_string_equal(json_string_value(json_object_get(t,
+		"title_language")), "en");
+	/* the campaign was opened with an English title only */
+	assert_true(json_is_true(json_object_get(json_object_get(arg,
+		"campaign"), "title_fallback")));
+	assert_true(json_is_false(json_object_get(json_object_get(lbr,
+		"campaign"), "title_fallback")));
+	t = treaty_of(lbr, "review", "I-1");
+	assert_true(json_is_false(json_object_get(t, "title_fallback")));
+	json_decref(arg);
+	json_decref(lbr);
+}
+
+/* The annex names the action in the letter's language too. */
+static void test_annex_words(void **state)
+{
+	tk_fixture *f = *state;
+	json_t *arg = data_of(f, "ARG"), *fra = data_of(f, "FRA");
+	json_t *alb = data_of(f, "ALB");
+
+	assert_string_equal(json_string_value(json_object_get(treaty_of(arg,
+		"review", "IV-4"), "status_text")),
+		"Parte (ratificación, 8 de agosto de 1986)");
+	assert_string_equal(json_string_value(json_object_get(treaty_of(fra,
+		"review", "IV-4"), "status_text")),
+		"Partie (adhésion, 4 novembre 1980)");
+	/* the action code stays the registry's */
+	assert_string_equal(json_string_value(json_object_get(treaty_of(fra,
+		"review", "IV-4"), "action")), "accession");
+	assert_string_equal(json_string_value(json_object_get(treaty_of(alb,
+		"review", "XXI-6-a"), "status_text")),
+		"Party (consent to be bound, 23 June 2003)");
+	json_decref(arg);
+	json_decref(fra);
+	json_decref(alb);
 }
 
 static void test_languages(void **state)
@@ -673,6 +843,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_personalization, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_languages, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_sign_by_or_accede, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_names, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_titles, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_annex_words, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_generate, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_typed_templates, setup, tk_teardown),
