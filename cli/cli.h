@@ -49,6 +49,9 @@ struct json_t;
 void cli_fate_json(struct json_t *o, const chancery_corrections *c,
 	const chancery_event *ev);
 int cli_open(chancery_repository **out, const cli_args *a);
+/* Today by the recording clock (CHANCERY_NOW, else the system's): the
+ * day a query without --as-of answers for. 0, or the exit code. */
+int cli_today(chancery_date *out);
 /* Apply --author / CHANCERY_NOW to a repository (or signature for init). */
 int cli_signature(chancery_signature *sig, char **name, char **email,
 	const cli_args *a);

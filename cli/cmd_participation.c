@@ -1,7 +1,8 @@
 /*
  * cmd_participation.c - `chancery participation STATE [--as-of DATE]`:
  * where a State stands with each treaty (none, signatory, party), its
- * signature and its consent, as of a day; a table, CSV or JSON.
+ * signature and its consent, as of a day (without --as-of: today, so a
+ * denunciation not yet in effect leaves it a party); a table, CSV or JSON.
  */
 #include "cli.h"
 
@@ -24,7 +25,8 @@ int cmd_participation(int argc, char **argv)
 	if ((code = cli_parse(&a, cli_find("participation"), argc, argv)) != 0)
 		return code < 0 ? EXIT_OK : code;
 	if ((code = cli_format_of(&fmt, &a, CLI_TABLE_CSV_JSON, FMT_TABLE)) != 0 ||
-	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0)
+	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0 ||
+	    (!have_date && (code = cli_today(&as_of)) != 0))
 		return code;
 	state = a.args[0];
 	if (!chancery_registry_state_code_valid(state))
@@ -38,14 +40,14 @@ int cmd_participation(int argc, char **argv)
 		goto done;
 	}
 	if ((error = chancery_registry_participation(&list, &n, reg, state,
-			have_date ? &as_of : NULL)) < 0) {
+			&as_of)) < 0) {
 		code = cli_fail(error);
 		goto done;
 	}
 	t = cli_table_new(fmt, "participation", 7, cols);
 	for (size_t i = 0; t && i < n; i++)
 		t = cli_participation_row(t, list[i].treaty->id, list[i].treaty->short_title,
-			&list[i], reg, have_date ? &as_of : NULL);
+			&list[i], reg, &as_of);
 	code = cli_query_done(t, n);
 done:
 	chancery_free(list);

@@ -1,8 +1,10 @@
 /*
  * cmd_parties.c - `chancery parties TREATY [--as-of DATE]`: a treaty's
  * parties and signatories as of a day, with the counts above the table
- * (table format only); CSV or JSON for scripts. As of a day before the
- * treaty's adoption the answer is one line, that it did not exist yet.
+ * (table format only); CSV or JSON for scripts. Without --as-of, as of
+ * today (a denunciation not yet in effect leaves the State a party). As
+ * of a day before the treaty's adoption the answer is one line, that it
+ * did not exist yet.
  */
 #include "cli.h"
 
@@ -25,7 +27,8 @@ int cmd_parties(int argc, char **argv)
 	if ((code = cli_parse(&a, cli_find("parties"), argc, argv)) != 0)
 		return code < 0 ? EXIT_OK : code;
 	if ((code = cli_format_of(&fmt, &a, CLI_TABLE_CSV_JSON, FMT_TABLE)) != 0 ||
-	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0)
+	    (code = cli_date(&as_of, &have_date, &a, "as-of")) != 0 ||
+	    (!have_date && (code = cli_today(&as_of)) != 0))
 		return code;
 	if (!chancery_registry_treaty_id_valid(a.args[0]))
 		return cli_error(EXIT_INVALID, "'%.40s' is not a treaty reference "
@@ -40,7 +43,7 @@ int cmd_parties(int argc, char **argv)
 		goto done;
 	}
 	if ((error = chancery_registry_parties(&list, &n, reg, a.args[0],
-			have_date ? &as_of : NULL)) < 0) {
+			&as_of)) < 0) {
 		code = cli_fail(error);
 		goto done;
 	}
@@ -51,7 +54,7 @@ int cmd_parties(int argc, char **argv)
 		else
 			signatories++;
 		t = cli_participation_row(t, list[i].state->code, list[i].state->name, &list[i],
-			reg, have_date ? &as_of : NULL);
+			reg, &as_of);
 	}
 	if (fmt == FMT_TABLE)
 		printf("%s: %zu parties, %zu signatories (not parties)%s%s\n\n",

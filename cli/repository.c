@@ -3,7 +3,8 @@
  * entered by main.c, so "."), who records (--author after the command,
  * else before it, else Git's user.name and user.email, which the library
  * reads) and when (CHANCERY_NOW: Unix seconds or YYYY-MM-DDTHH:MM:SSZ,
- * for reproducible histories and tests).
+ * for reproducible histories and tests), which is also the tool's today
+ * (cli_today).
  *
  * A CHANCERY_NOW that is no time at all is a usage error here; a time a
  * commit cannot hold is the library's to refuse (exit 3), so that there
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* CHANCERY_NOW's text as Unix seconds: digits only (no sign, no spaces,
  * nothing after), or a recording time chancery_time_parse takes. -1 when
@@ -37,6 +39,19 @@ static int parse_now(int64_t *out, const char *s)
 		return -1;
 	}
 	return *out == 0 ? -1 : 0;
+}
+
+int cli_today(chancery_date *out)
+{
+	const char *now = getenv("CHANCERY_NOW");
+	int64_t t = (int64_t)time(NULL);
+
+	if (now && parse_now(&t, now) < 0)
+		return cli_error(EXIT_USAGE,
+			"CHANCERY_NOW='%s': expected Unix seconds or "
+			"YYYY-MM-DDTHH:MM:SSZ", now);
+	chancery_date_from_time(out, t);
+	return 0;
 }
 
 int cli_signature(chancery_signature *sig, char **name, char **email,

@@ -157,7 +157,8 @@ else
 fi
 
 # participation sees the deposits at once
-run_out 0 'XVIII-10 +Rome Statute +party +1998-07-17 +ratification +2004-09-22' "$C" participation LBR
+# without --as-of: as of today, by the clock (after the event)
+CHANCERY_NOW=2004-09-25T09:00:00Z run_out 0 'XVIII-10 +Rome Statute +party +1998-07-17 +ratification +2004-09-22' "$C" participation LBR
 run_out 0 'LBR +Liberia +party' "$C" parties XVIII-10 --as-of 2004-09-22
 run_out 0 '^LBR,' "$C" parties XVIII-10 --as-of 2004-09-22 --format csv
 

@@ -84,6 +84,13 @@ run_out 0 "^FRA +France +party .*denunciation 2004-09-23 effective 2005-09-23" \
 	"$C" parties XVIII-10 --as-of 2005-09-22
 run 0 "$C" parties XVIII-10 --as-of 2005-09-23
 check "no longer a party once it takes effect" sh -c "! grep -q '^FRA ' '$T/out'"
+# without --as-of the answer is today's (CHANCERY_NOW, 2004-09-23): the
+# denunciation is pending, FRA still a party; from the day it takes effect not
+run_out 0 "^FRA +France +party .*denunciation 2004-09-23 effective 2005-09-23" \
+	"$C" parties XVIII-10
+run_out 0 "^XVIII-10 .* party " "$C" participation FRA
+CHANCERY_NOW=2005-09-23T09:00:00Z run 0 "$C" parties XVIII-10
+check "today after it takes effect: no longer a party" sh -c "! grep -q '^FRA ' '$T/out'"
 
 # ---- the record holds --------------------------------------------------------
 run_out 0 "nothing altered" "$C" verify
