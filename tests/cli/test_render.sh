@@ -172,6 +172,14 @@ check "soffice is asked for PDFs, headless" sh -c "grep -qx -- --convert-to '$T/
 check "with a throw-away profile in the hidden folder" grep -q "^-env:UserInstallation=file://$T/fpdf/.chancery-render-" "$T/fake/args"
 check "run in the hidden folder, which is gone" sh -c "grep -q '/.chancery-render-' '$T/fake/cwd' && test ! -e \"\$(cat '$T/fake/cwd')\""
 check "nothing else left" test "$(ls -A "$T/fpdf" | wc -l)" = 6
+# a relative -o (the README's example): soffice gets absolute file URLs
+# and folders, whatever its own working folder (it runs in the hidden one)
+mkdir "$T/rel"
+(cd "$T/rel" && PATH="$FAKE" "$C" render "$T/letter.odt" "$T/list.json" \
+	-o letters --name '{{state.code}}.odt' --pdf >/dev/null 2>&1)
+check "relative -o: the profile is an absolute file URL" grep -q "^-env:UserInstallation=file://$T/rel/letters/.chancery-render-[0-9]*/.lo-profile\$" "$T/fake/args"
+check "relative -o: soffice writes to an absolute folder" sh -c "grep -A1 -x -- --outdir '$T/fake/args' | tail -n 1 | grep -qx '$T/rel/letters/.chancery-render-[0-9]*'"
+check "relative -o: the PDFs are moved, the hidden folder is gone" sh -c "test -f '$T/rel/letters/AAA.pdf' && test \"\$(ls -A '$T/rel/letters' | wc -l)\" = 6"
 printf '#!/bin/sh\nexit 0\n' > "$T/fake/soffice"
 run_err 5 "soffice made no PDF of 'AAA.odt'" env PATH="$FAKE" "$C" render "$T/letter.odt" \
 	"$T/list.json" -o "$T/nopdf" --name '{{state.code}}.odt' --pdf
@@ -203,6 +211,22 @@ check "stopped at the timeout, not when the converter is done" test $(($(date +%
 check "the hung converter is gone" gone "$(cat "$T/fake/leader.pid")"
 check "what it started is gone too" gone "$(cat "$T/fake/child.pid")"
 check "nothing written on timeout" sh -c "test ! -e '$T/hang.odt' && ! ls -A '$T' | grep -q chancery-render"
+# interrupted while soffice runs (the README's hang, stopped by hand):
+# soffice's group is killed, the hidden folder removed, and the tool dies
+# of the signal
+rm -f "$T/fake/leader.pid" "$T/fake/child.pid"
+mkdir "$T/intr"
+PATH="$FAKE" "$C" render "$T/letter.odt" "$T/list.json" -o "$T/intr/letters" --pdf \
+	>/dev/null 2>"$T/intr.err" &
+pid=$!
+for _ in $(seq 300); do [ -s "$T/fake/child.pid" ] && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"
+check "interrupted: the tool dies of the signal" test $? = 143
+check "interrupted: the hung converter is gone" gone "$(cat "$T/fake/leader.pid")"
+check "interrupted: what it started is gone too" gone "$(cat "$T/fake/child.pid")"
+check "interrupted: nothing left in -o" test -z "$(ls -A "$T/intr/letters")"
+check "interrupted: one error line" grep -qx 'chancery: --pdf: interrupted; soffice was stopped' "$T/intr.err"
 run_err 2 "CHANCERY_SOFFICE_TIMEOUT='1m': expected whole seconds" env CHANCERY_SOFFICE_TIMEOUT=1m \
 	PATH="$FAKE" "$C" render "$T/letter.odt" "$T/one.json" -o "$T/bad.odt" --pdf
 finish
