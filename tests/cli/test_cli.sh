@@ -91,6 +91,16 @@ run_out 0 'Recorded note' "$C" --author "$AUTHOR" note --state CHE --treaty XVII
 	--attach "$T/nv.pdf" "Note verbale received"
 check "the attachment is in the tree" \
 	sh -c "git -C '$R' ls-tree -r --name-only HEAD | grep -q '/nv.pdf$'"
+# verify names both blobs of a file changed after its event recorded it
+# (both used to print as the one libgit2 wrote last in its shared buffer)
+cp -a "$R" "$T/tampered"
+nv=$(git -C "$R" ls-tree -r --name-only HEAD | grep '/nv.pdf$')
+was=$(git -C "$R" rev-parse "HEAD:$nv" | cut -c1-12)
+printf 'forged' > "$T/tampered/$nv"
+git -C "$T/tampered" -c user.name=x -c user.email=x@example.org commit -qam 'edit a scan'
+now=$(git -C "$T/tampered" rev-parse "HEAD:$nv" | cut -c1-12)
+run_out 1 "^$nv: changed after event [0-9a-zTZ-]+ recorded it \(now blob $now, recorded $was\)\$" "$C" -C "$T/tampered" verify
+rm -rf "$T/tampered"
 # only regular files are archived (as deposit does), read to their end
 H=$(head_of)
 mkfifo "$T/pipe.pdf"
