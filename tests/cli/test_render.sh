@@ -78,6 +78,18 @@ run_err 3 "template 'broken.mustache': line 1, column 1: section 'a' is never cl
 printf '{{>nope}}' > "$T/b2.mustache"
 run_err 3 "no partial 'nope'" "$C" render "$T/b2.mustache" "$T/one.json" -o "$T/b2.txt"
 check "text errors wrote nothing" sh -c "test ! -e '$T/b.txt' && test ! -e '$T/b2.txt'"
+# a file that is neither an ODT package nor UTF-8 text is no template,
+# even one whose bytes happen to be UTF-8 (a PDF with no binary stream)
+printf '%%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n' > "$T/scan.pdf"
+run_err 3 "^chancery: template 'scan.pdf': a PDF document, neither an ODT package nor UTF-8 text\$" \
+	"$C" render "$T/scan.pdf" "$T/states.csv" -o "$T/scan"
+cp "$T/letter.odt" "$T/letter.zip"
+run_err 3 "^chancery: template 'letter.zip': a zip package, not UTF-8 text \(an ODT template's name ends in .odt or .ott\)\$" \
+	"$C" render "$T/letter.zip" "$T/one.json" -o "$T/zip.txt"
+printf 'Dear \377\n' > "$T/latin1.txt"
+run_err 3 "^chancery: template 'latin1.txt': neither an ODT package nor UTF-8 text\$" \
+	"$C" render "$T/latin1.txt" "$T/one.json" -o "$T/l1.txt"
+check "no template, nothing written" sh -c "test ! -e '$T/scan' && test ! -e '$T/zip.txt' && test ! -e '$T/l1.txt'"
 # work is capped, not only output: eight nested sections over 20 items, a
 # partial fanning out three ways for 40 levels; each stops at once (0.1 s;
 # under memcheck 7 s). A run that never stopped is ctest's timeout to catch:
