@@ -160,6 +160,13 @@ printf 'state\nAFG\nLBR\n' > "$T/pilot.tsv"
 	"$C" --author "$AUTHOR" send pilot --date 2004-03-12) >/dev/null 2>&1
 run_out 0 '^2004-03-12  [0-9a-f]{12} send       LBR  Test Recorder' "$C" -C "$P" log --state LBR --type send
 run_out 0 '^2004-03-12  [0-9a-f]{12} send       \*    Test Recorder' "$C" -C "$P" log --type send
+# a reply says what it announces: saying nothing is a usage error
+H=$(git -C "$P" rev-parse HEAD)
+run_err 2 "^chancery: reply: say what the reply announces: --intends ACTION:TREATY, --withdraw ACTION:TREATY or --none\$" \
+	"$C" -C "$P" --author "$AUTHOR" reply pilot LBR --received 2004-03-20
+run_err 2 "^chancery: reply: --none and --intends exclude each other\$" \
+	"$C" -C "$P" --author "$AUTHOR" reply pilot LBR --received 2004-03-20 --none --intends sign:IV-13
+check "a reply refused as usage recorded nothing" test "$(git -C "$P" rev-parse HEAD)" = "$H"
 rm -rf "$P"
 # a type that is neither chancery's nor recorded here is a mistake, named
 run_err 3 "^chancery: log: --type 'bogus' is no event type \(the types: init, import, note, sync, campaign, letters, send, reply, remind, deposit\)\$" "$C" log --type bogus
