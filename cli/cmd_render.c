@@ -14,6 +14,7 @@
  * runs the steps in order; each step prints its own error.
  */
 #include "cli.h"
+#include "office.h"
 #include "render.h"
 
 #include <stdlib.h>
@@ -206,5 +207,6 @@ done:
 	chancery_template_free(name_tmpl);
 	chancery_template_free(tmpl);
 	free(tdir);
+	cli_office_reraise(); /* interrupted during --pdf: all is removed */
 	return code;
 }

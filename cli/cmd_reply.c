@@ -27,6 +27,20 @@ static int intentions_opt(chancery_campaign_intention *out, size_t *n,
 	return 0;
 }
 
+/* What a reply announces is the command line's to say: none of --intends,
+ * --withdraw and --none, or --none with --intends, is a usage error. */
+static int announces(const chancery_reply_options *o)
+{
+	if (o->none && o->nintends)
+		return cli_error(EXIT_USAGE, "reply: --none and --intends "
+			"exclude each other");
+	if (!o->none && !o->nintends && !o->nwithdraws)
+		return cli_error(EXIT_USAGE, "reply: say what the reply "
+			"announces: --intends ACTION:TREATY, --withdraw "
+			"ACTION:TREATY or --none");
+	return 0;
+}
+
 int cmd_reply(int argc, char **argv)
 {
 	cli_args a;
@@ -56,6 +70,8 @@ int cmd_reply(int argc, char **argv)
 	o.attach = attach;
 	o.none = cli_opt_count(&a, "none") > 0;
 	o.note = cli_opt_value(&a, "note");
+	if ((code = announces(&o)) != 0)
+		return code;
 	o.corrects = cli_opt_value(&a, "corrects");
 	o.reason = cli_opt_value(&a, "reason");
 	if (!o.corrects != !o.reason)

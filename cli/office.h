@@ -9,8 +9,9 @@
 #include <stddef.h>
 
 typedef struct {
-	const char *profile;  /* folder of a throw-away LibreOffice profile */
-	const char *outdir;   /* where the PDFs go */
+	const char *profile;  /* folder of a throw-away LibreOffice profile
+	                       * (relative: to the caller's folder, not cwd) */
+	const char *outdir;   /* where the PDFs go (the same) */
 	const char *cwd;      /* soffice's working folder, or NULL */
 	const char *const *files; /* the documents (relative to cwd) */
 	size_t nfiles;
@@ -25,5 +26,10 @@ typedef struct {
  * that is no number of seconds).
  */
 int cli_office_convert(const cli_office_job *job);
+/* The signal (SIGINT, SIGTERM, SIGHUP) that stopped a conversion, or 0:
+ * the caller removes its folders, then dies of it (cli_office_reraise). */
+int cli_office_interrupted(void);
+/* Die of that signal, if one came (the shell then sees it); else return. */
+void cli_office_reraise(void);
 
 #endif

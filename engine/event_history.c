@@ -154,25 +154,31 @@ done:
 	return error;
 }
 
+#define LOOKUP_NAMED 5 /* the matches an ambiguous lookup names */
+
 typedef struct {
 	const char *want;
 	chancery_event *found;
 	size_t matches;
+	char named[LOOKUP_NAMED][sizeof(((chancery_event *)0)->id)];
 	int error;
 } lookup_ctx;
 
+/* Any prefix of an event id, or of its commit from 7 hex digits (git's
+ * shortest abbreviation): every match is counted, the first few named. */
 static int lookup_cb(const chancery_event *ev, void *payload)
 {
 	lookup_ctx *ctx = payload;
 	size_t n = strlen(ctx->want);
 
-	if (strncmp(ev->id, ctx->want, n) && strncmp(ev->commit, ctx->want, n))
+	if (strncmp(ev->id, ctx->want, n) &&
+	    (n < 7 || strncmp(ev->commit, ctx->want, n)))
 		return 0;
-	if (n < 7 && strcmp(ev->id, ctx->want))
-		return 0;
+	if (ctx->matches < LOOKUP_NAMED)
+		memcpy(ctx->named[ctx->matches], ev->id, sizeof(ev->id));
 	ctx->matches++;
 	if (ctx->matches > 1)
-		return 1;
+		return 0;
 	/* keep a copy: the walk frees its events */
 	ctx->found = chancery__calloc(1, sizeof(*ctx->found));
 	if (!ctx->found) {
@@ -202,10 +208,27 @@ static int lookup_cb(const chancery_event *ev, void *payload)
 	return 0;
 }
 
+/* "'2004' is ambiguous: 12 events match (ID, ID, ... and 7 more)" */
+static int ambiguous(const lookup_ctx *ctx)
+{
+	char list[LOOKUP_NAMED * 40 + 32] = "";
+	size_t len = 0, shown = ctx->matches < LOOKUP_NAMED ? ctx->matches :
+		LOOKUP_NAMED;
+
+	for (size_t i = 0; i < shown; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%.32s",
+			i ? ", " : "", ctx->named[i]);
+	if (ctx->matches > shown)
+		snprintf(list + len, sizeof(list) - len, " and %zu more",
+			ctx->matches - shown);
+	return chancery__error(CHANCERY_EINVALID, "'%s' is ambiguous: %zu "
+		"events match (%s)", ctx->want, ctx->matches, list);
+}
+
 int chancery_event_lookup(chancery_event **out, chancery_repository *repo,
 	const char *id)
 {
-	lookup_ctx ctx = { id, NULL, 0, 0 };
+	lookup_ctx ctx = { id, NULL, 0, { { 0 } }, 0 };
 	git_commit *commit = NULL;
 	git_oid oid;
 	int error;
@@ -223,8 +246,7 @@ int chancery_event_lookup(chancery_event **out, chancery_repository *repo,
 	if (error < 0 && error != 1)
 		goto done;
 	if (ctx.matches > 1) {
-		error = chancery__error(CHANCERY_EINVALID,
-			"'%s' is ambiguous: more than one event matches", id);
+		error = ambiguous(&ctx);
 		goto done;
 	}
 	if (!ctx.found) {

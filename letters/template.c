@@ -1,7 +1,8 @@
 /*
  * template.c - the life cycle of a compiled template: compiling text or
  * loading ODT, rendering, freeing. The work is in mustache_*.c (the
- * language) and odt_*.c (packages).
+ * language) and odt_*.c (packages). A text template must be UTF-8 text:
+ * a PDF or a zip package handed in as one is refused by its name.
  */
 #include "letters.h"
 
@@ -35,6 +36,28 @@ static int template_new(chancery_template **out,
 	return 0;
 }
 
+/*
+ * A text template is UTF-8 text (tabs and line ends, no other control
+ * character). A document some program mistook for one is named by its
+ * signature: a PDF may be all UTF-8 (a header and uncompressed streams),
+ * a zip package is an ODT template under another name.
+ */
+static int text_source_check(const char *source, size_t size,
+	const char *name)
+{
+	if (size >= 5 && !memcmp(source, "%PDF-", 5))
+		return chancery__error(CHANCERY_EINVALID, "template '%s': a PDF "
+			"document, neither an ODT package nor UTF-8 text", name);
+	if (size >= 4 && !memcmp(source, "PK\3\4", 4))
+		return chancery__error(CHANCERY_EINVALID, "template '%s': a zip "
+			"package, not UTF-8 text (an ODT template's name ends in "
+			".odt or .ott)", name);
+	if (!chancery__utf8_valid(source, size, true))
+		return chancery__error(CHANCERY_EINVALID, "template '%s': neither "
+			"an ODT package nor UTF-8 text", name);
+	return 0;
+}
+
 int chancery_template_compile_text(chancery_template **out,
 	const char *source, size_t size, const chancery_template_options *opts)
 {
@@ -46,11 +69,9 @@ int chancery_template_compile_text(chancery_template **out,
 	CHANCERY_CHECK_VERSION(opts, CHANCERY_TEMPLATE_OPTIONS_VERSION);
 	if ((error = template_new(&t, opts, false)) < 0)
 		return error;
-	if (!chancery__utf8_valid(source ? source : "", size, true)) {
-		error = chancery__error(CHANCERY_EINVALID,
-			"template '%s': not UTF-8 text", t->name);
+	if ((error = text_source_check(source ? source : "", size,
+			t->name)) < 0)
 		goto done;
-	}
 	t->source = chancery__strndup(source ? source : "", size);
 	t->source_len = size;
 	if (!t->source) {

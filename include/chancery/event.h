@@ -136,6 +136,8 @@ CHANCERY_EXTERN(int) chancery_event_foreach(chancery_repository *repo,
 /**
  * Find one event by its id (or a unique prefix of it) or by its commit id
  * (or an abbreviation of at least 7 hex digits). The caller frees it.
+ * CHANCERY_ENOTFOUND when nothing matches; CHANCERY_EINVALID when several
+ * events do, the error naming how many and the first five (newest first).
  */
 CHANCERY_EXTERN(int) chancery_event_lookup(chancery_event **out,
 	chancery_repository *repo, const char *id);

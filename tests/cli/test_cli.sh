@@ -91,6 +91,16 @@ run_out 0 'Recorded note' "$C" --author "$AUTHOR" note --state CHE --treaty XVII
 	--attach "$T/nv.pdf" "Note verbale received"
 check "the attachment is in the tree" \
 	sh -c "git -C '$R' ls-tree -r --name-only HEAD | grep -q '/nv.pdf$'"
+# verify names both blobs of a file changed after its event recorded it
+# (both used to print as the one libgit2 wrote last in its shared buffer)
+cp -a "$R" "$T/tampered"
+nv=$(git -C "$R" ls-tree -r --name-only HEAD | grep '/nv.pdf$')
+was=$(git -C "$R" rev-parse "HEAD:$nv" | cut -c1-12)
+printf 'forged' > "$T/tampered/$nv"
+git -C "$T/tampered" -c user.name=x -c user.email=x@example.org commit -qam 'edit a scan'
+now=$(git -C "$T/tampered" rev-parse "HEAD:$nv" | cut -c1-12)
+run_out 1 "^$nv: changed after event [0-9a-zTZ-]+ recorded it \(now blob $now, recorded $was\)\$" "$C" -C "$T/tampered" verify
+rm -rf "$T/tampered"
 # only regular files are archived (as deposit does), read to their end
 H=$(head_of)
 mkfifo "$T/pipe.pdf"
@@ -140,6 +150,29 @@ run_out 0 'note +LBR' "$C" log --state LBR
 run_out 0 '"events"' "$C" log --format json
 check "log JSON parses" sh -c "'$C' log --format json | python3 -m json.tool"
 run 1 "$C" log --state ZWE
+# a dispatch names every recipient: log --state shows it under that State
+P=$T/pilot
+printf 'state\nAFG\nLBR\n' > "$T/pilot.tsv"
+"$C" --author "$AUTHOR" init "$P" >/dev/null 2>&1
+(cd "$P" && "$C" --author "$AUTHOR" campaign open pilot --workflow treaty-event \
+	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
+	--featured focus2004 --recipients "$T/pilot.tsv" && "$C" --author "$AUTHOR" letters generate pilot &&
+	"$C" --author "$AUTHOR" send pilot --date 2004-03-12) >/dev/null 2>&1
+run_out 0 '^2004-03-12  [0-9a-f]{12} send       LBR  Test Recorder' "$C" -C "$P" log --state LBR --type send
+run_out 0 '^2004-03-12  [0-9a-f]{12} send       \*    Test Recorder' "$C" -C "$P" log --type send
+# a reply says what it announces: saying nothing is a usage error
+H=$(git -C "$P" rev-parse HEAD)
+run_err 2 "^chancery: reply: say what the reply announces: --intends ACTION:TREATY, --withdraw ACTION:TREATY or --none\$" \
+	"$C" -C "$P" --author "$AUTHOR" reply pilot LBR --received 2004-03-20
+run_err 2 "^chancery: reply: --none and --intends exclude each other\$" \
+	"$C" -C "$P" --author "$AUTHOR" reply pilot LBR --received 2004-03-20 --none --intends sign:IV-13
+check "a reply refused as usage recorded nothing" test "$(git -C "$P" rev-parse HEAD)" = "$H"
+rm -rf "$P"
+# a type that is neither chancery's nor recorded here is a mistake, named
+run_err 3 "^chancery: log: --type 'bogus' is no event type \(the types: init, import, note, sync, campaign, letters, send, reply, remind, deposit, void, close\)\$" "$C" log --type bogus
+run 1 "$C" log --type deposit
+run 1 "$C" log --type note --state ZWE
+check "a type unknown: nothing on stdout" test ! -s "$T/out"
 run_out 0 'note' "$C" log --since 2004-03-01 --until 2004-03-11
 run_err 3 'impossible date' "$C" log --since 2004-04-31
 run_err 3 'not a State code' "$C" log --state lbr
@@ -148,6 +181,12 @@ run_out 0 '^Event: note' "$C" show "$ID"
 run_out 0 'Mission called' "$C" show "$(git log --format=%h --grep='Mission called')"
 run_out 0 '"record"' "$C" show "$ID" --format json
 run_err 3 "no event 'nothing-here'" "$C" show nothing-here
+# an id prefix of several events is ambiguous, and they are named
+N04=$(git log --format='%(trailers:key=Chancery-Id,valueonly)' | grep -c '^2004')
+FIRST=$(git log --format='%(trailers:key=Chancery-Id,valueonly)' | grep '^2004' | head -n 1)
+run_err 3 "^chancery: '2004' is ambiguous: $N04 events match \($FIRST, .*\)\$" "$C" show 2004
+check "the ambiguity is one line" test "$(wc -l < "$T/err")" = 1
+run_err 3 "no event '1999'" "$C" show 1999
 run_out 0 'Recorded note' "$C" note --supersedes "$ID" --state LBR "Correction: the mission wrote, it did not call"
 check "the correction names the event it supersedes" \
 	sh -c "git log -1 --format='%(trailers:key=Chancery-Supersedes,valueonly)' | grep -qx '$ID'"

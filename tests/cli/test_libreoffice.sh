@@ -47,4 +47,11 @@ run_out 0 'Rendered 2 documents' "$C" render "$T/resaved/written.odt" "$T/batch.
 	-o "$T/pdfs" --name '{{letter.reference}}.odt' --pdf
 check "a PDF per document" sh -c "test -s '$T/pdfs/R1.pdf' && test -s '$T/pdfs/R2.pdf' && head -c 5 '$T/pdfs/R1.pdf' | grep -q '%PDF-'"
 check "nothing else left in the folder" test "$(ls -A "$T/pdfs" | wc -l)" = 4
+# the README's example: a relative -o (soffice then used to get the
+# profile 'file://letters/...' and hang until the timeout)
+mkdir "$T/rel"
+(cd "$T/rel" && CHANCERY_SOFFICE_TIMEOUT=60 "$C" render "$T/resaved/written.odt" "$T/batch.json" \
+	-o letters --name '{{letter.reference}}.odt' --pdf >"$T/out" 2>"$T/err")
+check "relative -o: PDFs made" sh -c "head -c 5 '$T/rel/letters/R1.pdf' | grep -q '%PDF-' && test -s '$T/rel/letters/R2.pdf'"
+check "relative -o: no hidden folder left" test "$(ls -A "$T/rel/letters" | wc -l)" = 4
 finish

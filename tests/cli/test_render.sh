@@ -78,6 +78,18 @@ run_err 3 "template 'broken.mustache': line 1, column 1: section 'a' is never cl
 printf '{{>nope}}' > "$T/b2.mustache"
 run_err 3 "no partial 'nope'" "$C" render "$T/b2.mustache" "$T/one.json" -o "$T/b2.txt"
 check "text errors wrote nothing" sh -c "test ! -e '$T/b.txt' && test ! -e '$T/b2.txt'"
+# a file that is neither an ODT package nor UTF-8 text is no template,
+# even one whose bytes happen to be UTF-8 (a PDF with no binary stream)
+printf '%%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n' > "$T/scan.pdf"
+run_err 3 "^chancery: template 'scan.pdf': a PDF document, neither an ODT package nor UTF-8 text\$" \
+	"$C" render "$T/scan.pdf" "$T/states.csv" -o "$T/scan"
+cp "$T/letter.odt" "$T/letter.zip"
+run_err 3 "^chancery: template 'letter.zip': a zip package, not UTF-8 text \(an ODT template's name ends in .odt or .ott\)\$" \
+	"$C" render "$T/letter.zip" "$T/one.json" -o "$T/zip.txt"
+printf 'Dear \377\n' > "$T/latin1.txt"
+run_err 3 "^chancery: template 'latin1.txt': neither an ODT package nor UTF-8 text\$" \
+	"$C" render "$T/latin1.txt" "$T/one.json" -o "$T/l1.txt"
+check "no template, nothing written" sh -c "test ! -e '$T/scan' && test ! -e '$T/zip.txt' && test ! -e '$T/l1.txt'"
 # work is capped, not only output: eight nested sections over 20 items, a
 # partial fanning out three ways for 40 levels; each stops at once (0.1 s;
 # under memcheck 7 s). A run that never stopped is ctest's timeout to catch:
@@ -172,6 +184,14 @@ check "soffice is asked for PDFs, headless" sh -c "grep -qx -- --convert-to '$T/
 check "with a throw-away profile in the hidden folder" grep -q "^-env:UserInstallation=file://$T/fpdf/.chancery-render-" "$T/fake/args"
 check "run in the hidden folder, which is gone" sh -c "grep -q '/.chancery-render-' '$T/fake/cwd' && test ! -e \"\$(cat '$T/fake/cwd')\""
 check "nothing else left" test "$(ls -A "$T/fpdf" | wc -l)" = 6
+# a relative -o (the README's example): soffice gets absolute file URLs
+# and folders, whatever its own working folder (it runs in the hidden one)
+mkdir "$T/rel"
+(cd "$T/rel" && PATH="$FAKE" "$C" render "$T/letter.odt" "$T/list.json" \
+	-o letters --name '{{state.code}}.odt' --pdf >/dev/null 2>&1)
+check "relative -o: the profile is an absolute file URL" grep -q "^-env:UserInstallation=file://$T/rel/letters/.chancery-render-[0-9]*/.lo-profile\$" "$T/fake/args"
+check "relative -o: soffice writes to an absolute folder" sh -c "grep -A1 -x -- --outdir '$T/fake/args' | tail -n 1 | grep -qx '$T/rel/letters/.chancery-render-[0-9]*'"
+check "relative -o: the PDFs are moved, the hidden folder is gone" sh -c "test -f '$T/rel/letters/AAA.pdf' && test \"\$(ls -A '$T/rel/letters' | wc -l)\" = 6"
 printf '#!/bin/sh\nexit 0\n' > "$T/fake/soffice"
 run_err 5 "soffice made no PDF of 'AAA.odt'" env PATH="$FAKE" "$C" render "$T/letter.odt" \
 	"$T/list.json" -o "$T/nopdf" --name '{{state.code}}.odt' --pdf
@@ -203,6 +223,22 @@ check "stopped at the timeout, not when the converter is done" test $(($(date +%
 check "the hung converter is gone" gone "$(cat "$T/fake/leader.pid")"
 check "what it started is gone too" gone "$(cat "$T/fake/child.pid")"
 check "nothing written on timeout" sh -c "test ! -e '$T/hang.odt' && ! ls -A '$T' | grep -q chancery-render"
+# interrupted while soffice runs (the README's hang, stopped by hand):
+# soffice's group is killed, the hidden folder removed, and the tool dies
+# of the signal
+rm -f "$T/fake/leader.pid" "$T/fake/child.pid"
+mkdir "$T/intr"
+PATH="$FAKE" "$C" render "$T/letter.odt" "$T/list.json" -o "$T/intr/letters" --pdf \
+	>/dev/null 2>"$T/intr.err" &
+pid=$!
+for _ in $(seq 300); do [ -s "$T/fake/child.pid" ] && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"
+check "interrupted: the tool dies of the signal" test $? = 143
+check "interrupted: the hung converter is gone" gone "$(cat "$T/fake/leader.pid")"
+check "interrupted: what it started is gone too" gone "$(cat "$T/fake/child.pid")"
+check "interrupted: nothing left in -o" test -z "$(ls -A "$T/intr/letters")"
+check "interrupted: one error line" grep -qx 'chancery: --pdf: interrupted; soffice was stopped' "$T/intr.err"
 run_err 2 "CHANCERY_SOFFICE_TIMEOUT='1m': expected whole seconds" env CHANCERY_SOFFICE_TIMEOUT=1m \
 	PATH="$FAKE" "$C" render "$T/letter.odt" "$T/one.json" -o "$T/bad.odt" --pdf
 finish
