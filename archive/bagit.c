@@ -30,6 +30,7 @@
 #include "../engine/base.h"
 #include "../engine/store.h"
 #include "chancery/archive.h"
+#include "chancery/registry.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -646,6 +647,30 @@ static int check_options(const chancery_bagit_options *opts)
 	return 0;
 }
 
+/* A State or treaty selected is one the registry knows: an unknown code
+ * is named, not answered with "nothing matches" (a campaign is checked
+ * by its files, select_files). */
+static int check_known(chancery_repository *repo,
+	const chancery_bagit_options *opts)
+{
+	chancery_registry *reg = NULL;
+	int error;
+
+	if (!opts->state && !opts->treaty)
+		return 0;
+	if ((error = chancery_registry_load(&reg, repo)) < 0)
+		return error;
+	if (opts->state && !chancery_registry_state_find(reg, opts->state))
+		error = chancery__error(CHANCERY_ENOTFOUND,
+			"unknown State '%s'", opts->state);
+	else if (opts->treaty &&
+		 !chancery_registry_treaty_find(reg, opts->treaty))
+		error = chancery__error(CHANCERY_ENOTFOUND,
+			"unknown treaty '%s'", opts->treaty);
+	chancery_registry_free(reg);
+	return error;
+}
+
 /* What goes in: the head's files that the selection's events record, and
  * the campaign files of the selection. */
 static int select_files(bag_ctx *x)
@@ -735,7 +760,8 @@ int chancery_archive_export_bagit(chancery_bagit_result *out,
 	memset(&x, 0, sizeof(x));
 	x.o = opts ? opts : &none;
 	x.repo = repo;
-	if ((error = check_options(x.o)) < 0)
+	if ((error = check_options(x.o)) < 0 ||
+	    (error = check_known(repo, x.o)) < 0)
 		return error;
 	/* "bag/" is "bag": the work folder goes beside it, not in it */
 	for (len = strlen(dir_in); len > 1 && dir_in[len - 1] == '/'; len--)

@@ -91,6 +91,13 @@ run_out 0 'Recorded note' "$C" --author "$AUTHOR" note --state CHE --treaty XVII
 	--attach "$T/nv.pdf" "Note verbale received"
 check "the attachment is in the tree" \
 	sh -c "git -C '$R' ls-tree -r --name-only HEAD | grep -q '/nv.pdf$'"
+# export names what it does not know, as the queries do
+run_err 3 "^chancery: unknown State 'ZZZ'\$" "$C" export bagit "$T/bag" --state ZZZ
+run_err 3 "^chancery: unknown treaty 'IV-99'\$" "$C" export bagit "$T/bag" --treaty IV-99
+run_err 3 "^chancery: no campaign 'nope'\$" "$C" export bagit "$T/bag" --campaign nope
+run_out 0 'Wrote bag' "$C" export bagit "$T/bag" --state CHE
+check "an unknown selection wrote no bag" sh -c "test -f '$T/bag/bagit.txt' && ! ls -a '$T' | grep -q '^\.bag'"
+rm -rf "$T/bag"
 # verify names both blobs of a file changed after its event recorded it
 # (both used to print as the one libgit2 wrote last in its shared buffer)
 cp -a "$R" "$T/tampered"
