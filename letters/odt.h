@@ -127,6 +127,10 @@ int chancery__odt_read_entry(char **out, size_t *size,
 
 /* Compile one part's XML into part->root (odt_compile.c); a part with no
  * tag stays untemplated (copied as it is). */
+/* Is `xml` (part `name` of template `t`) well-formed XML without a
+ * DOCTYPE? 0, or the one-line error naming the part and the line. */
+int chancery__odt_xml_check(const chancery_template *t, const char *name,
+	const char *xml, size_t len);
 int chancery__odt_compile_part(chancery_template *t, odt_part *part,
 	const char *xml, size_t len);
 

@@ -184,6 +184,43 @@ static size_t line_at(const char *s, size_t at)
 	return line;
 }
 
+/* `xml` parsed as part `name` into *doc (and its parser into *ctxt; the
+ * caller frees both, even on error): not well-formed is "NAME line N:
+ * why", a DOCTYPE is refused. */
+static int parse_part(xmlDoc **doc, xmlParserCtxt **ctxt,
+	const chancery_template *t, const char *name, const char *xml,
+	size_t len)
+{
+	if (!(*ctxt = xmlNewParserCtxt()))
+		return chancery__oom();
+	*doc = xmlCtxtReadMemory(*ctxt, xml, (int)len, name, "UTF-8",
+		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!*doc) {
+		const xmlError *e = xmlCtxtGetLastError(*ctxt);
+
+		if (!e || e->code == XML_ERR_NO_MEMORY)
+			return chancery__oom();
+		return chancery__odt_error(t, "%s line %d: %s", name, e->line,
+			e->message ? e->message : "not well-formed XML");
+	}
+	if ((*doc)->intSubset || (*doc)->extSubset)
+		return chancery__odt_error(t, "%s: a DOCTYPE (DTDs are refused)",
+			name);
+	return 0;
+}
+
+int chancery__odt_xml_check(const chancery_template *t, const char *name,
+	const char *xml, size_t len)
+{
+	xmlParserCtxt *ctxt = NULL;
+	xmlDoc *doc = NULL;
+	int error = parse_part(&doc, &ctxt, t, name, xml, len);
+
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return error;
+}
+
 int chancery__odt_compile_part(chancery_template *t, odt_part *part,
 	const char *xml, size_t len)
 {
@@ -216,26 +253,12 @@ int chancery__odt_compile_part(chancery_template *t, odt_part *part,
 				"than %d attributes (the limit)", part->name,
 				line_at(xml, at), ODT_MAX_ATTRIBUTES);
 	}
+	/* parsed even when no tag can be in it: a part that is not XML is
+	 * refused here, not copied into every letter */
+	if ((error = parse_part(&st.doc, &ctxt, t, part->name, xml, len)) < 0)
+		goto done;
 	if (!chancery__odt_contains(xml, len, "{{"))
-		return 0;   /* no tag can be in it: copy it as it is */
-	ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		return chancery__oom();
-	st.doc = xmlCtxtReadMemory(ctxt, xml, (int)len, part->name, "UTF-8",
-		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!st.doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-
-		error = chancery__odt_error(t, "%s line %d: %s", part->name,
-			e ? e->line : 0, e && e->message ? e->message :
-			"not well-formed XML");
-		goto done;
-	}
-	if (st.doc->intSubset || st.doc->extSubset) {
-		error = chancery__odt_error(t, "%s: a DOCTYPE (DTDs are refused)",
-			part->name);
-		goto done;
-	}
+		goto done;   /* no tag can be in it: copy it as it is */
 	if ((error = chancery__odt_find_tags(&st, (xmlNode *)st.doc, meta)) < 0 ||
 	    (error = chancery__odt_place_sections(&st)) < 0 || (error = chancery__odt_check_nesting(&st)) < 0)
 		goto done;

@@ -424,6 +424,9 @@ static int check_manifest(const chancery_template *t, zip_t *za, int at)
 		 chancery__odt_contains(man, mlen, "<!ENTITY"))
 		error = chancery__odt_error(t, "META-INF/manifest.xml: a DOCTYPE "
 			"or entity declaration (refused)");
+	else
+		error = chancery__odt_xml_check(t, "META-INF/manifest.xml", man,
+			mlen);
 	chancery_free(man);
 	return error;
 }
