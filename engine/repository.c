@@ -478,6 +478,27 @@ static int init_extra(chancery_changeset *cs, git_tree *base,
 		chancery__registry_sample_changes(cs);
 }
 
+/* init's --author, kept as chancery.name and chancery.email in the new
+ * repository's own configuration (.git/config), so that later commands
+ * record as the same author without being told again. */
+static int remember_author(chancery_repository *repo,
+	const chancery_signature *sig)
+{
+	git_config *cfg = NULL;
+	int error;
+
+	if (!sig || !sig->name || !sig->email)
+		return 0;
+	if ((error = git_repository_config(&cfg, repo->git)) == 0 &&
+	    (error = git_config_set_string(cfg, "chancery.name",
+			sig->name)) == 0)
+		error = git_config_set_string(cfg, "chancery.email",
+			sig->email);
+	git_config_free(cfg);
+	return error < 0 ? chancery__git_error(error, "the repository's "
+		"configuration") : 0;
+}
+
 int chancery_repository_init(chancery_repository **out, const char *path,
 	const chancery_init_options *opts, const chancery_signature *sig)
 {
@@ -535,7 +556,8 @@ int chancery_repository_init(chancery_repository **out, const char *path,
 			"2004.")) < 0)
 		goto done;
 	if ((error = chancery__event_commit(repo, ev, init_extra, &ctx,
-			NULL)) < 0)
+			NULL)) < 0 ||
+	    (error = remember_author(repo, sig)) < 0)
 		goto done;
 	*out = repo;
 	repo = NULL;

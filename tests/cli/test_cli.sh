@@ -22,6 +22,16 @@ done
 run_out 0 'Created a chancery repository' "$C" --author "$AUTHOR" init "$R"
 run_err 3 'not empty' "$C" --author "$AUTHOR" init "$R"
 check "init made a repository git fsck accepts" git -C "$R" fsck --strict
+# init --author is remembered: later commands record as that author without
+# --author, with no Git identity anywhere else (a HOME of its own)
+mkdir -p "$T/nohome"
+run 0 "$C" init "$T/remember" --author 'Registry Clerk <clerk@example.org>'
+HOME=$T/nohome run_out 0 'Recorded note' "$C" -C "$T/remember" note --state LBR "a call"
+check "the note is recorded by the author init was given" \
+	test "$(git -C "$T/remember" log -1 --format='%an <%ae>')" = 'Registry Clerk <clerk@example.org>'
+check "kept in the office's own configuration" \
+	test "$(git -C "$T/remember" config chancery.name)" = 'Registry Clerk'
+rm -rf "$T/remember"
 check "plain git log reads the trailers" \
 	sh -c "git -C '$R' log --format='%(trailers:key=Chancery-Event,valueonly)' | grep -qx init"
 run_err 3 'who is recording' "$C" init "$T/noid"
