@@ -26,4 +26,18 @@ for key in Chancery-Event Chancery-Id Chancery-State Chancery-Campaign Chancery-
 	Chancery-Corrects Chancery-Voids Chancery-Voids-Event Chancery-Reason; do
 	check "trailer $key is documented" grep -q -- "$key" "$D/repository-format.md"
 done
+# the README's first session and second office run as written (issue 13):
+# both blocks, one after the other, in an empty folder, the tool on PATH
+W=$T/readme
+mkdir -p "$W"
+awk '/^## A first session/ { want = 1 } /^## A second office/ { want = 1 }
+	want && /^```$/ { if (inside) { inside = 0; want = 0 } else inside = 1; next }
+	inside' "$SRC/README.md" > "$W/session.sh"
+check "the README has its first session and second office" test "$(grep -c '^chancery' "$W/session.sh")" -ge 15
+mkdir -p "$W/bin" && ln -s "$C" "$W/bin/chancery"
+check "the README's session runs as written (today's clock)" sh -c "cd '$W' && PATH='$W/bin':\$PATH env -u CHANCERY_NOW sh -e session.sh > session.out 2>&1"
+[ -s "$W/focus2004/letters/FRA.pdf" ] || cat "$W/session.out" >&2
+check "... its letters and their PDFs are written" test -s "$W/focus2004/letters/FRA.pdf"
+check "... the second office has the same record" \
+	test "$(git -C "$W/geneva" rev-parse HEAD)" = "$(git -C "$W/focus2004" rev-parse HEAD)"
 finish
