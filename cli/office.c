@@ -18,8 +18,10 @@
  * terminal's Ctrl-C: while it runs, SIGINT, SIGTERM and SIGHUP are caught
  * instead, soffice's group is killed, and the caller, told by
  * cli_office_interrupted(), removes its folders and dies of the signal.
- * Left out: checking what soffice made (the callers know which files they
- * expect) and any other conversion than PDF.
+ * A batch is cut into runs of BATCH_MAX files: soffice 7.4 stops after
+ * 246 and exits 0 as if it had converted them all. Left out: checking
+ * what soffice made (the callers know which files they expect) and any
+ * other conversion than PDF.
  */
 #include "cli.h"
 #include "office.h"
@@ -39,6 +41,9 @@
 #define TIMEOUT_PER_FILE 10
 #define TIMEOUT_MAX 86400
 #define POLL_MAX_NS 100000000L
+/* soffice 7.4 converts at most 246 files a run and then exits 0, silent
+ * about the rest: a batch is cut into runs of this many */
+#define BATCH_MAX 200
 
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 static volatile sig_atomic_t interrupted;
@@ -227,7 +232,8 @@ static void stop(pid_t pid)
 		;
 }
 
-int cli_office_convert(const cli_office_job *job)
+/* One soffice run over job's files (at most BATCH_MAX of them). */
+static int convert_batch(const cli_office_job *job)
 {
 	struct sigaction old[sizeof(caught) / sizeof(caught[0])];
 	char **argv;
@@ -265,6 +271,20 @@ int cli_office_convert(const cli_office_job *job)
 		return cli_error(EXIT_INTERNAL, "--pdf: soffice failed (is "
 			"LibreOffice installed? scripts/install-deps)");
 	return 0;
+}
+
+int cli_office_convert(const cli_office_job *job)
+{
+	cli_office_job part = *job;
+	int code = 0;
+
+	for (size_t at = 0; code == 0 && at < job->nfiles; at += BATCH_MAX) {
+		part.files = job->files + at;
+		part.nfiles = job->nfiles - at < BATCH_MAX ? job->nfiles - at :
+			BATCH_MAX;
+		code = convert_batch(&part);
+	}
+	return code;
 }
 
 void cli_office_reraise(void)

@@ -18,9 +18,10 @@ typedef struct {
 } cli_office_job;
 
 /*
- * Convert job->files to PDF in job->outdir. soffice runs in a process
+ * Convert job->files to PDF in job->outdir, in runs of up to 200 files
+ * (soffice 7.4 silently stops after 246). soffice runs in a process
  * group of its own, its output thrown away; when it outlives the timeout
- * (CHANCERY_SOFFICE_TIMEOUT seconds, else 120 s and 10 s a document) the
+ * (CHANCERY_SOFFICE_TIMEOUT seconds a run, else 120 s and 10 s a document) the
  * whole group is killed. Returns 0, or prints one error line and returns
  * the exit code (EXIT_INTERNAL; EXIT_USAGE for a CHANCERY_SOFFICE_TIMEOUT
  * that is no number of seconds).
