@@ -24,6 +24,7 @@ int cmd_init(int argc, char **argv)
 	dir = a.nargs ? a.args[0] : ".";
 	opts.empty = cli_opt_count(&a, "empty") > 0;
 	opts.branch = cli_opt_value(&a, "branch");
+	opts.remember_author = sig.name != NULL; /* --author: kept */
 	error = chancery_repository_init(&repo, dir, &opts,
 		sig.name || sig.email || sig.time ? &sig : NULL);
 	free(name);

@@ -478,9 +478,10 @@ static int init_extra(chancery_changeset *cs, git_tree *base,
 		chancery__registry_sample_changes(cs);
 }
 
-/* init's --author, kept as chancery.name and chancery.email in the new
- * repository's own configuration (.git/config), so that later commands
- * record as the same author without being told again. */
+/* init's author, kept as user.name and user.email in the new repository's
+ * own configuration (.git/config) when asked (remember_author), so that
+ * later commands record as the same author without being told again;
+ * `git config user.name` there changes it as Git users expect. */
 static int remember_author(chancery_repository *repo,
 	const chancery_signature *sig)
 {
@@ -490,9 +491,9 @@ static int remember_author(chancery_repository *repo,
 	if (!sig || !sig->name || !sig->email)
 		return 0;
 	if ((error = git_repository_config(&cfg, repo->git)) == 0 &&
-	    (error = git_config_set_string(cfg, "chancery.name",
+	    (error = git_config_set_string(cfg, "user.name",
 			sig->name)) == 0)
-		error = git_config_set_string(cfg, "chancery.email",
+		error = git_config_set_string(cfg, "user.email",
 			sig->email);
 	git_config_free(cfg);
 	return error < 0 ? chancery__git_error(error, "the repository's "
@@ -557,7 +558,8 @@ int chancery_repository_init(chancery_repository **out, const char *path,
 		goto done;
 	if ((error = chancery__event_commit(repo, ev, init_extra, &ctx,
 			NULL)) < 0 ||
-	    (error = remember_author(repo, sig)) < 0)
+	    (opts && opts->remember_author &&
+	     (error = remember_author(repo, sig)) < 0))
 		goto done;
 	*out = repo;
 	repo = NULL;

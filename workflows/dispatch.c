@@ -52,6 +52,20 @@ unsigned wf_letter_number(const chancery_tree *tree, const char *id,
 	return n;
 }
 
+void wf_letter_reference_set(json_t *data, const char *id,
+	const char *code, unsigned n)
+{
+	json_t *letter = json_object_get(data, "letter");
+	char ref[120];
+
+	if (n < 2 || !letter)
+		return;
+	wf_reference_nth(ref, sizeof(ref), id, code, n);
+	json_object_set_new(letter, "reference", json_string(ref));
+	wf_reference_nth(ref, sizeof(ref), id, code, n - 1);
+	json_object_set_new(letter, "supersedes", json_string(ref));
+}
+
 unsigned wf_letter_of(const context *x, const char *code)
 {
 	for (size_t i = 0; x->letter && i < x->nrec; i++)

@@ -120,22 +120,13 @@ static int render_one(void **odt, size_t *size, gen_ctx *g, const batch *b,
 {
 	int l = wf_lang_index(st->language), error;
 	json_t *data = NULL;
-	char version[64], ref[120];
+	char version[64];
 	const char *meta[9];
 
 	if ((error = wf_letter_data(&data, &x->c, x->reg, x->featured,
 			x->nfeat, st)) < 0)
 		return error;
-	if (n > 1) {
-		/* a letter that supersedes another: its own reference, and the
-		 * one it supersedes */
-		json_t *letter = json_object_get(data, "letter");
-
-		wf_reference_nth(ref, sizeof(ref), x->c.id, st->code, n);
-		json_object_set_new(letter, "reference", json_string(ref));
-		wf_reference_nth(ref, sizeof(ref), x->c.id, st->code, n - 1);
-		json_object_set_new(letter, "supersedes", json_string(ref));
-	}
+	wf_letter_reference_set(data, x->c.id, st->code, n);
 	snprintf(version, sizeof(version), "chancery %s", CHANCERY_VERSION);
 	meta[0] = "chancery:template";
 	meta[1] = b->blob[l];

@@ -324,6 +324,8 @@ int chancery_campaign_letter_data(chancery_data **out,
 	if ((error = wf_letter_data(&o, &x.c, x.reg, x.featured, x.nfeat,
 			st)) < 0)
 		goto done;
+	/* the current letter's data: a superseding one has its reference */
+	wf_letter_reference_set(o, x.c.id, st->code, wf_letter_of(&x, st->code));
 	*out = chancery__data_wrap(o);
 done:
 	wf_context_free(&x);

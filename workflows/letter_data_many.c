@@ -32,6 +32,7 @@ static int one(json_t *arr, const context *x, const char *code,
 	if ((error = wf_letter_data(&o, &x->c, x->reg, x->featured, x->nfeat,
 			&copy)) < 0)
 		return error;
+	wf_letter_reference_set(o, x->c.id, code, wf_letter_of(x, code));
 	if (json_array_append_new(arr, o) < 0)
 		return chancery__oom();
 	return 0;

@@ -178,6 +178,10 @@ void wf_letter_path(char *buf, size_t size, const char *id,
 unsigned wf_letter_number(const chancery_tree *tree, const char *id,
 	const char *code);
 /* The current letter's number of recipient `code` in `x` (0: none). */
+/* Letter data `data` made the letter number `n` of State `code` (n > 1:
+ * it supersedes n - 1): its reference ID/CODE/N and "supersedes". */
+void wf_letter_reference_set(json_t *data, const char *id,
+	const char *code, unsigned n);
 unsigned wf_letter_of(const context *x, const char *code);
 /* What history says of a recipient's current letter. */
 typedef struct {

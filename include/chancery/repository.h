@@ -22,7 +22,7 @@ typedef struct {
 	int offset;        /**< minutes east of UTC */
 } chancery_signature;
 
-#define CHANCERY_INIT_OPTIONS_VERSION 1
+#define CHANCERY_INIT_OPTIONS_VERSION 2
 
 typedef struct {
 	unsigned int version;
@@ -30,9 +30,13 @@ typedef struct {
 	int empty;
 	/** Branch to create; NULL means "main". */
 	const char *branch;
+	/** Non-zero: keep the signature's name and e-mail as user.name and
+	 * user.email in the new repository's own configuration (.git/config),
+	 * so that later operations there record as the same author. */
+	int remember_author;
 } chancery_init_options;
 
-#define CHANCERY_INIT_OPTIONS_INIT { CHANCERY_INIT_OPTIONS_VERSION, 0, NULL }
+#define CHANCERY_INIT_OPTIONS_INIT { CHANCERY_INIT_OPTIONS_VERSION, 0, NULL, 0 }
 
 /**
  * Create a chancery repository in `path` (created if missing, it must be

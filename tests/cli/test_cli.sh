@@ -30,7 +30,7 @@ HOME=$T/nohome run_out 0 'Recorded note' "$C" -C "$T/remember" note --state LBR 
 check "the note is recorded by the author init was given" \
 	test "$(git -C "$T/remember" log -1 --format='%an <%ae>')" = 'Registry Clerk <clerk@example.org>'
 check "kept in the office's own configuration" \
-	test "$(git -C "$T/remember" config chancery.name)" = 'Registry Clerk'
+	test "$(git -C "$T/remember" config user.name)" = 'Registry Clerk'
 rm -rf "$T/remember"
 check "plain git log reads the trailers" \
 	sh -c "git -C '$R' log --format='%(trailers:key=Chancery-Event,valueonly)' | grep -qx init"

@@ -79,6 +79,11 @@ run_out 0 'every letter of .c1. is sent already|Recorded the dispatch of 1 lette
 check "send dispatches the new letter on its own" sh -c \
 	"git log -1 --format=%B | grep -q '^Chancery-State: TUV' && ! git log -1 --format=%B | grep -q '^Chancery-State: FRA'"
 run_out 0 '"reference": *"C1/TUV/2"' "$C" status c1 --format json
+# the letter data is the current letter's: its reference, the one it supersedes
+run_out 0 '"reference": *"C1/TUV/2"' "$C" letters data c1 TUV
+run_out 0 '"supersedes": *"C1/TUV/1"' "$C" letters data c1 TUV
+run_out 0 '"reference": *"C1/TUV/2"' "$C" letters data c1 TUV FRA
+run_out 0 '"reference": *"C1/FRA/1"' "$C" letters data c1 FRA
 run_out 0 'letters c1: generate for TUV' "$C" log --campaign c1
 run_out 0 'letters are what their inputs give' "$C" letters verify c1
 run_out 0 '3 letters up to date' "$C" letters generate c1 --supersede
