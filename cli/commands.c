@@ -205,6 +205,8 @@ const cli_cmd cli_commands[] = {
 	  "chancery void EVENT --reason TEXT", opts_void, 1, 1 },
 	{ "verify", cmd_verify, "prove that nothing recorded was altered",
 	  "chancery verify [--state STATE] [--campaign CAMPAIGN]", opts_verify, 0, 0 },
+	{ "index", cmd_index, "check, rebuild or describe the derived index of events",
+	  "chancery index check | rebuild | status", opts_none, 1, 1 },
 	{ "history", cmd_history, "the whole story of a State or a treaty",
 	  "chancery history STATE|TREATY [--format FORMAT]", opts_history, 1, 1 },
 	{ "export", cmd_export, "export the archive as a BagIt bag",
