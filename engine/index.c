@@ -10,6 +10,7 @@
  *                      type, date (chancery_event_date), the whole commit
  *                      message, author name, email, time and offset
  *   fields             (seq, ord, key, value), indexed on (key, value)
+ *   search             FTS5 over each event's text (index_search.c)
  * Only what chancery__event_from_message accepts is stored, and a walk
  * rebuilds each event with that same function from the stored message
  * and author, so the index answers what the replay answers.
@@ -44,7 +45,9 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS %s.fields(seq INTEGER NOT NULL, "
 	"ord INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, "
 	"PRIMARY KEY(seq, ord)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS %s.fields_kv ON fields(key, value);";
+	"CREATE INDEX IF NOT EXISTS %s.fields_kv ON fields(key, value);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS %s.search USING fts5(subject, "
+	"body, fields, attachments);";
 
 int chancery__index_schema(sqlite3 *db, const char *s, bool drop)
 {
@@ -54,7 +57,8 @@ int chancery__index_schema(sqlite3 *db, const char *s, bool drop)
 	if (drop) {
 		sql = chancery__sprintf("DROP TABLE IF EXISTS %s.fields;"
 			"DROP TABLE IF EXISTS %s.events;"
-			"DROP TABLE IF EXISTS %s.meta;", s, s, s);
+			"DROP TABLE IF EXISTS %s.search;"
+			"DROP TABLE IF EXISTS %s.meta;", s, s, s, s);
 		if (!sql)
 			return chancery__oom();
 		error = chancery__index_exec(db, sql, "drop the event tables");
@@ -62,7 +66,7 @@ int chancery__index_schema(sqlite3 *db, const char *s, bool drop)
 		if (error < 0)
 			return error;
 	}
-	sql = chancery__sprintf(schema_sql, s, s, s, s, s, s, s, s);
+	sql = chancery__sprintf(schema_sql, s, s, s, s, s, s, s, s, s);
 	if (!sql)
 		return chancery__oom();
 	error = chancery__index_exec(db, sql, "make the event tables");
@@ -158,7 +162,7 @@ int chancery__index_stamp(char **out, sqlite3 *db, const char *s,
 
 typedef struct {
 	sqlite3 *db;
-	sqlite3_stmt *ev, *field;
+	sqlite3_stmt *ev, *field, *text;
 	sqlite3_int64 seq;
 } writer;
 
@@ -169,16 +173,20 @@ static int writer_open(writer *w, sqlite3 *db, const char *s)
 		"VALUES(?,?,?,?,?,?,?,?,?,?)", s);
 	char *b = chancery__sprintf("INSERT INTO %s.fields(seq, ord, key, "
 		"value) VALUES(?,?,?,?)", s);
+	char *c = chancery__sprintf("INSERT INTO %s.search(rowid, subject, "
+		"body, fields, attachments) VALUES(?,?,?,?,?)", s);
 	sqlite3_stmt *st = NULL;
 	int rc = SQLITE_NOMEM;
 
 	memset(w, 0, sizeof(*w));
 	w->db = db;
-	if (a && b && (rc = sqlite3_prepare_v2(db, a, -1, &w->ev, NULL)) ==
-			SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, b, -1, &w->field, NULL);
+	if (a && b && c && (rc = sqlite3_prepare_v2(db, a, -1, &w->ev,
+			NULL)) == SQLITE_OK &&
+	    (rc = sqlite3_prepare_v2(db, b, -1, &w->field, NULL)) == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, c, -1, &w->text, NULL);
 	chancery_free(a);
 	chancery_free(b);
+	chancery_free(c);
 	if (rc != SQLITE_OK)
 		return chancery__sqlite_error(db, rc, "prepare the writer");
 	b = chancery__sprintf("SELECT coalesce(max(seq), 0) FROM %s.events", s);
@@ -199,6 +207,7 @@ static void writer_close(writer *w)
 {
 	sqlite3_finalize(w->ev);
 	sqlite3_finalize(w->field);
+	sqlite3_finalize(w->text);
 }
 
 static int step_done(sqlite3 *db, sqlite3_stmt *st)
@@ -246,6 +255,8 @@ static int writer_add(writer *w, git_commit *c)
 		sqlite3_bind_text(w->field, 4, ev->values[i], -1, SQLITE_STATIC);
 		error = step_done(w->db, w->field);
 	}
+	if (!error)
+		error = chancery__index_search_add(w->text, w->seq, ev, c);
 	chancery_event_free(ev);
 	return error;
 }

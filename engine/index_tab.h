@@ -11,6 +11,8 @@
 #include "index_db.h"
 #include "internal.h"
 
+typedef struct sqlite3_stmt sqlite3_stmt;
+
 /** The tables' format; another number in meta rebuilds them. */
 #define CHANCERY__INDEX_FORMAT 1
 
@@ -37,6 +39,11 @@ int chancery__index_head(git_oid *out, chancery_repository *repo);
  * *how says what was done; *damaged when it failed on a damaged file. */
 int chancery__index_sync(int *how, bool *damaged, sqlite3 *db,
 	chancery_repository *repo, bool force);
+
+/** Add event `ev` of commit `c` as row `seq` of the search table with
+ * statement `st` (index_search.c). */
+int chancery__index_search_add(sqlite3_stmt *st, long long seq,
+	const chancery_event *ev, git_commit *c);
 
 /** The repository's connection, opened once (NULL in *out when the index
  * is off or cannot be opened: the caller replays). */

@@ -66,6 +66,48 @@ CHANCERY_EXTERN(int) chancery_index_info(chancery_index_info_result *out,
 CHANCERY_EXTERN(void) chancery_index_info_dispose(
 	chancery_index_info_result *info);
 
+/* ---- search (engine/index_search.c) -------------------------------------- */
+
+#define CHANCERY_SEARCH_OPTIONS_VERSION 1
+
+typedef struct {
+	unsigned int version;
+	const char *text;            /**< the words, every one must match */
+	const char *state;           /**< only events naming this State */
+	const char *treaty;          /**< ... this treaty */
+	const char *campaign;        /**< ... of this campaign */
+	const chancery_date *since;  /**< event date on or after */
+	const chancery_date *until;  /**< event date on or before */
+} chancery_search_options;
+
+#define CHANCERY_SEARCH_OPTIONS_INIT { CHANCERY_SEARCH_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/** One event found; every string is borrowed for the callback only. */
+typedef struct {
+	const char *id;
+	const char *commit;
+	const char *date;     /**< the event's date, YYYY-MM-DD */
+	const char *type;
+	const char *state;    /**< its first State, "" when none */
+	const char *snippet;  /**< the matching words in [brackets], with
+			       * "..." where text is left out */
+	double rank;          /**< bm25: lower is better */
+} chancery_search_hit;
+
+/** Return non-zero to stop; that value is returned. */
+typedef int (*chancery_search_cb)(const chancery_search_hit *hit,
+	void *payload);
+
+/**
+ * Full text over every event's subject, text, field values and the text
+ * of its .txt attachments, best match first (bm25). The index is brought
+ * to the head first; CHANCERY_EINVALID when it is switched off or cannot
+ * be written, or when `text` holds no word.
+ */
+CHANCERY_EXTERN(int) chancery_search(chancery_repository *repo,
+	const chancery_search_options *opts, chancery_search_cb cb,
+	void *payload);
+
 #ifdef __cplusplus
 }
 #endif

@@ -92,6 +92,28 @@ run_err 5 "index" "$C" index rebuild
 rm -f .git/chancery
 run 0 "$C" index check
 
+# ---- search --------------------------------------------------------------------------
+printf 'Minutes of the call.\nThe delegation promised an instrument of ratification.\n' > "$T/minutes.txt"
+run 0 "$C" note "Call with the mission of Liberia about the Rome Statute" --state LBR \
+	--campaign c --treaty XVIII-10 --attach "$T/minutes.txt"
+run_out 0 "^[0-9T]+Z-[0-9a-f]{8}  2004-08-21  note +LBR  .*\[Liberia\]" "$C" search liberia
+run_out 0 "\[ratification\]" "$C" search "promised ratification"
+run_out 0 "note +LBR" "$C" search french --state LBR
+run_err 1 "no event matches 'french'" "$C" search french --state MEX
+check "no match prints no line" test ! -s "$T/out"
+run 1 "$C" search french --since 2004-09-01
+run 0 "$C" search french --until 2004-08-21 --campaign c
+run_out 0 '"snippet"' "$C" search liberia --treaty XVIII-10 --format json
+check "search json has the event" python3 -c "
+import json; d = json.load(open('$T/out')); assert d['hits'][0]['state'] == 'LBR', d"
+run_out 1 '"hits": \[\]' "$C" search nowhere-to-be-found --format json
+run_err 3 "no word" "$C" search "  "
+run_err 3 "is not a State code" "$C" search liberia --state lbr
+run 1 "$C" search 'quote"d (syntax) OR NOT'
+git config chancery.index false
+run_err 3 "search needs the index" "$C" search liberia
+git config --unset chancery.index
+
 # ---- readers while a writer records -----------------------------------------------
 ( for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	"$C" note "concurrent $i" --state CHE >/dev/null 2>>"$T/writer.err" || echo fail >> "$T/writer.err"
