@@ -151,6 +151,8 @@ static const cli_opt opts_deposit[] = {
 static const cli_opt opts_verify[] = {
 	{ "state", 0, "STATE", false, "only the events of this State (whole-repository checks still run)" },
 	{ "campaign", 0, "CAMPAIGN", false, "only the events of this campaign" },
+	{ "full", 0, NULL, false, "check everything, not only what came after the last proof" },
+	{ "report", 0, NULL, false, "show the last proofs and the fixity coverage; check nothing" },
 	{ 0 } };
 static const cli_opt opts_history[] = {
 	FORMAT_OPT("table (default) or json"),
@@ -204,7 +206,7 @@ const cli_cmd cli_commands[] = {
 	{ "void", cmd_void, "void an event recorded in error (a reply, a note, a deposit)",
 	  "chancery void EVENT --reason TEXT", opts_void, 1, 1 },
 	{ "verify", cmd_verify, "prove that nothing recorded was altered",
-	  "chancery verify [--state STATE] [--campaign CAMPAIGN]", opts_verify, 0, 0 },
+	  "chancery verify [--full] [--state STATE] [--campaign CAMPAIGN] | --report", opts_verify, 0, 0 },
 	{ "history", cmd_history, "the whole story of a State or a treaty",
 	  "chancery history STATE|TREATY [--format FORMAT]", opts_history, 1, 1 },
 	{ "export", cmd_export, "export the archive as a BagIt bag",
