@@ -213,8 +213,10 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 
 	if ((rc = chancery__tree_file(&data, &n, v->head_tree, path,
 			SIZE_MAX)) < 0) {
-		stopped(v, rc); /* else reported as removed */
-		chancery_error_clear();
+		if (!stopped(v, rc) && rc != CHANCERY_ENOTFOUND)
+			problem(v, "%s: its object cannot be read (%s)", path,
+				chancery_error_last()->message);
+		chancery_error_clear(); /* else reported as removed */
 		return;
 	}
 	rc = matches(v, data, n, size, hex);
