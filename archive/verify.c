@@ -62,6 +62,11 @@ typedef struct {
 	bool incremental;
 	chancery__proof last; /* the proof an incremental run starts from */
 	int64_t now;
+	/* the head's folder last looked in: an event's files share one, and
+	 * a lookup by path from the root parsed every folder on the way each
+	 * time (a month's folder of the whole history: quadratic) */
+	char folder[400];
+	chancery_tree *folder_tree;
 } verify_ctx;
 
 /* Stop the verification with `code`; the first such failure is kept. */
@@ -131,6 +136,63 @@ static bool replaceable(const char *path)
 
 /* ---- one file against what was committed -------------------------------- */
 
+/* The head's folder holding `path` (borrowed), and the name in it. */
+static int head_folder(const chancery_tree **out, const char **name,
+	verify_ctx *v, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	int rc;
+
+	*name = slash ? slash + 1 : path;
+	if (!slash) {
+		*out = v->head_tree;
+		return 0;
+	}
+	if (n >= sizeof(v->folder))
+		return chancery__error(CHANCERY_ENOTFOUND, "%s: no such file",
+			path);
+	if (!v->folder_tree || strncmp(v->folder, path, n) ||
+	    v->folder[n] != '\0') {
+		chancery__tree_free(v->folder_tree);
+		v->folder_tree = NULL;
+		memcpy(v->folder, path, n);
+		v->folder[n] = '\0';
+		if ((rc = chancery__tree_folder(&v->folder_tree, v->head_tree,
+				v->folder)) < 0) {
+			v->folder[0] = '\0';
+			return rc == CHANCERY_EINVALID ? CHANCERY_ENOTFOUND : rc;
+		}
+	}
+	*out = v->folder_tree;
+	return 0;
+}
+
+/* chancery__tree_entry of the head, through the folder kept. */
+static int head_entry(chancery_entry *e, verify_ctx *v, const char *path)
+{
+	const chancery_tree *t;
+	const char *name;
+	int rc;
+
+	if ((rc = head_folder(&t, &name, v, path)) < 0)
+		return rc;
+	return chancery__tree_entry(e, t, name);
+}
+
+/* chancery__tree_file of the head, through the folder kept. */
+static int head_file(char **data, size_t *n, verify_ctx *v,
+	const char *path)
+{
+	const chancery_tree *t;
+	const char *name;
+	int rc;
+
+	if ((rc = head_folder(&t, &name, v, path)) < 0)
+		return rc;
+	return chancery__tree_file(data, n, t, name, SIZE_MAX);
+}
+
 static void check_kept(verify_ctx *v, const char *path,
 	const chancery_oid *blob, const char *id)
 {
@@ -140,7 +202,7 @@ static void check_kept(verify_ctx *v, const char *path,
 	int rc;
 
 	v->res->files++;
-	if ((rc = chancery__tree_entry(&e, v->head_tree, path)) < 0) {
+	if ((rc = head_entry(&e, v, path)) < 0) {
 		if (!stopped(v, rc))
 			problem(v, "%s: removed after event %s recorded it",
 				path, id);
@@ -211,8 +273,7 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 	size_t n = 0;
 	int rc;
 
-	if ((rc = chancery__tree_file(&data, &n, v->head_tree, path,
-			SIZE_MAX)) < 0) {
+	if ((rc = head_file(&data, &n, v, path)) < 0) {
 		if (!stopped(v, rc) && rc != CHANCERY_ENOTFOUND)
 			problem(v, "%s: its object cannot be read (%s)", path,
 				chancery_error_last()->message);
@@ -275,7 +336,7 @@ static void prove_fixity(verify_ctx *v, const char *path, const char *hex,
 	snprintf(f.sha256, sizeof(f.sha256), "%s", hex);
 	snprintf(f.event, sizeof(f.event), "%s", id);
 	f.size = size;
-	if ((rc = chancery__tree_entry(&e, v->head_tree, path)) == 0)
+	if ((rc = head_entry(&e, v, path)) == 0)
 		f.blob = e.id;
 	else if (stopped(v, rc))
 		return;
@@ -830,6 +891,7 @@ done:
 				chancery_error_string(v.error));
 	chancery__proofs_close(v.proofs); /* after a stop: the stop says */
 	chancery_free(v.seen);
+	chancery__tree_free(v.folder_tree);
 	for (size_t i = 0; i < v.nrefs; i++)
 		chancery_free(v.refs[i]);
 	chancery_free(v.refs);
