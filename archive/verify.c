@@ -62,6 +62,7 @@ typedef struct {
 	bool incremental;
 	chancery__proof last; /* the proof an incremental run starts from */
 	int64_t now;
+	size_t reflog; /* the reflog's entries, kept with the proof */
 	/* the head's folder last looked in: an event's files share one, and
 	 * a lookup by path from the root parsed every folder on the way each
 	 * time (a month's folder of the whole history: quadratic) */
@@ -539,6 +540,7 @@ static void check_numbering(verify_ctx *v)
 typedef struct {
 	verify_ctx *v;
 	chancery_oid then;   /* where the newer entry says the branch was */
+	size_t n, check;     /* entries seen; how many to check */
 } reflog_ctx;
 
 static int oid_cmp(const void *a, const void *b)
@@ -563,8 +565,9 @@ static int in_branch(verify_ctx *v, const chancery_oid *was)
  * there afterwards: the next (newer) entry starts from it, or it is the
  * newest and the branch is there. A writer killed between logging and
  * moving the branch leaves an entry that never took effect. An
- * incremental run stops at the proof's commit: the proof showed the
- * entries before it in the branch, and the branch still contains it. */
+ * incremental run checks the entries made since the proof (the log's
+ * length then and now): the proof showed the older ones in the branch,
+ * and the branch still contains the proof's commit. */
 static int reflog_cb(const chancery__reflog_entry *e, void *payload)
 {
 	reflog_ctx *r = payload;
@@ -575,8 +578,7 @@ static int reflog_cb(const chancery__reflog_entry *e, void *payload)
 	int rc;
 
 	r->then = e->old_id;
-	if (v->incremental && took_effect &&
-	    chancery__oid_equal(was, &v->last.commit))
+	if (r->n++ >= r->check)
 		return 1;
 	if (chancery__oid_is_zero(was) || chancery__oid_equal(was, &v->head) ||
 	    !took_effect)
@@ -593,11 +595,25 @@ static int reflog_cb(const chancery__reflog_entry *e, void *payload)
 	return 0;
 }
 
+static int count_cb(const chancery__reflog_entry *e, void *payload)
+{
+	(void)e;
+	(*(size_t *)payload)++;
+	return 0;
+}
+
 static void check_reflog(verify_ctx *v)
 {
-	reflog_ctx r = { v, v->head };
+	reflog_ctx r = { v, v->head, 0, SIZE_MAX };
 	int rc;
 
+	if ((rc = chancery__reflog_foreach(v->repo, count_cb,
+			&v->reflog)) < 0 && stopped(v, rc))
+		return;
+	chancery_error_clear();
+	/* a log shorter than the proof saw was expired: check all of it */
+	if (v->incremental && v->reflog >= v->last.reflog)
+		r.check = v->reflog - v->last.reflog;
 	qsort(v->seen, v->nseen, sizeof(*v->seen), oid_cmp);
 	if ((rc = chancery__reflog_foreach(v->repo, reflog_cb, &r)) < 0)
 		stopped(v, rc); /* else there is no log to compare with */
@@ -815,6 +831,7 @@ static void keep_proof(verify_ctx *v)
 	p.full = !v->incremental;
 	p.events = v->res->events;
 	p.files = v->res->files;
+	p.reflog = v->reflog;
 	snprintf(p.workdir, sizeof(p.workdir), "%s",
 		chancery_repository_workdir(v->repo));
 	if ((rc = chancery__proof_add(v->proofs, &p)) < 0)

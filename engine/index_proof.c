@@ -1,7 +1,7 @@
 /*
  * index_proof.c - verify's tables in the derived index (index_proof.h).
  *
- *   verify_proofs(id, commit, time, full, events, files, workdir)
+ *   verify_proofs(id, commit, time, full, events, files, reflog, workdir)
  *                                            one clean run
  *   fixity_files(path, blob, sha256, size, event, checked, ok)
  *                                            each file under a fixity line
@@ -32,7 +32,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS verify_proofs (id INTEGER PRIMARY KEY,"
 	" commit_id TEXT NOT NULL, time INTEGER NOT NULL, full INTEGER NOT NULL,"
 	" events INTEGER NOT NULL, files INTEGER NOT NULL,"
-	" workdir TEXT NOT NULL);"
+	" reflog INTEGER NOT NULL, workdir TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS fixity_files (path TEXT PRIMARY KEY,"
 	" blob TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
 	" event TEXT NOT NULL, checked INTEGER NOT NULL DEFAULT 0,"
@@ -193,6 +193,7 @@ static void proof_row(chancery__proof *out, sqlite3_stmt *st)
 	out->full = sqlite3_column_int(st, 2) != 0;
 	out->events = (size_t)sqlite3_column_int64(st, 3);
 	out->files = (size_t)sqlite3_column_int64(st, 4);
+	out->reflog = (size_t)sqlite3_column_int64(st, 6);
 	if ((hex = (const char *)sqlite3_column_text(st, 5)))
 		snprintf(out->workdir, sizeof(out->workdir), "%s", hex);
 }
@@ -206,7 +207,8 @@ int chancery__proof_foreach(chancery__proofs *p, size_t max,
 
 	CHANCERY_ASSERT_ARG(p && cb);
 	if ((error = prepare(&st, p, "SELECT commit_id, time, full, events,"
-			" files, workdir FROM verify_proofs ORDER BY id DESC LIMIT ?",
+			" files, workdir, reflog FROM verify_proofs ORDER BY id DESC"
+			" LIMIT ?",
 			false)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
@@ -245,7 +247,8 @@ int chancery__proof_add(chancery__proofs *p, const chancery__proof *proof)
 
 	CHANCERY_ASSERT_ARG(p && proof);
 	if ((error = prepare(&st, p, "INSERT INTO verify_proofs (commit_id,"
-			" time, full, events, files, workdir) VALUES (?, ?, ?, ?, ?, ?)",
+			" time, full, events, files, workdir, reflog) VALUES (?, ?, ?,"
+			" ?, ?, ?, ?)",
 			true)) < 0)
 		return error;
 	sqlite3_bind_text(st, 1, chancery__oid_tostr(hex, &proof->commit), -1,
@@ -255,6 +258,7 @@ int chancery__proof_add(chancery__proofs *p, const chancery__proof *proof)
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)proof->events);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)proof->files);
 	sqlite3_bind_text(st, 6, proof->workdir, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)proof->reflog);
 	return run(p, st, "keep a proof");
 }
 

@@ -38,6 +38,7 @@ typedef struct {
 	int64_t time;          /* Unix seconds, the repository's now */
 	bool full;
 	size_t events, files;
+	size_t reflog;         /* entries of the branch's reflog it saw */
 	/* the working tree it checked (a copy elsewhere was never checked) */
 	char workdir[1024];
 } chancery__proof;

@@ -92,6 +92,19 @@ run_err 1 "verify: the last proof's commit [0-9a-f]{12} is no longer in the bran
 	"$C" -C "$S" verify
 check "the full run names the lost commit" grep -q "no longer contains commit" "$T/out"
 
+# a commit made after the proof and then cut away (the branch reset to the
+# proof's commit and recorded on again): the reflog since the proof says so
+U=$T/u
+run 0 "$C" --author "$AUTHOR" init "$U"
+run 0 note "$U" "one"
+run 0 "$C" -C "$U" verify
+run 0 note "$U" "two"
+git -C "$U" reset -q --hard HEAD~1
+run 0 note "$U" "two, again"
+run_out 1 "no longer contains commit [0-9a-f]{12} it pointed to" "$C" -C "$U" verify
+check "the lost commit is found by the incremental run" \
+	sh -c "! grep -q 'checking in full' '$T/err'"
+
 # ---- the index removed or damaged: full, said in one line --------------------
 X=$T/x
 run 0 "$C" --author "$AUTHOR" init "$X"
