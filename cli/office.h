@@ -24,7 +24,7 @@ typedef struct {
 	const char *const *files; /* the documents (relative to cwd) */
 	size_t nfiles;
 	size_t jobs;          /* converters at once; 0 or 1: one */
-	bool progress;        /* "pdf 37/192" on stderr as PDFs come */
+	bool progress;        /* "pdf 36/192" on stderr as runs end */
 } cli_office_job;
 
 /*

@@ -144,8 +144,10 @@ static int start(pool *p, converter *c)
 	return 0;
 }
 
-/* A document of a finished run without its PDF: once more, or named. */
-static void not_made(pool *p, const converter *c, size_t file, bool hung)
+/* A document of a finished run without its PDF: once more, or named
+ * (hung, or soffice's exit status). */
+static void not_made(pool *p, const converter *c, size_t file, bool hung,
+	int status)
 {
 	const char *name = base_name(p->job->files[file]);
 
@@ -155,12 +157,17 @@ static void not_made(pool *p, const converter *c, size_t file, bool hung)
 	}
 	p->missing++;
 	if (hung)
-		cli_printf_safe(stderr, "chancery: --pdf: '%s': soffice hung "
-			"on it twice and was stopped after %lld s: no PDF\n",
-			name, c->timeout);
+		cli_printf_safe(stderr, "chancery: --pdf: soffice did not "
+			"finish within %lld s and was stopped, twice, on '%s': "
+			"no PDF (CHANCERY_SOFFICE_TIMEOUT sets the limit)\n",
+			c->timeout, name);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status))
+		cli_printf_safe(stderr, "chancery: --pdf: soffice failed (is "
+			"LibreOffice installed? scripts/install-deps) on '%s', "
+			"twice: no PDF\n", name);
 	else
-		cli_printf_safe(stderr, "chancery: --pdf: '%s': soffice made "
-			"no PDF of it, twice\n", name);
+		cli_printf_safe(stderr, "chancery: --pdf: soffice made no PDF "
+			"of '%s', tried twice\n", name);
 }
 
 /* The run of c is over (its status, or hung: killed): count its PDFs. */
@@ -178,7 +185,7 @@ static void finished(pool *p, converter *c, int status, bool hung)
 		if (pdf_made(p, file))
 			p->made++;
 		else
-			not_made(p, c, file, hung);
+			not_made(p, c, file, hung, status);
 	}
 	if (p->job->progress)
 		fprintf(stderr, "\rpdf %zu/%zu", p->made, p->job->nfiles);

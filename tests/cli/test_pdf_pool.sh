@@ -92,7 +92,7 @@ run_err 2 "--jobs takes 1 to 256" "$C" letters generate c --pdf --jobs 2x
 # a converter that hangs on FRA: killed, its other letters retried alone,
 # FRA alone hangs again and is named; every other PDF is there
 rm -f "$T/log"; rm -rf "$P"
-FAKE_HANG=FRA CHANCERY_SOFFICE_TIMEOUT=2 run_err 5 "'FRA.odt': soffice hung on it twice" \
+FAKE_HANG=FRA CHANCERY_SOFFICE_TIMEOUT=2 run_err 5 "soffice did not finish within 2 s and was stopped, twice, on 'FRA.odt': no PDF" \
 	"$C" --author "$AUTHOR" letters generate c --pdf --jobs 2
 check "hung: one line names it" test "$(grep -c 'FRA' "$T/err")" = 1
 check "hung: the count of missing PDFs" grep -q '^chancery: --pdf: 1 of [0-9]* PDFs missing' "$T/err"
@@ -103,7 +103,7 @@ check "hung: no converter left behind" none_left
 
 # the same with one converter
 rm -f "$T/log"; rm -rf "$P"
-FAKE_HANG=FRA CHANCERY_SOFFICE_TIMEOUT=2 run_err 5 "'FRA.odt': soffice hung on it twice" \
+FAKE_HANG=FRA CHANCERY_SOFFICE_TIMEOUT=2 run_err 5 "soffice did not finish within 2 s and was stopped, twice, on 'FRA.odt': no PDF" \
 	"$C" --author "$AUTHOR" letters generate c --pdf --jobs 1
 check "--jobs 1, hung: every other PDF is there" test "$(ls "$P" | grep -c '\.pdf$')" = "$((N - 1))"
 check "--jobs 1, hung: no converter left behind" none_left
