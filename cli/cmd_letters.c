@@ -12,7 +12,8 @@
  *
  * The PDFs are made from the letters the branch holds, copied to a
  * temporary folder (removed afterwards, whatever happens) and converted
- * by one LibreOffice process (office.c); they stay out of history, since
+ * by a pool of LibreOffice processes, --jobs of them (default: one a
+ * core; office_pool.c); they stay out of history, since
  * PDF files are not deterministic. Which letters there are and their
  * bytes come from the library (chancery_campaign_recipients, which refuses
  * a recipient that is not a State code before it becomes a file name, and
@@ -105,10 +106,25 @@ static void pdf_dir(char *buf, size_t size, chancery_repository *repo,
 		chancery_repository_workdir(repo), id);
 }
 
+/* --jobs N, else the number of cores (at most CLI_OFFICE_MAX_JOBS). */
+static int jobs_of(size_t *out, const cli_args *a)
+{
+	const char *v = cli_opt_value(a, "jobs");
+	long long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (v && cli_number(&n, v, 1, CLI_OFFICE_MAX_JOBS) < 0)
+		return cli_error(EXIT_USAGE, "letters generate: --jobs takes 1 "
+			"to %d (a whole number), not '%s'", CLI_OFFICE_MAX_JOBS,
+			v);
+	*out = n < 1 ? 1 : n > CLI_OFFICE_MAX_JOBS ? CLI_OFFICE_MAX_JOBS :
+		(size_t)n;
+	return 0;
+}
+
 /* PDFs of a campaign's letters in the working tree's campaigns/ID/pdf/,
- * one LibreOffice process for the batch. */
+ * `jobs` LibreOffice processes at once. */
 static int letters_pdf(chancery_repository *repo, const char *id,
-	const char *only)
+	const char *only, size_t jobs)
 {
 	char tmp[] = "/tmp/chancery-pdf-XXXXXX", profile[300], dest[4096];
 	cli_office_job job = { 0 };
@@ -127,6 +143,8 @@ static int letters_pdf(chancery_repository *repo, const char *id,
 	job.outdir = dest;
 	job.files = (const char *const *)files;
 	job.nfiles = n;
+	job.jobs = jobs;
+	job.progress = isatty(2);
 	if ((code = cli_office_convert(&job)) == 0)
 		printf("PDFs in %s\n", dest);
 done:
@@ -234,9 +252,12 @@ static int letters_generate(const cli_args *a)
 	chancery_letters_result r;
 	chancery_repository *repo = NULL;
 	int problems = 0, code, error;
+	size_t jobs = 1;
 
 	if (a->nargs != 2)
 		return cli_error(EXIT_USAGE, "letters generate: one CAMPAIGN");
+	if ((code = jobs_of(&jobs, a)) != 0)
+		return code;
 	o.state = cli_opt_value(a, "state");
 	o.dry_run = cli_opt_count(a, "dry-run") > 0;
 	o.supersede = cli_opt_count(a, "supersede") > 0;
@@ -251,7 +272,7 @@ static int letters_generate(const cli_args *a)
 		fputc('\n', stderr);
 	if (error == 0 && !o.dry_run &&
 	    cli_opt_count(a, "pdf"))
-		code = letters_pdf(repo, a->args[1], o.state);
+		code = letters_pdf(repo, a->args[1], o.state, jobs);
 	if (!code)
 		code = generated(error, &r, o.dry_run);
 	chancery_repository_free(repo);

@@ -162,7 +162,7 @@ static int run(render_batch *b, const render_args *r)
 			b->count == 1 ? "" : "s");
 		return EXIT_OK;
 	}
-	if (r->pdf && (code = render_pdf(b)) != 0)
+	if (r->pdf && (code = render_pdf(b, r->jobs)) != 0)
 		return code;
 	if ((code = render_move(b, r->out, r->pdf)) != 0)
 		return code;

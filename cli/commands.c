@@ -80,8 +80,8 @@ static const cli_opt opts_sync[] = {
 static const cli_opt opts_render[] = {
 	{ "output", 'o', "OUT", false, "the file (one document) or folder (a list or table) to write" },
 	{ "name", 0, "PATTERN", false, "file name of each document of a batch, a Mustache pattern ('{{state.code}}.odt')" },
-	{ "jobs", 'j', "N", false, "render on N threads (default: the number of cores)" },
-	{ "pdf", 0, NULL, false, "also convert every document to PDF (one LibreOffice process for the batch)" },
+	{ "jobs", 'j', "N", false, "render on N threads, convert with N LibreOffice processes (default: the number of cores)" },
+	{ "pdf", 0, NULL, false, "also convert every document to PDF with LibreOffice" },
 	{ "dry-run", 0, NULL, false, "render everything, list every problem, write nothing" },
 	{ "lenient", 0, NULL, false, "render a name missing from the data as empty instead of failing" },
 	{ "text", 0, NULL, false, "treat TEMPLATE as a plain-text Mustache template (the default unless it ends in .odt or .ott)" },
@@ -104,7 +104,8 @@ static const cli_opt opts_campaign[] = {
 static const cli_opt opts_letters[] = {
 	{ "state", 0, "STATE", false, "only this State's letter" },
 	{ "dry-run", 0, NULL, false, "render every letter, report problems, record nothing" },
-	{ "pdf", 0, NULL, false, "also make a PDF of every letter in campaigns/ID/pdf/ (one LibreOffice process; kept out of history)" },
+	{ "pdf", 0, NULL, false, "also make a PDF of every letter in campaigns/ID/pdf/ (with LibreOffice; kept out of history)" },
+	{ "jobs", 'j', "N", false, "--pdf: N LibreOffice processes at once (default: the number of cores)" },
 	{ "supersede", 0, NULL, false, "a dispatched letter that would change gets a new letter (its own reference) that supersedes it" },
 	{ "language", 0, "LANG", false, "data: the letters in this language (en, fr, es), not each State's own" },
 	AUTHOR_OPT,

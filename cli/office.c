@@ -1,27 +1,28 @@
 /*
- * office.c - the one LibreOffice runner: `soffice --headless --norestore
- * --convert-to pdf --outdir DIR FILE...` for a whole batch, in one
- * process (starting LibreOffice costs seconds, converting a letter a
- * fraction of one). `render --pdf` and `letters generate --pdf` use it.
+ * office.c - running one LibreOffice converter: `soffice --headless
+ * --norestore --convert-to pdf --outdir DIR FILE...` over a run of files,
+ * in a process group of its own, with a timeout; office_pool.c hands a
+ * batch out to as many of these as there are cores. `render --pdf` and
+ * `letters generate --pdf` use the pool.
  *
  * Invariants: soffice gets a throw-away profile of its own (the caller's
- * folder; a user's LibreOffice, open or not, is never touched), named
- * by an absolute file URL and with an absolute --outdir (soffice runs in
- * job->cwd, and takes 'file://letters/..' for a host: it waits), its
- * output goes to /dev/null, and it runs as the leader of a process group
- * of its own, so that on timeout the whole group (oosplash, soffice.bin
- * and whatever they started) is killed and reaped: the tool never leaves
- * a converter behind. The timeout is CHANCERY_SOFFICE_TIMEOUT seconds,
- * else 120 s and 10 s a document, generous on a loaded machine.
+ * folder; a user's LibreOffice, open or not, is never touched, and two
+ * converters never share one: soffice refuses), named by an absolute
+ * file URL and with an absolute --outdir (soffice runs in job->cwd, and
+ * takes 'file://letters/..' for a host: it waits), its output goes to
+ * /dev/null, and it runs as the leader of a process group of its own, so
+ * that on timeout the whole group (oosplash, soffice.bin and whatever
+ * they started) is killed and reaped: the tool never leaves a converter
+ * behind. The program is CHANCERY_SOFFICE, else `soffice` on the PATH;
+ * the timeout of a run is CHANCERY_SOFFICE_TIMEOUT seconds, else 120 s
+ * for the start and 10 s a document, generous on a loaded machine.
  *
  * Being out of the terminal's process group, soffice does not get the
- * terminal's Ctrl-C: while it runs, SIGINT, SIGTERM and SIGHUP are caught
- * instead, soffice's group is killed, and the caller, told by
- * cli_office_interrupted(), removes its folders and dies of the signal.
- * A batch is cut into runs of BATCH_MAX files: soffice 7.4 stops after
- * 246 and exits 0 as if it had converted them all. Left out: checking
- * what soffice made (the callers know which files they expect) and any
- * other conversion than PDF.
+ * terminal's Ctrl-C: while converters run, SIGINT, SIGTERM and SIGHUP are
+ * caught instead, every converter's group is killed (office_pool.c), and
+ * the caller, told by cli_office_interrupted(), removes its folders and
+ * dies of the signal. Left out: scheduling (office_pool.c) and any other
+ * conversion than PDF.
  */
 #include "cli.h"
 #include "office.h"
@@ -30,20 +31,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define TIMEOUT_BASE 120
 #define TIMEOUT_PER_FILE 10
 #define TIMEOUT_MAX 86400
-#define POLL_MAX_NS 100000000L
-/* soffice 7.4 converts at most 246 files a run and then exits 0, silent
- * about the rest: a batch is cut into runs of this many */
-#define BATCH_MAX 200
 
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 static volatile sig_atomic_t interrupted;
@@ -53,9 +48,7 @@ static void on_signal(int sig)
 	interrupted = sig;
 }
 
-/* Catch the signals of `caught` while soffice runs (old[] keeps what was
- * there; one ignored stays ignored), or put them back (restore). */
-static void catch_signals(struct sigaction *old, bool restore)
+void cli_office_catch_signals(struct sigaction *old, bool restore)
 {
 	struct sigaction sa;
 
@@ -78,8 +71,7 @@ int cli_office_interrupted(void)
 	return interrupted;
 }
 
-/* The timeout in seconds for a batch of nfiles documents. */
-static int timeout_of(long long *out, size_t nfiles)
+int cli_office_run_timeout(long long *out, size_t nfiles)
 {
 	const char *v = getenv("CHANCERY_SOFFICE_TIMEOUT");
 
@@ -138,17 +130,27 @@ static char *profile_option(const char *dir)
 	return s;
 }
 
-/* soffice's argv (argv_free() it; the strings are borrowed but the
- * profile option and the output folder, made absolute). */
-static char **office_argv(const cli_office_job *job)
+/* The converter: CHANCERY_SOFFICE (a name on the PATH or a path), else
+ * soffice. */
+static const char *program(void)
 {
-	char **argv = calloc(job->nfiles + 10, sizeof(char *));
+	const char *v = getenv("CHANCERY_SOFFICE");
+
+	return v && *v ? v : "soffice";
+}
+
+/* soffice's argv for `files` (argv_free() it; the strings are borrowed
+ * but the profile option and the output folder, made absolute). */
+static char **office_argv(const cli_office_job *job, const char *profile,
+	const char *const *files, size_t nfiles)
+{
+	char **argv = calloc(nfiles + 10, sizeof(char *));
 	size_t n = 0;
 
 	if (!argv)
 		return NULL;
-	argv[n++] = "soffice";
-	argv[n++] = profile_option(job->profile);
+	argv[n++] = (char *)program();
+	argv[n++] = profile_option(profile);
 	argv[n++] = "--headless";
 	argv[n++] = "--norestore";
 	argv[n++] = "--convert-to";
@@ -161,8 +163,8 @@ static char **office_argv(const cli_office_job *job)
 		free(argv);
 		return NULL;
 	}
-	for (size_t i = 0; i < job->nfiles; i++)
-		argv[n++] = (char *)job->files[i];
+	for (size_t i = 0; i < nfiles; i++)
+		argv[n++] = (char *)files[i];
 	return argv;
 }
 
@@ -187,42 +189,11 @@ static void run_child(const cli_office_job *job, char **argv)
 		dup2(null, 1);
 		dup2(null, 2);
 	}
-	execvp("soffice", argv);
+	execvp(argv[0], argv);
 	_exit(127);
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-/* Wait for pid at most `seconds`: 0 with its status, 1 when it is still
- * running then, -1 when waiting failed. */
-static int wait_for(pid_t pid, long long seconds, int *status)
-{
-	int64_t deadline = now_ns() + (int64_t)seconds * 1000000000;
-	struct timespec nap = { 0, 1000000 };
-
-	for (;;) {
-		pid_t r = waitpid(pid, status, WNOHANG);
-
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (now_ns() >= deadline || interrupted)
-			return 1;
-		nanosleep(&nap, NULL);
-		if (nap.tv_nsec < POLL_MAX_NS)
-			nap.tv_nsec *= 2;
-	}
-}
-
-/* Kill soffice's whole group and reap its leader. */
-static void stop(pid_t pid)
+void cli_office_stop_run(pid_t pid)
 {
 	int st;
 
@@ -232,59 +203,25 @@ static void stop(pid_t pid)
 		;
 }
 
-/* One soffice run over job's files (at most BATCH_MAX of them). */
-static int convert_batch(const cli_office_job *job)
+int cli_office_start_run(pid_t *out, const cli_office_job *job,
+	const char *profile, const char *const *files, size_t nfiles)
 {
-	struct sigaction old[sizeof(caught) / sizeof(caught[0])];
-	char **argv;
-	long long timeout;
+	char **argv = office_argv(job, profile, files, nfiles);
 	pid_t pid;
-	int code, st = 0, waited;
 
-	if ((code = timeout_of(&timeout, job->nfiles)) != 0)
-		return code;
-	if (!(argv = office_argv(job)))
+	if (!argv)
 		return cli_error(EXIT_INTERNAL, "out of memory");
-	catch_signals(old, false);
 	pid = fork();
-	if (pid == 0) {
-		catch_signals(old, true);
+	if (pid == 0) /* exec resets the caught signals, keeps ignored ones */
 		run_child(job, argv);
-	}
 	if (pid > 0)
 		setpgid(pid, pid); /* also here: no window before a kill */
 	argv_free(argv);
-	waited = pid < 0 ? -1 : wait_for(pid, timeout, &st);
-	if (waited == 1)
-		stop(pid);
-	catch_signals(old, true);
 	if (pid < 0)
-		return cli_error(EXIT_INTERNAL, "--pdf: cannot start soffice");
-	if (waited == 1 && interrupted)
-		return cli_error(EXIT_INTERNAL, "--pdf: interrupted; soffice "
-			"was stopped");
-	if (waited == 1)
-		return cli_error(EXIT_INTERNAL, "--pdf: soffice did not finish "
-			"within %lld s and was stopped (CHANCERY_SOFFICE_TIMEOUT "
-			"sets the limit)", timeout);
-	if (waited < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-		return cli_error(EXIT_INTERNAL, "--pdf: soffice failed (is "
-			"LibreOffice installed? scripts/install-deps)");
+		return cli_error(EXIT_INTERNAL, "--pdf: cannot start soffice: %s",
+			strerror(errno));
+	*out = pid;
 	return 0;
-}
-
-int cli_office_convert(const cli_office_job *job)
-{
-	cli_office_job part = *job;
-	int code = 0;
-
-	for (size_t at = 0; code == 0 && at < job->nfiles; at += BATCH_MAX) {
-		part.files = job->files + at;
-		part.nfiles = job->nfiles - at < BATCH_MAX ? job->nfiles - at :
-			BATCH_MAX;
-		code = convert_batch(&part);
-	}
-	return code;
 }
 
 void cli_office_reraise(void)

@@ -61,8 +61,9 @@ int render_batch_run(render_batch *b, long long jobs);
  * runs left there; b->dir and b->single_name set. Prints the error. */
 int render_stage(render_batch *b, char *hidden, size_t size,
 	char **single, const char *out);
-/* PDFs of every document, beside them, by one soffice. Prints the error. */
-int render_pdf(render_batch *b);
+/* PDFs of every document, beside them, by `jobs` soffice processes at
+ * once (progress on a terminal). Prints the error. */
+int render_pdf(render_batch *b, long long jobs);
 /* Move the documents (and their PDFs) from the hidden folder to OUT. */
 int render_move(const render_batch *b, const char *out, bool pdf);
 

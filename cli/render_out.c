@@ -134,7 +134,7 @@ static void pdf_name(char *buf, size_t size, const char *name, bool append)
 		snprintf(buf, size, "%s%s", name, append ? ".pdf" : "");
 }
 
-int render_pdf(render_batch *b)
+int render_pdf(render_batch *b, long long jobs)
 {
 	char profile[256];
 	cli_office_job job = { 0 };
@@ -146,6 +146,8 @@ int render_pdf(render_batch *b)
 	job.cwd = b->dir;
 	job.files = (const char *const *)b->names;
 	job.nfiles = b->count;
+	job.jobs = (size_t)jobs;
+	job.progress = b->progress;
 	if ((code = cli_office_convert(&job)) != 0)
 		return code;
 	for (size_t i = 0; i < b->count; i++) {

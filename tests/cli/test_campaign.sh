@@ -138,6 +138,7 @@ mkdir -p "$T/fake"
 cat > "$T/fake/soffice" <<EOF
 #!/bin/sh
 printf '%s\n' "\$@" > "$T/fake/args"
+printf '%%PDF-fake' > "$R/campaigns/focus2004/pdf/LBR.pdf"
 EOF
 chmod +x "$T/fake/soffice"
 run_out 0 "PDFs in .*campaigns/focus2004/pdf" env PATH="$T/fake:$PATH" "$C" letters generate focus2004 --state LBR --pdf

@@ -4,7 +4,8 @@
 # by LibreOffice (which then stores those tags split across spans and
 # text:s elements), rendered by chancery, and read back by LibreOffice: the
 # values are there, no tag is left, the table has a row per item; --pdf
-# makes a PDF with one LibreOffice process.
+# makes a PDF of each document, with one LibreOffice process and with two
+# at once (--jobs 2).
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v soffice >/dev/null 2>&1; then
@@ -47,6 +48,16 @@ run_out 0 'Rendered 2 documents' "$C" render "$T/resaved/written.odt" "$T/batch.
 	-o "$T/pdfs" --name '{{letter.reference}}.odt' --pdf
 check "a PDF per document" sh -c "test -s '$T/pdfs/R1.pdf' && test -s '$T/pdfs/R2.pdf' && head -c 5 '$T/pdfs/R1.pdf' | grep -q '%PDF-'"
 check "nothing else left in the folder" test "$(ls -A "$T/pdfs" | wc -l)" = 4
+# a pool of two converters over four documents, each a valid PDF of a page
+printf '[{"state":{"formal_name":"A"},"letter":{"reference":"P1"},"signer":"S","treaties":[]},{"state":{"formal_name":"B"},"letter":{"reference":"P2"},"signer":"S","treaties":[]},{"state":{"formal_name":"C"},"letter":{"reference":"P3"},"signer":"S","treaties":[]},{"state":{"formal_name":"D"},"letter":{"reference":"P4"},"signer":"S","treaties":[]}]' > "$T/four.json"
+run_out 0 'Rendered 4 documents' "$C" render "$T/resaved/written.odt" "$T/four.json" \
+	-o "$T/pool" --name '{{letter.reference}}.odt' --pdf --jobs 2
+for i in 1 2 3 4; do
+	check "--jobs 2: P$i.pdf starts %PDF-" sh -c "head -c 5 '$T/pool/P$i.pdf' | grep -q '%PDF-'"
+	check "--jobs 2: P$i.pdf has a page and ends %%EOF" sh -c \
+		"grep -aq '/Type */Page[^s]' '$T/pool/P$i.pdf' && tail -c 8 '$T/pool/P$i.pdf' | grep -aq '%%EOF'"
+done
+check "--jobs 2: nothing else left in the folder" test "$(ls -A "$T/pool" | wc -l)" = 8
 # the README's example: a relative -o (soffice then used to get the
 # profile 'file://letters/...' and hang until the timeout)
 mkdir "$T/rel"
