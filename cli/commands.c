@@ -165,6 +165,7 @@ static const cli_opt opts_help[] = {
 	{ "commands", 0, NULL, false, "list the command names, one a line (for scripts)" },
 	{ 0 } };
 static const cli_opt opts_none[] = { { 0 } };
+static const cli_opt opts_upgrade[] = { AUTHOR_OPT, { 0 } };
 
 const cli_cmd cli_commands[] = {
 	{ "init", cmd_init, "create a correspondence repository",
@@ -205,6 +206,8 @@ const cli_cmd cli_commands[] = {
 	  "chancery void EVENT --reason TEXT", opts_void, 1, 1 },
 	{ "verify", cmd_verify, "prove that nothing recorded was altered",
 	  "chancery verify [--state STATE] [--campaign CAMPAIGN]", opts_verify, 0, 0 },
+	{ "upgrade", cmd_upgrade, "move the repository to the latest format (events filed by day)",
+	  "chancery upgrade", opts_upgrade, 0, 0 },
 	{ "history", cmd_history, "the whole story of a State or a treaty",
 	  "chancery history STATE|TREATY [--format FORMAT]", opts_history, 1, 1 },
 	{ "export", cmd_export, "export the archive as a BagIt bag",

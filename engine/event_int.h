@@ -8,6 +8,7 @@
  *   event_record.c   writing: the record file, the commit message, the id
  *   event_read.c     reading an event back from a commit's trailers
  *   event_history.c  history: walking events, finding one, its record
+ *   event_layout.c   where an event's record is, by repository format
  */
 #ifndef CHANCERY_EVENT_INT_H
 #define CHANCERY_EVENT_INT_H

@@ -397,14 +397,16 @@ static int tree_has(git_tree *tree, const char *path)
 	return found;
 }
 
-/* Paths a later operation may replace: the registry tables, and the
+/* Paths a later operation may replace: the registry tables, the
  * generated letters of a campaign (regenerated when their inputs change;
- * every version stays in history). Everything else is append-only. */
+ * every version stays in history) and the repository format (only an
+ * upgrade replaces it, as the commit check holds it to: upgrade.c).
+ * Everything else is append-only. */
 static bool replaceable(const char *path)
 {
 	const char *p;
 
-	if (!strncmp(path, "registry/", 9))
+	if (!strncmp(path, "registry/", 9) || !strcmp(path, CHANCERY_FORMAT_PATH))
 		return true;
 	if (strncmp(path, "campaigns/", 10))
 		return false;
