@@ -10,10 +10,12 @@ record file in the repository's layout (events/YYYY/MM/DD/ID.txt for a new
 repository) and a commit carrying chancery's trailers. Their ids are not
 digests of their content, so `verify` would refuse them: the script times
 only the write path, `chancery note --state LBR TEXT`, as the median wall
-time of 7 runs (each run records one more note). Prints a table and the
-ratio of each size's median to the first size's.
+time and the median CPU time (user + system, steadier on a loaded
+machine) of 7 runs (each run records one more note). Prints a table and
+the ratio of each size's medians to the first size's.
 """
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,13 +75,16 @@ def main():
             repo = os.path.join(work, "r%d" % n)
             run([CHANCERY, "--author", AUTHOR, "init", repo], env=env)
             grow(repo, n)
-            walls = []
+            walls, cpus = [], []
             for k in range(RUNS):
+                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
                 run([CHANCERY, "--author", AUTHOR, "-C", repo, "note", "--state",
                      "LBR", "bench %d" % k], env=env)
                 walls.append(time.perf_counter() - t0)
-            rows.append((n, statistics.median(walls)))
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpus.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+            rows.append((n, statistics.median(walls), statistics.median(cpus)))
             if os.environ.get("KEEP"):
                 print("kept", repo, file=sys.stderr)
             else:
@@ -87,9 +92,10 @@ def main():
     finally:
         if not os.environ.get("KEEP"):
             shutil.rmtree(work, ignore_errors=True)
-    print("%10s %12s %8s" % ("events", "note ms", "ratio"))
-    for n, t in rows:
-        print("%10d %12.1f %8.2f" % (n, t * 1e3, t / rows[0][1]))
+    print("%10s %10s %8s %10s %8s" % ("events", "wall ms", "ratio", "cpu ms", "ratio"))
+    for n, t, c in rows:
+        print("%10d %10.1f %8.2f %10.1f %8.2f" % (n, t * 1e3, t / rows[0][1],
+                                                 c * 1e3, c / rows[0][2]))
 
 
 if __name__ == "__main__":
