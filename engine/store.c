@@ -669,6 +669,14 @@ static int branch_locked(committing *c, int *why)
 /* Steps 3 and 4: under the lock, move the branch from `head` (NULL:
  * unborn) to `commit` and check it out. 0 published, RETRY with `*why`
  * (CHANCERY_ECONFLICT or CHANCERY_ELOCKED) to build again, or an error. */
+/* Is the commit its head's tree and the changeset, nothing more? A merge
+ * (sync) or a commit on another base tree brings paths the changeset does
+ * not name: those check out every path. */
+static bool plain_child(const committing *c)
+{
+	return !(c->opts && (c->opts->extra_parent || c->opts->base_tree));
+}
+
 static int publish_attempt(committing *c, const git_oid *commit,
 	const git_oid *head, int attempt, int *why)
 {
@@ -712,7 +720,7 @@ static int publish_attempt(committing *c, const git_oid *commit,
 	 * operation, or verify, finishes the checkout (of every path). The
 	 * index held the old head (the tree was clean, a lag recovered above),
 	 * so only this commit's paths can differ. */
-	if (worktree_checkout(c->repo, fd, &c->cs) < 0)
+	if (worktree_checkout(c->repo, fd, plain_child(c) ? &c->cs : NULL) < 0)
 		chancery_error_clear();
 	lock_release(c->repo, fd);
 	return 0;
