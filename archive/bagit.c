@@ -292,7 +292,8 @@ static int select_cb(const chancery_event *ev, void *payload)
 	if (o->treaty && !names_treaty(ev, o->treaty))
 		return 0;
 	/* a batch event (letters to everyone) is the campaign's, not a State's */
-	if ((x->error = chancery__event_dir(dir, sizeof(dir), id)) < 0 ||
+	if ((x->error = chancery__event_dir_of(dir, sizeof(dir), x->repo,
+			ev)) < 0 ||
 	    (x->error = want_recorded(x, ev, chancery__sprintf("%s.txt", dir),
 			NULL, 0)) < 0)
 		return 1;

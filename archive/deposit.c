@@ -5,10 +5,11 @@
  * notification that tells every State about it.
  *
  * One deposit is one commit holding:
- *   events/YYYY/MM/ID.txt             the record (State, Treaty, Action,
+ *   events/YYYY/MM/DD/ID.txt          the record (State, Treaty, Action,
  *                                     Date, Signed-By, fixity lines)
- *   events/YYYY/MM/ID/instrument.EXT  the instrument as received
- *   events/YYYY/MM/ID/text.EXT        the act's text (--text), if any
+ *   events/YYYY/MM/DD/ID/instrument.EXT  the instrument as received
+ *   events/YYYY/MM/DD/ID/text.EXT     the act's text (--text), if any
+ *   (the event's folder by month at format 1: engine/event_layout.c)
  *   archive/CODE/TREATY/DATE-ACTION.txt   the archive entry: its name is
  *                                     what makes the action part of
  *                                     participation (entry.c writes and
@@ -928,7 +929,8 @@ int chancery_archive_deposit(chancery_deposit_result *out,
 	if (inst) {
 		char dir[CHANCERY__EVENT_DIR_MAX];
 
-		chancery__event_dir(dir, sizeof(dir), out->id);
+		if (chancery__event_dir_of(dir, sizeof(dir), repo, ev) < 0)
+			chancery_error_clear(); /* just committed: found */
 		snprintf(out->instrument_path, sizeof(out->instrument_path),
 			"%s/instrument.%s", dir, g.ext);
 	}

@@ -430,7 +430,8 @@ static int verify_commit(verify_ctx *v, const chancery_oid *commit,
 		if (!strcmp(k, "Attachment")) {
 			char dir[CHANCERY__EVENT_DIR_MAX];
 
-			if (chancery__event_dir(dir, sizeof(dir), id) < 0) {
+			if (chancery__event_dir_of(dir, sizeof(dir), v->repo,
+					ev) < 0) {
 				chancery_error_clear();
 				continue; /* reported by the commit check */
 			}

@@ -100,6 +100,7 @@ int cmd_remind(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_deposit(int argc, char **argv);
 int cmd_void(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_index(int argc, char **argv);

@@ -176,6 +176,7 @@ static const cli_opt opts_help[] = {
 	{ "commands", 0, NULL, false, "list the command names, one a line (for scripts)" },
 	{ 0 } };
 static const cli_opt opts_none[] = { { 0 } };
+static const cli_opt opts_upgrade[] = { AUTHOR_OPT, { 0 } };
 
 const cli_cmd cli_commands[] = {
 	{ "init", cmd_init, "create a correspondence repository",
@@ -220,6 +221,8 @@ const cli_cmd cli_commands[] = {
 	  "chancery search TEXT [--state S] [--treaty T] [--campaign C] [--since D] [--until D] [--format FORMAT]", opts_search, 1, 1 },
 	{ "index", cmd_index, "check, rebuild or describe the derived index of events",
 	  "chancery index check | rebuild | status", opts_none, 1, 1 },
+	{ "upgrade", cmd_upgrade, "move the repository to the latest format (events filed by day)",
+	  "chancery upgrade", opts_upgrade, 0, 0 },
 	{ "history", cmd_history, "the whole story of a State or a treaty",
 	  "chancery history STATE|TREATY [--format FORMAT]", opts_history, 1, 1 },
 	{ "export", cmd_export, "export the archive as a BagIt bag",

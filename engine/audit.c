@@ -10,7 +10,8 @@
  *     file (no symbolic link, executable or submodule), and no folder it
  *     changes nests more than CHANCERY__MAX_DEPTH folders deep;
  *   - it carries an event (trailers) with a well-formed id, and its record
- *     events/YYYY/MM/ID.txt is added, says what the trailers say, and the
+ *     events/YYYY/MM/DD/ID.txt (by month, events/YYYY/MM/ID.txt, when the
+ *     parent's format is 1) is added, says what the trailers say, and the
  *     id is the digest of the parent and the content (event.c);
  *   - its attachments are added with the SHA-256 and size the record gives,
  *     and nothing else under events/ changes;

@@ -1,6 +1,7 @@
 /*
  * audit_record.c - does a commit's event hold together? Its record
- * events/YYYY/MM/ID.txt is added and says what the trailers say (Event,
+ * (events/YYYY/MM/DD/ID.txt, or events/YYYY/MM/ID.txt when its parent is of
+ * repository format 1: event_layout.c) is added and says what the trailers say (Event,
  * Id, Recorded, Recorded-By, then the fields in order), its text is the
  * commit's, its id is the digest of the parent and the content (event.c's
  * chancery__event_digest), its attachments are added with the SHA-256 and
@@ -328,6 +329,7 @@ void chancery__audit_event_check(audit *a, git_tree *tree, git_tree *ptree)
 	size_t npaths = 0, rsize = 0, hlen;
 	const char *body;
 	change *r;
+	int fmt, rc;
 
 	if (!id_valid(id)) {
 		problem(a, "commit %s: its event has no valid id", a->cid);
@@ -341,12 +343,25 @@ void chancery__audit_event_check(audit *a, git_tree *tree, git_tree *ptree)
 			parents == 1 ? "" : "s");
 		return;
 	}
-	if ((a->error = chancery__event_dir(dir, sizeof(dir), id)) < 0)
+	/* the layout is the parent's format's (the root's own) */
+	if ((rc = chancery__tree_format(&fmt, a->repo, ptree ? ptree :
+			tree)) < 0) {
+		chancery_error_clear();
+		if (rc == CHANCERY_ENOMEM)
+			a->error = rc;
+		else
+			problem(a, "commit %s: the %s of its %s is missing or "
+				"unknown, so no layout of events applies", a->cid,
+				CHANCERY_FORMAT_PATH, ptree ? "parent" : "tree");
+		return;
+	}
+	if ((a->error = chancery__event_dir(dir, sizeof(dir), id, fmt)) < 0)
 		return; /* cannot happen: a valid id fits */
 	snprintf(rpath, sizeof(rpath), "%s.txt", dir);
 	if (!(r = find_change(a, rpath)) || r->status != 'A') {
 		problem(a, "%s: the record of event %s is not added by its "
-			"commit %s", rpath, id, a->cid);
+			"commit %s (repository format %d files it there)", rpath,
+			id, a->cid, fmt);
 		return;
 	}
 	if (read_blob(a, &rec, &rsize, &r->id) < 0)

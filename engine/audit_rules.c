@@ -245,6 +245,29 @@ static bool void_may(const audit *a, const change *c)
 	return n > 5 && !strcmp(ar + n - 5, ".void") && deposit_may(a, c);
 }
 
+/* An upgrade: .chancery/format replaced, from a known older format (the
+ * parent's) by the latest, exactly as upgrade.c writes it. */
+static bool upgrade_may(const audit *a, const change *c)
+{
+	git_blob *blob = NULL;
+	int fmt = 0;
+	bool ok;
+
+	if (c->status != 'M' || strcmp(c->path, CHANCERY_FORMAT_PATH) ||
+	    !a->ptree || chancery__tree_format(&fmt, a->repo, a->ptree) < 0 ||
+	    fmt >= CHANCERY__FORMAT_LATEST ||
+	    git_blob_lookup(&blob, a->repo->git, &c->id) < 0) {
+		chancery_error_clear();
+		git_error_clear();
+		return false;
+	}
+	ok = (size_t)git_blob_rawsize(blob) == strlen(CHANCERY_FORMAT_TEXT) &&
+		!memcmp(git_blob_rawcontent(blob), CHANCERY_FORMAT_TEXT,
+			strlen(CHANCERY_FORMAT_TEXT));
+	git_blob_free(blob);
+	return ok;
+}
+
 static bool nothing_may(const audit *a, const change *c)
 {
 	(void)a;
@@ -269,6 +292,7 @@ static const struct {
 	{ "deposit", deposit_may },
 	{ "void", void_may },
 	{ "sync", nothing_may },
+	{ "upgrade", upgrade_may },
 };
 
 chancery__audit_rule chancery__audit_rule_of(const char *type)
@@ -630,12 +654,17 @@ static void parent_record(audit *a, char **text, const char *id,
 	int rc;
 
 	*text = NULL;
-	if (chancery__event_dir(dir, sizeof(dir), id) < 0) {
+	if (chancery__event_dir(dir, sizeof(dir), id,
+			CHANCERY__FORMAT_MONTH) < 0) {
 		chancery_error_clear();
 		problem(a, "event %s (commit %s): %s '%.60s' is not an event id",
 			chancery_event_id(a->ev), a->cid, what, id);
 		return;
 	}
+	/* filed by day or by month, as the parent's history did */
+	if (a->ptree && chancery__event_dir_in(dir, sizeof(dir), a->ptree,
+			id) < 0)
+		chancery_error_clear();
 	snprintf(path, sizeof(path), "%s.txt", dir);
 	rc = a->ptree ? git_tree_entry_bypath(&e, a->ptree, path) :
 		GIT_ENOTFOUND;

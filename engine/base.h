@@ -164,17 +164,26 @@ bool chancery__path_valid(const char *path);
  * walking it by recursion never runs out of stack (audit.c, bagit.c). */
 #define CHANCERY__MAX_DEPTH 32
 
-/** Room for an event's folder: "events/YYYY/MM/" and an id (at most 32). */
+/** Room for an event's folder: "events/YYYY/MM/DD/" and an id (at most 32). */
 #define CHANCERY__EVENT_DIR_MAX 64
 
+/** The repository formats (.chancery/format) and the layout of events in
+ * each: format 1 files an event under its month, events/YYYY/MM/ID; format
+ * 2 under its day, events/YYYY/MM/DD/ID, so that a commit rewrites a tree
+ * of one day's events rather than a month's. */
+#define CHANCERY__FORMAT_MONTH 1
+#define CHANCERY__FORMAT_DAY 2
+#define CHANCERY__FORMAT_LATEST CHANCERY__FORMAT_DAY
+
 /**
- * Write the folder of event `id`, "events/YYYY/MM/ID" (YYYY and MM are the
- * id's first six characters: its recording time), into `out`. Its record
- * is DIR.txt, its attachments DIR/NAME. CHANCERY_EINVALID when it would not
- * fit in `size` (out is then ""). An id shorter than six characters is
- * never read past its end.
+ * Write the folder of event `id` in a repository of `format` into `out`:
+ * "events/YYYY/MM/DD/ID" (format 2 and later) or "events/YYYY/MM/ID"
+ * (format 1), where YYYY, MM and DD are the id's first eight characters:
+ * its recording time. Its record is DIR.txt, its attachments DIR/NAME.
+ * CHANCERY_EINVALID when it would not fit in `size` (out is then ""). A
+ * short id is never read past its end.
  */
-int chancery__event_dir(char *out, size_t size, const char *id);
+int chancery__event_dir(char *out, size_t size, const char *id, int format);
 
 /** Is `s` a campaign id, the name of campaigns/ID/: 1 to 64 of lowercase
  * letters, digits, '-' and '_', starting with a letter or digit (NULL is

@@ -4,8 +4,9 @@
  *
  * An event is a type ("note"), ordered fields (key/value, keys may repeat),
  * a free text and attachments. Recording it writes, in one commit:
- *   events/YYYY/MM/ID.txt        the record (format below)
- *   events/YYYY/MM/ID/NAME       each attachment
+ *   events/YYYY/MM/DD/ID.txt     the record (format below)
+ *   events/YYYY/MM/DD/ID/NAME    each attachment
+ * (events/YYYY/MM/ID... in a repository of format 1: event_layout.c),
  * where ID = YYYYMMDDTHHMMSSZ-xxxxxxxx: the recording time (UTC) and the
  * first 8 hex digits of a SHA-256 over the parent commit and the record, so
  * the same event recorded with a pinned clock gives the same commit, and two

@@ -316,14 +316,18 @@ int chancery_event_record_text(char **out, size_t *size,
 	if (!ev->id[0] || !ev->commit[0] || strlen(ev->id) < 16)
 		return chancery__error(CHANCERY_EINVALID,
 			"the event has no record yet");
-	if ((error = chancery__event_dir(dir, sizeof(dir), ev->id)) < 0)
-		return error;
-	if (!(path = chancery__sprintf("%s.txt", dir)))
-		return chancery__oom();
 	if (git_oid_fromstr(&oid, ev->commit) < 0 ||
 	    (error = git_commit_lookup(&commit, repo->git, &oid)) < 0 ||
 	    (error = git_commit_tree(&tree, commit)) < 0) {
 		error = chancery__git_error(-1, "read the event's commit");
+		goto done;
+	}
+	/* filed by day or by month, as its repository's format was then */
+	if ((error = chancery__event_dir_in(dir, sizeof(dir), tree,
+			ev->id)) < 0)
+		goto done;
+	if (!(path = chancery__sprintf("%s.txt", dir))) {
+		error = chancery__oom();
 		goto done;
 	}
 	error = chancery__tree_read(out, size, repo, tree, path);

@@ -10,6 +10,7 @@
  *   event_history.c  history: walking events, finding one, its record
  *   index.c, index_query.c  the derived index, which stores and rebuilds
  *                    events with the same reader (event_read.c)
+ *   event_layout.c   where an event's record is, by repository format
  */
 #ifndef CHANCERY_EVENT_INT_H
 #define CHANCERY_EVENT_INT_H

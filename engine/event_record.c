@@ -1,7 +1,8 @@
 /*
  * event_record.c - recording an event: in one commit, its record
- * events/YYYY/MM/ID.txt (the header block, a blank line, the text) and
- * its attachments events/YYYY/MM/ID/NAME, with a commit message of a
+ * events/YYYY/MM/DD/ID.txt (the header block, a blank line, the text) and
+ * its attachments events/YYYY/MM/DD/ID/NAME (by month, events/YYYY/MM/ID,
+ * when the parent is of format 1: event_layout.c), with a commit message of a
  * subject, the text and the trailer block that history is read back from
  * (event.c's header gives the formats). The id's digest covers the parent,
  * the header without its Id line, the text and the paths the commit
@@ -168,7 +169,7 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 	size_t npaths = 0;
 	chancery_date d;
 	int64_t s;
-	int error;
+	int error, fmt;
 
 	/* each attempt starts from the caller's fields: what `extra` added
 	 * on an attempt that lost a race is built again on the new head */
@@ -196,7 +197,12 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 	snprintf(ev->id, sizeof(ev->id), "%04d%02d%02dT%02d%02d%02dZ-%.8s",
 		d.year, d.month, d.day, (int)(s / 3600), (int)(s / 60 % 60),
 		(int)(s % 60), hex);
-	if ((error = chancery__event_dir(dir, sizeof(dir), ev->id)) < 0)
+	/* filed in the layout of the repository it is written to (the
+	 * parent's format; a first commit creates the latest) */
+	fmt = CHANCERY__FORMAT_LATEST;
+	if ((base && (error = chancery__tree_format(&fmt, ctx->repo,
+			base)) < 0) ||
+	    (error = chancery__event_dir(dir, sizeof(dir), ev->id, fmt)) < 0)
 		goto done;
 
 	/* the record file and attachments */

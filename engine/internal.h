@@ -52,9 +52,21 @@ struct chancery_repository {
 	git_oid index_at;
 };
 
-/** The marker that makes a Git repository chancery's. */
+/** The marker that makes a Git repository chancery's: the latest format
+ * (2, events filed by day), which new repositories get, and format 1
+ * (events by month), which is still read and written (event_layout.c). */
 #define CHANCERY_FORMAT_PATH ".chancery/format"
-#define CHANCERY_FORMAT_TEXT "chancery repository format 1\n"
+#define CHANCERY_FORMAT_TEXT "chancery repository format 2\n"
+#define CHANCERY_FORMAT_TEXT_1 "chancery repository format 1\n"
+
+/** The format of the repository `tree` is a commit of (NULL: the head's),
+ * CHANCERY__FORMAT_MONTH or _DAY; CHANCERY_ENOTREPO when unknown. */
+int chancery__tree_format(int *out, chancery_repository *repo, git_tree *tree);
+
+/** The folder of event `id` in `tree`, in whichever layout it was filed
+ * (day, then month); CHANCERY_ENOTFOUND when the tree has no record of it. */
+int chancery__event_dir_in(char *out, size_t size, git_tree *tree,
+	const char *id);
 
 /** Start libgit2 once (every entry point that reaches a repository). */
 int chancery__git_init(void);

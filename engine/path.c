@@ -19,7 +19,8 @@
  * trailing dots and spaces are trimmed.
  *
  * It also holds the repository layout's own names that several modules
- * need: an event's folder, events/YYYY/MM/ID (chancery__event_dir), and
+ * need: an event's folder (chancery__event_dir): events/YYYY/MM/DD/ID from
+ * repository format 2 on, events/YYYY/MM/ID in format 1, and
  * the form of a campaign id, campaigns/ID/ (chancery__campaign_id_valid:
  * the one rule, used by workflows/ and the commit check).
  */
@@ -121,10 +122,13 @@ bool chancery__path_valid(const char *path)
 	}
 }
 
-int chancery__event_dir(char *out, size_t size, const char *id)
+int chancery__event_dir(char *out, size_t size, const char *id, int format)
 {
-	size_t n = strnlen(id, 4);
-	int len = snprintf(out, size, "events/%.4s/%.2s/%s", id, id + n, id);
+	size_t n = strnlen(id, 4), m = n == 4 ? strnlen(id + 4, 2) : 0;
+	int len = format >= CHANCERY__FORMAT_DAY ?
+		snprintf(out, size, "events/%.4s/%.2s/%.2s/%s", id, id + n,
+			id + n + m, id) :
+		snprintf(out, size, "events/%.4s/%.2s/%s", id, id + n, id);
 
 	if (len < 0 || (size_t)len >= size) {
 		if (size)

@@ -3,7 +3,10 @@
  * identity that records operations, and settings from Git configuration.
  *
  * A Git repository is chancery's when its branch head has the file
- * .chancery/format saying "chancery repository format 1". The branch is the
+ * .chancery/format saying "chancery repository format 2" (new repositories;
+ * events filed by day) or "... format 1" (events by month, still read and
+ * written: event_layout.c; chancery_repository_upgrade moves it to 2). The
+ * branch is the
  * one HEAD names (created as "main"); a detached HEAD is refused, since
  * events must land on a branch that others can sync.
  *
@@ -136,8 +139,7 @@ int chancery_repository_open(chancery_repository **out, const char *path)
 {
 	git_repository *git = NULL;
 	chancery_repository *repo = NULL;
-	char *format = NULL;
-	size_t size;
+	int fmt = 0;
 	git_oid head;
 	int error;
 
@@ -165,8 +167,7 @@ int chancery_repository_open(chancery_repository **out, const char *path)
 			"chancery repository", repo->workdir);
 		goto done;
 	}
-	error = chancery__tree_read(&format, &size, repo, NULL,
-		CHANCERY_FORMAT_PATH);
+	error = chancery__tree_format(&fmt, repo, NULL);
 	if (error == CHANCERY_ENOTFOUND) {
 		error = chancery__error(CHANCERY_ENOTREPO,
 			"'%s' is a Git repository but not chancery's (no %s "
@@ -174,18 +175,18 @@ int chancery_repository_open(chancery_repository **out, const char *path)
 			repo->branch);
 		goto done;
 	}
-	if (error < 0)
-		goto done;
-	if (strcmp(format, CHANCERY_FORMAT_TEXT) != 0) {
+	if (error == CHANCERY_ENOTREPO) {
 		error = chancery__error(CHANCERY_ENOTREPO,
 			"'%s': unknown repository format in %s (this chancery "
-			"reads format 1)", repo->workdir, CHANCERY_FORMAT_PATH);
+			"reads formats 1 and 2)", repo->workdir,
+			CHANCERY_FORMAT_PATH);
 		goto done;
 	}
+	if (error < 0)
+		goto done;
 	*out = repo;
 	repo = NULL;
 done:
-	chancery_free(format);
 	chancery_repository_free(repo);
 	return error;
 }

@@ -309,9 +309,15 @@ static int check_clean(chancery_repository *repo)
 	return error;
 }
 
-static int worktree_checkout(chancery_repository *repo, int fd)
+/* Check the branch head out into the index and working tree: every path,
+ * or (`cs` not NULL) only the paths of the commit just published on top of
+ * what the index held, so that a write does not stat every file of the
+ * repository (one a record: hundreds of thousands) a second time. */
+static int worktree_checkout(chancery_repository *repo, int fd,
+	const chancery_changeset *cs)
 {
 	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
+	char **paths = NULL;
 	git_index *index = NULL;
 	git_object *target = NULL;
 	git_oid head;
@@ -332,6 +338,17 @@ static int worktree_checkout(chancery_repository *repo, int fd)
 	 * untracked files outside the paths the branch owns. */
 	opts.checkout_strategy = GIT_CHECKOUT_FORCE;
 	opts.baseline_index = index;
+	if (cs && cs->count) {
+		if (!(paths = chancery__calloc(cs->count, sizeof(*paths)))) {
+			error = chancery__oom();
+			goto done;
+		}
+		for (size_t i = 0; i < cs->count; i++)
+			paths[i] = cs->items[i].path;
+		opts.paths.strings = paths;
+		opts.paths.count = cs->count;
+		opts.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	}
 	chancery__lock_mark(fd, "index");
 	error = git_checkout_tree(repo->git, target, &opts);
 	/* git (a status refresh, an add) holds the index: wait for it; our
@@ -352,6 +369,7 @@ static int worktree_checkout(chancery_repository *repo, int fd)
 	chancery__lock_mark(fd, NULL);
 done:
 	repo->worktree_behind = error < 0;
+	chancery_free(paths);
 	chancery_free(lockpath);
 	git_object_free(target);
 	git_index_free(index);
@@ -365,7 +383,7 @@ int chancery__worktree_update(chancery_repository *repo)
 
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
-	error = worktree_checkout(repo, fd);
+	error = worktree_checkout(repo, fd, NULL);
 	lock_release(repo, fd);
 	return error;
 }
@@ -378,7 +396,7 @@ int chancery__worktree_recover(chancery_repository *repo)
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
 	if (recovered)
-		error = worktree_checkout(repo, fd);
+		error = worktree_checkout(repo, fd, NULL);
 	lock_release(repo, fd);
 	return error;
 }
@@ -397,14 +415,16 @@ static int tree_has(git_tree *tree, const char *path)
 	return found;
 }
 
-/* Paths a later operation may replace: the registry tables, and the
+/* Paths a later operation may replace: the registry tables, the
  * generated letters of a campaign (regenerated when their inputs change;
- * every version stays in history). Everything else is append-only. */
+ * every version stays in history) and the repository format (only an
+ * upgrade replaces it, as the commit check holds it to: upgrade.c).
+ * Everything else is append-only. */
 static bool replaceable(const char *path)
 {
 	const char *p;
 
-	if (!strncmp(path, "registry/", 9))
+	if (!strncmp(path, "registry/", 9) || !strcmp(path, CHANCERY_FORMAT_PATH))
 		return true;
 	if (strncmp(path, "campaigns/", 10))
 		return false;
@@ -649,6 +669,14 @@ static int branch_locked(committing *c, int *why)
 /* Steps 3 and 4: under the lock, move the branch from `head` (NULL:
  * unborn) to `commit` and check it out. 0 published, RETRY with `*why`
  * (CHANCERY_ECONFLICT or CHANCERY_ELOCKED) to build again, or an error. */
+/* Is the commit its head's tree and the changeset, nothing more? A merge
+ * (sync) or a commit on another base tree brings paths the changeset does
+ * not name: those check out every path. */
+static bool plain_child(const committing *c)
+{
+	return !(c->opts && (c->opts->extra_parent || c->opts->base_tree));
+}
+
 static int publish_attempt(committing *c, const git_oid *commit,
 	const git_oid *head, int attempt, int *why)
 {
@@ -659,7 +687,7 @@ static int publish_attempt(committing *c, const git_oid *commit,
 	if ((error = lock_acquire(&fd, &recovered, c->repo)) < 0)
 		return error;
 	/* a writer died mid-checkout: finish its checkout first */
-	if (recovered && head && worktree_checkout(c->repo, fd) < 0)
+	if (recovered && head && worktree_checkout(c->repo, fd, NULL) < 0)
 		chancery_error_clear();
 	if (head && (error = check_clean(c->repo)) < 0) {
 		lock_release(c->repo, fd);
@@ -689,8 +717,10 @@ static int publish_attempt(committing *c, const git_oid *commit,
 	}
 	/* Published. The working tree is a view: failing to update it (a
 	 * full disk) loses nothing; the lock keeps its mark, and the next
-	 * operation, or verify, finishes the checkout. */
-	if (worktree_checkout(c->repo, fd) < 0)
+	 * operation, or verify, finishes the checkout (of every path). The
+	 * index held the old head (the tree was clean, a lag recovered above),
+	 * so only this commit's paths can differ. */
+	if (worktree_checkout(c->repo, fd, plain_child(c) ? &c->cs : NULL) < 0)
 		chancery_error_clear();
 	lock_release(c->repo, fd);
 	return 0;
@@ -746,7 +776,7 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
-	if (recovered && worktree_checkout(repo, fd) < 0)
+	if (recovered && worktree_checkout(repo, fd, NULL) < 0)
 		chancery_error_clear();
 	if ((error = check_clean(repo)) < 0)
 		goto done;
@@ -760,7 +790,7 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 		error = chancery__git_error(gerr, "move the branch");
 		goto done;
 	}
-	if (worktree_checkout(repo, fd) < 0)
+	if (worktree_checkout(repo, fd, NULL) < 0)
 		chancery_error_clear();
 done:
 	lock_release(repo, fd);

@@ -306,6 +306,17 @@ typedef struct {
 	void *before_payload;
 } chancery__record_opts;
 
+/**
+ * Write the folder of a recorded event `ev` (read from history, or just
+ * recorded) as its own commit filed it, by day or by month
+ * (event_layout.c); when that commit has no record of it (a peer's
+ * forgery), the folder its repository format says, for the caller to find
+ * nothing there. CHANCERY_EINVALID when the event was never recorded
+ * (`out` is then "").
+ */
+int chancery__event_dir_of(char *out, size_t size, chancery_repository *repo,
+	const chancery_event *ev);
+
 /** Record `event` as one commit plus what `extra` adds (may be NULL), as
  * chancery__event_commit does; `opts` may be NULL. */
 int chancery__event_record(chancery_repository *repo, chancery_event *event,

@@ -100,6 +100,27 @@ CHANCERY_EXTERN(int) chancery_repository_read(char **out, size_t *size,
 CHANCERY_EXTERN(int) chancery_repository_head(char out[41],
 	chancery_repository *repo);
 
+/**
+ * The repository format of the branch head, into *out: 2 (events filed by
+ * day, events/YYYY/MM/DD/ID.txt; new repositories) or 1 (by month,
+ * events/YYYY/MM/ID.txt; repositories made before format 2, until
+ * upgraded). Both are read and written (docs/repository-format.md).
+ */
+CHANCERY_EXTERN(int) chancery_repository_format(int *out,
+	chancery_repository *repo);
+
+/**
+ * Upgrade the repository to the latest format (2) by recording an event
+ * `upgrade` (fields From and To) whose commit changes .chancery/format and
+ * nothing else; events recorded after it are filed by day, those before
+ * it stay where they are. CHANCERY_EUNCHANGED when it is already at the
+ * latest format (nothing recorded).
+ *
+ * @param out  the upgrade's commit id (41 bytes), or NULL
+ */
+CHANCERY_EXTERN(int) chancery_repository_upgrade(char *out,
+	chancery_repository *repo);
+
 #ifdef __cplusplus
 }
 #endif

@@ -347,7 +347,7 @@ check "a refused export leaves nothing" test ! -e "$B/x"
 # ---- every way of altering the archive is caught ---------------------------------
 INST=$(find events -path '*/instrument.pdf' | head -n 1)
 REC=$(git log --format='%(trailers:key=Chancery-Archive,valueonly)' -1 | head -n 1)
-REC=events/$(git log -1 --format='%(trailers:key=Chancery-Id,valueonly)' | head -n 1 | sed 's/^\(....\)\(..\).*/\1\/\2/')/$(git log -1 --format='%(trailers:key=Chancery-Id,valueonly)' | head -n 1).txt
+REC=events/$(git log -1 --format='%(trailers:key=Chancery-Id,valueonly)' | head -n 1 | sed 's/^\(....\)\(..\)\(..\).*/\1\/\2\/\3/')/$(git log -1 --format='%(trailers:key=Chancery-Id,valueonly)' | head -n 1).txt
 check "the record of the last deposit is at $REC" test -f "$REC"
 tamper() { # NAME, then commands in a fresh copy; verify must exit 1 with PATTERN
 	name=$1; pat=$2; shift 2

@@ -449,7 +449,8 @@ static void test_missing_blob(void **state)
 
 	record_attachment(f, "reply.txt", "the only copy of the reply\n", id);
 	hex = tk_sh_out("cd '%s' && printf %%s \"$(git rev-parse "
-		"HEAD:events/%.4s/%.2s/%s/reply.txt)\"", f->dir, id, id + 4, id);
+		"HEAD:events/%.4s/%.2s/%.2s/%s/reply.txt)\"", f->dir, id, id + 4,
+		id + 6, id);
 	assert_int_equal(strlen(hex), 40);
 	remove_object(f->dir, hex);
 	place_new(&p);
@@ -471,7 +472,8 @@ static void test_missing_tree(void **state)
 
 	record_attachment(f, "reply.txt", "the only copy of the reply\n", id);
 	hex = tk_sh_out("cd '%s' && printf %%s \"$(git rev-parse "
-		"HEAD:events/%.4s/%.2s/%s)\"", f->dir, id, id + 4, id);
+		"HEAD:events/%.4s/%.2s/%.2s/%s)\"", f->dir, id, id + 4, id + 6,
+		id);
 	assert_int_equal(strlen(hex), 40);
 	remove_object(f->dir, hex);
 	place_new(&p);

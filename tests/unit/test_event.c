@@ -55,10 +55,12 @@ static void test_record_and_trailers(void **state)
 	free(out);
 
 	/* the record and its attachment are files in the tree and worktree */
-	snprintf(path, sizeof(path), "%s/events/2004/03/%s.txt", f->dir,
+	snprintf(path, sizeof(path), "%s/events/2004/03/%.2s/%s.txt", f->dir,
+		chancery_event_id(ev) + 6,
 		chancery_event_id(ev));
 	assert_int_equal(access(path, R_OK), 0);
-	snprintf(path, sizeof(path), "%s/events/2004/03/%s/call.txt", f->dir,
+	snprintf(path, sizeof(path), "%s/events/2004/03/%.2s/%s/call.txt",
+		f->dir, chancery_event_id(ev) + 6,
 		chancery_event_id(ev));
 	assert_int_equal(access(path, R_OK), 0);
 	{
@@ -317,7 +319,7 @@ static void test_dirty_worktree(void **state)
 	assert_int_equal(tk_note(f->repo, "LBR", "kept"), 0);
 	chancery_repository_head(before, f->repo);
 	/* a record edited by hand */
-	assert_int_equal(tk_sh("cd %s && for r in events/*/*/*.txt; do "
+	assert_int_equal(tk_sh("cd %s && for r in events/*/*/*/*.txt; do "
 		"echo tampered >> $r; done", f->dir), 0);
 	error = tk_note(f->repo, "LBR", "refused");
 	assert_int_equal(error, CHANCERY_EDIRTY);
@@ -328,10 +330,10 @@ static void test_dirty_worktree(void **state)
 	assert_int_equal(tk_sh("cd %s && git checkout -q -- .", f->dir), 0);
 	assert_int_equal(tk_note(f->repo, "LBR", "accepted"), 0);
 	/* a deleted record, and a record staged by hand */
-	assert_int_equal(tk_sh("cd %s && rm events/*/*/*.txt", f->dir), 0);
+	assert_int_equal(tk_sh("cd %s && rm events/*/*/*/*.txt", f->dir), 0);
 	assert_int_equal(tk_note(f->repo, NULL, "x"), CHANCERY_EDIRTY);
 	assert_int_equal(tk_sh("cd %s && git checkout -q -- . && "
-		"f=$(ls events/*/*/*.txt | head -1) && echo x >> $f && git add $f",
+		"f=$(ls events/*/*/*/*.txt | head -1) && echo x >> $f && git add $f",
 		f->dir), 0);
 	assert_int_equal(tk_note(f->repo, NULL, "x"), CHANCERY_EDIRTY);
 	/* untracked files of the user's own are fine */

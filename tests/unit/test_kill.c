@@ -440,12 +440,13 @@ static int check_complete(const chancery_event *ev, void *payload)
 		return 0;
 	if (!att || !strstr(att, "size=2097152"))
 		fail_msg("note %s lacks its attachment", chancery_event_id(ev));
-	if (tk_sh("cd %s && git cat-file -e %s:events/%.4s/%.2s/%s.txt && "
-		"test $(git cat-file -s %s:events/%.4s/%.2s/%s/big.bin) = 2097152",
-		dir, chancery_event_commit(ev), chancery_event_id(ev),
-		chancery_event_id(ev) + 4, chancery_event_id(ev),
-		chancery_event_commit(ev), chancery_event_id(ev),
-		chancery_event_id(ev) + 4, chancery_event_id(ev)) != 0)
+	if (tk_sh("cd %s && git cat-file -e %s:events/%.4s/%.2s/%.2s/%s.txt && "
+		"test $(git cat-file -s %s:events/%.4s/%.2s/%.2s/%s/big.bin) = "
+		"2097152", dir, chancery_event_commit(ev), chancery_event_id(ev),
+		chancery_event_id(ev) + 4, chancery_event_id(ev) + 6,
+		chancery_event_id(ev), chancery_event_commit(ev),
+		chancery_event_id(ev), chancery_event_id(ev) + 4,
+		chancery_event_id(ev) + 6, chancery_event_id(ev)) != 0)
 		fail_msg("note %s is incomplete", chancery_event_id(ev));
 	return 0;
 }

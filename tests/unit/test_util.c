@@ -480,21 +480,33 @@ static void test_time_parse(void **state)
 static void test_event_dir(void **state)
 {
 	char dir[CHANCERY__EVENT_DIR_MAX], small[20];
+	const int M = CHANCERY__FORMAT_MONTH, D = CHANCERY__FORMAT_DAY;
 
 	(void)state;
 	assert_int_equal(chancery__event_dir(dir, sizeof(dir),
-		"20040402T151000Z-2a5ee8e0"), 0);
+		"20040402T151000Z-2a5ee8e0", M), 0);
 	assert_string_equal(dir, "events/2004/04/20040402T151000Z-2a5ee8e0");
+	/* format 2 files it by day */
+	assert_int_equal(chancery__event_dir(dir, sizeof(dir),
+		"20040402T151000Z-2a5ee8e0", D), 0);
+	assert_string_equal(dir,
+		"events/2004/04/02/20040402T151000Z-2a5ee8e0");
 	/* the longest id an event holds fits */
 	assert_int_equal(chancery__event_dir(dir, sizeof(dir),
-		"20040402T151000Z-2a5ee8e0-123456"), 0);
+		"20040402T151000Z-2a5ee8e0-123456", M), 0);
+	assert_int_equal(chancery__event_dir(dir, sizeof(dir),
+		"20040402T151000Z-2a5ee8e0-123456", D), 0);
 	/* a short id is never read past its end */
-	assert_int_equal(chancery__event_dir(dir, sizeof(dir), "20"), 0);
+	assert_int_equal(chancery__event_dir(dir, sizeof(dir), "20", M), 0);
 	assert_string_equal(dir, "events/20//20");
-	assert_int_equal(chancery__event_dir(dir, sizeof(dir), "200404"), 0);
+	assert_int_equal(chancery__event_dir(dir, sizeof(dir), "200404", M), 0);
 	assert_string_equal(dir, "events/2004/04/200404");
+	assert_int_equal(chancery__event_dir(dir, sizeof(dir), "20", D), 0);
+	assert_string_equal(dir, "events/20///20");
+	assert_int_equal(chancery__event_dir(dir, sizeof(dir), "2004041", D), 0);
+	assert_string_equal(dir, "events/2004/04/1/2004041");
 	assert_int_equal(chancery__event_dir(small, sizeof(small),
-		"20040402T151000Z-2a5ee8e0"), CHANCERY_EINVALID);
+		"20040402T151000Z-2a5ee8e0", M), CHANCERY_EINVALID);
 	assert_string_equal(small, "");
 }
 
