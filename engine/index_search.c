@@ -31,11 +31,18 @@ static int attachment_text(chancery_buf *out, const chancery_event *ev,
 	int error = 0;
 
 	if (len < 5 || len > 255 || strncmp(name + len - 4, ".txt", 4) ||
-	    chancery__event_dir(dir, sizeof(dir), ev->id) < 0)
+	    git_commit_tree(&tree, c) < 0) {
+		git_error_clear();
 		return 0;
+	}
+	/* filed by day or by month, as the repository's format was */
+	if (chancery__event_dir_in(dir, sizeof(dir), tree, ev->id) < 0) {
+		chancery_error_clear();
+		git_tree_free(tree);
+		return 0;
+	}
 	snprintf(path, sizeof(path), "%s/%.*s", dir, (int)len, name);
-	if (git_commit_tree(&tree, c) == 0 &&
-	    git_tree_entry_bypath(&e, tree, path) == 0 &&
+	if (git_tree_entry_bypath(&e, tree, path) == 0 &&
 	    git_blob_lookup(&blob, git_commit_owner(c),
 			git_tree_entry_id(e)) == 0) {
 		const char *data = git_blob_rawcontent(blob);

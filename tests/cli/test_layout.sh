@@ -56,7 +56,7 @@ run 0 "$C" -C "$O" note --state LBR --attach "$T/call.txt" "before the upgrade"
 before=$(last_id "$O")
 check "format 1 still files a new event by month" in_head "$O" "$(month_path "$before").txt"
 check "and its attachment" in_head "$O" "$(month_path "$before")/call.txt"
-run_out 0 'verified: 6 events' "$C" -C "$O" verify
+run_out 0 'verified: 6 events' "$C" -C "$O" verify --full
 
 # ---- the upgrade ------------------------------------------------------------
 export CHANCERY_NOW=2004-09-24T09:00:00Z
@@ -75,7 +75,7 @@ run_out 0 'before the upgrade' "$C" -C "$O" show "$before"
 run_out 0 "$(day_path "$after")/call.txt" "$C" -C "$O" show "$after"
 run 0 "$C" -C "$O" log
 check "log lists old and new events" test "$(wc -l < "$T/out")" -eq 8
-run_out 0 'verified: 8 events' "$C" -C "$O" verify
+run_out 0 'verified: 8 events' "$C" -C "$O" verify --full
 run 0 "$C" -C "$O" export bagit "$T/bag"
 check "the bag has an old and a new attachment" sh -c "grep -q 'data/$(month_path $note1)/call.txt' '$T/bag/manifest-sha256.txt' && grep -q 'data/$(day_path "$after")/call.txt' '$T/bag/manifest-sha256.txt'"
 run_out 0 'already at repository format 2' "$C" -C "$O" upgrade
