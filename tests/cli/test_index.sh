@@ -64,8 +64,12 @@ run_err 2 "usage" "$C" index
 sqlite3 .git/chancery/index.db "UPDATE events SET type='memo' WHERE seq=3"
 run_err 1 "2 differences from history in $N events" "$C" index check
 check "check names the row" grep -q "^event 3 (commit [0-9a-f]*): the index has a row history does not\$" "$T/out"
+# verify --full holds the index to history too
+run 1 "$C" verify --full
+check "verify --full names the index's row" grep -q "index: event 3 (commit [0-9a-f]*): the index has a row history does not (chancery index rebuild makes it anew)" "$T/out" "$T/err"
 run_out 0 "^index rebuilt from history\$" "$C" index rebuild
 run 0 "$C" index check
+run 0 "$C" verify --full
 # the index is brought up to date by the next command
 run 0 "$C" note "after the check" --state FRA
 run_out 0 "after the check" "$C" log --state FRA
