@@ -5,7 +5,8 @@
 #                or fault (ctest -LE 'slow|fault'; labels in
 #                tests/CMakeLists.txt), a few minutes on two cores
 #   make test    install what is missing, build (-Werror), run every test,
-#                then build with ASan+UBSan and run every test again, then
+#                then build with ASan+UBSan and run every test again but
+#                those labelled office (LibreOffice's time, not ours), then
 #                build with ThreadSanitizer and run the threaded tests again
 #                (ctest -L threads), then build with clang (-Werror) and run
 #                each fuzz target briefly, then run the tests again under
@@ -59,7 +60,7 @@ test-asan: build-asan
 		ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j $(JOBS)
+		ctest --output-on-failure -j $(JOBS) -LE office
 
 # setarch -R: without address randomization, as ThreadSanitizer's fixed
 # memory layout needs on kernels with more random mmap bits than it expects

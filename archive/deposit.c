@@ -215,41 +215,23 @@ static char *upper(const char *s)
 	return u;
 }
 
-/* The notification's data (docs/archive.md lists it); *out is the
- * caller's (chancery_data_free). */
-static int notification_data(chancery_data **out, const deposit_ctx *g,
-	const chancery_state *st, const chancery_treaty *t, const char *ref,
-	unsigned n, const chancery_date *eif)
+/* The "treaty" and "state" objects of a notification's data, deposit's
+ * and correction's alike (docs/archive.md lists them). */
+int chancery__notification_parties(chancery_data *root,
+	const chancery_state *st, const chancery_treaty *t)
 {
-	chancery_data *root = NULL, *jn, *jt, *js, *ja;
-	char buf[64], ad[64] = "", ef[64] = "", ef2[64] = "";
-	char *su = upper(st->name), *au = upper(g->display);
+	chancery_data *jt, *js;
+	char ad[64] = "", *su = upper(st->name);
 	chancery_date adopted;
 	int error;
 
-	*out = NULL;
-	if (!su || !au) {
-		error = chancery__oom();
-		goto done;
-	}
-	chancery_date_write(buf, sizeof(buf), &g->o->date, "en");
+	if (!su)
+		return chancery__oom();
 	if (t->adopted[0] && chancery_date_parse(&adopted, t->adopted) == 0)
 		chancery_date_write(ad, sizeof(ad), &adopted, "en");
 	else
 		chancery_error_clear();
-	if (eif)
-		chancery_date_write(ef, sizeof(ef), eif, "en");
-	if (g->facts.has_effective)
-		chancery_date_write(ef2, sizeof(ef2), &g->facts.effective, "en");
-	/* each child goes into root first: then only root is to free */
-	if ((error = chancery__data_object(&root)) < 0 ||
-	    (error = chancery__data_object(&jn)) < 0 ||
-	    (error = chancery__data_set(root, "notification", jn)) < 0 ||
-	    (error = chancery__data_set_string(jn, "reference", ref)) < 0 ||
-	    (error = chancery__data_set_int(jn, "number", n)) < 0 ||
-	    (error = chancery__data_set_int(jn, "year", g->o->date.year)) < 0 ||
-	    (error = chancery__data_set_string(jn, "date", buf)) < 0 ||
-	    (error = chancery__data_object(&jt)) < 0 ||
+	(void)((error = chancery__data_object(&jt)) < 0 ||
 	    (error = chancery__data_set(root, "treaty", jt)) < 0 ||
 	    (error = chancery__data_set_string(jt, "id", t->id)) < 0 ||
 	    (error = chancery__data_set_string(jt, "chapter", t->chapter)) < 0 ||
@@ -265,7 +247,41 @@ static int notification_data(chancery_data **out, const deposit_ctx *g,
 	    (error = chancery__data_set_string(js, "name", st->name)) < 0 ||
 	    (error = chancery__data_set_string(js, "name_upper", su)) < 0 ||
 	    (error = chancery__data_set_string(js, "formal_name",
-			st->formal_name)) < 0 ||
+			st->formal_name)) < 0);
+	chancery_free(su);
+	return error;
+}
+
+/* The notification's data (docs/archive.md lists it); *out is the
+ * caller's (chancery_data_free). */
+static int notification_data(chancery_data **out, const deposit_ctx *g,
+	const chancery_state *st, const chancery_treaty *t, const char *ref,
+	unsigned n, const chancery_date *eif)
+{
+	chancery_data *root = NULL, *jn, *ja;
+	char buf[64], ef[64] = "", ef2[64] = "";
+	char *au = upper(g->display);
+	int error;
+
+	*out = NULL;
+	if (!au) {
+		error = chancery__oom();
+		goto done;
+	}
+	chancery_date_write(buf, sizeof(buf), &g->o->date, "en");
+	if (eif)
+		chancery_date_write(ef, sizeof(ef), eif, "en");
+	if (g->facts.has_effective)
+		chancery_date_write(ef2, sizeof(ef2), &g->facts.effective, "en");
+	/* each child goes into root first: then only root is to free */
+	if ((error = chancery__data_object(&root)) < 0 ||
+	    (error = chancery__data_object(&jn)) < 0 ||
+	    (error = chancery__data_set(root, "notification", jn)) < 0 ||
+	    (error = chancery__data_set_string(jn, "reference", ref)) < 0 ||
+	    (error = chancery__data_set_int(jn, "number", n)) < 0 ||
+	    (error = chancery__data_set_int(jn, "year", g->o->date.year)) < 0 ||
+	    (error = chancery__data_set_string(jn, "date", buf)) < 0 ||
+	    (error = chancery__notification_parties(root, st, t)) < 0 ||
 	    (error = chancery__data_object(&ja)) < 0 ||
 	    (error = chancery__data_set(root, "action", ja)) < 0 ||
 	    (error = chancery__data_set_string(ja, "code", g->action)) < 0 ||
@@ -294,7 +310,6 @@ static int notification_data(chancery_data **out, const deposit_ctx *g,
 	root = NULL;
 done:
 	chancery_data_free(root);
-	chancery_free(su);
 	chancery_free(au);
 	return error;
 }

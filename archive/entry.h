@@ -66,6 +66,11 @@ bool chancery__archive_entry_parse(char state[8], char treaty[64],
 int chancery__notification_last(unsigned *out, const chancery_tree *base,
 	int year);
 
+/** Add the "treaty" and "state" objects of a notification's template
+ * data (docs/archive.md) to `root`: a deposit's and a correction's. */
+int chancery__notification_parties(chancery_data *root,
+	const chancery_state *st, const chancery_treaty *t);
+
 /** A voided deposit's marker beside its entry: the entry's path with
  * ".void" for ".txt" (entry.c reads it; void.c writes it). */
 #define CHANCERY_ARCHIVE_VOID_EXT ".void"

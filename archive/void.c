@@ -83,23 +83,17 @@ static int correction_data(chancery_data **out, const void_ctx *g,
 {
 	const chancery_event *d = g->target;
 	const char *old = chancery_event_get(d, "Notification");
-	chancery_data *root = NULL, *jn, *jc, *jt, *js, *ja;
-	char today[64], ad[64] = "", actd[64] = "", name[64], up[64], low[64];
-	char su[200];
-	chancery_date date, adopted;
+	chancery_data *root = NULL, *jn, *jc, *ja;
+	char today[64], actd[64] = "", name[64], up[64], low[64];
+	chancery_date date;
 	int error;
 
 	*out = NULL;
 	action_words(name, up, low, sizeof(name),
 		chancery_event_get(d, "Action"));
-	for (size_t i = 0; i < sizeof(su) - 1 && (su[i] = st->name[i]); i++)
-		su[i] = su[i] >= 'a' && su[i] <= 'z' ? (char)(su[i] - 32) : su[i];
-	su[sizeof(su) - 1] = '\0';
 	chancery_date_write(today, sizeof(today), &g->today, "en");
 	if (chancery_event_date(&date, d) == 0)
 		chancery_date_write(actd, sizeof(actd), &date, "en");
-	if (t->adopted[0] && chancery_date_parse(&adopted, t->adopted) == 0)
-		chancery_date_write(ad, sizeof(ad), &adopted, "en");
 	chancery_error_clear();
 	if ((error = chancery__data_object(&root)) < 0 ||
 	    (error = chancery__data_object(&jn)) < 0 ||
@@ -114,18 +108,7 @@ static int correction_data(chancery_data **out, const void_ctx *g,
 			old ? old : "")) < 0 ||
 	    (error = chancery__data_set_string(jc, "event",
 			chancery_event_id(d))) < 0 ||
-	    (error = chancery__data_object(&jt)) < 0 ||
-	    (error = chancery__data_set(root, "treaty", jt)) < 0 ||
-	    (error = chancery__data_set_string(jt, "id", t->id)) < 0 ||
-	    (error = chancery__data_set_string(jt, "title", t->title)) < 0 ||
-	    (error = chancery__data_set_string(jt, "place_adopted",
-			t->place_adopted)) < 0 ||
-	    (error = chancery__data_set_string(jt, "adopted", ad)) < 0 ||
-	    (error = chancery__data_object(&js)) < 0 ||
-	    (error = chancery__data_set(root, "state", js)) < 0 ||
-	    (error = chancery__data_set_string(js, "code", st->code)) < 0 ||
-	    (error = chancery__data_set_string(js, "name", st->name)) < 0 ||
-	    (error = chancery__data_set_string(js, "name_upper", su)) < 0 ||
+	    (error = chancery__notification_parties(root, st, t)) < 0 ||
 	    (error = chancery__data_object(&ja)) < 0 ||
 	    (error = chancery__data_set(root, "action", ja)) < 0 ||
 	    (error = chancery__data_set_string(ja, "code",

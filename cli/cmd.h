@@ -102,6 +102,8 @@ int cmd_deposit(int argc, char **argv);
 int cmd_void(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_index(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_workflow(int argc, char **argv);
 int cmd_render(int argc, char **argv);

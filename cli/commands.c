@@ -62,6 +62,14 @@ static const cli_opt opts_log[] = {
 	{ "reverse", 0, NULL, false, "oldest first" },
 	FORMAT_OPT("table (default) or json"),
 	{ 0 } };
+static const cli_opt opts_search[] = {
+	{ "state", 0, "STATE", false, "only events naming this State" },
+	{ "treaty", 0, "TREATY", false, "only events naming this treaty" },
+	{ "campaign", 0, "CAMPAIGN", false, "only events of this campaign" },
+	{ "since", 0, "DATE", false, "only events dated on or after DATE" },
+	{ "until", 0, "DATE", false, "only events dated on or before DATE" },
+	FORMAT_OPT("table (default) or json"),
+	{ 0 } };
 static const cli_opt opts_show[] = {
 	FORMAT_OPT("text (default) or json"),
 	{ 0 } };
@@ -205,6 +213,10 @@ const cli_cmd cli_commands[] = {
 	  "chancery void EVENT --reason TEXT", opts_void, 1, 1 },
 	{ "verify", cmd_verify, "prove that nothing recorded was altered",
 	  "chancery verify [--state STATE] [--campaign CAMPAIGN]", opts_verify, 0, 0 },
+	{ "search", cmd_search, "find events by the words of their text, fields and text attachments",
+	  "chancery search TEXT [--state S] [--treaty T] [--campaign C] [--since D] [--until D] [--format FORMAT]", opts_search, 1, 1 },
+	{ "index", cmd_index, "check, rebuild or describe the derived index of events",
+	  "chancery index check | rebuild | status", opts_none, 1, 1 },
 	{ "history", cmd_history, "the whole story of a State or a treaty",
 	  "chancery history STATE|TREATY [--format FORMAT]", opts_history, 1, 1 },
 	{ "export", cmd_export, "export the archive as a BagIt bag",

@@ -21,7 +21,7 @@
  * is the archive's marker file (archive/void.c, archive/entry.c), read from
  * the tree, not from this walk.
  */
-#include "internal.h"
+#include "index_int.h"
 
 #include <string.h>
 
@@ -92,6 +92,19 @@ static const fate *fate_of(const chancery_corrections *c, const char *id,
 	return NULL;
 }
 
+/* The voids and corrections of the history: from the index, only the
+ * events with a Voids or Corrects field are read. */
+static int collect(chancery_repository *repo, const chancery_log_options *lo,
+	chancery_corrections *c)
+{
+	chancery__index_query q = { lo, true, NULL };
+	bool answered;
+	int error = chancery__index_foreach(&answered, repo, &q, collect_cb, c);
+
+	return answered ? error : chancery__event_replay(repo, lo, collect_cb,
+		c);
+}
+
 int chancery_corrections_load(chancery_corrections **out,
 	chancery_repository *repo, const char *at)
 {
@@ -105,7 +118,7 @@ int chancery_corrections_load(chancery_corrections **out,
 		return chancery__oom();
 	lo.at = at;
 	lo.oldest_first = 1;
-	error = chancery_event_foreach(repo, &lo, collect_cb, c);
+	error = collect(repo, &lo, c);
 	if (error < 0) {
 		chancery_corrections_free(c);
 		return error;

@@ -8,12 +8,13 @@
  * without one is skipped, one a peer forged is refused.
  */
 #include "event_int.h"
+#include "index_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static bool event_matches(const chancery_event *ev,
+bool chancery__event_matches(const chancery_event *ev,
 	const chancery_log_options *o)
 {
 	struct { const char *key; const char *want; } f[] = {
@@ -44,6 +45,24 @@ static bool event_matches(const chancery_event *ev,
 }
 
 int chancery_event_foreach(chancery_repository *repo,
+	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
+{
+	chancery_log_options none = CHANCERY_LOG_OPTIONS_INIT;
+	chancery__index_query q = { NULL, false, NULL };
+	bool answered;
+	int error;
+
+	CHANCERY_ASSERT_ARG(repo && cb);
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_LOG_OPTIONS_VERSION);
+	q.log = opts ? opts : &none;
+	error = chancery__index_foreach(&answered, repo, &q, cb, payload);
+	return answered ? error : chancery__event_replay(repo, opts, cb,
+		payload);
+}
+
+/* The reference: every commit of the history read again (the index's
+ * tables are checked against it, and it answers what they cannot). */
+int chancery__event_replay(chancery_repository *repo,
 	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
 {
 	chancery_log_options none = CHANCERY_LOG_OPTIONS_INIT;
@@ -97,7 +116,7 @@ int chancery_event_foreach(chancery_repository *repo,
 		}
 		if (error < 0)
 			goto done;
-		if (event_matches(ev, opts))
+		if (chancery__event_matches(ev, opts))
 			error = cb(ev, payload);
 		chancery_event_free(ev);
 		if (error)
@@ -225,6 +244,19 @@ static int ambiguous(const lookup_ctx *ctx)
 		"events match (%s)", ctx->want, ctx->matches, list);
 }
 
+/* Every event matching: the index selects them by prefix. */
+static int lookup_walk(chancery_repository *repo, const char *id,
+	lookup_ctx *ctx)
+{
+	chancery_log_options none = CHANCERY_LOG_OPTIONS_INIT;
+	chancery__index_query q = { &none, false, id };
+	bool answered;
+	int error = chancery__index_foreach(&answered, repo, &q, lookup_cb, ctx);
+
+	return answered ? error : chancery__event_replay(repo, NULL, lookup_cb,
+		ctx);
+}
+
 int chancery_event_lookup(chancery_event **out, chancery_repository *repo,
 	const char *id)
 {
@@ -238,7 +270,7 @@ int chancery_event_lookup(chancery_event **out, chancery_repository *repo,
 	if (!*id || strlen(id) > 64 || !chancery__line_valid(id))
 		return chancery__error(CHANCERY_EINVALID,
 			"'%.64s' is not an event id", id);
-	error = chancery_event_foreach(repo, NULL, lookup_cb, &ctx);
+	error = lookup_walk(repo, id, &ctx);
 	if (ctx.error < 0) {
 		error = ctx.error;
 		goto done;

@@ -8,6 +8,8 @@
  *   event_record.c   writing: the record file, the commit message, the id
  *   event_read.c     reading an event back from a commit's trailers
  *   event_history.c  history: walking events, finding one, its record
+ *   index.c, index_query.c  the derived index, which stores and rebuilds
+ *                    events with the same reader (event_read.c)
  */
 #ifndef CHANCERY_EVENT_INT_H
 #define CHANCERY_EVENT_INT_H

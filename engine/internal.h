@@ -43,6 +43,13 @@ struct chancery_repository {
 	 * behind the branch, and the lock keeps saying so until one works */
 	bool worktree_behind;
 	struct chancery__reg_seen *reg_seen; /* audit.c: the last registry proved */
+	/* index_query.c: the index's one connection (NULL until a walk
+	 * opens it), -1 in index_mode when it is off or cannot be written,
+	 * the walks under way and the head the outermost one reads */
+	struct sqlite3 *index_db;
+	int index_mode;
+	int index_depth;
+	git_oid index_at;
 };
 
 /** The marker that makes a Git repository chancery's. */

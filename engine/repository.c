@@ -18,6 +18,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "internal.h"
+#include "index_int.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -34,6 +35,7 @@ void chancery_repository_free(chancery_repository *repo)
 	if (!repo)
 		return;
 	chancery__reg_seen_free(repo->reg_seen);
+	chancery__index_close(repo);
 	git_repository_free(repo->git);
 	chancery_free(repo->workdir);
 	chancery_free(repo->branch);

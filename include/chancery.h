@@ -15,5 +15,6 @@
 #include "chancery/workflow.h"
 #include "chancery/campaign.h"
 #include "chancery/archive.h"
+#include "chancery/index.h"
 
 #endif

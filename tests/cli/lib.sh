@@ -68,3 +68,12 @@ finish() {
 	[ "$FAIL" -eq 0 ]
 	exit $?
 }
+
+# new_office DIR: a new sample repository at DIR, entered, with the office's
+# Git identity: where most scenarios start
+new_office() {
+	run 0 "$C" --author "$AUTHOR" init "$1"
+	cd "$1" || exit 1
+	git config user.name "Treaty Section"
+	git config user.email "treaty@example.org"
+}

@@ -7,10 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 R=$T/focus2004
-run 0 "$C" --author "$AUTHOR" init "$R"
-cd "$R" || exit 1
-git config user.name "Treaty Section"
-git config user.email "treaty@example.org"
+new_office "$R"
 run_out 0 'Opened campaign focus2004' "$C" campaign open focus2004 --workflow treaty-event \
 	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
 	--featured focus2004 --title "Focus 2004: Treaties on the Protection of Civilians"

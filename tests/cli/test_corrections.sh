@@ -6,10 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 R=$T/repo
-run 0 "$C" --author "$AUTHOR" init "$R"
-cd "$R" || exit 1
-git config user.name "Treaty Section"
-git config user.email "treaty@example.org"
+new_office "$R"
 printf 'state\nLBR\nMEX\nFRA\n' > "$T/recipients.tsv"
 run 0 "$C" campaign open c --workflow treaty-event --letter-date 2004-03-12 \
 	--deadline 2004-09-01 --event 2004-09-21..2004-09-24 --featured focus2004 \

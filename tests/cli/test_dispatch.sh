@@ -9,10 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 R=$T/r
-run 0 "$C" --author "$AUTHOR" init "$R"
-cd "$R" || exit 1
-git config user.name "Treaty Section"
-git config user.email "treaty@example.org"
+new_office "$R"
 printf 'state\nFRA\nLBR\nTUV\n' > "$T/rec.tsv"
 OPEN="--workflow treaty-event --letter-date 2004-03-12 --featured focus2004"
 

@@ -18,10 +18,7 @@ if ! command -v soffice >/dev/null 2>&1; then
 fi
 LO="soffice -env:UserInstallation=file://$T/lo --headless --norestore"
 R=$T/r
-run 0 "$C" --author "$AUTHOR" init "$R"
-cd "$R" || exit 1
-git config user.name "Treaty Section"
-git config user.email "treaty@example.org"
+new_office "$R"
 run_out 0 'Opened campaign focus2004' "$C" campaign open focus2004 --workflow treaty-event \
 	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
 	--featured focus2004 --title "Focus 2004: Treaties on the Protection of Civilians" \

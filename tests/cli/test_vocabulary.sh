@@ -9,10 +9,7 @@
 
 R=$T/repo
 export CHANCERY_NOW=2004-09-23T09:00:00Z
-run 0 "$C" --author "$AUTHOR" init "$R"
-cd "$R" || exit 1
-git config user.name "Treaty Section"
-git config user.email "treaty@example.org"
+new_office "$R"
 printf '%%PDF-1.4\n1 0 obj <<>> endobj\n%%%%EOF\n' > "$T/inst.pdf"
 printf 'Mexico does not consider itself bound by article 87.\n' > "$T/res.txt"
 ev() { sed -n 's/^Recorded .* (event \(.*\))$/\1/p' "$T/out"; }

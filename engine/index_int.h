@@ -1,0 +1,45 @@
+/*
+ * index_int.h - the derived index of events (index.c, index_query.c) as
+ * the rest of engine/ uses it: the history's walks and lookups ask it
+ * first and replay the history only when it cannot answer.
+ *
+ * "Cannot answer" is never an error: the index switched off (git config
+ * chancery.index=false), unwritable (a read-only Git directory), busy
+ * past the timeout, a walk from another commit than the head: *answered
+ * stays false and the caller replays. Library-internal.
+ */
+#ifndef CHANCERY_INDEX_INT_H
+#define CHANCERY_INDEX_INT_H
+
+#include "internal.h"
+
+/** What a walk of the index selects besides chancery_log_options. */
+typedef struct {
+	const chancery_log_options *log; /* never NULL */
+	bool corrections;  /* only events with a Voids or Corrects field */
+	const char *prefix; /* only events whose id begins with it, or whose
+			     * commit does (from 7 characters) */
+} chancery__index_query;
+
+/**
+ * Walk the events `q` selects from the index, brought up to the branch
+ * head first, in the replay's order. *answered is false when the index
+ * could not be used and nothing was given to `cb` (the caller replays);
+ * when it is true the result is the walk's (a callback's non-zero value,
+ * or an error).
+ */
+int chancery__index_foreach(bool *answered, chancery_repository *repo,
+	const chancery__index_query *q, chancery_event_cb cb, void *payload);
+
+/** Whether `ev` passes the filters of `o` (the replay's one rule). */
+bool chancery__event_matches(const chancery_event *ev,
+	const chancery_log_options *o);
+
+/** The replay itself: chancery_event_foreach without the index. */
+int chancery__event_replay(chancery_repository *repo,
+	const chancery_log_options *opts, chancery_event_cb cb, void *payload);
+
+/** Close the repository's index connection (NULL-safe). */
+void chancery__index_close(chancery_repository *repo);
+
+#endif
