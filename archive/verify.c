@@ -33,6 +33,7 @@
  * Git itself; verify does not require it), and untracked files.
  */
 #include "../engine/base.h"
+#include "../engine/index_proof.h"
 #include "../engine/store.h"
 #include "chancery/archive.h"
 
@@ -52,6 +53,21 @@ typedef struct {
 	 * that could not run must never pass as a check that passed */
 	int error;
 	const char *id; /* the event being verified, for messages */
+	/* the commits walked, sorted after the walk: the reflog's moves are
+	 * looked up here rather than each one walked back from the head */
+	chancery_oid *seen;
+	size_t nseen, aseen;
+	/* the proofs (NULL: none can be kept) and this run's kind */
+	chancery__proofs *proofs;
+	bool incremental;
+	chancery__proof last; /* the proof an incremental run starts from */
+	int64_t now;
+	size_t reflog; /* the reflog's entries, kept with the proof */
+	/* the head's folder last looked in: an event's files share one, and
+	 * a lookup by path from the root parsed every folder on the way each
+	 * time (a month's folder of the whole history: quadratic) */
+	char folder[400];
+	chancery_tree *folder_tree;
 } verify_ctx;
 
 /* Stop the verification with `code`; the first such failure is kept. */
@@ -88,6 +104,22 @@ static void problem(verify_ctx *v, const char *fmt, ...)
 		v->o->problem(line, v->o->payload);
 }
 
+static void note(verify_ctx *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Why the run is not what was asked (checks in full, keeps no proof). */
+static void note(verify_ctx *v, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (v->o->note)
+		v->o->note(line, v->o->payload);
+}
+
 /* Paths meant to be replaced by later operations. */
 static bool replaceable(const char *path)
 {
@@ -105,6 +137,63 @@ static bool replaceable(const char *path)
 
 /* ---- one file against what was committed -------------------------------- */
 
+/* The head's folder holding `path` (borrowed), and the name in it. */
+static int head_folder(const chancery_tree **out, const char **name,
+	verify_ctx *v, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	int rc;
+
+	*name = slash ? slash + 1 : path;
+	if (!slash) {
+		*out = v->head_tree;
+		return 0;
+	}
+	if (n >= sizeof(v->folder))
+		return chancery__error(CHANCERY_ENOTFOUND, "%s: no such file",
+			path);
+	if (!v->folder_tree || strncmp(v->folder, path, n) ||
+	    v->folder[n] != '\0') {
+		chancery__tree_free(v->folder_tree);
+		v->folder_tree = NULL;
+		memcpy(v->folder, path, n);
+		v->folder[n] = '\0';
+		if ((rc = chancery__tree_folder(&v->folder_tree, v->head_tree,
+				v->folder)) < 0) {
+			v->folder[0] = '\0';
+			return rc == CHANCERY_EINVALID ? CHANCERY_ENOTFOUND : rc;
+		}
+	}
+	*out = v->folder_tree;
+	return 0;
+}
+
+/* chancery__tree_entry of the head, through the folder kept. */
+static int head_entry(chancery_entry *e, verify_ctx *v, const char *path)
+{
+	const chancery_tree *t;
+	const char *name;
+	int rc;
+
+	if ((rc = head_folder(&t, &name, v, path)) < 0)
+		return rc;
+	return chancery__tree_entry(e, t, name);
+}
+
+/* chancery__tree_file of the head, through the folder kept. */
+static int head_file(char **data, size_t *n, verify_ctx *v,
+	const char *path)
+{
+	const chancery_tree *t;
+	const char *name;
+	int rc;
+
+	if ((rc = head_folder(&t, &name, v, path)) < 0)
+		return rc;
+	return chancery__tree_file(data, n, t, name, SIZE_MAX);
+}
+
 static void check_kept(verify_ctx *v, const char *path,
 	const chancery_oid *blob, const char *id)
 {
@@ -114,7 +203,7 @@ static void check_kept(verify_ctx *v, const char *path,
 	int rc;
 
 	v->res->files++;
-	if ((rc = chancery__tree_entry(&e, v->head_tree, path)) < 0) {
+	if ((rc = head_entry(&e, v, path)) < 0) {
 		if (!stopped(v, rc))
 			problem(v, "%s: removed after event %s recorded it",
 				path, id);
@@ -185,10 +274,11 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 	size_t n = 0;
 	int rc;
 
-	if ((rc = chancery__tree_file(&data, &n, v->head_tree, path,
-			SIZE_MAX)) < 0) {
-		stopped(v, rc); /* else reported as removed */
-		chancery_error_clear();
+	if ((rc = head_file(&data, &n, v, path)) < 0) {
+		if (!stopped(v, rc) && rc != CHANCERY_ENOTFOUND)
+			problem(v, "%s: its object cannot be read (%s)", path,
+				chancery_error_last()->message);
+		chancery_error_clear(); /* else reported as removed */
 		return;
 	}
 	rc = matches(v, data, n, size, hex);
@@ -216,6 +306,46 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 	}
 	chancery_error_clear();
 	chancery_free(full);
+}
+
+/* The index could not keep what was proved: go on without it. */
+static void proofs_lost(verify_ctx *v, int rc)
+{
+	if (stopped(v, rc))
+		return;
+	note(v, "verify: the index cannot keep proofs (%s): none kept",
+		chancery_error_last()->message);
+	chancery_error_clear();
+	chancery__proofs_close(v->proofs);
+	v->proofs = NULL;
+}
+
+/* check_fixity, and its result logged in the index. */
+static void prove_fixity(verify_ctx *v, const char *path, const char *hex,
+	size_t size, const char *id)
+{
+	size_t before = v->res->problems;
+	chancery__fixity_file f;
+	chancery_entry e;
+	int rc;
+
+	check_fixity(v, path, hex, size, id);
+	if (v->error || !v->proofs)
+		return;
+	memset(&f, 0, sizeof(f));
+	snprintf(f.path, sizeof(f.path), "%s", path);
+	snprintf(f.sha256, sizeof(f.sha256), "%s", hex);
+	snprintf(f.event, sizeof(f.event), "%s", id);
+	f.size = size;
+	if ((rc = head_entry(&e, v, path)) == 0)
+		f.blob = e.id;
+	else if (stopped(v, rc))
+		return;
+	chancery_error_clear(); /* removed: reported by check_kept */
+	if ((rc = chancery__fixity_known(v->proofs, &f)) < 0 ||
+	    (rc = chancery__fixity_checked(v->proofs, path, &f.blob, v->now,
+			v->res->problems == before)) < 0)
+		proofs_lost(v, rc);
 }
 
 /* ---- one event ------------------------------------------------------------- */
@@ -309,7 +439,7 @@ static int verify_commit(verify_ctx *v, const chancery_oid *commit,
 			snprintf(path, sizeof(path), "%s", name);
 		if (!chancery__path_valid(path))
 			continue; /* reported; never looked for on disk */
-		check_fixity(v, path, hex, size, id);
+		prove_fixity(v, path, hex, size, id);
 		if (v->error)
 			return v->error;
 	}
@@ -410,12 +540,34 @@ static void check_numbering(verify_ctx *v)
 typedef struct {
 	verify_ctx *v;
 	chancery_oid then;   /* where the newer entry says the branch was */
+	size_t n, check;     /* entries seen; how many to check */
 } reflog_ctx;
+
+static int oid_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(chancery_oid));
+}
+
+/* Is `was` in the branch? Looked up among the commits walked (all of the
+ * branch in full, those after the proof in an incremental run); only a
+ * commit not among them is asked of the head, a walk of the branch (asked
+ * for every entry, verify was quadratic). 1 yes, 0 no, < 0 an error. */
+static int in_branch(verify_ctx *v, const chancery_oid *was)
+{
+	if (bsearch(was, v->seen, v->nseen, sizeof(*v->seen), oid_cmp))
+		return 1;
+	if (!v->incremental)
+		return 0;
+	return chancery__descendant_of(v->repo, &v->head, was);
+}
 
 /* Entries come newest first. An entry took effect when the branch was
  * there afterwards: the next (newer) entry starts from it, or it is the
  * newest and the branch is there. A writer killed between logging and
- * moving the branch leaves an entry that never took effect. */
+ * moving the branch leaves an entry that never took effect. An
+ * incremental run checks the entries made since the proof (the log's
+ * length then and now): the proof showed the older ones in the branch,
+ * and the branch still contains the proof's commit. */
 static int reflog_cb(const chancery__reflog_entry *e, void *payload)
 {
 	reflog_ctx *r = payload;
@@ -426,11 +578,12 @@ static int reflog_cb(const chancery__reflog_entry *e, void *payload)
 	int rc;
 
 	r->then = e->old_id;
+	if (r->n++ >= r->check)
+		return 1;
 	if (chancery__oid_is_zero(was) || chancery__oid_equal(was, &v->head) ||
 	    !took_effect)
 		return 0;
-	if ((rc = chancery__descendant_of(v->repo, &v->head, was)) < 0 &&
-	    stopped(v, rc))
+	if ((rc = in_branch(v, was)) < 0 && stopped(v, rc))
 		return 1;
 	if (rc != 1) {
 		problem(v, "branch %s: no longer contains commit %.12s it "
@@ -442,11 +595,26 @@ static int reflog_cb(const chancery__reflog_entry *e, void *payload)
 	return 0;
 }
 
+static int count_cb(const chancery__reflog_entry *e, void *payload)
+{
+	(void)e;
+	(*(size_t *)payload)++;
+	return 0;
+}
+
 static void check_reflog(verify_ctx *v)
 {
-	reflog_ctx r = { v, v->head };
+	reflog_ctx r = { v, v->head, 0, SIZE_MAX };
 	int rc;
 
+	if ((rc = chancery__reflog_foreach(v->repo, count_cb,
+			&v->reflog)) < 0 && stopped(v, rc))
+		return;
+	chancery_error_clear();
+	/* a log shorter than the proof saw was expired: check all of it */
+	if (v->incremental && v->reflog >= v->last.reflog)
+		r.check = v->reflog - v->last.reflog;
+	qsort(v->seen, v->nseen, sizeof(*v->seen), oid_cmp);
 	if ((rc = chancery__reflog_foreach(v->repo, reflog_cb, &r)) < 0)
 		stopped(v, rc); /* else there is no log to compare with */
 	chancery_error_clear();
@@ -503,6 +671,10 @@ static int commit_cb(const chancery__commit_info *c, void *payload)
 	chancery_event *ev = NULL;
 	int error = 0, e2;
 
+	if (chancery__grow((void **)&v->seen, &v->aseen, v->nseen + 1,
+			sizeof(*v->seen)) < 0)
+		return chancery__oom();
+	v->seen[v->nseen++] = c->id;
 	e2 = chancery__commit_event(&ev, v->repo, &c->id);
 	if (e2 == CHANCERY_ENOTFOUND || e2 == CHANCERY_EINVALID) {
 		/* no event, or one recording would refuse: the commit
@@ -519,7 +691,9 @@ static int commit_cb(const chancery__commit_info *c, void *payload)
 }
 
 /* The whole-repository checks, after the commits: numbering, the reflog,
- * the head's names and blobs, every object. */
+ * the head's names and blobs, every object. An incremental run keeps the
+ * cheap ones (numbering, the reflog since the proof) and re-hashes the
+ * files whose fixity is due instead of every object. */
 static void check_repository(verify_ctx *v)
 {
 	int error;
@@ -527,6 +701,8 @@ static void check_repository(verify_ctx *v)
 	check_numbering(v);
 	if (!v->error)
 		check_reflog(v);
+	if (v->incremental)
+		return;
 	if (!v->error && (error = chancery__tree_walk(v->head_tree, NULL,
 			tree_cb, v)) < 0 && !stopped(v, error))
 		problem(v, "branch %s: its tree cannot be walked (%s)",
@@ -538,6 +714,130 @@ static void check_repository(verify_ctx *v)
 			chancery_error_last()->message);
 }
 
+/* ---- proofs and the fixity share --------------------------------------------- */
+
+static int due_cb(const chancery__fixity_file *f, void *payload)
+{
+	verify_ctx *v = payload;
+
+	if (!chancery__path_valid(f->path))
+		return 0; /* the index is not trusted with a path */
+	v->res->fixity++;
+	check_kept(v, f->path, &f->blob, f->event);
+	prove_fixity(v, f->path, f->sha256, f->size, f->event);
+	return v->error || !v->proofs;
+}
+
+/*
+ * The rotating share: every file whose last check is older than the
+ * period, then the oldest-checked others, all / days of them, so that a
+ * daily run spreads the work over the period instead of re-hashing
+ * everything on the day it lapses.
+ */
+static int check_due(verify_ctx *v, int days)
+{
+	chancery__fixity_file oldest;
+	size_t all, within, share;
+	int64_t period = (int64_t)days * 86400;
+	int rc;
+
+	if ((rc = chancery__fixity_coverage(&all, &within, &oldest,
+			v->proofs, v->now)) < 0 ||
+	    (rc = chancery__fixity_due(v->proofs, v->now - period, SIZE_MAX,
+			due_cb, v)) < 0)
+		goto done;
+	share = days ? (all + (size_t)days - 1) / (size_t)days : 0;
+	if (!v->error && v->proofs && share)
+		rc = chancery__fixity_due(v->proofs, v->now - 1, share,
+			due_cb, v);
+done:
+	if (rc < 0 && v->proofs)
+		proofs_lost(v, rc);
+	return v->error;
+}
+
+/* The index's proofs: may this run be incremental? Only an error that
+ * stops verification is returned; anything else makes the run full, said
+ * in one line. */
+static int open_proofs(verify_ctx *v, bool want)
+{
+	char hex[CHANCERY_OID_HEXSZ + 1];
+	bool fresh = false;
+	int rc;
+
+	if ((rc = chancery__proofs_open(&v->proofs, &fresh, v->repo)) < 0) {
+		if (rc == CHANCERY_ENOMEM)
+			return rc;
+		note(v, "verify: the index cannot be opened (%s): checking "
+			"in full, keeping no proof",
+			chancery_error_last()->message);
+		chancery_error_clear();
+		return 0;
+	}
+	if (!want)
+		return 0;
+	if (fresh) {
+		note(v, "verify: no proof kept (the index is new, or was "
+			"missing or damaged and is made anew): checking in full");
+		return 0;
+	}
+	if ((rc = chancery__proof_last(&v->last, v->proofs)) ==
+			CHANCERY_ENOTFOUND) {
+		note(v, "verify: no earlier proof: checking in full");
+		chancery_error_clear();
+		return 0;
+	}
+	if (rc < 0) {
+		if (rc == CHANCERY_ENOMEM)
+			return rc;
+		note(v, "verify: the index's proofs cannot be read (%s): "
+			"checking in full, the index made anew",
+			chancery_error_last()->message);
+		chancery_error_clear();
+		chancery__proofs_close(v->proofs);
+		if (chancery__proofs_remake(&v->proofs, v->repo) < 0)
+			chancery_error_clear(); /* no proof kept */
+		return 0;
+	}
+	if (strcmp(v->last.workdir, chancery_repository_workdir(v->repo))) {
+		note(v, "verify: the last proof checked another working tree "
+			"(the repository was copied or moved): checking in full");
+		return 0;
+	}
+	if (chancery__oid_equal(&v->last.commit, &v->head) ||
+	    (rc = chancery__descendant_of(v->repo, &v->head,
+			&v->last.commit)) == 1) {
+		v->incremental = true;
+		return 0;
+	}
+	if (rc == CHANCERY_ENOMEM)
+		return rc;
+	note(v, "verify: the last proof's commit %.12s is no longer in the "
+		"branch's history: checking in full",
+		chancery__oid_tostr(hex, &v->last.commit));
+	chancery_error_clear();
+	return 0;
+}
+
+/* A run that found nothing keeps what it proved. */
+static void keep_proof(verify_ctx *v)
+{
+	chancery__proof p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.commit = v->head;
+	p.time = v->now;
+	p.full = !v->incremental;
+	p.events = v->res->events;
+	p.files = v->res->files;
+	p.reflog = v->reflog;
+	snprintf(p.workdir, sizeof(p.workdir), "%s",
+		chancery_repository_workdir(v->repo));
+	if ((rc = chancery__proof_add(v->proofs, &p)) < 0)
+		proofs_lost(v, rc);
+}
+
 int chancery_archive_verify(chancery_verify_result *out,
 	chancery_repository *repo, const chancery_verify_options *opts)
 {
@@ -545,7 +845,7 @@ int chancery_archive_verify(chancery_verify_result *out,
 	chancery__walk_opts wo = CHANCERY__WALK_OPTS_INIT;
 	chancery_verify_result local;
 	verify_ctx v;
-	int error;
+	int error, days = CHANCERY__FIXITY_DAYS;
 
 	CHANCERY_ASSERT_ARG(repo);
 	if (!out)
@@ -564,13 +864,31 @@ int chancery_archive_verify(chancery_verify_result *out,
 		chancery_error_clear(); /* read-only: judge it as it is */
 	if ((error = chancery__tree_head(&v.head_tree, &v.head, repo)) < 0)
 		goto done;
+	v.now = chancery__now(repo);
+	/* a filtered run proves only a part: it keeps no proof */
+	if (!v.o->state && !v.o->campaign) {
+		if ((error = chancery__fixity_days(&days, repo)) < 0 ||
+		    (error = open_proofs(&v, v.o->incremental)) < 0)
+			goto done;
+	}
+	out->incremental = v.incremental;
 	wo.from = &v.head;
+	if (v.incremental)
+		wo.hide = &v.last.commit;
 	if ((error = chancery__walk(repo, &wo, commit_cb, &v)) < 0) {
 		if (stopped(&v, error) || v.error)
 			error = v.error;
 		goto done;
 	}
 	check_repository(&v);
+	if (!v.error && v.incremental && v.proofs)
+		check_due(&v, days);
+	if (!v.error && !out->problems && v.proofs)
+		keep_proof(&v);
+	if (v.proofs && chancery__proofs_close(v.proofs) < 0)
+		/* the proofs are derived: losing them costs a full run */
+		chancery_error_clear();
+	v.proofs = NULL;
 	if (v.error) {
 		error = v.error;
 		goto done;
@@ -588,6 +906,9 @@ done:
 		error = v.error == CHANCERY_ENOMEM ? chancery__oom() :
 			chancery__error(v.error, "verification stopped: %s",
 				chancery_error_string(v.error));
+	chancery__proofs_close(v.proofs); /* after a stop: the stop says */
+	chancery_free(v.seen);
+	chancery__tree_free(v.folder_tree);
 	for (size_t i = 0; i < v.nrefs; i++)
 		chancery_free(v.refs[i]);
 	chancery_free(v.refs);

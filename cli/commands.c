@@ -159,6 +159,8 @@ static const cli_opt opts_deposit[] = {
 static const cli_opt opts_verify[] = {
 	{ "state", 0, "STATE", false, "only the events of this State (whole-repository checks still run)" },
 	{ "campaign", 0, "CAMPAIGN", false, "only the events of this campaign" },
+	{ "full", 0, NULL, false, "check everything, not only what came after the last proof" },
+	{ "report", 0, NULL, false, "show the last proofs and the fixity coverage; check nothing" },
 	{ 0 } };
 static const cli_opt opts_history[] = {
 	FORMAT_OPT("table (default) or json"),
@@ -212,7 +214,7 @@ const cli_cmd cli_commands[] = {
 	{ "void", cmd_void, "void an event recorded in error (a reply, a note, a deposit)",
 	  "chancery void EVENT --reason TEXT", opts_void, 1, 1 },
 	{ "verify", cmd_verify, "prove that nothing recorded was altered",
-	  "chancery verify [--state STATE] [--campaign CAMPAIGN]", opts_verify, 0, 0 },
+	  "chancery verify [--full] [--state STATE] [--campaign CAMPAIGN] | --report", opts_verify, 0, 0 },
 	{ "search", cmd_search, "find events by the words of their text, fields and text attachments",
 	  "chancery search TEXT [--state S] [--treaty T] [--campaign C] [--since D] [--until D] [--format FORMAT]", opts_search, 1, 1 },
 	{ "index", cmd_index, "check, rebuild or describe the derived index of events",

@@ -235,9 +235,11 @@ typedef struct {
 	bool changes;          /* compute each commit's file changes */
 	/* start here instead of the branch head (an unborn branch: no calls) */
 	const chancery_oid *from;
+	/* leave out this commit and all it descends from (NULL: none) */
+	const chancery_oid *hide;
 } chancery__walk_opts;
 #define CHANCERY__WALK_OPTS_INIT { CHANCERY__WALK_OPTS_VERSION, false, \
-	false, NULL }
+	false, NULL, NULL }
 
 typedef int (*chancery__commit_cb)(const chancery__commit_info *c,
 	void *payload);

@@ -191,7 +191,9 @@ int chancery__walk(chancery_repository *repo, const chancery__walk_opts *opts,
 	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
 			(opts->newest_first ? 0 : GIT_SORT_REVERSE))) < 0 ||
-	    (error = git_revwalk_push(walk, &start)) < 0) {
+	    (error = git_revwalk_push(walk, &start)) < 0 ||
+	    (opts->hide && (chancery__oid_to_git(&g, opts->hide),
+			(error = git_revwalk_hide(walk, &g)) < 0))) {
 		error = chancery__git_error(error, "walk the history");
 		goto done;
 	}

@@ -158,7 +158,7 @@ CHANCERY_EXTERN(int) chancery_archive_void(chancery_void_result *out,
 	chancery_repository *repo, const char *event,
 	const chancery_void_options *opts);
 
-#define CHANCERY_VERIFY_OPTIONS_VERSION 1
+#define CHANCERY_VERIFY_OPTIONS_VERSION 2
 typedef struct {
 	unsigned int version;
 	const char *state;     /**< only what concerns this State */
@@ -166,6 +166,16 @@ typedef struct {
 	/** each problem found, one line "PATH: what"; may be NULL */
 	chancery_diagnostic_cb problem;
 	void *payload;
+	/**
+	 * (version 2) check only the commits after the last proof, the cheap
+	 * history-wide checks and the files whose fixity is due (see
+	 * chancery_archive_verify); false: everything. Ignored with a state
+	 * or a campaign, which check in full and keep no proof.
+	 */
+	int incremental;
+	/** (version 2) why an incremental run checked in full, one line;
+	 * may be NULL */
+	chancery_diagnostic_cb note;
 } chancery_verify_options;
 
 #define CHANCERY_VERIFY_OPTIONS_INIT { CHANCERY_VERIFY_OPTIONS_VERSION }
@@ -176,6 +186,8 @@ typedef struct {
 	size_t files;     /**< archived files re-hashed */
 	size_t objects;   /**< Git objects read and checked */
 	size_t problems;
+	int incremental;  /**< only the commits after a proof were replayed */
+	size_t fixity;    /**< files re-hashed because their check was due */
 } chancery_verify_result;
 
 /**
@@ -191,6 +203,17 @@ typedef struct {
  */
 CHANCERY_EXTERN(int) chancery_archive_verify(chancery_verify_result *out,
 	chancery_repository *repo, const chancery_verify_options *opts);
+
+/**
+ * What verification proved, one line each to `line`: the last proofs
+ * (newest first, at most `max`), then the fixity coverage over the
+ * office's period (git config chancery.fixityDays, default 90): files
+ * re-hashed within it of all files under a fixity line, and the oldest
+ * check. CHANCERY_EINVALID for a chancery.fixityDays that is no number of
+ * days; CHANCERY_EOS when the index cannot be read.
+ */
+CHANCERY_EXTERN(int) chancery_archive_verify_report(chancery_repository *repo,
+	size_t max, chancery_diagnostic_cb line, void *payload);
 
 /**
  * The whole story of a State or a treaty, by real-world date (then in
