@@ -713,8 +713,11 @@ static void check_index(verify_ctx *v)
 
 	if (error == CHANCERY_ENOMEM)
 		halt(v, error);
+	else if (error == CHANCERY_EINVALID)
+		chancery_error_clear(); /* switched off: queries replay */
 	else if (error < 0)
-		chancery_error_clear();
+		note(v, "verify: the index was not checked (%s)",
+			chancery_error_last()->message);
 }
 
 static void check_repository(verify_ctx *v)
@@ -735,8 +738,6 @@ static void check_repository(verify_ctx *v)
 			v)) < 0 && !stopped(v, error))
 		problem(v, "object database: cannot be listed (%s)",
 			chancery_error_last()->message);
-	if (!v->error && !v->o->state && !v->o->campaign)
-		check_index(v);
 }
 
 /* ---- proofs and the fixity share --------------------------------------------- */
@@ -890,8 +891,12 @@ int chancery_archive_verify(chancery_verify_result *out,
 	if ((error = chancery__tree_head(&v.head_tree, &v.head, repo)) < 0)
 		goto done;
 	v.now = chancery__now(repo);
+	/* the index is checked before the proofs are opened: its check
+	 * writes the same file, and would wait for their transaction */
+	if (!v.o->state && !v.o->campaign && !v.o->incremental)
+		check_index(&v);
 	/* a filtered run proves only a part: it keeps no proof */
-	if (!v.o->state && !v.o->campaign) {
+	if (!v.error && !v.o->state && !v.o->campaign) {
 		if ((error = chancery__fixity_days(&days, repo)) < 0 ||
 		    (error = open_proofs(&v, v.o->incremental)) < 0)
 			goto done;

@@ -139,4 +139,15 @@ check "the writer recorded every note" test ! -s "$T/writer.err"
 check "no reader failed or went back ($reads reads)" test "$bad" -eq 0 -a ! -s "$T/reader.err"
 run_out 0 "concurrent 12" "$C" log --state CHE
 run 0 "$C" index check
+# verify --full checks the index also where it keeps the fixity of
+# instruments: their open transaction made the check wait 10 s and give up
+# in silence
+printf '%%PDF-1.4\n1 0 obj <<>> endobj\n%%%%EOF\n' > "$T/inst.pdf"
+CHANCERY_NOW=2004-09-22T10:00:00Z run 0 "$C" deposit MEX XVIII-10 ratification --date 2004-09-21 --instrument "$T/inst.pdf"
+sqlite3 .git/chancery/index.db "UPDATE events SET type='memo' WHERE seq=2"
+run 1 "$C" verify --full
+check "verify --full with instruments names the index's row" grep -q "index: event 2 (commit" "$T/out" "$T/err"
+check "verify --full did not give the index check up" test -z "$(grep 'was not checked' "$T/err")"
+run 0 "$C" index rebuild
+run 0 "$C" verify --full
 finish
