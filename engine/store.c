@@ -268,13 +268,19 @@ int chancery__lock_held(const char *path, const char *what)
 
 /* ---- the working tree ------------------------------------------------------- */
 
-static int check_clean(chancery_repository *repo)
+/* Refuse a working tree edited by hand. *lagging (may be NULL) says
+ * whether the index differs from the branch head at all: after a writer
+ * was killed, or the branch was moved by git itself, only a checkout of
+ * every path brings the working tree back. */
+static int check_clean(chancery_repository *repo, bool *lagging)
 {
 	git_status_list *list = NULL;
 	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
 	int error;
 	size_t n;
 
+	if (lagging)
+		*lagging = false;
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if ((error = git_status_list_new(&list, repo->git, &opts)) < 0)
@@ -284,6 +290,9 @@ static int check_clean(chancery_repository *repo)
 		const git_status_entry *e = git_status_byindex(list, i);
 		const char *path;
 		unsigned s = e->status;
+
+		if (lagging && e->head_to_index)
+			*lagging = true;
 
 		/* The index may lag behind the branch after a writer was
 		 * killed before its checkout: that shows as index changes of
@@ -310,14 +319,14 @@ static int check_clean(chancery_repository *repo)
 }
 
 /* Check the branch head out into the index and working tree: every path,
- * or (`cs` not NULL) only the paths of the commit just published on top of
- * what the index held, so that a write does not stat every file of the
- * repository (one a record: hundreds of thousands) a second time. */
+ * or (`npaths` > 0) only `paths`, those of the commit just published on
+ * top of the head the index held, so that a write does not stat every
+ * file of the repository (one a record: hundreds of thousands) a second
+ * time. */
 static int worktree_checkout(chancery_repository *repo, int fd,
-	const chancery_changeset *cs)
+	char **paths, size_t npaths)
 {
 	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
-	char **paths = NULL;
 	git_index *index = NULL;
 	git_object *target = NULL;
 	git_oid head;
@@ -338,15 +347,9 @@ static int worktree_checkout(chancery_repository *repo, int fd,
 	 * untracked files outside the paths the branch owns. */
 	opts.checkout_strategy = GIT_CHECKOUT_FORCE;
 	opts.baseline_index = index;
-	if (cs && cs->count) {
-		if (!(paths = chancery__calloc(cs->count, sizeof(*paths)))) {
-			error = chancery__oom();
-			goto done;
-		}
-		for (size_t i = 0; i < cs->count; i++)
-			paths[i] = cs->items[i].path;
+	if (npaths) {
 		opts.paths.strings = paths;
-		opts.paths.count = cs->count;
+		opts.paths.count = npaths;
 		opts.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
 	}
 	chancery__lock_mark(fd, "index");
@@ -369,7 +372,6 @@ static int worktree_checkout(chancery_repository *repo, int fd,
 	chancery__lock_mark(fd, NULL);
 done:
 	repo->worktree_behind = error < 0;
-	chancery_free(paths);
 	chancery_free(lockpath);
 	git_object_free(target);
 	git_index_free(index);
@@ -383,7 +385,7 @@ int chancery__worktree_update(chancery_repository *repo)
 
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
-	error = worktree_checkout(repo, fd, NULL);
+	error = worktree_checkout(repo, fd, NULL, 0);
 	lock_release(repo, fd);
 	return error;
 }
@@ -396,7 +398,7 @@ int chancery__worktree_recover(chancery_repository *repo)
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
 	if (recovered)
-		error = worktree_checkout(repo, fd, NULL);
+		error = worktree_checkout(repo, fd, NULL, 0);
 	lock_release(repo, fd);
 	return error;
 }
@@ -680,25 +682,40 @@ static bool plain_child(const committing *c)
 static int publish_attempt(committing *c, const git_oid *commit,
 	const git_oid *head, int attempt, int *why)
 {
-	char logmsg[128];
-	bool recovered;
+	char logmsg[128], **paths = NULL;
+	bool recovered, lagging = true;
+	size_t npaths = 0;
 	int fd = -1, gerr, error;
 
 	if ((error = lock_acquire(&fd, &recovered, c->repo)) < 0)
 		return error;
 	/* a writer died mid-checkout: finish its checkout first */
-	if (recovered && head && worktree_checkout(c->repo, fd, NULL) < 0)
+	if (recovered && head && worktree_checkout(c->repo, fd, NULL, 0) < 0)
 		chancery_error_clear();
-	if (head && (error = check_clean(c->repo)) < 0) {
+	if (head && (error = check_clean(c->repo, &lagging)) < 0) {
 		lock_release(c->repo, fd);
 		return error;
 	}
+	/* the list of paths to check out afterwards is made now: once the
+	 * branch has moved, running out of memory can no longer be said */
+	if (!lagging && plain_child(c) && c->cs.count) {
+		if (!(paths = chancery__calloc(c->cs.count, sizeof(*paths)))) {
+			lock_release(c->repo, fd);
+			return chancery__oom();
+		}
+		for (npaths = 0; npaths < c->cs.count; npaths++)
+			paths[npaths] = c->cs.items[npaths].path;
+	}
 	*why = CHANCERY_ECONFLICT;
 	if (c->opts && c->opts->before_publish &&
-	    (error = before_publish(c, fd, commit, head)) != 0)
+	    (error = before_publish(c, fd, commit, head)) != 0) {
+		chancery_free(paths);
 		return error;
+	}
 	log_message(logmsg, sizeof(logmsg), &c->cs);
 	gerr = publish(c->repo, fd, commit, head, logmsg);
+	if (gerr < 0)
+		chancery_free(paths);
 	if (gerr == GIT_ELOCKED) {
 		git_error_clear();
 		lock_release(c->repo, fd);
@@ -717,11 +734,12 @@ static int publish_attempt(committing *c, const git_oid *commit,
 	}
 	/* Published. The working tree is a view: failing to update it (a
 	 * full disk) loses nothing; the lock keeps its mark, and the next
-	 * operation, or verify, finishes the checkout (of every path). The
-	 * index held the old head (the tree was clean, a lag recovered above),
-	 * so only this commit's paths can differ. */
-	if (worktree_checkout(c->repo, fd, plain_child(c) ? &c->cs : NULL) < 0)
+	 * operation, or verify, finishes the checkout (of every path). When
+	 * the index held the old head exactly and the commit is that head and
+	 * the changeset, only the changeset's paths can differ. */
+	if (worktree_checkout(c->repo, fd, paths, npaths) < 0)
 		chancery_error_clear();
+	chancery_free(paths);
 	lock_release(c->repo, fd);
 	return 0;
 }
@@ -776,9 +794,9 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 
 	if ((error = lock_acquire(&fd, &recovered, repo)) < 0)
 		return error;
-	if (recovered && worktree_checkout(repo, fd, NULL) < 0)
+	if (recovered && worktree_checkout(repo, fd, NULL, 0) < 0)
 		chancery_error_clear();
-	if ((error = check_clean(repo)) < 0)
+	if ((error = check_clean(repo, NULL)) < 0)
 		goto done;
 	gerr = publish(repo, fd, to, from, "chancery: sync (fast-forward)");
 	if (gerr == GIT_EMODIFIED) {
@@ -790,7 +808,7 @@ int chancery__fast_forward(chancery_repository *repo, const git_oid *from,
 		error = chancery__git_error(gerr, "move the branch");
 		goto done;
 	}
-	if (worktree_checkout(repo, fd, NULL) < 0)
+	if (worktree_checkout(repo, fd, NULL, 0) < 0)
 		chancery_error_clear();
 done:
 	lock_release(repo, fd);

@@ -126,4 +126,20 @@ echo 'chancery repository format 3' > "$O3/.chancery/format"
 git -C "$O3" commit -q -a -m 'a later format'
 run_err 3 "unknown repository format in \.chancery/format" "$C" -C "$O3" log
 
+# a write after git itself moved the branch ahead of the working tree
+# checks out every path, not only its own (the index lagged: the records
+# of the commits moved in were left out)
+N=$T/lag
+run 0 "$C" --author "$AUTHOR" init "$N"
+run 0 "$C" -C "$N" --author "$AUTHOR" note "first" --state LBR
+c1=$(git -C "$N" rev-parse HEAD)
+run 0 "$C" -C "$N" --author "$AUTHOR" note "second" --state LBR
+c2=$(git -C "$N" rev-parse HEAD)
+git -C "$N" reset -q --hard "$c1"
+git -C "$N" update-ref refs/heads/main "$c2"
+run 0 "$C" -C "$N" --author "$AUTHOR" note "third" --state LBR
+check "the working tree holds every record after a lagging index" \
+	test -z "$(git -C "$N" status --porcelain)"
+run_out 0 'verified: 4 events' "$C" -C "$N" verify --full
+
 finish
