@@ -158,6 +158,28 @@ static int effective_paths(const char ***out, size_t *n,
 	return 0;
 }
 
+/* The format of `head`'s tree (the commit's first parent), else of
+ * `base`, else the latest. */
+static int parent_format(int *fmt, chancery_repository *repo,
+	const git_oid *head, git_tree *base)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	int error;
+
+	*fmt = CHANCERY__FORMAT_LATEST;
+	if (!head)
+		return base ? chancery__tree_format(fmt, repo, base) : 0;
+	if ((error = git_commit_lookup(&c, repo->git, head)) < 0 ||
+	    (error = git_commit_tree(&t, c)) < 0)
+		error = chancery__git_error(error, "read the head");
+	else
+		error = chancery__tree_format(fmt, repo, t);
+	git_tree_free(t);
+	git_commit_free(c);
+	return error;
+}
+
 static int record_build(chancery_changeset *cs, git_tree *base,
 	const git_oid *head, void *payload)
 {
@@ -197,11 +219,11 @@ static int record_build(chancery_changeset *cs, git_tree *base,
 	snprintf(ev->id, sizeof(ev->id), "%04d%02d%02dT%02d%02d%02dZ-%.8s",
 		d.year, d.month, d.day, (int)(s / 3600), (int)(s / 60 % 60),
 		(int)(s % 60), hex);
-	/* filed in the layout of the repository it is written to (the
-	 * parent's format; a first commit creates the latest) */
-	fmt = CHANCERY__FORMAT_LATEST;
-	if ((base && (error = chancery__tree_format(&fmt, ctx->repo,
-			base)) < 0) ||
+	/* filed in the layout of the repository it is written to: its
+	 * first parent's format, as the commit check reads it (a sync's
+	 * base is the merged tree, which may hold the peer's newer format);
+	 * a first commit creates the latest */
+	if ((error = parent_format(&fmt, ctx->repo, head, base)) < 0 ||
 	    (error = chancery__event_dir(dir, sizeof(dir), ev->id, fmt)) < 0)
 		goto done;
 

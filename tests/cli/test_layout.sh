@@ -142,4 +142,20 @@ check "the working tree holds every record after a lagging index" \
 	test -z "$(git -C "$N" status --porcelain)"
 run_out 0 'verified: 4 events' "$C" -C "$N" verify --full
 
+# two offices, one upgraded: the other's sync merge is filed by its own
+# (first parent's) format, as the commit check reads it
+A=$T/officeA B=$T/officeB
+fixture "$A"
+git init -q --bare "$T/hub.git" && git --git-dir="$T/hub.git" symbolic-ref HEAD refs/heads/main
+run 0 "$C" -C "$A" --author "$AUTHOR" sync "$T/hub.git"
+git clone -q "$T/hub.git" "$B"
+run 0 "$C" -C "$B" --author "$AUTHOR" upgrade
+run 0 "$C" -C "$B" --author "$AUTHOR" note "from the upgraded office" --state LBR
+run 0 "$C" -C "$A" --author "$AUTHOR" note "from the format 1 office" --state LBR
+run 0 "$C" -C "$B" --author "$AUTHOR" sync
+run 0 "$C" -C "$A" --author "$AUTHOR" sync "$T/hub.git"
+run 0 "$C" -C "$A" verify --full
+run 0 "$C" -C "$B" --author "$AUTHOR" sync
+run 0 "$C" -C "$B" verify --full
+
 finish
