@@ -23,6 +23,7 @@
 #include "office.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,9 @@ static bool poll_all(pool *p)
 			continue;
 		r = waitpid(c->pid, &st, WNOHANG);
 		if (r == c->pid) {
+			/* whatever the run left behind in its group would hold
+			 * the profile, and take the next run over: end it */
+			kill(-r, SIGKILL);
 			finished(p, c, st, false);
 			changed = true;
 		} else if (r < 0 && errno != EINTR) {

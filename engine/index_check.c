@@ -229,12 +229,20 @@ int chancery_index_info(chancery_index_info_result *out,
 	memset(out, 0, sizeof(*out));
 	if ((error = chancery__index_path(&out->file, repo)) < 0 ||
 	    (error = chancery__index_head(&head, repo)) < 0)
-		return error;
+		goto fail;
 	git_oid_tostr(out->head, sizeof(out->head), &head);
-	if ((error = chancery__index_conn(&db, repo)) < 0 || !db)
-		return error;
+	if ((error = chancery__index_conn(&db, repo)) < 0)
+		goto fail;
+	if (!db)
+		return 0;
 	out->enabled = 1;
-	return info_read(out, db, repo);
+	if ((error = info_read(out, db, repo)) < 0)
+		goto fail;
+	return 0;
+fail:
+	/* nothing of a failed call is the caller's to dispose of */
+	chancery_index_info_dispose(out);
+	return error;
 }
 
 void chancery_index_info_dispose(chancery_index_info_result *info)
