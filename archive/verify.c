@@ -616,7 +616,8 @@ static void check_reflog(verify_ctx *v)
 	/* a log shorter than the proof saw was expired: check all of it */
 	if (v->incremental && v->reflog >= v->last.reflog)
 		r.check = v->reflog - v->last.reflog;
-	qsort(v->seen, v->nseen, sizeof(*v->seen), oid_cmp);
+	if (v->nseen) /* none walked (nothing new): no array to sort */
+		qsort(v->seen, v->nseen, sizeof(*v->seen), oid_cmp);
 	if ((rc = chancery__reflog_foreach(v->repo, reflog_cb, &r)) < 0)
 		stopped(v, rc); /* else there is no log to compare with */
 	chancery_error_clear();
