@@ -128,7 +128,7 @@ rm -f "$T/log"
 FAKE_HANG=FRA "$C" letters generate c --pdf --jobs 2 >"$T/out" 2>"$T/err" &
 pid=$!
 i=0
-while ! grep -q '^file [0-9]* FRA$' "$T/log" 2>/dev/null && [ $i -lt 100 ]; do
+while ! grep -q '^file [0-9]* FRA$' "$T/log" 2>/dev/null && [ $i -lt 1200 ]; do
 	sleep 0.1; i=$((i + 1))
 done
 kill -TERM $pid
