@@ -6,7 +6,8 @@
 #                tests/CMakeLists.txt), a few minutes on two cores
 #   make test    install what is missing, build (-Werror), run every test,
 #                then build with ASan+UBSan and run every test again but
-#                those labelled office (LibreOffice's time, not ours), then
+#                those labelled office (LibreOffice's time, not ours) or
+#                bench (the benchmark script's smoke run), then
 #                build with ThreadSanitizer and run the threaded tests again
 #                (ctest -L threads), then build with clang (-Werror) and run
 #                each fuzz target briefly, then run the tests again under
@@ -60,7 +61,7 @@ test-asan: build-asan
 		ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j $(JOBS) -LE office
+		ctest --output-on-failure -j $(JOBS) -LE 'office|bench'
 
 # setarch -R: without address randomization, as ThreadSanitizer's fixed
 # memory layout needs on kernels with more random mmap bits than it expects
