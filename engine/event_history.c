@@ -60,75 +60,83 @@ int chancery_event_foreach(chancery_repository *repo,
 		payload);
 }
 
+typedef struct {
+	chancery_repository *repo;
+	const chancery_log_options *opts;
+	chancery_event_cb cb;
+	void *payload;
+} replay_ctx;
+
+static int replay_one(const git_oid *oid, void *payload)
+{
+	replay_ctx *r = payload;
+	git_commit *c = NULL;
+	chancery_event *ev = NULL;
+	int error;
+
+	if ((error = git_commit_lookup(&c, r->repo->git, oid)) < 0)
+		return chancery__git_error(error, "read a commit");
+	error = chancery__event_from_commit(&ev, c);
+	git_commit_free(c);
+	/* a plain-git commit, or one recording would have refused (verify
+	 * names it): no event of the history */
+	if (error == CHANCERY_ENOTFOUND || error == CHANCERY_EINVALID) {
+		chancery_error_clear();
+		return 0;
+	}
+	if (error < 0)
+		return error;
+	if (chancery__event_matches(ev, r->opts))
+		error = r->cb(ev, r->payload);
+	chancery_event_free(ev);
+	return error;
+}
+
+/* The commit the replay starts from: opts->at, or the branch head. */
+static int replay_start(git_oid *out, chancery_repository *repo,
+	const char *at)
+{
+	git_object *o = NULL;
+	int error;
+
+	if (!at) {
+		error = git_reference_name_to_id(out, repo->git, repo->branch);
+		return error < 0 ? chancery__git_error(error,
+			"walk the history") : 0;
+	}
+	error = git_revparse_single(&o, repo->git, at);
+	if (error == 0 && git_object_type(o) != GIT_OBJECT_COMMIT)
+		error = GIT_ENOTFOUND;
+	if (error == 0)
+		git_oid_cpy(out, git_object_id(o));
+	git_object_free(o);
+	if (error < 0) {
+		git_error_clear();
+		return chancery__error(CHANCERY_ENOTFOUND, "no commit '%.60s'",
+			at);
+	}
+	return 0;
+}
+
 /* The reference: every commit of the history read again (the index's
  * tables are checked against it, and it answers what they cannot). */
 int chancery__event_replay(chancery_repository *repo,
 	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
 {
 	chancery_log_options none = CHANCERY_LOG_OPTIONS_INIT;
-	git_revwalk *walk = NULL;
-	git_oid oid;
+	replay_ctx r = { repo, NULL, cb, payload };
+	git_oid start;
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && cb);
 	CHANCERY_CHECK_VERSION(opts, CHANCERY_LOG_OPTIONS_VERSION);
-	if (!opts)
-		opts = &none;
-	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
-	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
-			GIT_SORT_TIME |
-			(opts->oldest_first ? GIT_SORT_REVERSE : 0))) < 0 ||
-	    (error = opts->at ? 0 : git_revwalk_push_ref(walk, repo->branch)) < 0) {
-		error = chancery__git_error(error, "walk the history");
-		goto done;
-	}
-	if (opts->at) {
-		git_object *o = NULL;
-
-		error = git_revparse_single(&o, repo->git, opts->at);
-		if (error == 0 && git_object_type(o) != GIT_OBJECT_COMMIT)
-			error = GIT_ENOTFOUND;
-		if (error == 0)
-			error = git_revwalk_push(walk, git_object_id(o));
-		git_object_free(o);
-		if (error < 0) {
-			git_error_clear();
-			error = chancery__error(CHANCERY_ENOTFOUND,
-				"no commit '%.60s'", opts->at);
-			goto done;
-		}
-	}
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *c = NULL;
-		chancery_event *ev = NULL;
-
-		if ((error = git_commit_lookup(&c, repo->git, &oid)) < 0) {
-			error = chancery__git_error(error, "read a commit");
-			goto done;
-		}
-		error = chancery__event_from_commit(&ev, c);
-		git_commit_free(c);
-		/* a plain-git commit, or one recording would have refused
-		 * (verify names it): no event of the history */
-		if (error == CHANCERY_ENOTFOUND || error == CHANCERY_EINVALID) {
-			chancery_error_clear();
-			continue;
-		}
-		if (error < 0)
-			goto done;
-		if (chancery__event_matches(ev, opts))
-			error = cb(ev, payload);
-		chancery_event_free(ev);
-		if (error)
-			goto done;
-	}
-	if (error == GIT_ITEROVER)
-		error = 0;
-	else if (error < 0)
-		error = chancery__git_error(error, "walk the history");
-done:
-	git_revwalk_free(walk);
-	return error;
+	r.opts = opts = opts ? opts : &none;
+	if ((error = replay_start(&start, repo, opts->at)) < 0)
+		return error;
+	return chancery__revwalk(repo->git, &start, NULL,
+		GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
+		(opts->oldest_first ? GIT_SORT_REVERSE : 0),
+		"walk the history", replay_one, &r);
 }
 
 /* Fill the paths the event's commit added or changed. */

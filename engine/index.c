@@ -276,31 +276,27 @@ static int add_oid(writer *w, chancery_repository *repo, const git_oid *oid)
 	return error;
 }
 
+typedef struct {
+	writer *w;
+	chancery_repository *repo;
+} fill_ctx;
+
+static int fill_one(const git_oid *oid, void *payload)
+{
+	fill_ctx *f = payload;
+
+	return add_oid(f->w, f->repo, oid);
+}
+
 /* Every event of the history of `head`, oldest first: the replay's walk
  * reversed. */
 static int fill(writer *w, chancery_repository *repo, const git_oid *head)
 {
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	int error;
+	fill_ctx f = { w, repo };
 
-	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
-	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
-			GIT_SORT_TIME | GIT_SORT_REVERSE)) < 0 ||
-	    (error = git_revwalk_push(walk, head)) < 0) {
-		error = chancery__git_error(error, "walk the history");
-		goto done;
-	}
-	while ((error = git_revwalk_next(&oid, walk)) == 0)
-		if ((error = add_oid(w, repo, &oid)) < 0)
-			goto done;
-	if (error == GIT_ITEROVER)
-		error = 0;
-	else
-		error = chancery__git_error(error, "walk the history");
-done:
-	git_revwalk_free(walk);
-	return error;
+	return chancery__revwalk(repo->git, head, NULL,
+		GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE,
+		"walk the history", fill_one, &f);
 }
 
 static int stamp_write(sqlite3 *db, const char *s, chancery_repository *repo,

@@ -69,6 +69,16 @@ int chancery__event_dir_in(char *out, size_t size, git_tree *tree,
 	const char *id);
 
 /** Start libgit2 once (every entry point that reaches a repository). */
+/* The commits reachable from `start` and not from `hide` (NULL: none), in
+ * libgit2's `sort` order (GIT_SORT_* flags), each id handed to `cb`; its
+ * nonzero return stops the walk and is returned. A failure of the walk
+ * itself is reported as "`what`: ...". The engine's one revwalk (walk.c):
+ * the replay, the index's build, chancery__walk and sync's check use it. */
+typedef int (*chancery__oid_cb)(const git_oid *id, void *payload);
+int chancery__revwalk(git_repository *git, const git_oid *start,
+	const git_oid *hide, unsigned sort, const char *what,
+	chancery__oid_cb cb, void *payload);
+
 int chancery__git_init(void);
 
 /** Build the commit signature (author = committer) for a write. */

@@ -116,17 +116,39 @@ static int first_problem(const char *line, void *payload)
  * (audit.c). The first that is not is refused, named, and nothing is
  * merged.
  */
+typedef struct {
+	chancery_repository *repo;
+	chancery__check_opts co;
+	const char *remote_name;
+	char why[600];
+} incoming_check;
+
+static int check_one(const git_oid *oid, void *payload)
+{
+	incoming_check *in = payload;
+	git_commit *c = NULL;
+	int error;
+
+	if ((error = git_commit_lookup(&c, in->repo->git, oid)) < 0)
+		return chancery__git_error(error, "read a fetched commit");
+	error = chancery__commit_check(in->repo, c, &in->co);
+	git_commit_free(c);
+	if (error > 0)
+		error = chancery__error(CHANCERY_EINVALID, "sync with '%.200s': "
+			"commit %.12s refused: %s; nothing was merged",
+			in->remote_name, git_oid_tostr_s(oid), in->why);
+	return error;
+}
+
 static int check_incoming(chancery_repository *repo, const git_oid *ours,
 	const git_oid *theirs, const char *remote_name)
 {
-	chancery__check_opts co = { first_problem, NULL, NULL };
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	char why[600] = "";
+	incoming_check in = { repo, { first_problem, NULL, NULL }, remote_name, "" };
+	git_oid base;
 	int error;
 
-	co.payload = why;
-	if ((error = git_merge_base(&oid, repo->git, ours, theirs)) ==
+	in.co.payload = in.why;
+	if ((error = git_merge_base(&base, repo->git, ours, theirs)) ==
 			GIT_ENOTFOUND) {
 		git_error_clear();
 		return chancery__error(CHANCERY_EINVALID, "sync with '%.200s': "
@@ -136,37 +158,9 @@ static int check_incoming(chancery_repository *repo, const git_oid *ours,
 	}
 	if (error < 0)
 		return chancery__git_error(error, "compare histories");
-	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
-	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
-			GIT_SORT_REVERSE)) < 0 ||
-	    (error = git_revwalk_push(walk, theirs)) < 0 ||
-	    (error = git_revwalk_hide(walk, ours)) < 0) {
-		error = chancery__git_error(error, "walk the fetched history");
-		goto done;
-	}
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *c = NULL;
-
-		if ((error = git_commit_lookup(&c, repo->git, &oid)) < 0) {
-			error = chancery__git_error(error, "read a fetched commit");
-			goto done;
-		}
-		error = chancery__commit_check(repo, c, &co);
-		git_commit_free(c);
-		if (error < 0)
-			goto done;
-		if (error > 0) {
-			error = chancery__error(CHANCERY_EINVALID, "sync with "
-				"'%.200s': commit %.12s refused: %s; nothing was "
-				"merged", remote_name, git_oid_tostr_s(&oid), why);
-			goto done;
-		}
-	}
-	error = error == GIT_ITEROVER ? 0 :
-		chancery__git_error(error, "walk the fetched history");
-done:
-	git_revwalk_free(walk);
-	return error;
+	return chancery__revwalk(repo->git, theirs, ours,
+		GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE,
+		"walk the fetched history", check_one, &in);
 }
 
 static int sync_extra(chancery_changeset *cs, git_tree *base,

@@ -166,19 +166,56 @@ static int walk_one(chancery_repository *repo, const git_oid *g,
 	return error;
 }
 
+int chancery__revwalk(git_repository *git, const git_oid *start,
+	const git_oid *hide, unsigned sort, const char *what,
+	chancery__oid_cb cb, void *payload)
+{
+	git_revwalk *walk = NULL;
+	git_oid g;
+	int error;
+
+	if ((error = git_revwalk_new(&walk, git)) < 0 ||
+	    (error = git_revwalk_sorting(walk, sort)) < 0 ||
+	    (error = git_revwalk_push(walk, start)) < 0 ||
+	    (hide && (error = git_revwalk_hide(walk, hide)) < 0)) {
+		error = chancery__git_error(error, what);
+		goto done;
+	}
+	while ((error = git_revwalk_next(&g, walk)) == 0)
+		if ((error = cb(&g, payload)) != 0)
+			goto done;
+	error = error == GIT_ITEROVER ? 0 : chancery__git_error(error, what);
+done:
+	git_revwalk_free(walk);
+	return error;
+}
+
+typedef struct {
+	chancery_repository *repo;
+	const chancery__walk_opts *opts;
+	chancery__commit_cb cb;
+	void *payload;
+} walk_ctx;
+
+static int walk_next(const git_oid *g, void *payload)
+{
+	walk_ctx *w = payload;
+
+	return walk_one(w->repo, g, w->opts, w->cb, w->payload);
+}
+
 int chancery__walk(chancery_repository *repo, const chancery__walk_opts *opts,
 	chancery__commit_cb cb, void *payload)
 {
 	chancery__walk_opts none = CHANCERY__WALK_OPTS_INIT;
-	git_revwalk *walk = NULL;
-	git_oid start, g;
+	walk_ctx w = { repo, NULL, cb, payload };
+	git_oid start, hide;
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && cb);
 	CHANCERY_ASSERT_ARG(!opts ||
 		opts->version == CHANCERY__WALK_OPTS_VERSION);
-	if (!opts)
-		opts = &none;
+	w.opts = opts = opts ? opts : &none;
 	if (opts->from) {
 		chancery__oid_to_git(&start, opts->from);
 	} else if ((error = git_reference_name_to_id(&start, repo->git,
@@ -188,25 +225,12 @@ int chancery__walk(chancery_repository *repo, const chancery__walk_opts *opts,
 	} else if (error < 0) {
 		return chancery__git_error(error, "read the branch head");
 	}
-	if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
-	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
-			(opts->newest_first ? 0 : GIT_SORT_REVERSE))) < 0 ||
-	    (error = git_revwalk_push(walk, &start)) < 0 ||
-	    (opts->hide && (chancery__oid_to_git(&g, opts->hide),
-			(error = git_revwalk_hide(walk, &g)) < 0))) {
-		error = chancery__git_error(error, "walk the history");
-		goto done;
-	}
-	while ((error = git_revwalk_next(&g, walk)) == 0)
-		if ((error = walk_one(repo, &g, opts, cb, payload)) != 0)
-			goto done;
-	if (error == GIT_ITEROVER)
-		error = 0;
-	else
-		error = chancery__git_error(error, "walk the history");
-done:
-	git_revwalk_free(walk);
-	return error;
+	if (opts->hide)
+		chancery__oid_to_git(&hide, opts->hide);
+	return chancery__revwalk(repo->git, &start, opts->hide ? &hide : NULL,
+		GIT_SORT_TOPOLOGICAL |
+		(opts->newest_first ? 0 : GIT_SORT_REVERSE),
+		"walk the history", walk_next, &w);
 }
 
 /* ---- a commit's event and audit ------------------------------------------ */
