@@ -24,11 +24,14 @@ static int conn_or_error(sqlite3 **db, chancery_repository *repo)
 
 	if (error < 0 || *db)
 		return error;
-	/* off, or not writable: say which */
-	if ((error = chancery__index_db_open(db, NULL, repo, true)) < 0)
-		return error;
-	chancery__index_db_close(*db);
-	*db = NULL;
+	/* off, or not writable: say which (opening it again names the
+	 * reason; an index switched off is never created) */
+	if (!chancery__index_config_off(repo)) {
+		if ((error = chancery__index_db_open(db, NULL, repo, true)) < 0)
+			return error;
+		chancery__index_db_close(*db);
+		*db = NULL;
+	}
 	return chancery__error(CHANCERY_EINVALID, "the index is switched off "
 		"(git config chancery.index=false)");
 }

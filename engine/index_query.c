@@ -21,7 +21,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-static bool config_off(chancery_repository *repo)
+bool chancery__index_config_off(chancery_repository *repo)
 {
 	git_config *cfg = NULL;
 	int on = 1;
@@ -42,7 +42,7 @@ int chancery__index_conn(sqlite3 **out, chancery_repository *repo)
 	if (repo->index_mode < 0)
 		return 0;
 	if (!repo->index_db) {
-		if (config_off(repo) ||
+		if (chancery__index_config_off(repo) ||
 		    chancery__index_db_open(&db, NULL, repo, true) < 0) {
 			/* off, or a read-only Git directory: replay */
 			chancery_error_clear();

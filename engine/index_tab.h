@@ -45,6 +45,8 @@ int chancery__index_sync(int *how, bool *damaged, sqlite3 *db,
 int chancery__index_search_add(sqlite3_stmt *st, long long seq,
 	const chancery_event *ev, git_commit *c);
 
+/** Whether `git config chancery.index false` switches the index off. */
+bool chancery__index_config_off(chancery_repository *repo);
 /** The repository's connection, opened once (NULL in *out when the index
  * is off or cannot be opened: the caller replays). */
 int chancery__index_conn(sqlite3 **out, chancery_repository *repo);

@@ -441,6 +441,32 @@ static void test_check_finds(void **state)
 	assert_int_equal(diffs, 0);
 }
 
+/* Switched off, the index is never made: the calls on it say so, and
+ * leave no file behind (they did create one, empty, to learn why). */
+static void test_switched_off(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_index_info_result info;
+	chancery_repository *r;
+	char p[700];
+
+	index_file(p, sizeof(p), f);
+	set_index(f->dir, false);
+	assert_int_equal(tk_sh("rm -f '%s' '%s-wal' '%s-shm'", p, p, p), 0);
+	r = tk_open(f->dir);
+	assert_int_equal(chancery_index_check(NULL, NULL, r, NULL, NULL),
+		CHANCERY_EINVALID);
+	assert_non_null(strstr(chancery_error_last()->message, "switched off"));
+	assert_int_equal(chancery_index_rebuild(r), CHANCERY_EINVALID);
+	assert_int_equal(chancery_index_info(&info, r), 0);
+	assert_int_equal(info.enabled, 0);
+	chancery_index_info_dispose(&info);
+	assert_int_equal(tk_note(r, "LBR", "recorded with the index off"), 0);
+	assert_int_equal(tk_sh("test ! -e '%s'", p), 0);
+	chancery_repository_free(r);
+	set_index(f->dir, true);
+}
+
 /* A rebuild of a few thousand events killed at several moments: the
  * next command answers right and the check passes. */
 static void test_killed_rebuild(void **state)
@@ -504,6 +530,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_other_format,
 			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_check_finds,
+			tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_switched_off,
 			tk_setup_sample, tk_teardown),
 	};
 	const struct CMUnitTest kills[] = {
