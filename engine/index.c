@@ -182,10 +182,7 @@ static int writer_open(writer *w, sqlite3 *db, const char *s)
 	w->db = db;
 	if (a && b && c && (rc = sqlite3_prepare_v2(db, a, -1, &w->ev,
 			NULL)) == SQLITE_OK &&
-	    (rc = sqlite3_prepare_v2(db, b, -1, &w->field, NULL)) == SQLITE_OK &&
-	    !strcmp(s, "main"))
-		/* the check's copy ("chk") compares events and fields only:
-		 * it does without the text, which costs most to fill */
+	    (rc = sqlite3_prepare_v2(db, b, -1, &w->field, NULL)) == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, c, -1, &w->text, NULL);
 	chancery_free(a);
 	chancery_free(b);

@@ -85,6 +85,9 @@ typedef struct {
 	void *payload;
 } diffs;
 
+#define SEARCH_ROW(s) "SELECT rowid, subject, body, fields, attachments " \
+	"FROM " s ".search"
+
 static const char diff_sql[] =
 	"SELECT seq, commit_id, 'the index has a row history does not' FROM "
 	"(SELECT * FROM main.events EXCEPT SELECT * FROM chk.events) "
@@ -94,6 +97,10 @@ static const char diff_sql[] =
 	"FROM (SELECT * FROM main.fields EXCEPT SELECT * FROM chk.fields) "
 	"UNION ALL SELECT seq, ord, 'history has a field the index does not' "
 	"FROM (SELECT * FROM chk.fields EXCEPT SELECT * FROM main.fields) "
+	"UNION ALL SELECT rowid, NULL, 'the index has search text history "
+	"does not' FROM (" SEARCH_ROW("main") " EXCEPT " SEARCH_ROW("chk") ") "
+	"UNION ALL SELECT rowid, NULL, 'history has search text the index "
+	"does not' FROM (" SEARCH_ROW("chk") " EXCEPT " SEARCH_ROW("main") ") "
 	"ORDER BY 1, 3";
 
 static int compare(diffs *d, sqlite3 *db)
@@ -105,7 +112,10 @@ static int compare(diffs *d, sqlite3 *db)
 		const char *what = (const char *)sqlite3_column_text(st, 2);
 		char line[256];
 
-		if (sqlite3_column_type(st, 1) == SQLITE_INTEGER)
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			snprintf(line, sizeof(line), "event %lld: %s",
+				(long long)sqlite3_column_int64(st, 0), what);
+		else if (sqlite3_column_type(st, 1) == SQLITE_INTEGER)
 			snprintf(line, sizeof(line), "event %lld, field %lld: %s",
 				(long long)sqlite3_column_int64(st, 0),
 				(long long)sqlite3_column_int64(st, 1), what);

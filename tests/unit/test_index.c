@@ -439,6 +439,15 @@ static void test_check_finds(void **state)
 	assert_int_equal(chancery_index_check(&events, &diffs, f->repo, NULL,
 		NULL), 0);
 	assert_int_equal(diffs, 0);
+	/* the search text too: an event made to say what it did not */
+	assert_int_equal(tk_sh("sqlite3 '%s' \"UPDATE search SET body="
+		"'forged words' WHERE rowid=2\"", p), 0);
+	*line = '\0';
+	assert_int_equal(chancery_index_check(&events, &diffs, f->repo,
+		last_line, line), 0);
+	assert_int_equal(diffs, 2);
+	assert_non_null(strstr(line, "event 2: "));
+	assert_non_null(strstr(line, "search text"));
 }
 
 /* Switched off, the index is never made: the calls on it say so, and
