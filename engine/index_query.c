@@ -235,14 +235,19 @@ static int replay_cb(const chancery_event *ev, void *payload)
 	return x->cb(ev, x->payload);
 }
 
-/* The replay, past the `given` events the index gave already. */
+/* The replay, past the `given` events the index gave already, of the
+ * history the index walked (`walked`): a head moved since by another
+ * writer would shift the events under the count. */
 static int replay_rest(chancery_repository *repo,
-	const chancery__index_query *q, size_t given, chancery_event_cb cb,
-	void *payload)
+	const chancery__index_query *q, size_t given, const git_oid *walked,
+	chancery_event_cb cb, void *payload)
 {
 	replay_ctx x = { q, given, 0, cb, payload };
+	chancery_log_options pinned = *q->log;
+	char hex[GIT_OID_HEXSZ + 1];
 
-	return chancery__event_replay(repo, q->log, replay_cb, &x);
+	pinned.at = git_oid_tostr(hex, sizeof(hex), walked);
+	return chancery__event_replay(repo, &pinned, replay_cb, &x);
 }
 
 /* Whether the walk starts at the head: `at` NULL or naming it. */
@@ -295,7 +300,7 @@ static int walk_at_stamp(bool *current, int *rc, size_t *given, sqlite3 *db,
 	return error;
 }
 
-static int index_walk(bool *answered, size_t *given,
+static int index_walk(bool *answered, size_t *given, git_oid *walked,
 	chancery_repository *repo, const chancery__index_query *q,
 	chancery_event_cb cb, void *payload)
 {
@@ -311,8 +316,13 @@ static int index_walk(bool *answered, size_t *given,
 			return error;
 		if (!at_head(repo, q->log->at, &head))
 			return 0;
+		/* events given already count from the head they came from */
+		if (*given && !git_oid_equal(&head, walked))
+			return 0;
 		error = walk_at_stamp(&current, &rc, given, db, repo, &head, q,
 			cb, payload);
+		if (current)
+			*walked = head;
 		if (current && rc == SQLITE_OK) {
 			*answered = true;
 			return error;
@@ -335,7 +345,7 @@ static int index_walk(bool *answered, size_t *given,
 
 /* A walk from a callback of a walk: inside the outer one's snapshot, when
  * the head has not moved since it began (else the replay answers). */
-static int nested_walk(bool *answered, size_t *given,
+static int nested_walk(bool *answered, size_t *given, git_oid *walked,
 	chancery_repository *repo, const chancery__index_query *q,
 	chancery_event_cb cb, void *payload)
 {
@@ -346,6 +356,7 @@ static int nested_walk(bool *answered, size_t *given,
 	    !git_oid_equal(&head, &repo->index_at) ||
 	    !at_head(repo, q->log->at, &head))
 		return 0;
+	*walked = head;
 	repo->index_depth++;
 	error = query_run(&rc, given, repo->index_db, q, cb, payload);
 	repo->index_depth--;
@@ -357,13 +368,16 @@ int chancery__index_foreach(bool *answered, chancery_repository *repo,
 	const chancery__index_query *q, chancery_event_cb cb, void *payload)
 {
 	size_t given = 0;
+	git_oid walked;
 	int error;
 
 	*answered = false;
 	if (repo->index_depth > 0)
-		error = nested_walk(answered, &given, repo, q, cb, payload);
+		error = nested_walk(answered, &given, &walked, repo, q, cb,
+			payload);
 	else
-		error = index_walk(answered, &given, repo, q, cb, payload);
+		error = index_walk(answered, &given, &walked, repo, q, cb,
+			payload);
 	if (*answered)
 		return error;
 	chancery_error_clear();
@@ -371,5 +385,5 @@ int chancery__index_foreach(bool *answered, chancery_repository *repo,
 		return 0;
 	/* the index failed after some events: the replay gives the rest */
 	*answered = true;
-	return replay_rest(repo, q, given, cb, payload);
+	return replay_rest(repo, q, given, &walked, cb, payload);
 }
