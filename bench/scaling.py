@@ -46,7 +46,9 @@ def odt(path, body):
                    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
                    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
                    '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-                   '"application/vnd.oasis.opendocument.text"/></manifest:manifest>')
+                   '"application/vnd.oasis.opendocument.text"/><manifest:file-entry '
+                   'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                   '</manifest:manifest>')
         z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content %s>'
                    "<office:body><office:text>%s</office:text></office:body>"
                    "</office:document-content>" % (NS, body))

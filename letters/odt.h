@@ -131,6 +131,10 @@ int chancery__odt_read_entry(char **out, size_t *size,
  * DOCTYPE? 0, or the one-line error naming the part and the line. */
 int chancery__odt_xml_check(const chancery_template *t, const char *name,
 	const char *xml, size_t len);
+/* The manifest: well-formed, and listing content.xml (a package whose
+ * manifest leaves it out cannot be opened by LibreOffice). */
+int chancery__odt_manifest_check(const chancery_template *t,
+	const char *xml, size_t len);
 int chancery__odt_compile_part(chancery_template *t, odt_part *part,
 	const char *xml, size_t len);
 

@@ -221,6 +221,45 @@ int chancery__odt_xml_check(const chancery_template *t, const char *name,
 	return error;
 }
 
+#define MANIFEST_NS "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+
+/* Whether the manifest's root lists a file-entry with full-path `path`. */
+static bool manifest_lists(xmlNode *root, const char *path)
+{
+	for (xmlNode *n = root ? root->children : NULL; n; n = n->next) {
+		xmlChar *p;
+		bool same;
+
+		if (n->type != XML_ELEMENT_NODE || !n->ns ||
+		    strcmp((const char *)n->name, "file-entry") ||
+		    strcmp((const char *)n->ns->href, MANIFEST_NS))
+			continue;
+		p = xmlGetNsProp(n, BAD_CAST "full-path", BAD_CAST MANIFEST_NS);
+		same = p && !strcmp((const char *)p, path);
+		xmlFree(p);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+int chancery__odt_manifest_check(const chancery_template *t,
+	const char *xml, size_t len)
+{
+	xmlParserCtxt *ctxt = NULL;
+	xmlDoc *doc = NULL;
+	int error = parse_part(&doc, &ctxt, t, "META-INF/manifest.xml", xml,
+		len);
+
+	if (!error && !manifest_lists(xmlDocGetRootElement(doc), "content.xml"))
+		error = chancery__odt_error(t, "META-INF/manifest.xml does not "
+			"list content.xml: LibreOffice cannot open such a "
+			"package (add a manifest:file-entry for it)");
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return error;
+}
+
 int chancery__odt_compile_part(chancery_template *t, odt_part *part,
 	const char *xml, size_t len)
 {

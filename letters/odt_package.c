@@ -7,7 +7,8 @@
  * MAX_ENTRY_SIZE or compressed more than MAX_RATIO times (zip bombs), more
  * than MAX_TOTAL_SIZE in all, names that climb out ("../", absolute,
  * backslashes, drive letters), duplicate names, zip or ODF encryption, a
- * missing or wrong mimetype, a missing manifest, XML with a DOCTYPE (in a
+ * missing or wrong mimetype, a missing manifest or one that does not list
+ * content.xml (LibreOffice cannot open such a package), XML with a DOCTYPE (in a
  * .xml or .rdf entry that is copied, not parsed: entity declarations,
  * internal subsets and outside DTDs), entries that are symbolic links,
  * devices or pipes or carry setuid/setgid/sticky bits, entries whose data
@@ -425,8 +426,7 @@ static int check_manifest(const chancery_template *t, zip_t *za, int at)
 		error = chancery__odt_error(t, "META-INF/manifest.xml: a DOCTYPE "
 			"or entity declaration (refused)");
 	else
-		error = chancery__odt_xml_check(t, "META-INF/manifest.xml", man,
-			mlen);
+		error = chancery__odt_manifest_check(t, man, mlen);
 	chancery_free(man);
 	return error;
 }

@@ -80,7 +80,9 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
                '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
                '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-               '"application/vnd.oasis.opendocument.text"/></manifest:manifest>')
+               '"application/vnd.oasis.opendocument.text"/><manifest:file-entry '
+               'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+               '</manifest:manifest>')
     z.writestr("content.xml", '<?xml version="1.0"?><office:document-content %s><office:body>'
                '<office:text><text:p>PILOT {{state.name}} {{letter.reference}}: '
                '{{#treaties}}{{action_code}} {{id}}; {{/treaties}}</text:p></office:text>'

@@ -510,7 +510,9 @@ void *odtgen_package(size_t *size, const char *body)
 		"<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:"
 		"xmlns:manifest:1.0\" manifest:version=\"1.3\"><manifest:file-entry "
 		"manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis."
-		"opendocument.text\"/></manifest:manifest>", false);
+		"opendocument.text\"/><manifest:file-entry manifest:full-path="
+		"\"content.xml\" manifest:media-type=\"text/xml\"/>"
+		"</manifest:manifest>", false);
 	add(z, "content.xml", content.p, false);
 	free(content.p);
 	if (zip_close(z) < 0 || zip_source_stat(src, &st) < 0 ||
