@@ -157,6 +157,53 @@ typedef struct {
 	char first[512];
 } diags;
 
+/* chancery_registry_actions_of gives what a scan of every action gives,
+ * in the registry's order, for every State on a few treaties. */
+static void expect_actions_of(const chancery_registry *reg, const char *state,
+	const char *treaty)
+{
+	const chancery_action **got = NULL;
+	size_t n = 0, k = 0;
+
+	assert_int_equal(chancery_registry_actions_of(&got, &n, reg, state,
+		treaty), 0);
+	for (size_t i = 0; i < chancery_registry_action_count(reg); i++) {
+		const chancery_action *a = chancery_registry_action(reg, i);
+
+		if (strcmp(a->state, state) || strcmp(a->treaty, treaty))
+			continue;
+		assert_true(k < n);
+		assert_ptr_equal(got[k++], a);
+	}
+	assert_int_equal(k, n);
+	chancery_free(got);
+}
+
+static void test_actions_of(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = load(f);
+	static const char *const treaties[] = { "XVIII-10", "IV-1", "XXVII-7",
+		"XXVI-1" };
+	const chancery_action **got = NULL;
+	size_t n = 1;
+
+	for (size_t t = 0; t < sizeof(treaties) / sizeof(*treaties); t++)
+		for (size_t i = 0; i < chancery_registry_state_count(reg); i++)
+			expect_actions_of(reg, chancery_registry_state(reg,
+				i)->code, treaties[t]);
+	/* Liberia's reservations and declarations come with its consent */
+	assert_int_equal(chancery_registry_actions_of(&got, &n, reg, "LBR",
+		"IV-4"), 0);
+	assert_true(n >= 1);
+	chancery_free(got);
+	assert_int_equal(chancery_registry_actions_of(&got, &n, reg, "XXX",
+		"IV-4"), 0);
+	assert_int_equal(n, 0);
+	chancery_free(got);
+	chancery_registry_free(reg);
+}
+
 static void diag_cb(const char *line, void *payload)
 {
 	diags *d = payload;
@@ -888,6 +935,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sample_counts, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_status_real_data, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_parties, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_actions_of, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_bad_rows, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_many_problems, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_upsert, tk_setup_sample, tk_teardown),
