@@ -157,6 +157,51 @@ typedef struct {
 	char first[512];
 } diags;
 
+/* Every word of the vocabulary has its kind, whatever order the table
+ * is searched in; near misses are unknown. */
+static void test_action_classify(void **state)
+{
+	static const struct {
+		const char *w;
+		chancery_action_kind k;
+	} words[] = {
+		{ "signature", CHANCERY_ACTION_SIGNS },
+		{ "ratification", CHANCERY_ACTION_BINDS },
+		{ "accession", CHANCERY_ACTION_BINDS },
+		{ "acceptance", CHANCERY_ACTION_BINDS },
+		{ "approval", CHANCERY_ACTION_BINDS },
+		{ "succession", CHANCERY_ACTION_BINDS },
+		{ "consent_to_be_bound", CHANCERY_ACTION_BINDS },
+		{ "definitive_signature", CHANCERY_ACTION_BINDS },
+		{ "participation", CHANCERY_ACTION_BINDS },
+		{ "simplified_procedure", CHANCERY_ACTION_BINDS },
+		{ "provisional_application", CHANCERY_ACTION_OTHER },
+		{ "provisional_acceptance", CHANCERY_ACTION_OTHER },
+		{ "notification", CHANCERY_ACTION_OTHER },
+		{ "application", CHANCERY_ACTION_OTHER },
+		{ "reservation", CHANCERY_ACTION_OTHER },
+		{ "declaration", CHANCERY_ACTION_OTHER },
+		{ "objection", CHANCERY_ACTION_OTHER },
+		{ "reservation_withdrawal", CHANCERY_ACTION_OTHER },
+		{ "territorial_application", CHANCERY_ACTION_OTHER },
+		{ "denunciation", CHANCERY_ACTION_ENDS },
+		{ "", CHANCERY_ACTION_UNKNOWN },
+		{ "Ratification", CHANCERY_ACTION_UNKNOWN },
+		{ "ratificatio", CHANCERY_ACTION_UNKNOWN },
+		{ "ratifications", CHANCERY_ACTION_UNKNOWN },
+		{ "aaa", CHANCERY_ACTION_UNKNOWN },
+		{ "zzz", CHANCERY_ACTION_UNKNOWN },
+		{ "withdrawal", CHANCERY_ACTION_UNKNOWN },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (chancery_registry_action_classify(words[i].w) != words[i].k)
+			fail_msg("'%s' classified %d, not %d", words[i].w,
+				chancery_registry_action_classify(words[i].w),
+				words[i].k);
+}
+
 /* chancery_registry_actions_of gives what a scan of every action gives,
  * in the registry's order, for every State on a few treaties. */
 static void expect_actions_of(const chancery_registry *reg, const char *state,
@@ -943,6 +988,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_registry, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_featured_short_row, tk_setup_sample, tk_teardown),
 		cmocka_unit_test(test_archive_source_registered),
+		cmocka_unit_test(test_action_classify),
 		cmocka_unit_test_setup_teardown(test_recorded_actions_join, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_actions_refused, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_archive_entries_through_source, tk_setup_sample, tk_teardown),
