@@ -561,7 +561,7 @@ static int fake_each(chancery_repository *repo, const chancery_tree *tree,
 	return 0;
 }
 
-static const chancery__action_source fake_source = { "fake", fake_each };
+static const chancery__action_source fake_source = { "fake", fake_each, NULL };
 
 static int load_with(chancery_registry **reg, fixture *f,
 	const fake_record *records, size_t n)
