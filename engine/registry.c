@@ -45,10 +45,12 @@ static int treaty_order(const chancery_registry *r, size_t a, size_t b)
 static int action_order(const chancery_registry *r, size_t a, size_t b)
 {
 	const chancery_action *x = &r->actions[a], *y = &r->actions[b];
-	int c = strcmp(x->state, y->state);
+	/* the same pointer is the same string (the cache's pool has each
+	 * string once): no strcmp for neighbours of one run */
+	int c = x->state == y->state ? 0 : strcmp(x->state, y->state);
 
 	if (!c)
-		c = strcmp(x->treaty, y->treaty);
+		c = x->treaty == y->treaty ? 0 : strcmp(x->treaty, y->treaty);
 	if (!c)
 		c = chancery_date_cmp(&x->date, &y->date);
 	if (!c)

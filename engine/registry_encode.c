@@ -11,7 +11,7 @@
  *   States   one string offset per column of the States' spec
  *   treaties one string offset per column of the treaties' spec
  *   actions  state, treaty, action, note, deposit offsets; date and
- *            effective date (year, month, day each)
+ *            effective date (a word each: year << 9 | month << 5 | day)
  *   indexes  the sorted positions of States, treaties, actions
  *   featured each list's name offset and count, then every entry's
  *            treaty position
@@ -33,7 +33,7 @@
 
 #define MAGIC 0x43485247u /* "CHRG" as a word: another byte order misses */
 #define HEADER 8
-#define ACTION_WORDS 11
+#define ACTION_WORDS 7
 #define COUNT_MAX ((uint32_t)1 << 26)
 
 static const size_t action_strings[] = {
@@ -137,11 +137,19 @@ static void put_fields(encoder *e, const void *rec, const size_t *offs,
 		put_str(e, *(const char *const *)((const char *)rec + offs[k]));
 }
 
+/* A date in one word: year << 9 | month << 5 | day (a year of the
+ * registry is at most 2999, and an action's effective date all zero). */
 static void put_date(encoder *e, const chancery_date *d)
 {
-	put32(e, (uint32_t)d->year);
-	put32(e, (uint32_t)d->month);
-	put32(e, (uint32_t)d->day);
+	if (d->year < 0 || d->year >= 1 << 22 || d->month < 0 ||
+	    d->month > 15 || d->day < 0 || d->day > 31) {
+		if (!e->error) /* what would not come back: not cached */
+			e->error = chancery__error(CHANCERY_EINVALID,
+				"a date the registry cache cannot hold");
+		return;
+	}
+	put32(e, (uint32_t)d->year << 9 | (uint32_t)(d->month & 15) << 5 |
+		(uint32_t)(d->day & 31));
 }
 
 static void put_body(encoder *e, const chancery_registry *r)
@@ -277,9 +285,11 @@ static void get_fields(decoder *d, void *rec, const size_t *offs, size_t n)
 
 static void get_date(decoder *d, chancery_date *out)
 {
-	out->year = (int)get32(d);
-	out->month = (int)get32(d);
-	out->day = (int)get32(d);
+	uint32_t w = get32(d);
+
+	out->year = (int)(w >> 9);
+	out->month = (int)(w >> 5 & 15);
+	out->day = (int)(w & 31);
 }
 
 static void get_index(decoder *d, size_t *idx, size_t n)
