@@ -45,12 +45,10 @@ static int treaty_order(const chancery_registry *r, size_t a, size_t b)
 static int action_order(const chancery_registry *r, size_t a, size_t b)
 {
 	const chancery_action *x = &r->actions[a], *y = &r->actions[b];
-	/* the same pointer is the same string (the cache's pool has each
-	 * string once): no strcmp for neighbours of one run */
-	int c = x->state == y->state ? 0 : strcmp(x->state, y->state);
+	int c = strcmp(x->state, y->state);
 
 	if (!c)
-		c = x->treaty == y->treaty ? 0 : strcmp(x->treaty, y->treaty);
+		c = strcmp(x->treaty, y->treaty);
 	if (!c)
 		c = chancery_date_cmp(&x->date, &y->date);
 	if (!c)
@@ -96,19 +94,14 @@ static int make_index(size_t **out, size_t n, const chancery_registry *r,
 	return 0;
 }
 
-/* Is idx[0..n) each of 0..n-1 once, in the order `order` (ties allowed
- * for states and treaties: check_keys reports those)? `seen` is n bytes. */
-static bool index_valid(const size_t *idx, size_t n, unsigned char *seen,
-	const chancery_registry *r,
-	int (*order)(const chancery_registry *, size_t, size_t))
+/* Is idx[0..n) each of 0..n-1 once? `seen` is n bytes. */
+static bool index_valid(const size_t *idx, size_t n, unsigned char *seen)
 {
 	memset(seen, 0, n);
 	for (size_t i = 0; i < n; i++) {
 		if (idx[i] >= n || seen[idx[i]])
 			return false;
 		seen[idx[i]] = 1;
-		if (i && order(r, idx[i - 1], idx[i]) > 0)
-			return false;
 	}
 	return true;
 }
@@ -122,12 +115,9 @@ int chancery__reg_indexes_valid(bool *valid, const chancery_registry *r)
 		n = r->ntreaties;
 	if (!(seen = chancery__malloc(n ? n : 1)))
 		return chancery__oom();
-	*valid = index_valid(r->state_index, r->nstates, seen, r,
-			state_order) &&
-		index_valid(r->treaty_index, r->ntreaties, seen, r,
-			treaty_order) &&
-		index_valid(r->action_index, r->nactions, seen, r,
-			action_order);
+	*valid = index_valid(r->state_index, r->nstates, seen) &&
+		index_valid(r->treaty_index, r->ntreaties, seen) &&
+		index_valid(r->action_index, r->nactions, seen);
 	chancery_free(seen);
 	return 0;
 }

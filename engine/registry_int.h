@@ -125,8 +125,8 @@ struct chancery_registry {
 			       * from the cache (registry_cache.c) */
 };
 
-/** *valid: each index of `r` is a permutation in its order (a registry
- * read from the cache is trusted no further). */
+/** *valid: each index of `r` is a permutation of its array (a registry
+ * read from the cache: no position outside it, none twice). */
 int chancery__reg_indexes_valid(bool *valid, const chancery_registry *r);
 
 /** A registry from its cache encoding (registry_encode.c): *out NULL
