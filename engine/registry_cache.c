@@ -141,16 +141,29 @@ static void store(sqlite3 *db, const char *key, const chancery_buf *data,
 	*damaged = rc != SQLITE_OK && chancery__sqlite_damaged(rc);
 }
 
-/* Store `r` under `key`, best effort: only running out of memory is an
- * error. A damaged file is replaced (it is derived) and tried once more. */
+/* Store *r under `key`, best effort: only running out of memory is an
+ * error. *r is replaced by the registry decoded from what is stored (NULL
+ * if that ever failed: the caller parses again), so the parse's tables
+ * are freed before the decoding and SQLite's write (the peak is one
+ * registry and its encoding, not both forms), and a miss answers from
+ * the very encoding the next hit will. A damaged file is replaced (it is
+ * derived) and tried once more. */
 static int put(sqlite3 *db, chancery_repository *repo, const char *key,
-	const chancery_registry *r)
+	chancery_registry **r)
 {
 	chancery_buf data = CHANCERY_BUF_INIT;
+	chancery_registry *decoded = NULL;
 	bool damaged = false;
-	int error = chancery__reg_cache_encode(&data, r);
+	int error = chancery__reg_cache_encode(&data, *r);
 
 	if (error == 0) {
+		chancery_registry_free(*r);
+		*r = NULL;
+		error = chancery__reg_cache_decode(&decoded,
+			(const unsigned char *)data.ptr, data.size);
+		*r = decoded;
+	}
+	if (error == 0 && decoded) {
 		store(db, key, &data, &damaged);
 		if (damaged && chancery__index_reopen(&db, repo) == 0 && db)
 			store(db, key, &data, &damaged);
@@ -184,9 +197,12 @@ int chancery__reg_cache_load(chancery_registry **out, bool *hit,
 	}
 	if ((error = chancery__registry_load_tree(out, repo, tree)) < 0)
 		goto done;
-	if (db && (error = put(db, repo, key, *out)) < 0) {
+	if (db && (error = put(db, repo, key, out)) < 0) {
 		chancery_registry_free(*out);
 		*out = NULL;
+	} else if (!*out) {
+		/* the encoding did not decode: a defect, but not the caller's */
+		error = chancery__registry_load_tree(out, repo, tree);
 	}
 done:
 	chancery_free(key);

@@ -75,6 +75,20 @@ static size_t string_cols(size_t *offs, const tablespec *ts)
 	return n;
 }
 
+/* The words the counts call for, or 0 when a count is out of range. */
+static size_t words_for(const uint32_t *h)
+{
+	size_t so[REG_MAX_COLS], to[REG_MAX_COLS];
+	size_t ns = string_cols(so, &chancery__reg_spec_states);
+	size_t nt = string_cols(to, &chancery__reg_spec_treaties);
+
+	for (int i = 2; i < 7; i++)
+		if (h[i] >= COUNT_MAX)
+			return 0;
+	return HEADER + (size_t)h[2] * (ns + 1) + (size_t)h[3] * (nt + 1) +
+		(size_t)h[4] * (ACTION_WORDS + 1) + (size_t)h[5] * 2 + h[6];
+}
+
 /* ---- encoding ------------------------------------------------------------ */
 
 typedef struct {
@@ -82,17 +96,19 @@ typedef struct {
 	size_t nw, alloc;
 	chancery_buf pool;
 	uint32_t *slots; /* an offset in the pool + 1; 0: empty */
-	size_t nslots;   /* a power of two, at least twice the strings */
+	size_t nslots;   /* a power of two, at least twice nstrings */
+	size_t nstrings; /* distinct strings in the pool */
 	int error;
 } encoder;
 
+/* The words are allocated once, exactly as many as the counts call for. */
 static void put32(encoder *e, uint32_t v)
 {
 	if (e->error)
 		return;
-	if (chancery__grow((void **)&e->w, &e->alloc, e->nw + 1,
-			sizeof(*e->w)) < 0) {
-		e->error = CHANCERY_ENOMEM;
+	if (e->nw >= e->alloc) {
+		e->error = chancery__error(CHANCERY_EINVALID,
+			"the registry cache's encoding overran its size");
 		return;
 	}
 	e->w[e->nw++] = v;
@@ -105,6 +121,31 @@ static uint64_t str_hash(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
 	return h;
+}
+
+/* Twice the slots, every string placed again (the hash stays at most
+ * half full). */
+static int rehash(encoder *e)
+{
+	size_t n = e->nslots * 2;
+	uint32_t *slots = chancery__calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return chancery__oom();
+	for (size_t k = 0; k < e->nslots; k++) {
+		size_t i;
+
+		if (!e->slots[k])
+			continue;
+		for (i = str_hash(e->pool.ptr + e->slots[k] - 1) & (n - 1);
+		     slots[i]; i = (i + 1) & (n - 1))
+			;
+		slots[i] = e->slots[k];
+	}
+	chancery_free(e->slots);
+	e->slots = slots;
+	e->nslots = n;
+	return 0;
 }
 
 /* The offset of string `s` in the pool, added once. */
@@ -125,9 +166,13 @@ static uint32_t intern(encoder *e, const char *s)
 		return 0;
 	}
 	e->slots[i] = (uint32_t)e->pool.size + 1;
-	if (chancery_buf_put(&e->pool, s, len) < 0)
+	if (chancery_buf_put(&e->pool, s, len) < 0) {
 		e->error = CHANCERY_ENOMEM;
-	return e->slots[i] - 1;
+		return 0;
+	}
+	if (++e->nstrings * 2 > e->nslots && (e->error = rehash(e)) < 0)
+		return 0;
+	return (uint32_t)(e->pool.size - len);
 }
 
 static void put_str(encoder *e, const char *s)
@@ -198,25 +243,36 @@ static size_t featured_entries(const chancery_registry *r)
 	return n;
 }
 
-/* The words, the pool and the checksum, one after the other. */
-static int assemble(chancery_buf *out, const encoder *e)
+/* The words, the pool and the checksum, one after the other, in the
+ * words' own block (grown, not copied: the encoding is held once). */
+static int assemble(chancery_buf *out, encoder *e)
 {
+	size_t words = e->nw * sizeof(*e->w), total = words + e->pool.size + 8;
+	unsigned char *p;
 	uint64_t sum;
-	int error;
 
-	if ((error = chancery_buf_put(out, (const char *)e->w,
-			e->nw * sizeof(*e->w))) < 0 ||
-	    (error = chancery_buf_put(out, e->pool.ptr, e->pool.size)) < 0)
-		return error;
-	sum = checksum((const unsigned char *)out->ptr, out->size);
-	return chancery_buf_put(out, (const char *)&sum, sizeof(sum));
+	e->w[7] = (uint32_t)e->pool.size;
+	if (!(p = chancery__realloc(e->w, total + 1)))
+		return chancery__oom();
+	e->w = NULL;
+	memcpy(p + words, e->pool.ptr, e->pool.size);
+	sum = checksum(p, total - 8);
+	memcpy(p + total - 8, &sum, 8);
+	p[total] = '\0';
+	chancery_buf_dispose(out);
+	out->ptr = (char *)p;
+	out->size = total;
+	out->alloc = total + 1;
+	return 0;
 }
 
 int chancery__reg_cache_encode(chancery_buf *out, const chancery_registry *r)
 {
-	encoder e = { NULL, 0, 0, CHANCERY_BUF_INIT, NULL, 0, 0 };
-	size_t strings = 1 + r->nstates * REG_MAX_COLS +
-		r->ntreaties * REG_MAX_COLS + r->nactions * 5 + r->nfeatured;
+	encoder e = { NULL, 0, 0, CHANCERY_BUF_INIT, NULL, 4096, 0, 0 };
+	uint32_t h[HEADER] = { MAGIC, CHANCERY__REG_CACHE_FORMAT,
+		(uint32_t)r->nstates, (uint32_t)r->ntreaties,
+		(uint32_t)r->nactions, (uint32_t)r->nfeatured,
+		(uint32_t)featured_entries(r), 0 /* the pool's size, at the end */ };
 	int error;
 
 	if (r->nstates >= COUNT_MAX || r->ntreaties >= COUNT_MAX ||
@@ -224,25 +280,26 @@ int chancery__reg_cache_encode(chancery_buf *out, const chancery_registry *r)
 	    featured_entries(r) >= COUNT_MAX)
 		return chancery__error(CHANCERY_EINVALID,
 			"the registry is too large to cache");
-	for (e.nslots = 64; e.nslots < 2 * strings; e.nslots *= 2)
-		;
-	if (!(e.slots = chancery__calloc(e.nslots, sizeof(*e.slots))))
-		return chancery__oom();
+	e.alloc = words_for(h);
+	e.slots = chancery__calloc(e.nslots, sizeof(*e.slots));
+	e.w = chancery__malloc(e.alloc * sizeof(*e.w));
+	if (!e.slots || !e.w) {
+		error = chancery__oom();
+		goto done;
+	}
 	e.pool.max = UINT32_MAX;
-	put32(&e, MAGIC);
-	put32(&e, CHANCERY__REG_CACHE_FORMAT);
-	put32(&e, (uint32_t)r->nstates);
-	put32(&e, (uint32_t)r->ntreaties);
-	put32(&e, (uint32_t)r->nactions);
-	put32(&e, (uint32_t)r->nfeatured);
-	put32(&e, (uint32_t)featured_entries(r));
-	put32(&e, 0); /* the pool's size, known at the end */
+	for (size_t i = 0; i < HEADER; i++)
+		put32(&e, h[i]);
 	intern(&e, ""); /* the pool is never empty */
 	put_body(&e, r);
-	if (!(error = e.error)) {
-		e.w[7] = (uint32_t)e.pool.size;
+	chancery_free(e.slots); /* the hash is done with before the copy */
+	e.slots = NULL;
+	if (!(error = e.error) && e.nw != e.alloc)
+		error = chancery__error(CHANCERY_EINVALID,
+			"the registry cache's encoding fell short of its size");
+	if (!error)
 		error = assemble(out, &e);
-	}
+done:
 	chancery_free(e.w);
 	chancery_free(e.slots);
 	chancery_buf_dispose(&e.pool);
@@ -385,20 +442,6 @@ static int get_body(decoder *d, chancery_registry *r, size_t nf,
 	get_index(d, r->treaty_index, r->ntreaties);
 	get_index(d, r->action_index, r->nactions);
 	return get_featured(d, r, nf, entries);
-}
-
-/* The words the counts call for, or 0 when a count is out of range. */
-static size_t words_for(const uint32_t *h)
-{
-	size_t so[REG_MAX_COLS], to[REG_MAX_COLS];
-	size_t ns = string_cols(so, &chancery__reg_spec_states);
-	size_t nt = string_cols(to, &chancery__reg_spec_treaties);
-
-	for (int i = 2; i < 7; i++)
-		if (h[i] >= COUNT_MAX)
-			return 0;
-	return HEADER + (size_t)h[2] * (ns + 1) + (size_t)h[3] * (nt + 1) +
-		(size_t)h[4] * (ACTION_WORDS + 1) + (size_t)h[5] * 2 + h[6];
 }
 
 /* The header, the sizes and the checksum: *nw the words, or 0 (bad). */
