@@ -251,8 +251,24 @@ static int archive_each(chancery_repository *repo, const chancery_tree *tree,
 	return error;
 }
 
+/* What archive_each reads is archive/ and nothing else: its tree id. */
+static int archive_key(chancery_oid *out, const chancery_tree *tree)
+{
+	chancery_entry dir;
+	int error = chancery__tree_entry(&dir, tree, CHANCERY_ARCHIVE_DIR);
+
+	memset(out, 0, sizeof(*out));
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		return 0;
+	}
+	if (error == 0)
+		*out = dir.id;
+	return error;
+}
+
 static const chancery__action_source archive_source = { "archive",
-	archive_each };
+	archive_each, archive_key };
 
 /* Referenced by name from CMakeLists.txt (-u) so that a program linking the
  * static library keeps this object, and with it the registration. */

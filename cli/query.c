@@ -35,23 +35,29 @@ int cli_query_done(cli_table *t, size_t rows)
 
 /* The acts of the vocabulary that change no status, and denunciations,
  * of p's State on p's treaty by `as_of`: "reservation 2004-09-21;
- * denunciation 2004-09-22 effective 2005-09-22" (cut at `size`). */
-static void other_acts(char *buf, size_t size, const chancery_registry *reg,
+ * denunciation 2004-09-22 effective 2005-09-22" (cut at `size`), in the
+ * registry's order. Only that State's actions on that treaty are looked
+ * at (chancery_registry_actions_of). -1 when out of memory. */
+static int other_acts(char *buf, size_t size, const chancery_registry *reg,
 	const chancery_participation *p, const chancery_date *as_of)
 {
-	size_t len = 0;
+	const chancery_action **acts = NULL;
+	size_t len = 0, n = 0;
 
 	*buf = '\0';
-	for (size_t i = 0; reg && i < chancery_registry_action_count(reg); i++) {
-		const chancery_action *x = chancery_registry_action(reg, i);
+	if (!reg)
+		return 0;
+	if (chancery_registry_actions_of(&acts, &n, reg, p->state->code,
+			p->treaty->id) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const chancery_action *x = acts[i];
 		chancery_action_kind k = chancery_registry_action_classify(
 			x->action);
 		char d[11], e[11] = "";
 		int w;
 
 		if ((k != CHANCERY_ACTION_OTHER && k != CHANCERY_ACTION_ENDS) ||
-		    strcmp(x->state, p->state->code) ||
-		    strcmp(x->treaty, p->treaty->id) ||
 		    (as_of && chancery_date_cmp(&x->date, as_of) > 0))
 			continue;
 		chancery_date_format(d, sizeof(d), &x->date);
@@ -60,9 +66,11 @@ static void other_acts(char *buf, size_t size, const chancery_registry *reg,
 		w = snprintf(buf + len, size - len, "%s%s %s%s%s", len ? "; " :
 			"", x->action, d, *e ? " effective " : "", e);
 		if (w < 0 || (size_t)w >= size - len)
-			return;
+			break;
 		len += (size_t)w;
 	}
+	chancery_free(acts);
+	return 0;
 }
 
 cli_table *cli_participation_row(cli_table *t, const char *a, const char *b,
@@ -79,7 +87,10 @@ cli_table *cli_participation_row(cli_table *t, const char *a, const char *b,
 		chancery_date_format(sig, sizeof(sig), &p->signature->date);
 	if (p->consent)
 		chancery_date_format(cons, sizeof(cons), &p->consent->date);
-	other_acts(acts, sizeof(acts), reg, p, as_of);
+	if (other_acts(acts, sizeof(acts), reg, p, as_of) < 0) {
+		cli_table_free(t);
+		return NULL;
+	}
 	row[0] = a;
 	row[1] = b;
 	row[2] = names[p->status];

@@ -7,11 +7,13 @@
  * fill of index.c, from the stamp the file holds, read in the same
  * transaction) and compares every row of events and fields both ways
  * with EXCEPT. Its cost is a rebuild's: one walk and one parse of every
- * commit, no tree read.
+ * commit, no tree read; then the registry's cache, when it holds the
+ * head's registry, is compared with a fresh parse (registry_cache.c).
  */
 #include "index_db.h"
 #include "index_int.h"
 #include "index_tab.h"
+#include "registry_cache.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -73,8 +75,15 @@ int chancery_index_update(chancery_index_update_t *how,
 
 int chancery_index_rebuild(chancery_repository *repo)
 {
+	sqlite3 *db = NULL;
+	int error;
+
 	CHANCERY_ASSERT_ARG(repo);
-	return update(NULL, repo, true);
+	if ((error = update(NULL, repo, true)) < 0 ||
+	    (error = conn_or_error(&db, repo)) < 0)
+		return error;
+	/* the registry's cache, a table of the same file */
+	return chancery__reg_cache_rebuild(db, repo);
 }
 
 /* ---- the check ---------------------------------------------------------- */
@@ -180,7 +189,7 @@ int chancery_index_check(size_t *events, size_t *differences,
 {
 	diffs d = { 0, cb, payload };
 	sqlite3 *db = NULL;
-	size_t n = 0;
+	size_t n = 0, reg_diffs = 0;
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo);
@@ -192,6 +201,9 @@ int chancery_index_check(size_t *events, size_t *differences,
 		return error;
 	error = check_in(&n, &d, db, repo);
 	sqlite3_exec(db, "DETACH chk", NULL, NULL, NULL);
+	if (error == 0 && (error = chancery__reg_cache_check(&reg_diffs, db,
+			repo, cb, payload)) == 0)
+		d.n += reg_diffs;
 	if (error < 0)
 		return error;
 	if (events)

@@ -19,6 +19,7 @@
  * are in registry_participation.c, imports in registry_import.c.
  */
 #include "registry_int.h"
+#include "registry_cache.h"
 #include "registry_source.h"
 #include "store_git.h"
 
@@ -29,24 +30,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const chancery_registry *sort_ctx;
-
-static int cmp_state_idx(const void *a, const void *b)
+/* The orders of the three indexes: states by code, treaties by id,
+ * actions by state, treaty, date and then position. */
+static int state_order(const chancery_registry *r, size_t a, size_t b)
 {
-	return strcmp(sort_ctx->states[*(const size_t *)a].code,
-		sort_ctx->states[*(const size_t *)b].code);
+	return strcmp(r->states[a].code, r->states[b].code);
 }
 
-static int cmp_treaty_idx(const void *a, const void *b)
+static int treaty_order(const chancery_registry *r, size_t a, size_t b)
 {
-	return strcmp(sort_ctx->treaties[*(const size_t *)a].id,
-		sort_ctx->treaties[*(const size_t *)b].id);
+	return strcmp(r->treaties[a].id, r->treaties[b].id);
 }
 
-static int cmp_action_idx(const void *a, const void *b)
+static int action_order(const chancery_registry *r, size_t a, size_t b)
 {
-	const chancery_action *x = &sort_ctx->actions[*(const size_t *)a];
-	const chancery_action *y = &sort_ctx->actions[*(const size_t *)b];
+	const chancery_action *x = &r->actions[a], *y = &r->actions[b];
 	int c = strcmp(x->state, y->state);
 
 	if (!c)
@@ -54,8 +52,25 @@ static int cmp_action_idx(const void *a, const void *b)
 	if (!c)
 		c = chancery_date_cmp(&x->date, &y->date);
 	if (!c)
-		c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+		c = (a > b) - (a < b);
 	return c;
+}
+
+static const chancery_registry *sort_ctx;
+
+static int cmp_state_idx(const void *a, const void *b)
+{
+	return state_order(sort_ctx, *(const size_t *)a, *(const size_t *)b);
+}
+
+static int cmp_treaty_idx(const void *a, const void *b)
+{
+	return treaty_order(sort_ctx, *(const size_t *)a, *(const size_t *)b);
+}
+
+static int cmp_action_idx(const void *a, const void *b)
+{
+	return action_order(sort_ctx, *(const size_t *)a, *(const size_t *)b);
 }
 
 /* Sorting uses a file-level context pointer; the lock keeps two threads
@@ -76,6 +91,34 @@ static int make_index(size_t **out, size_t n, const chancery_registry *r,
 	qsort(idx, n, sizeof(size_t), cmp);
 	pthread_mutex_unlock(&sort_lock);
 	*out = idx;
+	return 0;
+}
+
+/* Is idx[0..n) each of 0..n-1 once? `seen` is n bytes. */
+static bool index_valid(const size_t *idx, size_t n, unsigned char *seen)
+{
+	memset(seen, 0, n);
+	for (size_t i = 0; i < n; i++) {
+		if (idx[i] >= n || seen[idx[i]])
+			return false;
+		seen[idx[i]] = 1;
+	}
+	return true;
+}
+
+int chancery__reg_indexes_valid(bool *valid, const chancery_registry *r)
+{
+	size_t n = r->nactions > r->nstates ? r->nactions : r->nstates;
+	unsigned char *seen;
+
+	if (r->ntreaties > n)
+		n = r->ntreaties;
+	if (!(seen = chancery__malloc(n ? n : 1)))
+		return chancery__oom();
+	*valid = index_valid(r->state_index, r->nstates, seen) &&
+		index_valid(r->treaty_index, r->ntreaties, seen) &&
+		index_valid(r->action_index, r->nactions, seen);
+	chancery_free(seen);
 	return 0;
 }
 
@@ -432,12 +475,19 @@ done:
 
 int chancery_registry_load(chancery_registry **out, chancery_repository *repo)
 {
+	CHANCERY_ASSERT_ARG(out && repo);
+	return chancery__registry_load_head(out, NULL, repo);
+}
+
+/* The head's registry, from the cache when it holds it (registry_cache.c). */
+int chancery__registry_load_head(chancery_registry **out, bool *hit,
+	chancery_repository *repo)
+{
 	git_reference *ref = NULL;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	int error;
 
-	CHANCERY_ASSERT_ARG(out && repo);
 	*out = NULL;
 	if ((error = git_reference_lookup(&ref, repo->git, repo->branch)) < 0 ||
 	    (error = git_commit_lookup(&commit, repo->git,
@@ -446,7 +496,7 @@ int chancery_registry_load(chancery_registry **out, chancery_repository *repo)
 		error = chancery__git_error(error, "read the branch head");
 		goto done;
 	}
-	error = chancery__registry_load_tree(out, repo, tree);
+	error = chancery__reg_cache_load(out, hit, repo, tree);
 done:
 	git_tree_free(tree);
 	git_commit_free(commit);
@@ -461,11 +511,13 @@ void chancery_registry_free(chancery_registry *r)
 	for (size_t i = 0; i < r->nfeatured; i++) {
 		chancery_free(r->featured[i].name);
 		chancery_free(r->featured[i].treaties);
-		chancery__table_free(r->ftables[i]);
+		if (r->ftables) /* NULL in a registry from the cache */
+			chancery__table_free(r->ftables[i]);
 	}
 	chancery_free(r->featured);
 	chancery_free(r->ftables);
 	chancery_free(r->recorded);
+	chancery_free(r->pool);
 	for (int i = 0; i < 3; i++)
 		chancery__table_free(r->tables[i]);
 	chancery_free(r->states);

@@ -121,7 +121,18 @@ struct chancery_registry {
 	size_t nfeatured;
 	chancery_table **ftables;
 	char *recorded;       /* strings of the recorded actions, one block */
+	char *pool;           /* every string, one block: a registry read
+			       * from the cache (registry_cache.c) */
 };
+
+/** *valid: each index of `r` is a permutation of its array (a registry
+ * read from the cache: no position outside it, none twice). */
+int chancery__reg_indexes_valid(bool *valid, const chancery_registry *r);
+
+/** A registry from its cache encoding (registry_encode.c): *out NULL
+ * when the bytes are not a sound encoding; only ENOMEM is an error. */
+int chancery__reg_cache_decode(chancery_registry **out,
+	const unsigned char *p, size_t size);
 
 /** Parse the registry table at `path` of `tree` (missing: ENOTREPO). */
 int chancery__reg_load_table(chancery_table **out, chancery_repository *repo,

@@ -57,20 +57,79 @@ int chancery_registry_entry_into_force(chancery_date *out,
 	return 0;
 }
 
-/* First position of `state` in the sorted action index. */
-static size_t actions_from(const chancery_registry *r, const char *state)
+/* (state, treaty) of action `a` against the key; a NULL treaty sorts
+ * before every treaty of the State. */
+static int key_cmp(const chancery_action *a, const char *state,
+	const char *treaty)
+{
+	int c = strcmp(a->state, state);
+
+	if (c || !treaty)
+		return c;
+	return strcmp(a->treaty, treaty);
+}
+
+/* First position in the sorted action index of `state` (and `treaty`,
+ * unless NULL): the start of its run. */
+static size_t actions_from(const chancery_registry *r, const char *state,
+	const char *treaty)
 {
 	size_t lo = 0, hi = r->nactions;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(r->actions[r->action_index[mid]].state, state) < 0)
+		if (key_cmp(&r->actions[r->action_index[mid]], state,
+				treaty) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The action at position i of the index when it is still in the run of
+ * (state, treaty), else NULL. */
+static const chancery_action *in_run(const chancery_registry *r, size_t i,
+	const char *state, const char *treaty)
+{
+	const chancery_action *a;
+
+	if (i >= r->nactions)
+		return NULL;
+	a = &r->actions[r->action_index[i]];
+	return strcmp(a->state, state) || strcmp(a->treaty, treaty) ? NULL : a;
+}
+
+static int cmp_action_ptr(const void *a, const void *b)
+{
+	const chancery_action *x = *(const chancery_action *const *)a;
+	const chancery_action *y = *(const chancery_action *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+int chancery_registry_actions_of(const chancery_action ***out, size_t *count,
+	const chancery_registry *r, const char *state, const char *treaty)
+{
+	size_t from, n = 0;
+
+	CHANCERY_ASSERT_ARG(out && count && r && state && treaty);
+	*out = NULL;
+	*count = 0;
+	from = actions_from(r, state, treaty);
+	while (in_run(r, from + n, state, treaty))
+		n++;
+	*out = chancery__calloc(n ? n : 1, sizeof(**out));
+	if (!*out)
+		return chancery__oom();
+	for (size_t i = 0; i < n; i++)
+		(*out)[i] = &r->actions[r->action_index[from + i]];
+	/* the run is in date order; the registry's order is the array's */
+	if (n > 1)
+		qsort(*out, n, sizeof(**out), cmp_action_ptr);
+	*count = n;
+	return 0;
 }
 
 int chancery_registry_denunciation_effective(chancery_date *out,
@@ -137,18 +196,12 @@ chancery_status chancery_registry_status(const chancery_registry *r,
 	const char *state, const char *treaty, const chancery_date *as_of)
 {
 	chancery_participation p = { 0 };
+	const chancery_action *a;
 
-	for (size_t i = actions_from(r, state); i < r->nactions; i++) {
-		const chancery_action *a = &r->actions[r->action_index[i]];
-
-		if (strcmp(a->state, state))
-			break;
-		if (strcmp(a->treaty, treaty))
-			continue;
-		if (as_of && chancery_date_cmp(&a->date, as_of) > 0)
-			continue;
-		apply_action(&p, a, as_of);
-	}
+	for (size_t i = actions_from(r, state, treaty);
+	     (a = in_run(r, i, state, treaty)) != NULL; i++)
+		if (!as_of || chancery_date_cmp(&a->date, as_of) <= 0)
+			apply_action(&p, a, as_of);
 	/* before its adoption a treaty has no signatories or parties */
 	return chancery__reg_existed(r, treaty, as_of) ? p.status :
 		CHANCERY_STATUS_NONE;
@@ -176,20 +229,15 @@ int chancery_registry_parties(chancery_participation **out, size_t *count,
 	for (size_t i = 0; existed && i < r->nstates; i++) {
 		chancery_participation p = { 0 };
 		const chancery_state *st = &r->states[i];
+		const chancery_action *a;
 
 		p.state = st;
 		p.treaty = chancery_registry_treaty_find(r, treaty);
 
-		for (size_t k = actions_from(r, st->code); k < r->nactions; k++) {
-			const chancery_action *a = &r->actions[r->action_index[k]];
-
-			if (strcmp(a->state, st->code))
-				break;
-			if (strcmp(a->treaty, treaty) ||
-			    (as_of && chancery_date_cmp(&a->date, as_of) > 0))
-				continue;
-			apply_action(&p, a, as_of);
-		}
+		for (size_t k = actions_from(r, st->code, treaty);
+		     (a = in_run(r, k, st->code, treaty)) != NULL; k++)
+			if (!as_of || chancery_date_cmp(&a->date, as_of) <= 0)
+				apply_action(&p, a, as_of);
 		if (p.status != CHANCERY_STATUS_NONE)
 			list[n++] = p;
 	}
@@ -215,7 +263,7 @@ int chancery_registry_participation(chancery_participation **out,
 	CHANCERY_ASSERT_ARG(out && count && r && state);
 	*out = NULL;
 	*count = 0;
-	for (size_t i = actions_from(r, state); i < r->nactions; i++) {
+	for (size_t i = actions_from(r, state, NULL); i < r->nactions; i++) {
 		const chancery_action *a = &r->actions[r->action_index[i]];
 		chancery_participation *p;
 

@@ -107,39 +107,49 @@ const tablespec chancery__reg_spec_featured = { NULL, featured_cols,
 
 /* ---- vocabulary and syntax ------------------------------------------------ */
 
-static const struct {
+/* The vocabulary in strcmp order (bsearch: a few comparisons, not one a
+ * word; tests/unit/test_registry.c classifies every word). What each does
+ * is in docs/repository-format.md and docs/archive.md. */
+static const struct vocab {
 	const char *name;
 	chancery_action_kind kind;
 } vocabulary[] = {
-	{ "signature", CHANCERY_ACTION_SIGNS },
-	{ "ratification", CHANCERY_ACTION_BINDS },
-	{ "accession", CHANCERY_ACTION_BINDS },
 	{ "acceptance", CHANCERY_ACTION_BINDS },
-	{ "approval", CHANCERY_ACTION_BINDS },
-	{ "succession", CHANCERY_ACTION_BINDS },
-	{ "consent_to_be_bound", CHANCERY_ACTION_BINDS },
-	{ "definitive_signature", CHANCERY_ACTION_BINDS },
-	{ "participation", CHANCERY_ACTION_BINDS },
-	{ "simplified_procedure", CHANCERY_ACTION_BINDS },
-	{ "provisional_application", CHANCERY_ACTION_OTHER },
-	{ "provisional_acceptance", CHANCERY_ACTION_OTHER },
-	{ "notification", CHANCERY_ACTION_OTHER },
+	{ "accession", CHANCERY_ACTION_BINDS },
 	{ "application", CHANCERY_ACTION_OTHER },
-	/* the rest of the depositary's vocabulary (docs/archive.md) */
-	{ "reservation", CHANCERY_ACTION_OTHER },
+	{ "approval", CHANCERY_ACTION_BINDS },
+	{ "consent_to_be_bound", CHANCERY_ACTION_BINDS },
 	{ "declaration", CHANCERY_ACTION_OTHER },
-	{ "objection", CHANCERY_ACTION_OTHER },
-	{ "reservation_withdrawal", CHANCERY_ACTION_OTHER },
-	{ "territorial_application", CHANCERY_ACTION_OTHER },
+	{ "definitive_signature", CHANCERY_ACTION_BINDS },
 	{ "denunciation", CHANCERY_ACTION_ENDS },
+	{ "notification", CHANCERY_ACTION_OTHER },
+	{ "objection", CHANCERY_ACTION_OTHER },
+	{ "participation", CHANCERY_ACTION_BINDS },
+	{ "provisional_acceptance", CHANCERY_ACTION_OTHER },
+	{ "provisional_application", CHANCERY_ACTION_OTHER },
+	{ "ratification", CHANCERY_ACTION_BINDS },
+	{ "reservation", CHANCERY_ACTION_OTHER },
+	{ "reservation_withdrawal", CHANCERY_ACTION_OTHER },
+	{ "signature", CHANCERY_ACTION_SIGNS },
+	{ "simplified_procedure", CHANCERY_ACTION_BINDS },
+	{ "succession", CHANCERY_ACTION_BINDS },
+	{ "territorial_application", CHANCERY_ACTION_OTHER },
 };
+
+static int cmp_vocab(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct vocab *)elem)->name);
+}
 
 chancery_action_kind chancery_registry_action_classify(const char *action)
 {
-	for (size_t i = 0; i < NCOLS(vocabulary); i++)
-		if (strcmp(vocabulary[i].name, action) == 0)
-			return vocabulary[i].kind;
-	return CHANCERY_ACTION_UNKNOWN;
+	const struct vocab *v;
+
+	if (!action)
+		return CHANCERY_ACTION_UNKNOWN;
+	v = bsearch(action, vocabulary, NCOLS(vocabulary),
+		sizeof(vocabulary[0]), cmp_vocab);
+	return v ? v->kind : CHANCERY_ACTION_UNKNOWN;
 }
 
 int chancery_registry_state_code_valid(const char *c)

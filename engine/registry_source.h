@@ -39,6 +39,13 @@ typedef struct {
 	 */
 	int (*each)(chancery_repository *repo, const chancery_tree *tree,
 		chancery__action_cb cb, void *payload);
+	/**
+	 * The id of everything `each` reads from `tree` (a subtree's id: the
+	 * same id, the same actions), all zero when there is nothing to
+	 * read; the registry's cache (registry_cache.c) keys on it. NULL: the
+	 * source cannot say, and a registry with it is never cached.
+	 */
+	int (*key)(chancery_oid *out, const chancery_tree *tree);
 } chancery__action_source;
 
 /** Make `source` (static storage, or NULL: none) the registry's source of

@@ -122,6 +122,18 @@ CHANCERY_EXTERN(const chancery_action *) chancery_registry_action(
 	const chancery_registry *registry, size_t i);
 
 /**
+ * The actions of State `state` on treaty `treaty` (baseline and recorded),
+ * in the order chancery_registry_action() lists them, into *out (borrowed
+ * pointers; the array itself is the caller's, free it with chancery_free()).
+ * None is not an error: 0 and *count 0. One binary search, then one run of
+ * the registry's index: no scan of every action.
+ */
+CHANCERY_EXTERN(int) chancery_registry_actions_of(
+	const chancery_action ***out, size_t *count,
+	const chancery_registry *registry, const char *state,
+	const char *treaty);
+
+/**
  * The treaties of featured list `name` (registry/featured/NAME.tsv), in the
  * list's order, into *out (borrowed pointers; the array itself is the
  * caller's, free it with chancery_free()). CHANCERY_ENOTFOUND when there is

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_index.sh - the derived index through the tool: log, show, history
 # and status answer the same from the index as by replaying history
-# (git config chancery.index=false), `index status|check|rebuild` and
+# (git config chancery.index=false), participation and parties the same
+# from the registry's cache as parsed, `index status|check|rebuild` and
 # their exit codes, a row altered behind the index's back (check exit 1),
 # a damaged file (rebuilt, never an error), an index that cannot be
 # written (the replay answers), readers while a writer records.
@@ -39,7 +40,10 @@ answers() { # DIR: every answer compared, one file each
 	"$C" history LBR --format json > "$1/history" &&
 	"$C" history XVIII-10 --format json > "$1/history-treaty" &&
 	"$C" status c --format json > "$1/status" &&
-	"$C" status c --as-of 2004-08-20 --format json > "$1/status-asof"
+	"$C" status c --as-of 2004-08-20 --format json > "$1/status-asof" &&
+	"$C" participation LBR --format json > "$1/participation" &&
+	"$C" participation FRA --as-of 2004-08-20 > "$1/participation-asof" &&
+	"$C" parties XVIII-10 --format json > "$1/parties"
 }
 check "answers from the index" answers "$T/ix"
 check "the index file was made" test -s .git/chancery/index.db
@@ -49,10 +53,13 @@ check "answers by replay" answers "$T/rp"
 run_out 0 "^state +off" "$C" index status
 git config --unset chancery.index
 for f in log log-lbr log-reply log-aug show show-commit history history-treaty \
-	status status-asof; do
+	status status-asof participation participation-asof parties; do
 	check "$f: the index answers what the replay answers" cmp "$T/ix/$f" "$T/rp/$f"
 done
 check "the answers are not empty" grep -q "$MEXR" "$T/ix/log"
+check "the registry was cached" test "$(sqlite3 .git/chancery/index.db \
+	'SELECT count(*) FROM registry_cache')" = 1
+check "participation is not empty" grep -q '"XVIII-10"' "$T/ix/participation"
 
 # ---- index status, check, rebuild --------------------------------------------
 N=$(git log --format='%(trailers:key=Chancery-Event,valueonly)' | grep -c .)
@@ -70,6 +77,18 @@ check "verify --full names the index's row" grep -q "index: event 3 (commit [0-9
 run_out 0 "^index rebuilt from history\$" "$C" index rebuild
 run 0 "$C" index check
 run 0 "$C" verify --full
+# the registry's cache: a damaged row is a difference, answers stay right
+sqlite3 .git/chancery/index.db "UPDATE registry_cache SET data = CAST(substr(data, 1, 99) || x'ABAB' || substr(data, 102) AS BLOB)"
+run_err 1 "1 difference from history" "$C" index check
+check "check names the registry cache" grep -q "^the registry cache differs from the registry parsed afresh\$" "$T/out"
+run 0 "$C" participation LBR --format json
+check "a damaged cache answers right" cmp "$T/out" "$T/rp/participation"
+run 0 "$C" index check
+sqlite3 .git/chancery/index.db "UPDATE registry_cache SET data = x'00'"
+run_out 0 "^index rebuilt from history\$" "$C" index rebuild
+run 0 "$C" index check
+run 0 "$C" parties XVIII-10 --format json
+check "a rebuilt cache answers right" cmp "$T/out" "$T/rp/parties"
 # the index is brought up to date by the next command
 run 0 "$C" note "after the check" --state FRA
 run_out 0 "after the check" "$C" log --state FRA

@@ -8,6 +8,8 @@
 #include "testkit.h"
 #include "internal.h"
 #include "registry_source.h"
+#include "registry_cache.h"
+#include "store.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -157,6 +159,98 @@ typedef struct {
 	char first[512];
 } diags;
 
+/* Every word of the vocabulary has its kind, whatever order the table
+ * is searched in; near misses are unknown. */
+static void test_action_classify(void **state)
+{
+	static const struct {
+		const char *w;
+		chancery_action_kind k;
+	} words[] = {
+		{ "signature", CHANCERY_ACTION_SIGNS },
+		{ "ratification", CHANCERY_ACTION_BINDS },
+		{ "accession", CHANCERY_ACTION_BINDS },
+		{ "acceptance", CHANCERY_ACTION_BINDS },
+		{ "approval", CHANCERY_ACTION_BINDS },
+		{ "succession", CHANCERY_ACTION_BINDS },
+		{ "consent_to_be_bound", CHANCERY_ACTION_BINDS },
+		{ "definitive_signature", CHANCERY_ACTION_BINDS },
+		{ "participation", CHANCERY_ACTION_BINDS },
+		{ "simplified_procedure", CHANCERY_ACTION_BINDS },
+		{ "provisional_application", CHANCERY_ACTION_OTHER },
+		{ "provisional_acceptance", CHANCERY_ACTION_OTHER },
+		{ "notification", CHANCERY_ACTION_OTHER },
+		{ "application", CHANCERY_ACTION_OTHER },
+		{ "reservation", CHANCERY_ACTION_OTHER },
+		{ "declaration", CHANCERY_ACTION_OTHER },
+		{ "objection", CHANCERY_ACTION_OTHER },
+		{ "reservation_withdrawal", CHANCERY_ACTION_OTHER },
+		{ "territorial_application", CHANCERY_ACTION_OTHER },
+		{ "denunciation", CHANCERY_ACTION_ENDS },
+		{ "", CHANCERY_ACTION_UNKNOWN },
+		{ "Ratification", CHANCERY_ACTION_UNKNOWN },
+		{ "ratificatio", CHANCERY_ACTION_UNKNOWN },
+		{ "ratifications", CHANCERY_ACTION_UNKNOWN },
+		{ "aaa", CHANCERY_ACTION_UNKNOWN },
+		{ "zzz", CHANCERY_ACTION_UNKNOWN },
+		{ "withdrawal", CHANCERY_ACTION_UNKNOWN },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (chancery_registry_action_classify(words[i].w) != words[i].k)
+			fail_msg("'%s' classified %d, not %d", words[i].w,
+				chancery_registry_action_classify(words[i].w),
+				words[i].k);
+}
+
+/* chancery_registry_actions_of gives what a scan of every action gives,
+ * in the registry's order, for every State on a few treaties. */
+static void expect_actions_of(const chancery_registry *reg, const char *state,
+	const char *treaty)
+{
+	const chancery_action **got = NULL;
+	size_t n = 0, k = 0;
+
+	assert_int_equal(chancery_registry_actions_of(&got, &n, reg, state,
+		treaty), 0);
+	for (size_t i = 0; i < chancery_registry_action_count(reg); i++) {
+		const chancery_action *a = chancery_registry_action(reg, i);
+
+		if (strcmp(a->state, state) || strcmp(a->treaty, treaty))
+			continue;
+		assert_true(k < n);
+		assert_ptr_equal(got[k++], a);
+	}
+	assert_int_equal(k, n);
+	chancery_free(got);
+}
+
+static void test_actions_of(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *reg = load(f);
+	static const char *const treaties[] = { "XVIII-10", "IV-1", "XXVII-7",
+		"XXVI-1" };
+	const chancery_action **got = NULL;
+	size_t n = 1;
+
+	for (size_t t = 0; t < sizeof(treaties) / sizeof(*treaties); t++)
+		for (size_t i = 0; i < chancery_registry_state_count(reg); i++)
+			expect_actions_of(reg, chancery_registry_state(reg,
+				i)->code, treaties[t]);
+	/* Liberia's reservations and declarations come with its consent */
+	assert_int_equal(chancery_registry_actions_of(&got, &n, reg, "LBR",
+		"IV-4"), 0);
+	assert_true(n >= 1);
+	chancery_free(got);
+	assert_int_equal(chancery_registry_actions_of(&got, &n, reg, "XXX",
+		"IV-4"), 0);
+	assert_int_equal(n, 0);
+	chancery_free(got);
+	chancery_registry_free(reg);
+}
+
 static void diag_cb(const char *line, void *payload)
 {
 	diags *d = payload;
@@ -178,6 +272,230 @@ static int import(fixture *f, chancery_import_kind kind, const char *name,
 	o.payload = d;
 	return chancery_registry_import(&last_import, f->repo, kind, name,
 		text, strlen(text), &o);
+}
+
+/* ---- the registry's cache ------------------------------------------------ */
+
+/* The head's registry parsed afresh, never from the cache. */
+static chancery_registry *fresh(fixture *f)
+{
+	chancery_registry *reg = NULL;
+	chancery_tree *t = NULL;
+
+	assert_int_equal(chancery__tree_head(&t, NULL, f->repo), 0);
+	if (chancery__registry_load_at(&reg, f->repo, t) < 0)
+		fail_msg("fresh: %s", chancery_error_last()->message);
+	chancery__tree_free(t);
+	return reg;
+}
+
+/* The head's registry through the cache; *hit says whether it answered. */
+static chancery_registry *cached(fixture *f, bool *hit)
+{
+	chancery_registry *reg = NULL;
+
+	if (chancery__registry_load_head(&reg, hit, f->repo) < 0)
+		fail_msg("cached: %s", chancery_error_last()->message);
+	return reg;
+}
+
+static void same_action(const chancery_action *a, const chancery_action *b)
+{
+	assert_true((a == NULL) == (b == NULL));
+	if (!a)
+		return;
+	assert_string_equal(a->state, b->state);
+	assert_string_equal(a->treaty, b->treaty);
+	assert_string_equal(a->action, b->action);
+	assert_string_equal(a->note, b->note);
+	assert_string_equal(a->deposit, b->deposit);
+	assert_int_equal(chancery_date_cmp(&a->date, &b->date), 0);
+	assert_memory_equal(&a->effective, &b->effective, sizeof(a->effective));
+}
+
+static void same_list(const chancery_participation *x, size_t nx,
+	const chancery_participation *y, size_t ny)
+{
+	assert_int_equal(nx, ny);
+	for (size_t k = 0; k < nx; k++) {
+		assert_string_equal(x[k].state->code, y[k].state->code);
+		assert_string_equal(x[k].treaty->id, y[k].treaty->id);
+		assert_int_equal(x[k].status, y[k].status);
+		same_action(x[k].signature, y[k].signature);
+		same_action(x[k].consent, y[k].consent);
+		same_action(x[k].denunciation, y[k].denunciation);
+	}
+}
+
+/* Every State's participation and the featured treaties' parties, as of
+ * two days, and every action, as `a` and `b` give them. */
+static void same_answers(const chancery_registry *a, const chancery_registry *b)
+{
+	static const chancery_date days[] = { { 2004, 9, 22 }, { 2034, 6, 1 } };
+	const chancery_treaty **feat = NULL;
+	size_t nfeat = 0;
+
+	assert_int_equal(chancery_registry_state_count(a),
+		chancery_registry_state_count(b));
+	assert_int_equal(chancery_registry_treaty_count(a),
+		chancery_registry_treaty_count(b));
+	assert_int_equal(chancery_registry_action_count(a),
+		chancery_registry_action_count(b));
+	for (size_t i = 0; i < chancery_registry_action_count(a); i++)
+		same_action(chancery_registry_action(a, i),
+			chancery_registry_action(b, i));
+	for (size_t i = 0; i < chancery_registry_treaty_count(a); i++)
+		assert_string_equal(chancery_registry_treaty(a, i)->title,
+			chancery_registry_treaty(b, i)->title);
+	assert_int_equal(chancery_registry_featured(&feat, &nfeat, b,
+		"focus2004"), 0);
+	for (size_t d = 0; d < 2; d++) {
+		for (size_t i = 0; i < chancery_registry_state_count(a); i++) {
+			const char *code = chancery_registry_state(a, i)->code;
+			chancery_participation *x = NULL, *y = NULL;
+			size_t nx = 0, ny = 0;
+
+			assert_int_equal(chancery_registry_participation(&x, &nx,
+				a, code, &days[d]), 0);
+			assert_int_equal(chancery_registry_participation(&y, &ny,
+				b, code, &days[d]), 0);
+			same_list(x, nx, y, ny);
+			chancery_free(x);
+			chancery_free(y);
+		}
+		for (size_t t = 0; t < nfeat; t++) {
+			chancery_participation *x = NULL, *y = NULL;
+			size_t nx = 0, ny = 0;
+
+			assert_int_equal(chancery_registry_parties(&x, &nx, a,
+				feat[t]->id, &days[d]), 0);
+			assert_int_equal(chancery_registry_parties(&y, &ny, b,
+				feat[t]->id, &days[d]), 0);
+			same_list(x, nx, y, ny);
+			chancery_free(x);
+			chancery_free(y);
+		}
+	}
+	chancery_free(feat);
+}
+
+/* `a` and `b` encode alike and answer alike. */
+static void same_registry(const chancery_registry *a,
+	const chancery_registry *b)
+{
+	chancery_buf x = CHANCERY_BUF_INIT, y = CHANCERY_BUF_INIT;
+
+	assert_int_equal(chancery__reg_cache_encode(&x, a), 0);
+	assert_int_equal(chancery__reg_cache_encode(&y, b), 0);
+	assert_int_equal(x.size, y.size);
+	assert_memory_equal(x.ptr, y.ptr, x.size);
+	chancery_buf_dispose(&x);
+	chancery_buf_dispose(&y);
+	same_answers(a, b);
+}
+
+/* Load through the cache: `want_hit` says whether it should answer; the
+ * registry is the fresh parse's, encoding and answers. */
+static size_t expect_cached(fixture *f, bool want_hit)
+{
+	bool hit = !want_hit;
+	chancery_registry *c = cached(f, &hit), *p = fresh(f);
+	size_t n = chancery_registry_action_count(c);
+
+	assert_int_equal(hit, want_hit);
+	same_registry(c, p);
+	chancery_registry_free(c);
+	chancery_registry_free(p);
+	return n;
+}
+
+static void cache_sql(fixture *f, const char *sql)
+{
+	assert_int_equal(tk_sh("sqlite3 '%s/.git/chancery/index.db' \"%s\"",
+		f->dir, sql), 0);
+}
+
+/* The cache gives what a parse gives, stored the first time, answering
+ * the next; a table changed (an import into registry/, an entry of
+ * archive/) is another registry, parsed and stored again. */
+static void test_cache_same_answers(void **state)
+{
+	fixture *f = *state;
+	diags d;
+
+	assert_int_equal(expect_cached(f, false), 24542);
+	assert_int_equal(expect_cached(f, true), 24542);
+	assert_int_equal(import(f, CHANCERY_IMPORT_PARTICIPATION, "one.csv",
+		"state,treaty,action,date\nLBR,XVIII-12,accession,2004-10-01\n",
+		&d), 0);
+	assert_int_equal(expect_cached(f, false), 24542 + 1);
+	assert_int_equal(expect_cached(f, true), 24542 + 1);
+	assert_int_equal(tk_sh("cd %s && mkdir -p archive/LBR/XVIII-10 && "
+		"echo x > archive/LBR/XVIII-10/2004-09-22-ratification.txt && "
+		"git add archive && git -c user.name=x -c user.email=x@y "
+		"commit -qm 'by hand'", f->dir), 0);
+	assert_int_equal(expect_cached(f, false), 24542 + 2);
+	assert_int_equal(expect_cached(f, true), 24542 + 2);
+	/* a commit that changes neither table is the same registry */
+	assert_int_equal(tk_note(f->repo, "LBR", "a note"), 0);
+	assert_int_equal(expect_cached(f, true), 24542 + 2);
+}
+
+/* A damaged row is never believed: `index check` reports it, the next
+ * load parses and stores it again, `index rebuild` makes it anew. */
+static void test_cache_damaged(void **state)
+{
+	static const char *const damage[] = {
+		/* one byte changed */
+		"UPDATE registry_cache SET data = CAST(substr(data, 1, 999) || "
+		"CASE WHEN substr(data, 1000, 1) = x'AB' THEN x'AC' ELSE x'AB' "
+		"END || substr(data, 1001) AS BLOB)",
+		/* cut short */
+		"UPDATE registry_cache SET data = substr(data, 1, "
+		"length(data) / 2)",
+		/* not a blob at all */
+		"UPDATE registry_cache SET data = 'registry'",
+		/* the count of actions one more (checksum and all else kept) */
+		"UPDATE registry_cache SET data = CAST(substr(data, 1, 16) || "
+		"x'FFFF0000' || substr(data, 21) AS BLOB)",
+	};
+	fixture *f = *state;
+	size_t events = 0, diffs = 0;
+
+	for (size_t i = 0; i < sizeof(damage) / sizeof(*damage); i++) {
+		assert_int_equal(expect_cached(f, i > 0), 24542);
+		cache_sql(f, damage[i]);
+		assert_int_equal(chancery_index_check(&events, &diffs, f->repo,
+			NULL, NULL), 0);
+		assert_int_equal(diffs, 1);
+		assert_int_equal(expect_cached(f, false), 24542);
+		assert_int_equal(chancery_index_check(&events, &diffs, f->repo,
+			NULL, NULL), 0);
+		assert_int_equal(diffs, 0);
+	}
+	cache_sql(f, damage[0]);
+	assert_int_equal(chancery_index_rebuild(f->repo), 0);
+	assert_int_equal(expect_cached(f, true), 24542);
+	/* no cache at all: every load parses */
+	cache_sql(f, "DROP TABLE registry_cache");
+	assert_int_equal(expect_cached(f, false), 24542);
+	assert_int_equal(expect_cached(f, true), 24542);
+}
+
+/* git config chancery.index=false: no index, so no cache; the registry
+ * is parsed every time and is the same. */
+static void test_cache_index_off(void **state)
+{
+	fixture *f = *state;
+
+	assert_int_equal(tk_sh("cd %s && git config chancery.index false",
+		f->dir), 0);
+	chancery_repository_free(f->repo);
+	f->repo = tk_open(f->dir);
+	assert_int_equal(expect_cached(f, false), 24542);
+	assert_int_equal(expect_cached(f, false), 24542);
+	assert_int_equal(tk_sh("test ! -e %s/.git/chancery/index.db", f->dir),
+		0);
 }
 
 static void test_import_bad_rows(void **state)
@@ -469,7 +787,7 @@ static int fake_each(chancery_repository *repo, const chancery_tree *tree,
 	return 0;
 }
 
-static const chancery__action_source fake_source = { "fake", fake_each };
+static const chancery__action_source fake_source = { "fake", fake_each, NULL };
 
 static int load_with(chancery_registry **reg, fixture *f,
 	const fake_record *records, size_t n)
@@ -888,6 +1206,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sample_counts, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_status_real_data, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_parties, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_actions_of, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_same_answers, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_damaged, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_index_off, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_bad_rows, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_many_problems, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_upsert, tk_setup_sample, tk_teardown),
@@ -895,6 +1217,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_registry, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_featured_short_row, tk_setup_sample, tk_teardown),
 		cmocka_unit_test(test_archive_source_registered),
+		cmocka_unit_test(test_action_classify),
 		cmocka_unit_test_setup_teardown(test_recorded_actions_join, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_actions_refused, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_archive_entries_through_source, tk_setup_sample, tk_teardown),
