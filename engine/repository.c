@@ -16,6 +16,12 @@
  * the tracked file .chancery/config (Git config syntax, shared by every
  * clone, so written by any office).
  *
+ * A repository is checked out or bare: a bare one (no working tree, its
+ * workdir NULL) takes every operation; the store skips what concerns the
+ * working tree (store.c), and the tracked .chancery/config is read from
+ * the branch head, through a file of the Git folder removed after the
+ * read (libgit2 parses configuration from files only).
+ *
  * `chancery_repository_init` writes into a new or empty folder only, and
  * removes what it created when it fails, so a failed init leaves nothing.
  */
@@ -25,6 +31,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -254,6 +261,8 @@ static bool shared_setting(const char *key)
 	return false;
 }
 
+static atomic_ulong shared_reads;
+
 /* The tracked .chancery/config as a file to read: the working tree's,
  * or for a bare repository the branch head's copy, written to a file of
  * the Git folder for the read (*temp: the caller removes it). *path NULL:
@@ -278,8 +287,10 @@ static int shared_file(char **path, bool *temp, chancery_repository *repo)
 	}
 	if (error < 0)
 		return error;
-	if (!(*path = chancery__sprintf("%schancery-config.%ld",
-			git_repository_path(repo->git), (long)getpid())))
+	/* one name per read: threads of one process may read at once */
+	if (!(*path = chancery__sprintf("%schancery-config.%ld.%lu",
+			git_repository_path(repo->git), (long)getpid(),
+			(unsigned long)atomic_fetch_add(&shared_reads, 1))))
 		error = chancery__oom();
 	else if ((error = chancery__write_file_atomic(*path, data,
 			size)) < 0) {
