@@ -20,14 +20,19 @@
  * the commit the index now holds and the identity of the index file just
  * written: its trailer (the SHA-1 of its contents Git ends it with, read
  * from its last 20 bytes and checked against what the checkout wrote)
- * and its size, mtime, inode and device. When the stamp names the branch head and the index file still
- * has that identity, the index holds the head and only the working-tree
- * half is needed. Any doubt (no stamp, one that does not parse, another
- * head, an index file rewritten, replaced or touched) reads as "no", and
- * the full check runs as before. The stamp is written by rename, so a
- * kill leaves the old one or the new one; a kill between the index write
- * and the stamp's leaves an old stamp whose index identity no longer
- * matches.
+ * and its size, mtime, inode and device. When the stamp names the branch
+ * head and the index file still has that identity, the index holds the
+ * head and only the working-tree half is needed. Any doubt (no stamp, one
+ * that does not parse, another head, an index file rewritten, replaced or
+ * touched) reads as "no", and the full check runs as before. The stamp is
+ * written by rename, so a kill leaves the old one or the new one; a kill
+ * between the index write and the stamp's leaves an old stamp whose index
+ * identity no longer matches.
+ *
+ * Nothing here allocates: paths and contents live in fixed buffers (a Git
+ * folder too long for them reads as "no stamp"), so the stamp written
+ * after the branch moved can never swallow an out-of-memory the caller
+ * should have heard, and checking it cannot fail at all.
  *
  * Left out on purpose: hashing the index (reading it whole is what the
  * stamp avoids: its own trailer is trusted). Checking costs one read of
@@ -46,11 +51,16 @@
 
 #define STAMP_MAGIC "chancery worktree stamp 1\n"
 #define STAMP_MAX 256
+#define PATH_CAP 4096
 
-static char *stamp_path(chancery_repository *repo)
+/* GITDIR/NAME into `out`; -1 when it does not fit. */
+static int git_path(char out[PATH_CAP], chancery_repository *repo,
+	const char *name)
 {
-	return chancery__sprintf("%schancery/worktree-stamp",
-		git_repository_path(repo->git));
+	int n = snprintf(out, PATH_CAP, "%s%s", git_repository_path(repo->git),
+		name);
+
+	return n > 0 && n < PATH_CAP ? 0 : -1;
 }
 
 /* The stamp's second line for the index file as it is now and `head`:
@@ -59,16 +69,12 @@ static char *stamp_path(chancery_repository *repo)
 static int stamp_line(char *out, size_t size, unsigned char trailer[20],
 	chancery_repository *repo, const git_oid *head)
 {
-	char hex[GIT_OID_HEXSZ + 1], sum[41], *index;
+	char hex[GIT_OID_HEXSZ + 1], sum[41], index[PATH_CAP];
 	struct stat st;
 	int fd, rc = -1;
 
-	if (!(index = chancery__sprintf("%sindex",
-			git_repository_path(repo->git))))
-		return -1;
-	fd = open(index, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	chancery_free(index);
-	if (fd < 0)
+	if (git_path(index, repo, "index") < 0 ||
+	    (fd = open(index, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 20 &&
 	    pread(fd, trailer, 20, st.st_size - 20) == 20)
@@ -86,67 +92,79 @@ static int stamp_line(char *out, size_t size, unsigned char trailer[20],
 	return rc > 0 && (size_t)rc < size ? 0 : -1;
 }
 
-static void stamp_remove(chancery_repository *repo)
+/* Write `n` bytes of `text` to `path` whole or not at all. */
+static int write_whole(const char *path, const char *tmp, const char *text,
+	size_t n)
 {
-	char *path = stamp_path(repo);
+	size_t done = 0;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		O_NOFOLLOW, 0644);
 
-	if (path && unlink(path) < 0 && errno != ENOENT) {
-		/* a stamp that stays names an index that is rewritten next:
-		 * it no longer matches */
+	if (fd < 0)
+		return -1;
+	while (done < n) {
+		ssize_t w = write(fd, text + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
 	}
-	chancery_free(path);
+	if (close(fd) < 0 || done < n || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 void chancery__stamp_write(chancery_repository *repo, git_index *index,
 	const git_oid *head)
 {
 	char line[STAMP_MAX], text[STAMP_MAX + sizeof(STAMP_MAGIC)];
-	char *dir = NULL, *path = NULL;
+	char dir[PATH_CAP], path[PATH_CAP], tmp[PATH_CAP + 32];
 	unsigned char trailer[20];
 	const git_oid *ours = git_index_checksum(index);
 	int n;
 
+	if (git_path(dir, repo, "chancery") < 0 ||
+	    git_path(path, repo, "chancery/worktree-stamp") < 0)
+		return;   /* no stamp can be read there either */
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
 	/* the index file must be the one our checkout wrote: a `git add`
-	 * since then would be taken for the head's */
-	if (stamp_line(line, sizeof(line), trailer, repo, head) < 0 ||
+	 * since then would be taken for the head's. Best effort: without a
+	 * stamp the next write checks in full */
+	if (n <= 0 || (size_t)n >= sizeof(tmp) ||
+	    stamp_line(line, sizeof(line), trailer, repo, head) < 0 ||
 	    !ours || memcmp(trailer, ours->id, 20) ||
-	    !(dir = chancery__sprintf("%schancery",
-			git_repository_path(repo->git))) ||
-	    !(path = stamp_path(repo)) ||
-	    (mkdir(dir, 0777) < 0 && errno != EEXIST)) {
-		stamp_remove(repo);
-		goto done;
+	    (mkdir(dir, 0777) < 0 && errno != EEXIST) ||
+	    (n = snprintf(text, sizeof(text), "%s%s", STAMP_MAGIC,
+			line)) <= 0 || (size_t)n >= sizeof(text) ||
+	    write_whole(path, tmp, text, (size_t)n) < 0) {
+		if (unlink(path) < 0 && errno != ENOENT) {
+			/* a stamp that stays names an index since rewritten:
+			 * it no longer matches */
+		}
 	}
-	n = snprintf(text, sizeof(text), "%s%s", STAMP_MAGIC, line);
-	/* best effort: without a stamp the next write checks in full */
-	if (n <= 0 || (size_t)n >= sizeof(text) ||
-	    chancery__write_file_atomic(path, text, (size_t)n) < 0) {
-		chancery_error_clear();
-		stamp_remove(repo);
-	}
-done:
-	chancery_free(dir);
-	chancery_free(path);
 }
 
 int chancery__stamp_matches(chancery_repository *repo, const git_oid *head)
 {
-	char line[STAMP_MAX], *path, *text = NULL;
+	char line[STAMP_MAX], text[STAMP_MAX * 2], path[PATH_CAP];
 	unsigned char trailer[20];
-	size_t size = 0;
-	int rc, match = 0;
+	ssize_t n;
+	int fd;
 
-	if (!(path = stamp_path(repo)))
+	if (git_path(path, repo, "chancery/worktree-stamp") < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return 0;
-	rc = chancery__read_file(&text, &size, path, STAMP_MAX * 2);
-	chancery_error_clear();
-	if (rc == 0 &&
-	    stamp_line(line, sizeof(line), trailer, repo, head) == 0 &&
-	    size == strlen(STAMP_MAGIC) + strlen(line) &&
-	    !strncmp(text, STAMP_MAGIC, strlen(STAMP_MAGIC)) &&
-	    !strcmp(text + strlen(STAMP_MAGIC), line))
-		match = 1;
-	chancery_free(text);
-	chancery_free(path);
-	return match;
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	return stamp_line(line, sizeof(line), trailer, repo, head) == 0 &&
+		(size_t)n == strlen(STAMP_MAGIC) + strlen(line) &&
+		!strncmp(text, STAMP_MAGIC, strlen(STAMP_MAGIC)) &&
+		!strcmp(text + strlen(STAMP_MAGIC), line);
 }
