@@ -27,7 +27,9 @@
  *
  * A writer killed between moving the branch and checking it out leaves the
  * working tree behind; verify finishes that checkout first (under the
- * repository lock, as the next write would) and then judges it.
+ * repository lock, as the next write would) and then judges it. A bare
+ * repository has no working tree: its files are judged in the branch head
+ * only, and a note says so.
  *
  * Left out: signatures on commits (the office may add GPG or SSH signing in
  * Git itself; verify does not require it), and untracked files.
@@ -119,6 +121,15 @@ static void note(verify_ctx *v, const char *fmt, ...)
 	va_end(ap);
 	if (v->o->note)
 		v->o->note(line, v->o->payload);
+}
+
+/* Where the repository is, as a proof remembers it: its working tree, or
+ * the Git folder of a bare repository (which has none). */
+static const char *where(chancery_repository *repo)
+{
+	const char *wd = chancery_repository_workdir(repo);
+
+	return wd ? wd : chancery__gitdir(repo);
 }
 
 /* Paths meant to be replaced by later operations. */
@@ -216,6 +227,8 @@ static void check_kept(verify_ctx *v, const char *path,
 			"%.12s, recorded %.12s)", path, id,
 			chancery__oid_tostr(now, &e.id),
 			chancery__oid_tostr(was, blob));
+	if (!chancery_repository_workdir(v->repo))
+		return;   /* bare: the head's blob is all there is */
 	full = chancery__sprintf("%s%s", chancery_repository_workdir(v->repo),
 		path);
 	if (!full) {
@@ -290,6 +303,8 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 	if (rc == 0)
 		problem(v, "%s: SHA-256 or size no longer match the record of "
 			"event %s", path, id);
+	if (!chancery_repository_workdir(v->repo))
+		return;   /* bare: no working tree's copy */
 	full = chancery__sprintf("%s%s", chancery_repository_workdir(v->repo),
 		path);
 	if (!full) {
@@ -826,7 +841,7 @@ static int open_proofs(verify_ctx *v, bool want)
 			chancery_error_clear(); /* no proof kept */
 		return 0;
 	}
-	if (strcmp(v->last.workdir, chancery_repository_workdir(v->repo))) {
+	if (strcmp(v->last.workdir, where(v->repo))) {
 		note(v, "verify: the last proof checked another working tree "
 			"(the repository was copied or moved): checking in full");
 		return 0;
@@ -859,8 +874,7 @@ static void keep_proof(verify_ctx *v)
 	p.events = v->res->events;
 	p.files = v->res->files;
 	p.reflog = v->reflog;
-	snprintf(p.workdir, sizeof(p.workdir), "%s",
-		chancery_repository_workdir(v->repo));
+	snprintf(p.workdir, sizeof(p.workdir), "%s", where(v->repo));
 	if ((rc = chancery__proof_add(v->proofs, &p)) < 0)
 		proofs_lost(v, rc);
 }
@@ -891,6 +905,9 @@ int chancery_archive_verify(chancery_verify_result *out,
 		chancery_error_clear(); /* read-only: judge it as it is */
 	if ((error = chancery__tree_head(&v.head_tree, &v.head, repo)) < 0)
 		goto done;
+	if (!chancery_repository_workdir(repo))
+		note(&v, "verify: a bare repository: no working tree to check "
+			"(the files are checked in the branch head only)");
 	v.now = chancery__now(repo);
 	/* the index is checked before the proofs are opened: its check
 	 * writes the same file, and would wait for their transaction */

@@ -5,7 +5,11 @@
  * public API exactly as the tool records it, so every later question is
  * asked of a history chancery itself wrote.
  *
- * usage: ledger_gen DIR N [SEED]
+ * usage: ledger_gen [--bare] DIR N [SEED]
+ *
+ * --bare builds a bare repository (DIR is the Git folder, as `chancery init
+ * --bare` makes it): no working tree is checked or checked out, so the
+ * rate is what a bare store writes at (docs/performance.md).
  *
  * The mix: one campaign a year (fewer below N = 3000, at least one), each
  * opened, its 192 letters generated and sent, reminded two weeks before
@@ -57,6 +61,7 @@ typedef struct {
 	int year;                   /* its year, 0: none yet */
 	int stage;                  /* 0 opened, 1 letters, 2 sent, 3 reminded, 4 closed */
 	int campaign_every;         /* a campaign every this many years */
+	int bare;                   /* --bare: a bare repository */
 	/* recent notes (to void) and replies (to correct), as commits */
 	char notes[RECENT][41];
 	size_t nnotes;
@@ -430,6 +435,7 @@ static int build(gen *g, long n)
 	int kind;
 	int64_t t;
 
+	io.bare = g->bare;
 	if (instrument(g) < 0)
 		return -1;
 	if (chancery_repository_init(&g->repo, g->dir, &io, &s) < 0)
@@ -465,8 +471,13 @@ int main(int argc, char **argv)
 	int rc;
 
 	memset(&g, 0, sizeof g);
+	if (argc > 1 && !strcmp(argv[1], "--bare")) {
+		g.bare = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: ledger_gen DIR N [SEED]\n");
+		fprintf(stderr, "usage: ledger_gen [--bare] DIR N [SEED]\n");
 		return 2;
 	}
 	n = strtol(argv[2], &end, 10);

@@ -1,6 +1,7 @@
 /*
- * cmd_init.c - `chancery init [DIR] [--empty]`: create a correspondence
- * repository holding the Focus 2004 registry (or an empty one).
+ * cmd_init.c - `chancery init [DIR] [--empty] [--bare]`: create a
+ * correspondence repository holding the Focus 2004 registry (or an empty
+ * one), checked out or bare.
  */
 #include "cli.h"
 
@@ -24,6 +25,7 @@ int cmd_init(int argc, char **argv)
 	dir = a.nargs ? a.args[0] : ".";
 	opts.empty = cli_opt_count(&a, "empty") > 0;
 	opts.branch = cli_opt_value(&a, "branch");
+	opts.bare = cli_opt_count(&a, "bare") > 0;
 	opts.remember_author = sig.name != NULL; /* --author: kept */
 	error = chancery_repository_init(&repo, dir, &opts,
 		sig.name || sig.email || sig.time ? &sig : NULL);
@@ -32,8 +34,9 @@ int cmd_init(int argc, char **argv)
 	if (error < 0)
 		return cli_fail(error);
 	if (chancery_repository_head(head, repo) == 0)
-		printf("Created a chancery repository in %s (%s registry, "
-			"commit %.12s)\n", chancery_repository_workdir(repo),
+		printf("Created a %schancery repository in %s (%s registry, "
+			"commit %.12s)\n", opts.bare ? "bare " : "",
+			opts.bare ? dir : chancery_repository_workdir(repo),
 			opts.empty ? "empty" : "Focus 2004", head);
 	chancery_repository_free(repo);
 	return EXIT_OK;

@@ -19,7 +19,8 @@
  * a recipient that is not a State code before it becomes a file name, and
  * chancery_campaign_letter); where the PDFs go, the working tree's
  * campaigns/ID/pdf/, is the tool's own choice (pdf_dir): the library never
- * writes or reads them.
+ * writes or reads them. A bare repository has no working tree: --pdf is
+ * refused there, and generate says where the letters are in the commit.
  */
 #include "cli.h"
 #include "office.h"
@@ -224,6 +225,19 @@ static int letters_verify(const cli_args *a)
 	return code;
 }
 
+/* A bare repository has no working tree to see the letters in: say
+ * where they are in the commit, and how to get them out. */
+static void bare_hint(chancery_repository *repo, const char *id,
+	const char *commit)
+{
+	if (chancery_repository_workdir(repo))
+		return;
+	printf("The repository is bare: the letters are in commit %.12s at "
+		"campaigns/%s/letters/; get them with git archive %.12s "
+		"campaigns/%s/letters | tar -x (or git show %.12s:campaigns/%s/"
+		"letters/CODE.odt)\n", commit, id, commit, id, commit, id);
+}
+
 /* What generation did, on stdout, or its error. */
 static int generated(int error, const chancery_letters_result *r,
 	bool dry_run)
@@ -267,6 +281,13 @@ static int letters_generate(const cli_args *a)
 		o.progress = progress;
 	if ((code = cli_open(&repo, a)) != 0)
 		return code;
+	if (cli_opt_count(a, "pdf") && !chancery_repository_workdir(repo)) {
+		chancery_repository_free(repo);
+		return cli_error(EXIT_USAGE, "letters generate: --pdf puts "
+			"PDFs in the working tree, and this repository is bare "
+			"(no working tree): generate without --pdf, then convert "
+			"the letters in a clone");
+	}
 	error = chancery_campaign_generate(&r, repo, a->args[1], &o);
 	if (o.progress)
 		fputc('\n', stderr);
@@ -275,6 +296,8 @@ static int letters_generate(const cli_args *a)
 		code = letters_pdf(repo, a->args[1], o.state, jobs);
 	if (!code)
 		code = generated(error, &r, o.dry_run);
+	if (!code && error == 0 && r.commit[0])
+		bare_hint(repo, a->args[1], r.commit);
 	chancery_repository_free(repo);
 	return code;
 }

@@ -21,6 +21,7 @@
 static const cli_opt opts_init[] = {
 	{ "empty", 0, NULL, false, "start with an empty registry instead of the Focus 2004 sample" },
 	{ "branch", 0, "NAME", false, "name of the branch to create (default: main)" },
+	{ "bare", 0, NULL, false, "a bare repository (no working tree): the store at scale" },
 	AUTHOR_OPT,
 	{ 0 } };
 static const cli_opt opts_import[] = {
@@ -180,7 +181,7 @@ static const cli_opt opts_upgrade[] = { AUTHOR_OPT, { 0 } };
 
 const cli_cmd cli_commands[] = {
 	{ "init", cmd_init, "create a correspondence repository",
-	  "chancery init [--empty] [DIR]", opts_init, 0, 1 },
+	  "chancery init [--empty] [--bare] [DIR]", opts_init, 0, 1 },
 	{ "import", cmd_import, "load States, treaties or participation from CSV/TSV",
 	  "chancery import states|treaties|participation FILE", opts_import, 2, 2 },
 	{ "states", cmd_states, "list the States of the registry",

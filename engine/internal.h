@@ -32,7 +32,7 @@ int chancery__git_error(int git_code, const char *what);
 
 struct chancery_repository {
 	git_repository *git;
-	char *workdir;
+	char *workdir;  /* NULL: a bare repository */
 	char *branch;  /* full name: refs/heads/main */
 	char *sig_name;
 	char *sig_email;
@@ -42,6 +42,9 @@ struct chancery_repository {
 	/* the last checkout under the lock failed: the working tree lags
 	 * behind the branch, and the lock keeps saying so until one works */
 	bool worktree_behind;
+	/* how the last write checked the working tree (store.c): 0 not at
+	 * all (bare), 1 the working tree only (the stamp held), 2 in full */
+	int worktree_check;
 	struct chancery__reg_seen *reg_seen; /* audit.c: the last registry proved */
 	/* index_query.c: the index's one connection (NULL until a walk
 	 * opens it), -1 in index_mode when it is off or cannot be written,
@@ -183,8 +186,19 @@ int chancery__lock_wait(const char *path, const char *what);
 /** The error for a lock file `path` held by another process. */
 int chancery__lock_held(const char *path, const char *what);
 
-/** Bring index and working tree to the branch head, under the lock. */
+/** Bring index and working tree to the branch head, under the lock (a
+ * bare repository: nothing to do). */
 int chancery__worktree_update(chancery_repository *repo);
+
+/* ---- the index's stamp (worktree_stamp.c) --------------------------------- */
+
+/** After a checkout of `head` that wrote `index`, under the lock: remember
+ * that the index file holds exactly `head`. Best effort, reports nothing. */
+void chancery__stamp_write(chancery_repository *repo, git_index *index,
+	const git_oid *head);
+/** 1 when the stamp says the index file, as it is now, holds exactly
+ * `head`; 0 for any doubt (none, unreadable, another head or index). */
+int chancery__stamp_matches(chancery_repository *repo, const git_oid *head);
 
 /* ---- events (event.c) --------------------------------------------------- */
 

@@ -16,6 +16,12 @@
  * the tracked file .chancery/config (Git config syntax, shared by every
  * clone, so written by any office).
  *
+ * A repository is checked out or bare: a bare one (no working tree, its
+ * workdir NULL) takes every operation; the store skips what concerns the
+ * working tree (store.c), and the tracked .chancery/config is read from
+ * the branch head, through a file of the Git folder removed after the
+ * read (libgit2 parses configuration from files only).
+ *
  * `chancery_repository_init` writes into a new or empty folder only, and
  * removes what it created when it fails, so a failed init leaves nothing.
  */
@@ -25,6 +31,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +57,13 @@ void chancery_repository_free(chancery_repository *repo)
 const char *chancery_repository_workdir(const chancery_repository *repo)
 {
 	return repo->workdir;
+}
+
+/* Where the repository is, for messages: its working folder, or the Git
+ * folder of a bare one. */
+static const char *repo_where(const chancery_repository *repo)
+{
+	return repo->workdir ? repo->workdir : git_repository_path(repo->git);
 }
 
 int chancery__tree_read(char **out, size_t *size, chancery_repository *repo,
@@ -108,10 +122,6 @@ static int repo_wrap(chancery_repository **out, git_repository *git)
 	int error;
 
 	*out = NULL;
-	if (git_repository_is_bare(git))
-		return chancery__error(CHANCERY_ENOTREPO,
-			"'%s' is a bare repository; chancery needs a working tree",
-			git_repository_path(git));
 	error = git_reference_lookup(&head, git, "HEAD");
 	if (error < 0)
 		return chancery__git_error(error, "read HEAD");
@@ -121,8 +131,10 @@ static int repo_wrap(chancery_repository **out, git_repository *git)
 			"HEAD is detached; check out a branch (git switch main)");
 	}
 	repo = chancery__calloc(1, sizeof(*repo));
-	if (!repo || !(repo->workdir = chancery__strdup(
-			git_repository_workdir(git))) ||
+	/* a bare repository has no working folder: workdir stays NULL */
+	if (!repo || (!git_repository_is_bare(git) &&
+			!(repo->workdir = chancery__strdup(
+				git_repository_workdir(git)))) ||
 	    !(repo->branch = chancery__strdup(
 			git_reference_symbolic_target(head)))) {
 		git_reference_free(head);
@@ -164,21 +176,21 @@ int chancery_repository_open(chancery_repository **out, const char *path)
 		git_error_clear();
 		error = chancery__error(CHANCERY_ENOTREPO,
 			"'%s' is a Git repository without commits, not a "
-			"chancery repository", repo->workdir);
+			"chancery repository", repo_where(repo));
 		goto done;
 	}
 	error = chancery__tree_format(&fmt, repo, NULL);
 	if (error == CHANCERY_ENOTFOUND) {
 		error = chancery__error(CHANCERY_ENOTREPO,
 			"'%s' is a Git repository but not chancery's (no %s "
-			"on branch %s)", repo->workdir, CHANCERY_FORMAT_PATH,
+			"on branch %s)", repo_where(repo), CHANCERY_FORMAT_PATH,
 			repo->branch);
 		goto done;
 	}
 	if (error == CHANCERY_ENOTREPO) {
 		error = chancery__error(CHANCERY_ENOTREPO,
 			"'%s': unknown repository format in %s (this chancery "
-			"reads formats 1 and 2)", repo->workdir,
+			"reads formats 1 and 2)", repo_where(repo),
 			CHANCERY_FORMAT_PATH);
 		goto done;
 	}
@@ -249,6 +261,47 @@ static bool shared_setting(const char *key)
 	return false;
 }
 
+static atomic_ulong shared_reads;
+
+/* The tracked .chancery/config as a file to read: the working tree's,
+ * or for a bare repository the branch head's copy, written to a file of
+ * the Git folder for the read (*temp: the caller removes it). *path NULL:
+ * the head has none. */
+static int shared_file(char **path, bool *temp, chancery_repository *repo)
+{
+	char *data = NULL;
+	size_t size = 0;
+	int error;
+
+	*temp = false;
+	if (repo->workdir) {
+		*path = chancery__sprintf("%s.chancery/config", repo->workdir);
+		return *path ? 0 : chancery__oom();
+	}
+	*path = NULL;
+	error = chancery__tree_read(&data, &size, repo, NULL,
+		".chancery/config");
+	if (error == CHANCERY_ENOTFOUND) {
+		chancery_error_clear();
+		return 0;
+	}
+	if (error < 0)
+		return error;
+	/* one name per read: threads of one process may read at once */
+	if (!(*path = chancery__sprintf("%schancery-config.%ld.%lu",
+			git_repository_path(repo->git), (long)getpid(),
+			(unsigned long)atomic_fetch_add(&shared_reads, 1))))
+		error = chancery__oom();
+	else if ((error = chancery__write_file_atomic(*path, data,
+			size)) < 0) {
+		chancery_free(*path);
+		*path = NULL;
+	}
+	*temp = error == 0;
+	chancery_free(data);
+	return error;
+}
+
 /* One layer: the office's Git configuration, or (shared) the tracked file
  * for the settings it may give. CHANCERY_ENOTFOUND when unset there. */
 static int config_layer(char **out, chancery_repository *repo,
@@ -257,6 +310,7 @@ static int config_layer(char **out, chancery_repository *repo,
 	git_config *cfg = NULL, *snap = NULL;
 	git_buf buf = GIT_BUF_INIT;
 	char *path = NULL;
+	bool temp = false;
 	struct stat st;
 	int error;
 
@@ -264,11 +318,10 @@ static int config_layer(char **out, chancery_repository *repo,
 	if (shared) {
 		if (!shared_setting(key))
 			return CHANCERY_ENOTFOUND;
-		if (!(path = chancery__sprintf("%s.chancery/config",
-				repo->workdir)))
-			return chancery__oom();
+		if ((error = shared_file(&path, &temp, repo)) < 0)
+			return error;
 		error = GIT_ENOTFOUND;
-		if (stat(path, &st) == 0 &&
+		if (path && stat(path, &st) == 0 &&
 		    (error = git_config_open_ondisk(&cfg, path)) == 0)
 			error = git_config_get_string_buf(&buf, cfg, key);
 	} else if ((error = git_repository_config(&cfg, repo->git)) == 0 &&
@@ -284,6 +337,8 @@ static int config_layer(char **out, chancery_repository *repo,
 		*out = chancery__strdup(buf.ptr);
 		error = *out ? 0 : chancery__oom();
 	}
+	if (temp)
+		unlink(path);
 	chancery_free(path);
 	git_buf_dispose(&buf);
 	git_config_free(snap);
@@ -537,7 +592,8 @@ int chancery_repository_init(chancery_repository **out, const char *path,
 		goto done;
 	}
 	gopts.flags = GIT_REPOSITORY_INIT_MKPATH |
-		GIT_REPOSITORY_INIT_NO_REINIT;
+		GIT_REPOSITORY_INIT_NO_REINIT |
+		(opts && opts->bare ? GIT_REPOSITORY_INIT_BARE : 0);
 	gopts.initial_head = branch + 11;
 	created = true;
 	if ((error = git_repository_init_ext(&git, path, &gopts)) < 0) {

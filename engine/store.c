@@ -17,6 +17,13 @@
  * never lose each other's events, and the working tree is a view that the
  * next writer repairs if a process was killed before step 4.
  *
+ * The check of step 3 stats every tracked file, and, unless the stamp
+ * written after step 4 (worktree_stamp.c) proves the index still holds the
+ * head, compares the head's every tree with the index too; step 4 rewrites
+ * the index. Both are O(files). A bare repository (no working tree) skips
+ * both: a write there costs the trees on the paths it changes, whatever
+ * the size of the history.
+ *
  * Git's own lock files (refs/heads/X.lock, index.lock) are left by a process
  * killed in the middle of a rename. Only a leftover the lock's mark names
  * is removed: its holder died around that file (below; the mark is written
@@ -268,20 +275,38 @@ int chancery__lock_held(const char *path, const char *what)
 
 /* ---- the working tree ------------------------------------------------------- */
 
+const char *chancery__gitdir(const chancery_repository *repo)
+{
+	return git_repository_path(repo->git);
+}
+
 /* Refuse a working tree edited by hand. *lagging (may be NULL) says
  * whether the index differs from the branch head at all: after a writer
  * was killed, or the branch was moved by git itself, only a checkout of
- * every path brings the working tree back. */
+ * every path brings the working tree back. When the stamp
+ * (worktree_stamp.c) proves the index holds the head, only the working
+ * tree is compared with it: the index-to-head half would find nothing.
+ * A bare repository has nothing to check. */
 static int check_clean(chancery_repository *repo, bool *lagging)
 {
 	git_status_list *list = NULL;
 	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_oid head;
+	bool cheap;
 	int error;
 	size_t n;
 
 	if (lagging)
 		*lagging = false;
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	repo->worktree_check = 0;
+	if (!repo->workdir)
+		return 0;
+	cheap = git_reference_name_to_id(&head, repo->git,
+		repo->branch) == 0 && chancery__stamp_matches(repo, &head);
+	git_error_clear();
+	repo->worktree_check = cheap ? 1 : 2;
+	opts.show = cheap ? GIT_STATUS_SHOW_WORKDIR_ONLY :
+		GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if ((error = git_status_list_new(&list, repo->git, &opts)) < 0)
 		return chancery__git_error(error, "read the working tree");
@@ -333,6 +358,10 @@ static int worktree_checkout(chancery_repository *repo, int fd,
 	char *lockpath = NULL;
 	int error;
 
+	if (!repo->workdir) {   /* bare: no index, no working tree */
+		repo->worktree_behind = false;
+		return 0;
+	}
 	if ((error = git_reference_name_to_id(&head, repo->git,
 			repo->branch)) < 0 ||
 	    (error = git_object_lookup(&target, repo->git, &head,
@@ -368,6 +397,8 @@ static int worktree_checkout(chancery_repository *repo, int fd,
 			chancery__oom();
 	} else if (error < 0) {
 		error = chancery__git_error(error, "update the working tree");
+	} else {
+		chancery__stamp_write(repo, index, &head);
 	}
 	chancery__lock_mark(fd, NULL);
 done:

@@ -54,6 +54,9 @@ const char *chancery__branch(const chancery_repository *repo);
 /** Now, as a write would sign it: the repository's signature time when
  * one was set with a nonzero time, else the system's clock. */
 int64_t chancery__now(const chancery_repository *repo);
+/** The Git folder, with a trailing '/' (borrowed): `.git/` of a checked-out
+ * repository, the repository itself when it is bare (store.c). */
+const char *chancery__gitdir(const chancery_repository *repo);
 /** If a writer died inside the lock, finish its checkout (under the lock,
  * as the next writer would); otherwise touch nothing (store.c). */
 int chancery__worktree_recover(chancery_repository *repo);

@@ -1,7 +1,7 @@
 /*
- * chancery/repository.h - a correspondence repository: an ordinary non-bare
- * Git repository holding the registry (registry/) and one record file per
- * event (events/). See docs/repository-format.md.
+ * chancery/repository.h - a correspondence repository: an ordinary Git
+ * repository, checked out or bare, holding the registry (registry/) and
+ * one record file per event (events/). See docs/repository-format.md.
  */
 #ifndef CHANCERY_REPOSITORY_H
 #define CHANCERY_REPOSITORY_H
@@ -22,7 +22,7 @@ typedef struct {
 	int offset;        /**< minutes east of UTC */
 } chancery_signature;
 
-#define CHANCERY_INIT_OPTIONS_VERSION 2
+#define CHANCERY_INIT_OPTIONS_VERSION 3
 
 typedef struct {
 	unsigned int version;
@@ -34,9 +34,14 @@ typedef struct {
 	 * user.email in the new repository's own configuration (.git/config),
 	 * so that later operations there record as the same author. */
 	int remember_author;
+	/** Non-zero: a bare repository (`path` is the Git folder itself, as
+	 * `git init --bare` makes): no working tree, so no write reads or
+	 * checks one (docs/repository-format.md, "Bare repositories"). */
+	int bare;
 } chancery_init_options;
 
-#define CHANCERY_INIT_OPTIONS_INIT { CHANCERY_INIT_OPTIONS_VERSION, 0, NULL, 0 }
+#define CHANCERY_INIT_OPTIONS_INIT { CHANCERY_INIT_OPTIONS_VERSION, 0, NULL, \
+	0, 0 }
 
 /**
  * Create a chancery repository in `path` (created if missing, it must be
@@ -63,7 +68,9 @@ CHANCERY_EXTERN(int) chancery_repository_open(chancery_repository **out,
 /** Free a repository handle (NULL is fine). */
 CHANCERY_EXTERN(void) chancery_repository_free(chancery_repository *repo);
 
-/** The working folder, with a trailing '/'. Borrowed. */
+/** The working folder, with a trailing '/' (borrowed), or NULL for a bare
+ * repository, which has none: its files are only in its commits (read
+ * them with chancery_repository_read, or `git show`/`git archive`). */
 CHANCERY_EXTERN(const char *) chancery_repository_workdir(
 	const chancery_repository *repo);
 

@@ -7,6 +7,8 @@
 # before, keeps filing by month until `chancery upgrade`, and files by day
 # after it while its old events stay where they were. A commit filed in the
 # wrong layout for its parent's format is refused by the commit check.
+# A bare repository (init --bare) files the same way and takes every
+# command without a working tree, syncing both ways.
 . "$(dirname "$0")/lib.sh"
 
 last_id() { git -C "$1" log -1 --format='%(trailers:key=Chancery-Id,valueonly)' | head -n 1; }
@@ -157,5 +159,61 @@ run 0 "$C" -C "$A" --author "$AUTHOR" sync "$T/hub.git"
 run 0 "$C" -C "$A" verify --full
 run 0 "$C" -C "$B" --author "$AUTHOR" sync
 run 0 "$C" -C "$B" verify --full
+
+# ---- a bare store: every command without a working tree ----------------------
+S=$T/store.git
+run_out 0 "^Created a bare chancery repository in $S " "$C" --author "$AUTHOR" init --bare "$S"
+check "init --bare made a bare Git repository" test "$(git --git-dir="$S" rev-parse --is-bare-repository)" = true
+check "with nothing checked out" test ! -e "$S/registry" -a ! -e "$S/index"
+CHANCERY_NOW=2004-03-12T10:00:00Z run_out 0 '^Recorded note ' "$C" -C "$S" note --state LBR --attach "$T/call.txt" "a call to the store"
+id=$(last_id "$S")
+check "the bare store files by day too" in_head "$S" "$(day_path "$id")/call.txt"
+printf 'state\nAFG\nLBR\n' > "$T/pilot.tsv"
+run 0 "$C" -C "$S" campaign open pilot --workflow treaty-event --letter-date 2004-03-12 \
+	--deadline 2004-09-01 --event 2004-09-21..2004-09-24 --featured focus2004 --recipients "$T/pilot.tsv"
+run_err 2 '^chancery: letters generate: --pdf puts PDFs in the working tree, and this repository is bare' \
+	"$C" -C "$S" letters generate pilot --pdf
+check "a refused --pdf recorded nothing and made no folder" sh -c "! git --git-dir='$S' cat-file -e HEAD:campaigns/pilot/letters/LBR.odt && test -z \"\$(ls '$S' | grep campaigns)\""
+run_out 0 'letters are in commit [0-9a-f]{12} at campaigns/pilot/letters/; get them with git archive' \
+	"$C" -C "$S" letters generate pilot
+check "the letters are in the commit" in_head "$S" campaigns/pilot/letters/LBR.odt
+run 0 "$C" -C "$S" send pilot --date 2004-03-12
+CHANCERY_NOW=2004-03-21T09:00:00Z run_out 0 'Recorded the reply of LBR' \
+	"$C" -C "$S" reply pilot LBR --received 2004-03-20 --intends ratify:XVIII-10
+printf '%%PDF-1.4\n%%%%EOF\n' > "$T/inst.pdf"
+CHANCERY_NOW=2004-09-22T09:00:00Z run_out 0 'Recorded' \
+	"$C" -C "$S" deposit LBR XVIII-10 ratification --date 2004-09-21 --instrument "$T/inst.pdf"
+run_out 0 'deposit +LBR' "$C" -C "$S" log --state LBR
+run_out 0 '^pilot as of .*2 recipients, 2 sent, 1 replied' "$C" -C "$S" status pilot --as-of 2004-09-22
+run_err 0 'verify: a bare repository: no working tree to check' "$C" -C "$S" verify --full
+check "verify found nothing altered" grep -q 'nothing altered' "$T/out"
+git clone -q "$S" "$T/desk"
+git -C "$T/desk" config user.name "Desk" && git -C "$T/desk" config user.email "desk@example.org"
+run 0 "$C" -C "$T/desk" note --state LBR "from the desk"
+check "a clone of the bare store records by day" in_head "$T/desk" "$(day_path "$(last_id "$T/desk")").txt"
+run_out 0 'Synced: 0 commits in, 1 out' "$C" -C "$T/desk" sync
+check "sync pushed into the bare store" test "$(git --git-dir="$S" rev-parse main)" = "$(git -C "$T/desk" rev-parse HEAD)"
+run 0 "$C" -C "$S" note --state CHE "in the store meanwhile"
+run 0 "$C" -C "$T/desk" note --state AFG "at the desk meanwhile"
+git init -q --bare "$T/hub3.git" && git --git-dir="$T/hub3.git" symbolic-ref HEAD refs/heads/main
+run_out 0 'Synced: 0 commits in, [0-9]+ out' "$C" -C "$S" sync "$T/hub3.git"
+run 0 "$C" -C "$T/desk" sync "$T/hub3.git"
+run 0 "$C" -C "$S" note --state FRA "in the store again"
+run_out 0 'Synced: 2 commits in \(merged\)' "$C" -C "$S" sync "$T/hub3.git"
+check "the bare store merged without a working tree" test "$(git --git-dir="$S" rev-list --count --merges main)" -ge 1
+check "and holds the desk's note" sh -c "git --git-dir='$S' log --format=%s main | grep -q 'at the desk meanwhile'"
+run_out 0 'nothing altered' "$C" -C "$S" verify --full
+check "the bare store passes git fsck --strict" git --git-dir="$S" fsck --strict
+check "still nothing checked out in it" test ! -e "$S/registry" -a ! -e "$S/events" -a ! -e "$S/index"
+# a bare store without an identity of its own records as the head's
+# tracked .chancery/config says (a copy: a commit made by hand)
+git -C "$T/desk" config --file "$T/desk/.chancery/config" chancery.name "Shared Name"
+git -C "$T/desk" config --file "$T/desk/.chancery/config" chancery.email "shared@example.org"
+git -C "$T/desk" add .chancery/config && git -C "$T/desk" commit -qm "shared identity"
+git clone -q --bare "$T/desk" "$T/copy.git"
+run 0 "$C" -C "$T/copy.git" note "who records here"
+check "the shared identity came from the head's .chancery/config" \
+	test "$(git --git-dir="$T/copy.git" log -1 --format='%an <%ae>')" = "Shared Name <shared@example.org>"
+check "and its temporary copy is gone" sh -c "! ls '$T/copy.git' | grep -q chancery-config"
 
 finish

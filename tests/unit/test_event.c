@@ -343,6 +343,81 @@ static void test_dirty_worktree(void **state)
 	assert_int_equal(tk_sh("test -f %s/scans/LBR.pdf", f->dir), 0);
 }
 
+/* The index's stamp (engine/worktree_stamp.c): while it holds, a write
+ * checks only the working tree; whatever rewrites the index or moves the
+ * branch makes the next write check in full, and hand edits are refused
+ * either way. */
+static bool stamp_holds(chancery_repository *repo)
+{
+	git_oid head;
+
+	return git_reference_name_to_id(&head, repo->git, repo->branch) == 0 &&
+		chancery__stamp_matches(repo, &head) == 1;
+}
+
+static void test_worktree_stamp(void **state)
+{
+	fixture *f = *state;
+
+	/* init checked out its commit: the stamp holds, the note checks
+	 * only the working tree and leaves a stamp of its own commit */
+	assert_true(stamp_holds(f->repo));
+	assert_int_equal(tk_note(f->repo, "LBR", "first"), 0);
+	assert_int_equal(f->repo->worktree_check, 1);
+	assert_true(stamp_holds(f->repo));
+	/* a record edited in the working tree: refused on the cheap path */
+	assert_int_equal(tk_sh("cd %s && for r in events/*/*/*/*.txt; do "
+		"echo tampered >> $r; done", f->dir), 0);
+	assert_int_equal(tk_note(f->repo, "LBR", "x"), CHANCERY_EDIRTY);
+	assert_int_equal(f->repo->worktree_check, 1);
+	/* the same edit staged with git add: the index was rewritten, the
+	 * stamp no longer holds, the full check refuses it */
+	assert_int_equal(tk_sh("cd %s && git add events", f->dir), 0);
+	assert_false(stamp_holds(f->repo));
+	assert_int_equal(tk_note(f->repo, "LBR", "x"), CHANCERY_EDIRTY);
+	assert_int_equal(f->repo->worktree_check, 2);
+	/* git reset rewrites the index too: the full check, which finds
+	 * only the working tree's edit now */
+	assert_int_equal(tk_sh("cd %s && git reset -q", f->dir), 0);
+	assert_false(stamp_holds(f->repo));
+	assert_int_equal(tk_note(f->repo, "LBR", "x"), CHANCERY_EDIRTY);
+	assert_int_equal(f->repo->worktree_check, 2);
+	/* restored: the full check passes, and its checkout stamps again */
+	assert_int_equal(tk_sh("cd %s && git checkout -q -- .", f->dir), 0);
+	assert_int_equal(tk_note(f->repo, "LBR", "second"), 0);
+	assert_int_equal(f->repo->worktree_check, 2);
+	assert_true(stamp_holds(f->repo));
+	assert_int_equal(tk_note(f->repo, "LBR", "third"), 0);
+	assert_int_equal(f->repo->worktree_check, 1);
+	/* the branch moved without a checkout (what a writer killed after
+	 * publishing leaves; here moved back by git): the index holds a
+	 * record the branch lacks, which only the full check sees */
+	assert_int_equal(tk_sh("cd %s && git update-ref refs/heads/main "
+		"HEAD~1", f->dir), 0);
+	assert_false(stamp_holds(f->repo));
+	assert_int_equal(tk_note(f->repo, "LBR", "x"), CHANCERY_EDIRTY);
+	assert_int_equal(f->repo->worktree_check, 2);
+	assert_int_equal(tk_sh("cd %s && git update-ref refs/heads/main "
+		"HEAD@{1}", f->dir), 0);
+	/* the index file touched, a stamp damaged or missing: any doubt
+	 * reads as "check in full" */
+	assert_true(stamp_holds(f->repo));
+	assert_int_equal(tk_sh("touch -d '1 minute ago' %s/.git/index",
+		f->dir), 0);
+	assert_false(stamp_holds(f->repo));
+	assert_int_equal(tk_note(f->repo, "LBR", "fourth"), 0);
+	assert_int_equal(f->repo->worktree_check, 2);
+	assert_true(stamp_holds(f->repo));
+	assert_int_equal(tk_sh("cd %s/.git/chancery && sed -i 's/ / x/' "
+		"worktree-stamp", f->dir), 0);
+	assert_false(stamp_holds(f->repo));
+	assert_int_equal(tk_sh("rm %s/.git/chancery/worktree-stamp", f->dir), 0);
+	assert_false(stamp_holds(f->repo));
+	assert_int_equal(tk_note(f->repo, "LBR", "fifth"), 0);
+	assert_int_equal(f->repo->worktree_check, 2);
+	assert_true(stamp_holds(f->repo));
+}
+
 static void test_open_errors(void **state)
 {
 	char *dir = tk_tempdir();
@@ -401,6 +476,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lookup, tk_setup_empty, tk_teardown),
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test_setup_teardown(test_dirty_worktree, tk_setup_empty, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_worktree_stamp, tk_setup_empty, tk_teardown),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_no_identity),
 	};
