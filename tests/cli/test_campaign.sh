@@ -71,23 +71,8 @@ check "the HTML page holds the chart and a row per State" \
 check "the HTML page needs nothing from outside" sh -c "! grep -q 'src=\|href=\|<script' '$T/status.html'"
 # a second campaign: two recipients, an English template of its own
 printf 'state\nLBR\nFRA\n' > "$T/recipients.tsv"
-python3 - "$T/pilot-en.odt" <<'PY'
-import sys, zipfile
-ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"')
-with zipfile.ZipFile(sys.argv[1], "w") as z:
-    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-    z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
-               '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
-               '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-               '"application/vnd.oasis.opendocument.text"/><manifest:file-entry '
-               'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-               '</manifest:manifest>')
-    z.writestr("content.xml", '<?xml version="1.0"?><office:document-content %s><office:body>'
-               '<office:text><text:p>PILOT {{state.name}} {{letter.reference}}: '
-               '{{#treaties}}{{action_code}} {{id}}; {{/treaties}}</text:p></office:text>'
-               '</office:body></office:document-content>' % ns)
-PY
+python3 "$SRC/tests/fixtures/one_paragraph_odt.py" "$T/pilot-en.odt" \
+	'PILOT {{state.name}} {{letter.reference}}: {{#treaties}}{{action_code}} {{id}}; {{/treaties}}'
 run_out 0 'Opened campaign pilot' "$C" campaign open pilot --workflow treaty-event \
 	--letter-date 2004-03-12 --deadline 2004-09-01 --event 2004-09-21..2004-09-24 \
 	--featured focus2004 --recipients "$T/recipients.tsv" --template "en=$T/pilot-en.odt"

@@ -11,24 +11,10 @@ command -v soffice >/dev/null || { echo "SKIP: soffice is not installed (scripts
 # one-line document converts in a fraction of a second, where a Focus 2004
 # letter (an annex of 385 table rows) takes about two. Conversions of real
 # letters: test_libreoffice.sh, test_pdf_pool.sh, bench/pdf.sh.
-python3 - "$T/one-line.odt" "$T/many.json" <<'PY'
-import json, sys, zipfile
-ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"')
-with zipfile.ZipFile(sys.argv[1], "w") as z:
-    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-    z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
-               '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
-               '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-               '"application/vnd.oasis.opendocument.text"/><manifest:file-entry '
-               'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-               '</manifest:manifest>')
-    z.writestr("content.xml", '<?xml version="1.0"?><office:document-content %s><office:body>'
-               '<office:text><text:p>Reference {{letter.reference}}</text:p></office:text>'
-               '</office:body></office:document-content>' % ns)
-json.dump([{"letter": {"reference": "R%03d" % (i + 1)}} for i in range(250)],
-          open(sys.argv[2], "w"))
-PY
+python3 "$SRC/tests/fixtures/one_paragraph_odt.py" "$T/one-line.odt" \
+	'Reference {{letter.reference}}'
+python3 -c 'import json, sys; json.dump([{"letter": {"reference": "R%03d" % (i + 1)}}
+    for i in range(250)], open(sys.argv[1], "w"))' "$T/many.json"
 run_out 0 'Rendered 250 documents' "$C" render "$T/one-line.odt" "$T/many.json" \
 	-o "$T/pdfs" --name '{{letter.reference}}.odt' --pdf --jobs 1
 check "250 PDFs, the last ones too" test "$(ls "$T/pdfs" | grep -c '\.pdf$')" = 250
