@@ -122,6 +122,44 @@ int chancery__reg_indexes_valid(bool *valid, const chancery_registry *r)
 	return 0;
 }
 
+static bool sorted(const size_t *idx, size_t n, const chancery_registry *r,
+	int (*order)(const chancery_registry *, size_t, size_t))
+{
+	for (size_t i = 1; i < n; i++)
+		if (order(r, idx[i - 1], idx[i]) >= 0)
+			return false;
+	return true;
+}
+
+static bool date_sound(const chancery_date *d, bool zero_ok)
+{
+	if (zero_ok && !d->year && !d->month && !d->day)
+		return true;
+	return chancery__date_ok(d);
+}
+
+/* What a parse guarantees and a decoded cache row must too, or the
+ * callers that rely on it would read through NULL or outside a month's
+ * table: states and treaties in order with distinct keys (the finds),
+ * every action naming a State and a treaty of the registry, every date a
+ * date (an effective date may be none). */
+bool chancery__reg_decoded_sound(const chancery_registry *r)
+{
+	if (!sorted(r->state_index, r->nstates, r, state_order) ||
+	    !sorted(r->treaty_index, r->ntreaties, r, treaty_order))
+		return false;
+	for (size_t i = 0; i < r->nactions; i++) {
+		const chancery_action *a = &r->actions[i];
+
+		if (!chancery_registry_state_find(r, a->state) ||
+		    !chancery_registry_treaty_find(r, a->treaty) ||
+		    !date_sound(&a->date, false) ||
+		    !date_sound(&a->effective, true))
+			return false;
+	}
+	return true;
+}
+
 int chancery__reg_load_table(chancery_table **out, chancery_repository *repo,
 	git_tree *tree, const char *path, chancery_table_diag *d)
 {

@@ -22,13 +22,17 @@
  *
  * Invariant: decoding trusts nothing it reads: the sizes and the checksum
  * (any one word changed changes it: damage is a miss), then every string
- * offset, every position and each index being a permutation (no row, even
- * one forged with a checksum to match, reads outside the registry); any
- * fault is a miss (*out NULL), never a registry half believed. Only
- * running out of memory is an error. Left out: checking each index's
- * order again (a third of a load at 10^5 actions, random reads); a forged
- * row could mislead as a forged commit could, and `index check` compares
- * the row with a fresh parse.
+ * offset, every position and each index being a permutation, then what a
+ * parse guarantees and callers rely on (chancery__reg_decoded_sound: the
+ * state and treaty indexes in order, every action naming a State and a
+ * treaty of the registry, every date a date), so that no row, even one
+ * forged with a checksum to match, makes a caller read through NULL or
+ * outside a table; any fault is a miss (*out NULL), never a registry half
+ * believed. Only running out of memory is an error. Left out: checking
+ * the action index's order again (a third of a load at 10^5 actions,
+ * random reads): a row forged that way answers wrongly, never unsafely,
+ * as a forged commit could, and `index check` compares the row with a
+ * fresh parse.
  */
 #include "registry_int.h"
 #include "registry_cache.h"
@@ -489,7 +493,8 @@ int chancery__reg_cache_decode(chancery_registry **out,
 	r->nactions = h[4];
 	if ((error = get_body(&d, r, h[5], h[6])) < 0 || d.bad ||
 	    d.at != d.nw ||
-	    (error = chancery__reg_indexes_valid(&valid, r)) < 0 || !valid)
+	    (error = chancery__reg_indexes_valid(&valid, r)) < 0 || !valid ||
+	    !chancery__reg_decoded_sound(r))
 		goto done;
 	*out = r;
 	r = NULL;

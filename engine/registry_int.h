@@ -128,6 +128,9 @@ struct chancery_registry {
 /** *valid: each index of `r` is a permutation of its array (a registry
  * read from the cache: no position outside it, none twice). */
 int chancery__reg_indexes_valid(bool *valid, const chancery_registry *r);
+/** Whether a decoded registry holds what a parse guarantees (registry.c):
+ * keys in order, actions naming known States and treaties, dates. */
+bool chancery__reg_decoded_sound(const chancery_registry *r);
 
 /** A registry from its cache encoding (registry_encode.c): *out NULL
  * when the bytes are not a sound encoding; only ENOMEM is an error. */

@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "registry_source.h"
 #include "registry_cache.h"
+#include "registry_int.h"
 #include "store.h"
 
 #include <jansson.h>
@@ -480,6 +481,58 @@ static void test_cache_damaged(void **state)
 	cache_sql(f, "DROP TABLE registry_cache");
 	assert_int_equal(expect_cached(f, false), 24542);
 	assert_int_equal(expect_cached(f, true), 24542);
+}
+
+/* `r` encoded (a checksum to match, as a forger would write it) and
+ * decoded: whether the row was believed. */
+static bool believed(const chancery_registry *r)
+{
+	chancery_buf b = CHANCERY_BUF_INIT;
+	chancery_registry *d = NULL;
+	bool yes;
+
+	assert_int_equal(chancery__reg_cache_encode(&b, r), 0);
+	assert_int_equal(chancery__reg_cache_decode(&d,
+		(const unsigned char *)b.ptr, b.size), 0);
+	yes = d != NULL;
+	chancery_registry_free(d);
+	chancery_buf_dispose(&b);
+	return yes;
+}
+
+/* A row forged whole, checksum and sizes right, that a parse could never
+ * give: an action naming a treaty the registry lacks, states out of order,
+ * a month 0 or 13. Each is a miss; believed, the first made
+ * chancery_registry_participation read through a NULL treaty and the
+ * dates read outside the month tables. */
+static void test_cache_forged(void **state)
+{
+	fixture *f = *state;
+	chancery_registry *r = fresh(f);
+	chancery_action *a = &r->actions[0];
+	const char *treaty = a->treaty;
+	chancery_date date = a->date, eff = a->effective;
+	size_t s0 = r->state_index[0];
+
+	assert_true(believed(r));
+	a->treaty = "XXIX-99";
+	assert_false(believed(r));
+	a->treaty = treaty;
+	r->state_index[0] = r->state_index[1];
+	r->state_index[1] = s0;
+	assert_false(believed(r));
+	r->state_index[1] = r->state_index[0];
+	r->state_index[0] = s0;
+	a->date.month = 0;
+	assert_false(believed(r));
+	a->date = date;
+	a->effective.year = 2005;
+	a->effective.month = 13;
+	a->effective.day = 1;
+	assert_false(believed(r));
+	a->effective = eff;
+	assert_true(believed(r));
+	chancery_registry_free(r);
 }
 
 /* git config chancery.index=false: no index, so no cache; the registry
@@ -1209,6 +1262,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_actions_of, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_same_answers, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_damaged, tk_setup_sample, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_forged, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_index_off, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_bad_rows, tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_import_many_problems, tk_setup_sample, tk_teardown),
