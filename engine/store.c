@@ -108,12 +108,32 @@ void chancery_changeset_clear(chancery_changeset *cs)
  * died holding FILE, which is then its leftover and is removed (only
  * names the caller expects). Any other lock file belongs to another
  * program (git gc, a push, a rebase) and is waited for, never removed.
+ *
+ * A mark is written as one record of MARK_SIZE bytes at offset 0 (its
+ * line, then newlines), by one pwrite within one page, which a kill lets
+ * happen whole or not at all; the file is never truncated to empty on the
+ * way from one mark to the next, which a kill in between would have left
+ * reading "cleanly". Only leaving cleanly truncates it.
  */
+#define MARK_SIZE 512
 static void pause_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+/* Write `line` as the whole mark; -1 when it cannot be. */
+static int mark_write(int fd, const char *line)
+{
+	char rec[MARK_SIZE];
+	size_t n = strlen(line);
+
+	if (n >= sizeof(rec))
+		return -1;
+	memcpy(rec, line, n);
+	memset(rec + n, '\n', sizeof(rec) - n);
+	return pwrite(fd, rec, sizeof(rec), 0) == (ssize_t)sizeof(rec) ? 0 : -1;
 }
 
 static int lock_refused(const char *path, const char *what)
@@ -126,7 +146,7 @@ int chancery__lock_take(int *fd_out, bool *recovered, const char *gitdir,
 	const char *name, const char *const *leftovers, bool patient)
 {
 	char *path = chancery__sprintf("%s%s", gitdir, name);
-	char mark[512];
+	char mark[MARK_SIZE + 1];
 	struct stat st;
 	ssize_t n;
 	int fd, error = 0;
@@ -185,8 +205,9 @@ int chancery__lock_take(int *fd_out, bool *recovered, const char *gitdir,
 			chancery_free(lp);
 		}
 	}
-	n = snprintf(mark, sizeof(mark), "publishing %ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, mark, (size_t)n, 0) != n)
+	snprintf(mark, sizeof(mark), "publishing %ld\n", (long)getpid());
+	if (mark_write(fd, mark) < 0 || (st.st_size > MARK_SIZE &&
+			ftruncate(fd, MARK_SIZE) < 0))
 		error = chancery__os_error(path);
 done:
 	if (error < 0 && fd >= 0)
@@ -199,7 +220,7 @@ done:
 
 void chancery__lock_mark(int fd, const char *taking)
 {
-	char mark[512];
+	char mark[MARK_SIZE];
 	int n = snprintf(mark, sizeof(mark), "publishing %ld%s%s%s\n",
 		(long)getpid(), taking ? " " : "", taking ? taking : "",
 		taking ? ".lock" : "");
@@ -207,7 +228,7 @@ void chancery__lock_mark(int fd, const char *taking)
 	/* a mark that cannot be written leaves the previous one: at worst a
 	 * leftover of ours is waited for and named instead of removed */
 	if (n > 0 && (size_t)n < sizeof(mark) && fd >= 0 &&
-	    ftruncate(fd, 0) == 0 && pwrite(fd, mark, (size_t)n, 0) != n) {
+	    mark_write(fd, mark) < 0) {
 		/* as above */
 	}
 }
@@ -223,9 +244,9 @@ void chancery__lock_leave(int fd, bool behind)
 	 * tree behind the branch (a checkout that failed, a full disk), say
 	 * so: the next holder finishes it, but removes nothing */
 	n = snprintf(mark, sizeof(mark), "behind %ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 ||
-	    (behind && pwrite(fd, mark, (size_t)n, 0) != n)) {
-		/* the next holder finishes a checkout it did not need */
+	if (n <= 0 || (behind ? mark_write(fd, mark) : ftruncate(fd, 0)) < 0) {
+		/* the previous mark stays: the next holder finishes a
+		 * checkout it did not need */
 	}
 	close(fd);   /* closing drops the flock */
 }
