@@ -380,6 +380,41 @@ static size_t count_commits(chancery_repository *repo, const git_oid *head)
 	return n;
 }
 
+/* Remove outgoing refs (and their lock files) of processes that died: a
+ * push killed after the remote took it leaves one that no later push of
+ * this office would need to make, so every sync sweeps them. */
+static void remove_dead_outgoing(chancery_repository *repo)
+{
+	char *dir = chancery__sprintf("%srefs/chancery/outgoing",
+		git_repository_path(repo->git));
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *end, *path;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (pid <= 0 || (*end && strcmp(end, ".lock")) ||
+		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		if (!*end) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "refs/chancery/outgoing/%ld",
+				pid);
+			if (git_reference_remove(repo->git, name) < 0)
+				git_error_clear();
+		} else if ((path = chancery__sprintf("%s/%s", dir, e->d_name))) {
+			unlink(path);
+			chancery_free(path);
+		}
+	}
+	if (d)
+		closedir(d);
+	chancery_free(dir);
+}
+
 /* Push what the remote lacks: our head when it is ahead of `fetched`
  * (NULL: the remote has no branch yet). */
 static int push_missing(chancery_sync_result *result,
@@ -402,11 +437,11 @@ static int push_missing(chancery_sync_result *result,
 		if (error == CHANCERY_ECONFLICT) {
 			char why[400];
 
+			/* push_commit's message names the remote */
 			snprintf(why, sizeof(why), "%s",
 				chancery_error_last()->message);
 			error = chancery__error(CHANCERY_ECONFLICT,
-				"push to '%s' refused (%s); sync again",
-				remote_name, why);
+				"%s; sync again", why);
 		}
 		return error;
 	}
@@ -440,6 +475,7 @@ int chancery_sync_run(chancery_sync_result *result, chancery_repository *repo,
 			goto done;
 		chancery_error_clear();
 	}
+	remove_dead_outgoing(repo);
 	if ((error = open_remote(&remote, &tracking, repo, remote_name)) < 0 ||
 	    (error = fetch(remote, repo, tracking, remote_name)) < 0)
 		goto done;
@@ -461,39 +497,6 @@ done:
 	chancery_free(tracking);
 	chancery_free(cfg);
 	return error;
-}
-
-/* Remove outgoing refs (and their lock files) of processes that died. */
-static void remove_dead_outgoing(chancery_repository *repo)
-{
-	char *dir = chancery__sprintf("%srefs/chancery/outgoing",
-		git_repository_path(repo->git));
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char *end, *path;
-		long pid = strtol(e->d_name, &end, 10);
-
-		if (pid <= 0 || (*end && strcmp(end, ".lock")) ||
-		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
-		    errno != ESRCH)
-			continue;
-		if (!*end) {
-			char name[64];
-
-			snprintf(name, sizeof(name), "refs/chancery/outgoing/%ld",
-				pid);
-			if (git_reference_remove(repo->git, name) < 0)
-				git_error_clear();
-		} else if ((path = chancery__sprintf("%s/%s", dir, e->d_name))) {
-			unlink(path);
-			chancery_free(path);
-		}
-	}
-	if (d)
-		closedir(d);
-	chancery_free(dir);
 }
 
 /*
@@ -528,41 +531,82 @@ static int wait_ref_lock(int *fd, chancery_repository *repo, const char *ref)
 	return error;
 }
 
-/* In a remote folder: move its branch to `commit` (which `incoming`
- * holds there) only if that is a fast-forward, by compare-and-swap. */
-static int move_remote_branch(chancery_repository *repo, const char *url,
-	const char *incoming, const git_oid *commit, const char *name)
-{
-	git_repository *r = NULL;
-	git_reference *ref = NULL;
-	git_oid now;
-	bool have, recovered;
-	int error, fd = -1;
+/*
+ * A remote folder, opened and locked for a push: libgit2's transport for
+ * folders writes the objects and the side ref `incoming` there in this
+ * process, so under that repository's own lock, with a mark naming the
+ * side ref's lock file: a pusher killed while holding it leaves that mark,
+ * and the next one (here or there) removes the leftover.
+ */
+typedef struct {
+	git_repository *r;
+	int fd;
+	bool recovered;
+} remote_folder;
 
+static int folder_open(remote_folder *f, chancery_repository *repo,
+	const char *url, const char *incoming, const char *name)
+{
+	char *branch_lock = chancery__sprintf("%s.lock", repo->branch);
+	char *incoming_lock = chancery__sprintf("%s.lock", incoming);
+	const char *leftovers[] = { branch_lock, "index.lock", incoming_lock,
+		NULL };
+	int error;
+
+	f->r = NULL;
+	f->fd = -1;
+	f->recovered = false;
 	if (!strncmp(url, "file://", 7))
 		url += 7;
-	if ((error = git_repository_open_ext(&r, url,
+	if (!branch_lock || !incoming_lock)
+		error = chancery__oom();
+	else if ((error = git_repository_open_ext(&f->r, url,
 			GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) < 0)
-		return chancery__git_error(error, name);
-	error = git_reference_name_to_id(&now, r, repo->branch);
+		error = chancery__git_error(error, name);
+	else if ((error = chancery__lock_take(&f->fd, &f->recovered,
+			git_repository_path(f->r), "chancery.lock", leftovers,
+			false)) == 0)
+		chancery__lock_mark(f->fd, incoming);
+	chancery_free(branch_lock);
+	chancery_free(incoming_lock);
+	return error;
+}
+
+/* Let it go, and the side ref with it. Their working tree (if any) was
+ * not checked out: a mark found that says so stays for their next
+ * writer. */
+static void folder_close(remote_folder *f, const char *incoming)
+{
+	if (f->r && git_reference_remove(f->r, incoming) < 0)
+		git_error_clear();
+	chancery__lock_leave(f->fd, f->recovered);
+	git_repository_free(f->r);
+	f->r = NULL;
+	f->fd = -1;
+}
+
+/* In the remote folder `f`: move its branch to `commit` (which the push
+ * left there) only if that is a fast-forward, by compare-and-swap. */
+static int move_remote_branch(chancery_repository *repo, remote_folder *f,
+	const git_oid *commit, const char *name)
+{
+	git_reference *ref = NULL;
+	git_oid now;
+	bool have;
+	int error;
+
+	error = git_reference_name_to_id(&now, f->r, repo->branch);
 	have = error == 0;
 	git_error_clear();
 	if (have && !git_oid_equal(&now, commit) &&
-	    git_graph_descendant_of(r, commit, &now) != 1) {
-		error = chancery__error(CHANCERY_ECONFLICT,
-			"'%s' moved on; fetch and try again", name);
-		goto done;
-	}
-	/* under that repository's own lock: a pusher that died holding its
-	 * branch lock left a mark there, and only then is the lock removed */
-	if ((error = chancery__repo_lock(&fd, &recovered,
-			git_repository_path(r), repo->branch, false)) < 0)
-		goto done;
-	chancery__lock_mark(fd, repo->branch);
+	    git_graph_descendant_of(f->r, commit, &now) != 1)
+		return chancery__error(CHANCERY_ECONFLICT,
+			"push to '%s' refused: it moved on", name);
+	chancery__lock_mark(f->fd, repo->branch);
 	for (int tries = 0;; tries++) {
-		error = have ? git_reference_create_matching(&ref, r,
+		error = have ? git_reference_create_matching(&ref, f->r,
 				repo->branch, commit, 1, &now, "chancery: push") :
-			git_reference_create(&ref, r, repo->branch, commit, 0,
+			git_reference_create(&ref, f->r, repo->branch, commit, 0,
 				"chancery: push");
 		if (error != GIT_ELOCKED || tries >= LOCK_TRIES)
 			break;
@@ -574,25 +618,19 @@ static int move_remote_branch(chancery_repository *repo, const char *url,
 			nanosleep(&ts, NULL);
 		}
 	}
-	/* their working tree (if any) was not checked out: keep the mark
-	 * that says so for their next writer */
-	chancery__lock_leave(fd, recovered);
+	git_reference_free(ref);
+	chancery__lock_mark(f->fd, NULL);
 	if (error == GIT_ELOCKED) {
 		char *lp = chancery__sprintf("%s%s.lock",
-			git_repository_path(r), repo->branch);
+			git_repository_path(f->r), repo->branch);
 
 		error = lp ? chancery__lock_held(lp, name) : chancery__oom();
 		chancery_free(lp);
 	} else if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
 		error = chancery__error(CHANCERY_ECONFLICT,
-			"'%s' moved on; fetch and try again", name);
+			"push to '%s' refused: it moved on", name);
 	else if (error < 0)
 		error = chancery__git_error(error, name);
-done:
-	git_reference_free(ref);
-	if (git_reference_remove(r, incoming) < 0)
-		git_error_clear();
-	git_repository_free(r);
 	return error;
 }
 
@@ -606,8 +644,9 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 	push_status ps = { NULL };
 	char *tracking = NULL, *pspec = NULL, *incoming = NULL;
 	const char *url;
+	remote_folder folder = { NULL, -1, false };
 	bool local;
-	int error;
+	int error, track_lock = -1;
 
 	/* a name of this process's own: a writer killed here leaves at most
 	 * its own ref (removed by the next push) and never blocks another */
@@ -636,6 +675,9 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 		error = chancery__oom();
 		goto done;
 	}
+	if (local && (error = folder_open(&folder, repo, url, incoming,
+			remote_name)) < 0)
+		goto done;
 	{
 		char *specs[] = { pspec };
 		git_strarray refspecs = { specs, 1 };
@@ -648,25 +690,36 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 	if (error < 0) {
 		error = error == GIT_ENONFASTFORWARD ?
 			chancery__error(CHANCERY_ECONFLICT,
-				"'%s' moved on; fetch and try again", remote_name) :
+				"push to '%s' refused: it moved on",
+				remote_name) :
 			chancery__git_error(error, "push");
 		goto done;
 	}
+	/* a folder's side ref is ours alone: what fails there is the
+	 * system's (a full disk, a folder we may not write), not a refusal */
 	if (ps.message) {
-		error = chancery__error(CHANCERY_ECONFLICT, "push to '%s' refused "
-			"(%s)", remote_name, ps.message);
+		error = local ? chancery__error(CHANCERY_EOS, "push to '%s' "
+				"failed (%s)", remote_name, ps.message) :
+			chancery__error(CHANCERY_ECONFLICT, "push to '%s' "
+				"refused (%s)", remote_name, ps.message);
 		goto done;
 	}
-	if (local && (error = move_remote_branch(repo, url, incoming, commit,
+	if (local && (error = move_remote_branch(repo, &folder, commit,
 			remote_name)) < 0)
 		goto done;
-	/* the remote has it: keep the tracking ref in step */
+	folder_close(&folder, incoming);
+	/* the remote has it: keep the tracking ref in step, under the lock
+	 * a fetch takes for it, so that a kill here leaves a lock file the
+	 * next sync knows for ours. Best effort: the next fetch sets it */
 	git_reference_free(ref);
 	ref = NULL;
-	if (git_reference_create(&ref, repo->git, tracking, commit, 1,
+	if (wait_ref_lock(&track_lock, repo, tracking) < 0 ||
+	    git_reference_create(&ref, repo->git, tracking, commit, 1,
 			"chancery: pushed") < 0)
 		git_error_clear();
+	chancery__lock_leave(track_lock, false);
 done:
+	folder_close(&folder, incoming);
 	git_reference_free(ref);
 	if (git_reference_remove(repo->git, temp) < 0)
 		git_error_clear();
