@@ -6,6 +6,8 @@
  *   FAULTIO_ERRNO=E   the errno to fail with (default 28, ENOSPC)
  *   FAULTIO_MARK=F    when a call is failed, F receives "CALL DETAIL\n"
  *   FAULTIO_COUNT=F   at exit, F receives the number of calls counted
+ *   FAULTIO_KILL=1    at the Nth call, mark it, then die of SIGKILL before
+ *                     making it: every state on disk a kill can leave
  *
  * Counted calls: opening a file for writing or creating it (open, openat,
  * creat, fopen with w/a/+), write, pwrite, writev on descriptors above 2
@@ -20,6 +22,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +85,8 @@ static int hit(const char *call, const char *detail)
 	if (++count != fail_at)
 		return 0;
 	mark(call, detail);
+	if (getenv("FAULTIO_KILL"))
+		raise(SIGKILL);
 	errno = fail_errno;
 	return 1;
 }

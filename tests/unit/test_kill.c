@@ -400,9 +400,14 @@ static void test_kill_sync(void **state)
 		f.dir, f.dir, f.dir, f.dir, f.dir, f.dir), 0);
 	kill_trials(&op);
 	/* after the storm, a last sync brings everything in */
-	assert_int_equal(tk_sh("cd '%s' && '%s' --author '%s' sync >/dev/null 2>&1 "
+	if (tk_sh("cd '%s' && '%s' --author '%s' sync >/dev/null 2>'%s' "
 		"&& test -z \"$(git status --porcelain --untracked-files=no)\"",
-		f.dir, CHANCERY_BIN, author), 0);
+		f.dir, CHANCERY_BIN, author, err_file) != 0) {
+		char *err = tk_sh_out("cat '%s'; cd '%s' && git status "
+			"--porcelain --untracked-files=no", err_file, f.dir);
+
+		fail_msg("the last sync: %s", err);
+	}
 	fixture_free(&f);
 }
 
@@ -542,6 +547,11 @@ int main(void)
 	};
 	unsigned seed = (unsigned)time(NULL);
 
+	/* KILL_SEED=N replays a run; KILL_ONLY=test_kill_sync runs one test */
+	if (getenv("KILL_SEED"))
+		seed = (unsigned)strtoul(getenv("KILL_SEED"), NULL, 10);
+	if (getenv("KILL_ONLY"))
+		cmocka_set_test_filter(getenv("KILL_ONLY"));
 	printf("seed %u\n", seed);
 	srand(seed);
 	chancery_init();
