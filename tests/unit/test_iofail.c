@@ -147,6 +147,16 @@ static int run(const scenario *s, long at, int err, const char *mark,
 		FAULTIO_SO, CHANCERY_BIN, author, s->args, work);
 }
 
+/* The same, in a fresh copy of the office. */
+static int run_fresh(const scenario *s, long at, int err, const char *mark,
+	const char *count)
+{
+	tk_rmrf(work);
+	unlink(mark);
+	assert_int_equal(tk_sh("cp -a '%s' '%s'", office, work), 0);
+	return run(s, at, err, mark, count);
+}
+
 /* What a sync that merged and then failed to push leaves: our side as a
  * whole sync leaves it (the merge is one complete commit; the next sync
  * pushes it, as documented in docs/commands/sync.md), the remote's as it
@@ -156,9 +166,7 @@ static char *merged_only(const scenario *s, int err, const char *mark,
 {
 	if (strcmp(s->name, "sync"))
 		return NULL;
-	tk_rmrf(work);
-	assert_int_equal(tk_sh("cp -a '%s' '%s'", office, work), 0);
-	assert_int_equal(run(s, 0, err, mark, count), 0);
+	assert_int_equal(run_fresh(s, 0, err, mark, count), 0);
 	return concat(ours(work), theirs(office));
 }
 
@@ -184,10 +192,7 @@ static void one_scenario(const scenario *s, int err)
 		char *after, *line;
 		int rc;
 
-		tk_rmrf(work);
-		unlink(mark);
-		assert_int_equal(tk_sh("cp -a '%s' '%s'", office, work), 0);
-		rc = run(s, n, err, mark, count);
+		rc = run_fresh(s, n, err, mark, count);
 		if (access(mark, F_OK) != 0) {
 			/* fewer calls than n: nothing failed, it must be done */
 			if (rc != 0)
@@ -306,18 +311,13 @@ static void test_killed(void **state)
 		return;
 	snprintf(mark, sizeof(mark), "%s.mark", work);
 	snprintf(count, sizeof(count), "%s.count", work);
-	tk_rmrf(work);
-	assert_int_equal(tk_sh("cp -a '%s' '%s'", office, work), 0);
-	assert_int_equal(run(s, 0, 28, mark, count), 0);
+	assert_int_equal(run_fresh(s, 0, 28, mark, count), 0);
 	want = snapshot(work);
 	for (n = 1;; n += n < DENSE ? 1 : n / 16) {
 		char *after, *line;
 		int rc;
 
-		tk_rmrf(work);
-		unlink(mark);
-		assert_int_equal(tk_sh("cp -a '%s' '%s'", office, work), 0);
-		rc = run(s, n, KILLED, mark, count);
+		rc = run_fresh(s, n, KILLED, mark, count);
 		if (access(mark, F_OK) != 0)
 			break;
 		killed++;
