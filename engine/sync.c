@@ -536,7 +536,10 @@ static int wait_ref_lock(int *fd, chancery_repository *repo, const char *ref)
  * folders writes the objects and the side ref `incoming` there in this
  * process, so under that repository's own lock, with a mark naming the
  * side ref's lock file: a pusher killed while holding it leaves that mark,
- * and the next one (here or there) removes the leftover.
+ * and the next one (here or there) removes the leftover. Waited for as long
+ * as another pusher holds it (the kernel lets go of a dead one's): a push
+ * of objects may take longer than any fixed bound (two clones depositing
+ * at once under Valgrind took over 5 s).
  */
 typedef struct {
 	git_repository *r;
@@ -565,7 +568,7 @@ static int folder_open(remote_folder *f, chancery_repository *repo,
 		error = chancery__git_error(error, name);
 	else if ((error = chancery__lock_take(&f->fd, &f->recovered,
 			git_repository_path(f->r), "chancery.lock", leftovers,
-			false)) == 0)
+			true)) == 0)
 		chancery__lock_mark(f->fd, incoming);
 	chancery_free(branch_lock);
 	chancery_free(incoming_lock);

@@ -420,6 +420,16 @@ run_out 0 'Synced: 0 commits in, 1 out' "$C" -C "$R" sync "$T/hub2.git"
 check "a dead pusher's branch lock in the remote was cleared" test ! -e "$T/hub2.git/refs/heads/main.lock"
 check "the remote got the branch after all" \
 	test "$(git --git-dir="$T/hub2.git" rev-parse main)" = "$(git -C "$R" rev-parse HEAD)"
+# another pusher holding the folder remote's lock longer than any fixed
+# bound (a slow push): waited for, not refused
+"$C" -C "$R" note "pushed after a wait" >/dev/null
+flock "$T/hub2.git/chancery.lock" sleep 7 &
+holder=$!
+sleep 1
+run_out 0 'Synced: 0 commits in, 1 out' "$C" -C "$R" sync "$T/hub2.git"
+wait $holder
+check "the remote got the branch after the wait" \
+	test "$(git --git-dir="$T/hub2.git" rev-parse main)" = "$(git -C "$R" rev-parse HEAD)"
 
 # ---- a registry edited by hand into nonsense
 cp -r "$R" "$T/broken"
