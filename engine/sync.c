@@ -718,8 +718,10 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 	ref = NULL;
 	if (wait_ref_lock(&track_lock, repo, tracking) < 0 ||
 	    git_reference_create(&ref, repo->git, tracking, commit, 1,
-			"chancery: pushed") < 0)
+			"chancery: pushed") < 0) {
 		git_error_clear();
+		chancery_error_clear();  /* the push succeeded */
+	}
 	chancery__lock_leave(track_lock, false);
 done:
 	folder_close(&folder, incoming);
