@@ -185,6 +185,8 @@ void chancery__lock_leave(int fd, bool behind);
 int chancery__lock_wait(const char *path, const char *what);
 /** The error for a lock file `path` held by another process. */
 int chancery__lock_held(const char *path, const char *what);
+/** Sleep `ms` milliseconds, between two tries of a lock. */
+void chancery__pause_ms(int ms);
 
 /** Bring index and working tree to the branch head, under the lock (a
  * bare repository: nothing to do). */

@@ -116,7 +116,7 @@ void chancery_changeset_clear(chancery_changeset *cs)
  * reading "cleanly". Only leaving cleanly truncates it.
  */
 #define MARK_SIZE 512
-static void pause_ms(int ms)
+void chancery__pause_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
@@ -175,7 +175,7 @@ int chancery__lock_take(int *fd_out, bool *recovered, const char *gitdir,
 	}
 	for (int waited = 0; flock(fd, LOCK_EX | (patient ? 0 : LOCK_NB)) < 0;) {
 		if (errno == EWOULDBLOCK && waited++ < LOCK_WAIT_TRIES) {
-			pause_ms(LOCK_WAIT_MS);
+			chancery__pause_ms(LOCK_WAIT_MS);
 		} else if (errno == EWOULDBLOCK) {
 			error = chancery__lock_held(path, "the repository");
 			goto done;
@@ -282,7 +282,7 @@ int chancery__lock_wait(const char *path, const char *what)
 	for (int i = 0; i < LOCK_WAIT_TRIES; i++) {
 		if (access(path, F_OK) < 0)
 			return 0;
-		pause_ms(LOCK_WAIT_MS);
+		chancery__pause_ms(LOCK_WAIT_MS);
 	}
 	return chancery__lock_held(path, what);
 }
@@ -408,7 +408,7 @@ static int worktree_checkout(chancery_repository *repo, int fd,
 	 * own leftover was removed when the lock was taken */
 	for (int i = 0; error == GIT_ELOCKED && i < LOCK_WAIT_TRIES; i++) {
 		git_error_clear();
-		pause_ms(LOCK_WAIT_MS);
+		chancery__pause_ms(LOCK_WAIT_MS);
 		error = git_checkout_tree(repo->git, target, &opts);
 	}
 	if (error == GIT_ELOCKED) {
@@ -715,7 +715,7 @@ static int branch_locked(committing *c, int *why)
 		chancery_free(lp);
 		return error;
 	}
-	pause_ms(LOCK_WAIT_MS);
+	chancery__pause_ms(LOCK_WAIT_MS);
 	*why = CHANCERY_ELOCKED;
 	return RETRY;
 }
@@ -776,7 +776,7 @@ static int publish_attempt(committing *c, const git_oid *commit,
 	if (gerr == GIT_EMODIFIED || gerr == GIT_EEXISTS) {
 		/* lost the race: rebuild on the new head */
 		lock_release(c->repo, fd);
-		pause_ms(attempt % 5);
+		chancery__pause_ms(attempt % 5);
 		return RETRY;
 	}
 	if (gerr < 0) {

@@ -5,7 +5,9 @@
  *
  *   fetch   the remote's branch of the same name into
  *           refs/remotes/NAME/BRANCH (a named remote) or
- *           refs/chancery/fetched/BRANCH (a URL or path);
+ *           refs/chancery/fetched/BRANCH (a URL or path); tried again
+ *           when a ref the remote listed vanished before it was read (a
+ *           peer's push removing its side ref);
  *   check   a peer is untrusted: every commit it brings, oldest first, must
  *           be what chancery would have written (audit.c, the check verify
  *           makes); the first that is not is refused by name, exit 3, and
@@ -36,9 +38,9 @@
 #include <signal.h>
 #include <errno.h>
 #include <dirent.h>
-#include <time.h>
 
-#define LOCK_TRIES 100   /* times 50 ms: another program's ref lock */
+#define LOCK_TRIES 100     /* times LOCK_PAUSE_MS: another program's ref */
+#define LOCK_PAUSE_MS 50   /* lock, or a ref that vanished while listed */
 
 typedef struct {
 	char *message;
@@ -174,6 +176,20 @@ static int sync_extra(chancery_changeset *cs, git_tree *base,
 	return 0;
 }
 
+/*
+ * libgit2's transport for folders lists the remote's refs, then reads each:
+ * one deleted in between (a peer's push removes its side ref) fails the
+ * fetch with "reference not found". Such a fetch is tried again.
+ */
+static bool ref_vanished(int error)
+{
+	const git_error *ge = git_error_last();
+
+	/* it says so only in words: the code is GIT_ERROR (1.5) */
+	return error < 0 && ge && ge->klass == GIT_ERROR_REFERENCE &&
+		ge->message && strstr(ge->message, "' not found");
+}
+
 /* Fetch the remote's branch into `tracking`, under that ref's lock. */
 static int fetch(git_remote *remote, chancery_repository *repo,
 	const char *tracking, const char *remote_name)
@@ -190,7 +206,16 @@ static int fetch(git_remote *remote, chancery_repository *repo,
 		goto done;
 	fopts.callbacks.credentials = credentials_cb;
 	fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	error = git_remote_fetch(remote, &refspecs, &fopts, NULL);
+	for (int tries = 0;; tries++) {
+		error = git_remote_fetch(remote, &refspecs, &fopts, NULL);
+		if (!ref_vanished(error) || tries >= LOCK_TRIES)
+			break;
+		/* a ref the remote listed was gone when looked up: another
+		 * writer there (a pusher's side ref); list them again */
+		git_error_clear();
+		git_remote_disconnect(remote);
+		chancery__pause_ms(LOCK_PAUSE_MS);
+	}
 	chancery__lock_leave(fetch_lock, false);
 	if (error < 0) {
 		const git_error *ge = git_error_last();
@@ -614,12 +639,8 @@ static int move_remote_branch(chancery_repository *repo, remote_folder *f,
 		if (error != GIT_ELOCKED || tries >= LOCK_TRIES)
 			break;
 		/* another program holds the branch: wait for it */
-		{
-			struct timespec ts = { 0, 50000000L };
-
-			git_error_clear();
-			nanosleep(&ts, NULL);
-		}
+		git_error_clear();
+		chancery__pause_ms(LOCK_PAUSE_MS);
 	}
 	git_reference_free(ref);
 	chancery__lock_mark(f->fd, NULL);

@@ -430,6 +430,23 @@ run_out 0 'Synced: 0 commits in, 1 out' "$C" -C "$R" sync "$T/hub2.git"
 wait $holder
 check "the remote got the branch after the wait" \
 	test "$(git --git-dir="$T/hub2.git" rev-parse main)" = "$(git -C "$R" rev-parse HEAD)"
+# refs deleted in the remote while a fetch lists them (as a peer's push
+# removes its side ref): the fetch lists again, never fails on a ref gone
+tip=$(git --git-dir="$T/hub2.git" rev-parse main)
+( while :; do
+	seq 50 | sed "s|.*|create refs/chancery/incoming/x& $tip|" |
+		git --git-dir="$T/hub2.git" update-ref --stdin
+	seq 50 | sed 's|.*|delete refs/chancery/incoming/x&|' |
+		git --git-dir="$T/hub2.git" update-ref --stdin
+done ) 2>/dev/null &
+churn=$!
+vanished=0
+for i in $(seq 15); do
+	"$C" -C "$R" sync --no-push "$T/hub2.git" >/dev/null 2>"$T/churn.err" ||
+		{ vanished=$((vanished + 1)); cat "$T/churn.err"; }
+done
+kill $churn; wait $churn 2>/dev/null
+check "15 fetches while the remote's refs come and go all succeed" test $vanished -eq 0
 
 # ---- a registry edited by hand into nonsense
 cp -r "$R" "$T/broken"
