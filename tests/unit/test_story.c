@@ -426,7 +426,7 @@ static void test_concurrent_replies(void **state)
 			o.state = codes[i];
 			o.none = 1;
 			for (int k = 0; k < 4; k++) {
-				char d[11];
+				char d[24];
 
 				snprintf(d, sizeof(d), "2004-08-%02d", 10 + k);
 				chancery_date_parse(&o.received, d);
