@@ -174,6 +174,15 @@ int chancery__lock_take(int *fd, bool *recovered, const char *gitdir,
 /** The repository lock: chancery.lock, leftovers BRANCH.lock and index.lock. */
 int chancery__repo_lock(int *fd, bool *recovered, const char *gitdir,
 	const char *branch, bool patient);
+/**
+ * Take the lock GITDIR/NAME shared, as a reader that must not meet a
+ * writer half-way (chancery__lock_take's holders): waited for as long as
+ * a writer holds it, never marked, let go with close(*fd). A lock file
+ * that is not a regular file of its own: CHANCERY_ELOCKED, as for a
+ * writer. None there and none can be made (a folder we may not write):
+ * 0 with *fd = -1, for nobody writes there through chancery.
+ */
+int chancery__lock_share(int *fd, const char *gitdir, const char *name);
 /** Say in the mark that we take Git's lock file GITDIR/TAKING.lock now
  * (just before: "refs/heads/main", "index"), or none (NULL, just after we
  * let it go). */

@@ -218,6 +218,47 @@ done:
 	return error;
 }
 
+int chancery__lock_share(int *fd_out, const char *gitdir, const char *name)
+{
+	char *path = chancery__sprintf("%s%s", gitdir, name);
+	struct stat st;
+	int fd, error = 0;
+
+	*fd_out = -1;
+	if (!path)
+		return chancery__oom();
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+		O_NONBLOCK, 0644);
+	if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+			O_NONBLOCK);
+	if (fd < 0) {
+		/* a folder we may not write and no lock in it: nobody
+		 * writes there through chancery */
+		if (errno != ENOENT)
+			error = errno == ELOOP ?
+				lock_refused(path, "a symbolic link") :
+				errno == EISDIR ? lock_refused(path, "a folder") :
+				chancery__os_error(path);
+		goto done;
+	}
+	if (fstat(fd, &st) < 0)
+		error = chancery__os_error(path);
+	else if (!S_ISREG(st.st_mode) || st.st_nlink != 1)
+		error = lock_refused(path, !S_ISREG(st.st_mode) ?
+			"a FIFO, device or socket" : "a hard link to another file");
+	while (!error && flock(fd, LOCK_SH) < 0)
+		if (errno != EINTR)
+			error = chancery__os_error(path);
+	if (error < 0)
+		close(fd);
+	else
+		*fd_out = fd;
+done:
+	chancery_free(path);
+	return error;
+}
+
 void chancery__lock_mark(int fd, const char *taking)
 {
 	char mark[MARK_SIZE];

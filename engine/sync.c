@@ -5,9 +5,10 @@
  *
  *   fetch   the remote's branch of the same name into
  *           refs/remotes/NAME/BRANCH (a named remote) or
- *           refs/chancery/fetched/BRANCH (a URL or path); tried again
- *           when a ref the remote listed vanished before it was read (a
- *           peer's push removing its side ref);
+ *           refs/chancery/fetched/BRANCH (a URL or path); a folder is
+ *           read under its lock, shared with other readers, never with a
+ *           pusher; tried again when a ref the remote listed vanished
+ *           before it was read (another program writing there);
  *   check   a peer is untrusted: every commit it brings, oldest first, must
  *           be what chancery would have written (audit.c, the check verify
  *           makes); the first that is not is refused by name, exit 3, and
@@ -190,6 +191,40 @@ static bool ref_vanished(int error)
 		ge->message && strstr(ge->message, "' not found");
 }
 
+/* The folder a remote's URL names (file:// or a path), or NULL for a
+ * network transport. */
+static const char *folder_of(const char *url)
+{
+	if (!url || strchr(url, '@'))
+		return NULL;
+	if (!strncmp(url, "file://", 7))
+		return url + 7;
+	return strstr(url, "://") ? NULL : url;
+}
+
+/*
+ * A folder remote is read under its lock taken shared: chancery's pushers
+ * hold it alone while their side ref exists there, so the listing never
+ * meets one of theirs that vanishes (and libgit2 1.5 leaks what it had
+ * listed when one does). A folder that cannot be opened is left to the
+ * fetch to name.
+ */
+static int folder_share(int *fd, const char *folder)
+{
+	git_repository *r = NULL;
+	int error = 0;
+
+	*fd = -1;
+	if (git_repository_open_ext(&r, folder, GIT_REPOSITORY_OPEN_NO_SEARCH,
+			NULL) < 0)
+		git_error_clear();
+	else
+		error = chancery__lock_share(fd, git_repository_path(r),
+			"chancery.lock");
+	git_repository_free(r);
+	return error;
+}
+
 /* Fetch the remote's branch into `tracking`, under that ref's lock. */
 static int fetch(git_remote *remote, chancery_repository *repo,
 	const char *tracking, const char *remote_name)
@@ -198,12 +233,17 @@ static int fetch(git_remote *remote, chancery_repository *repo,
 	char *spec = chancery__sprintf("+%s:%s", repo->branch, tracking);
 	char *specs[1] = { spec };
 	git_strarray refspecs = { specs, 1 };
-	int error, fetch_lock = -1;
+	const char *folder = folder_of(git_remote_url(remote));
+	int error, fetch_lock = -1, share = -1;
 
 	if (!spec)
 		return chancery__oom();
 	if ((error = wait_ref_lock(&fetch_lock, repo, tracking)) < 0)
 		goto done;
+	if (folder && (error = folder_share(&share, folder)) < 0) {
+		chancery__lock_leave(fetch_lock, false);
+		goto done;
+	}
 	fopts.callbacks.credentials = credentials_cb;
 	fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	for (int tries = 0;; tries++) {
@@ -211,11 +251,13 @@ static int fetch(git_remote *remote, chancery_repository *repo,
 		if (!ref_vanished(error) || tries >= LOCK_TRIES)
 			break;
 		/* a ref the remote listed was gone when looked up: another
-		 * writer there (a pusher's side ref); list them again */
+		 * program writing there (git); list them again */
 		git_error_clear();
 		git_remote_disconnect(remote);
 		chancery__pause_ms(LOCK_PAUSE_MS);
 	}
+	if (share >= 0)
+		close(share);
 	chancery__lock_leave(fetch_lock, false);
 	if (error < 0) {
 		const git_error *ge = git_error_last();
@@ -584,8 +626,6 @@ static int folder_open(remote_folder *f, chancery_repository *repo,
 	f->r = NULL;
 	f->fd = -1;
 	f->recovered = false;
-	if (!strncmp(url, "file://", 7))
-		url += 7;
 	if (!branch_lock || !incoming_lock)
 		error = chancery__oom();
 	else if ((error = git_repository_open_ext(&f->r, url,
@@ -688,9 +728,8 @@ int chancery__push_commit(chancery_repository *repo, const char *remote_name,
 	 * compare-and-swap; there the objects go to a side ref and the branch
 	 * moves below, with the remote repository's own ref lock. Network
 	 * transports send the old value and the server compares. */
-	url = git_remote_url(remote);
-	local = url && (!strncmp(url, "file://", 7) || !strstr(url, "://")) &&
-		!strchr(url, '@');
+	url = folder_of(git_remote_url(remote));
+	local = url != NULL;
 	if (local)
 		incoming = chancery__sprintf("refs/chancery/incoming/%s",
 			git_oid_tostr_s(commit));
