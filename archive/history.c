@@ -12,8 +12,10 @@
  * one intention parser, chancery_campaign_intention_parse).
  *
  * Invariant: it only reads: the registry (to tell a State from a treaty),
- * then the branch's events oldest first, then each chosen commit again to
- * hand its event to the caller, so memory holds dates and ids, not events.
+ * then, oldest first, the branch's events that may concern the subject
+ * (the index's lookup by field, chancery__event_foreach_about), then each
+ * chosen commit again to hand its event to the caller, so memory holds
+ * dates and ids, not events.
  *
  * Left out: verification (verify.c); events that name the subject only in
  * their free text.
@@ -157,7 +159,6 @@ static int cmp_item(const void *a, const void *b)
 int chancery_archive_history(chancery_repository *repo, const char *subject,
 	chancery_event_cb cb, void *payload)
 {
-	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
 	chancery_registry *reg = NULL;
 	subject_ctx x = { repo, subject, false, cb, payload };
 	story_list l = { &x, NULL, 0, 0, 0 };
@@ -177,8 +178,8 @@ int chancery_archive_history(chancery_repository *repo, const char *subject,
 	}
 	chancery_registry_free(reg);
 	/* gather in recording order, then tell it by real-world date */
-	lo.oldest_first = 1;
-	error = chancery_event_foreach(repo, &lo, subject_cb, &l);
+	error = chancery__event_foreach_about(repo, subject, x.state,
+		subject_cb, &l);
 	if (l.error < 0)
 		error = l.error;
 	if (error < 0)

@@ -97,7 +97,7 @@ static const fate *fate_of(const chancery_corrections *c, const char *id,
 static int collect(chancery_repository *repo, const chancery_log_options *lo,
 	chancery_corrections *c)
 {
-	chancery__index_query q = { lo, true, NULL };
+	chancery__index_query q = { lo, true, NULL, NULL, false };
 	bool answered;
 	int error = chancery__index_foreach(&answered, repo, &q, collect_cb, c);
 

@@ -44,11 +44,70 @@ bool chancery__event_matches(const chancery_event *ev,
 	return true;
 }
 
+static bool ends_with_treaty(const char *v, const char *treaty)
+{
+	size_t n = strlen(v), m = strlen(treaty);
+
+	return n > m && (v[n - m - 1] == ' ' || v[n - m - 1] == ':') &&
+		!strcmp(v + n - m, treaty);
+}
+
+bool chancery__event_about(const chancery_event *ev, const char *subject,
+	bool state)
+{
+	size_t n = strlen(subject);
+
+	if (state && !strcmp(ev->type, "letters"))
+		return true;
+	for (size_t i = 0; i < ev->nfields; i++) {
+		const char *k = ev->keys[i], *v = ev->values[i];
+
+		if (state ? (!strcmp(k, "State") && !strcmp(v, subject)) ||
+			    (!strcmp(k, "Acknowledges") &&
+			     !strncmp(v, subject, n) && v[n] == ' ') :
+			    (!strcmp(k, "Treaty") && !strcmp(v, subject)) ||
+			    ((!strcmp(k, "Intends") || !strcmp(k, "Withdraws")) &&
+			     ends_with_treaty(v, subject)))
+			return true;
+	}
+	return false;
+}
+
+typedef struct {
+	const char *subject;
+	bool state;
+	chancery_event_cb cb;
+	void *payload;
+} about_ctx;
+
+static int about_cb(const chancery_event *ev, void *payload)
+{
+	about_ctx *a = payload;
+
+	return chancery__event_about(ev, a->subject, a->state) ?
+		a->cb(ev, a->payload) : 0;
+}
+
+int chancery__event_foreach_about(chancery_repository *repo,
+	const char *subject, bool state, chancery_event_cb cb, void *payload)
+{
+	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
+	chancery__index_query q = { &lo, false, NULL, subject, state };
+	about_ctx a = { subject, state, cb, payload };
+	bool answered;
+	int error;
+
+	lo.oldest_first = 1;
+	error = chancery__index_foreach(&answered, repo, &q, cb, payload);
+	return answered ? error : chancery__event_replay(repo, &lo, about_cb,
+		&a);
+}
+
 int chancery_event_foreach(chancery_repository *repo,
 	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
 {
 	chancery_log_options none = CHANCERY_LOG_OPTIONS_INIT;
-	chancery__index_query q = { NULL, false, NULL };
+	chancery__index_query q = { NULL, false, NULL, NULL, false };
 	bool answered;
 	int error;
 
@@ -257,7 +316,7 @@ static int lookup_walk(chancery_repository *repo, const char *id,
 	lookup_ctx *ctx)
 {
 	chancery_log_options none = CHANCERY_LOG_OPTIONS_INIT;
-	chancery__index_query q = { &none, false, id };
+	chancery__index_query q = { &none, false, id, NULL, false };
 	bool answered;
 	int error = chancery__index_foreach(&answered, repo, &q, lookup_cb, ctx);
 

@@ -19,6 +19,9 @@ typedef struct {
 	bool corrections;  /* only events with a Voids or Corrects field */
 	const char *prefix; /* only events whose id begins with it, or whose
 			     * commit does (from 7 characters) */
+	const char *about;  /* only events that may concern this State
+			     * (about_state) or treaty: chancery__event_about */
+	bool about_state;
 } chancery__index_query;
 
 /**
@@ -34,6 +37,17 @@ int chancery__index_foreach(bool *answered, chancery_repository *repo,
 /** Whether `ev` passes the filters of `o` (the replay's one rule). */
 bool chancery__event_matches(const chancery_event *ev,
 	const chancery_log_options *o);
+
+/**
+ * Whether `ev` may concern State or treaty `subject` (`state`): for a
+ * State, a State field naming it, an Acknowledges field starting with it
+ * and a space, or any letters batch; for a treaty, a Treaty field naming
+ * it, or an Intends or Withdraws field ending in ' ' or ':' and it. A
+ * superset of what history tells (archive/history.c narrows it), kept
+ * the same in C and in the index's SQL.
+ */
+bool chancery__event_about(const chancery_event *ev, const char *subject,
+	bool state);
 
 /** The replay itself: chancery_event_foreach without the index. */
 int chancery__event_replay(chancery_repository *repo,

@@ -83,6 +83,8 @@ static bool query_matches(const chancery_event *ev,
 	if (q->corrections && !chancery_event_get(ev, "Voids") &&
 	    !chancery_event_get(ev, "Corrects"))
 		return false;
+	if (q->about && !chancery__event_about(ev, q->about, q->about_state))
+		return false;
 	if (q->prefix) {
 		size_t n = strlen(q->prefix);
 
@@ -96,13 +98,21 @@ static bool query_matches(const chancery_event *ev,
 #define FIELD_IN(n, key) " AND e.seq IN (SELECT seq FROM fields WHERE " \
 	"key='" key "' AND value=?" #n ")"
 
+/* chancery__event_about in SQL (the fields compared as bytes: BINARY) */
+#define ABOUT_STATE " AND (e.type='letters' OR e.seq IN (SELECT seq FROM " \
+	"fields WHERE (key='State' AND value=?8) OR (key='Acknowledges' AND " \
+	"value>=?8||' ' AND value<?8||'!')))"
+#define ABOUT_TREATY " AND e.seq IN (SELECT seq FROM fields WHERE " \
+	"(key='Treaty' AND value=?8) OR (key IN ('Intends', 'Withdraws') " \
+	"AND substr(value, -length(?8)-1) IN (' '||?8, ':'||?8)))"
+
 static char *query_sql(const chancery__index_query *q)
 {
 	const chancery_log_options *o = q->log;
 
 	return chancery__sprintf("SELECT commit_id, message, author_name, "
 		"author_email, time, offset FROM events e WHERE 1%s%s%s%s%s%s%s%s"
-		" ORDER BY e.seq %s",
+		"%s ORDER BY e.seq %s",
 		o->type ? " AND e.type=?1" : "",
 		o->since ? " AND e.date>=?2" : "",
 		o->until ? " AND e.date<=?3" : "",
@@ -114,6 +124,7 @@ static char *query_sql(const chancery__index_query *q)
 		q->prefix ? " AND (substr(e.id, 1, length(?7))=?7 OR "
 			"(length(?7)>=7 AND substr(e.commit_id, 1, length(?7))"
 			"=?7))" : "",
+		!q->about ? "" : q->about_state ? ABOUT_STATE : ABOUT_TREATY,
 		o->oldest_first ? "ASC" : "DESC");
 }
 
@@ -152,6 +163,8 @@ static int query_prepare(sqlite3_stmt **st, sqlite3 *db,
 		sqlite3_bind_text(*st, 6, o->campaign, -1, SQLITE_STATIC);
 	if (q->prefix)
 		sqlite3_bind_text(*st, 7, q->prefix, -1, SQLITE_STATIC);
+	if (q->about)
+		sqlite3_bind_text(*st, 8, q->about, -1, SQLITE_STATIC);
 	return SQLITE_OK;
 }
 

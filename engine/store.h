@@ -320,6 +320,15 @@ typedef struct {
 int chancery__event_dir_of(char *out, size_t size, chancery_repository *repo,
 	const chancery_event *ev);
 
+/**
+ * Walk, oldest first, the events of the branch that may concern State or
+ * treaty `subject` (`state`): chancery__event_about's superset, from the
+ * index when it can answer (one lookup by field), else by replay. The
+ * caller narrows it (archive/history.c).
+ */
+int chancery__event_foreach_about(chancery_repository *repo,
+	const char *subject, bool state, chancery_event_cb cb, void *payload);
+
 /** Record `event` as one commit plus what `extra` adds (may be NULL), as
  * chancery__event_commit does; `opts` may be NULL. */
 int chancery__event_record(chancery_repository *repo, chancery_event *event,

@@ -297,6 +297,86 @@ static void test_generated(void **state)
 	assert_non_null(strstr(chancery_error_last()->message, "ambiguous"));
 }
 
+/* One note with one extra field, its id into `id`. */
+static void note_with(tk_fixture *f, char id[72], const char *state,
+	const char *k, const char *v)
+{
+	chancery_event *ev = NULL;
+
+	assert_int_equal(chancery_event_new(&ev, "note"), 0);
+	if (state)
+		assert_int_equal(chancery_event_add(ev, "State", state), 0);
+	if (k)
+		assert_int_equal(chancery_event_add(ev, k, v), 0);
+	assert_int_equal(chancery_event_set_message(ev, "about"), 0);
+	if (chancery_event_record(f->repo, ev) < 0)
+		fail_msg("record: %s", chancery_error_last()->message);
+	snprintf(id, 72, "%s", chancery_event_id(ev));
+	chancery_event_free(ev);
+}
+
+static dump history_of(chancery_repository *repo, const char *subject)
+{
+	dump d = { 0 };
+
+	put(&d, "");
+	if (chancery_archive_history(repo, subject, dump_cb, &d) < 0)
+		fail_msg("history %s: %s", subject,
+			chancery_error_last()->message);
+	return d;
+}
+
+static bool has(const dump *d, const char *id)
+{
+	char line[80];
+
+	snprintf(line, sizeof(line), "\n%s\n", id);
+	return strstr(d->s, line) != NULL;
+}
+
+/*
+ * history asks the index only for the events that may concern its
+ * subject (the same superset in SQL and in C): the fields it reads, and
+ * their near misses, give the same story from the index as by replay.
+ */
+static void test_history_about(void **state)
+{
+	tk_fixture *f = *state;
+	char ack[72], ack_near[72], in[72], in_colon[72], out_near[72],
+		tr[72], plain[72];
+	const char *subjects[] = { "LBR", "XVIII-10" };
+	chancery_repository *r;
+
+	note_with(f, ack, NULL, "Acknowledges", "LBR XVIII-10");
+	note_with(f, ack_near, NULL, "Acknowledges", "LBRA IV-4");
+	note_with(f, in, "MEX", "Intends", "ratify XVIII-10");
+	note_with(f, in_colon, "MEX", "Intends", "ratify:XVIII-10");
+	note_with(f, out_near, "MEX", "Withdraws", "sign XXVIII-10");
+	note_with(f, tr, "MEX", "Treaty", "XVIII-10");
+	note_with(f, plain, "LBR", NULL, NULL);
+	for (size_t i = 0; i < 2; i++) {
+		dump a = history_of(f->repo, subjects[i]), b;
+
+		set_index(f->dir, false);
+		r = tk_open(f->dir);
+		b = history_of(r, subjects[i]);
+		chancery_repository_free(r);
+		set_index(f->dir, true);
+		assert_string_equal(a.s, b.s);
+		if (i == 0) {
+			assert_true(has(&a, ack) && has(&a, plain));
+			assert_false(has(&a, ack_near) || has(&a, in));
+		} else {
+			assert_true(has(&a, in) && has(&a, in_colon) &&
+				has(&a, tr));
+			assert_false(has(&a, out_near) || has(&a, ack) ||
+				has(&a, plain));
+		}
+		free(a.s);
+		free(b.s);
+	}
+}
+
 static size_t index_events(tk_fixture *f)
 {
 	chancery_index_info_result info;
@@ -607,6 +687,8 @@ int main(int argc, char **argv)
 			tk_teardown),
 		cmocka_unit_test_setup_teardown(test_catch_up, tk_setup_sample,
 			tk_teardown),
+		cmocka_unit_test_setup_teardown(test_history_about,
+			tk_setup_sample, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_rewritten, tk_setup_sample,
 			tk_teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, tk_setup_sample,
