@@ -255,7 +255,7 @@ void wf_context_free(context *x)
 static int letter_numbers(context *x, chancery_repository *repo,
 	const chancery_tree *tree)
 {
-	chancery_tree *head = NULL;
+	chancery_tree *head = NULL, *letters = NULL;
 	int error;
 
 	if (!tree) {
@@ -263,10 +263,14 @@ static int letter_numbers(context *x, chancery_repository *repo,
 			return error;
 		tree = head;
 	}
+	error = wf_letters_folder(&letters, tree, x->c.id);
+	chancery__tree_free(head);
+	if (error < 0)
+		return error;
 	x->letter = chancery__calloc(x->nrec ? x->nrec : 1, sizeof(unsigned));
 	for (size_t i = 0; x->letter && i < x->nrec; i++)
-		x->letter[i] = wf_letter_number(tree, x->c.id, x->recipients[i]);
-	chancery__tree_free(head);
+		x->letter[i] = wf_letter_number_in(letters, x->recipients[i]);
+	chancery__tree_free(letters);
 	return x->letter ? 0 : chancery__oom();
 }
 

@@ -35,20 +35,52 @@ void wf_letter_path(char *buf, size_t size, const char *id, const char *code,
 		snprintf(buf, size, "campaigns/%s/letters/%s.odt", id, code);
 }
 
+unsigned wf_letter_number_in(const chancery_tree *letters, const char *code)
+{
+	char name[80];
+	unsigned n;
+
+	snprintf(name, sizeof(name), "%s.odt", code);
+	if (!letters || !chancery__tree_has(letters, name))
+		return 0;
+	for (n = 1; n < WF_LETTER_MAX; n++) {
+		snprintf(name, sizeof(name), "%s-%u.odt", code, n + 1);
+		if (!chancery__tree_has(letters, name))
+			break;
+	}
+	return n;
+}
+
+int wf_letters_folder(chancery_tree **out, const chancery_tree *tree,
+	const char *id)
+{
+	char path[120];
+	int error;
+
+	*out = NULL;
+	snprintf(path, sizeof(path), "campaigns/%s/letters", id);
+	if (!tree)
+		return 0;
+	error = chancery__tree_folder(out, tree, path);
+	if (error == CHANCERY_ENOTFOUND || error == CHANCERY_EINVALID) {
+		chancery_error_clear();
+		return 0;
+	}
+	return error;
+}
+
 unsigned wf_letter_number(const chancery_tree *tree, const char *id,
 	const char *code)
 {
-	char path[200];
+	chancery_tree *letters = NULL;
 	unsigned n;
 
-	wf_letter_path(path, sizeof(path), id, code, 1);
-	if (!tree || !chancery__tree_has(tree, path))
+	if (wf_letters_folder(&letters, tree, id) < 0) {
+		chancery_error_clear();
 		return 0;
-	for (n = 1; n < WF_LETTER_MAX; n++) {
-		wf_letter_path(path, sizeof(path), id, code, n + 1);
-		if (!chancery__tree_has(tree, path))
-			break;
 	}
+	n = wf_letter_number_in(letters, code);
+	chancery__tree_free(letters);
 	return n;
 }
 

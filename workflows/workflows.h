@@ -177,6 +177,12 @@ void wf_letter_path(char *buf, size_t size, const char *id,
  * whose file it holds (0: none). */
 unsigned wf_letter_number(const chancery_tree *tree, const char *id,
 	const char *code);
+/* The same in the campaign's letters folder (NULL: none), which
+ * wf_letters_folder gives (NULL in *out when `tree` is NULL or has none):
+ * one folder read for a whole campaign's letters. */
+unsigned wf_letter_number_in(const chancery_tree *letters, const char *code);
+int wf_letters_folder(chancery_tree **out, const chancery_tree *tree,
+	const char *id);
 /* The current letter's number of recipient `code` in `x` (0: none). */
 /* Letter data `data` made the letter number `n` of State `code` (n > 1:
  * it supersedes n - 1): its reference ID/CODE/N and "supersedes". */
