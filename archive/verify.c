@@ -736,6 +736,29 @@ static void check_index(verify_ctx *v)
 			chancery_error_last()->message);
 }
 
+static int edit_cb(const char *path, void *payload)
+{
+	char shown[300];
+
+	chancery__printable(shown, sizeof(shown), path);
+	problem(payload, "%s: the working tree's copy differs from the branch "
+		"head (changed by hand? git checkout -- '%s' restores it)",
+		shown, shown);
+	return ((verify_ctx *)payload)->error;
+}
+
+/* An incremental run's look at the whole working tree: what git status
+ * sees changed (a stat of each file), every file, not only the share
+ * whose fixity is due; what the stat cannot see is the share's. */
+static void check_edits(verify_ctx *v)
+{
+	int error = chancery__worktree_edits(v->repo, edit_cb, v);
+
+	if (error < 0 && !stopped(v, error))
+		problem(v, "the working tree cannot be read (%s)",
+			chancery_error_last()->message);
+}
+
 static void check_repository(verify_ctx *v)
 {
 	int error;
@@ -743,8 +766,11 @@ static void check_repository(verify_ctx *v)
 	check_numbering(v);
 	if (!v->error)
 		check_reflog(v);
-	if (v->incremental)
+	if (v->incremental) {
+		if (!v->error)
+			check_edits(v);
 		return;
+	}
 	if (!v->error && (error = chancery__tree_walk(v->head_tree, NULL,
 			tree_cb, v)) < 0 && !stopped(v, error))
 		problem(v, "branch %s: its tree cannot be walked (%s)",

@@ -405,6 +405,32 @@ static int check_clean(chancery_repository *repo, bool *lagging)
 	return error;
 }
 
+int chancery__worktree_edits(chancery_repository *repo,
+	int (*cb)(const char *path, void *payload), void *payload)
+{
+	git_status_list *list = NULL;
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	int error;
+	size_t n;
+
+	if (!repo->workdir)
+		return 0;
+	opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if ((error = git_status_list_new(&list, repo->git, &opts)) < 0)
+		return chancery__git_error(error, "read the working tree");
+	n = git_status_list_entrycount(list);
+	for (size_t i = 0; i < n && !error; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+
+		if ((e->status & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED |
+				GIT_STATUS_WT_TYPECHANGE)) && e->index_to_workdir)
+			error = cb(e->index_to_workdir->old_file.path, payload);
+	}
+	git_status_list_free(list);
+	return error;
+}
+
 /* Check the branch head out into the index and working tree: every path,
  * or (`npaths` > 0) only `paths`, those of the commit just published on
  * top of the head the index held, so that a write does not stat every

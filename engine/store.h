@@ -60,6 +60,12 @@ const char *chancery__gitdir(const chancery_repository *repo);
 /** If a writer died inside the lock, finish its checkout (under the lock,
  * as the next writer would); otherwise touch nothing (store.c). */
 int chancery__worktree_recover(chancery_repository *repo);
+/** Each tracked path whose working-tree copy is not the index's (git
+ * status's comparison: the stat first, the content hashed where the stat
+ * cannot tell), to `cb` (a nonzero return stops and is returned); for a
+ * bare repository nothing (store.c). */
+int chancery__worktree_edits(chancery_repository *repo,
+	int (*cb)(const char *path, void *payload), void *payload);
 
 /* ---- the repository's objects (object.c) --------------------------------- */
 

@@ -5,7 +5,8 @@
 # commit forged after it, runs in full when the proof's commit left the
 # branch or the index is missing or damaged (saying so in one line), and
 # re-hashes the archived files whose fixity is due, so an altered file is
-# found within the period (chancery.fixityDays). --report shows the proofs
+# found within the period (chancery.fixityDays), while an edit the
+# working tree's stat shows is found by every run. --report shows the proofs
 # and the coverage.
 . "$(dirname "$0")/lib.sh"
 
@@ -50,7 +51,20 @@ run_err 2 "--report takes no other option" "$C" -C "$R" verify --report --full
 # ---- the fixity share finds an altered file within the period ----------------
 cp -a "$R" "$T/r2"  # kept for the object-database case below
 R2=$T/r2
+# an edit the file's stat shows (size, times): found by every run at once
 printf 'a scan of the note verbale, altered\n' > "$R/$ATT"
+run_out 1 "^$ATT: the working tree's copy differs from the branch head" "$C" -C "$R" verify
+git -C "$R" checkout -q -- "$ATT"
+run_out 0 "since the last proof" "$C" -C "$R" verify
+# one it does not show, the fixity share's, within its period (same size,
+# inode and modification time; ctime not
+# trusted, as on some file systems; the file older than the index, which
+# is then not "racy": git does not hash it for want of a telling stat)
+git -C "$R" config core.trustctime false
+touch -d '2004-01-01 00:00' "$R/$ATT"
+git -C "$R" update-index -q --refresh
+printf 'a scan of the note verbalX\n' > "$R/$ATT"
+touch -d '2004-01-01 00:00' "$R/$ATT"
 run_out 0 "since the last proof" "$C" -C "$R" verify
 check "within 90 days of its check the altered file is not due yet" \
 	grep -q "0 due for fixity" "$T/out"
@@ -60,7 +74,8 @@ CHANCERY_NOW=2004-03-14T09:00:00Z run_out 1 \
 run_out 1 "^$ATT: the working tree's copy" "$C" -C "$R" verify --full
 git -C "$R" config chancery.fixityDays soon
 run_err 3 "chancery.fixityDays 'soon': not a number of days" "$C" -C "$R" verify
-git -C "$R" checkout -q -- "$ATT" && git -C "$R" config --unset chancery.fixityDays
+git -C "$R" show "HEAD:$ATT" > "$R/$ATT" && git -C "$R" config --unset chancery.fixityDays
+git -C "$R" config --unset core.trustctime
 
 # the same in the object database (the copy checks in full first: another
 # working tree)
