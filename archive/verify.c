@@ -71,6 +71,10 @@ typedef struct {
 	 * time (a month's folder of the whole history: quadratic) */
 	char folder[400];
 	chancery_tree *folder_tree;
+	/* the paths whose working-tree copy was reported already, so that
+	 * the working tree's own check (check_edits) does not say it twice */
+	char **told;
+	size_t ntold, atold;
 } verify_ctx;
 
 /* Stop the verification with `code`; the first such failure is kept. */
@@ -105,6 +109,29 @@ static void problem(verify_ctx *v, const char *fmt, ...)
 	v->res->problems++;
 	if (v->o->problem)
 		v->o->problem(line, v->o->payload);
+}
+
+/* A path whose working-tree copy was found wrong: remembered (a problem
+ * was reported for it; out of memory stops the run). */
+static void told(verify_ctx *v, const char *path)
+{
+	char *p = chancery__strdup(path);
+
+	if (!p || chancery__grow((void **)&v->told, &v->atold, v->ntold + 1,
+			sizeof(*v->told)) < 0) {
+		chancery_free(p);
+		halt(v, CHANCERY_ENOMEM);
+		return;
+	}
+	v->told[v->ntold++] = p;
+}
+
+static bool was_told(const verify_ctx *v, const char *path)
+{
+	for (size_t i = 0; i < v->ntold; i++)
+		if (!strcmp(v->told[i], path))
+			return true;
+	return false;
 }
 
 static void note(verify_ctx *v, const char *fmt, ...)
@@ -236,12 +263,15 @@ static void check_kept(verify_ctx *v, const char *path,
 		return;
 	}
 	if ((rc = chancery__oid_hashfile(&wt, full)) < 0) {
-		if (!stopped(v, rc))
+		if (!stopped(v, rc)) {
 			problem(v, "%s: missing from the working tree", path);
+			told(v, path);
+		}
 		chancery_error_clear();
 	} else if (!chancery__oid_equal(&wt, blob)) {
 		problem(v, "%s: the working tree's copy differs from what event "
 			"%s recorded", path, id);
+		told(v, path);
 	}
 	chancery_free(full);
 }
@@ -313,9 +343,11 @@ static void check_fixity(verify_ctx *v, const char *path, const char *hex,
 	}
 	rc = chancery__read_file(&data, &n, full, CHANCERY_ATTACHMENT_MAX);
 	if (rc == 0) {
-		if (matches(v, data, n, size, hex) == 0)
+		if (matches(v, data, n, size, hex) == 0) {
 			problem(v, "%s: the working tree's copy fails its "
 				"SHA-256 (event %s)", path, id);
+			told(v, path);
+		}
 		chancery_free(data);
 	} else {
 		stopped(v, rc); /* else reported by check_kept */
@@ -740,6 +772,8 @@ static int edit_cb(const char *path, void *payload)
 {
 	char shown[300];
 
+	if (was_told(payload, path))
+		return 0;
 	chancery__printable(shown, sizeof(shown), path);
 	problem(payload, "%s: the working tree's copy differs from the branch "
 		"head (changed by hand? git checkout -- '%s' restores it)",
@@ -766,11 +800,8 @@ static void check_repository(verify_ctx *v)
 	check_numbering(v);
 	if (!v->error)
 		check_reflog(v);
-	if (v->incremental) {
-		if (!v->error)
-			check_edits(v);
+	if (v->incremental)
 		return;
-	}
 	if (!v->error && (error = chancery__tree_walk(v->head_tree, NULL,
 			tree_cb, v)) < 0 && !stopped(v, error))
 		problem(v, "branch %s: its tree cannot be walked (%s)",
@@ -957,6 +988,10 @@ int chancery_archive_verify(chancery_verify_result *out,
 	check_repository(&v);
 	if (!v.error && v.incremental && v.proofs)
 		check_due(&v, days);
+	/* last: what the checks above found wrong in the working tree is
+	 * not said again */
+	if (!v.error && v.incremental)
+		check_edits(&v);
 	if (!v.error && !out->problems && v.proofs)
 		keep_proof(&v);
 	if (v.proofs && chancery__proofs_close(v.proofs) < 0)
@@ -982,6 +1017,9 @@ done:
 				chancery_error_string(v.error));
 	chancery__proofs_close(v.proofs); /* after a stop: the stop says */
 	chancery_free(v.seen);
+	for (size_t i = 0; i < v.ntold; i++)
+		chancery_free(v.told[i]);
+	chancery_free(v.told);
 	chancery__tree_free(v.folder_tree);
 	for (size_t i = 0; i < v.nrefs; i++)
 		chancery_free(v.refs[i]);

@@ -136,4 +136,16 @@ run_err 0 "verify: no proof kept" "$C" -C "$X" verify
 check "the run with a damaged index is full" grep -q '^verified: 2 events' "$T/out"
 run_out 0 "since the last proof" "$C" -C "$X" verify
 
+# ---- a file edited after the proof, of a commit after it: the commit's checks
+# say it (its recorded blob, its fixity line); the working tree's own check,
+# which comes last, does not say it a third time
+printf 'a letter received\n' > "$T/letter.txt"
+run 0 note "$X" "two" "$T/letter.txt"
+L=$(cd "$X" && find events -name letter.txt | head -n 1)
+printf 'a letter received, and edited\n' > "$X/$L"
+run_out 1 "^$L: the working tree's copy differs from what event" "$C" -C "$X" verify
+check "the working tree's check does not repeat it" \
+	sh -c "! grep -q \"^$L: the working tree's copy differs from the branch head\" '$T/out'"
+check "the edited file is reported twice, not three times" test "$(grep -c "^$L:" "$T/out")" -eq 2
+
 finish
