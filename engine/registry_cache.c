@@ -19,8 +19,11 @@
  * (a walk, a transaction), and the registry is parsed as without a cache.
  * Storing never waits for another writer: busy, it is skipped.
  *
- * Left out: the registry of any commit but the head (the commit check,
- * as-of loads, sync: chancery__registry_load_tree parses).
+ * Users: the head's load, and a write's base (chancery__registry_load_at:
+ * the tree a reply, deposit or void is checked against, the head's tree
+ * but after a race). Left out: the registry of any other commit (the
+ * commit check, as-of loads, sync: chancery__registry_load_tree parses),
+ * which would only replace the row the next command wants.
  */
 #include "registry_int.h"
 #include "registry_cache.h"

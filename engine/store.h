@@ -199,7 +199,8 @@ int chancery__tree_walk(const chancery_tree *t, const char *folder,
 void chancery__printable(char *out, size_t cap, const char *s);
 
 /** The registry of tree `t` (NULL: the branch head's), as
- * chancery__registry_load_tree reads it (an adapter in tree.c). */
+ * chancery__registry_load_tree reads it, from the registry's cache when it
+ * holds this very registry (an adapter in tree.c; registry_cache.c). */
 int chancery__registry_load_at(chancery_registry **out,
 	chancery_repository *repo, const chancery_tree *t);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "store_git.h"
+#include "registry_cache.h"
 
 /* 256 MiB, as chancery_buf's default cap */
 #define DEFAULT_MAX ((size_t)256 << 20)
@@ -353,8 +354,11 @@ int chancery__registry_load_at(chancery_registry **out,
 	chancery_repository *repo, const chancery_tree *t)
 {
 	/* chancery__registry_load_tree needs a tree (its NULL is not the
-	 * head, whatever internal.h says): the head's is the public load */
+	 * head, whatever internal.h says): the head's is the public load.
+	 * A write's base is the head's tree or about to be: the cache is
+	 * keyed by content, so it answers when the registry is the one it
+	 * holds and is brought up to date when it is not */
 	if (!t)
 		return chancery_registry_load(out, repo);
-	return chancery__registry_load_tree(out, repo, t->git);
+	return chancery__reg_cache_load(out, NULL, repo, t->git);
 }
