@@ -35,6 +35,7 @@ typedef struct {
 struct chancery_corrections {
 	fate *f;
 	size_t n, a;
+	const fate **by_target; /* f's entries by target, then by place */
 };
 
 void chancery_corrections_free(chancery_corrections *c)
@@ -47,6 +48,7 @@ void chancery_corrections_free(chancery_corrections *c)
 		chancery_free(c->f[i].reason);
 	}
 	chancery_free(c->f);
+	chancery_free(c->by_target);
 	chancery_free(c);
 }
 
@@ -83,12 +85,61 @@ static int collect_cb(const chancery_event *ev, void *payload)
 	return 0;
 }
 
+/* ---- the fates by target ------------------------------------------------ */
+
+static int cmp_by_target(const void *a, const void *b)
+{
+	const fate *x = *(const fate *const *)a, *y = *(const fate *const *)b;
+	int c = strcmp(x->target, y->target);
+
+	/* x and y point into one array: their order is history's */
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+/* Sort once, so that a walk asks each event's fate in O(log n): with a
+ * scan, a walk of E events over C fates cost E * C comparisons. */
+static int index_fates(chancery_corrections *c)
+{
+	if (c->n == 0)
+		return 0;
+	if (!(c->by_target = chancery__calloc(c->n, sizeof(*c->by_target))))
+		return chancery__oom();
+	for (size_t i = 0; i < c->n; i++)
+		c->by_target[i] = &c->f[i];
+	qsort(c->by_target, c->n, sizeof(*c->by_target), cmp_by_target);
+	return 0;
+}
+
+/* The fates of `id`: c->by_target[*first .. *first + return). */
+static size_t fates_of(size_t *first, const chancery_corrections *c,
+	const char *id)
+{
+	size_t lo = 0, hi = c->n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(c->by_target[mid]->target, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < c->n && !strcmp(c->by_target[end]->target, id);
+	     end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+/* The first fate in history of `id` that voids (or corrects) it. */
 static const fate *fate_of(const chancery_corrections *c, const char *id,
 	bool voids)
 {
-	for (size_t i = 0; id && i < c->n; i++)
-		if (c->f[i].voids == voids && !strcmp(c->f[i].target, id))
-			return &c->f[i];
+	size_t first, n = id ? fates_of(&first, c, id) : 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (c->by_target[first + k]->voids == voids)
+			return c->by_target[first + k];
 	return NULL;
 }
 
@@ -118,7 +169,8 @@ int chancery_corrections_load(chancery_corrections **out,
 		return chancery__oom();
 	lo.at = at;
 	lo.oldest_first = 1;
-	error = collect(repo, &lo, c);
+	if ((error = collect(repo, &lo, c)) == 0)
+		error = index_fates(c);
 	if (error < 0) {
 		chancery_corrections_free(c);
 		return error;
@@ -140,12 +192,16 @@ const char *chancery_corrections_of(const chancery_corrections *c,
 		return NULL;
 	if ((f = fate_of(c, id, true)) == NULL) {
 		/* the latest correction that is not voided */
-		for (size_t i = c->n; i-- > 0;)
-			if (!c->f[i].voids && !strcmp(c->f[i].target, id) &&
-			    !fate_of(c, c->f[i].by, true)) {
-				f = &c->f[i];
+		size_t first, n = fates_of(&first, c, id);
+
+		for (size_t k = n; k-- > 0;) {
+			const fate *g = c->by_target[first + k];
+
+			if (!g->voids && !fate_of(c, g->by, true)) {
+				f = g;
 				break;
 			}
+		}
 	}
 	if (voided)
 		*voided = f && f->voids;

@@ -284,7 +284,10 @@ static void test_void_correction(void **state)
 {
 	tk_fixture *f = *state;
 	chancery_void_result r;
-	char a[40], b[40], got[200];
+	chancery_corrections *cs = NULL;
+	char a[40], b[40], c[40], d[40], e[40], got[200];
+	const char *reason = NULL;
+	int voided = 0;
 
 	assert_int_equal(reply(f, a, "LBR", "ratify:IV-4", NULL, NULL), 0);
 	assert_int_equal(reply(f, b, "LBR", "ratify:XVIII-10", a, "typo"), 0);
@@ -294,6 +297,28 @@ static void test_void_correction(void **state)
 	assert_int_equal(void_it(f, &r, b, "the first was right"), 0);
 	intentions(f, "LBR", got, sizeof(got));
 	assert_string_equal(got, "ratify IV-4");
+	/* corrected again: two corrections of one reply, the voided one
+	 * first; fates of other events around them in the lookup's order */
+	assert_int_equal(reply(f, c, "MEX", "ratify:XVIII-10", NULL, NULL), 0);
+	assert_int_equal(reply(f, d, "MEX", NULL, c, "it said none"), 0);
+	assert_int_equal(reply(f, e, "LBR", "ratify:XVIII-10", a, "a second "
+		"look"), 0);
+	intentions(f, "LBR", got, sizeof(got));
+	assert_string_equal(got, "ratify XVIII-10");
+	assert_int_equal(chancery_corrections_load(&cs, f->repo, NULL), 0);
+	assert_string_equal(chancery_corrections_of(cs, a, &voided, &reason),
+		e);
+	assert_int_equal(voided, 0);
+	assert_string_equal(reason, "a second look");
+	assert_string_equal(chancery_corrections_of(cs, b, &voided, &reason),
+		r.id);
+	assert_int_equal(voided, 1);
+	assert_string_equal(reason, "the first was right");
+	assert_string_equal(chancery_corrections_of(cs, c, &voided, NULL), d);
+	assert_int_equal(voided, 0);
+	assert_null(chancery_corrections_of(cs, e, &voided, NULL));
+	assert_null(chancery_corrections_of(cs, "", NULL, NULL));
+	chancery_corrections_free(cs);
 }
 
 /* A deposit voided: out of participation as of every date, a correction
