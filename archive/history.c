@@ -178,7 +178,7 @@ int chancery_archive_history(chancery_repository *repo, const char *subject,
 	}
 	chancery_registry_free(reg);
 	/* gather in recording order, then tell it by real-world date */
-	error = chancery__event_foreach_about(repo, subject, x.state,
+	error = chancery__event_foreach_about(repo, NULL, subject, x.state,
 		subject_cb, &l);
 	if (l.error < 0)
 		error = l.error;

@@ -22,7 +22,9 @@
  * the tree, not from this walk.
  */
 #include "index_int.h"
+#include "store.h"
 
+#include <assert.h>
 #include <string.h>
 
 typedef struct {
@@ -225,22 +227,41 @@ static int effective_cb(const chancery_event *ev, void *payload)
 	return x->cb(ev, x->payload);
 }
 
-int chancery_event_foreach_effective(chancery_repository *repo,
-	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
+/* The effective events of the walk of `opts`, about `subject` when it is
+ * not NULL. */
+static int effective_walk(chancery_repository *repo,
+	const chancery_log_options *opts, const char *subject, bool state,
+	chancery_event_cb cb, void *payload)
 {
 	chancery_corrections *c = NULL;
 	effective_ctx x;
 	int error;
 
-	CHANCERY_ASSERT_ARG(repo && cb);
-	CHANCERY_CHECK_VERSION(opts, CHANCERY_LOG_OPTIONS_VERSION);
 	if ((error = chancery_corrections_load(&c, repo,
 			opts ? opts->at : NULL)) < 0)
 		return error;
 	x.c = c;
 	x.cb = cb;
 	x.payload = payload;
-	error = chancery_event_foreach(repo, opts, effective_cb, &x);
+	error = subject ? chancery__event_foreach_about(repo, opts, subject,
+		state, effective_cb, &x) : chancery_event_foreach(repo, opts,
+		effective_cb, &x);
 	chancery_corrections_free(c);
 	return error;
+}
+
+int chancery_event_foreach_effective(chancery_repository *repo,
+	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
+{
+	CHANCERY_ASSERT_ARG(repo && cb);
+	CHANCERY_CHECK_VERSION(opts, CHANCERY_LOG_OPTIONS_VERSION);
+	return effective_walk(repo, opts, NULL, false, cb, payload);
+}
+
+int chancery__event_foreach_effective_about(chancery_repository *repo,
+	const chancery_log_options *opts, const char *subject, bool state,
+	chancery_event_cb cb, void *payload)
+{
+	assert(repo && subject && cb);
+	return effective_walk(repo, opts, subject, state, cb, payload);
 }

@@ -89,7 +89,8 @@ static int about_cb(const chancery_event *ev, void *payload)
 }
 
 int chancery__event_foreach_about(chancery_repository *repo,
-	const char *subject, bool state, chancery_event_cb cb, void *payload)
+	const chancery_log_options *opts, const char *subject, bool state,
+	chancery_event_cb cb, void *payload)
 {
 	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
 	chancery__index_query q = { &lo, false, NULL, subject, state };
@@ -97,6 +98,8 @@ int chancery__event_foreach_about(chancery_repository *repo,
 	bool answered;
 	int error;
 
+	if (opts)
+		lo = *opts;
 	lo.oldest_first = 1;
 	error = chancery__index_foreach(&answered, repo, &q, cb, payload);
 	return answered ? error : chancery__event_replay(repo, &lo, about_cb,

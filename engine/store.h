@@ -328,13 +328,25 @@ int chancery__event_dir_of(char *out, size_t size, chancery_repository *repo,
 	const chancery_event *ev);
 
 /**
- * Walk, oldest first, the events of the branch that may concern State or
- * treaty `subject` (`state`): chancery__event_about's superset, from the
- * index when it can answer (one lookup by field), else by replay. The
- * caller narrows it (archive/history.c).
+ * Walk, oldest first, the events of the branch that `opts` selects (may be
+ * NULL: all; its order is ignored) and that may concern State or treaty
+ * `subject` (`state`): chancery__event_about's superset, from the index
+ * when it can answer (one lookup by field), else by replay. The caller
+ * narrows it (archive/history.c).
  */
 int chancery__event_foreach_about(chancery_repository *repo,
-	const char *subject, bool state, chancery_event_cb cb, void *payload);
+	const chancery_log_options *opts, const char *subject, bool state,
+	chancery_event_cb cb, void *payload);
+
+/**
+ * chancery_event_foreach_effective of the events that
+ * chancery__event_foreach_about gives: a superset of those that concern
+ * `subject`, voided and corrected events left out (a State's story in a
+ * campaign, workflows/story.c).
+ */
+int chancery__event_foreach_effective_about(chancery_repository *repo,
+	const chancery_log_options *opts, const char *subject, bool state,
+	chancery_event_cb cb, void *payload);
 
 /** Record `event` as one commit plus what `extra` adds (may be NULL), as
  * chancery__event_commit does; `opts` may be NULL. */

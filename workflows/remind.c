@@ -278,7 +278,7 @@ static int remind_extra(chancery_changeset *cs, const chancery_tree *base,
 	    (error = wf_open_check(&x.c, "reminders")) < 0 ||
 	    (error = wf_campaign_workflow(&w, &dates, g->repo, base, g->id,
 			&x)) < 0 ||
-	    (error = wf_stories_load(&sx, g->repo, &x, NULL)) < 0)
+	    (error = wf_stories_load(&sx, g->repo, &x, NULL, NULL)) < 0)
 		goto done;
 	for (size_t r = 0; r < sx.ns; r++)
 		if ((error = due_one(cs, ev, g, base, &x, w, &dates,

@@ -54,7 +54,7 @@ static int send_extra(chancery_changeset *cs, const chancery_tree *base,
 			"--date is before the letter date of campaign '%s'", g->id);
 		goto done;
 	}
-	if ((error = wf_stories_load(&sx, g->repo, &x, NULL)) < 0)
+	if ((error = wf_stories_load(&sx, g->repo, &x, NULL, NULL)) < 0)
 		goto done;
 	g->sent = 0;
 	for (size_t i = 0; i < sx.ns; i++) {
@@ -176,7 +176,7 @@ static int reply_extra(chancery_changeset *cs, const chancery_tree *base,
 			o->state);
 		goto done;
 	}
-	if ((error = wf_stories_load(&sx, g->repo, &x, NULL)) < 0)
+	if ((error = wf_stories_load(&sx, g->repo, &x, NULL, o->state)) < 0)
 		goto done;
 	if (!wf_story_of(&sx, o->state)) {
 		error = chancery__error(CHANCERY_EINVALID,

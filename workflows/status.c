@@ -500,7 +500,7 @@ int chancery_campaign_status_at(char **out, chancery_repository *repo,
 	if ((at && (error = tree_at(&tree, repo, at)) < 0) ||
 	    (error = wf_context_load(&x, repo, tree, id)) < 0 ||
 	    (error = wf_campaign_workflow(&w, &dates, repo, tree, id, &x)) < 0 ||
-	    (error = wf_stories_load(&sx, repo, &x, at)) < 0 ||
+	    (error = wf_stories_load(&sx, repo, &x, at, NULL)) < 0 ||
 	    (error = status_json(&root, &x, w, &dates, &sx, &as_of, at)) < 0)
 		goto done;
 	if (!(s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER))) {

@@ -216,7 +216,7 @@ void wf_stories_free(story_ctx *x)
 }
 
 int wf_stories_load(story_ctx *sx, chancery_repository *repo,
-	const context *x, const char *at)
+	const context *x, const char *at, const char *only)
 {
 	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
 	int error;
@@ -226,13 +226,17 @@ int wf_stories_load(story_ctx *sx, chancery_repository *repo,
 	sx->s = chancery__calloc(x->nrec ? x->nrec : 1, sizeof(story));
 	if (!sx->s)
 		return chancery__oom();
-	sx->ns = x->nrec;
 	for (size_t i = 0; i < x->nrec; i++)
-		sx->s[i].code = x->recipients[i];
+		if (!only || !strcmp(x->recipients[i], only))
+			sx->s[sx->ns++].code = x->recipients[i];
 	lo.campaign = x->c.id;
 	lo.oldest_first = 1;
 	lo.at = at;
-	error = chancery_event_foreach_effective(repo, &lo, story_cb, sx);
+	/* one State's story needs only the events that may concern it (an
+	 * indexed lookup): story_cb narrows them exactly as it does all */
+	error = only ? chancery__event_foreach_effective_about(repo, &lo, only,
+		true, story_cb, sx) : chancery_event_foreach_effective(repo, &lo,
+		story_cb, sx);
 	if (sx->error < 0)
 		return sx->error;
 	if (error < 0)

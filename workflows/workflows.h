@@ -252,7 +252,7 @@ typedef struct {
 
 typedef struct {
 	const char *campaign;
-	story *s;          /* one per recipient, in recipient order */
+	story *s;          /* one per recipient, in recipient order (or the one) */
 	size_t ns;
 	size_t seq;
 	char **named;      /* "STATE TREATY ACTION DATE" of deposits naming it */
@@ -262,9 +262,11 @@ typedef struct {
 
 /* The stories of a campaign's recipients, from its history (as of commit
  * `at`, NULL: the head) and the registry's actions from the letter date
- * on, each sorted by date. wf_stories_free() them even on error. */
+ * on, each sorted by date; with `only` (not NULL), the story of that one
+ * State (none when it is not a recipient), read from the events that may
+ * concern it alone. wf_stories_free() them even on error. */
 int wf_stories_load(story_ctx *sx, chancery_repository *repo,
-	const context *x, const char *at);
+	const context *x, const char *at, const char *only);
 void wf_stories_free(story_ctx *sx);
 story *wf_story_of(story_ctx *sx, const char *code);
 

@@ -64,20 +64,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static int first_cb(const chancery_event *ev, void *payload)
-{
-	snprintf(payload, 40, "%s", chancery_event_id(ev));
-	return 1;
-}
-
 /* The id of the newest event (of `type`, NULL: any). */
 static void newest(tk_fixture *f, char id[40], const char *type)
 {
-	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
-
-	lo.type = type;
-	*id = '\0';
-	assert_int_equal(chancery_event_foreach(f->repo, &lo, first_cb, id), 1);
+	tk_newest(id, f->repo, type);
 }
 
 /* A reply of `state` announcing `intends` ("ratify:IV-4", NULL: none),

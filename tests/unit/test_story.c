@@ -5,6 +5,7 @@
  * dates checked field by field.
  */
 #include "testkit.h"
+#include "workflows.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -294,7 +295,7 @@ static void test_reminders(void **state)
 /* One treaty action, as the depositary records it (an instrument for
  * anything but a signature). */
 static void deposit(tk_fixture *f, const char *state, const char *treaty,
-	const char *action, const char *date, const char *campaign)
+	const char *action, const char *date, const char *named)
 {
 	chancery_deposit_options o = CHANCERY_DEPOSIT_OPTIONS_INIT;
 	chancery_deposit_result r;
@@ -306,7 +307,7 @@ static void deposit(tk_fixture *f, const char *state, const char *treaty,
 	o.treaty = treaty;
 	o.action = action;
 	o.date = D(date);
-	o.campaign = campaign;
+	o.campaign = named;
 	if (!strcmp(action, "signature"))
 		o.signed_by = CHANCERY_SIGNER_FOREIGN_MINISTER;
 	else {
@@ -449,6 +450,119 @@ static void test_concurrent_replies(void **state)
 	free(out);
 }
 
+/* Story `a` and `b` tell the same events in the same order. */
+static void same_story(const story *a, const story *b)
+{
+	assert_string_equal(a->code, b->code);
+	assert_int_equal(a->nev, b->nev);
+	for (size_t k = 0; k < a->nev; k++) {
+		const story_event *x = &a->ev[k], *y = &b->ev[k];
+
+		assert_int_equal(x->kind, y->kind);
+		assert_int_equal(chancery_date_cmp(&x->date, &y->date), 0);
+		assert_int_equal(x->acknowledged, y->acknowledged);
+		assert_int_equal(x->late, y->late);
+		assert_int_equal(x->none, y->none);
+		assert_int_equal(x->counts, y->counts);
+		assert_true(x->act == y->act);
+		assert_int_equal(x->nintends, y->nintends);
+		for (size_t i = 0; i < x->nintends; i++)
+			assert_string_equal(x->intends[i], y->intends[i]);
+		assert_int_equal(x->nwithdraws, y->nwithdraws);
+		for (size_t i = 0; i < x->nwithdraws; i++)
+			assert_string_equal(x->withdraws[i], y->withdraws[i]);
+	}
+}
+
+/* Every recipient's story alone (a reply's check reads only its State's
+ * events) is its story among all, from the index and by replay; one that
+ * is not a recipient has none. Returns the events of LBR's story; *acks
+ * the replies acknowledged in all the stories alone. */
+static size_t one_story_each(tk_fixture *f, size_t *acks)
+{
+	context x;
+	story_ctx all, one;
+	size_t lbr = 0;
+
+	*acks = 0;
+
+	assert_int_equal(wf_context_load(&x, f->repo, NULL, "focus2004"), 0);
+	assert_int_equal(wf_stories_load(&all, f->repo, &x, NULL, NULL), 0);
+	assert_int_equal(all.ns, 192);
+	for (size_t i = 0; i < all.ns; i++) {
+		assert_int_equal(wf_stories_load(&one, f->repo, &x, NULL,
+			all.s[i].code), 0);
+		assert_int_equal(one.ns, 1);
+		same_story(&all.s[i], &one.s[0]);
+		for (size_t k = 0; k < one.s[0].nev; k++)
+			*acks += one.s[0].ev[k].acknowledged;
+		if (!strcmp(all.s[i].code, "LBR"))
+			lbr = one.s[0].nev;
+		wf_stories_free(&one);
+	}
+	assert_int_equal(wf_stories_load(&one, f->repo, &x, NULL, "ZZZ"), 0);
+	assert_int_equal(one.ns, 0);
+	assert_null(wf_story_of(&one, "ZZZ"));
+	wf_stories_free(&one);
+	wf_stories_free(&all);
+	wf_context_free(&x);
+	return lbr;
+}
+
+static void test_one_story(void **state)
+{
+	tk_fixture *f = *state;
+	chancery_reply_options o = CHANCERY_REPLY_OPTIONS_INIT;
+	chancery_void_options vo = CHANCERY_VOID_OPTIONS_INIT;
+	chancery_void_result vr;
+	chancery_date sent = D("2004-03-15"), d = D("2004-08-18");
+	const char *lbr[] = { "ratify:XVIII-10", "sign:IV-11-b", NULL };
+	const char *lbr2[] = { "sign:IV-13", NULL };
+	const char *lbr2w[] = { "sign:IV-11-b", NULL };
+	const char *che[] = { "ratify:XVIII-12", NULL };
+	char che_id[40], deu_id[40];
+	size_t rem = 0, ack = 0, acks = 0;
+
+	assert_int_equal(chancery_campaign_send(NULL, f->repo, "focus2004",
+		&sent, NULL), 0);
+	assert_int_equal(reply(f, "LBR", "2004-08-10", lbr, NULL, 0), 0);
+	assert_int_equal(reply(f, "CHE", "2004-08-11", che, NULL, 0), 0);
+	tk_newest(che_id, f->repo, "reply");
+	assert_int_equal(reply(f, "DEU", "2004-08-12", NULL, NULL, 1), 0);
+	tk_newest(deu_id, f->repo, "reply");
+	/* acknowledgments of the three, reminders to the others */
+	assert_int_equal(chancery_campaign_remind(&rem, &ack, f->repo,
+		"focus2004", &d), 0);
+	assert_int_equal(ack, 3);
+	/* a second letter of LBR's, withdrawing; CHE's corrected, DEU's
+	 * voided; a deposit naming the campaign; a note on LBR */
+	assert_int_equal(reply(f, "LBR", "2004-08-25", lbr2, lbr2w, 0), 0);
+	o.state = "CHE";
+	o.received = D("2004-08-11");
+	o.none = 1;
+	o.corrects = che_id;
+	o.reason = "misread";
+	assert_int_equal(chancery_campaign_reply(NULL, f->repo, "focus2004",
+		&o), 0);
+	vo.reason = "filed under the wrong State";
+	assert_int_equal(chancery_archive_void(&vr, f->repo, deu_id, &vo), 0);
+	deposit(f, "LBR", "XVIII-10", "ratification", "2004-09-22",
+		"focus2004");
+	assert_int_equal(tk_note(f->repo, "LBR", "a call"), 0);
+	/* LBR: letters, dispatch, two replies (the first acknowledged), the
+	 * deposit; CHE's reply acknowledged was corrected after, DEU's
+	 * voided */
+	assert_int_equal(one_story_each(f, &acks), 5);
+	assert_int_equal(acks, 1);
+	assert_int_equal(tk_sh("cd %s && git config chancery.index false",
+		f->dir), 0);
+	chancery_repository_free(f->repo);
+	f->repo = tk_open(f->dir);
+	assert_int_equal(chancery_repository_set_signature(f->repo, &later), 0);
+	assert_int_equal(one_story_each(f, &acks), 5);
+	assert_int_equal(acks, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +571,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reminders, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_replies, setup, tk_teardown),
 		cmocka_unit_test_setup_teardown(test_outcomes, setup, tk_teardown),
+		cmocka_unit_test_setup_teardown(test_one_story, setup, tk_teardown),
 	};
 
 	chancery_init();

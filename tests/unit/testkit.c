@@ -162,6 +162,21 @@ size_t tk_count_events(chancery_repository *repo, const char *type)
 	return n;
 }
 
+static int newest_cb(const chancery_event *ev, void *payload)
+{
+	snprintf(payload, 40, "%s", chancery_event_id(ev));
+	return 1;
+}
+
+void tk_newest(char id[40], chancery_repository *repo, const char *type)
+{
+	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
+
+	lo.type = type;
+	*id = '\0';
+	assert_int_equal(chancery_event_foreach(repo, &lo, newest_cb, id), 1);
+}
+
 int tk_note(chancery_repository *repo, const char *state, const char *msg)
 {
 	chancery_event *ev = NULL;

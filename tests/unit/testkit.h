@@ -43,6 +43,10 @@ size_t tk_count_events(chancery_repository *repo, const char *type);
 /* Record a note with a message; returns the library's result. */
 int tk_note(chancery_repository *repo, const char *state, const char *msg);
 
+/* The id of the newest event (of `type`, NULL: any) into `id`; asserts
+ * there is one. */
+void tk_newest(char id[40], chancery_repository *repo, const char *type);
+
 /* A repository in a fresh folder, for cmocka setup/teardown. */
 typedef struct {
 	char *dir;
