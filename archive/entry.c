@@ -38,6 +38,7 @@
 #include "../engine/registry_source.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void chancery__archive_entry_path(char *out, size_t size,
@@ -140,11 +141,21 @@ bool chancery__archive_entry_parse(char state[8], char treaty[64],
 
 /* ---- the registry's source of recorded actions --------------------------- */
 
+/* An entry seen by the walk, told to the callback once the walk has seen
+ * every void marker too. */
 typedef struct {
-	chancery__action_cb cb;
-	void *payload;
-	int error;     /* the callback's, when it stopped the walk */
+	char state[8], treaty[64], action[64];
+	chancery_date date, effective;
+	char *path;
+} seen_entry;
+
+typedef struct {
 	const chancery_tree *tree;
+	seen_entry *entries;
+	size_t nentries, aentries;
+	char **voided;   /* the paths of the entries a marker voids */
+	size_t nvoided, avoided;
+	int error;       /* the walk's own, when it stopped */
 } walk_ctx;
 
 /* Is `name` (in folder `root`) a voided deposit's marker, DATE-ACTION.void
@@ -181,14 +192,50 @@ static int read_effective(chancery_date *out, const walk_ctx *w,
 	return error;
 }
 
+/* The voided entry's path kept (a marker names it). */
+static int keep_voided(walk_ctx *w, const char *root, const char *name)
+{
+	char *p = chancery__sprintf(CHANCERY_ARCHIVE_DIR "/%s%s", root, name);
+
+	if (!p || chancery__grow((void **)&w->voided, &w->avoided,
+			w->nvoided + 1, sizeof(char *)) < 0) {
+		chancery_free(p);
+		return chancery__oom();
+	}
+	w->voided[w->nvoided++] = p;
+	return 0;
+}
+
+static int keep_entry(walk_ctx *w, const char *path, const char *state,
+	const char *treaty, const char *action, const chancery_date *date)
+{
+	seen_entry *e;
+	int error;
+
+	if (chancery__grow((void **)&w->entries, &w->aentries,
+			w->nentries + 1, sizeof(*w->entries)) < 0)
+		return CHANCERY_ENOMEM;
+	e = &w->entries[w->nentries];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->state, sizeof(e->state), "%s", state);
+	snprintf(e->treaty, sizeof(e->treaty), "%s", treaty);
+	snprintf(e->action, sizeof(e->action), "%s", action);
+	e->date = *date;
+	if (!(e->path = chancery__strdup(path)))
+		return chancery__oom();
+	w->nentries++;
+	if (chancery_registry_action_classify(action) == CHANCERY_ACTION_ENDS &&
+	    (error = read_effective(&e->effective, w, path)) < 0)
+		return error;
+	return 0;
+}
+
 static int walk_entry(const char *root, const chancery_entry *e,
 	void *payload)
 {
 	walk_ctx *w = payload;
-	char path[600], state[8], treaty[64], action[64];
-	chancery_action a = { 0 };
-
-	char name[300];
+	char path[600], state[8], treaty[64], action[64], name[300];
+	chancery_date date;
 	bool marker;
 
 	if (e->kind != CHANCERY_ENTRY_FILE && e->kind != CHANCERY_ENTRY_LINK)
@@ -198,7 +245,7 @@ static int walk_entry(const char *root, const chancery_entry *e,
 		snprintf(name, sizeof(name), "%s", e->name);
 	snprintf(path, sizeof(path), CHANCERY_ARCHIVE_DIR "/%s%s", root,
 		e->name);
-	if (!chancery__archive_entry_parse(state, treaty, action, &a.date,
+	if (!chancery__archive_entry_parse(state, treaty, action, &date,
 			root, name)) {
 		chancery_error_clear();
 		chancery__error(CHANCERY_EINVALID, "malformed archive: '%.300s' "
@@ -206,27 +253,53 @@ static int walk_entry(const char *root, const chancery_entry *e,
 		w->error = CHANCERY_EINVALID;
 		return w->error;
 	}
-	if (marker)
-		return 0; /* the entry it voids is left out with it */
-	{
-		char vpath[600];
+	/* the entry a marker voids is left out with it, once the walk has
+	 * seen both: a lookup of DATE-ACTION.void for every entry read the
+	 * archive's trees again each time (half a registry's parse) */
+	w->error = marker ? keep_voided(w, root, name) :
+		keep_entry(w, path, state, treaty, action, &date);
+	return w->error;
+}
 
-		snprintf(vpath, sizeof(vpath), "%.*s" CHANCERY_ARCHIVE_VOID_EXT,
-			(int)(strlen(path) - 4), path);
-		if (chancery__tree_has(w->tree, vpath))
-			return 0; /* voided: recorded in error, never happened */
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each entry no marker voids, in the walk's order, to `cb`. */
+static int tell_entries(walk_ctx *w, chancery__action_cb cb, void *payload)
+{
+	int error = 0;
+
+	if (w->nvoided > 1)
+		qsort(w->voided, w->nvoided, sizeof(char *), cmp_path);
+	for (size_t i = 0; i < w->nentries && error >= 0; i++) {
+		seen_entry *e = &w->entries[i];
+		chancery_action a = { 0 };
+
+		if (w->nvoided && bsearch(&e->path, w->voided, w->nvoided,
+				sizeof(char *), cmp_path))
+			continue; /* voided: recorded in error, never happened */
+		a.state = e->state;
+		a.treaty = e->treaty;
+		a.action = e->action;
+		a.date = e->date;
+		a.effective = e->effective;
+		a.deposit = e->path;
+		a.note = "";
+		error = cb(&a, payload);
 	}
-	if (chancery_registry_action_classify(action) == CHANCERY_ACTION_ENDS &&
-	    (w->error = read_effective(&a.effective, w, path)) < 0)
-		return w->error;
-	a.state = state;
-	a.treaty = treaty;
-	a.action = action;
-	a.deposit = path;
-	a.note = "";
-	if ((w->error = w->cb(&a, w->payload)) < 0)
-		return w->error;
-	return 0;
+	return error < 0 ? error : 0;
+}
+
+static void walk_free(walk_ctx *w)
+{
+	for (size_t i = 0; i < w->nentries; i++)
+		chancery_free(w->entries[i].path);
+	for (size_t i = 0; i < w->nvoided; i++)
+		chancery_free(w->voided[i]);
+	chancery_free(w->entries);
+	chancery_free(w->voided);
 }
 
 /* Every entry of archive/ in `tree`, in tree order (State, treaty, name). */
@@ -234,10 +307,12 @@ static int archive_each(chancery_repository *repo, const chancery_tree *tree,
 	chancery__action_cb cb, void *payload)
 {
 	chancery_entry dir;
-	walk_ctx w = { cb, payload, 0, tree };
+	walk_ctx w;
 	int error;
 
 	(void)repo;
+	memset(&w, 0, sizeof(w));
+	w.tree = tree;
 	error = chancery__tree_entry(&dir, tree, CHANCERY_ARCHIVE_DIR);
 	if (error == CHANCERY_ENOTFOUND) {
 		chancery_error_clear();
@@ -247,7 +322,10 @@ static int archive_each(chancery_repository *repo, const chancery_tree *tree,
 		error = chancery__tree_walk(tree, CHANCERY_ARCHIVE_DIR,
 			walk_entry, &w);
 	if (w.error < 0)
-		return w.error;
+		error = w.error;
+	if (error == 0)
+		error = tell_entries(&w, cb, payload);
+	walk_free(&w);
 	return error;
 }
 

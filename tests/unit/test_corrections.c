@@ -372,6 +372,26 @@ static void test_void_deposit(void **state)
 	o.state = "SWE";
 	assert_int_equal(chancery_archive_deposit(&dr, f->repo, &o), 0);
 	assert_string_equal(dr.notification, "C.N.3.2004.TREATIES-IV.13");
+	/* Norway signs two days later: its folder holds the voided entry,
+	 * its marker, and the new entry after them; only the new one is an
+	 * action, from a parse and from the cache alike */
+	at(f, "2004-09-24T10:00:00Z");
+	o.state = "NOR";
+	o.date = D("2004-09-24");
+	assert_int_equal(chancery_archive_deposit(&dr, f->repo, &o), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(chancery_registry_load(&reg, f->repo), 0);
+		d = D("2004-09-23");
+		assert_int_equal(chancery_registry_status(reg, "NOR", "IV-13",
+			&d), CHANCERY_STATUS_NONE);
+		d = D("2004-09-24");
+		assert_int_equal(chancery_registry_status(reg, "NOR", "IV-13",
+			&d), CHANCERY_STATUS_SIGNATORY);
+		d = D("2004-09-22");
+		assert_int_equal(chancery_registry_status(reg, "SWE", "IV-13",
+			&d), CHANCERY_STATUS_SIGNATORY);
+		chancery_registry_free(reg);
+	}
 }
 
 int main(void)
