@@ -55,17 +55,16 @@ void chancery_corrections_free(chancery_corrections *c)
 }
 
 static int fate_push(chancery_corrections *c, const char *target,
-	const chancery_event *ev, bool voids)
+	const char *reason, const char *by, bool voids)
 {
-	const char *reason = chancery_event_get(ev, "Reason");
 	fate *f;
 
 	if (chancery__grow((void **)&c->f, &c->a, c->n + 1, sizeof(*c->f)) < 0)
 		return CHANCERY_ENOMEM;
 	f = &c->f[c->n];
 	f->target = chancery__strdup(target);
-	f->by = chancery__strdup(chancery_event_id(ev));
-	f->reason = chancery__strdup(reason ? reason : "");
+	f->by = chancery__strdup(by);
+	f->reason = chancery__strdup(reason);
 	f->voids = voids;
 	c->n++;
 	if (!f->target || !f->by || !f->reason)
@@ -73,18 +72,37 @@ static int fate_push(chancery_corrections *c, const char *target,
 	return 0;
 }
 
-static int collect_cb(const chancery_event *ev, void *payload)
+bool chancery__event_fate(const char **target, const char **reason,
+	bool *voids, const chancery_event *ev)
 {
-	chancery_corrections *c = payload;
 	const char *type = chancery_event_type(ev);
 	const char *v = chancery_event_get(ev, "Voids");
 	const char *k = chancery_event_get(ev, "Corrects");
+	const char *r = chancery_event_get(ev, "Reason");
 
-	if (!strcmp(type, "void") && v)
-		return fate_push(c, v, ev, true);
-	if (!strcmp(type, "reply") && k)
-		return fate_push(c, k, ev, false);
-	return 0;
+	*reason = r ? r : "";
+	if (!strcmp(type, "void") && v) {
+		*target = v;
+		*voids = true;
+		return true;
+	}
+	if (!strcmp(type, "reply") && k) {
+		*target = k;
+		*voids = false;
+		return true;
+	}
+	return false;
+}
+
+static int collect_cb(const chancery_event *ev, void *payload)
+{
+	const char *target, *reason;
+	bool voids;
+
+	if (!chancery__event_fate(&target, &reason, &voids, ev))
+		return 0;
+	return fate_push(payload, target, reason, chancery_event_id(ev),
+		voids);
 }
 
 /* ---- the fates by target ------------------------------------------------ */

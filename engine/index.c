@@ -10,6 +10,10 @@
  *                      type, date (chancery_event_date), the whole commit
  *                      message, author name, email, time and offset
  *   fields             (seq, ord, key, value), indexed on (key, value)
+ *   fates              (seq, id, target, reason, voids): each void and
+ *                      correction as event_effective.c's rule reads it
+ *                      (chancery__event_fate), so that a walk's
+ *                      corrections are a scan of a small table
  *   search             FTS5 over each event's text (index_search.c)
  * Only what chancery__event_from_message accepts is stored, and a walk
  * rebuilds each event with that same function from the stored message
@@ -46,6 +50,9 @@ static const char schema_sql[] =
 	"ord INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, "
 	"PRIMARY KEY(seq, ord)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS %s.fields_kv ON fields(key, value);"
+	"CREATE TABLE IF NOT EXISTS %s.fates(seq INTEGER PRIMARY KEY, "
+	"id TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL, "
+	"voids INTEGER NOT NULL);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS %s.search USING fts5(subject, "
 	"body, fields, attachments);";
 
@@ -56,9 +63,10 @@ int chancery__index_schema(sqlite3 *db, const char *s, bool drop)
 
 	if (drop) {
 		sql = chancery__sprintf("DROP TABLE IF EXISTS %s.fields;"
+			"DROP TABLE IF EXISTS %s.fates;"
 			"DROP TABLE IF EXISTS %s.events;"
 			"DROP TABLE IF EXISTS %s.search;"
-			"DROP TABLE IF EXISTS %s.meta;", s, s, s, s);
+			"DROP TABLE IF EXISTS %s.meta;", s, s, s, s, s);
 		if (!sql)
 			return chancery__oom();
 		error = chancery__index_exec(db, sql, "drop the event tables");
@@ -66,7 +74,7 @@ int chancery__index_schema(sqlite3 *db, const char *s, bool drop)
 		if (error < 0)
 			return error;
 	}
-	sql = chancery__sprintf(schema_sql, s, s, s, s, s, s, s, s, s);
+	sql = chancery__sprintf(schema_sql, s, s, s, s, s, s, s, s, s, s);
 	if (!sql)
 		return chancery__oom();
 	error = chancery__index_exec(db, sql, "make the event tables");
@@ -162,7 +170,7 @@ int chancery__index_stamp(char **out, sqlite3 *db, const char *s,
 
 typedef struct {
 	sqlite3 *db;
-	sqlite3_stmt *ev, *field, *text;
+	sqlite3_stmt *ev, *field, *text, *fate;
 	sqlite3_int64 seq;
 } writer;
 
@@ -175,18 +183,23 @@ static int writer_open(writer *w, sqlite3 *db, const char *s)
 		"value) VALUES(?,?,?,?)", s);
 	char *c = chancery__sprintf("INSERT INTO %s.search(rowid, subject, "
 		"body, fields, attachments) VALUES(?,?,?,?,?)", s);
+	char *f = chancery__sprintf("INSERT INTO %s.fates(seq, id, target, "
+		"reason, voids) VALUES(?,?,?,?,?)", s);
 	sqlite3_stmt *st = NULL;
 	int rc = SQLITE_NOMEM;
 
 	memset(w, 0, sizeof(*w));
 	w->db = db;
-	if (a && b && c && (rc = sqlite3_prepare_v2(db, a, -1, &w->ev,
+	if (a && b && c && f && (rc = sqlite3_prepare_v2(db, a, -1, &w->ev,
 			NULL)) == SQLITE_OK &&
-	    (rc = sqlite3_prepare_v2(db, b, -1, &w->field, NULL)) == SQLITE_OK)
+	    (rc = sqlite3_prepare_v2(db, b, -1, &w->field, NULL)) ==
+			SQLITE_OK &&
+	    (rc = sqlite3_prepare_v2(db, f, -1, &w->fate, NULL)) == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, c, -1, &w->text, NULL);
 	chancery_free(a);
 	chancery_free(b);
 	chancery_free(c);
+	chancery_free(f);
 	if (rc != SQLITE_OK)
 		return chancery__sqlite_error(db, rc, "prepare the writer");
 	b = chancery__sprintf("SELECT coalesce(max(seq), 0) FROM %s.events", s);
@@ -208,6 +221,7 @@ static void writer_close(writer *w)
 	sqlite3_finalize(w->ev);
 	sqlite3_finalize(w->field);
 	sqlite3_finalize(w->text);
+	sqlite3_finalize(w->fate);
 }
 
 static int step_done(sqlite3 *db, sqlite3_stmt *st)
@@ -217,6 +231,22 @@ static int step_done(sqlite3 *db, sqlite3_stmt *st)
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : chancery__sqlite_error(db, rc,
 		"write an event");
+}
+
+/* A row of fates when `ev` voids or corrects an event. */
+static int fate_add(writer *w, const chancery_event *ev)
+{
+	const char *target, *reason;
+	bool voids;
+
+	if (!chancery__event_fate(&target, &reason, &voids, ev))
+		return 0;
+	sqlite3_bind_int64(w->fate, 1, w->seq);
+	sqlite3_bind_text(w->fate, 2, ev->id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(w->fate, 3, target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->fate, 4, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int(w->fate, 5, voids);
+	return step_done(w->db, w->fate);
 }
 
 /* One commit: a row if it is an event the replay would give. */
@@ -257,6 +287,8 @@ static int writer_add(writer *w, git_commit *c)
 	}
 	if (!error && w->text)
 		error = chancery__index_search_add(w->text, w->seq, ev, c);
+	if (!error)
+		error = fate_add(w, ev);
 	chancery_event_free(ev);
 	return error;
 }
@@ -312,18 +344,48 @@ static int stamp_write(sqlite3 *db, const char *s, chancery_repository *repo,
 	return meta_set(db, s, "stamp", hex);
 }
 
+/* The page cache of schema `s`, in KiB (SQLite's own unit when negative). */
+static int cache_kib(sqlite3 *db, const char *s)
+{
+	char *sql = chancery__sprintf("PRAGMA %s.cache_size", s);
+	sqlite3_stmt *st = NULL;
+	int kib = -2000;   /* SQLite's default */
+
+	if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		kib = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	chancery_free(sql);
+	return kib;
+}
+
+static void cache_set(sqlite3 *db, const char *s, int kib)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s.cache_size=%d", s, kib);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 int chancery__index_fill(sqlite3 *db, const char *s,
 	chancery_repository *repo, const git_oid *head)
 {
+	int was = cache_kib(db, s);
 	writer w;
 	int error;
 
 	if ((error = chancery__index_schema(db, s, true)) < 0)
 		return error;
+	/* a fill inserts into indexes on random keys (event ids, commit
+	 * ids): past the default 2 MiB of cache each insert pages in and
+	 * out; the cache is only a ceiling (SQLite allocates what it uses)
+	 * and is given back after */
+	cache_set(db, s, -CHANCERY__INDEX_FILL_CACHE_KIB);
 	if ((error = writer_open(&w, db, s)) == 0 &&
 	    (error = fill(&w, repo, head)) == 0)
 		error = stamp_write(db, s, repo, head);
 	writer_close(&w);
+	cache_set(db, s, was);
 	return error;
 }
 

@@ -5,7 +5,7 @@
  * The check never trusts the file: it brings it to the head, rebuilds the
  * same history into a temporary database attached as "chk" (the very
  * fill of index.c, from the stamp the file holds, read in the same
- * transaction) and compares every row of events and fields both ways
+ * transaction) and compares every row of events, fields and fates both ways
  * with EXCEPT. Its cost is a rebuild's: one walk and one parse of every
  * commit, no tree read; then the registry's cache, when it holds the
  * head's registry, is compared with a fresh parse (registry_cache.c).
@@ -106,6 +106,10 @@ static const char diff_sql[] =
 	"FROM (SELECT * FROM main.fields EXCEPT SELECT * FROM chk.fields) "
 	"UNION ALL SELECT seq, ord, 'history has a field the index does not' "
 	"FROM (SELECT * FROM chk.fields EXCEPT SELECT * FROM main.fields) "
+	"UNION ALL SELECT seq, NULL, 'the index has a fate history does not' "
+	"FROM (SELECT * FROM main.fates EXCEPT SELECT * FROM chk.fates) "
+	"UNION ALL SELECT seq, NULL, 'history has a fate the index does not' "
+	"FROM (SELECT * FROM chk.fates EXCEPT SELECT * FROM main.fates) "
 	"UNION ALL SELECT rowid, NULL, 'the index has search text history "
 	"does not' FROM (" SEARCH_ROW("main") " EXCEPT " SEARCH_ROW("chk") ") "
 	"UNION ALL SELECT rowid, NULL, 'history has search text the index "

@@ -27,6 +27,10 @@ typedef struct sqlite3 sqlite3;
 /** How long a connection waits for another's write lock, in ms. */
 #define CHANCERY__INDEX_BUSY_MS 10000
 
+/** The page cache a rebuild or a check fills with (KiB): 64 MiB, the
+ * random keys' indexes of 10^6 events (docs/performance.md). */
+#define CHANCERY__INDEX_FILL_CACHE_KIB 65536
+
 /** The index file's path (the caller frees it with chancery_free). */
 int chancery__index_path(char **out, chancery_repository *repo);
 

@@ -16,7 +16,10 @@
 /** What a walk of the index selects besides chancery_log_options. */
 typedef struct {
 	const chancery_log_options *log; /* never NULL */
-	bool corrections;  /* only events with a Voids or Corrects field */
+	bool corrections;  /* only the voids and corrections, oldest first;
+			    * from the index (its fates table), each with its
+			    * id, type and the fields chancery__event_fate
+			    * reads alone, the log's filters unused */
 	const char *prefix; /* only events whose id begins with it, or whose
 			     * commit does (from 7 characters) */
 	const char *about;  /* only events that may concern this State
@@ -48,6 +51,15 @@ bool chancery__event_matches(const chancery_event *ev,
  */
 bool chancery__event_about(const chancery_event *ev, const char *subject,
 	bool state);
+
+/**
+ * Whether `ev` voids an event (a void's first Voids field) or corrects one
+ * (a reply's first Corrects field): the target's id, the first Reason
+ * field ("" without one) and which, borrowed from `ev`. The one rule the
+ * effective walk (event_effective.c) and the index's fates table keep.
+ */
+bool chancery__event_fate(const char **target, const char **reason,
+	bool *voids, const chancery_event *ev);
 
 /** The replay itself: chancery_event_foreach without the index. */
 int chancery__event_replay(chancery_repository *repo,

@@ -14,7 +14,7 @@
 typedef struct sqlite3_stmt sqlite3_stmt;
 
 /** The tables' format; another number in meta rebuilds them. */
-#define CHANCERY__INDEX_FORMAT 1
+#define CHANCERY__INDEX_FORMAT 2
 
 /** What an update did. */
 enum { CHANCERY__INDEX_CURRENT = CHANCERY_INDEX_CURRENT,

@@ -262,6 +262,64 @@ static void test_sample(void **state)
 	all_filters(*state, false);
 }
 
+static void last_line(const char *line, void *payload);
+static void index_file(char *p, size_t size, tk_fixture *f);
+
+typedef struct {
+	chancery_corrections *index, *replay;
+	size_t fated;
+} fates_ctx;
+
+static int fate_cb(const chancery_event *ev, void *payload)
+{
+	fates_ctx *x = payload;
+	const char *ra = NULL, *rb = NULL;
+	int va = 0, vb = 0;
+	const char *a = chancery_corrections_of(x->index,
+		chancery_event_id(ev), &va, &ra);
+	const char *b = chancery_corrections_of(x->replay,
+		chancery_event_id(ev), &vb, &rb);
+
+	assert_true((a == NULL) == (b == NULL));
+	if (a) {
+		assert_string_equal(a, b);
+		assert_string_equal(ra, rb);
+		x->fated++;
+	}
+	assert_int_equal(va, vb);
+	return 0;
+}
+
+/* The voids and corrections from the index's fates table decide every
+ * event's fate as those read from history do; a forged row is found. */
+static void same_fates(tk_fixture *f)
+{
+	fates_ctx x = { NULL, NULL, 0 };
+	chancery_repository *r;
+	size_t events = 0, diffs = 0;
+	char p[700], line[200] = "";
+
+	assert_int_equal(chancery_corrections_load(&x.index, f->repo, NULL), 0);
+	set_index(f->dir, false);
+	r = tk_open(f->dir);
+	assert_int_equal(chancery_corrections_load(&x.replay, r, NULL), 0);
+	chancery_repository_free(r);
+	set_index(f->dir, true);
+	assert_int_equal(chancery_event_foreach(f->repo, NULL, fate_cb, &x), 0);
+	/* the first note: voided, then named by a reply that corrects it */
+	assert_int_equal(x.fated, 1);
+	chancery_corrections_free(x.index);
+	chancery_corrections_free(x.replay);
+	index_file(p, sizeof(p), f);
+	assert_int_equal(tk_sh("sqlite3 '%s' \"UPDATE fates SET voids=0\"", p),
+		0);
+	assert_int_equal(chancery_index_check(&events, &diffs, f->repo,
+		last_line, line), 0);
+	assert_int_equal(diffs, 2);
+	assert_non_null(strstr(line, "fate"));
+	assert_int_equal(chancery_index_rebuild(f->repo), 0);
+}
+
 static void test_generated(void **state)
 {
 	tk_fixture *f = *state;
@@ -287,6 +345,7 @@ static void test_generated(void **state)
 	assert_non_null(chancery_corrections_of(a, id, &voided, NULL));
 	assert_int_equal(voided, 1);
 	chancery_corrections_free(a);
+	same_fates(f);
 	/* lookup by a prefix, from the index */
 	assert_int_equal(chancery_event_lookup(&ev, f->repo, id), 0);
 	assert_string_equal(chancery_event_id(ev), id);
@@ -385,7 +444,7 @@ static size_t index_events(tk_fixture *f)
 	assert_int_equal(chancery_index_info(&info, f->repo), 0);
 	n = info.events;
 	assert_string_equal(info.stamp, info.head);
-	assert_int_equal(info.format, 1);
+	assert_int_equal(info.format, 2);
 	chancery_index_info_dispose(&info);
 	return n;
 }
