@@ -32,7 +32,8 @@ typedef struct {
  * head first, in the replay's order. *answered is false when the index
  * could not be used and nothing was given to `cb` (the caller replays);
  * when it is true the result is the walk's (a callback's non-zero value,
- * or an error).
+ * or an error). Running out of memory is never "could not be used": it
+ * is answered, CHANCERY_ENOMEM.
  */
 int chancery__index_foreach(bool *answered, chancery_repository *repo,
 	const chancery__index_query *q, chancery_event_cb cb, void *payload);

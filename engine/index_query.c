@@ -42,8 +42,13 @@ int chancery__index_conn(sqlite3 **out, chancery_repository *repo)
 	if (repo->index_mode < 0)
 		return 0;
 	if (!repo->index_db) {
-		if (chancery__index_config_off(repo) ||
-		    chancery__index_db_open(&db, NULL, repo, true) < 0) {
+		int error = chancery__index_config_off(repo) ? 1 :
+			chancery__index_db_open(&db, NULL, repo, true);
+
+		/* out of memory is not "no index": the caller stops */
+		if (error == CHANCERY_ENOMEM)
+			return error;
+		if (error) {
 			/* off, or a read-only Git directory: replay */
 			chancery_error_clear();
 			repo->index_mode = -1;
@@ -388,11 +393,16 @@ static int index_walk(bool *answered, size_t *given, git_oid *walked,
 			*answered = true;
 			return error;
 		}
+		/* out of memory is no reason to replay: the caller stops */
+		if (error == CHANCERY_ENOMEM)
+			return error;
 		damaged = chancery__sqlite_damaged(rc);
 		if (!current && rc == SQLITE_OK &&
 		    (error = chancery__index_sync(NULL, &damaged, db, repo,
 				false)) == 0)
 			continue;
+		if (error == CHANCERY_ENOMEM)
+			return error;
 		chancery_error_clear();
 		if (!damaged || reopened)
 			return 0;
@@ -441,6 +451,11 @@ int chancery__index_foreach(bool *answered, chancery_repository *repo,
 			payload);
 	if (*answered)
 		return error;
+	if (error == CHANCERY_ENOMEM) {
+		/* no reason to replay: the caller stops (answered, with it) */
+		*answered = true;
+		return error;
+	}
 	chancery_error_clear();
 	if (given == 0)
 		return 0;

@@ -72,24 +72,31 @@ static int cache_key(char **out, git_tree *tree)
 	return *out ? 0 : chancery__oom();
 }
 
-/* The repository's index connection when the cache may use it now. */
-static sqlite3 *usable(chancery_repository *repo)
+/* The repository's index connection in *out when the cache may use it
+ * now, else NULL; only running out of memory is an error (it was taken
+ * for "no cache", and a write went on parsing). */
+static int usable(sqlite3 **out, chancery_repository *repo)
 {
 	sqlite3 *db = NULL;
+	int error;
 
-	if (chancery__index_conn(&db, repo) < 0 || !db) {
+	*out = NULL;
+	if ((error = chancery__index_conn(&db, repo)) < 0 || !db) {
+		if (error == CHANCERY_ENOMEM)
+			return error;
 		chancery_error_clear();
-		return NULL;
+		return 0;
 	}
 	/* a walk or a transaction of the connection is under way (FTS5
 	 * keeps statements of its own prepared: only a busy one counts) */
 	if (!sqlite3_get_autocommit(db))
-		return NULL;
+		return 0;
 	for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st;
 	     st = sqlite3_next_stmt(db, st))
 		if (sqlite3_stmt_busy(st))
-			return NULL;
-	return db;
+			return 0;
+	*out = db;
+	return 0;
 }
 
 /* The stored encoding for `key`, handed to `fn`; 0 when there is none. */
@@ -190,8 +197,8 @@ int chancery__reg_cache_load(chancery_registry **out, bool *hit,
 		*hit = false;
 	if ((error = cache_key(&key, tree)) < 0)
 		return error;
-	if (key && (db = usable(repo)) != NULL &&
-	    (error = with_row(db, key, decode_row, out)) < 0)
+	if (key && ((error = usable(&db, repo)) < 0 ||
+	    (db && (error = with_row(db, key, decode_row, out)) < 0)))
 		goto done;
 	if (*out) {
 		if (hit)
