@@ -197,51 +197,31 @@ static int row_event(chancery_event **out, sqlite3_stmt *st)
 }
 
 /*
- * The voids and corrections (q->corrections), from the fates table: each
- * given as an event of its type with the fields chancery__event_fate
+ * The voids and corrections (q->corrections) come from the fates table:
+ * each row an event of its type with the fields chancery__event_fate
  * reads, and nothing else. Reading them from the events' messages (2% of
  * a history) was half of a `log --state` at 10^5 events: each message is
  * on a page of its own.
  */
-static int fates_run(int *rc, size_t *given, sqlite3 *db,
-	chancery_event_cb cb, void *payload)
+static const char fates_sql[] = "SELECT id, target, reason, voids FROM "
+	"fates ORDER BY seq";
+
+static int fate_row(chancery_event **out, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = NULL;
-	size_t k = 0;
-	int error = 0;
+	bool voids = sqlite3_column_int(st, 3) != 0;
+	int error;
 
-	*rc = sqlite3_prepare_v2(db, "SELECT id, target, reason, voids FROM "
-		"fates ORDER BY seq", -1, &st, NULL);
-	if (*rc != SQLITE_OK)
-		return chancery__sqlite_error(db, *rc, "prepare a walk");
-	while ((*rc = sqlite3_step(st)) == SQLITE_ROW) {
-		bool voids = sqlite3_column_int(st, 3) != 0;
-		chancery_event *ev = NULL;
-
-		if (k++ < *given)
-			continue;
-		if ((error = chancery_event_new(&ev, voids ? "void" :
-				"reply")) < 0 ||
-		    (error = chancery__event_field_push(ev, voids ? "Voids" :
-				"Corrects", col(st, 1))) < 0 ||
-		    (*col(st, 2) && (error = chancery__event_field_push(ev,
-				"Reason", col(st, 2))) < 0)) {
-			chancery_event_free(ev);
-			break;
-		}
-		snprintf(ev->id, sizeof(ev->id), "%s", col(st, 0));
-		(*given)++;
-		error = cb(ev, payload);
-		chancery_event_free(ev);
-		if (error)
-			break;
+	if ((error = chancery_event_new(out, voids ? "void" : "reply")) < 0 ||
+	    (error = chancery__event_field_push(*out, voids ? "Voids" :
+			"Corrects", col(st, 1))) < 0 ||
+	    (*col(st, 2) && (error = chancery__event_field_push(*out,
+			"Reason", col(st, 2))) < 0)) {
+		chancery_event_free(*out);
+		*out = NULL;
+		return error;
 	}
-	if (*rc == SQLITE_DONE || *rc == SQLITE_ROW)
-		*rc = SQLITE_OK;
-	else
-		error = chancery__sqlite_error(db, *rc, "walk the events");
-	sqlite3_finalize(st);
-	return error;
+	snprintf((*out)->id, sizeof((*out)->id), "%s", col(st, 0));
+	return 0;
 }
 
 /*
@@ -252,18 +232,20 @@ static int fates_run(int *rc, size_t *given, sqlite3 *db,
 static int query_run(int *rc, size_t *given, sqlite3 *db,
 	const chancery__index_query *q, chancery_event_cb cb, void *payload)
 {
+	int (*row)(chancery_event **, sqlite3_stmt *) = q->corrections ?
+		fate_row : row_event;
 	sqlite3_stmt *st = NULL;
 	size_t k = 0;
 	int error = 0;
 
-	if (q->corrections)
-		return fates_run(rc, given, db, cb, payload);
-	if ((*rc = query_prepare(&st, db, q)) != SQLITE_OK)
+	*rc = q->corrections ? sqlite3_prepare_v2(db, fates_sql, -1, &st,
+		NULL) : query_prepare(&st, db, q);
+	if (*rc != SQLITE_OK)
 		return chancery__sqlite_error(db, *rc, "prepare a walk");
 	while ((*rc = sqlite3_step(st)) == SQLITE_ROW) {
 		chancery_event *ev = NULL;
 
-		if ((error = row_event(&ev, st)) < 0)
+		if ((error = row(&ev, st)) < 0)
 			break;
 		if (!ev || !query_matches(ev, q) || k++ < *given) {
 			chancery_event_free(ev);
