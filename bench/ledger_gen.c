@@ -5,7 +5,7 @@
  * public API exactly as the tool records it, so every later question is
  * asked of a history chancery itself wrote.
  *
- * usage: ledger_gen [--bare] DIR N [SEED]
+ * usage: ledger_gen [--bare] [--resume] DIR N [SEED]
  *
  * --bare builds a bare repository (DIR is the Git folder, as `chancery init
  * --bare` makes it): no working tree is checked or checked out, so the
@@ -27,10 +27,22 @@
  * nothing due is made a note.
  * The same N and SEED give the same history, commit for commit.
  *
+ * Resuming: after every event the generator's own state (the event count,
+ * the random state, the open campaign, the recent notes and replies, and
+ * the head it reached) is written to DIR.state, replaced atomically.
+ * SIGINT, SIGTERM and SIGHUP end the run after the event in progress,
+ * with exit 4. `--resume DIR N` reopens DIR, checks that its head is the
+ * one the state names (else exit 3: the history moved on without the
+ * generator) and goes on from there, so a history of 10^6 events can be
+ * built over several sittings and is still the one a single run makes.
+ * The state file is removed when the history is complete.
+ *
  * It prints to stderr, every 10% and at the end, the events made and the
  * rate (events a second of wall time); stdout gets one line,
- * "EVENTS SECONDS RATE". Exit 0, 2 for usage, 3 when the library refuses
- * what a slot falls back to (which would be a bug to report).
+ * "EVENTS SECONDS RATE" (the events this run made). Exit 0, 2 for usage,
+ * 3 when the library refuses what a slot falls back to (which would be a
+ * bug to report) or the state cannot be resumed, 4 when stopped by a
+ * signal (resumable).
  *
  * Deliberately left out: a fast path (git fast-import of most of the
  * history). The library is the only writer of these histories, so the
@@ -39,6 +51,7 @@
  */
 #include <chancery.h>
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +75,8 @@ typedef struct {
 	int stage;                  /* 0 opened, 1 letters, 2 sent, 3 reminded, 4 closed */
 	int campaign_every;         /* a campaign every this many years */
 	int bare;                   /* --bare: a bare repository */
+	int resume;                 /* --resume: go on from DIR.state */
+	long k;                     /* the next event to make */
 	/* recent notes (to void) and replies (to correct), as commits */
 	char notes[RECENT][41];
 	size_t nnotes;
@@ -355,6 +370,108 @@ static int deposit(gen *g, const chancery_date *today)
 	return 0;
 }
 
+/* ---- resuming ------------------------------------------------------------- */
+
+#define STATE_MAGIC "ledger_gen state 1"
+
+static volatile sig_atomic_t stop_asked;
+
+static void ask_stop(int sig)
+{
+	(void)sig;
+	stop_asked = 1;
+}
+
+static void state_path(char *out, size_t size, const gen *g, int tmp)
+{
+	snprintf(out, size, "%s.state%s", g->dir, tmp ? ".tmp" : "");
+}
+
+static void ring_write(FILE *f, char ring[][41], size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s\n", ring[i]);
+}
+
+/* The state after event k - 1, replacing DIR.state in one rename. */
+static int state_save(gen *g, long n)
+{
+	char path[4200], tmp[4200], head[41];
+	size_t i;
+	FILE *f;
+
+	if (chancery_repository_head(head, g->repo) < 0)
+		return fail("head");
+	state_path(path, sizeof path, g, 0);
+	state_path(tmp, sizeof tmp, g, 1);
+	if (!(f = fopen(tmp, "w"))) {
+		fprintf(stderr, "ledger_gen: cannot write %s\n", tmp);
+		return -1;
+	}
+	fprintf(f, "%s\n%ld %ld %llu %d %d %d\n%s\n%s\n%zu %zu\n",
+		STATE_MAGIC, n, g->k, (unsigned long long)g->rng, g->year,
+		g->stage, g->campaign_every, head,
+		*g->campaign ? g->campaign : "-", g->nnotes, g->nreplies);
+	ring_write(f, g->notes, g->nnotes);
+	for (i = 0; i < g->nreplies; i++)
+		fprintf(f, "%s %s\n", g->replies[i], g->reply_state[i]);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "ledger_gen: cannot write %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int state_bad(const char *path, const char *why)
+{
+	fprintf(stderr, "ledger_gen: %s: %s\n", path, why);
+	return -1;
+}
+
+/* Read DIR.state into g and check it against N and the branch head. */
+static int state_load(gen *g, long n)
+{
+	char path[4200], line[128], head[41], want[41], campaign[32];
+	unsigned long long rng;
+	long sn;
+	size_t i;
+	FILE *f;
+	int ok;
+
+	state_path(path, sizeof path, g, 0);
+	if (!(f = fopen(path, "r")))
+		return state_bad(path, "cannot read the state to resume from");
+	ok = fgets(line, sizeof line, f) && !strncmp(line, STATE_MAGIC,
+			strlen(STATE_MAGIC)) &&
+		fscanf(f, "%ld %ld %llu %d %d %d %40s %31s %zu %zu", &sn,
+			&g->k, &rng, &g->year, &g->stage, &g->campaign_every,
+			want, campaign, &g->nnotes, &g->nreplies) == 10 &&
+		g->nnotes <= RECENT && g->nreplies <= RECENT;
+	for (i = 0; ok && i < g->nnotes; i++)
+		ok = fscanf(f, "%40s", g->notes[i]) == 1;
+	for (i = 0; ok && i < g->nreplies; i++)
+		ok = fscanf(f, "%40s %3s", g->replies[i],
+			g->reply_state[i]) == 2;
+	fclose(f);
+	if (!ok)
+		return state_bad(path, "not a ledger_gen state");
+	if (sn != n)
+		return state_bad(path, "made for another N");
+	g->rng = rng;
+	snprintf(g->campaign, sizeof g->campaign, "%s",
+		strcmp(campaign, "-") ? campaign : "");
+	if (chancery_repository_open(&g->repo, g->dir) < 0)
+		return fail("open");
+	if (chancery_repository_head(head, g->repo) < 0)
+		return fail("head");
+	if (strcmp(head, want))
+		return state_bad(path, "the branch is no longer at the head "
+			"the state names");
+	return 0;
+}
+
 /* ---- one slot, the whole history ----------------------------------------- */
 
 /* What each slot made, for the breakdown printed at the end. */
@@ -431,16 +548,24 @@ static int build(gen *g, long n)
 		1079082000 /* 2004-03-12T09:00:00Z */, 0 };
 	chancery_date today;
 	double t0 = seconds(), t1, dt, spent[K_N] = { 0 };
-	long k, count[K_N] = { 0 };
+	long k, first, count[K_N] = { 0 };
+	char path[4200];
 	int kind;
 	int64_t t;
 
 	io.bare = g->bare;
 	if (instrument(g) < 0)
 		return -1;
-	if (chancery_repository_init(&g->repo, g->dir, &io, &s) < 0)
-		return fail("init");
-	for (k = 0; k < n; k++) {
+	if (g->resume ? state_load(g, n) < 0 :
+	    chancery_repository_init(&g->repo, g->dir, &io, &s) < 0)
+		return g->resume ? -1 : fail("init");
+	first = g->k;
+	for (k = first; k < n; k++) {
+		if (stop_asked) {
+			fprintf(stderr, "ledger_gen: stopped after %ld events; "
+				"go on with --resume\n", k);
+			return 1;
+		}
 		t = start + span * k / n;
 		chancery_date_from_time(&today, t);
 		t1 = seconds();
@@ -448,17 +573,23 @@ static int build(gen *g, long n)
 			return -1;
 		count[kind]++;
 		spent[kind] += seconds() - t1;
+		g->k = k + 1;
+		if (state_save(g, n) < 0)
+			return -1;
 		if (n >= 10 && (k + 1) % (n / 10) == 0)
 			fprintf(stderr, "ledger_gen: %ld events, %.1f a second\n",
-				k + 1, (k + 1) / (seconds() - t0));
+				k + 1, (k + 1 - first) / (seconds() - t0));
 	}
+	state_path(path, sizeof path, g, 0);
+	remove(path);
 	dt = seconds() - t0;
 	for (kind = 0; kind < K_N; kind++)
 		if (count[kind])
 			fprintf(stderr, "ledger_gen: %6ld %-14s %8.1f ms each\n",
 				count[kind], KINDS[kind],
 				1e3 * spent[kind] / count[kind]);
-	printf("%ld %.2f %.1f\n", n, dt, n / (dt > 0 ? dt : 1));
+	printf("%ld %.2f %.1f\n", n - first, dt,
+		(n - first) / (dt > 0 ? dt : 1));
 	remove(g->instrument);
 	return 0;
 }
@@ -471,13 +602,16 @@ int main(int argc, char **argv)
 	int rc;
 
 	memset(&g, 0, sizeof g);
-	if (argc > 1 && !strcmp(argv[1], "--bare")) {
-		g.bare = 1;
-		argc--;
-		argv++;
-	}
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: ledger_gen [--bare] DIR N [SEED]\n");
+	for (; argc > 1 && !strncmp(argv[1], "--", 2); argc--, argv++)
+		if (!strcmp(argv[1], "--bare"))
+			g.bare = 1;
+		else if (!strcmp(argv[1], "--resume"))
+			g.resume = 1;
+		else
+			break;
+	if (argc < 3 || argc > 4 || !strncmp(argv[1], "--", 2)) {
+		fprintf(stderr, "usage: ledger_gen [--bare] [--resume] "
+			"DIR N [SEED]\n");
 		return 2;
 	}
 	n = strtol(argv[2], &end, 10);
@@ -493,9 +627,13 @@ int main(int argc, char **argv)
 	g.campaign_every = n >= 3000 ? 1 : (int)(YEARS * 100 / n + 1);
 	if (g.campaign_every > YEARS)
 		g.campaign_every = YEARS;
+	signal(SIGINT, ask_stop);
+	signal(SIGTERM, ask_stop);
+	signal(SIGHUP, ask_stop);
 	if (chancery_init() < 0)
 		return 5;
-	rc = build(&g, n) < 0 ? 3 : 0;
+	rc = build(&g, n);
+	rc = rc < 0 ? 3 : rc > 0 ? 4 : 0;
 	chancery_registry_free(g.reg);
 	chancery_free(g.featured);
 	chancery_repository_free(g.repo);
