@@ -9,6 +9,7 @@
  */
 #include "event_int.h"
 #include "index_int.h"
+#include "store_git.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,42 +202,34 @@ int chancery__event_replay(chancery_repository *repo,
 		"walk the history", replay_one, &r);
 }
 
-/* Fill the paths the event's commit added or changed. */
+static int event_path(const chancery_file_change *c, void *payload)
+{
+	chancery_event *ev = payload;
+
+	if (chancery__grow((void **)&ev->paths, &ev->apaths, ev->npaths + 1,
+			sizeof(char *)) < 0)
+		return CHANCERY_ENOMEM;
+	if (!(ev->paths[ev->npaths] = chancery__strdup(c->path)))
+		return chancery__oom();
+	ev->npaths++;
+	return 0;
+}
+
+/* Fill the paths the event's commit added, changed or deleted. */
 static int event_paths(chancery_event *ev, chancery_repository *repo,
 	git_commit *commit)
 {
 	git_commit *parent = NULL;
 	git_tree *a = NULL, *b = NULL;
-	git_diff *diff = NULL;
 	int error;
 
-	if (git_commit_parentcount(commit) > 0 &&
-	    (error = git_commit_parent(&parent, commit, 0)) < 0)
-		goto git_fail;
-	if ((parent && (error = git_commit_tree(&a, parent)) < 0) ||
-	    (error = git_commit_tree(&b, commit)) < 0 ||
-	    (error = git_diff_tree_to_tree(&diff, repo->git, a, b, NULL)) < 0)
-		goto git_fail;
-	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-		if (chancery__grow((void **)&ev->paths, &ev->apaths,
-				ev->npaths + 1, sizeof(char *)) < 0) {
-			error = CHANCERY_ENOMEM;
-			goto done;
-		}
-		if (!(ev->paths[ev->npaths] = chancery__strdup(d->new_file.path))) {
-			error = chancery__oom();
-			goto done;
-		}
-		ev->npaths++;
-	}
-	error = 0;
-	goto done;
-git_fail:
-	error = chancery__git_error(error, "read the event's changes");
-done:
-	git_diff_free(diff);
+	if ((git_commit_parentcount(commit) > 0 &&
+	     (error = git_commit_parent(&parent, commit, 0)) < 0) ||
+	    (parent && (error = git_commit_tree(&a, parent)) < 0) ||
+	    (error = git_commit_tree(&b, commit)) < 0)
+		error = chancery__git_error(error, "read the event's changes");
+	else
+		error = chancery__tree_diff(repo->git, a, b, event_path, ev);
 	git_tree_free(a);
 	git_tree_free(b);
 	git_commit_free(parent);

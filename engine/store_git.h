@@ -51,4 +51,15 @@ static inline const chancery_tree *chancery__tree_borrow(
 /* Take ownership of `git` (NULL: CHANCERY_ENOMEM, git freed). */
 int chancery__tree_adopt(chancery_tree **out, git_tree *git);
 
+/* Called for each file that differs; `c` is borrowed for the call. A
+ * non-zero return stops the diff, which returns it. */
+typedef int (*chancery__tree_diff_cb)(const chancery_file_change *c,
+	void *payload);
+
+/* Each file that differs from tree `a` to tree `b` (either NULL: empty),
+ * in path order, reading only the folders whose ids differ
+ * (tree_diff.c). */
+int chancery__tree_diff(git_repository *git, const git_tree *a,
+	const git_tree *b, chancery__tree_diff_cb cb, void *payload);
+
 #endif

@@ -17,31 +17,40 @@
 #include "store_git.h"
 
 /* An info with what keeps its borrowed pointers alive; `info` first so
- * the public pointer is the holder's. */
+ * the public pointer is the holder's. Each change's path is its own
+ * allocation. */
 typedef struct {
 	chancery__commit_info info;
 	git_commit *commit;
-	git_diff *diff;
 	chancery_oid *parents;
 	chancery_file_change *changes;
+	size_t nchanges, achanges;
 } commit_hold;
 
 static void hold_clear(commit_hold *h)
 {
+	for (size_t i = 0; i < h->nchanges; i++)
+		chancery_free((char *)h->changes[i].path);
 	chancery_free(h->changes);
 	chancery_free(h->parents);
-	git_diff_free(h->diff);
 	git_commit_free(h->commit);
 	memset(h, 0, sizeof(*h));
 }
 
-static chancery_change_kind change_kind(git_delta_t status)
+static int hold_change(const chancery_file_change *c, void *payload)
 {
-	switch (status) {
-	case GIT_DELTA_ADDED: return CHANCERY_CHANGE_ADDED;
-	case GIT_DELTA_DELETED: return CHANCERY_CHANGE_DELETED;
-	default: return CHANCERY_CHANGE_MODIFIED;
-	}
+	commit_hold *h = payload;
+	chancery_file_change *to;
+
+	if (chancery__grow((void **)&h->changes, &h->achanges,
+			h->nchanges + 1, sizeof(*h->changes)) < 0)
+		return CHANCERY_ENOMEM;
+	to = &h->changes[h->nchanges];
+	*to = *c;
+	if (!(to->path = chancery__strdup(c->path)))
+		return chancery__oom();
+	h->nchanges++;
+	return 0;
 }
 
 /* The files `h->commit` changed against its first parent (none: all). */
@@ -50,37 +59,17 @@ static int hold_changes(commit_hold *h)
 	git_repository *git = git_commit_owner(h->commit);
 	git_commit *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
-	size_t n;
 	int error;
 
 	if ((error = git_commit_tree(&tree, h->commit)) < 0 ||
 	    (git_commit_parentcount(h->commit) == 1 &&
 	     ((error = git_commit_parent(&parent, h->commit, 0)) < 0 ||
-	      (error = git_commit_tree(&ptree, parent)) < 0)) ||
-	    (error = git_diff_tree_to_tree(&h->diff, git, ptree, tree,
-			NULL)) < 0) {
+	      (error = git_commit_tree(&ptree, parent)) < 0)))
 		error = chancery__git_error(error, "read a commit's changes");
-		goto done;
-	}
-	n = git_diff_num_deltas(h->diff);
-	if (!(h->changes = chancery__calloc(n ? n : 1, sizeof(*h->changes)))) {
-		error = chancery__oom();
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(h->diff, i);
-		chancery_file_change *c = &h->changes[i];
-		const git_diff_file *f = d->status == GIT_DELTA_DELETED ?
-			&d->old_file : &d->new_file;
-
-		c->path = f->path;
-		c->kind = change_kind(d->status);
-		c->mode = f->mode;
-		chancery__oid_from_git(&c->blob, &f->id);
-	}
+	else
+		error = chancery__tree_diff(git, ptree, tree, hold_change, h);
 	h->info.changes = h->changes;
-	h->info.nchanges = n;
-done:
+	h->info.nchanges = h->nchanges;
 	git_tree_free(ptree);
 	git_tree_free(tree);
 	git_commit_free(parent);

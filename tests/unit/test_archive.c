@@ -85,6 +85,27 @@ static void test_entry_into_force(void **state)
 	chancery_registry_free(reg);
 }
 
+/* The deposit's event names the files it wrote, the record and the
+ * notification among them, in path order. */
+static void paths_hold(const chancery_event *ev,
+	const chancery_deposit_result *r)
+{
+	size_t n = chancery_event_path_count(ev);
+	bool entry = false, note = false;
+
+	assert_true(n >= 2);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = chancery_event_path(ev, i);
+
+		entry |= !strcmp(p, r->archive_path);
+		note |= !strcmp(p, r->notification_path);
+		if (i)
+			assert_true(strcmp(chancery_event_path(ev, i - 1), p) < 0);
+	}
+	assert_true(entry);
+	assert_true(note);
+}
+
 static void test_deposit_records(void **state)
 {
 	tk_fixture *f = *state;
@@ -139,7 +160,26 @@ static void test_deposit_records(void **state)
 	assert_string_equal(chancery_event_get(ev, "Media-Type"), "application/pdf");
 	assert_non_null(strstr(chancery_event_get(ev, "Attachment"), sha));
 	assert_non_null(strstr(chancery_event_author(ev), "Treaty Section"));
+	paths_hold(ev, &r);
 	chancery_event_free(ev);
+	/* the event's paths read only the folders the deposit changed: with
+	 * registry/ (which it leaves as it was) unreadable, a new handle
+	 * still finds them (libgit2's diff read every folder) */
+	{
+		chancery_repository *again;
+		char *hex = tk_sh_out("git -C '%s' rev-parse HEAD:registry",
+			f->dir);
+
+		assert_non_null(hex);
+		hex[strcspn(hex, "\n")] = '\0';
+		tk_damage(f->dir, hex);
+		free(hex);
+		again = tk_open(f->dir);
+		assert_int_equal(chancery_event_lookup(&ev, again, r.id), 0);
+		paths_hold(ev, &r);
+		chancery_event_free(ev);
+		chancery_repository_free(again);
+	}
 
 	/* the instrument is kept byte for byte */
 	assert_int_equal(chancery_repository_read(&data, &size, f->repo,

@@ -562,6 +562,87 @@ static void test_walk(void **state)
 	assert_int_equal(h.nchanges, 0);
 }
 
+static int first_only(const chancery__commit_info *c, void *payload)
+{
+	commit_each(c, payload);
+	return 7;
+}
+
+/* A commit's changes read only the folders on the changed paths: with the
+ * folder registry/ (the same in B, C and D) unreadable, their changes are
+ * still found, in git's path order ("x-b.txt" before "x/a.txt"), and a
+ * file turned into a folder is a deletion then the folder's files added.
+ * libgit2's tree-to-tree diff read every folder, so this failed (and a
+ * commit's changes cost a read of the whole tree). */
+static void test_walk_changes_skip_equal_folders(void **state)
+{
+	tk_fixture *f = *state;
+	chancery__walk_opts o = CHANCERY__WALK_OPTS_INIT;
+	build_spec sc = { { "x/a.txt", "x-b.txt" }, { "one\n", "dash\n" },
+		"a again, and a dash\n", 0, false, { { 0 } }, false };
+	chancery_repository *fresh;
+	chancery_tree *t = NULL;
+	chancery_oid a, b, c, d;
+	chancery_entry e;
+	char hex[CHANCERY_OID_HEXSZ + 1], *out;
+	history h;
+
+	two_commits(f->repo, &a, &b);
+	assert_int_equal(chancery__store_commit(&c, f->repo, build, &sc), 0);
+	/* a file turned into a folder in one commit: plain git can */
+	assert_int_equal(tk_sh("cd '%s' && git rm -q y.txt && mkdir y.txt && "
+		"echo in > y.txt/in.txt && git add y.txt/in.txt && git -c "
+		"user.name=T -c user.email=t@example.org commit -q -m 'y "
+		"becomes a folder'", f->dir), 0);
+	assert_non_null(out = tk_sh_out("git -C '%s' rev-parse HEAD", f->dir));
+	out[strcspn(out, "\n")] = '\0';
+	assert_int_equal(chancery__oid_fromstr(&d, out), 0);
+	free(out);
+	assert_int_equal(chancery__tree_head(&t, NULL, f->repo), 0);
+	assert_int_equal(chancery__tree_entry(&e, t, "registry"), 0);
+	assert_int_equal(e.kind, CHANCERY_ENTRY_FOLDER);
+	chancery__tree_free(t);
+	tk_damage(f->dir, chancery__oid_tostr(hex, &e.id));
+	/* a new handle: the first one's object cache holds that folder */
+	fresh = tk_open(f->dir);
+
+	o.changes = true;
+	o.newest_first = true;
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(chancery__walk(fresh, &o, first_only, &h), 7);
+	assert_true(chancery__oid_equal(&h.ids[0], &d));
+	assert_int_equal(h.nchanges, 2);
+	assert_string_equal(h.paths[0], "y.txt");
+	assert_int_equal(h.kinds[0], CHANCERY_CHANGE_DELETED);
+	assert_string_equal(h.paths[1], "y.txt/in.txt");
+	assert_int_equal(h.kinds[1], CHANCERY_CHANGE_ADDED);
+
+	o.from = &c;
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(chancery__walk(fresh, &o, first_only, &h), 7);
+	assert_int_equal(h.nchanges, 2);
+	assert_string_equal(h.paths[0], "x-b.txt");
+	assert_int_equal(h.kinds[0], CHANCERY_CHANGE_ADDED);
+	assert_string_equal(h.paths[1], "x/a.txt");
+	assert_int_equal(h.kinds[1], CHANCERY_CHANGE_MODIFIED);
+
+	o.from = &b;
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(chancery__walk(fresh, &o, first_only, &h), 7);
+	assert_int_equal(h.nchanges, 3);
+	assert_string_equal(h.paths[0], "x/a.txt");
+	assert_string_equal(h.paths[1], "x/b.txt");
+	assert_string_equal(h.paths[2], "y.txt");
+
+	/* the root's changes are every file: registry/ must be read */
+	o.from = NULL;
+	o.newest_first = false;
+	memset(&h, 0, sizeof(h));
+	assert_true(chancery__walk(fresh, &o, commit_each, &h) < 0);
+	assert_int_equal(h.n, 0);
+	chancery_repository_free(fresh);
+}
+
 static int stop_second(const chancery__commit_info *c, void *payload)
 {
 	int *n = payload;
@@ -717,16 +798,6 @@ static int odb_stop(const chancery_oid *id, void *payload)
 }
 
 /* Overwrite the loose object `hex` with bytes that do not inflate. */
-static void damage(const char *dir, const char *hex)
-{
-	char *path = chancery__sprintf("%s/.git/objects/%.2s/%s", dir, hex,
-		hex + 2);
-
-	assert_int_equal(chmod(path, 0644), 0);
-	tk_write(path, "this is not a zlib stream");
-	chancery_free(path);
-}
-
 static void test_damaged_object(void **state)
 {
 	tk_fixture *f = *state;
@@ -747,7 +818,7 @@ static void test_damaged_object(void **state)
 	assert_true(o.n >= 10);   /* blobs, trees, commits of three commits */
 	assert_int_equal(chancery__odb_foreach(f->repo, odb_stop, NULL), 5);
 
-	damage(f->dir, HELLO_ID);
+	tk_damage(f->dir, HELLO_ID);
 	assert_int_equal(chancery__object_exists(f->repo, &hello), 1);
 	assert_true(chancery__object_check(f->repo, &hello) < 0);
 	assert_non_null(strstr(chancery_error_last()->message,
@@ -787,7 +858,7 @@ static void test_walk_damaged_commit(void **state)
 
 	assert_int_equal(chancery__head(&init, f->repo), 0);
 	two_commits(f->repo, &a, &b);
-	damage(f->dir, chancery__oid_tostr(hex, &a));
+	tk_damage(f->dir, chancery__oid_tostr(hex, &a));
 	/* read from disk, not from the cache of parsed commits */
 	assert_int_equal(git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0), 0);
 	assert_true(chancery__commit_read(&c, f->repo, &a, true) < 0);
@@ -1066,6 +1137,7 @@ int main(void)
 		T(test_entry_kinds),
 		T(test_tree_count_and_registry),
 		T(test_walk),
+		T(test_walk_changes_skip_equal_folders),
 		T(test_walk_stop_and_unborn),
 		T(test_commit_read),
 		T(test_revparse_and_ancestry),

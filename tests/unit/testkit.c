@@ -81,6 +81,16 @@ void tk_write(const char *path, const char *text)
 	fclose(f);
 }
 
+void tk_damage(const char *dir, const char *hex)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/.git/objects/%.2s/%s", dir, hex,
+		hex + 2);
+	assert_int_equal(chmod(path, 0644), 0);
+	tk_write(path, "this is not a zlib stream");
+}
+
 chancery_repository *tk_repo(const char *dir, bool empty)
 {
 	chancery_repository *repo = NULL;

@@ -23,6 +23,9 @@ char *tk_tempdir(void);
 void tk_rmrf(const char *path);
 /* Write a file (text). */
 void tk_write(const char *path, const char *text);
+/* Overwrite the loose object `hex` of the repository in `dir` (its .git)
+ * with bytes that do not inflate. */
+void tk_damage(const char *dir, const char *hex);
 
 /* The pinned recorder: "Test Recorder <test@example.org>" at TK_TIME. */
 extern const chancery_signature tk_signature;
