@@ -111,6 +111,12 @@ static bool query_matches(const chancery_event *ev,
 	"(key='Treaty' AND value=?8) OR (key IN ('Intends', 'Withdraws') " \
 	"AND substr(value, -length(?8)-1) IN (' '||?8, ':'||?8)))"
 
+/* An id or commit starting with ?7, as ranges the indexes events_id and
+ * events_commit answer (ids and commit ids are ASCII, below 0x7f) rather
+ * than a scan of every event: query_matches checks the prefix again. */
+#define PREFIX " AND ((e.id>=?7 AND e.id<?7||char(127)) OR " \
+	"(length(?7)>=7 AND e.commit_id>=?7 AND e.commit_id<?7||char(127)))"
+
 static char *query_sql(const chancery__index_query *q)
 {
 	const chancery_log_options *o = q->log;
@@ -124,9 +130,7 @@ static char *query_sql(const chancery__index_query *q)
 		o->state ? FIELD_IN(4, "State") : "",
 		o->treaty ? FIELD_IN(5, "Treaty") : "",
 		o->campaign ? FIELD_IN(6, "Campaign") : "",
-		q->prefix ? " AND (substr(e.id, 1, length(?7))=?7 OR "
-			"(length(?7)>=7 AND substr(e.commit_id, 1, length(?7))"
-			"=?7))" : "",
+		q->prefix ? PREFIX : "",
 		!q->about ? "" : q->about_state ? ABOUT_STATE : ABOUT_TREATY,
 		o->oldest_first ? "ASC" : "DESC");
 }
