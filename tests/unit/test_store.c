@@ -3,7 +3,7 @@
  * ids, trees and their files, folders and walks, the commit walk with its
  * changes, the reflog, ancestry, the object database and a damaged object,
  * events and audits by id, the pipeline's callbacks in store types, and
- * the branch's name and the repository's clock.
+ * the branch's name and the repository's clock, libgit2's object cache.
  */
 #include "testkit.h"
 #include "internal.h"
@@ -1009,6 +1009,25 @@ static void test_store_commit_unchanged(void **state)
 
 /* ---- the repository ------------------------------------------------------ */
 
+/* chancery started libgit2 (the fixture's repository), so it capped the
+ * object cache at 64 MiB: libgit2's 256 MiB of raw objects held 721 MB of
+ * parsed folders in verify --full at 10^5 events. */
+static void test_git_cache_capped(void **state)
+{
+	tk_fixture *f = *state;
+	ssize_t used = -1, allowed = -1;
+	chancery__walk_opts o = CHANCERY__WALK_OPTS_INIT;
+	size_t n = 0;
+
+	o.changes = true;
+	assert_int_equal(chancery__walk(f->repo, &o, count_commit, &n), 0);
+	assert_true(n >= 1);
+	assert_int_equal(git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &used,
+		&allowed), 0);
+	assert_int_equal(allowed, 64 * 1024 * 1024);
+	assert_true(used >= 0 && used <= allowed);
+}
+
 static void test_branch_and_clock(void **state)
 {
 	tk_fixture *f = *state;
@@ -1148,6 +1167,7 @@ int main(void)
 		T(test_event_record),
 		T(test_store_commit_unchanged),
 		T(test_branch_and_clock),
+		T(test_git_cache_capped),
 		T(test_remote_exists),
 		T(test_oom),
 #undef T
