@@ -12,10 +12,11 @@
  * one intention parser, chancery_campaign_intention_parse).
  *
  * Invariant: it only reads: the registry (to tell a State from a treaty),
- * then, oldest first, the branch's events that may concern the subject
- * (the index's lookup by field, chancery__event_foreach_about), then each
- * chosen commit again to hand its event to the caller, so memory holds
- * dates and ids, not events.
+ * then the branch's events that may concern the subject by date and in
+ * recording order (chancery__event_foreach_about_dated: one query of the
+ * index, ordered by date; without the index, a replay whose events are
+ * each read again from their commit once sorted), narrowed here one by
+ * one, so memory holds at most one event and, replaying, dates and ids.
  *
  * Left out: verification (verify.c); events that name the subject only in
  * their free text.
@@ -113,47 +114,12 @@ static bool concerns(subject_ctx *x, const chancery_event *ev)
 		wrote_letter(x->repo, ev, x->subject);
 }
 
-typedef struct {
-	chancery_date date;
-	size_t seq;
-	chancery_oid commit;
-} story_item;
-
-typedef struct {
-	subject_ctx *x;
-	story_item *items;
-	size_t n, alloc;
-	int error;
-} story_list;
-
+/* Each event that concerns the subject, to the caller. */
 static int subject_cb(const chancery_event *ev, void *payload)
 {
-	story_list *l = payload;
-	story_item *it;
+	subject_ctx *x = payload;
 
-	if (!concerns(l->x, ev))
-		return 0;
-	if (chancery__grow((void **)&l->items, &l->alloc, l->n + 1,
-			sizeof(*l->items)) < 0) {
-		l->error = CHANCERY_ENOMEM;
-		return 1;
-	}
-	it = &l->items[l->n];
-	chancery_event_date(&it->date, ev);
-	it->seq = l->n;
-	if ((l->error = chancery__oid_fromstr(&it->commit,
-			chancery_event_commit(ev))) < 0)
-		return 1;
-	l->n++;
-	return 0;
-}
-
-static int cmp_item(const void *a, const void *b)
-{
-	const story_item *x = a, *y = b;
-	int c = chancery_date_cmp(&x->date, &y->date);
-
-	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+	return concerns(x, ev) ? x->cb(ev, x->payload) : 0;
 }
 
 int chancery_archive_history(chancery_repository *repo, const char *subject,
@@ -161,7 +127,6 @@ int chancery_archive_history(chancery_repository *repo, const char *subject,
 {
 	chancery_registry *reg = NULL;
 	subject_ctx x = { repo, subject, false, cb, payload };
-	story_list l = { &x, NULL, 0, 0, 0 };
 	int error;
 
 	CHANCERY_ASSERT_ARG(repo && subject && cb);
@@ -177,23 +142,6 @@ int chancery_archive_history(chancery_repository *repo, const char *subject,
 			"a State nor a treaty of the registry", subject);
 	}
 	chancery_registry_free(reg);
-	/* gather in recording order, then tell it by real-world date */
-	error = chancery__event_foreach_about(repo, NULL, subject, x.state,
-		subject_cb, &l);
-	if (l.error < 0)
-		error = l.error;
-	if (error < 0)
-		goto done;
-	qsort(l.items, l.n, sizeof(*l.items), cmp_item);
-	for (size_t i = 0; i < l.n && !error; i++) {
-		chancery_event *ev = NULL;
-
-		if ((error = chancery__commit_event(&ev, repo,
-				&l.items[i].commit)) == 0)
-			error = cb(ev, payload);
-		chancery_event_free(ev);
-	}
-done:
-	chancery_free(l.items);
-	return error;
+	return chancery__event_foreach_about_dated(repo, subject, x.state,
+		subject_cb, &x);
 }

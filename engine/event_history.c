@@ -107,6 +107,90 @@ int chancery__event_foreach_about(chancery_repository *repo,
 		&a);
 }
 
+/* ---- about a subject, by date ---------------------------------------------- */
+
+typedef struct {
+	chancery_date date;
+	size_t seq;
+	chancery_oid commit;
+} dated_item;
+
+typedef struct {
+	const char *subject;
+	bool state;
+	dated_item *items;
+	size_t n, alloc;
+	int error;
+} dated_list;
+
+static int dated_gather(const chancery_event *ev, void *payload)
+{
+	dated_list *l = payload;
+	dated_item *it;
+
+	if (!chancery__event_about(ev, l->subject, l->state))
+		return 0;
+	if (chancery__grow((void **)&l->items, &l->alloc, l->n + 1,
+			sizeof(*l->items)) < 0) {
+		l->error = CHANCERY_ENOMEM;
+		return 1;
+	}
+	it = &l->items[l->n];
+	chancery_event_date(&it->date, ev);
+	it->seq = l->n;
+	if ((l->error = chancery__oid_fromstr(&it->commit, ev->commit)) < 0)
+		return 1;
+	l->n++;
+	return 0;
+}
+
+static int dated_cmp(const void *a, const void *b)
+{
+	const dated_item *x = a, *y = b;
+	int c = chancery_date_cmp(&x->date, &y->date);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The replay's answer: dates and commits gathered, sorted, and each event
+ * read again from its commit, so memory holds ids, not events. */
+static int dated_replay(chancery_repository *repo,
+	const chancery_log_options *lo, const char *subject, bool state,
+	chancery_event_cb cb, void *payload)
+{
+	dated_list l = { subject, state, NULL, 0, 0, 0 };
+	int error = chancery__event_replay(repo, lo, dated_gather, &l);
+
+	if (l.error < 0)
+		error = l.error;
+	if (error == 0 && l.n)
+		qsort(l.items, l.n, sizeof(*l.items), dated_cmp);
+	for (size_t i = 0; i < l.n && !error; i++) {
+		chancery_event *ev = NULL;
+
+		if ((error = chancery__commit_event(&ev, repo,
+				&l.items[i].commit)) == 0)
+			error = cb(ev, payload);
+		chancery_event_free(ev);
+	}
+	chancery_free(l.items);
+	return error;
+}
+
+int chancery__event_foreach_about_dated(chancery_repository *repo,
+	const char *subject, bool state, chancery_event_cb cb, void *payload)
+{
+	chancery_log_options lo = CHANCERY_LOG_OPTIONS_INIT;
+	chancery__index_query q = { &lo, false, NULL, subject, state, true };
+	bool answered;
+	int error;
+
+	lo.oldest_first = 1;
+	error = chancery__index_foreach(&answered, repo, &q, cb, payload);
+	return answered ? error : dated_replay(repo, &lo, subject, state, cb,
+		payload);
+}
+
 int chancery_event_foreach(chancery_repository *repo,
 	const chancery_log_options *opts, chancery_event_cb cb, void *payload)
 {

@@ -25,6 +25,8 @@ typedef struct {
 	const char *about;  /* only events that may concern this State
 			     * (about_state) or treaty: chancery__event_about */
 	bool about_state;
+	bool by_date;       /* by event date (chancery_event_date), then in
+			     * the replay's order, instead of that order */
 } chancery__index_query;
 
 /**

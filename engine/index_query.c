@@ -123,7 +123,7 @@ static char *query_sql(const chancery__index_query *q)
 
 	return chancery__sprintf("SELECT commit_id, message, author_name, "
 		"author_email, time, offset FROM events e WHERE 1%s%s%s%s%s%s%s"
-		"%s ORDER BY e.seq %s",
+		"%s ORDER BY %se.seq %s",
 		o->type ? " AND e.type=?1" : "",
 		o->since ? " AND e.date>=?2" : "",
 		o->until ? " AND e.date<=?3" : "",
@@ -132,6 +132,8 @@ static char *query_sql(const chancery__index_query *q)
 		o->campaign ? FIELD_IN(6, "Campaign") : "",
 		q->prefix ? PREFIX : "",
 		!q->about ? "" : q->about_state ? ABOUT_STATE : ABOUT_TREATY,
+		!q->by_date ? "" : o->oldest_first ? "e.date ASC, " :
+			"e.date DESC, ",
 		o->oldest_first ? "ASC" : "DESC");
 }
 

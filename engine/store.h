@@ -339,6 +339,15 @@ int chancery__event_foreach_about(chancery_repository *repo,
 	chancery_event_cb cb, void *payload);
 
 /**
+ * The events chancery__event_foreach_about gives (all of the branch's),
+ * by event date (chancery_event_date) and then oldest first: from the
+ * index in one query when it can answer, else replayed, sorted and each
+ * read again from its commit (archive/history.c tells a story so).
+ */
+int chancery__event_foreach_about_dated(chancery_repository *repo,
+	const char *subject, bool state, chancery_event_cb cb, void *payload);
+
+/**
  * chancery_event_foreach_effective of the events that
  * chancery__event_foreach_about gives: a superset of those that concern
  * `subject`, voided and corrected events left out (a State's story in a

@@ -393,16 +393,26 @@ static bool has(const dump *d, const char *id)
 	return strstr(d->s, line) != NULL;
 }
 
+/* Is `id` the first event of the dump? */
+static bool first_is(const dump *d, const char *id)
+{
+	char line[80];
+
+	snprintf(line, sizeof(line), "\n%s\n", id);
+	return !strncmp(d->s, line, strlen(line));
+}
+
 /*
  * history asks the index only for the events that may concern its
  * subject (the same superset in SQL and in C): the fields it reads, and
- * their near misses, give the same story from the index as by replay.
+ * their near misses, give the same story from the index as by replay,
+ * by date then in recording order.
  */
 static void test_history_about(void **state)
 {
 	tk_fixture *f = *state;
 	char ack[72], ack_near[72], in[72], in_colon[72], out_near[72],
-		tr[72], plain[72];
+		tr[72], plain[72], early[72];
 	const char *subjects[] = { "LBR", "XVIII-10" };
 	chancery_repository *r;
 
@@ -413,6 +423,8 @@ static void test_history_about(void **state)
 	note_with(f, out_near, "MEX", "Withdraws", "sign XXVIII-10");
 	note_with(f, tr, "MEX", "Treaty", "XVIII-10");
 	note_with(f, plain, "LBR", NULL, NULL);
+	/* recorded last, dated first: told first, by both */
+	note_with(f, early, "LBR", "Date", "2003-12-01");
 	for (size_t i = 0; i < 2; i++) {
 		dump a = history_of(f->repo, subjects[i]), b;
 
@@ -425,6 +437,7 @@ static void test_history_about(void **state)
 		if (i == 0) {
 			assert_true(has(&a, ack) && has(&a, plain));
 			assert_false(has(&a, ack_near) || has(&a, in));
+			assert_true(first_is(&a, early));
 		} else {
 			assert_true(has(&a, in) && has(&a, in_colon) &&
 				has(&a, tr));
