@@ -103,6 +103,23 @@ static bool is_named(const story_ctx *x, const chancery_action *a)
 	return false;
 }
 
+/* The story field `i` of `ev` names when it is the first State field
+ * naming it (an event that names a State twice is in its story once). */
+static story *named_story(story_ctx *x, const chancery_event *ev, size_t i)
+{
+	const char *k, *v, *k2, *v2;
+
+	chancery_event_field(&k, &v, ev, i);
+	if (strcmp(k, "State"))
+		return NULL;
+	for (size_t j = 0; j < i; j++) {
+		chancery_event_field(&k2, &v2, ev, j);
+		if (!strcmp(k2, "State") && !strcmp(v2, v))
+			return NULL;
+	}
+	return wf_story_of(x, v);
+}
+
 static int story_cb(const chancery_event *ev, void *payload)
 {
 	story_ctx *x = payload;
@@ -155,18 +172,11 @@ static int story_cb(const chancery_event *ev, void *payload)
 					s->ev[k2].acknowledged = true;
 		}
 	}
-	for (size_t r = 0; r < x->ns; r++) {
-		story *s = &x->s[r];
-		bool mine = all;
+	for (size_t r = 0; r < (all ? x->ns : chancery_event_field_count(ev));
+			r++) {
+		story *s = all ? &x->s[r] : named_story(x, ev, r);
 
-		for (size_t i = 0; !all && i < chancery_event_field_count(ev); i++) {
-			const char *k, *v;
-
-			chancery_event_field(&k, &v, ev, i);
-			if (!strcmp(k, "State") && !strcmp(v, s->code))
-				mine = true;
-		}
-		if (!mine)
+		if (!s)
 			continue;
 		if (e.kind == EV_REPLY) {
 			const char *late = chancery_event_get(ev, "Late");
