@@ -568,6 +568,26 @@ static int first_only(const chancery__commit_info *c, void *payload)
 	return 7;
 }
 
+/* The first commit's changes are these, in order: "KIND PATH" with KIND
+ * one of A, M, D (up to three; NULL ends the list). */
+static void changes_are(const history *h, const char *a, const char *b,
+	const char *c)
+{
+	const char *want[3] = { a, b, c };
+	size_t n = 0;
+
+	for (; n < 3 && want[n]; n++) {
+		int kind = want[n][0] == 'A' ? CHANCERY_CHANGE_ADDED :
+			want[n][0] == 'D' ? CHANCERY_CHANGE_DELETED :
+			CHANCERY_CHANGE_MODIFIED;
+
+		assert_true(n < h->nchanges);
+		assert_string_equal(h->paths[n], want[n] + 2);
+		assert_int_equal(h->kinds[n], kind);
+	}
+	assert_int_equal(h->nchanges, n);
+}
+
 /* A commit's changes read only the folders on the changed paths: with the
  * folder registry/ (the same in B, C and D) unreadable, their changes are
  * still found, in git's path order ("x-b.txt" before "x/a.txt"), and a
@@ -611,28 +631,17 @@ static void test_walk_changes_skip_equal_folders(void **state)
 	memset(&h, 0, sizeof(h));
 	assert_int_equal(chancery__walk(fresh, &o, first_only, &h), 7);
 	assert_true(chancery__oid_equal(&h.ids[0], &d));
-	assert_int_equal(h.nchanges, 2);
-	assert_string_equal(h.paths[0], "y.txt");
-	assert_int_equal(h.kinds[0], CHANCERY_CHANGE_DELETED);
-	assert_string_equal(h.paths[1], "y.txt/in.txt");
-	assert_int_equal(h.kinds[1], CHANCERY_CHANGE_ADDED);
+	changes_are(&h, "D y.txt", "A y.txt/in.txt", NULL);
 
 	o.from = &c;
 	memset(&h, 0, sizeof(h));
 	assert_int_equal(chancery__walk(fresh, &o, first_only, &h), 7);
-	assert_int_equal(h.nchanges, 2);
-	assert_string_equal(h.paths[0], "x-b.txt");
-	assert_int_equal(h.kinds[0], CHANCERY_CHANGE_ADDED);
-	assert_string_equal(h.paths[1], "x/a.txt");
-	assert_int_equal(h.kinds[1], CHANCERY_CHANGE_MODIFIED);
+	changes_are(&h, "A x-b.txt", "M x/a.txt", NULL);
 
 	o.from = &b;
 	memset(&h, 0, sizeof(h));
 	assert_int_equal(chancery__walk(fresh, &o, first_only, &h), 7);
-	assert_int_equal(h.nchanges, 3);
-	assert_string_equal(h.paths[0], "x/a.txt");
-	assert_string_equal(h.paths[1], "x/b.txt");
-	assert_string_equal(h.paths[2], "y.txt");
+	changes_are(&h, "M x/a.txt", "D x/b.txt", "A y.txt");
 
 	/* the root's changes are every file: registry/ must be read */
 	o.from = NULL;
